@@ -1,0 +1,56 @@
+# shebao — the README's two commands and their helpers.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SHEBAO := $(VENV)/bin/shebao
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test test-sqlite test-postgres lint bench clean install
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make demo: the embedded SQLite database under var/, demo data, http://127.0.0.1:8000
+demo: $(VENV)/.installed
+	mkdir -p var
+	$(SHEBAO) migrate --no-input -v 0
+	$(SHEBAO) seed --demo
+	$(SHEBAO) runserver $(HOST):$(PORT) --noreload
+
+## make test: lint contracts, migrations check, the suite on SQLite, then on PostgreSQL
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check --quiet src tests bench
+	$(VENV)/bin/lint-imports --no-cache
+	SHEBAO_ENV=test $(SHEBAO) makemigrations --check --dry-run -v 0
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(VENV)/.installed
+	SHEBAO_ENV=test SHEBAO_TEST_PASS=sqlite $(PY) -m pytest -q -p no:cacheprovider
+
+# Runs when PostgreSQL is reachable; under CI=true it is mandatory and a missing server fails.
+test-postgres: $(VENV)/.installed
+	@if $(PY) -m shebao.devtools.pgcheck "$(PG_TEST_URL)"; then \
+		SHEBAO_ENV=test SHEBAO_TEST_PASS=postgres DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -q -p no:cacheprovider; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL): under CI=true the PostgreSQL pass is mandatory"; exit 1; \
+	else \
+		echo "PostgreSQL not reachable at $(PG_TEST_URL): PostgreSQL pass not run (it is mandatory under CI=true)"; \
+	fi
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/lint-imports
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var/shebao.sqlite3* var/static

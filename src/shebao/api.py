@@ -1,0 +1,57 @@
+"""The one JSON API (/api/v1, OpenAPI at /api/v1/openapi.json): collects each app's router and
+maps domain errors to 4xx bodies with Chinese and English messages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from shebao.core.api import router as core_router
+from shebao.core.errors import ShebaoError
+
+api = NinjaAPI(
+    title="shebao API",
+    version="1",
+    description="社会保险经办服务平台接口 / Social-insurance service platform API",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ShebaoError)
+def shebao_error(request: HttpRequest, exc: ShebaoError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+_FIELD_ZH = {
+    "missing": "缺少必填项",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "int_parsing": "应为整数",
+}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for err in exc.errors:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
+        kind = err.get("type", "")
+        zh = _FIELD_ZH.get(kind) or ("日期格式应为 YYYY-MM-DD" if "date" in kind else "输入不正确")
+        problems.append({"field": loc, "message": f"{loc}：{zh}", "message_en": f"{loc}: {err.get('msg', 'invalid')}"})
+    body = {
+        "code": "invalid",
+        "message": "；".join(p["message"] for p in problems) or "输入不正确",
+        "message_en": "; ".join(p["message_en"] for p in problems) or "Invalid input",
+        "errors": problems,
+    }
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": "请先登录", "message_en": "Please sign in"}, status=401
+    )
+
+
+api.add_router("/", core_router)

@@ -1,0 +1,48 @@
+"""Money: ``Decimal`` yuan, rounded once at the end of a calculation by one named rule.
+
+DOMAIN.md: ROUND_HALF_UP to 0.01 (the fen) at the end, no intermediate rounding.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from shebao.core.errors import InvalidInput
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def round_fen(amount: Decimal) -> Decimal:
+    """Round to the fen, half up (四舍五入到分): the platform's one rounding rule for money."""
+    if not isinstance(amount, Decimal):
+        raise TypeError("money must be Decimal, not %s" % type(amount).__name__)
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_money(value: object, *, field: str = "amount") -> Decimal:
+    """Read a user-supplied amount (str, int or Decimal; never float) into Decimal yuan."""
+    if isinstance(value, float):
+        raise TypeError("float is not money; pass str or Decimal")
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(f"金额格式不正确：{value}", f"Not a valid amount: {value}", field=field) from None
+    if not amount.is_finite():
+        raise InvalidInput(f"金额格式不正确：{value}", f"Not a valid amount: {value}", field=field)
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise InvalidInput("金额最多保留两位小数", "An amount has at most two decimal places", field=field)
+    return amount
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
+def yuan_to_fen(amount: Decimal) -> int:
+    return int(round_fen(amount) * 100)
+
+
+def format_yuan(amount: Decimal) -> str:
+    """¥1,234.50 style, for pages and documents."""
+    return f"¥{round_fen(amount):,.2f}"

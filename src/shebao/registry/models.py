@@ -1,0 +1,90 @@
+"""Insured persons (参保人), employer units (参保单位) and the employment between them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Person(models.Model):
+    """One insured person. The resident ID number is the social-security number
+    (社会保险法 Art. 58), so one number can be registered once: a constraint, not a check."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", "男 / Male"
+        FEMALE = "F", "女 / Female"
+
+    class Category(models.TextChoices):
+        EMPLOYEE = "employee", "在职职工 / Employee"
+        FLEXIBLE = "flexible", "灵活就业人员 / Flexible worker"
+        RETIREE = "retiree", "退休人员 / Retiree"
+
+    id_number = models.CharField("公民身份号码 / ID number", max_length=18, unique=True)
+    name = models.CharField("姓名 / Name", max_length=64)
+    sex = models.CharField("性别 / Sex", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("出生日期 / Birth date")
+    category = models.CharField("人员类别 / Category", max_length=16, choices=Category.choices)
+    hukou_place = models.CharField("户籍地 / Hukou place", max_length=128, blank=True)
+    address = models.CharField("居住地址 / Address", max_length=255, blank=True)
+    phone = models.CharField("手机 / Mobile", max_length=20, blank=True)
+    district = models.ForeignKey(
+        "core.Area", on_delete=models.PROTECT, related_name="+", verbose_name="参保所属区 / District"
+    )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "参保人 / Insured person"
+        verbose_name_plural = "参保人 / Insured persons"
+        indexes = [models.Index(fields=["district", "category"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An employer unit, identified by its unified social credit code (GB 32100)."""
+
+    credit_code = models.CharField("统一社会信用代码 / USCC", max_length=18, unique=True)
+    name = models.CharField("单位名称 / Name", max_length=128)
+    district = models.ForeignKey(
+        "core.Area", on_delete=models.PROTECT, related_name="+", verbose_name="所属区 / District"
+    )
+    industry = models.CharField("行业 / Industry", max_length=64, blank=True)
+    injury_risk_class = models.PositiveSmallIntegerField("工伤风险类别 / Work-injury risk class", default=1)
+    vip = models.BooleanField("VIP 单位 / VIP unit", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "参保单位 / Employer unit"
+        verbose_name_plural = "参保单位 / Employer units"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(injury_risk_class__gte=1, injury_risk_class__lte=8), name="unit_injury_class_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Employment(models.Model):
+    """A person worked for a unit from ``start`` to ``end`` (open when still employed)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="employments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employments")
+    start = models.DateField("开始 / Start")
+    end = models.DateField("结束 / End", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "劳动关系 / Employment"
+        verbose_name_plural = "劳动关系 / Employments"
+        indexes = [models.Index(fields=["unit", "end"]), models.Index(fields=["person", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="employment_end_after_start"
+            )
+        ]
