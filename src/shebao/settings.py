@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shebao.registry",
     "shebao.contributions",
     "shebao.web",
+    "shebao.devtools",
 ]
 
 MIDDLEWARE = [
