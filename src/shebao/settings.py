@@ -113,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if ENV == "test" and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # One test database per test run, so concurrent runs on one server never clobber each other.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_shebao_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------------

@@ -8,6 +8,7 @@ advisory lock on PostgreSQL, IMMEDIATE transactions on SQLite) so the chain neve
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ def _digest(fields: dict[str, Any]) -> str:
 
 
 def _fields(event: AuditEvent) -> dict[str, Any]:
-    at = event.at.astimezone(timezone.UTC) if timezone.is_aware(event.at) else event.at
+    at = event.at.astimezone(dt.UTC) if timezone.is_aware(event.at) else event.at
     return {
         "at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "actor": event.actor_id,
