@@ -45,6 +45,9 @@ if ENV == "production" and SECRET_KEY == DEMO_SECRET_KEY:
 DEBUG = env_bool("SHEBAO_DEBUG", ENV == "demo")
 ALLOWED_HOSTS = env_str("SHEBAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
+# The address citizens reach shebao at: printed in QR codes and verification links.
+PUBLIC_URL = env_str("SHEBAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 VAR_DIR = Path(env_str("SHEBAO_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
@@ -59,8 +62,15 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "shebao.core",
+    "shebao.catalog",
+    "shebao.cases",
     "shebao.registry",
     "shebao.contributions",
+    "shebao.pensions",
+    "shebao.medical",
+    "shebao.unemployment",
+    "shebao.cards",
+    "shebao.hotline",
     "shebao.web",
     "shebao.devtools",
 ]

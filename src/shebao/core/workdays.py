@@ -76,6 +76,17 @@ def is_workday(day: dt.date) -> bool:
     return day.weekday() < 5
 
 
+def listed_kind(day: dt.date) -> str | None:
+    """ "rest" for a published rest day (holiday or 调休 rest), "work" for a 调休 working
+    weekend day, None for an ordinary day."""
+    data = _year(day.year)
+    if day in data.work:
+        return "work"
+    if day in data.rest:
+        return "rest"
+    return None
+
+
 def is_published(year: int) -> bool:
     return _year(year).published
 

@@ -1,0 +1,62 @@
+"""三级风险控制: who may do which step of which case.
+
+A step needs (1) a staff account of a handling role, (2) authority at least the step's
+level, (3) the item's skill group (一岗通), (4) the case's jurisdiction (its office, or an
+office under it such as a community centre under the district office); and nobody does two
+steps of one case, nor any step of a case whose applicant is themselves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shebao.core.errors import NotAllowed
+from shebao.core.models import Account, Role
+
+if TYPE_CHECKING:
+    from shebao.cases.models import Case
+    from shebao.catalog.models import ItemStep
+
+HANDLING_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.HOTLINE, Role.BANK_AGENT})
+
+
+def in_jurisdiction(actor: Account, office_id: int | None) -> bool:
+    office = actor.office
+    if office is None or office_id is None:
+        return False
+    return office.pk == office_id or office.parent_id == office_id
+
+
+def has_skill(actor: Account, skill_group_id: int) -> bool:
+    return any(g.pk == skill_group_id for g in actor.skill_groups.all())
+
+
+def require_staff(actor: Account) -> None:
+    if not actor.is_authenticated or actor.kind != Account.Kind.STAFF or not actor.is_active:
+        raise NotAllowed("仅限经办人员办理", "Only agency staff may do this")
+
+
+def check_step(actor: Account, case: Case, step: ItemStep, *, did_before: bool) -> None:
+    """Raise NotAllowed with the precise reason, or return when ``actor`` may do ``step``."""
+    require_staff(actor)
+    if actor.role not in HANDLING_ROLES:
+        raise NotAllowed("您的岗位不办理业务环节", "Your role does not handle case steps")
+    if actor.role == Role.BANK_AGENT and case.item.insurance != "card":
+        raise NotAllowed("银行代理点只能办理社保卡业务", "A bank outlet may handle card services only")
+    needed = max(step.min_authority, case.required_authority)
+    if actor.authority_level < needed:
+        raise NotAllowed(
+            f"该环节需要{needed}级权限，您为{actor.authority_level}级",
+            f"This step needs authority level {needed}; you have {actor.authority_level}",
+        )
+    if not has_skill(actor, case.item.skill_group_id):
+        raise NotAllowed("该事项不在您的业务技能组内", "This item is not in your skill groups")
+    if not in_jurisdiction(actor, case.office_id):
+        raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
+    if actor.id_number and actor.id_number == case.applicant_id_number:
+        raise NotAllowed("不能办理与本人有关的业务", "You may not handle a case about yourself")
+    if did_before:
+        raise NotAllowed(
+            "同一办件的不同环节须由不同人员办理",
+            "Another person must do this step: you did an earlier step of this case",
+        )

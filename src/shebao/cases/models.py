@@ -1,0 +1,187 @@
+"""Cases (办件): one application of one service item by one applicant, from any channel.
+
+A case moves through its item's phases and steps. Each phase of ours runs a working-day
+clock (CasePhase) that stops while the applicant supplies materials and while an outside
+party has the file; ``Case.due_date`` mirrors the running clock so queues sort on an index.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        AWAITING_MATERIALS = "awaiting_materials", "待补正材料 / Awaiting materials"
+        IN_PROGRESS = "in_progress", "办理中 / In progress"
+        SUSPENDED = "suspended", "中止 / Suspended"
+        WAITING_OUTSIDE = "waiting_outside", "等待外部办理 / Waiting for an outside party"
+        COMPLETED = "completed", "已办结 / Completed"
+        REJECTED = "rejected", "不予受理/不予办理 / Rejected"
+        WITHDRAWN = "withdrawn", "已撤回 / Withdrawn"
+
+    OPEN_STATUSES = (Status.AWAITING_MATERIALS, Status.IN_PROGRESS, Status.SUSPENDED, Status.WAITING_OUTSIDE)
+    ACTIONABLE_STATUSES = (Status.IN_PROGRESS,)
+
+    number = models.CharField("办件编号 / Case number", max_length=20, unique=True, null=True)
+    item = models.ForeignKey("catalog.ServiceItem", on_delete=models.PROTECT, related_name="cases")
+    item_version = models.PositiveIntegerField()
+    group_ref = models.CharField("一表通批次 / One-form batch", max_length=32, blank=True, db_index=True)
+    applicant_id_number = models.CharField("申请人身份证号 / Applicant ID number", max_length=18)
+    applicant_name = models.CharField("申请人 / Applicant", max_length=64)
+    applicant_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    applicant_unit_code = models.CharField("申请单位 / Applicant unit", max_length=18, blank=True)
+    applicant_phone = models.CharField(max_length=20, blank=True)
+    channel = models.CharField("申请渠道 / Channel", max_length=16)
+    receiving_office = models.ForeignKey(
+        "core.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="受理机构"
+    )
+    office = models.ForeignKey(
+        "core.Office", on_delete=models.PROTECT, related_name="cases", verbose_name="当前办理机构 / Current office"
+    )
+    received_at = models.DateTimeField("收件时间 / Received at")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    form_data = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    current_step = models.ForeignKey(
+        "catalog.ItemStep", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    required_authority = models.PositiveSmallIntegerField(
+        "当前环节所需权限 / Authority the current step needs", default=1
+    )
+    due_date = models.DateField("当前时限 / Current due date", null=True, blank=True)
+    due_provisional = models.BooleanField(default=False)
+    escalation_level = models.PositiveSmallIntegerField("升级次数 / Escalations", default=0)
+    warned_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome_note = models.TextField("办理结果 / Outcome", blank=True)
+    rejection_reasons = models.JSONField(default=list, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "办件 / Case"
+        verbose_name_plural = "办件 / Cases"
+        indexes = [
+            models.Index(fields=["office", "status", "due_date"], name="case_queue_idx"),
+            models.Index(fields=["applicant_id_number", "-received_at"], name="case_applicant_idx"),
+            models.Index(fields=["status", "due_date"], name="case_sla_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(required_authority__gte=1, required_authority__lte=3), name="case_authority_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"case {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class CasePhase(models.Model):
+    """The clock of one phase of one case."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "未开始 / Pending"
+        RUNNING = "running", "计时中 / Running"
+        PAUSED = "paused", "暂停 / Paused"
+        DONE = "done", "完成 / Done"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="phases")
+    phase = models.ForeignKey("catalog.ItemPhase", on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey("core.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    limit_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    used_days = models.PositiveSmallIntegerField("暂停前已用工作日 / Working days used before pauses", default=0)
+    extension_days = models.PositiveSmallIntegerField(default=0)
+    due_date = models.DateField(null=True, blank=True)
+    finished_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "phase__order"]
+        constraints = [models.UniqueConstraint(fields=["case", "phase"], name="case_phase_unique")]
+
+
+class CaseMaterial(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "已收 / Received"
+        COMMITMENT = "commitment", "告知承诺 / Signed commitment"
+        MISSING = "missing", "缺 / Missing"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey("catalog.ItemMaterial", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "material"], name="case_material_unique")]
+
+
+class CaseStepRecord(models.Model):
+    """A step someone did on a case: the basis of separation of duties and of the history."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="step_records")
+    step = models.ForeignKey("catalog.ItemStep", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    office = models.ForeignKey("core.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "at", "id"]
+        indexes = [models.Index(fields=["case", "actor"])]
+
+
+class CasePause(models.Model):
+    """A stop of the clock: materials requested (补正), suspension (中止), or an extension."""
+
+    class Kind(models.TextChoices):
+        MATERIALS = "materials", "补正材料 / Materials requested"
+        SUSPENSION = "suspension", "中止 / Suspension"
+        EXTENSION = "extension", "延期 / Extension"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    days = models.PositiveSmallIntegerField(default=0)
+    reason = models.TextField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "started_on", "id"]
+
+
+class CaseRating(models.Model):
+    """好差评: five levels, once per case, by its applicant."""
+
+    class Score(models.IntegerChoices):
+        VERY_SATISFIED = 5, "非常满意 / Very satisfied"
+        SATISFIED = 4, "满意 / Satisfied"
+        NEUTRAL = 3, "基本满意 / Neutral"
+        DISSATISFIED = 2, "不满意 / Dissatisfied"
+        VERY_DISSATISFIED = 1, "非常不满意 / Very dissatisfied"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(choices=Score.choices)
+    comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField()
+    follow_up = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_range")]

@@ -1,0 +1,161 @@
+"""Case reads, always scoped by the actor: the applicant sees their own cases, staff the cases
+of their jurisdiction, anyone a case's progress by number plus the ID number's last six."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from shebao.cases import authority
+from shebao.cases.models import Case, CaseMaterial, CasePhase, CaseStepRecord
+from shebao.core import workdays
+from shebao.core.errors import InvalidInput, NotFound
+from shebao.core.identifiers import mask_id_number
+from shebao.core.models import Account, Role
+
+CITY_WIDE_ROLES = frozenset({Role.MONITOR_CITY, Role.ADMIN})
+
+
+def _visible(actor: Account) -> Q:
+    if not actor.is_authenticated:
+        return Q(pk__in=[])
+    if actor.kind == Account.Kind.CITIZEN:
+        return Q(applicant_id_number=actor.id_number)
+    if actor.kind == Account.Kind.UNIT:
+        return Q(applicant_unit_code=actor.unit_code)
+    if actor.role in CITY_WIDE_ROLES:
+        return Q()
+    if actor.office_id is None:
+        return Q(pk__in=[])
+    offices = [actor.office_id]
+    if actor.office and actor.office.parent_id:
+        offices.append(actor.office.parent_id)
+    q = Q(office_id__in=offices) | Q(receiving_office_id=actor.office_id)
+    if actor.role == Role.BANK_AGENT:
+        q &= Q(item__insurance="card")
+    return q
+
+
+def case_get(*, actor: Account, number: str | None = None, case_id: int | None = None) -> Case:
+    """The only way pages and the API load a case; not visible and not there look alike."""
+    qs = Case.objects.select_related(
+        "item", "item__skill_group", "office", "receiving_office", "current_step", "current_step__phase"
+    )
+    qs = qs.filter(_visible(actor))
+    case = qs.filter(number=number).first() if number is not None else qs.filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("办件不存在或无权查看", "Case not found")
+    return case
+
+
+def cases_of_applicant(*, actor: Account, limit: int = 50) -> QuerySet[Case]:
+    return Case.objects.filter(_visible(actor)).select_related("item").order_by("-received_at")[:limit]
+
+
+def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> QuerySet[Case]:
+    """一岗通: every case the clerk may act on now, across the items of all their skill groups,
+    soonest due first. Cases the clerk already did a step of, or that concern the clerk, are
+    left out (someone else must do the next step)."""
+    authority.require_staff(actor)
+    skills = list(actor.skill_groups.values_list("pk", flat=True))
+    offices = [actor.office_id]
+    if actor.office and actor.office.parent_id:
+        offices.append(actor.office.parent_id)
+    qs = Case.objects.filter(
+        office_id__in=offices,
+        status=Case.Status.IN_PROGRESS,
+        item__skill_group_id__in=skills,
+        required_authority__lte=actor.authority_level,
+        current_step__min_authority__lte=actor.authority_level,
+    )
+    if actor.id_number:
+        qs = qs.exclude(applicant_id_number=actor.id_number)
+    if actor.role == Role.BANK_AGENT:
+        qs = qs.filter(item__insurance="card")
+    done_by_me = CaseStepRecord.objects.filter(case_id=OuterRef("pk"), actor_id=actor.pk, step__isnull=False)
+    qs = qs.filter(~Exists(done_by_me))
+    return qs.select_related("item", "current_step").order_by("due_date", "id")[offset : offset + limit]
+
+
+def case_countdown(case: Case) -> int | None:
+    """Working days left until the due date (negative: overdue)."""
+    if case.due_date is None:
+        return None
+    from django.utils import timezone
+
+    return workdays.workdays_between(start=timezone.localdate(), end=case.due_date)
+
+
+def case_progress(*, case: Case) -> dict[str, Any]:
+    """Phases, steps done and to do, materials missing, due date: what the applicant follows."""
+    phases = list(
+        case.phases.select_related("phase", "office").prefetch_related("phase__steps").order_by("phase__order")
+    )
+    records = list(case.step_records.select_related("step", "actor").order_by("at", "id"))
+    done_steps = {r.step_id for r in records if r.step_id}
+    missing = [
+        m.material.name
+        for m in case.materials.select_related("material").order_by("material_id")
+        if m.status == CaseMaterial.Status.MISSING and m.material.required
+    ]
+    return {
+        "number": case.number,
+        "item_code": case.item.code,
+        "item": case.item.name,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "due_date": case.due_date,
+        "due_provisional": case.due_provisional,
+        "received_at": case.received_at,
+        "closed_at": case.closed_at,
+        "current_step": case.current_step.name if case.current_step else None,
+        "missing_materials": missing,
+        "rejection_reasons": case.rejection_reasons,
+        "version": case.version,
+        "phases": [
+            {
+                "name": cp.phase.name,
+                "party": cp.phase.party,
+                "office": cp.office.name if cp.office else "",
+                "status": cp.status,
+                "limit_days": cp.limit_days,
+                "due_date": cp.due_date,
+                "steps": [
+                    {
+                        "name": s.name,
+                        "kind": s.kind,
+                        "done": s.pk in done_steps,
+                        "current": case.current_step_id == s.pk,
+                    }
+                    for s in sorted(cp.phase.steps.all(), key=lambda s: s.order)
+                ],
+            }
+            for cp in phases
+        ],
+        "history": [
+            {"at": r.at, "action": r.action, "step": r.step.name if r.step else "", "note": r.note} for r in records
+        ],
+    }
+
+
+def case_lookup_public(*, number: str, id_suffix: str) -> dict[str, Any]:
+    """Anyone may follow a case by its number and the last six characters of the applicant's
+    ID number. A wrong pair and a missing case give the same answer."""
+    suffix = (id_suffix or "").strip().upper()
+    if len(suffix) != 6:
+        raise InvalidInput(
+            "请输入身份证号码后六位", "Enter the last six characters of the ID number", field="id_suffix"
+        )
+    case = Case.objects.select_related("item", "current_step").filter(number=(number or "").strip()).first()
+    if case is None or not hmac.compare_digest(case.applicant_id_number[-6:], suffix):
+        raise NotFound("未找到该办件，请核对办件编号和身份证号码后六位", "No case matches that number and ID suffix")
+    progress = case_progress(case=case)
+    progress["applicant"] = mask_id_number(case.applicant_id_number)
+    progress.pop("history")
+    return progress
+
+
+def phases_running() -> QuerySet[CasePhase]:
+    return CasePhase.objects.filter(status=CasePhase.Status.RUNNING)

@@ -1,0 +1,899 @@
+"""Case commands: the only code that changes a case.
+
+Every command takes the case's ``version`` as the applicant or clerk last saw it and claims
+the case with a compare-and-set (``UPDATE … WHERE version = v``): of two people acting on the
+same step at once, one succeeds and the other gets :class:`~shebao.core.errors.Conflict`.
+Every command writes its audit event in its transaction and queues the applicant's
+notification in the outbox, which sends only after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from shebao.cases import authority
+from shebao.cases.items import FOLLOW_UP_CODE
+from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseRating, CaseStepRecord
+from shebao.catalog.definitions import Applicant, handler_for
+from shebao.catalog.models import ItemPhase, ItemStep, Jurisdiction, ServiceItem
+from shebao.catalog.selectors import item_get, item_offered
+from shebao.core import audit, workdays
+from shebao.core.channels import Channel
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from shebao.core.models import Account, Office, Role
+from shebao.core.notify import notification_enqueue
+
+COUNTER_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR})
+MAX_EXTENSION_DAYS = 30
+
+_OFFICE_KIND_FOR_RULE = {
+    Jurisdiction.CITY_CENTRE: Office.Kind.CITY_CENTRE,
+    Jurisdiction.MEDICAL_CENTRE: Office.Kind.MEDICAL_CENTRE,
+    Jurisdiction.CARD_CENTRE: Office.Kind.CARD_CENTRE,
+}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _resolve_office(*, rule: str, applicant: Applicant, receiving_office: Office | None) -> Office:
+    """The office of jurisdiction for a phase (管辖机构)."""
+    if rule == Jurisdiction.APPLICANT_DISTRICT:
+        if applicant.district is None:
+            raise InvalidInput(
+                "无法确定申请人所属区，请先核对参保登记信息", "The applicant's district is unknown", field="district"
+            )
+        office = Office.objects.filter(
+            kind=Office.Kind.DISTRICT_OFFICE, area=applicant.district, is_active=True
+        ).first()
+    elif rule == Jurisdiction.RECEIVING_OFFICE:
+        office = receiving_office
+    else:
+        office = (
+            Office.objects.filter(kind=_OFFICE_KIND_FOR_RULE[Jurisdiction(rule)], is_active=True).order_by("id").first()
+        )
+    if office is None:
+        raise InvalidInput("没有可以办理该事项的机构", "No office handles this item", field="office")
+    return office
+
+
+def _claim(case_id: int, version: int) -> Case:
+    """Compare-and-set on the version; the row stays locked by our UPDATE until commit."""
+    claimed = Case.objects.filter(pk=case_id, version=version).update(version=F("version") + 1)
+    if not claimed:
+        if not Case.objects.filter(pk=case_id).exists():
+            raise NotFound("办件不存在", "Case not found")
+        raise Conflict(
+            "该办件已被他人处理或已更新，请刷新后重试", "Someone else acted on this case first; reload and try again"
+        )
+    return Case.objects.select_related(
+        "item", "item__skill_group", "current_step", "current_step__phase", "office"
+    ).get(pk=case_id)
+
+
+def _record_step(
+    case: Case, *, actor: Account | None, action: str, step: ItemStep | None = None, note: str = ""
+) -> None:
+    CaseStepRecord.objects.create(
+        case=case,
+        step=step,
+        action=action,
+        actor=actor,
+        office=getattr(actor, "office", None),
+        note=note,
+        at=timezone.now(),
+    )
+
+
+def _audit(
+    case: Case, *, actor: Account | None, action: str, channel: str, before: Any = None, after: Any = None
+) -> None:
+    audit.record(
+        actor=actor,
+        action=f"case.{action}",
+        subject_type="case",
+        subject_id=case.pk,
+        subject_person=case.applicant_id_number,
+        before=before,
+        after=after,
+        channel=channel,
+    )
+
+
+def _notify_applicant(case: Case, *, event: str, body: str) -> None:
+    recipient = case.applicant_phone or (case.applicant_account.username if case.applicant_account else "")
+    if not recipient:
+        return
+    notification_enqueue(
+        key=f"case:{case.pk}:{event}:{case.version}",
+        channel="sms" if case.applicant_phone else "push",
+        recipient=recipient,
+        account=case.applicant_account,
+        subject=f"办件 {case.number}",
+        body=body,
+    )
+
+
+def _notify_staff(case: Case, *, event: str, min_authority: int, body: str) -> int:
+    staff = Account.objects.filter(
+        kind=Account.Kind.STAFF, is_active=True, office_id=case.office_id, authority_level__gte=min_authority
+    ).filter(skill_groups=case.item.skill_group_id)
+    count = 0
+    for person in staff:
+        notification_enqueue(
+            key=f"case:{case.pk}:{event}:{person.pk}:{case.version}",
+            channel="push",
+            recipient=person.username,
+            account=person,
+            subject=f"办件 {case.number}",
+            body=body,
+        )
+        count += 1
+    return count
+
+
+def _missing_required(case: Case) -> list[str]:
+    return [
+        m.material.name
+        for m in case.materials.select_related("material").order_by("material_id")
+        if m.status == CaseMaterial.Status.MISSING and m.material.required
+    ]
+
+
+def _first_step(phase: ItemPhase) -> ItemStep:
+    return phase.steps.order_by("order").first()  # type: ignore[return-value]
+
+
+def _start_phase(case: Case, case_phase: CasePhase, *, start_on: dt.date) -> None:
+    """Start a phase's clock: day 1 is the working day after ``start_on``."""
+    phase = case_phase.phase
+    case_phase.status = CasePhase.Status.RUNNING
+    case_phase.started_on = start_on
+    case_phase.used_days = 0
+    if case_phase.limit_days is not None:
+        due = workdays.due_date(start=start_on, workdays=case_phase.limit_days)
+        case_phase.due_date, case.due_provisional = due.due_date, due.provisional
+    case_phase.save()
+    step = _first_step(phase)
+    case.current_step = step
+    case.required_authority = step.min_authority
+    case.office_id = case_phase.office_id
+    case.due_date = case_phase.due_date
+    case.status = Case.Status.WAITING_OUTSIDE if phase.party == ItemPhase.Party.OUTSIDE else Case.Status.IN_PROGRESS
+
+
+def _running_phase(case: Case) -> CasePhase | None:
+    return (
+        case.phases.select_related("phase")
+        .filter(status__in=[CasePhase.Status.RUNNING, CasePhase.Status.PAUSED])
+        .first()
+    )
+
+
+def _pause_clock(case: Case, *, kind: str, reason: str, actor: Account, status: str) -> None:
+    case_phase = _running_phase(case)
+    today = _today()
+    if case_phase is not None and case_phase.status == CasePhase.Status.RUNNING:
+        used = workdays.workdays_between(start=case_phase.started_on, end=today) if case_phase.started_on else 0
+        case_phase.used_days += max(0, used)
+        case_phase.status = CasePhase.Status.PAUSED
+        case_phase.save(update_fields=["used_days", "status"])
+    CasePause.objects.create(case=case, kind=kind, started_on=today, reason=reason, actor=actor)
+    case.status = status
+    case.due_date = None
+
+
+def _resume_clock(case: Case, *, kind: str) -> None:
+    """Restart the paused clock the day after today with the working days that were left."""
+    today = _today()
+    CasePause.objects.filter(case=case, kind=kind, ended_on__isnull=True).update(ended_on=today)
+    case_phase = _running_phase(case)
+    if case_phase is None:  # materials were incomplete at receipt: the first clock starts now
+        first = case.phases.select_related("phase").order_by("phase__order").first()
+        assert first is not None
+        _start_phase(case, first, start_on=today)
+        return
+    case_phase.status = CasePhase.Status.RUNNING
+    case_phase.started_on = today
+    if case_phase.limit_days is not None:
+        left = max(0, case_phase.limit_days + case_phase.extension_days - case_phase.used_days)
+        due = workdays.due_date(start=today, workdays=left)
+        case_phase.due_date, case.due_provisional = due.due_date, due.provisional
+    case_phase.save()
+    case.due_date = case_phase.due_date
+    case.status = (
+        Case.Status.WAITING_OUTSIDE if case_phase.phase.party == ItemPhase.Party.OUTSIDE else Case.Status.IN_PROGRESS
+    )
+
+
+def _finish(case: Case, *, actor: Account | None, channel: str) -> None:
+    """Complete the case: the handler applies the item's effect in this transaction."""
+    result = handler_for(case.item.handler).complete(case=case, actor=actor)
+    case.status = Case.Status.COMPLETED
+    case.current_step = None
+    case.due_date = None
+    case.closed_at = timezone.now()
+    case.result = result
+    _notify_applicant(case, event="completed", body=f"您申请的“{case.item.name}”已办结，欢迎对本次服务进行评价。")
+
+
+def _advance(case: Case, *, actor: Account | None, channel: str) -> None:
+    """Move past the current step: next step, next phase, or completion."""
+    step = case.current_step
+    assert step is not None
+    next_step = ItemStep.objects.filter(phase_id=step.phase_id, order__gt=step.order).order_by("order").first()
+    if next_step is not None:
+        case.current_step = next_step
+        case.required_authority = next_step.min_authority
+        return
+    today = _today()
+    current = case.phases.select_related("phase").get(phase_id=step.phase_id)
+    current.status, current.finished_on = CasePhase.Status.DONE, today
+    current.save(update_fields=["status", "finished_on"])
+    following = (
+        case.phases.select_related("phase")
+        .filter(phase__order__gt=current.phase.order)
+        .order_by("phase__order")
+        .first()
+    )
+    if following is None:
+        _finish(case, actor=actor, channel=channel)
+        return
+    _start_phase(case, following, start_on=today)
+    if following.phase.party == ItemPhase.Party.OUTSIDE:
+        _notify_applicant(
+            case,
+            event=f"phase-{following.phase.code}",
+            body=f"您的“{case.item.name}”已进入{following.phase.name}阶段。",
+        )
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+
+def _check_may_open(
+    actor: Account | None, item: ServiceItem, applicant: Applicant, channel: str, office: Office | None
+) -> None:
+    if actor is None or not actor.is_authenticated:
+        raise NotAllowed("请先登录后申请", "Please sign in to apply")
+    if actor.kind == Account.Kind.CITIZEN:
+        if channel not in (Channel.ONLINE, Channel.APP):
+            raise NotAllowed("个人只能通过网上大厅或App申请", "Citizens apply online or in the app")
+        if applicant.id_number != actor.id_number:
+            raise NotAllowed("只能为本人申请", "You may apply for yourself only")
+        return
+    if actor.kind == Account.Kind.UNIT:
+        if channel != Channel.ONLINE:
+            raise NotAllowed("单位只能通过网上大厅申请", "Units apply through the online hall")
+        if applicant.unit_code != actor.unit_code:
+            raise NotAllowed("只能为本单位申请", "You may apply for your own unit only")
+        return
+    authority.require_staff(actor)
+    if actor.role == Role.BANK_AGENT:
+        if item.insurance != "card" or channel != Channel.BANK:
+            raise NotAllowed("银行代理点只能办理社保卡业务", "A bank outlet may handle card services only")
+    elif actor.role == Role.HOTLINE:
+        if channel != Channel.HOTLINE:
+            raise NotAllowed("话务员只能登记热线业务", "Hotline operators register hotline cases only")
+    elif actor.role not in COUNTER_ROLES:
+        raise NotAllowed("您的岗位不受理业务", "Your role does not receive applications")
+    if office is not None and actor.office_id != office.pk:
+        raise NotAllowed("只能在本人所在机构受理", "You can receive applications at your own office only")
+    if not authority.has_skill(actor, item.skill_group_id):
+        raise NotAllowed("该事项不在您的业务技能组内", "This item is not in your skill groups")
+    if actor.id_number and actor.id_number == applicant.id_number:
+        raise NotAllowed("不能受理本人的业务", "You may not receive your own application")
+
+
+def _open_one(
+    *,
+    actor: Account | None,
+    item: ServiceItem,
+    applicant: Applicant,
+    channel: str,
+    form: dict[str, Any],
+    materials: dict[str, str],
+    receiving_office: Office | None,
+    phone: str,
+    group_ref: str,
+) -> Case:
+    cleaned = handler_for(item.handler).clean(item=item, form=form, applicant=applicant)
+    phases = list(item.phases.order_by("order"))
+    if not phases:
+        raise InvalidInput(f"服务事项 {item.code} 未配置办理环节", f"Service item {item.code} has no steps configured")
+    offices = [
+        _resolve_office(
+            rule=p.jurisdiction or item.jurisdiction, applicant=applicant, receiving_office=receiving_office
+        )
+        for p in phases
+    ]
+    now = timezone.now()
+    case = Case.objects.create(
+        item=item,
+        item_version=item.version,
+        group_ref=group_ref,
+        applicant_id_number=applicant.id_number,
+        applicant_name=applicant.name,
+        applicant_account=applicant.account,
+        applicant_unit_code=applicant.unit_code,
+        applicant_phone=phone,
+        channel=channel,
+        receiving_office=receiving_office,
+        office=offices[0],
+        received_at=now,
+        received_by=actor if actor is not None and actor.kind == Account.Kind.STAFF else None,
+        form_data=cleaned,
+        status=Case.Status.AWAITING_MATERIALS,
+    )
+    case.number = f"{timezone.localtime(now):%y%m%d}{case.pk:08d}"
+    phase_rows = [
+        CasePhase(
+            case=case,
+            phase=p,
+            office=o,
+            limit_days=p.promised_days
+            if p.promised_days is not None
+            else (item.promised_days if len(phases) == 1 else None),
+        )
+        for p, o in zip(phases, offices, strict=True)
+    ]
+    CasePhase.objects.bulk_create(phase_rows)
+    rows = []
+    for material in item.materials.all():
+        state = materials.get(material.code, CaseMaterial.Status.MISSING)
+        if state not in CaseMaterial.Status.values:
+            raise InvalidInput(
+                f"材料状态不正确：{state}", f"Unknown material state: {state}", field=f"materials.{material.code}"
+            )
+        if state == CaseMaterial.Status.COMMITMENT and not material.commitment_allowed:
+            raise InvalidInput(
+                f"“{material.name}”不适用告知承诺，须提交原件",
+                f"'{material.code}' cannot be replaced by a commitment",
+                field=f"materials.{material.code}",
+            )
+        rows.append(CaseMaterial(case=case, material=material, status=state))
+    CaseMaterial.objects.bulk_create(rows)
+    missing = _missing_required(case)
+    if missing:
+        CasePause.objects.create(
+            case=case, kind=CasePause.Kind.MATERIALS, started_on=_today(), reason="收件时材料不全", actor=actor
+        )
+        _notify_applicant(
+            case,
+            event="materials",
+            body=f"您申请的“{item.name}”尚缺以下材料（一次性告知）：{'、'.join(missing)}。补齐后次日起计算办理时限。",
+        )
+    else:
+        _start_phase(case, CasePhase.objects.select_related("phase").get(pk=phase_rows[0].pk), start_on=_today())
+        _notify_applicant(case, event="received", body=f"您申请的“{item.name}”已收件，办件编号 {case.number}。")
+    case.save()
+    _audit(
+        case,
+        actor=actor,
+        action="open",
+        channel=channel,
+        after={"item": item.code, "number": case.number, "status": case.status, "missing": missing, "group": group_ref},
+    )
+    return case
+
+
+def case_open(
+    *,
+    actor: Account | None,
+    item_code: str,
+    applicant: Applicant,
+    channel: str,
+    form: dict[str, Any],
+    materials: dict[str, str] | None = None,
+    receiving_office: Office | None = None,
+    phone: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """Receive an application (收件). The item must be offered on this channel, at this office,
+    at this hour. With every required material present the clock starts at once (day 1 is the
+    next working day); otherwise the applicant is told once, in full, what is missing
+    (一次性告知) and the clock waits for the supplement."""
+    item = item_get(code=item_code)
+    office = (
+        receiving_office
+        if receiving_office is not None
+        else (actor.office if actor and actor.kind == Account.Kind.STAFF else None)
+    )
+    item_offered(item=item, channel=channel, office=office, at=at)
+    _check_may_open(actor, item, applicant, channel, office)
+    with transaction.atomic():
+        return _open_one(
+            actor=actor,
+            item=item,
+            applicant=applicant,
+            channel=channel,
+            form=form,
+            materials=materials or {},
+            receiving_office=office,
+            phone=phone,
+            group_ref="",
+        )
+
+
+def case_open_group(
+    *,
+    actor: Account | None,
+    group_code: str,
+    item_codes: Iterable[str],
+    applicant: Applicant,
+    channel: str,
+    form: dict[str, Any],
+    materials: dict[str, str] | None = None,
+    receiving_office: Office | None = None,
+    phone: str = "",
+    at: dt.datetime | None = None,
+) -> list[Case]:
+    """一表通: one form opens a case for each chosen item of a form group, all or none."""
+    codes = list(dict.fromkeys(item_codes))
+    if not codes:
+        raise InvalidInput("请至少选择一个事项", "Choose at least one item", field="items")
+    items = [item_get(code=c) for c in codes]
+    for item in items:
+        if item.form_group is None or item.form_group.code != group_code:
+            raise InvalidInput(
+                f"事项 {item.code} 不属于该表单组", f"Item {item.code} is not in form group {group_code}", field="items"
+            )
+    office = (
+        receiving_office
+        if receiving_office is not None
+        else (actor.office if actor and actor.kind == Account.Kind.STAFF else None)
+    )
+    for item in items:
+        item_offered(item=item, channel=channel, office=office, at=at)
+        _check_may_open(actor, item, applicant, channel, office)
+    group_ref = uuid.uuid4().hex
+    with transaction.atomic():
+        return [
+            _open_one(
+                actor=actor,
+                item=item,
+                applicant=applicant,
+                channel=channel,
+                form=form,
+                materials=materials or {},
+                receiving_office=office,
+                phone=phone,
+                group_ref=group_ref,
+            )
+            for item in items
+        ]
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+_STEP_ACTIONS = {"accept": "accept", "review": "review", "approve": "approve", "callback": "callback", "reply": "reply"}
+
+
+def case_act(
+    *, actor: Account, case_id: int, version: int, action: str, note: str = "", channel: str = Channel.HALL
+) -> Case:
+    """Do the case's current step (受理 / 复核 / 审批 / 回访 / 答复) positively and move on.
+
+    ``action`` must name the current step's kind, so a stale page cannot approve what it
+    thought was a review."""
+    if action not in _STEP_ACTIONS:
+        raise InvalidInput(f"未知操作：{action}", f"Unknown action: {action}", field="action")
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        step = case.current_step
+        if case.status != Case.Status.IN_PROGRESS or step is None:
+            raise Conflict(
+                f"办件当前状态为“{case.get_status_display()}”，不能{action}",
+                f"The case is {case.status}; cannot {action}",
+            )
+        if step.kind != action:
+            raise Conflict(f"当前环节是“{step.name}”", f"The current step is {step.kind}, not {action}")
+        did_before = CaseStepRecord.objects.filter(case=case, actor=actor, step__isnull=False).exists()
+        authority.check_step(actor, case, step, did_before=did_before)
+        before = {"step": step.kind, "status": case.status}
+        _record_step(case, actor=actor, action=action, step=step, note=note)
+        _advance(case, actor=actor, channel=channel)
+        case.save()
+        _audit(
+            case,
+            actor=actor,
+            action=action,
+            channel=channel,
+            before=before,
+            after={"status": case.status, "note": note},
+        )
+    return case
+
+
+def case_reject(*, actor: Account, case_id: int, version: int, reasons: list[str], channel: str = Channel.HALL) -> Case:
+    """不予受理 / 不予办理 at the current step, with reasons the applicant is told."""
+    reasons = [r.strip() for r in reasons if r and r.strip()]
+    if not reasons:
+        raise InvalidInput("请填写不予办理的理由", "Give the reasons for the rejection", field="reasons")
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        step = case.current_step
+        if case.status not in (Case.Status.IN_PROGRESS, Case.Status.AWAITING_MATERIALS) or step is None:
+            if case.status == Case.Status.AWAITING_MATERIALS and step is None:
+                step = _first_step(case.phases.select_related("phase").order_by("phase__order").first().phase)  # type: ignore[union-attr]
+            else:
+                raise Conflict("该办件已结束，不能再作处理", "The case is closed")
+        did_before = CaseStepRecord.objects.filter(case=case, actor=actor, step__isnull=False).exists()
+        authority.check_step(actor, case, step, did_before=did_before)
+        _record_step(case, actor=actor, action="reject", step=step, note="；".join(reasons))
+        case.status, case.rejection_reasons = Case.Status.REJECTED, reasons
+        case.current_step, case.due_date, case.closed_at = None, None, timezone.now()
+        case.phases.exclude(status=CasePhase.Status.DONE).update(status=CasePhase.Status.DONE, finished_on=_today())
+        case.save()
+        _notify_applicant(
+            case, event="rejected", body=f"您申请的“{case.item.name}”不予办理，理由：{'；'.join(reasons)}。"
+        )
+        _audit(case, actor=actor, action="reject", channel=channel, after={"reasons": reasons})
+    return case
+
+
+def _check_handler(actor: Account, case: Case) -> None:
+    """Pause, resume and materials requests: the office's staff who could act on the step
+    (separation of duties applies to steps, not to these)."""
+    step = case.current_step
+    if step is None:
+        raise Conflict("该办件当前没有待办环节", "The case has no current step")
+    authority.check_step(actor, case, step, did_before=False)
+
+
+def case_request_materials(
+    *, actor: Account, case_id: int, version: int, missing: list[str], note: str = "", channel: str = Channel.HALL
+) -> Case:
+    """补正: tell the applicant once, in full, what is missing; the clock stops until they
+    supply it and restarts the day after."""
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if case.status != Case.Status.IN_PROGRESS:
+            raise Conflict("只有办理中的办件可以要求补正", "Only a case in progress can ask for materials")
+        _check_handler(actor, case)
+        rows = {m.material.code: m for m in case.materials.select_related("material")}
+        unknown = [c for c in missing if c not in rows]
+        if not missing or unknown:
+            raise InvalidInput(
+                "请选择需要补正的材料", f"Choose the materials to supply (unknown: {unknown})", field="missing"
+            )
+        for code in missing:
+            rows[code].status = CaseMaterial.Status.MISSING
+            rows[code].save(update_fields=["status", "updated_at"])
+        _pause_clock(
+            case,
+            kind=CasePause.Kind.MATERIALS,
+            reason=note or "补正材料",
+            actor=actor,
+            status=Case.Status.AWAITING_MATERIALS,
+        )
+        case.save()
+        names = [rows[c].material.name for c in missing]
+        _notify_applicant(
+            case,
+            event="materials",
+            body=f"您的办件 {case.number} 需补正以下材料（一次性告知）：{'、'.join(names)}。{note}",
+        )
+        _audit(case, actor=actor, action="request_materials", channel=channel, after={"missing": missing, "note": note})
+    return case
+
+
+def _may_supplement(actor: Account, case: Case) -> None:
+    if actor.kind == Account.Kind.CITIZEN and actor.id_number == case.applicant_id_number:
+        return
+    if actor.kind == Account.Kind.UNIT and case.applicant_unit_code and actor.unit_code == case.applicant_unit_code:
+        return
+    authority.require_staff(actor)
+    if not authority.in_jurisdiction(actor, case.office_id) and actor.office_id != case.receiving_office_id:
+        raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
+
+
+def case_supplement(
+    *, actor: Account, case_id: int, version: int, materials: dict[str, str], channel: str = Channel.HALL
+) -> Case:
+    """Materials supplied. When every required one is there, the clock restarts the day after."""
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if case.status != Case.Status.AWAITING_MATERIALS:
+            raise Conflict("该办件没有待补正的材料", "The case is not waiting for materials")
+        _may_supplement(actor, case)
+        rows = {m.material.code: m for m in case.materials.select_related("material")}
+        for code, state in materials.items():
+            if code not in rows or state not in (CaseMaterial.Status.RECEIVED, CaseMaterial.Status.COMMITMENT):
+                raise InvalidInput(
+                    f"材料 {code} 或其状态不正确",
+                    f"Unknown material or state: {code}={state}",
+                    field=f"materials.{code}",
+                )
+            if state == CaseMaterial.Status.COMMITMENT and not rows[code].material.commitment_allowed:
+                raise InvalidInput(
+                    f"“{rows[code].material.name}”不适用告知承诺",
+                    f"'{code}' cannot be replaced by a commitment",
+                    field=f"materials.{code}",
+                )
+            rows[code].status = state
+            rows[code].save(update_fields=["status", "updated_at"])
+        still = _missing_required(case)
+        if not still:
+            _resume_clock(case, kind=CasePause.Kind.MATERIALS)
+            _notify_applicant(
+                case, event="supplemented", body=f"您的办件 {case.number} 材料已齐全，办理时限自次日起计算。"
+            )
+        case.save()
+        _audit(
+            case,
+            actor=actor,
+            action="supplement",
+            channel=channel,
+            after={"materials": materials, "still_missing": still},
+        )
+    return case
+
+
+def case_suspend(*, actor: Account, case_id: int, version: int, reason: str, channel: str = Channel.HALL) -> Case:
+    """中止: the case waits on something outside the agency's control; the clock stops."""
+    if not reason.strip():
+        raise InvalidInput("请填写中止理由", "Give the reason for the suspension", field="reason")
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if case.status != Case.Status.IN_PROGRESS:
+            raise Conflict("只有办理中的办件可以中止", "Only a case in progress can be suspended")
+        _check_handler(actor, case)
+        _pause_clock(case, kind=CasePause.Kind.SUSPENSION, reason=reason, actor=actor, status=Case.Status.SUSPENDED)
+        case.save()
+        _notify_applicant(case, event="suspended", body=f"您的办件 {case.number} 已中止办理：{reason}。")
+        _audit(case, actor=actor, action="suspend", channel=channel, after={"reason": reason})
+    return case
+
+
+def case_resume(*, actor: Account, case_id: int, version: int, note: str = "", channel: str = Channel.HALL) -> Case:
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if case.status != Case.Status.SUSPENDED:
+            raise Conflict("该办件未中止", "The case is not suspended")
+        _check_handler(actor, case)
+        _resume_clock(case, kind=CasePause.Kind.SUSPENSION)
+        case.save()
+        _notify_applicant(
+            case, event="resumed", body=f"您的办件 {case.number} 已恢复办理，新的办结期限为 {case.due_date}。"
+        )
+        _audit(case, actor=actor, action="resume", channel=channel, after={"due_date": case.due_date, "note": note})
+    return case
+
+
+def case_extend(
+    *, actor: Account, case_id: int, version: int, workdays_added: int, reason: str, channel: str = Channel.HALL
+) -> Case:
+    """延期: an approver (authority 3) of the office extends the running clock by a number of
+    working days, with a reason the applicant is told."""
+    if not reason.strip():
+        raise InvalidInput("请填写延期理由", "Give the reason for the extension", field="reason")
+    if not 1 <= workdays_added <= MAX_EXTENSION_DAYS:
+        raise InvalidInput(
+            f"延期工作日数应在1至{MAX_EXTENSION_DAYS}之间",
+            f"An extension is 1 to {MAX_EXTENSION_DAYS} working days",
+            field="workdays",
+        )
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if case.status != Case.Status.IN_PROGRESS or case.due_date is None:
+            raise Conflict("只有计时中的办件可以延期", "Only a case whose clock runs can be extended")
+        authority.require_staff(actor)
+        if actor.authority_level < 3:
+            raise NotAllowed("延期须由三级审批权限人员批准", "An extension needs an approver (authority level 3)")
+        if not authority.in_jurisdiction(actor, case.office_id):
+            raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
+        case_phase = _running_phase(case)
+        assert case_phase is not None
+        before = case.due_date
+        due = workdays.due_date(start=case.due_date, workdays=workdays_added)
+        case_phase.extension_days += workdays_added
+        case_phase.due_date = due.due_date
+        case_phase.save(update_fields=["extension_days", "due_date"])
+        case.due_date, case.due_provisional = due.due_date, due.provisional or case.due_provisional
+        CasePause.objects.create(
+            case=case,
+            kind=CasePause.Kind.EXTENSION,
+            started_on=_today(),
+            ended_on=_today(),
+            days=workdays_added,
+            reason=reason,
+            actor=actor,
+        )
+        case.save()
+        _notify_applicant(
+            case,
+            event="extended",
+            body=f"您的办件 {case.number} 延期 {workdays_added} 个工作日至 {case.due_date}，原因：{reason}。",
+        )
+        _audit(
+            case,
+            actor=actor,
+            action="extend",
+            channel=channel,
+            before={"due_date": before},
+            after={"due_date": case.due_date, "reason": reason},
+        )
+    return case
+
+
+def case_outside_done(
+    *, actor: Account | None, case_id: int, version: int, note: str = "", channel: str = Channel.SYSTEM
+) -> Case:
+    """The outside party finished its phase (e.g. the original agency transferred the
+    relationship and funds): our next phase's clock starts the day after."""
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if case.status != Case.Status.WAITING_OUTSIDE:
+            raise Conflict("该办件未在等待外部办理", "The case is not waiting for an outside party")
+        if actor is not None:
+            authority.require_staff(actor)
+            if not authority.in_jurisdiction(actor, case.office_id):
+                raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
+        _record_step(case, actor=actor, action="outside_done", step=case.current_step, note=note)
+        _advance(case, actor=actor, channel=channel)
+        case.save()
+        _audit(case, actor=actor, action="outside_done", channel=channel, after={"status": case.status, "note": note})
+    return case
+
+
+def case_withdraw(
+    *, actor: Account, case_id: int, version: int, reason: str = "", channel: str = Channel.ONLINE
+) -> Case:
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if not case.is_open:
+            raise Conflict("该办件已结束，不能撤回", "The case is closed and cannot be withdrawn")
+        _may_supplement(actor, case)
+        case.status, case.current_step, case.due_date, case.closed_at = (
+            Case.Status.WITHDRAWN,
+            None,
+            None,
+            timezone.now(),
+        )
+        case.outcome_note = reason
+        case.save()
+        _audit(case, actor=actor, action="withdraw", channel=channel, after={"reason": reason})
+    return case
+
+
+def case_escalate(*, actor: Account, case_id: int, version: int, reason: str, channel: str = Channel.HALL) -> Case:
+    """衔接响应: the handler refers a step beyond their authority one level up."""
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if case.status != Case.Status.IN_PROGRESS:
+            raise Conflict("只有办理中的办件可以上报", "Only a case in progress can be referred up")
+        authority.require_staff(actor)
+        if not authority.in_jurisdiction(actor, case.office_id):
+            raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
+        if case.required_authority >= 3:
+            raise Conflict("该环节已是最高权限", "The step already needs the highest authority")
+        case.required_authority += 1
+        case.escalation_level += 1
+        case.save()
+        _notify_staff(
+            case, event="referred", min_authority=case.required_authority, body=f"办件 {case.number} 已上报：{reason}"
+        )
+        _audit(
+            case,
+            actor=actor,
+            action="escalate",
+            channel=channel,
+            after={"required_authority": case.required_authority, "reason": reason},
+        )
+    return case
+
+
+def cases_sla_scan(*, today: dt.date | None = None) -> dict[str, int]:
+    """Warn handlers of cases due within one working day; escalate overdue cases one level
+    per working day overdue (to authority 2, then 3), each with a notification."""
+    today = today or _today()
+    tomorrow = workdays.due_date(start=today, workdays=1).due_date
+    warned = escalated = 0
+    due_soon = Case.objects.filter(
+        status=Case.Status.IN_PROGRESS, due_date__gte=today, due_date__lte=tomorrow, warned_on__isnull=True
+    )
+    for case in due_soon.select_related("item").iterator(chunk_size=500):
+        with transaction.atomic():
+            if Case.objects.filter(pk=case.pk, warned_on__isnull=True).update(warned_on=today):
+                _notify_staff(
+                    case,
+                    event="due-soon",
+                    min_authority=case.required_authority,
+                    body=f"办件 {case.number} 将于 {case.due_date} 到期，请及时办理。",
+                )
+                warned += 1
+    overdue = Case.objects.filter(status=Case.Status.IN_PROGRESS, due_date__lt=today, escalation_level__lt=2)
+    for case in overdue.select_related("item").iterator(chunk_size=500):
+        target = min(2, workdays.workdays_between(start=case.due_date, end=today))  # type: ignore[arg-type]
+        if target <= case.escalation_level:
+            continue
+        with transaction.atomic():
+            if not Case.objects.filter(pk=case.pk, escalation_level=case.escalation_level).update(
+                escalation_level=target, version=F("version") + 1
+            ):
+                continue
+            case.escalation_level = target
+            level = min(3, case.required_authority + target)
+            _notify_staff(
+                case,
+                event=f"overdue-{target}",
+                min_authority=level,
+                body=f"办件 {case.number} 已超期（期限 {case.due_date}），请督办。",
+            )
+            _audit(
+                case,
+                actor=None,
+                action="overdue_escalate",
+                channel=Channel.SYSTEM,
+                after={"level": target, "notify_authority": level},
+            )
+            escalated += 1
+    return {"warned": warned, "escalated": escalated}
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+def case_rate(
+    *, actor: Account, case_id: int, score: int, comment: str = "", channel: str = Channel.ONLINE
+) -> CaseRating:
+    """好差评: the applicant rates a completed case once. A rating of 不满意 or worse opens a
+    follow-up case at the office, with its own deadline."""
+    if score not in CaseRating.Score.values:
+        raise InvalidInput("评价等级应为1至5", "A rating is 1 to 5", field="score")
+    with transaction.atomic():
+        case = Case.objects.select_related("item", "office").filter(pk=case_id).first()
+        if case is None:
+            raise NotFound("办件不存在", "Case not found")
+        owns = (actor.kind == Account.Kind.CITIZEN and actor.id_number == case.applicant_id_number) or (
+            actor.kind == Account.Kind.UNIT
+            and bool(case.applicant_unit_code)
+            and actor.unit_code == case.applicant_unit_code
+        )
+        if not owns:
+            raise NotFound("办件不存在", "Case not found")
+        if case.status != Case.Status.COMPLETED:
+            raise Conflict("办件办结后才能评价", "A case can be rated once it is completed")
+        try:
+            with transaction.atomic():
+                rating = CaseRating.objects.create(
+                    case=case, score=score, comment=comment[:1000], rated_at=timezone.now()
+                )
+        except IntegrityError:
+            raise Conflict("该办件已评价过", "This case has already been rated") from None
+        if score <= CaseRating.Score.DISSATISFIED:
+            item = item_get(code=FOLLOW_UP_CODE)
+            follow = _open_one(
+                actor=None,
+                item=item,
+                applicant=Applicant(
+                    id_number=case.applicant_id_number,
+                    name=case.applicant_name,
+                    account=case.applicant_account,
+                    unit_code=case.applicant_unit_code,
+                ),
+                channel=Channel.SYSTEM,
+                form={"rated_case": case.number, "score": score, "comment": comment},
+                materials={},
+                receiving_office=case.office,
+                phone=case.applicant_phone,
+                group_ref="",
+            )
+            rating.follow_up = follow
+            rating.save(update_fields=["follow_up"])
+        _audit(
+            case, actor=actor, action="rate", channel=channel, after={"score": score, "follow_up": rating.follow_up_id}
+        )
+    return rating

@@ -1,0 +1,228 @@
+"""Declarative service-item definitions and the registry domain apps fill at start-up.
+
+A domain app declares its items in ``items.py`` as :class:`ItemSpec` values with a handler
+and calls :func:`register` from its ``AppConfig.ready()``. The engine never imports a domain
+app: it finds handlers here by the item's ``handler`` key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from shebao.core.errors import InvalidInput
+from shebao.core.identifiers import id_number_validate
+
+if TYPE_CHECKING:
+    from shebao.core.models import Account, Area
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    label_en: str
+    type: str = "text"  # text | int | decimal | date | choice | id_number | phone | bool
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int = 200
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "label_en": self.label_en,
+            "type": self.type,
+            "required": self.required,
+            "choices": [list(c) for c in self.choices],
+            "max_length": self.max_length,
+        }
+
+
+@dataclass(frozen=True)
+class MaterialSpec:
+    code: str
+    name: str
+    name_en: str = ""
+    required: bool = True
+    commitment_allowed: bool = False
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    kind: str  # accept | review | approve | outside | reply | callback
+    name: str
+    name_en: str
+    min_authority: int = 1
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    code: str
+    name: str
+    name_en: str
+    steps: tuple[StepSpec, ...]
+    party: str = "agency"
+    jurisdiction: str = ""  # blank: the item's rule
+    promised_days: int | None = None
+    legal_days: int | None = None
+
+
+ACCEPT = StepSpec("accept", "受理", "Accept", 1)
+REVIEW = StepSpec("review", "复核", "Review", 2)
+APPROVE = StepSpec("approve", "审批", "Approve", 3)
+
+
+def steps_for_risk(level: int) -> tuple[StepSpec, ...]:
+    """三级风险控制: level 1 a clerk accepts and completes; level 2 adds a review; level 3 a
+    review and an approval."""
+    return (ACCEPT, REVIEW, APPROVE)[:level]
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    code: str
+    name: str
+    name_en: str
+    insurance: str
+    policy_basis: str
+    skill_group: str
+    risk_level: int
+    jurisdiction: str
+    channels: tuple[str, ...]
+    office_kinds: tuple[str, ...]
+    promised_days: int | None
+    legal_days: int | None = None
+    saturday: bool = False
+    description: str = ""
+    form_group: str = ""
+    fields: tuple[FieldSpec, ...] = ()
+    materials: tuple[MaterialSpec, ...] = ()
+    phases: tuple[PhaseSpec, ...] = ()
+    handler: str = "generic"
+
+    def effective_phases(self) -> tuple[PhaseSpec, ...]:
+        if self.phases:
+            return self.phases
+        return (
+            PhaseSpec(
+                code="handle",
+                name="办理",
+                name_en="Handling",
+                steps=steps_for_risk(self.risk_level),
+                # None: the item's own limits apply, as administrators adjust them
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who a case is about. ``district`` is the Area whose office has jurisdiction."""
+
+    id_number: str
+    name: str
+    district: Area | None = None
+    account: Account | None = None
+    unit_code: str = ""
+
+
+class ItemHandler:
+    """Validates an item's form and applies its effect on completion. Domain apps subclass it;
+    the generic handler checks the form against the item's schema and has no further effect."""
+
+    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        return clean_form(item.form_schema, form)
+
+    def complete(self, *, case: Any, actor: Account | None) -> dict[str, Any] | None:
+        """Apply the effect in the completing transaction; return a summary for the audit."""
+        return None
+
+
+_handlers: dict[str, ItemHandler] = {"generic": ItemHandler()}
+_specs: dict[str, ItemSpec] = {}
+
+
+def register(*specs: ItemSpec, handlers: dict[str, ItemHandler] | None = None) -> None:
+    """Called from a domain app's AppConfig.ready(). A code or handler key registered twice is
+    a programming error."""
+    for key, handler in (handlers or {}).items():
+        if key in _handlers and _handlers[key] is not handler:
+            raise RuntimeError(f"handler {key!r} registered twice")
+        _handlers[key] = handler
+    for spec in specs:
+        if spec.code in _specs and _specs[spec.code] != spec:
+            raise RuntimeError(f"service item {spec.code!r} registered twice")
+        if spec.handler not in _handlers:
+            raise RuntimeError(f"service item {spec.code!r} names unknown handler {spec.handler!r}")
+        _specs[spec.code] = spec
+
+
+def registered_specs() -> dict[str, ItemSpec]:
+    return dict(_specs)
+
+
+def handler_for(key: str) -> ItemHandler:
+    try:
+        return _handlers[key]
+    except KeyError:
+        raise RuntimeError(f"no handler registered for {key!r}") from None
+
+
+def _bad(field: dict[str, Any], zh: str, en: str) -> InvalidInput:
+    return InvalidInput(
+        f"{field['label']}：{zh}", f"{field.get('label_en') or field['name']}: {en}", field=field["name"]
+    )
+
+
+def clean_form(schema: list[dict[str, Any]], form: dict[str, Any]) -> dict[str, Any]:
+    """Check a submitted form against an item's schema; return JSON-able cleaned values.
+    Unknown keys are dropped; the first problem raises InvalidInput naming the field."""
+    cleaned: dict[str, Any] = {}
+    for spec in schema:
+        name = spec["name"]
+        raw = form.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if spec.get("required", True):
+                raise _bad(spec, "必填", "required")
+            continue
+        kind = spec.get("type", "text")
+        value: Any
+        if kind == "int":
+            try:
+                value = int(str(raw).strip())
+            except ValueError:
+                raise _bad(spec, "应为整数", "must be a whole number") from None
+        elif kind == "decimal":
+            try:
+                value = Decimal(str(raw).strip())
+            except InvalidOperation:
+                raise _bad(spec, "应为数字", "must be a number") from None
+            if not value.is_finite() or value < 0:
+                raise _bad(spec, "应为非负数", "must be a non-negative number")
+            value = str(value)
+        elif kind == "date":
+            try:
+                value = dt.date.fromisoformat(str(raw).strip()).isoformat()
+            except ValueError:
+                raise _bad(spec, "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD") from None
+        elif kind == "choice":
+            allowed = [c[0] for c in spec.get("choices", [])]
+            if str(raw) not in allowed:
+                raise _bad(spec, "不在可选范围内", "is not one of the choices")
+            value = str(raw)
+        elif kind == "id_number":
+            value = id_number_validate(str(raw), field=name).number
+        elif kind == "phone":
+            value = str(raw).strip()
+            if not (value.isdigit() and len(value) == 11 and value.startswith("1")):
+                raise _bad(spec, "应为11位手机号码", "must be an 11-digit mobile number")
+        elif kind == "bool":
+            value = str(raw).lower() in {"1", "true", "on", "yes"}
+        else:
+            value = str(raw).strip()
+            if len(value) > spec.get("max_length", 200):
+                raise _bad(spec, "内容过长", "is too long")
+        cleaned[name] = value
+    return cleaned

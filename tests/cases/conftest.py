@@ -1,0 +1,174 @@
+"""Test items and a working office for the engine tests.
+
+Test items (codes "T-…") are registered once per session beside the real catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+
+from shebao.catalog.definitions import (
+    Applicant,
+    FieldSpec,
+    ItemSpec,
+    MaterialSpec,
+    PhaseSpec,
+    StepSpec,
+    register,
+    registered_specs,
+)
+from shebao.catalog.services import catalog_sync
+from shebao.core.models import OpeningHours, SkillGroup
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+_FIELDS = (
+    FieldSpec("address", "居住地址", "Address", "text"),
+    FieldSpec("start", "开始日期", "Start date", "date", required=False),
+)
+_MATERIALS = (
+    MaterialSpec("id_card", "居民身份证", "ID card"),
+    MaterialSpec("address_proof", "居住证明", "Proof of address", commitment_allowed=True),
+    MaterialSpec("photo", "照片", "Photo", required=False),
+)
+
+
+def _item(code: str, level: int, **kw) -> ItemSpec:
+    defaults = dict(
+        code=code,
+        name=f"测试事项{code}",
+        name_en=f"Test item {code}",
+        insurance="pension",
+        policy_basis="《中华人民共和国社会保险法》",
+        skill_group="register",
+        risk_level=level,
+        jurisdiction="applicant_district",
+        channels=("hall", "community", "online", "app"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=5,
+        saturday=True,
+        fields=_FIELDS,
+        materials=_MATERIALS,
+    )
+    defaults.update(kw)
+    return ItemSpec(**defaults)
+
+
+TEST_ITEMS = (
+    _item("T-L1", 1, promised_days=0),
+    _item("T-L2", 2),
+    _item("T-L3", 3, promised_days=10, saturday=False),
+    _item("T-G1", 1, form_group="flexible_enrol", promised_days=3),
+    _item("T-G2", 2, form_group="flexible_enrol", promised_days=5),
+    _item(
+        "T-XFER",
+        3,
+        promised_days=None,
+        phases=(
+            PhaseSpec(
+                "p1",
+                "转入地审核",
+                "New agency check",
+                (StepSpec("accept", "受理", "Accept", 1), StepSpec("review", "复核", "Review", 2)),
+                promised_days=15,
+            ),
+            PhaseSpec(
+                "p2",
+                "转出地办理",
+                "Original agency",
+                (StepSpec("outside", "转出地办理", "Outside", 1),),
+                party="outside",
+                promised_days=15,
+            ),
+            PhaseSpec(
+                "p3",
+                "转入办结",
+                "Transfer in",
+                (StepSpec("review", "复核", "Review", 2), StepSpec("approve", "审批", "Approve", 3)),
+                promised_days=15,
+            ),
+        ),
+    ),
+    _item(
+        "T-CARD",
+        1,
+        insurance="card",
+        skill_group="card",
+        channels=("bank", "hall"),
+        office_kinds=("bank_outlet", "district_office"),
+        jurisdiction="receiving_office",
+        promised_days=0,
+    ),
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _register_test_items():
+    if "T-L1" not in registered_specs():
+        register(*TEST_ITEMS)
+
+
+@pytest.fixture
+def catalogue(db):
+    catalog_sync()
+
+
+@pytest.fixture
+def working_hours(office, other_office, bank_outlet):
+    for o in (office, other_office, bank_outlet):
+        for wd in range(5):
+            OpeningHours.objects.get_or_create(office=o, weekday=wd, opens=dt.time(9), closes=dt.time(17))
+        OpeningHours.objects.get_or_create(office=o, weekday=5, opens=dt.time(9), closes=dt.time(16))
+
+
+@pytest.fixture
+def skills(catalogue, clerk, reviewer, approver, other_district_clerk, bank_agent):
+    register_group = SkillGroup.objects.get(code="register")
+    for person in (clerk, reviewer, approver, other_district_clerk):
+        person.skill_groups.add(register_group)
+    bank_agent.skill_groups.add(SkillGroup.objects.get(code="card"))
+
+
+@pytest.fixture
+def at():
+    """Freeze the clock at a given Asia/Shanghai wall time; returns a traveller."""
+    travellers = []
+
+    def _at(*args):
+        if travellers:
+            travellers.pop().stop()
+        traveller = time_machine.travel(dt.datetime(*args, tzinfo=SHANGHAI), tick=False)
+        traveller.start()
+        travellers.append(traveller)
+
+    yield _at
+    for t in travellers:
+        t.stop()
+
+
+@pytest.fixture
+def applicant(citizen, district):
+    return Applicant(id_number=citizen.id_number, name=citizen.full_name, district=district, account=citizen)
+
+
+@pytest.fixture
+def engine(skills, working_hours, at):
+    """Everything a case needs: the catalogue, staff with skills, open offices, Tue 10 Feb 2026 10:00."""
+    at(2026, 2, 10, 10, 0)
+    return at
+
+
+ALL = {"id_card": "received", "address_proof": "received"}
+
+
+@pytest.fixture
+def reviewer2(skills, office):
+    from shebao.core.models import Role
+    from tests.conftest import _staff
+
+    person = _staff("reviewer2", Role.REVIEWER, office, 2, full_name="陈复核")
+    person.skill_groups.add(SkillGroup.objects.get(code="register"))
+    return person
