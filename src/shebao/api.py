@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from shebao.cases.api import catalog_router
+from shebao.cases.api import router as cases_router
 from shebao.core.api import router as core_router
 from shebao.core.errors import ShebaoError
 
@@ -55,3 +57,5 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 api.add_router("/", core_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/", cases_router)

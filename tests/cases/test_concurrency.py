@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def test_two_reviewers_on_one_step_one_wins_one_gets_a_conflict(engine, clerk, reviewer, approver, applicant):
     require_postgres()
-    case = services.case_open(actor=clerk, item_code="T-L2", applicant=applicant, channel="hall", form={"address": "x"}, materials=ALL)
+    case = services.case_open(
+        actor=clerk, item_code="T-L2", applicant=applicant, channel="hall", form={"address": "x"}, materials=ALL
+    )
     case = services.case_act(actor=clerk, case_id=case.pk, version=case.version, action="accept")
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}

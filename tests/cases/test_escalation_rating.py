@@ -17,7 +17,15 @@ D = dt.date
 
 
 def open_case(actor, applicant, code="T-L2", **kw):
-    return services.case_open(actor=actor, item_code=code, applicant=applicant, channel=kw.pop("channel", "hall"), form={"address": "x"}, materials=kw.pop("materials", ALL), **kw)
+    return services.case_open(
+        actor=actor,
+        item_code=code,
+        applicant=applicant,
+        channel=kw.pop("channel", "hall"),
+        form={"address": "x"},
+        materials=kw.pop("materials", ALL),
+        **kw,
+    )
 
 
 def test_a_case_due_tomorrow_warns_its_handlers_once(engine, clerk, reviewer, approver, applicant):
@@ -27,7 +35,9 @@ def test_a_case_due_tomorrow_warns_its_handlers_once(engine, clerk, reviewer, ap
     engine(2026, 2, 23, 18, 0)  # Mon 23 (holiday): next working day is the due date
     assert services.cases_sla_scan()["warned"] == 1
     assert services.cases_sla_scan()["warned"] == 0  # once
-    warned = set(Notification.objects.filter(key__contains=f"case:{case.pk}:due-soon").values_list("recipient", flat=True))
+    warned = set(
+        Notification.objects.filter(key__contains=f"case:{case.pk}:due-soon").values_list("recipient", flat=True)
+    )
     assert warned == {clerk.username, reviewer.username, approver.username}  # all who may do the step
 
 
@@ -37,12 +47,16 @@ def test_an_overdue_case_escalates_one_level_per_working_day(engine, clerk, revi
     assert services.cases_sla_scan()["escalated"] == 1
     case.refresh_from_db()
     assert case.escalation_level == 1
-    told = set(Notification.objects.filter(key__contains=f"case:{case.pk}:overdue-1").values_list("recipient", flat=True))
+    told = set(
+        Notification.objects.filter(key__contains=f"case:{case.pk}:overdue-1").values_list("recipient", flat=True)
+    )
     assert told == {reviewer.username, approver.username}  # level 2 and above
     assert services.cases_sla_scan()["escalated"] == 0  # same day: nothing new
     engine(2026, 2, 26, 9, 0)
     assert services.cases_sla_scan()["escalated"] == 1
-    told = set(Notification.objects.filter(key__contains=f"case:{case.pk}:overdue-2").values_list("recipient", flat=True))
+    told = set(
+        Notification.objects.filter(key__contains=f"case:{case.pk}:overdue-2").values_list("recipient", flat=True)
+    )
     assert told == {approver.username}
 
 
@@ -86,11 +100,27 @@ def test_a_good_rating_opens_nothing_and_others_cannot_rate(engine, clerk, citiz
 
 
 def test_one_form_opens_every_chosen_item_together_or_none(engine, clerk, applicant):
-    cases = services.case_open_group(actor=clerk, group_code="flexible_enrol", item_codes=["T-G1", "T-G2"], applicant=applicant, channel="hall", form={"address": "x"}, materials=ALL)
+    cases = services.case_open_group(
+        actor=clerk,
+        group_code="flexible_enrol",
+        item_codes=["T-G1", "T-G2"],
+        applicant=applicant,
+        channel="hall",
+        form={"address": "x"},
+        materials=ALL,
+    )
     assert [c.item.code for c in cases] == ["T-G1", "T-G2"]
     assert len({c.group_ref for c in cases}) == 1 and cases[0].group_ref
     with pytest.raises(InvalidInput, match="不属于"):
-        services.case_open_group(actor=clerk, group_code="flexible_enrol", item_codes=["T-G1", "T-L2"], applicant=applicant, channel="hall", form={"address": "x"}, materials=ALL)
+        services.case_open_group(
+            actor=clerk,
+            group_code="flexible_enrol",
+            item_codes=["T-G1", "T-L2"],
+            applicant=applicant,
+            channel="hall",
+            form={"address": "x"},
+            materials=ALL,
+        )
     assert Case.objects.count() == 2
 
 
@@ -108,7 +138,9 @@ def test_anyone_can_follow_a_case_with_its_number_and_id_suffix(engine, clerk, a
         selectors.case_lookup_public(number=case.number, id_suffix="12")
 
 
-def test_case_visibility_is_scoped_by_actor(engine, clerk, other_district_clerk, citizen, other_citizen, applicant, monitor):
+def test_case_visibility_is_scoped_by_actor(
+    engine, clerk, other_district_clerk, citizen, other_citizen, applicant, monitor
+):
     case = open_case(clerk, applicant)
     assert selectors.case_get(actor=citizen, number=case.number) == case
     assert selectors.case_get(actor=clerk, number=case.number) == case
@@ -118,7 +150,9 @@ def test_case_visibility_is_scoped_by_actor(engine, clerk, other_district_clerk,
             selectors.case_get(actor=outsider, number=case.number)
 
 
-def test_the_workbench_queue_holds_what_the_clerk_may_do_soonest_first(engine, clerk, reviewer, other_district_clerk, applicant):
+def test_the_workbench_queue_holds_what_the_clerk_may_do_soonest_first(
+    engine, clerk, reviewer, other_district_clerk, applicant
+):
     later = open_case(clerk, applicant, "T-L3")  # due 2 Mar
     sooner = open_case(clerk, applicant, "T-L2")  # due 24 Feb
     assert list(selectors.workbench_queue(actor=clerk)) == [sooner, later]

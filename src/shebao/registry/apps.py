@@ -7,6 +7,8 @@ class RegistryConfig(AppConfig):
     verbose_name = "参保登记 / Registry"
 
     def ready(self) -> None:
-        from shebao.registry import items
+        from shebao.cases.applicants import register_resolver
+        from shebao.registry import applicants, items
 
         items.register_items()
+        register_resolver(applicants.resolve)

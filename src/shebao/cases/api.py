@@ -1,0 +1,345 @@
+"""JSON API of the service engine: the catalogue, opening and following cases, staff actions,
+the clerk's queue and ratings. The same services (and so the same validation and authority)
+as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.security import SessionAuth
+
+from shebao.cases import selectors, services
+from shebao.cases.applicants import applicant_for
+from shebao.catalog.selectors import item_get, items_list
+from shebao.core.channels import Channel
+from shebao.core.errors import InvalidInput, NotAllowed
+from shebao.core.models import Account
+
+
+class StaffVerifiedSession(SessionAuth):
+    """A signed-in session; staff must also have passed their second factor."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user and user.kind == Account.Kind.STAFF and not getattr(user, "is_verified", lambda: False)():
+            raise NotAllowed("工作人员须先完成动态口令验证", "Staff must sign in with their second factor")
+        return user
+
+
+session = StaffVerifiedSession()
+router = Router(tags=["cases 办件"])
+catalog_router = Router(tags=["catalogue 服务事项"])
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    insurance: str
+    risk_level: int
+    promised_days: int | None
+    legal_days: int | None
+    channels: list[str]
+    saturday: bool
+    form_group: str | None = None
+
+
+class MaterialOut(Schema):
+    code: str
+    name: str
+    required: bool
+    commitment_allowed: bool
+
+
+class StepOut(Schema):
+    kind: str
+    name: str
+    min_authority: int
+
+
+class PhaseOut(Schema):
+    code: str
+    name: str
+    party: str
+    promised_days: int | None
+    legal_days: int | None
+    steps: list[StepOut]
+
+
+class GuideOut(ItemOut):
+    policy_basis: str
+    description: str
+    office_kinds: list[str]
+    materials: list[MaterialOut]
+    phases: list[PhaseOut]
+    form_schema: list[dict[str, Any]]
+
+
+class OpenIn(Schema):
+    item_code: str | None = None
+    group_code: str | None = None
+    item_codes: list[str] = Field(default_factory=list)
+    applicant_id_number: str
+    applicant_name: str = ""
+    district_code: str = ""
+    unit_code: str = ""
+    phone: str = ""
+    channel: Literal["hall", "community", "online", "app", "bank", "hotline"]
+    form: dict[str, Any] = Field(default_factory=dict)
+    materials: dict[str, str] = Field(default_factory=dict)
+
+
+class StepProgress(Schema):
+    name: str
+    kind: str
+    done: bool
+    current: bool
+
+
+class PhaseProgress(Schema):
+    name: str
+    party: str
+    office: str
+    status: str
+    limit_days: int | None
+    due_date: dt.date | None
+    steps: list[StepProgress]
+
+
+class ProgressOut(Schema):
+    number: str
+    item_code: str
+    item: str
+    status: str
+    status_label: str
+    due_date: dt.date | None
+    due_provisional: bool
+    current_step: str | None
+    missing_materials: list[str]
+    rejection_reasons: list[str]
+    version: int
+    phases: list[PhaseProgress]
+
+
+class PublicProgressOut(ProgressOut):
+    applicant: str
+
+
+class QueueRow(Schema):
+    number: str
+    item_code: str
+    item: str
+    applicant: str
+    step: str
+    due_date: dt.date | None
+    workdays_left: int | None
+    escalation_level: int
+    version: int
+
+
+class ActionIn(Schema):
+    action: Literal[
+        "accept",
+        "review",
+        "approve",
+        "callback",
+        "reply",
+        "reject",
+        "request_materials",
+        "supplement",
+        "suspend",
+        "resume",
+        "extend",
+        "withdraw",
+        "escalate",
+    ]
+    version: int
+    note: str = ""
+    reasons: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    materials: dict[str, str] = Field(default_factory=dict)
+    workdays: int = 0
+
+
+class RatingIn(Schema):
+    score: int
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    score: int
+    follow_up: str | None
+
+
+def _item_out(item: Any) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "name": item.name,
+        "name_en": item.name_en,
+        "insurance": item.insurance,
+        "risk_level": item.risk_level,
+        "promised_days": item.promised_days,
+        "legal_days": item.legal_days,
+        "channels": item.channels,
+        "saturday": item.saturday,
+        "form_group": item.form_group.code if item.form_group else None,
+    }
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+
+@catalog_router.get("/items", response=list[ItemOut], summary="服务事项目录 / The catalogue")
+def catalog_items(
+    request: HttpRequest, insurance: str | None = None, channel: str | None = None, q: str = ""
+) -> list[dict]:
+    return [_item_out(i) for i in items_list(insurance=insurance, channel=channel, query=q)]
+
+
+@catalog_router.get("/items/{code}", response=GuideOut, summary="办事指南 / An item's guide")
+def catalog_item(request: HttpRequest, code: str) -> dict:
+    item = item_get(code=code, with_structure=True)
+    return {
+        **_item_out(item),
+        "policy_basis": item.policy_basis,
+        "description": item.description,
+        "office_kinds": item.office_kinds,
+        "form_schema": item.form_schema,
+        "materials": [
+            {"code": m.code, "name": m.name, "required": m.required, "commitment_allowed": m.commitment_allowed}
+            for m in item.materials.all()
+        ],
+        "phases": [
+            {
+                "code": p.code,
+                "name": p.name,
+                "party": p.party,
+                "promised_days": p.promised_days if p.promised_days is not None else item.promised_days,
+                "legal_days": p.legal_days if p.legal_days is not None else item.legal_days,
+                "steps": [{"kind": s.kind, "name": s.name, "min_authority": s.min_authority} for s in p.steps.all()],
+            }
+            for p in item.phases.all()
+        ],
+    }
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+def _channel_for(user: Account, asked: str) -> str:
+    """Citizens and units cannot claim a counter channel through the API."""
+    if user.kind != Account.Kind.STAFF and asked not in (Channel.ONLINE, Channel.APP):
+        raise NotAllowed("个人和单位只能通过网上大厅或App申请", "Citizens and units apply online or in the app")
+    return asked
+
+
+@router.post(
+    "/cases", response={201: list[ProgressOut]}, auth=session, summary="申请 / Open a case (or a one-form group)"
+)
+def cases_open(request: HttpRequest, payload: OpenIn) -> tuple[int, list[dict]]:
+    user: Account = request.auth  # type: ignore[attr-defined]
+    channel = _channel_for(user, payload.channel)
+    applicant = applicant_for(
+        id_number=payload.applicant_id_number,
+        name=payload.applicant_name,
+        district_code=payload.district_code,
+        unit_code=payload.unit_code,
+        account=user if user.kind == Account.Kind.CITIZEN else None,
+    )
+    common = {
+        "actor": user,
+        "applicant": applicant,
+        "channel": channel,
+        "form": payload.form,
+        "materials": payload.materials,
+        "phone": payload.phone,
+    }
+    if payload.group_code:
+        cases = services.case_open_group(group_code=payload.group_code, item_codes=payload.item_codes, **common)
+    elif payload.item_code:
+        cases = [services.case_open(item_code=payload.item_code, **common)]
+    else:
+        raise InvalidInput(
+            "请指定申请事项", "Name the item (item_code) or the form group (group_code)", field="item_code"
+        )
+    return 201, [selectors.case_progress(case=c) for c in cases]
+
+
+@router.get("/cases/lookup", response=PublicProgressOut, summary="办件进度查询（匿名）/ Follow a case by number")
+def cases_lookup(request: HttpRequest, number: str, id_suffix: str) -> dict:
+    return selectors.case_lookup_public(number=number, id_suffix=id_suffix)
+
+
+@router.get("/cases/mine", response=list[ProgressOut], auth=session, summary="我的办件 / My cases")
+def cases_mine(request: HttpRequest) -> list[dict]:
+    return [selectors.case_progress(case=c) for c in selectors.cases_of_applicant(actor=request.auth)]  # type: ignore[attr-defined]
+
+
+@router.get("/cases/{number}", response=ProgressOut, auth=session, summary="办件进度 / A case's progress")
+def cases_get(request: HttpRequest, number: str) -> dict:
+    return selectors.case_progress(case=selectors.case_get(actor=request.auth, number=number))  # type: ignore[attr-defined]
+
+
+@router.post("/cases/{number}/actions", response=ProgressOut, auth=session, summary="办理操作 / Act on a case")
+def cases_act(request: HttpRequest, number: str, payload: ActionIn) -> dict:
+    user: Account = request.auth  # type: ignore[attr-defined]
+    case = selectors.case_get(actor=user, number=number)
+    channel = Channel.ONLINE if user.kind != Account.Kind.STAFF else Channel.HALL
+    common = {"actor": user, "case_id": case.pk, "version": payload.version, "channel": channel}
+    action = payload.action
+    if action in ("accept", "review", "approve", "callback", "reply"):
+        case = services.case_act(action=action, note=payload.note, **common)
+    elif action == "reject":
+        case = services.case_reject(reasons=payload.reasons or [payload.note], **common)
+    elif action == "request_materials":
+        case = services.case_request_materials(missing=payload.missing, note=payload.note, **common)
+    elif action == "supplement":
+        case = services.case_supplement(materials=payload.materials, **common)
+    elif action == "suspend":
+        case = services.case_suspend(reason=payload.note, **common)
+    elif action == "resume":
+        case = services.case_resume(note=payload.note, **common)
+    elif action == "extend":
+        case = services.case_extend(workdays_added=payload.workdays, reason=payload.note, **common)
+    elif action == "withdraw":
+        case = services.case_withdraw(reason=payload.note, **common)
+    else:
+        case = services.case_escalate(reason=payload.note, **common)
+    return selectors.case_progress(case=case)
+
+
+@router.post(
+    "/cases/{number}/rating", response={201: RatingOut}, auth=session, summary="好差评 / Rate a completed case"
+)
+def cases_rate(request: HttpRequest, number: str, payload: RatingIn) -> tuple[int, dict]:
+    case = selectors.case_get(actor=request.auth, number=number)  # type: ignore[attr-defined]
+    rating = services.case_rate(actor=request.auth, case_id=case.pk, score=payload.score, comment=payload.comment)  # type: ignore[attr-defined]
+    return 201, {"score": rating.score, "follow_up": rating.follow_up.number if rating.follow_up else None}
+
+
+@router.get("/workbench/queue", response=list[QueueRow], auth=session, summary="一岗通待办队列 / The clerk's queue")
+def workbench(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict]:
+    from shebao.core.identifiers import mask_id_number
+
+    limit = max(1, min(limit, 200))
+    rows = selectors.workbench_queue(actor=request.auth, limit=limit, offset=max(0, offset))  # type: ignore[attr-defined]
+    return [
+        {
+            "number": c.number,
+            "item_code": c.item.code,
+            "item": c.item.name,
+            "applicant": mask_id_number(c.applicant_id_number),
+            "step": c.current_step.name if c.current_step else "",
+            "due_date": c.due_date,
+            "workdays_left": selectors.case_countdown(c),
+            "escalation_level": c.escalation_level,
+            "version": c.version,
+        }
+        for c in rows
+    ]

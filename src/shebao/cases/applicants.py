@@ -1,0 +1,46 @@
+"""Who a case is about. The registry knows persons; the engine must not import it, so the
+registry registers a resolver here at start-up (AppConfig.ready)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shebao.catalog.definitions import Applicant
+from shebao.core.errors import InvalidInput
+from shebao.core.identifiers import id_number_validate
+from shebao.core.models import Account, Area
+
+Resolver = Callable[[str], Applicant | None]
+_resolver: Resolver | None = None
+
+
+def register_resolver(resolver: Resolver) -> None:
+    global _resolver
+    _resolver = resolver
+
+
+def applicant_for(
+    *, id_number: str, name: str = "", district_code: str = "", unit_code: str = "", account: Account | None = None
+) -> Applicant:
+    """The registered person if the registry knows them; otherwise the name and district the
+    applicant gave (a first enrolment)."""
+    number = id_number_validate(id_number, field="applicant_id_number").number
+    known = _resolver(number) if _resolver else None
+    if known is not None:
+        return Applicant(
+            id_number=known.id_number,
+            name=known.name,
+            district=known.district,
+            account=account or known.account,
+            unit_code=unit_code,
+        )
+    if not name.strip():
+        raise InvalidInput("请填写申请人姓名", "Give the applicant's name", field="applicant_name")
+    district = None
+    if district_code:
+        district = Area.objects.filter(code=district_code, kind__in=[Area.Kind.DISTRICT, Area.Kind.ZONE]).first()
+        if district is None:
+            raise InvalidInput(
+                f"区划代码 {district_code} 不存在", f"Unknown district code {district_code}", field="district_code"
+            )
+    return Applicant(id_number=number, name=name.strip(), district=district, account=account, unit_code=unit_code)
