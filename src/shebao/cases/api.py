@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from shebao.cases import selectors, services
@@ -242,7 +242,7 @@ def _channel_for(user: Account, asked: str) -> str:
 @router.post(
     "/cases", response={201: list[ProgressOut]}, auth=session, summary="申请 / Open a case (or a one-form group)"
 )
-def cases_open(request: HttpRequest, payload: OpenIn) -> tuple[int, list[dict]]:
+def cases_open(request: HttpRequest, payload: OpenIn) -> Status:
     user: Account = request.auth  # type: ignore[attr-defined]
     channel = _channel_for(user, payload.channel)
     applicant = applicant_for(
@@ -268,7 +268,7 @@ def cases_open(request: HttpRequest, payload: OpenIn) -> tuple[int, list[dict]]:
         raise InvalidInput(
             "请指定申请事项", "Name the item (item_code) or the form group (group_code)", field="item_code"
         )
-    return 201, [selectors.case_progress(case=c) for c in cases]
+    return Status(201, [selectors.case_progress(case=c) for c in cases])
 
 
 @router.get("/cases/lookup", response=PublicProgressOut, summary="办件进度查询（匿名）/ Follow a case by number")
@@ -317,10 +317,10 @@ def cases_act(request: HttpRequest, number: str, payload: ActionIn) -> dict:
 @router.post(
     "/cases/{number}/rating", response={201: RatingOut}, auth=session, summary="好差评 / Rate a completed case"
 )
-def cases_rate(request: HttpRequest, number: str, payload: RatingIn) -> tuple[int, dict]:
+def cases_rate(request: HttpRequest, number: str, payload: RatingIn) -> Status:
     case = selectors.case_get(actor=request.auth, number=number)  # type: ignore[attr-defined]
     rating = services.case_rate(actor=request.auth, case_id=case.pk, score=payload.score, comment=payload.comment)  # type: ignore[attr-defined]
-    return 201, {"score": rating.score, "follow_up": rating.follow_up.number if rating.follow_up else None}
+    return Status(201, {"score": rating.score, "follow_up": rating.follow_up.number if rating.follow_up else None})
 
 
 @router.get("/workbench/queue", response=list[QueueRow], auth=session, summary="一岗通待办队列 / The clerk's queue")
