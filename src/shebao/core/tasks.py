@@ -1,0 +1,17 @@
+"""Celery tasks of the core: a task only loads by id and calls a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from shebao.core.jobs import chunk_execute
+
+CHUNK_TASK_NAME = "shebao.core.tasks.chunk_execute_task"
+
+
+@shared_task(name=CHUNK_TASK_NAME, ignore_result=True, acks_late=True)
+def chunk_execute_task(chunk_id: int) -> bool:
+    """Run one job chunk. Safe to deliver twice: :func:`chunk_execute` skips a done chunk, and a
+    worker killed mid-chunk leaves nothing behind (the chunk's transaction never committed), so
+    the broker's redelivery of an unacknowledged task simply runs it again."""
+    return chunk_execute(chunk_id=chunk_id)
