@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shebao.registry.urls")),
     path("", include("shebao.web.urls")),
 ]

@@ -1,0 +1,159 @@
+"""Reads of the registry, always scoped by the actor.
+
+``person_get`` and ``person_find_by_id_number`` are the only ways to load a person for
+display. Who may see whom (ARCHITECTURE.md, Security):
+
+- a citizen: only the person linked to their own account;
+- a unit operator: only persons their unit employs or once employed;
+- clerk, reviewer, approver, supervisor, hotline, monitor_district: persons of their office's
+  district (``Office.area.district``); an office whose area is the city sees everyone;
+- monitor_city and admin: everyone;
+- bank_agent: nobody (card services only), and any other actor nobody.
+
+A person outside the actor's sight raises :class:`~shebao.core.errors.NotFound`, exactly as a
+person who does not exist, so a probe learns nothing. Every successful read appends one audit
+event (``person.view``) in its own transaction: viewing a record is an event too.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from shebao.core import audit
+from shebao.core.errors import NotAllowed, NotFound
+from shebao.core.identifiers import id_number_validate
+from shebao.core.models import Account, Area, Role
+from shebao.registry.models import Employment, Person, Unit
+
+# Staff whose sight is their office's district (or the whole city for a city-level office).
+DISTRICT_SCOPED_ROLES = frozenset(
+    {Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.HOTLINE, Role.MONITOR_DISTRICT}
+)
+CITY_WIDE_ROLES = frozenset({Role.MONITOR_CITY, Role.ADMIN})
+# Only a window clerk may show a full ID number to the person in front of them.
+REVEAL_ROLES = frozenset({Role.CLERK})
+
+
+def _not_found() -> NotFound:
+    return NotFound("未找到该参保人", "No such insured person")
+
+
+def persons_visible(*, actor: Account) -> QuerySet[Person]:
+    """The persons ``actor`` may see, as a queryset (empty when they may see none)."""
+    none = Person.objects.none()
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return none
+    kind, role = actor.kind, actor.role
+    if kind == Account.Kind.CITIZEN and role == Role.CITIZEN:
+        return Person.objects.filter(account_id=actor.pk)
+    if kind == Account.Kind.UNIT and role == Role.UNIT:
+        if not actor.unit_code:
+            return none
+        employed = Employment.objects.filter(unit__credit_code=actor.unit_code).values("person_id")
+        return Person.objects.filter(pk__in=employed)
+    if kind != Account.Kind.STAFF or actor.office_id is None:
+        return none
+    if role in CITY_WIDE_ROLES:
+        return Person.objects.all()
+    if role in DISTRICT_SCOPED_ROLES:
+        area = actor.office.area
+        if area.kind == Area.Kind.CITY:
+            return Person.objects.all()
+        if area.district_id is None:
+            return none
+        return Person.objects.filter(district_id=area.district_id)
+    return none  # bank_agent and any role not named above
+
+
+def _record_view(*, actor: Account, person: Person, channel: str, action: str = "person.view") -> None:
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action=action,
+            subject_type="person",
+            subject_id=person.pk,
+            subject_person=person.id_number,
+            channel=channel,
+        )
+
+
+def _load(*, actor: Account, **lookup: object) -> Person:
+    try:
+        return persons_visible(actor=actor).select_related("district", "account").get(**lookup)
+    except Person.DoesNotExist:
+        raise _not_found() from None
+
+
+def person_get(*, actor: Account, person_id: int, channel: str) -> Person:
+    """Load one person for display, if ``actor`` may see them; audited as ``person.view``."""
+    person = _load(actor=actor, pk=person_id)
+    _record_view(actor=actor, person=person, channel=channel)
+    return person
+
+
+def person_find_by_id_number(*, actor: Account, id_number: str, channel: str) -> Person:
+    """Find a person by resident ID number under the rules of :func:`person_get`.
+
+    The number is validated first (``InvalidIdNumber`` with its clear message); a valid
+    number that is not registered, or not visible to ``actor``, is ``NotFound``.
+    """
+    number = id_number_validate(id_number).number
+    person = _load(actor=actor, id_number=number)
+    _record_view(actor=actor, person=person, channel=channel)
+    return person
+
+
+def person_reveal_id_number(*, actor: Account, person_id: int, channel: str) -> Person:
+    """A window clerk shows the full ID number to the person at the window.
+
+    The person must be visible to the clerk (else ``NotFound``); other roles get
+    ``NotAllowed``. Audited as ``person.reveal_id``.
+    """
+    person = _load(actor=actor, pk=person_id)
+    if actor.kind != Account.Kind.STAFF or actor.role not in REVEAL_ROLES:
+        raise NotAllowed(
+            "只有窗口经办员可以查看完整的身份证号码",
+            "Only a window clerk may see the full ID number",
+        )
+    _record_view(actor=actor, person=person, channel=channel, action="person.reveal_id")
+    return person
+
+
+def person_shows_full_id(*, actor: Account, person: Person) -> bool:
+    """The person themself sees their own number in full; everyone else sees it masked."""
+    return person.account_id is not None and person.account_id == actor.pk
+
+
+def person_employments(*, actor: Account, person: Person) -> list[Employment]:
+    """The employment history shown on a person page the actor was allowed to open.
+
+    A unit operator sees only their own unit's employment of the person, never the person's
+    other employers; staff and the person themself see the whole history.
+    """
+    rows = Employment.objects.filter(person=person).select_related("unit").order_by("-start", "-id")
+    if actor.kind == Account.Kind.UNIT:
+        rows = rows.filter(unit__credit_code=actor.unit_code or "")
+    return list(rows)
+
+
+def unit_get_own(*, actor: Account) -> Unit:
+    """The unit a unit operator acts for (``Account.unit_code`` = ``Unit.credit_code``)."""
+    if actor.kind != Account.Kind.UNIT or not actor.unit_code:
+        raise NotFound("未找到本单位", "No such unit")
+    try:
+        return Unit.objects.select_related("district").get(credit_code=actor.unit_code)
+    except Unit.DoesNotExist:
+        raise NotFound("未找到本单位的参保登记", "This unit is not registered") from None
+
+
+def unit_staff_list(*, actor: Account, unit: Unit) -> QuerySet[Employment]:
+    """The unit's current staff (employment without an end), for its own operator only."""
+    if actor.kind != Account.Kind.UNIT or actor.unit_code != unit.credit_code:
+        raise NotFound("未找到本单位", "No such unit")
+    return (
+        Employment.objects.filter(unit=unit, end__isnull=True)
+        .select_related("person")
+        .only("id", "start", "end", "unit_id", "person__id", "person__name", "person__id_number", "person__category")
+        .order_by("person__name", "id")
+    )

@@ -1,0 +1,38 @@
+"""Template helpers: bilingual labels, domain error messages and masking."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+
+from shebao.core.errors import ShebaoError
+from shebao.core.identifiers import mask_id_number
+
+register = template.Library()
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").lower().startswith("zh")
+
+
+@register.filter
+def pick(label: object) -> str:
+    """ "窗口经办员 / Window clerk" → the half in the page's language (model choice labels)."""
+    text = str(label or "")
+    if " / " not in text:
+        return text
+    zh, en = text.split(" / ", 1)
+    return zh if _chinese() else en
+
+
+@register.filter
+def errmsg(error: object) -> str:
+    """A domain error's message in the page's language."""
+    if isinstance(error, ShebaoError):
+        return error.message_zh if _chinese() else error.message_en
+    return str(error or "")
+
+
+@register.filter
+def masked(number: object) -> str:
+    return mask_id_number(str(number or ""))

@@ -1,0 +1,95 @@
+"""A clerk signs in through a real browser (Debian's Chromium via Playwright), switches large
+text on, and the page shows their name and office in Chinese. A screenshot is kept in
+``test-artifacts/`` for a person to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+from shebao.core.calendar import calendar_seed_from_package
+from tests.conftest import CI
+from tests.factories import PASSWORD
+from tests.web.support import confirmed_device, current_code
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+# transaction=True: the live server's threads must see the test's rows. pytest-django runs
+# transactional tests last; their flush also empties the seeded calendar, so the test seeds
+# the one year it needs itself.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests"
+        if CI:
+            pytest.fail(f"{message}; under CI=true this test is mandatory", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API refuses to start inside a running event loop; Django's async
+    # safety check must also let the test thread touch the database while it drives.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # While Playwright's event loop runs, Django keeps this thread's database
+            # connections apart (asgiref treats the thread as async): close those here, or
+            # PostgreSQL refuses to drop the test database at the end of the run.
+            connections.close_all()
+
+
+def test_clerk_signs_in_and_switches_large_text(chromium, live_server, clerk):
+    # given a clerk with an authenticator, and the 2026 holiday arrangement
+    calendar_seed_from_package(years=range(2026, 2027))
+    device = confirmed_device(clerk)
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    csp_errors: list[str] = []
+    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    try:
+        # when they sign in with password and the current one-time code
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "clerk")
+        page.fill("#id_password", PASSWORD)
+        page.fill("#id_otp_token", current_code(device))
+        page.click("button.primary")
+        page.wait_for_url(f"{live_server.url}/")
+        # then their workbench, with their name and office
+        assert page.locator(".who-name").inner_text() == "王窗口"
+        assert "江岸区社会保险管理处" in page.locator("#my-office").inner_text()
+        # when they switch large text on
+        page.click("text=大字版")
+        page.wait_for_selector("body.large-text")
+        # then the page is scaled up and still shows who and where
+        font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert font_size >= 20
+        assert "王窗口" in page.inner_text("header")
+        assert "江岸区社会保险管理处" in page.inner_text("#my-office")
+        # and the due-date calculator answers through htmx without leaving the page
+        page.fill("#id_start", "2026-02-13")
+        page.fill("#id_workdays", "1")
+        page.click("#due-date button.primary")
+        page.wait_for_selector('#due-date-result time[datetime="2026-02-14"]')
+        assert page.url == f"{live_server.url}/"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "clerk-home-large-text.png"), full_page=True)
+        assert csp_errors == []
+    finally:
+        context.close()
