@@ -1,7 +1,565 @@
-"""Service items this app owns (filled in by the catalogue work)."""
+"""养老和工伤待遇类服务事项: retirement, benefit determination, transfers (国办发〔2009〕66号),
+survivors' benefits, suspension and resumption, certification, work-injury recognition and benefits."""
 
 from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from shebao.catalog.definitions import (
+    ACCEPT,
+    APPROVE,
+    REVIEW,
+    Applicant,
+    FieldSpec,
+    ItemHandler,
+    ItemSpec,
+    MaterialSpec,
+    PhaseSpec,
+    StepSpec,
+    register,
+)
+from shebao.core.errors import InvalidInput
+from shebao.core.identifiers import bank_card_validate, credit_code_validate
+
+LAW = "《中华人民共和国社会保险法》"
+INJURY_REGULATION = "《工伤保险条例》（国务院令第375号，国务院令第586号修订）"
+
+ID_NUMBER = FieldSpec("id_number", "公民身份号码", "ID number", "id_number")
+NAME = FieldSpec("name", "姓名", "Name")
+PHONE = FieldSpec("phone", "联系电话", "Mobile phone", "phone")
+BANK_CARD = FieldSpec("bank_card", "待遇发放银行卡号（社会保障卡金融账户）", "Bank card for payments", max_length=19)
+RETIRE_DATE = FieldSpec("retire_date", "退休（待遇起始）日期", "Retirement date", "date")
+PERIOD_FROM = FieldSpec("period_from", "原参保地缴费起始月份", "First month paid at the original place", "date")
+PERIOD_TO = FieldSpec("period_to", "原参保地缴费截止月份", "Last month paid at the original place", "date")
+UNIT_CODE = FieldSpec("unit_code", "用人单位统一社会信用代码", "Employer's unified social credit code", max_length=18)
+RELATION = FieldSpec(
+    "relation",
+    "申领人与参保人关系",
+    "Relation to the deceased",
+    "choice",
+    choices=(("spouse", "配偶"), ("child", "子女"), ("parent", "父母"), ("other", "其他法定继承人")),
+)
+DECEASED = (
+    FieldSpec("deceased_id_number", "已故参保人公民身份号码", "ID number of the deceased", "id_number"),
+    FieldSpec("deceased_name", "已故参保人姓名", "Name of the deceased"),
+    FieldSpec("death_date", "死亡日期", "Date of death", "date"),
+)
+
+ID_CARD = MaterialSpec("id_card", "居民身份证或社会保障卡", "Resident ID card or social security card")
+CLAIMANT_ID = MaterialSpec("claimant_id", "申领人居民身份证", "Claimant's ID card")
+DEATH_PROOF = MaterialSpec(
+    "death_proof", "死亡证明（医学死亡证明或公安、民政部门证明）", "Proof of death", commitment_allowed=True
+)
+KINSHIP_PROOF = MaterialSpec("kinship_proof", "亲属关系证明", "Proof of kinship", commitment_allowed=True)
+BANK_CARD_COPY = MaterialSpec(
+    "bank_card", "本人银行卡或社会保障卡", "The applicant's bank card or social security card"
+)
+
+# --- handlers --------------------------------------------------------------------------------
+
+
+def _not_future(cleaned: dict[str, Any], *names: str) -> None:
+    today = timezone.localdate().isoformat()
+    for name in names:
+        if name in cleaned and cleaned[name] > today:
+            raise InvalidInput("该日期不能晚于今天", f"{name} cannot be in the future", field=name)
+
+
+def _in_order(cleaned: dict[str, Any], first: str, then: str) -> None:
+    if first in cleaned and then in cleaned and cleaned[then] < cleaned[first]:
+        raise InvalidInput("截止日期不能早于起始日期", f"{then} is before {first}", field=then)
+
+
+def _bank_card(cleaned: dict[str, Any]) -> None:
+    if "bank_card" in cleaned:
+        cleaned["bank_card"] = bank_card_validate(cleaned["bank_card"], field="bank_card")
+
+
+class BenefitHandler(ItemHandler):
+    """待遇类: a valid payment card; events that have happened are not in the future; periods
+    in order; a positive amount."""
+
+    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        _bank_card(cleaned)
+        _not_future(cleaned, "death_date", "suspend_from", "period_to")
+        _in_order(cleaned, "period_from", "period_to")
+        if "amount" in cleaned and Decimal(cleaned["amount"]) <= 0:
+            raise InvalidInput("金额应大于零", "The amount must be above zero", field="amount")
+        return cleaned
+
+
+class InjuryHandler(BenefitHandler):
+    """工伤: a valid employer code; the diagnosis is not before the accident."""
+
+    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        if "unit_code" in cleaned:
+            cleaned["unit_code"] = credit_code_validate(cleaned["unit_code"], field="unit_code")
+        _not_future(cleaned, "accident_date", "diagnosis_date")
+        if (
+            "accident_date" in cleaned
+            and "diagnosis_date" in cleaned
+            and cleaned["diagnosis_date"] < cleaned["accident_date"]
+        ):
+            raise InvalidInput(
+                "诊断日期不能早于事故发生日期", "The diagnosis is dated before the accident", field="diagnosis_date"
+            )
+        return cleaned
+
+
+# --- the cross-province transfer: three clocks of 15 working days (国办发〔2009〕66号 第八条) -----
+
+TRANSFER_PHASES = (
+    PhaseSpec(
+        code="check",
+        name="转入地审核并发出联系函",
+        name_en="New agency checks and sends the acceptance letter",
+        steps=(ACCEPT, REVIEW),
+        promised_days=15,
+        legal_days=15,
+    ),
+    PhaseSpec(
+        code="transfer_out",
+        name="转出地办理转出",
+        name_en="Original agency transfers the relationship and funds",
+        steps=(StepSpec("outside", "转出地经办机构办理转出手续并转移基金", "Original agency transfers out", 1),),
+        party="outside",
+        promised_days=15,
+        legal_days=15,
+    ),
+    PhaseSpec(
+        code="transfer_in",
+        name="转入地办理接续",
+        name_en="New agency completes the transfer-in",
+        steps=(REVIEW, APPROVE),
+        promised_days=15,
+        legal_days=15,
+    ),
+)
+
+# --- items -----------------------------------------------------------------------------------
+
+ITEMS: tuple[ItemSpec, ...] = (
+    ItemSpec(
+        code="YL-001",
+        name="职工退休审批",
+        name_en="Retirement approval",
+        insurance="pension",
+        policy_basis=(
+            f"{LAW}第十六条；国发〔2005〕38号；《全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定》；"
+            "人社部发〔2024〕94号"
+        ),
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall", "online"),
+        office_kinds=("district_office",),
+        promised_days=10,
+        description="达到法定退休年龄且累计缴费满最低缴费年限的，审核出生日期、参加工作时间、视同缴费年限后审批退休。",
+        form_group="retirement",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            PHONE,
+            FieldSpec(
+                "retire_type",
+                "退休类别",
+                "Kind of retirement",
+                "choice",
+                choices=(
+                    ("normal", "法定退休年龄退休"),
+                    ("flexible_early", "弹性提前退休"),
+                    ("flexible_late", "弹性延迟退休"),
+                    ("special_work", "特殊工种提前退休"),
+                    ("disability", "因病或非因工致残完全丧失劳动能力退休"),
+                ),
+            ),
+            RETIRE_DATE,
+            BANK_CARD,
+        ),
+        materials=(
+            ID_CARD,
+            MaterialSpec("personnel_file", "本人人事档案", "Personnel file"),
+            MaterialSpec(
+                "special_proof",
+                "特殊工种或劳动能力鉴定证明（提前退休时）",
+                "Special-work or disability proof",
+                required=False,
+            ),
+        ),
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="YL-002",
+        name="基本养老金核定",
+        name_en="Determination of the basic pension",
+        insurance="pension",
+        policy_basis=f"{LAW}第十五条；国发〔2005〕38号",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall", "online"),
+        office_kinds=("district_office",),
+        promised_days=10,
+        description="按基础养老金、个人账户养老金、过渡性养老金计算月基本养老金，出具核定表并告知计算过程。",
+        form_group="retirement",
+        fields=(ID_NUMBER, NAME, PHONE, RETIRE_DATE, BANK_CARD),
+        materials=(ID_CARD, BANK_CARD_COPY),
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="YL-003",
+        name="企业职工基本养老保险关系跨省转移接续",
+        name_en="Cross-province transfer of the basic pension",
+        insurance="pension",
+        policy_basis=f"{LAW}第十九条；国办发〔2009〕66号《城镇企业职工基本养老保险关系转移接续暂行办法》第八条；人社部发〔2016〕94号",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall", "online", "app"),
+        office_kinds=("district_office",),
+        promised_days=45,
+        legal_days=45,
+        description=(
+            "向新参保地（转入地）申请。转入地15个工作日内审核并发出同意接收函；转出地15个工作日内办理转出并转移基金；"
+            "转入地收到关系和基金后15个工作日内办结接续。转出地办理期间不计入本机构办理时限。"
+        ),
+        fields=(
+            ID_NUMBER,
+            NAME,
+            PHONE,
+            FieldSpec("from_place", "原参保地（省、市）", "Original place (province, city)"),
+            FieldSpec("from_agency", "原参保地社会保险经办机构", "Original insurance agency"),
+            PERIOD_FROM,
+            PERIOD_TO,
+        ),
+        materials=(
+            ID_CARD,
+            MaterialSpec(
+                "contribution_certificate",
+                "《基本养老保险参保缴费凭证》",
+                "Contribution certificate from the original agency",
+                commitment_allowed=True,  # 可通过全国社会保险关系转移系统获取
+            ),
+        ),
+        phases=TRANSFER_PHASES,
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="YL-004",
+        name="企业职工基本养老保险关系省内转移接续",
+        name_en="Transfer of the basic pension within the province",
+        insurance="pension",
+        policy_basis=f"{LAW}第十九条",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall", "online", "app"),
+        office_kinds=("district_office",),
+        promised_days=10,
+        description="省内不同统筹地区之间转移，只转移养老保险关系，缴费年限累计计算。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            PHONE,
+            FieldSpec("from_place", "原参保地（省、市）", "Original place (province, city)"),
+            FieldSpec("from_agency", "原参保地社会保险经办机构", "Original insurance agency"),
+            PERIOD_FROM,
+            PERIOD_TO,
+        ),
+        materials=(ID_CARD,),
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="YL-005",
+        name="养老保险个人账户查询",
+        name_en="Query of the pension personal account",
+        insurance="pension",
+        policy_basis=f"{LAW}第十四条；国发〔2005〕38号；《社会保险个人权益记录管理办法》（人社部令第14号）",
+        skill_group="benefit",
+        risk_level=1,
+        jurisdiction="applicant_district",
+        channels=("hall", "community", "online", "app", "kiosk"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=0,
+        description="查询个人账户累计储存额、本年记账本金和利息、账户月数。",
+        fields=(ID_NUMBER, NAME),
+        materials=(ID_CARD,),
+    ),
+    ItemSpec(
+        code="YL-006",
+        name="丧葬补助金和抚恤金申领",
+        name_en="Funeral grant and survivors' pension",
+        insurance="pension",
+        policy_basis=f"{LAW}第十七条",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall",),
+        office_kinds=("district_office",),
+        promised_days=15,
+        description="参保人员因病或者非因工死亡的，其遗属可以领取丧葬补助金和抚恤金。",
+        fields=(ID_NUMBER, NAME, PHONE, *DECEASED, RELATION, BANK_CARD),
+        materials=(CLAIMANT_ID, DEATH_PROOF, KINSHIP_PROOF, BANK_CARD_COPY),
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="YL-007",
+        name="个人账户余额继承",
+        name_en="Inheritance of the pension personal-account balance",
+        insurance="pension",
+        policy_basis=f"{LAW}第十四条",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall",),
+        office_kinds=("district_office",),
+        promised_days=15,
+        description="参保人员死亡的，个人账户余额依法可以继承，一次性支付给继承人。",
+        fields=(ID_NUMBER, NAME, PHONE, *DECEASED, RELATION, BANK_CARD),
+        materials=(
+            CLAIMANT_ID,
+            DEATH_PROOF,
+            KINSHIP_PROOF,
+            MaterialSpec(
+                "inheritance_proof", "继承权公证书或法律文书（有争议时）", "Proof of inheritance", required=False
+            ),
+            BANK_CARD_COPY,
+        ),
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="YL-008",
+        name="养老保险待遇暂停",
+        name_en="Suspension of pension payments",
+        insurance="pension",
+        policy_basis=f"{LAW}；《实施〈中华人民共和国社会保险法〉若干规定》（人社部令第13号）",
+        skill_group="benefit",
+        risk_level=2,
+        jurisdiction="applicant_district",
+        channels=("hall", "online"),
+        office_kinds=("district_office",),
+        promised_days=3,
+        description="出境定居、居住境外未按期完成资格认证、被判刑收监执行等情形，暂停发放基本养老金。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            FieldSpec(
+                "suspend_reason",
+                "暂停原因",
+                "Reason",
+                "choice",
+                choices=(
+                    ("abroad", "出境定居或居住境外"),
+                    ("no_certification", "未按期完成待遇资格认证"),
+                    ("prison", "被判刑收监执行"),
+                    ("missing", "下落不明"),
+                    ("other", "其他"),
+                ),
+            ),
+            FieldSpec("suspend_from", "暂停起始日期", "Suspended from", "date"),
+        ),
+        materials=(MaterialSpec("reason_proof", "暂停事由证明", "Proof of the reason", commitment_allowed=True),),
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="YL-009",
+        name="养老保险待遇恢复",
+        name_en="Resumption of pension payments",
+        insurance="pension",
+        policy_basis=f"{LAW}；《实施〈中华人民共和国社会保险法〉若干规定》（人社部令第13号）",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall", "online"),
+        office_kinds=("district_office",),
+        promised_days=10,
+        description="暂停情形消失的，恢复发放并按规定补发暂停期间的待遇。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            FieldSpec(
+                "resume_reason",
+                "恢复原因",
+                "Reason",
+                "choice",
+                choices=(
+                    ("returned", "回国（境）居住"),
+                    ("certified", "已完成待遇资格认证"),
+                    ("released", "刑满释放"),
+                    ("other", "其他"),
+                ),
+            ),
+            FieldSpec("resume_from", "恢复起始日期", "Resumed from", "date"),
+            BANK_CARD,
+        ),
+        materials=(
+            ID_CARD,
+            MaterialSpec("reason_proof", "恢复事由证明", "Proof of the reason", commitment_allowed=True),
+        ),
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="YL-010",
+        name="领取养老保险待遇资格认证",
+        name_en="Certification of eligibility to draw a pension",
+        insurance="pension",
+        policy_basis=LAW,
+        skill_group="benefit",
+        risk_level=1,
+        jurisdiction="applicant_district",
+        channels=("app", "online", "hall", "community", "kiosk"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=0,
+        description="通过手机App人脸识别、自助终端或窗口完成资格认证；行动不便的可申请上门认证。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            FieldSpec(
+                "method",
+                "认证方式",
+                "Method",
+                "choice",
+                choices=(("face", "人脸识别"), ("counter", "窗口认证"), ("home", "上门认证"), ("data", "数据比对")),
+            ),
+        ),
+        materials=(ID_CARD,),
+    ),
+    ItemSpec(
+        code="YL-011",
+        name="城乡居民基本养老保险待遇申领",
+        name_en="Claim of the urban and rural residents' pension",
+        insurance="pension",
+        policy_basis="国发〔2014〕8号《国务院关于建立统一的城乡居民基本养老保险制度的意见》",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall", "community", "online"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=15,
+        description="年满60周岁、累计缴费满15年且未领取国家规定的基本养老保障待遇的，按月领取城乡居民养老保险待遇。",
+        fields=(ID_NUMBER, NAME, PHONE, BANK_CARD),
+        materials=(ID_CARD, BANK_CARD_COPY),
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="YL-012",
+        name="养老保险待遇领取银行账户变更",
+        name_en="Change of the pension payment account",
+        insurance="pension",
+        policy_basis=LAW,
+        skill_group="benefit",
+        risk_level=2,
+        jurisdiction="applicant_district",
+        channels=("hall",),
+        office_kinds=("district_office",),
+        promised_days=1,
+        description="变更养老金发放账户须本人持身份证件到窗口办理，经复核后生效。",
+        fields=(ID_NUMBER, NAME, PHONE, BANK_CARD),
+        materials=(ID_CARD, BANK_CARD_COPY),
+        handler="pensions.benefit",
+    ),
+    ItemSpec(
+        code="GS-001",
+        name="工伤认定申请",
+        name_en="Work-injury recognition",
+        insurance="injury",
+        policy_basis=f"{INJURY_REGULATION}第十四条至第二十条；《工伤认定办法》（人社部令第8号）",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall", "online"),
+        office_kinds=("district_office",),
+        promised_days=40,
+        legal_days=60,
+        description=(
+            "用人单位自事故伤害发生之日起30日内提出申请；用人单位未申请的，职工或者其近亲属、工会组织可在1年内申请。"
+            "自受理之日起60日内作出认定决定。"
+        ),
+        fields=(
+            ID_NUMBER,
+            NAME,
+            PHONE,
+            UNIT_CODE,
+            FieldSpec(
+                "applicant_type",
+                "申请人类别",
+                "Who applies",
+                "choice",
+                choices=(("unit", "用人单位"), ("worker", "职工本人"), ("relative", "近亲属"), ("union", "工会组织")),
+            ),
+            FieldSpec("accident_date", "事故发生日期", "Date of the accident", "date"),
+            FieldSpec("diagnosis_date", "初次诊断日期", "Date of the first diagnosis", "date"),
+            FieldSpec("injury_desc", "受伤经过及部位", "What happened", max_length=1000),
+        ),
+        materials=(
+            MaterialSpec("application", "《工伤认定申请表》", "Work-injury application form"),
+            MaterialSpec("employment_proof", "劳动关系证明（劳动合同等）", "Proof of employment"),
+            MaterialSpec(
+                "diagnosis", "医疗诊断证明或者职业病诊断证明书", "Medical diagnosis or occupational-disease certificate"
+            ),
+        ),
+        handler="pensions.injury",
+    ),
+    ItemSpec(
+        code="GS-002",
+        name="工伤保险待遇核定支付",
+        name_en="Determination and payment of work-injury benefits",
+        insurance="injury",
+        policy_basis=f"{LAW}第三十八条；{INJURY_REGULATION}第五章",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall",),
+        office_kinds=("district_office",),
+        promised_days=20,
+        description="依据工伤认定决定和劳动能力鉴定结论，核定由工伤保险基金支付的各项待遇。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            PHONE,
+            UNIT_CODE,
+            FieldSpec("decision_no", "工伤认定决定书编号", "Recognition decision number", max_length=64),
+            FieldSpec(
+                "benefit_type",
+                "待遇项目",
+                "Benefit",
+                "choice",
+                choices=(
+                    ("medical", "工伤医疗费用"),
+                    ("disability_lump", "一次性伤残补助金"),
+                    ("disability_allowance", "伤残津贴"),
+                    ("death_lump", "一次性工亡补助金"),
+                    ("funeral", "丧葬补助金"),
+                    ("dependants", "供养亲属抚恤金"),
+                ),
+            ),
+            FieldSpec("amount", "申请金额（元）", "Amount claimed (yuan)", "decimal", required=False),
+            BANK_CARD,
+        ),
+        materials=(
+            # 认定工伤决定由人社部门作出，经办机构可自行核验
+            MaterialSpec("decision", "《认定工伤决定书》", "Work-injury recognition decision", commitment_allowed=True),
+            MaterialSpec("assessment", "劳动能力鉴定结论（伤残待遇时）", "Work-capacity assessment", required=False),
+            MaterialSpec(
+                "invoices", "医疗费用票据及明细（医疗费用时）", "Medical invoices and itemised bills", required=False
+            ),
+            BANK_CARD_COPY,
+        ),
+        handler="pensions.injury",
+    ),
+)
+
+HANDLERS: dict[str, ItemHandler] = {
+    "pensions.benefit": BenefitHandler(),
+    "pensions.injury": InjuryHandler(),
+}
 
 
 def register_items() -> None:
     """Register this app's service items with the catalogue."""
+    register(*ITEMS, handlers=HANDLERS)

@@ -1,0 +1,362 @@
+"""缴费类服务事项: contribution grade, back-payment, arrears, base declaration, refunds,
+certificates and the personal rights record (人社部令第14号)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from shebao.catalog.definitions import Applicant, FieldSpec, ItemHandler, ItemSpec, MaterialSpec, register
+from shebao.core.errors import InvalidInput
+from shebao.core.identifiers import bank_card_validate, credit_code_validate
+
+LAW = "《中华人民共和国社会保险法》"
+COLLECTION = "《社会保险费征缴暂行条例》（国务院令第259号）"
+RECORDS = "《社会保险个人权益记录管理办法》（人社部令第14号）"
+
+# 国办发〔2019〕13号: a flexible worker's base lies between 60% and 300% of the average wage.
+GRADE_MIN = Decimal(60)
+GRADE_MAX = Decimal(300)
+
+ID_NUMBER = FieldSpec("id_number", "公民身份号码", "ID number", "id_number")
+NAME = FieldSpec("name", "姓名", "Name")
+PHONE = FieldSpec("phone", "联系电话", "Mobile phone", "phone")
+START_MONTH = FieldSpec("start_month", "缴费起始月份", "First contribution month", "date")
+GRADE = FieldSpec(
+    "grade_percent",
+    "缴费档次（占全口径平均工资的百分比，60-300）",
+    "Contribution grade (% of the average wage, 60-300)",
+    "decimal",
+)
+PERIOD_FROM = FieldSpec("period_from", "起始月份", "From month", "date")
+PERIOD_TO = FieldSpec("period_to", "截止月份", "To month", "date")
+UNIT_CODE = FieldSpec("unit_code", "统一社会信用代码", "Unified social credit code", max_length=18)
+INSURANCE = FieldSpec(
+    "insurance",
+    "险种",
+    "Insurance",
+    "choice",
+    choices=(
+        ("all", "全部险种"),
+        ("pension", "养老保险"),
+        ("medical", "医疗保险"),
+        ("unemployment", "失业保险"),
+        ("injury", "工伤保险"),
+        ("maternity", "生育保险"),
+    ),
+)
+
+ID_CARD = MaterialSpec("id_card", "居民身份证或社会保障卡", "Resident ID card or social security card")
+
+# --- handlers --------------------------------------------------------------------------------
+
+
+def _month_order(cleaned: dict[str, Any]) -> None:
+    if "period_from" in cleaned and "period_to" in cleaned and cleaned["period_to"] < cleaned["period_from"]:
+        raise InvalidInput("截止月份不能早于起始月份", "The end month is before the start month", field="period_to")
+    if "period_to" in cleaned and cleaned["period_to"] > timezone.localdate().isoformat():
+        raise InvalidInput("截止月份不能晚于本月", "The end month cannot be in the future", field="period_to")
+
+
+class GradeHandler(ItemHandler):
+    """缴费档次: 60%-300% of the average wage (国办发〔2019〕13号)."""
+
+    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        grade = Decimal(cleaned["grade_percent"])
+        if not GRADE_MIN <= grade <= GRADE_MAX:
+            raise InvalidInput(
+                "缴费档次应在60%至300%之间",
+                "The contribution grade must be between 60% and 300%",
+                field="grade_percent",
+            )
+        return cleaned
+
+
+class PeriodHandler(ItemHandler):
+    """补缴、退费、更正: a period in order and not in the future; a positive amount; a valid
+    bank card for money paid out."""
+
+    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        _month_order(cleaned)
+        if "amount" in cleaned and Decimal(cleaned["amount"]) <= 0:
+            raise InvalidInput("金额应大于零", "The amount must be above zero", field="amount")
+        if "bank_card" in cleaned:
+            cleaned["bank_card"] = bank_card_validate(cleaned["bank_card"], field="bank_card")
+        return cleaned
+
+
+class UnitHandler(ItemHandler):
+    """单位事项: the applying unit's own credit code; a declaration year that exists."""
+
+    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        cleaned["unit_code"] = credit_code_validate(cleaned["unit_code"], field="unit_code")
+        if applicant.unit_code and cleaned["unit_code"] != applicant.unit_code.upper():
+            raise InvalidInput("只能为本单位办理", "The credit code is not the applying unit's", field="unit_code")
+        this_year = timezone.localdate().year
+        if "declare_year" in cleaned and not 2000 <= cleaned["declare_year"] <= this_year + 1:
+            raise InvalidInput(
+                f"申报年度应在2000年至{this_year + 1}年之间",
+                "The declaration year is out of range",
+                field="declare_year",
+            )
+        _month_order(cleaned)
+        return cleaned
+
+
+# --- items -----------------------------------------------------------------------------------
+
+ITEMS: tuple[ItemSpec, ...] = (
+    ItemSpec(
+        code="JF-001",
+        name="灵活就业人员缴费档次选择和变更",
+        name_en="Choice or change of a flexible worker's contribution grade",
+        insurance="pension",
+        policy_basis=f"{LAW}第十二条；国发〔2005〕38号；国办发〔2019〕13号",
+        skill_group="contribution",
+        risk_level=2,
+        jurisdiction="applicant_district",
+        channels=("hall", "community", "online", "app"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=1,
+        saturday=True,
+        description="在全口径城镇单位就业人员平均工资的60%至300%之间自主选择缴费档次；变更自次月起执行。",
+        form_group="flexible_enrol",
+        fields=(ID_NUMBER, NAME, PHONE, START_MONTH, GRADE),
+        materials=(ID_CARD,),
+        handler="contributions.grade",
+    ),
+    ItemSpec(
+        code="JF-002",
+        name="灵活就业人员中断期补缴",
+        name_en="Back-payment for an interruption period",
+        insurance="pension",
+        policy_basis=f"{LAW}第六十条；{COLLECTION}",
+        skill_group="contribution",
+        risk_level=2,
+        jurisdiction="applicant_district",
+        channels=("hall", "community"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=3,
+        saturday=True,
+        description="按规定可补缴的中断期间，按补缴时的缴费档次核定应缴金额，依法加收滞纳金的另行告知。",
+        fields=(ID_NUMBER, NAME, PERIOD_FROM, PERIOD_TO, GRADE),
+        materials=(ID_CARD,),
+        handler="contributions.period",
+    ),
+    ItemSpec(
+        code="JF-003",
+        name="欠费实时征收",
+        name_en="Real-time collection of arrears",
+        insurance="pension",
+        policy_basis=f"{LAW}第六十条、第六十三条；{COLLECTION}",
+        skill_group="contribution",
+        risk_level=1,
+        jurisdiction="applicant_district",
+        channels=("hall", "community", "online", "app"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=0,
+        saturday=True,
+        description="扣款失败等原因形成的欠费，当场核定金额并实时缴纳，缴费记录即时入账。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            FieldSpec(
+                "pay_method",
+                "缴费方式",
+                "Payment method",
+                "choice",
+                choices=(("card", "社会保障卡（银行卡）刷卡"), ("qr", "扫码缴费"), ("online", "网上银行")),
+            ),
+        ),
+        materials=(ID_CARD,),
+    ),
+    ItemSpec(
+        code="JF-004",
+        name="社会保险缴费基数申报",
+        name_en="Annual declaration of contribution bases",
+        insurance="general",
+        policy_basis=f"{COLLECTION}；国办发〔2019〕13号",
+        skill_group="contribution",
+        risk_level=2,
+        jurisdiction="applicant_district",
+        channels=("online", "hall"),
+        office_kinds=("district_office",),
+        promised_days=3,
+        description="用人单位每年按职工上年度月平均工资申报缴费基数，低于下限的按下限、高于上限的按上限核定。",
+        fields=(
+            UNIT_CODE,
+            FieldSpec("declare_year", "申报年度", "Declaration year", "int"),
+            FieldSpec("staff_count", "申报职工人数", "Number of staff declared", "int"),
+            FieldSpec("wage_total", "上年度职工工资总额（元）", "Last year's total wages (yuan)", "decimal"),
+            PHONE,
+        ),
+        materials=(MaterialSpec("wage_list", "职工上年度工资明细表", "Staff wage list for last year"),),
+        handler="contributions.unit",
+    ),
+    ItemSpec(
+        code="JF-005",
+        name="多缴、误缴社会保险费退费",
+        name_en="Refund of overpaid contributions",
+        insurance="general",
+        policy_basis=f"{COLLECTION}；国办发〔2009〕66号；人社部发〔2016〕94号",
+        skill_group="contribution",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall",),
+        office_kinds=("district_office",),
+        promised_days=15,
+        description="重复缴费、多缴或误缴的社会保险费，经复核、审批后退还至本人银行账户；已计入个人账户的同时扣减。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            PERIOD_FROM,
+            PERIOD_TO,
+            FieldSpec(
+                "reason",
+                "退费原因",
+                "Reason",
+                "choice",
+                choices=(("double", "重复缴费"), ("over", "多缴"), ("mistake", "误缴")),
+            ),
+            FieldSpec("amount", "申请退费金额（元）", "Amount claimed (yuan)", "decimal"),
+            FieldSpec("bank_card", "收款银行卡号", "Bank card for the refund", max_length=19),
+        ),
+        materials=(
+            ID_CARD,
+            # 经办机构可查本系统缴费记录
+            MaterialSpec("payment_proof", "缴费凭证或票据", "Proof of payment", commitment_allowed=True),
+            MaterialSpec("bank_card", "本人银行卡或社会保障卡", "The applicant's bank card"),
+        ),
+        handler="contributions.period",
+    ),
+    ItemSpec(
+        code="JF-006",
+        name="参保缴费凭证开具",
+        name_en="Contribution certificate",
+        insurance="general",
+        policy_basis=f"国办发〔2009〕66号；{RECORDS}",
+        skill_group="contribution",
+        risk_level=1,
+        jurisdiction="applicant_district",
+        channels=("hall", "community", "online", "app", "kiosk"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=0,
+        description="开具《基本养老保险参保缴费凭证》等参保缴费证明，可在线打印并扫码验证真伪。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            INSURANCE,
+            FieldSpec(
+                "purpose",
+                "用途",
+                "Purpose",
+                "choice",
+                choices=(("transfer", "转移接续"), ("personal", "个人留存"), ("other", "其他")),
+            ),
+        ),
+        materials=(ID_CARD,),
+    ),
+    ItemSpec(
+        code="JF-007",
+        name="个人权益记录查询打印",
+        name_en="Query and print of the personal rights record",
+        insurance="general",
+        policy_basis=f"{LAW}第七十四条；{RECORDS}",
+        skill_group="contribution",
+        risk_level=1,
+        jurisdiction="applicant_district",
+        channels=("hall", "community", "online", "app", "kiosk"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=0,
+        description="参保人员凭有效身份证件查询、打印本人社会保险个人权益记录；委托他人办理的须提供书面委托书和受托人身份证件。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            INSURANCE,
+            FieldSpec("record_year", "记录年度（不填为全部）", "Record year (blank: all)", "int", required=False),
+        ),
+        materials=(
+            ID_CARD,
+            MaterialSpec(
+                "authorisation", "书面委托书及受托人身份证件（委托办理时）", "Written authorisation", required=False
+            ),
+        ),
+    ),
+    ItemSpec(
+        code="JF-008",
+        name="个人权益记录更正",
+        name_en="Correction of the personal rights record",
+        insurance="general",
+        policy_basis=RECORDS,
+        skill_group="contribution",
+        risk_level=2,
+        jurisdiction="applicant_district",
+        channels=("hall", "online"),
+        office_kinds=("district_office",),
+        promised_days=15,
+        description="对权益记录有异议的，书面申请核查；经核实确有错误的予以更正，并书面答复申请人。",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            FieldSpec(
+                "record_item",
+                "异议事项",
+                "Disputed record",
+                "choice",
+                choices=(("base", "缴费基数"), ("months", "缴费月数"), ("unit", "参保单位"), ("account", "个人账户")),
+            ),
+            PERIOD_FROM,
+            PERIOD_TO,
+            FieldSpec("detail", "异议内容及理由", "What is wrong and why", max_length=1000),
+        ),
+        materials=(
+            ID_CARD,
+            MaterialSpec("evidence", "工资发放记录、劳动合同等证明材料", "Payslips, labour contract or other evidence"),
+        ),
+        handler="contributions.period",
+    ),
+    ItemSpec(
+        code="JF-009",
+        name="单位参保缴费证明开具",
+        name_en="Certificate of an employer's contributions",
+        insurance="general",
+        policy_basis=f"{LAW}第七十四条；{RECORDS}",
+        skill_group="contribution",
+        risk_level=1,
+        jurisdiction="applicant_district",
+        channels=("hall", "online"),
+        office_kinds=("district_office",),
+        promised_days=0,
+        description="用人单位查询、打印本单位及职工的参保缴费证明，用于招投标、资质申报等。",
+        fields=(
+            UNIT_CODE,
+            PERIOD_FROM,
+            PERIOD_TO,
+            FieldSpec(
+                "purpose",
+                "用途",
+                "Purpose",
+                "choice",
+                choices=(("tender", "招投标"), ("licence", "资质申报"), ("other", "其他")),
+            ),
+        ),
+        materials=(MaterialSpec("operator_id", "经办人居民身份证", "Operator's ID card"),),
+        handler="contributions.unit",
+    ),
+)
+
+HANDLERS: dict[str, ItemHandler] = {
+    "contributions.grade": GradeHandler(),
+    "contributions.period": PeriodHandler(),
+    "contributions.unit": UnitHandler(),
+}
+
+
+def register_items() -> None:
+    """Register this app's service items with the catalogue."""
+    register(*ITEMS, handlers=HANDLERS)
