@@ -58,6 +58,16 @@ def _item(code: str, level: int, **kw) -> ItemSpec:
 
 
 TEST_ITEMS = (
+    _item(
+        "T-CARD2",
+        2,
+        insurance="card",
+        skill_group="card",
+        channels=("bank", "hotline"),
+        office_kinds=("bank_outlet", "hotline"),
+        jurisdiction="card_centre",
+        promised_days=3,
+    ),
     _item("T-L1", 1, promised_days=0),
     _item("T-L2", 2),
     _item("T-L3", 3, promised_days=10, saturday=False),

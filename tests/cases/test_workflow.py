@@ -195,3 +195,24 @@ def test_bad_form_input_is_refused_whole(engine, clerk, applicant):
         )
     assert not Case.objects.exists()
     assert not AuditEvent.objects.filter(action="case.open").exists()
+
+
+def test_the_receiving_window_accepts_and_the_office_of_jurisdiction_does_the_rest(engine, bank_agent, city, applicant):
+    from shebao.core.models import Office, Role, SkillGroup
+    from tests.conftest import _staff
+
+    centre = Office.objects.create(code="CARD-CENTRE", name="社会保障卡中心", kind=Office.Kind.CARD_CENTRE, area=city)
+    card_reviewer = _staff("card_reviewer", Role.REVIEWER, centre, 2)
+    card_reviewer.skill_groups.add(SkillGroup.objects.get(code="card"))
+    case = services.case_open(
+        actor=bank_agent, item_code="T-CARD2", applicant=applicant, channel="bank", form={"address": "x"}, materials=ALL
+    )
+    assert case.office == centre and case.receiving_office == bank_agent.office
+    from shebao.cases import selectors
+
+    assert case in list(selectors.workbench_queue(actor=bank_agent))
+    case = act(bank_agent, case, "accept")
+    assert case not in list(selectors.workbench_queue(actor=bank_agent))  # the review is the centre's
+    with pytest.raises(NotAllowed):
+        act(bank_agent, case, "review")
+    assert act(card_reviewer, case, "review").status == Case.Status.COMPLETED

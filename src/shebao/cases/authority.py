@@ -2,7 +2,8 @@
 
 A step needs (1) a staff account of a handling role, (2) authority at least the step's
 level, (3) the item's skill group (一岗通), (4) the case's jurisdiction (its office, or an
-office under it such as a community centre under the district office); and nobody does two
+office under it such as a community centre under the district office; the receiving window
+may also do the acceptance); and nobody does two
 steps of one case, nor any step of a case whose applicant is themselves.
 """
 
@@ -51,7 +52,13 @@ def check_step(actor: Account, case: Case, step: ItemStep, *, did_before: bool) 
         )
     if not has_skill(actor, case.item.skill_group_id):
         raise NotAllowed("该事项不在您的业务技能组内", "This item is not in your skill groups")
-    if not in_jurisdiction(actor, case.office_id):
+    # The window that received an application may accept it (受理) even when another office
+    # has jurisdiction (a card loss reported to 12333 or at a bank outlet); later steps
+    # belong to the office of jurisdiction.
+    receiving = (
+        step.kind == "accept" and case.receiving_office_id is not None and actor.office_id == case.receiving_office_id
+    )
+    if not receiving and not in_jurisdiction(actor, case.office_id):
         raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
     if actor.id_number and actor.id_number == case.applicant_id_number:
         raise NotAllowed("不能办理与本人有关的业务", "You may not handle a case about yourself")

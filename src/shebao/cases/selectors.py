@@ -64,7 +64,7 @@ def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> Quer
     if actor.office and actor.office.parent_id:
         offices.append(actor.office.parent_id)
     qs = Case.objects.filter(
-        office_id__in=offices,
+        Q(office_id__in=offices) | Q(receiving_office_id=actor.office_id, current_step__kind="accept"),
         status=Case.Status.IN_PROGRESS,
         item__skill_group_id__in=skills,
         required_authority__lte=actor.authority_level,
