@@ -50,7 +50,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.installed
-	$(PY) bench/run.py
+	$(PY) bench/seed_bench.py --persons 100000
+	$(PY) bench/cases_bench.py
 
 clean:
 	rm -rf var/shebao.sqlite3* var/static

@@ -15,10 +15,14 @@ from django.db import transaction
 from django.db.models import Count
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from shebao.cases.models import Case
+from shebao.catalog.models import ServiceItem
+from shebao.catalog.services import catalog_sync
 from shebao.contributions.models import ContributionYear
 from shebao.core import audit
 from shebao.core.errors import Conflict, InvalidInput, NotFound
 from shebao.core.models import Account, Area, AuditEvent, Office, Role
+from shebao.devtools.seed.cases import write_demo_cases
 from shebao.devtools.seed.data import CITY_CODE
 from shebao.devtools.seed.org import OrgPlan, plan_org, write_org
 from shebao.devtools.seed.people import DEMO_CITIZENS, IdNumberPool, PeoplePlan, plan_people, write_people
@@ -88,6 +92,8 @@ def data_counts() -> dict[str, int]:
         "units": Unit.objects.count(),
         "employments": Employment.objects.count(),
         "contribution_years": ContributionYear.objects.count(),
+        "service_items": ServiceItem.objects.count(),
+        "cases": Case.objects.count(),
     }
     return dict(sorted(counts.items()))
 
@@ -121,6 +127,8 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS) -> DemoResult:
             citizen_password=make_password(DEMO_PASSWORDS[Account.Kind.CITIZEN]),
             unit_password=make_password(DEMO_PASSWORDS[Account.Kind.UNIT]),
         )
+        catalog_sync()
+        write_demo_cases()
         counts = data_counts()
         audit.record(actor=None, action=DEMO_ACTION, subject_type="seed", subject_id="demo", after=counts)
     return DemoResult(created=True, counts=counts)
