@@ -216,3 +216,27 @@ def test_the_receiving_window_accepts_and_the_office_of_jurisdiction_does_the_re
     with pytest.raises(NotAllowed):
         act(bank_agent, case, "review")
     assert act(card_reviewer, case, "review").status == Case.Status.COMPLETED
+
+
+def test_a_community_window_works_for_its_district_office_but_a_district_not_for_the_city(
+    engine, clerk, office, city_office, applicant, district
+):
+    from shebao.core.models import Office, Role, SkillGroup
+    from tests.conftest import _staff
+
+    community = Office.objects.create(
+        code="CC-1", name="大智街道社区服务中心", kind=Office.Kind.COMMUNITY_CENTRE, area=district, parent=office
+    )
+    window = _staff("window", Role.CLERK, community, 1)
+    window.skill_groups.add(SkillGroup.objects.get(code="register"))
+    office.parent = city_office  # the district office reports to the city centre
+    office.save()
+    case = open_case(clerk, applicant, "T-L1")
+    assert act(window, case, "accept").status == Case.Status.COMPLETED
+    city_case = open_case(clerk, applicant, "T-L1")
+    Case.objects.filter(pk=city_case.pk).update(office=city_office, receiving_office=None)
+    with pytest.raises(NotAllowed, match="管辖"):  # the district does not act for its parent
+        act(clerk, city_case, "accept")
+    from shebao.cases import selectors
+
+    assert city_case not in list(selectors.workbench_queue(actor=clerk))

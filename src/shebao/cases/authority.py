@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shebao.core.errors import NotAllowed
-from shebao.core.models import Account, Role
+from shebao.core.models import Account, Office, Role
 
 if TYPE_CHECKING:
     from shebao.cases.models import Case
@@ -21,11 +21,19 @@ if TYPE_CHECKING:
 HANDLING_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.HOTLINE, Role.BANK_AGENT})
 
 
-def in_jurisdiction(actor: Account, office_id: int | None) -> bool:
+def jurisdiction_offices(actor: Account) -> list[int]:
+    """The offices whose cases ``actor`` works on: their own, and for a community service
+    centre also the district office it serves as a window of (社区窗口)."""
     office = actor.office
-    if office is None or office_id is None:
-        return False
-    return office.pk == office_id or office.parent_id == office_id
+    if office is None:
+        return []
+    if office.kind == Office.Kind.COMMUNITY_CENTRE and office.parent_id:
+        return [office.pk, office.parent_id]
+    return [office.pk]
+
+
+def in_jurisdiction(actor: Account, office_id: int | None) -> bool:
+    return office_id is not None and office_id in jurisdiction_offices(actor)
 
 
 def has_skill(actor: Account, skill_group_id: int) -> bool:

@@ -29,9 +29,7 @@ def _visible(actor: Account) -> Q:
         return Q()
     if actor.office_id is None:
         return Q(pk__in=[])
-    offices = [actor.office_id]
-    if actor.office and actor.office.parent_id:
-        offices.append(actor.office.parent_id)
+    offices = authority.jurisdiction_offices(actor)
     q = Q(office_id__in=offices) | Q(receiving_office_id=actor.office_id)
     if actor.role == Role.BANK_AGENT:
         q &= Q(item__insurance="card")
@@ -60,9 +58,7 @@ def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> Quer
     left out (someone else must do the next step)."""
     authority.require_staff(actor)
     skills = list(actor.skill_groups.values_list("pk", flat=True))
-    offices = [actor.office_id]
-    if actor.office and actor.office.parent_id:
-        offices.append(actor.office.parent_id)
+    offices = authority.jurisdiction_offices(actor)
     qs = Case.objects.filter(
         Q(office_id__in=offices) | Q(receiving_office_id=actor.office_id, current_step__kind="accept"),
         status=Case.Status.IN_PROGRESS,
