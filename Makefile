@@ -22,6 +22,7 @@ demo: $(VENV)/.installed
 	mkdir -p var
 	$(SHEBAO) migrate --no-input -v 0
 	$(SHEBAO) seed --demo
+	$(SHEBAO) catalog sync
 	$(SHEBAO) runserver $(HOST):$(PORT) --noreload
 
 ## make test: lint contracts, migrations check, the suite on SQLite, then on PostgreSQL

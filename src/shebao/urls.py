@@ -2,9 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from shebao.api import api
 
+# The admin asks for the TOTP code too: administrators are staff and staff use a second factor.
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "shebao 社保经办平台管理 / Administration"
 admin.site.site_title = "shebao admin"
 
