@@ -205,6 +205,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work for `celery -A shebao beat`: the outbox every minute, the deadline scan every
+# four hours (it is idempotent: a case is warned once and escalated once per level).
+CELERY_BEAT_SCHEDULE = {
+    "notifications-deliver": {"task": "shebao.core.tasks.notifications_deliver_task", "schedule": 60.0},
+    "cases-sla-scan": {"task": "shebao.cases.tasks.sla_scan_task", "schedule": 4 * 3600.0},
+}
 NOTIFY_ADAPTERS = {
     "sms": env_str("SHEBAO_SMS_ADAPTER", "shebao.core.notify.ConsoleAdapter"),
     "push": env_str("SHEBAO_PUSH_ADAPTER", "shebao.core.notify.ConsoleAdapter"),

@@ -15,3 +15,11 @@ def chunk_execute_task(chunk_id: int) -> bool:
     worker killed mid-chunk leaves nothing behind (the chunk's transaction never committed), so
     the broker's redelivery of an unacknowledged task simply runs it again."""
     return chunk_execute(chunk_id=chunk_id)
+
+
+@shared_task(name="shebao.core.tasks.notifications_deliver_task", ignore_result=True)
+def notifications_deliver_task() -> int:
+    """Send the outbox's due messages (Celery beat runs it every minute)."""
+    from shebao.core.notify import notifications_deliver
+
+    return notifications_deliver().sent
