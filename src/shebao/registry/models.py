@@ -88,3 +88,40 @@ class Employment(models.Model):
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="employment_end_after_start"
             )
         ]
+
+
+class InsuredStatus(models.Model):
+    """A person's standing in one insurance (参保状态): insured, suspended (interrupted) or
+    terminated, since a date, and through which unit (none for a flexible worker)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "参保缴费 / Insured"
+        SUSPENDED = "suspended", "暂停缴费（中断）/ Suspended"
+        TERMINATED = "terminated", "终止 / Terminated"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="statuses")
+    insurance = models.CharField("险种 / Insurance", max_length=16)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    since = models.DateField("起始日期 / Since")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "参保状态 / Insured status"
+        verbose_name_plural = "参保状态 / Insured statuses"
+        constraints = [models.UniqueConstraint(fields=["person", "insurance"], name="insured_status_unique")]
+        indexes = [models.Index(fields=["insurance", "status"])]
+
+
+class UnitInsurance(models.Model):
+    """An employer registered for one insurance (单位参保登记), from a date."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="insurances")
+    insurance = models.CharField("险种 / Insurance", max_length=16)
+    since = models.DateField("参保日期 / Since")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "单位参保险种 / Unit insurance"
+        verbose_name_plural = "单位参保险种 / Unit insurances"
+        constraints = [models.UniqueConstraint(fields=["unit", "insurance"], name="unit_insurance_unique")]
