@@ -1,5 +1,5 @@
-"""Contribution records. ``ContributionYear`` is the per-person, per-year, per-insurance roll-up
-that contribution years, the wage index and the annual rights statement are computed from."""
+"""``ContributionYear``: the per-person, per-year, per-insurance roll-up that contribution years,
+the wage index and the annual rights statement are computed from."""
 
 from __future__ import annotations
 

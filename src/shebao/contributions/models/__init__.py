@@ -1,0 +1,23 @@
+"""Contribution tables: effective-dated rule rows, the monthly ledger, bills and payments, the
+pension personal account, and the annual roll-up."""
+
+from shebao.contributions.models.accounts import AccountEntry
+from shebao.contributions.models.ledger import Bill, ContributionMonth, DeclaredBase, FlexibleGrade, Payment
+from shebao.contributions.models.rules import ContributionRate, InjuryRate, InterestRate, LateFeeRule, WageBase
+from shebao.contributions.models.years import ContributionYear, Insurance
+
+__all__ = [
+    "AccountEntry",
+    "Bill",
+    "ContributionMonth",
+    "ContributionRate",
+    "ContributionYear",
+    "DeclaredBase",
+    "FlexibleGrade",
+    "InjuryRate",
+    "Insurance",
+    "InterestRate",
+    "LateFeeRule",
+    "Payment",
+    "WageBase",
+]

@@ -1,0 +1,145 @@
+"""The monthly ledger: what each person owes per month, gathered into bills and settled by
+payments. One row per person per month carries every insurance's amounts (a column pair
+each), so a month's assessment of 2.8 million people writes 2.8 million rows, not 14 million."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class FlexibleGrade(models.Model):
+    """A flexible worker's contribution grade (缴费档次): a ratio of the average wage between
+    0.60 and 3.00, in force from a month until the next grade."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="grades")
+    ratio = models.DecimalField("档次（平均工资的倍数）/ Grade", max_digits=4, decimal_places=2)
+    effective_month = models.DateField("起始月份 / From month")
+    case_number = models.CharField("办件编号 / Case", max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "灵活就业缴费档次 / Contribution grade"
+        verbose_name_plural = "灵活就业缴费档次 / Contribution grades"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "effective_month"], name="flexible_grade_unique"),
+            models.CheckConstraint(condition=Q(ratio__gte="0.60", ratio__lte="3.00"), name="flexible_grade_range"),
+        ]
+
+
+class DeclaredBase(models.Model):
+    """缴费基数申报: the monthly wage a unit declares for an employee for a contribution year
+    (the previous year's average monthly wage); clamped to the limits when assessed."""
+
+    unit = models.ForeignKey("registry.Unit", on_delete=models.PROTECT, related_name="declared_bases")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="declared_bases")
+    year = models.PositiveSmallIntegerField("缴费年度 / Year")
+    wage = models.DecimalField("申报工资 / Declared wage", max_digits=12, decimal_places=2)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "缴费基数申报 / Declared base"
+        verbose_name_plural = "缴费基数申报 / Declared bases"
+        constraints = [models.UniqueConstraint(fields=["unit", "person", "year"], name="declared_base_unique")]
+
+
+class Bill(models.Model):
+    """What one payer (a unit, or a flexible worker) owes for one month (or a back-payment)."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", "月度核定 / Monthly"
+        BACK_PAYMENT = "back_payment", "中断期补缴 / Back-payment"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待缴 / Open"
+        PAID = "paid", "已缴 / Paid"
+        CANCELLED = "cancelled", "已撤销 / Cancelled"
+
+    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="bills")
+    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="bills")
+    period = models.DateField("费款所属期 / Period (month)")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MONTHLY)
+    employer_total = models.DecimalField(max_digits=14, decimal_places=2)
+    personal_total = models.DecimalField(max_digits=14, decimal_places=2)
+    late_fee = models.DecimalField("滞纳金 / Late fee", max_digits=14, decimal_places=2, default=0)
+    due_date = models.DateField("缴费截止日 / Due date")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "缴费单 / Bill"
+        verbose_name_plural = "缴费单 / Bills"
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["unit", "period"]),
+            models.Index(fields=["person", "period"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit__isnull=False) ^ Q(person__isnull=False), name="bill_one_payer"),
+            models.UniqueConstraint(
+                fields=["unit", "period", "kind"], condition=Q(unit__isnull=False), name="bill_unit_period_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "period", "kind"], condition=Q(person__isnull=False), name="bill_person_period_unique"
+            ),
+        ]
+
+    @property
+    def total(self):  # noqa: ANN201 - Decimal
+        return self.employer_total + self.personal_total + self.late_fee
+
+
+class ContributionMonth(models.Model):
+    """One person's contributions for one month through one payer: the base and each
+    insurance's employer and individual amounts (null where the person is not insured), the
+    credit to the pension personal account, and the rule rows used (for replay)."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "待缴 / Due"
+        PAID = "paid", "已缴 / Paid"
+        ARREARS = "arrears", "欠费 / In arrears"
+        TRANSFERRED_IN = "transferred_in", "转入 / Transferred in"
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="contribution_months")
+    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    period = models.DateField("费款所属期 / Period (month)")
+    base = models.DecimalField("缴费基数 / Base", max_digits=12, decimal_places=2)
+    pension_employer = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    pension_personal = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    medical_employer = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    medical_personal = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    unemployment_employer = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    unemployment_personal = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    injury_employer = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    maternity_employer = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    account_credit = models.DecimalField("记入个人账户 / To the account", max_digits=12, decimal_places=2, default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DUE)
+    bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    rules = models.JSONField("所用规则 / Rule rows used", default=dict)
+
+    class Meta:
+        verbose_name = "月度缴费明细 / Monthly contribution"
+        verbose_name_plural = "月度缴费明细 / Monthly contributions"
+        constraints = [models.UniqueConstraint(fields=["person", "period"], name="contribution_month_unique")]
+        indexes = [models.Index(fields=["bill"]), models.Index(fields=["unit", "period"])]
+
+
+class Payment(models.Model):
+    """A payment of a bill. ``key`` is the payer's idempotency key (the bank's or the
+    counter's transaction id): a retried payment with the same key is the same payment."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="payments")
+    key = models.CharField("幂等键 / Idempotency key", max_length=64, unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    channel = models.CharField(max_length=16)
+    paid_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bank_ref = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "缴费记录 / Payment"
+        verbose_name_plural = "缴费记录 / Payments"
