@@ -4,6 +4,8 @@ each), so a month's assessment of 2.8 million people writes 2.8 million rows, no
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -87,7 +89,7 @@ class Bill(models.Model):
         ]
 
     @property
-    def total(self):  # noqa: ANN201 - Decimal
+    def total(self) -> Decimal:
         return self.employer_total + self.personal_total + self.late_fee
 
 
