@@ -3,14 +3,18 @@ removals, flexible-worker enrolment (no hukou condition), personal information c
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from shebao.catalog.definitions import Applicant, FieldSpec, ItemHandler, ItemSpec, MaterialSpec, register
-from shebao.core.errors import InvalidInput
+from shebao.core.errors import Conflict, InvalidInput, NotFound
 from shebao.core.identifiers import credit_code_validate
+from shebao.core.models import Area
+from shebao.registry import services
+from shebao.registry.models import Employment, Person, Unit
 
 LAW = "《中华人民共和国社会保险法》"
 
@@ -101,6 +105,38 @@ class UnitRegisterHandler(ItemHandler):
             raise InvalidInput("参保职工人数不能为负数", "The staff count cannot be negative", field="staff_count")
         return cleaned
 
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        """Registration (DJ-001…005, one case per insurance) writes UnitInsurance; a change
+        (DJ-006) renames the unit or keeps the detail with the case; DJ-007 deregisters."""
+        form = case.form_data
+        code = case.item.code
+        if code == UNIT_CHANGE:
+            unit = services.unit_change(
+                actor=actor,
+                unit=_unit(form["unit_code"]),
+                change_item=form["change_item"],
+                new_value=form["new_value"],
+                channel=case.channel,
+            )
+            return {"unit": unit.credit_code, "changed": form["change_item"]}
+        if code == UNIT_DEREGISTER:
+            unit = services.unit_deregister(
+                actor=actor, unit=_unit(form["unit_code"]), ended_on=_date(form["ended_on"]), channel=case.channel
+            )
+            return {"unit": unit.credit_code, "deregistered": True}
+        rows = services.unit_register(
+            actor=actor,
+            credit_code=form["unit_code"],
+            name=form.get("unit_name", ""),
+            district=_case_district(case),
+            insurances=[case.item.insurance],
+            since=_date(form.get("start_month")),
+            industry=form.get("industry", ""),
+            injury_risk_class=form.get("injury_risk_class"),
+            channel=case.channel,
+        )
+        return {"unit": form["unit_code"], "insurances": [r.insurance for r in rows], "since": str(rows[0].since)}
+
 
 class StaffChangeHandler(ItemHandler):
     """增减员: the unit's own code, a positive declared wage."""
@@ -112,6 +148,32 @@ class StaffChangeHandler(ItemHandler):
             raise InvalidInput("申报缴费工资应大于零", "The declared wage must be above zero", field="wage_base")
         return cleaned
 
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        """增员 opens an employment (the declared wage stays on the case for contributions);
+        减员 ends it."""
+        form = case.form_data
+        unit = _unit(form["unit_code"])
+        if "hired_on" in form:
+            employment = services.employment_add(
+                actor=actor,
+                unit=unit,
+                id_number=form["id_number"],
+                name=form.get("name", ""),
+                phone=form.get("phone", ""),
+                start=_date(form["hired_on"]),
+                channel=case.channel,
+            )
+            return {"employment": employment.pk, "unit": unit.credit_code, "start": form["hired_on"]}
+        employment = services.employment_end(
+            actor=actor,
+            unit=unit,
+            id_number=form["id_number"],
+            end=_date(form["ended_on"]),
+            reason=form.get("end_reason", ""),
+            channel=case.channel,
+        )
+        return {"employment": employment.pk, "unit": unit.credit_code, "end": form["ended_on"]}
+
 
 class PersonHandler(ItemHandler):
     """个人事项: the form is about the applicant; dates that have happened are not in the future."""
@@ -120,7 +182,123 @@ class PersonHandler(ItemHandler):
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         _check_same_person(cleaned, applicant)
         _check_not_future(cleaned, "stop_month", "停保月份")
+        if item.code == FLEXIBLE_ENROL and "id_number" in cleaned:
+            _check_not_employed(cleaned["id_number"])
         return cleaned
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        """Enrolment registers the person if new and writes the flexible statuses; 续保
+        resumes, 停保 suspends; an information change updates the person."""
+        form = case.form_data
+        code = case.item.code
+        channel = case.channel
+        if code == FLEXIBLE_ENROL:
+            person = _person_or_none(form["id_number"])
+            registered = person is None
+            if person is None:
+                person = services.person_register(
+                    actor=actor,
+                    id_number=form["id_number"],
+                    name=form["name"],
+                    district=_case_district(case),
+                    address=form.get("address", ""),
+                    phone=form.get("phone", ""),
+                    channel=channel,
+                )
+            elif form.get("address") and form["address"] != person.address:
+                person = services.person_update(actor=actor, person=person, address=form["address"], channel=channel)
+            rows = services.flexible_enrol(
+                actor=actor, person=person, start_month=_date(form.get("start_month")), channel=channel
+            )
+            return {"person": person.pk, "registered": registered, "insured": _summary(rows)}
+        if code == FLEXIBLE_RESUME:
+            person = _person(form["id_number"])
+            rows = services.status_resume(
+                actor=actor, person=person, since=_date(form.get("start_month")), channel=channel
+            )
+            return {"person": person.pk, "resumed": _summary(rows)}
+        if code == FLEXIBLE_STOP:
+            person = _person(form["id_number"])
+            rows = services.flexible_stop(
+                actor=actor,
+                person=person,
+                last_month=_date(form["stop_month"]) or timezone.localdate(),
+                reason=form.get("stop_reason", ""),
+                channel=channel,
+            )
+            return {"person": person.pk, "suspended": _summary(rows)}
+        if code == INFO_CHANGE:
+            person = _person(form["id_number"])
+            item = form["change_item"]
+            if item in ("phone", "address"):
+                services.person_update(actor=actor, person=person, channel=channel, **{item: form["new_value"]})
+                return {"person": person.pk, "changed": item}
+            return {"person": person.pk, "changed": item, "kept_with_case": True}
+        if code == KEY_CORRECTION:
+            person = _person(form["id_number"])
+            reason = f"办件 {case.number}"
+            if form["change_item"] == "name":
+                services.person_update(
+                    actor=actor, person=person, name=form["new_value"], reason=reason, channel=channel
+                )
+            elif form["change_item"] == "id_number":
+                services.person_correct_id_number(
+                    actor=actor, person=person, new_id_number=form["new_value"], reason=reason, channel=channel
+                )
+            else:  # the birth date is part of the ID number: a birth date is corrected with it
+                raise InvalidInput(
+                    "出生日期是身份证号码的一部分，请按公安机关证明更正身份证号码",
+                    "The birth date is part of the ID number: correct the ID number from the police certificate",
+                    field="change_item",
+                )
+            return {"person": person.pk, "corrected": form["change_item"]}
+        return None  # DJ-033 (城乡居民养老保险) is recorded by its case; its scheme has no status here yet
+
+
+UNIT_CHANGE, UNIT_DEREGISTER = "DJ-006", "DJ-007"
+FLEXIBLE_ENROL, FLEXIBLE_RESUME, FLEXIBLE_STOP = "DJ-021", "DJ-022", "DJ-023"
+INFO_CHANGE, KEY_CORRECTION = "DJ-031", "DJ-032"
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _case_district(case: Any) -> Area:
+    """The district of the office of jurisdiction (the applicant's district office)."""
+    area = case.office.area
+    return area.district if area.district_id is not None else area
+
+
+def _unit(code: str) -> Unit:
+    unit = Unit.objects.filter(credit_code=code.upper()).first()
+    if unit is None:
+        raise NotFound("该单位尚未办理参保登记", "The unit is not registered", field="unit_code")
+    return unit
+
+
+def _person_or_none(number: str) -> Person | None:
+    return Person.objects.filter(id_number=number).first()
+
+
+def _person(number: str) -> Person:
+    person = _person_or_none(number)
+    if person is None:
+        raise NotFound("该人员尚未参保登记", "This person is not registered", field="id_number")
+    return person
+
+
+def _check_not_employed(number: str) -> None:
+    if Employment.objects.filter(person__id_number=number, end__isnull=True).exists():
+        raise Conflict(
+            "该人员已在用人单位参保缴费，不能以灵活就业人员身份登记；须先由单位办理减员",
+            "This person is insured through an employer; the employer must remove them first",
+            field="id_number",
+        )
+
+
+def _summary(rows: list[Any]) -> list[str]:
+    return [f"{r.insurance}:{r.status}:{r.since}" for r in rows]
 
 
 # --- items -----------------------------------------------------------------------------------

@@ -157,3 +157,18 @@ def unit_staff_list(*, actor: Account, unit: Unit) -> QuerySet[Employment]:
         .only("id", "start", "end", "unit_id", "person__id", "person__name", "person__id_number", "person__category")
         .order_by("person__name", "id")
     )
+
+
+def unit_employment_get(*, actor: Account, unit: Unit, employment_id: int) -> Employment:
+    """One current employment of the operator's own unit (for the removal form)."""
+    try:
+        return unit_staff_list(actor=actor, unit=unit).get(pk=employment_id)
+    except Employment.DoesNotExist:
+        raise NotFound("该人员不是本单位在职参保职工", "This person is not on the unit's staff") from None
+
+
+def unit_insurances_list(*, actor: Account, unit: Unit) -> list[str]:
+    """The insurances the operator's own unit is registered for."""
+    if actor.kind != Account.Kind.UNIT or actor.unit_code != unit.credit_code:
+        raise NotFound("未找到本单位", "No such unit")
+    return list(unit.insurances.filter(active=True).order_by("insurance").values_list("insurance", flat=True))

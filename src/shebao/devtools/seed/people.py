@@ -28,7 +28,7 @@ from shebao.devtools.seed.data import (
     UNIT_BRANDS,
     DistrictInfo,
 )
-from shebao.registry.models import Employment, Person, Unit
+from shebao.registry.models import Employment, InsuredStatus, Person, Unit, UnitInsurance
 
 DEMO_YEARS = (2023, 2024, 2025)  # the last three full years, the years the average-wage table covers
 DEMO_SEQUENCE_LIMIT = 500  # demo ID numbers use sequence codes below this
@@ -409,6 +409,7 @@ def write_people(plan: PeoplePlan, *, area_ids: dict[str, int], citizen_password
         ],
         batch_size=2000,
     )
+    _write_insurance(plan, person_ids=person_ids, unit_ids=unit_ids)
     ContributionYear.objects.bulk_create(
         [
             ContributionYear(
@@ -426,3 +427,66 @@ def write_people(plan: PeoplePlan, *, area_ids: dict[str, int], citizen_password
         ],
         batch_size=2000,
     )
+
+
+RETIREMENT_AGE = {"M": 60, "F": 50}  # DOMAIN.md §1.4, before any delay
+
+
+def _write_insurance(plan: PeoplePlan, *, person_ids: dict[str, int], unit_ids: dict[str, int]) -> None:
+    """参保状态 for the demo: units registered for the five insurances from their first hire;
+    employees insured through their current unit (suspended after their last job ended);
+    flexible workers in pension and medical; retirees' pension contributions terminated."""
+    first_hire: dict[str, dt.date] = {}
+    current: dict[str, EmploymentRow] = {}
+    last: dict[str, EmploymentRow] = {}
+    for e in plan.employments:
+        first_hire[e.credit_code] = min(first_hire.get(e.credit_code, e.start), e.start)
+        if e.end is None:
+            current.setdefault(e.id_number, e)
+        elif e.id_number not in last or e.end > (last[e.id_number].end or e.end):
+            last[e.id_number] = e
+    UnitInsurance.objects.bulk_create(
+        [
+            UnitInsurance(
+                unit_id=unit_ids[u.credit_code],
+                insurance=insurance,
+                since=first_hire.get(u.credit_code, dt.date(2020, 1, 1)).replace(day=1),
+            )
+            for u in plan.units
+            for insurance in rates.EMPLOYEE_INSURANCES
+        ],
+        batch_size=2000,
+    )
+    flexible_since = {}
+    for c in plan.contributions:
+        if c.credit_code is None:
+            flexible_since[c.id_number] = min(flexible_since.get(c.id_number, c.year), c.year)
+    rows = []
+    for p in plan.persons:
+        pid = person_ids[p.id_number]
+        if p.category == "employee" and p.id_number in current:
+            e = current[p.id_number]
+            since, unit = e.start.replace(day=1), unit_ids[e.credit_code]
+            rows += [
+                InsuredStatus(person_id=pid, insurance=i, status="active", since=since, unit_id=unit)
+                for i in rates.EMPLOYEE_INSURANCES
+            ]
+        elif p.category == "employee" and p.id_number in last:
+            e = last[p.id_number]
+            assert e.end is not None
+            since = (e.end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            rows += [
+                InsuredStatus(
+                    person_id=pid, insurance=i, status="suspended", since=since, unit_id=unit_ids[e.credit_code]
+                )
+                for i in rates.EMPLOYEE_INSURANCES
+            ]
+        elif p.category == "flexible":
+            since = dt.date(flexible_since.get(p.id_number, DEMO_YEARS[0]), 1, 1)
+            rows += [
+                InsuredStatus(person_id=pid, insurance=i, status="active", since=since) for i in ("pension", "medical")
+            ]
+        elif p.category == "retiree":
+            retired = dt.date(p.birth_date.year + RETIREMENT_AGE[p.sex], p.birth_date.month, 1)
+            rows.append(InsuredStatus(person_id=pid, insurance="pension", status="terminated", since=retired))
+    InsuredStatus.objects.bulk_create(rows, batch_size=2000)

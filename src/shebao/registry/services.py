@@ -1,0 +1,745 @@
+"""Registry commands: registering persons and units, enrolment, staff additions and removals
+(增减员), resumption (续保). The only code that writes the registry's tables.
+
+Each command is one transaction with its audit event. Who may act:
+
+- a unit operator, for their own unit only (``Account.unit_code`` = ``Unit.credit_code``);
+- staff at the counter (clerk, reviewer, approver, supervisor) and administrators; through
+  the engine the handler runs with the actor of the completing step, whose authority the
+  engine has already checked;
+- nobody else (a citizen enrols through a case, a bank agent does card services only).
+
+Flexible workers enrol with an ID number and an address alone: there is no hukou condition
+anywhere (国办发〔2019〕13号 removed it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shebao.core import audit
+from shebao.core.channels import Channel
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from shebao.core.identifiers import credit_code_validate, id_number_validate
+from shebao.core.models import Account, Area, Role
+from shebao.registry.models import Employment, InsuredStatus, Person, Unit, UnitInsurance
+
+# The five insurances an employer registers for (五险); a flexible worker pays two of them.
+FIVE_INSURANCES: tuple[str, ...] = ("pension", "medical", "unemployment", "injury", "maternity")
+FLEXIBLE_INSURANCES: tuple[str, ...] = ("pension", "medical")
+INSURANCE_NAMES = {
+    "pension": "养老保险",
+    "medical": "医疗保险",
+    "unemployment": "失业保险",
+    "injury": "工伤保险",
+    "maternity": "生育保险",
+}
+STAFF_WRITERS = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN})
+
+Active = InsuredStatus.Status.ACTIVE
+Suspended = InsuredStatus.Status.SUSPENDED
+Terminated = InsuredStatus.Status.TERMINATED
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month_start(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def latest_start_allowed(today: dt.date | None = None) -> dt.date:
+    """增员 may be declared up to the end of next month, not further ahead."""
+    today = today or timezone.localdate()
+    return next_month_start(next_month_start(today)) - dt.timedelta(days=1)
+
+
+def _require_staff_writer(actor: Account | None) -> None:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise NotAllowed("请先登录", "Please sign in")
+    if actor.kind != Account.Kind.STAFF or actor.role not in STAFF_WRITERS:
+        raise NotAllowed("您的账户不能办理参保登记", "Your account may not change registry records")
+
+
+def unit_authorise(*, actor: Account | None, unit: Unit) -> None:
+    """A unit operator acts for their own unit only; counter staff for any unit."""
+    if actor is not None and actor.is_authenticated and actor.kind == Account.Kind.UNIT:
+        if actor.role != Role.UNIT or not actor.unit_code or actor.unit_code.upper() != unit.credit_code.upper():
+            # existence of another unit is not revealed
+            raise NotFound("未找到该单位", "No such unit")
+        return
+    _require_staff_writer(actor)
+
+
+def _person_authorise(actor: Account | None) -> None:
+    _require_staff_writer(actor)
+
+
+def _audit(
+    *,
+    actor: Account | None,
+    action: str,
+    subject_type: str,
+    subject_id: Any,
+    subject_person: str = "",
+    before: Any = None,
+    after: Any = None,
+    channel: str,
+) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_person=subject_person,
+        before=before,
+        after=after,
+        channel=channel,
+    )
+
+
+def _district_of(area: Area) -> Area:
+    return area.district if area.district_id is not None else area  # type: ignore[return-value]
+
+
+def unit_insurances(unit: Unit) -> list[str]:
+    return list(
+        UnitInsurance.objects.filter(unit=unit, active=True).order_by("insurance").values_list("insurance", flat=True)
+    )
+
+
+def activate_via_unit(
+    *, persons: Sequence[Person], unit: Unit, since: dict[int, dt.date], insurances: Sequence[str]
+) -> int:
+    """Insured through ``unit`` in each of ``insurances`` from the month in ``since[person.pk]``.
+
+    Bulk: one read of the existing statuses, one bulk update, one bulk create. A terminated
+    status (retired, died, transferred away) is left as it is. Returns rows written."""
+    if not persons or not insurances:
+        return 0
+    ids = [p.pk for p in persons]
+    existing: dict[tuple[int, str], InsuredStatus] = {}
+    for chunk in _chunks(ids):
+        for status in InsuredStatus.objects.filter(person_id__in=chunk, insurance__in=insurances):
+            existing[(status.person_id, status.insurance)] = status
+    now = timezone.now()
+    updates, creates = [], []
+    for person in persons:
+        first = month_start(since[person.pk])
+        for insurance in insurances:
+            row = existing.get((person.pk, insurance))
+            if row is None:
+                creates.append(InsuredStatus(person=person, insurance=insurance, status=Active, since=first, unit=unit))
+            elif row.status != Terminated:
+                row.status, row.since, row.unit, row.updated_at = Active, first, unit, now
+                updates.append(row)
+    if updates:
+        InsuredStatus.objects.bulk_update(updates, ["status", "since", "unit", "updated_at"], batch_size=500)
+    if creates:
+        InsuredStatus.objects.bulk_create(creates, batch_size=500)
+    return len(updates) + len(creates)
+
+
+def suspend_after_leaving(*, person_ids: Sequence[int], unit: Unit, ended: dict[int, dt.date]) -> int:
+    """After 减员: each status held through ``unit`` moves to another open employment of the
+    person (whose unit is registered for that insurance), or is suspended (中断) from the
+    month after the last day worked. Bulk: three reads, one bulk update."""
+    if not person_ids:
+        return 0
+    statuses = []
+    others: dict[int, list[int]] = {}
+    for chunk in _chunks(list(person_ids)):
+        statuses += list(InsuredStatus.objects.filter(person_id__in=chunk, unit=unit, status=Active))
+        for person_id, unit_id in (
+            Employment.objects.filter(person_id__in=chunk, end__isnull=True)
+            .exclude(unit=unit)
+            .order_by("start", "id")
+            .values_list("person_id", "unit_id")
+        ):
+            others.setdefault(person_id, []).append(unit_id)
+    other_units = {u for ids in others.values() for u in ids}
+    registered = set(
+        UnitInsurance.objects.filter(unit_id__in=other_units, active=True).values_list("unit_id", "insurance")
+    )
+    now = timezone.now()
+    for status in statuses:
+        elsewhere = [u for u in others.get(status.person_id, []) if (u, status.insurance) in registered]
+        if elsewhere:
+            status.unit_id = elsewhere[0]
+        else:
+            status.status, status.since = Suspended, next_month_start(ended[status.person_id])
+        status.updated_at = now
+    InsuredStatus.objects.bulk_update(statuses, ["status", "since", "unit", "updated_at"], batch_size=500)
+    return len(statuses)
+
+
+def _chunks(values: list[Any], size: int = 900) -> Iterable[list[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _check_identity(number: str, *, sex: str | None, birth_date: dt.date | None) -> tuple[str, str, dt.date]:
+    parsed = id_number_validate(number)
+    if sex and sex != parsed.sex:
+        raise InvalidInput(
+            "性别与身份证号码不一致（第17位奇数为男、偶数为女）",
+            "The sex does not match the ID number (17th digit odd: male, even: female)",
+            field="sex",
+        )
+    if birth_date and birth_date != parsed.birth_date:
+        raise InvalidInput(
+            f"出生日期与身份证号码不一致（号码中为 {parsed.birth_date:%Y-%m-%d}）",
+            f"The birth date does not match the ID number ({parsed.birth_date:%Y-%m-%d})",
+            field="birth_date",
+        )
+    return parsed.number, parsed.sex, parsed.birth_date
+
+
+# --- persons ---------------------------------------------------------------------------------
+
+
+def person_register(
+    *,
+    actor: Account | None,
+    id_number: str,
+    name: str,
+    district: Area,
+    category: str = Person.Category.FLEXIBLE,
+    sex: str | None = None,
+    birth_date: dt.date | None = None,
+    hukou_place: str = "",
+    address: str = "",
+    phone: str = "",
+    channel: str = Channel.HALL,
+) -> Person:
+    """参保人登记: the resident ID number is the social-security number (社会保险法 第五十八条),
+    registered once. Sex and birth date come from the number; typed values must agree."""
+    _person_authorise(actor)
+    number, sex, birth = _check_identity(id_number, sex=sex, birth_date=birth_date)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("请填写姓名", "Give the person's name", field="name")
+    if len(name) > 64:
+        raise InvalidInput("姓名过长", "The name is too long", field="name")
+    if category not in Person.Category.values:
+        raise InvalidInput("人员类别不正确", "Unknown person category", field="category")
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                id_number=number,
+                name=name,
+                sex=sex,
+                birth_date=birth,
+                category=category,
+                district=_district_of(district),
+                hukou_place=hukou_place.strip(),
+                address=address.strip(),
+                phone=phone.strip(),
+            )
+            _audit(
+                actor=actor,
+                action="person.register",
+                subject_type="person",
+                subject_id=person.pk,
+                subject_person=number,
+                after={"name": name, "category": category, "district": person.district_id},
+                channel=channel,
+            )
+    except IntegrityError:
+        raise Conflict(
+            "该身份证号码已登记参保，不能重复登记；请查询后办理变更",
+            "This ID number is already registered; look the person up and change the record instead",
+            field="id_number",
+        ) from None
+    return person
+
+
+PERSON_CHANGEABLE = ("address", "phone", "name")
+
+
+def person_update(
+    *,
+    actor: Account | None,
+    person: Person,
+    address: str | None = None,
+    phone: str | None = None,
+    name: str | None = None,
+    reason: str = "",
+    channel: str = Channel.HALL,
+) -> Person:
+    """个人信息变更: address and phone as told; a name only with a reason (关键信息更正)."""
+    _person_authorise(actor)
+    changes: dict[str, str] = {}
+    if address is not None:
+        changes["address"] = address.strip()[:255]
+    if phone is not None:
+        phone = phone.strip()
+        if phone and not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
+            raise InvalidInput("手机号码应为11位", "A mobile number has 11 digits", field="phone")
+        changes["phone"] = phone
+    if name is not None:
+        name = name.strip()
+        if not name or len(name) > 64:
+            raise InvalidInput("请填写正确的姓名", "Give a valid name", field="name")
+        if not reason.strip():
+            raise InvalidInput("更正姓名须说明原因", "A change of name needs a reason", field="reason")
+        changes["name"] = name
+    if not changes:
+        raise InvalidInput("没有需要变更的内容", "Nothing to change")
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        before = {k: getattr(locked, k) for k in changes}
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        locked.save(update_fields=list(changes))
+        _audit(
+            actor=actor,
+            action="person.update",
+            subject_type="person",
+            subject_id=locked.pk,
+            subject_person=locked.id_number,
+            before=before,
+            after={**changes, "reason": reason.strip()},
+            channel=channel,
+        )
+    return locked
+
+
+def person_correct_id_number(
+    *, actor: Account | None, person: Person, new_id_number: str, reason: str, channel: str = Channel.HALL
+) -> Person:
+    """关键信息更正: a new ID number (police certificate); sex and birth date follow it."""
+    _person_authorise(actor)
+    number, sex, birth = _check_identity(new_id_number, sex=None, birth_date=None)
+    if not reason.strip():
+        raise InvalidInput("更正身份证号码须说明原因", "A correction needs a reason", field="reason")
+    try:
+        with transaction.atomic():
+            locked = Person.objects.select_for_update().get(pk=person.pk)
+            before = {"id_number": locked.id_number, "sex": locked.sex, "birth_date": locked.birth_date}
+            locked.id_number, locked.sex, locked.birth_date = number, sex, birth
+            locked.save(update_fields=["id_number", "sex", "birth_date"])
+            _audit(
+                actor=actor,
+                action="person.correct",
+                subject_type="person",
+                subject_id=locked.pk,
+                subject_person=number,
+                before=before,
+                after={"id_number": number, "sex": sex, "birth_date": birth, "reason": reason},
+                channel=channel,
+            )
+    except IntegrityError:
+        raise Conflict(
+            "该身份证号码已被他人登记", "This ID number is registered to someone else", field="new_value"
+        ) from None
+    return locked
+
+
+def _load_statuses(person: Person, insurances: Sequence[str]) -> dict[str, InsuredStatus]:
+    rows = InsuredStatus.objects.select_for_update().filter(person=person, insurance__in=insurances)
+    return {row.insurance: row for row in rows}
+
+
+def flexible_enrol(
+    *, actor: Account | None, person: Person, start_month: dt.date | None = None, channel: str = Channel.HALL
+) -> list[InsuredStatus]:
+    """灵活就业人员参保登记: pension and medical insured from the enrolment month, no unit.
+
+    No hukou condition (国办发〔2019〕13号). A person employed and insured through a unit
+    contributes through the unit, and a retiree's pension contributions have ended: both are
+    a clear Conflict. A suspended status (an earlier job ended) becomes active again."""
+    _person_authorise(actor)
+    since = month_start(start_month or timezone.localdate())
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if (
+            Employment.objects.filter(person=locked, end__isnull=True).exists()
+            or InsuredStatus.objects.filter(person=locked, status=Active, unit__isnull=False).exists()
+        ):
+            raise Conflict(
+                "该人员已在用人单位参保缴费，不能以灵活就业人员身份登记；须先由单位办理减员",
+                "This person is insured through an employer; the employer must remove them first",
+                field="id_number",
+            )
+        current = _load_statuses(locked, FLEXIBLE_INSURANCES)
+        if any(s.status == Active for s in current.values()):
+            raise Conflict("该人员已按灵活就业人员参保", "This person is already enrolled as a flexible worker")
+        if current.get("pension") and current["pension"].status == Terminated:
+            raise Conflict(
+                "该人员养老保险已终止（已退休或已转出），不能参保登记",
+                "This person's pension insurance has ended (retired or transferred); no enrolment",
+            )
+        before = {k: (s.status, s.since) for k, s in current.items()}
+        rows = []
+        for insurance in FLEXIBLE_INSURANCES:
+            row = current.get(insurance)
+            if row is None:
+                row = InsuredStatus(person=locked, insurance=insurance)
+            row.status, row.since, row.unit = Active, since, None
+            row.save()
+            rows.append(row)
+        if locked.category != Person.Category.FLEXIBLE:
+            locked.category = Person.Category.FLEXIBLE
+            locked.save(update_fields=["category"])
+        _audit(
+            actor=actor,
+            action="person.flexible_enrol",
+            subject_type="person",
+            subject_id=locked.pk,
+            subject_person=locked.id_number,
+            before=before,
+            after={"insurances": list(FLEXIBLE_INSURANCES), "since": since},
+            channel=channel,
+        )
+    return rows
+
+
+def flexible_stop(
+    *, actor: Account | None, person: Person, last_month: dt.date, reason: str = "", channel: str = Channel.HALL
+) -> list[InsuredStatus]:
+    """灵活就业人员停保: the flexible statuses are suspended from the month after the last one
+    paid; the years paid are kept and counted."""
+    _person_authorise(actor)
+    with transaction.atomic():
+        rows = [
+            s for s in _load_statuses(person, FLEXIBLE_INSURANCES).values() if s.status == Active and s.unit_id is None
+        ]
+        if not rows:
+            raise Conflict(
+                "该人员没有以灵活就业人员身份参保缴费", "This person is not contributing as a flexible worker"
+            )
+        since = next_month_start(last_month)
+        for row in rows:
+            row.status, row.since = Suspended, since
+            row.save(update_fields=["status", "since", "updated_at"])
+        _audit(
+            actor=actor,
+            action="person.flexible_stop",
+            subject_type="person",
+            subject_id=person.pk,
+            subject_person=person.id_number,
+            after={"insurances": [r.insurance for r in rows], "since": since, "reason": reason},
+            channel=channel,
+        )
+    return rows
+
+
+def status_resume(
+    *,
+    actor: Account | None,
+    person: Person,
+    since: dt.date | None = None,
+    insurances: Sequence[str] = FLEXIBLE_INSURANCES,
+    channel: str = Channel.HALL,
+) -> list[InsuredStatus]:
+    """续保: suspended (中断) statuses become active again as a flexible worker from ``since``'s
+    month; the years before are kept (缴费年限累计计算). Only suspended statuses resume."""
+    _person_authorise(actor)
+    first = month_start(since or timezone.localdate())
+    with transaction.atomic():
+        if Employment.objects.filter(person=person, end__isnull=True).exists():
+            raise Conflict(
+                "该人员已在用人单位就业，由单位办理增员参保", "This person is employed; the employer enrols them"
+            )
+        current = _load_statuses(person, insurances)
+        rows = [s for s in current.values() if s.status == Suspended]
+        if not rows:
+            raise Conflict("该人员没有中断缴费的险种，无需续保", "Nothing is suspended; there is nothing to resume")
+        before = {s.insurance: (s.status, s.since) for s in rows}
+        for row in rows:
+            if first < row.since:
+                raise InvalidInput(
+                    f"续保月份不能早于中断月份 {row.since:%Y-%m}",
+                    f"The resumption month cannot precede the interruption ({row.since:%Y-%m})",
+                    field="start_month",
+                )
+            row.status, row.since, row.unit = Active, first, None
+            row.save(update_fields=["status", "since", "unit", "updated_at"])
+        if person.category != Person.Category.FLEXIBLE:
+            Person.objects.filter(pk=person.pk).update(category=Person.Category.FLEXIBLE)
+        _audit(
+            actor=actor,
+            action="person.resume",
+            subject_type="person",
+            subject_id=person.pk,
+            subject_person=person.id_number,
+            before=before,
+            after={"insurances": [r.insurance for r in rows], "since": first},
+            channel=channel,
+        )
+    return rows
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def unit_register(
+    *,
+    actor: Account | None,
+    credit_code: str,
+    name: str,
+    district: Area,
+    insurances: Sequence[str],
+    since: dt.date | None = None,
+    industry: str = "",
+    injury_risk_class: int | None = None,
+    channel: str = Channel.HALL,
+) -> list[UnitInsurance]:
+    """单位参保登记 (社会保险法 第五十七条): the unit, created on its first registration, is
+    registered for each chosen insurance from ``since``'s month. Registering an insurance
+    already registered is a Conflict; a deregistered one is registered again."""
+    code = credit_code_validate(credit_code)
+    chosen = list(dict.fromkeys(insurances))
+    unknown = [i for i in chosen if i not in FIVE_INSURANCES]
+    if not chosen or unknown:
+        raise InvalidInput("请选择要登记的险种（五险）", "Choose among the five insurances", field="insurances")
+    if injury_risk_class is not None and not 1 <= injury_risk_class <= 8:
+        raise InvalidInput("工伤保险行业风险类别应为一类至八类", "The risk class is 1 to 8", field="injury_risk_class")
+    first = month_start(since or timezone.localdate())
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().filter(credit_code=code).first()
+        created = unit is None
+        if unit is None:
+            if actor is not None and actor.is_authenticated and actor.kind == Account.Kind.UNIT:
+                if (actor.unit_code or "").upper() != code:
+                    raise NotFound("未找到该单位", "No such unit")
+            else:
+                _require_staff_writer(actor)
+            if not (name or "").strip():
+                raise InvalidInput("请填写单位名称", "Give the unit's name", field="unit_name")
+            unit = Unit.objects.create(
+                credit_code=code,
+                name=name.strip()[:128],
+                district=_district_of(district),
+                industry=industry.strip()[:64],
+                injury_risk_class=injury_risk_class or 1,
+            )
+        else:
+            unit_authorise(actor=actor, unit=unit)
+            changed = []
+            if industry.strip():
+                unit.industry = industry.strip()[:64]
+                changed.append("industry")
+            if injury_risk_class is not None:
+                unit.injury_risk_class = injury_risk_class
+                changed.append("injury_risk_class")
+            if changed:
+                unit.save(update_fields=changed)
+        existing = {u.insurance: u for u in UnitInsurance.objects.select_for_update().filter(unit=unit)}
+        rows = []
+        for insurance in chosen:
+            row = existing.get(insurance)
+            if row is not None and row.active:
+                raise Conflict(
+                    f"本单位已办理{INSURANCE_NAMES[insurance]}参保登记",
+                    f"The unit is already registered for {insurance}",
+                    field="insurances",
+                )
+            if row is None:
+                row = UnitInsurance(unit=unit, insurance=insurance)
+            row.since, row.active = first, True
+            row.save()
+            rows.append(row)
+        _audit(
+            actor=actor,
+            action="unit.register",
+            subject_type="unit",
+            subject_id=unit.pk,
+            after={"credit_code": code, "created": created, "insurances": chosen, "since": first},
+            channel=channel,
+        )
+    return rows
+
+
+def unit_change(
+    *, actor: Account | None, unit: Unit, change_item: str, new_value: str, channel: str = Channel.HALL
+) -> Unit:
+    """单位参保信息变更. The name is a column of ours; the other details (address, legal
+    representative, bank, contact) are kept with the case and the audit event."""
+    unit_authorise(actor=actor, unit=unit)
+    value = (new_value or "").strip()
+    if not value:
+        raise InvalidInput("请填写变更后内容", "Give the new value", field="new_value")
+    with transaction.atomic():
+        before = {"name": unit.name}
+        if change_item == "name":
+            unit.name = value[:128]
+            unit.save(update_fields=["name"])
+        _audit(
+            actor=actor,
+            action="unit.change",
+            subject_type="unit",
+            subject_id=unit.pk,
+            before=before,
+            after={"change_item": change_item, "new_value": value},
+            channel=channel,
+        )
+    return unit
+
+
+def unit_deregister(*, actor: Account | None, unit: Unit, ended_on: dt.date, channel: str = Channel.HALL) -> Unit:
+    """单位注销登记: only after every employee has been removed (减员)."""
+    unit_authorise(actor=actor, unit=unit)
+    with transaction.atomic():
+        staff = Employment.objects.filter(unit=unit, end__isnull=True).count()
+        if staff:
+            raise Conflict(
+                f"本单位仍有{staff}名在职参保职工，须先办理减员",
+                f"The unit still has {staff} insured staff; remove them first",
+            )
+        count = UnitInsurance.objects.filter(unit=unit, active=True).update(active=False)
+        _audit(
+            actor=actor,
+            action="unit.deregister",
+            subject_type="unit",
+            subject_id=unit.pk,
+            after={"insurances_closed": count, "ended_on": ended_on},
+            channel=channel,
+        )
+    return unit
+
+
+# --- employment (增减员) ---------------------------------------------------------------------
+
+
+def employment_add(
+    *,
+    actor: Account | None,
+    unit: Unit,
+    id_number: str,
+    start: dt.date,
+    name: str = "",
+    phone: str = "",
+    channel: str = Channel.HALL,
+) -> Employment:
+    """职工参保登记（增员）(社会保险法 第五十八条): an open employment, and the person insured
+    through the unit in each insurance the unit is registered for, from the start month.
+
+    A person not yet registered is registered from the form's name and ID number. Refused: a
+    person already employed by this unit, a start after the end of next month, a unit that is
+    not registered for any insurance."""
+    unit_authorise(actor=actor, unit=unit)
+    number = id_number_validate(id_number).number
+    if start > latest_start_allowed():
+        raise InvalidInput(
+            "用工日期不能晚于下月末", "The start date cannot be later than the end of next month", field="hired_on"
+        )
+    insurances = unit_insurances(unit)
+    if not insurances:
+        raise InvalidInput(
+            "本单位尚未办理参保登记，不能增员", "The unit is not registered for any insurance", field="unit_code"
+        )
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(id_number=number).first()
+        if person is None:
+            if not name.strip():
+                raise InvalidInput(
+                    "该人员尚未登记，请填写姓名以便登记", "The person is not registered: give their name", field="name"
+                )
+            person = _register_inline(
+                actor=actor, number=number, name=name, phone=phone, district=unit.district, channel=channel
+            )
+        elif Employment.objects.filter(person=person, unit=unit, end__isnull=True).exists():
+            raise Conflict(
+                f"{person.name}已是本单位在职参保职工",
+                f"{person.name} is already on the unit's staff",
+                field="id_number",
+            )
+        employment = Employment.objects.create(person=person, unit=unit, start=start)
+        activate_via_unit(persons=[person], unit=unit, since={person.pk: start}, insurances=insurances)
+        if person.category == Person.Category.FLEXIBLE:
+            person.category = Person.Category.EMPLOYEE
+            person.save(update_fields=["category"])
+        _audit(
+            actor=actor,
+            action="employment.add",
+            subject_type="employment",
+            subject_id=employment.pk,
+            subject_person=person.id_number,
+            after={"unit": unit.credit_code, "start": start, "insurances": insurances},
+            channel=channel,
+        )
+    return employment
+
+
+def _register_inline(
+    *, actor: Account | None, number: str, name: str, phone: str, district: Area, channel: str
+) -> Person:
+    _, sex, birth = _check_identity(number, sex=None, birth_date=None)
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                id_number=number,
+                name=name.strip()[:64],
+                sex=sex,
+                birth_date=birth,
+                category=Person.Category.EMPLOYEE,
+                district_id=district.district_id or district.pk,
+                phone=phone.strip()[:20],
+            )
+    except IntegrityError:
+        raise Conflict("该身份证号码已登记参保", "This ID number is already registered", field="id_number") from None
+    _audit(
+        actor=actor,
+        action="person.register",
+        subject_type="person",
+        subject_id=person.pk,
+        subject_person=number,
+        after={"name": person.name, "category": person.category, "via": "employment.add"},
+        channel=channel,
+    )
+    return person
+
+
+def employment_end(
+    *,
+    actor: Account | None,
+    unit: Unit,
+    id_number: str,
+    end: dt.date,
+    reason: str = "",
+    channel: str = Channel.HALL,
+) -> Employment:
+    """职工停保（减员）: the open employment ends on ``end`` (not before its start); the statuses
+    held through the unit are suspended from the next month unless another open employment
+    carries them."""
+    unit_authorise(actor=actor, unit=unit)
+    number = id_number_validate(id_number).number
+    with transaction.atomic():
+        employment = (
+            Employment.objects.select_for_update()
+            .select_related("person")
+            .filter(unit=unit, person__id_number=number, end__isnull=True)
+            .first()
+        )
+        if employment is None:
+            raise NotFound("该人员不是本单位在职参保职工", "This person is not on the unit's staff", field="id_number")
+        if end < employment.start:
+            raise InvalidInput(
+                f"停保日期不能早于用工日期 {employment.start:%Y-%m-%d}",
+                f"The end date cannot be before the start ({employment.start:%Y-%m-%d})",
+                field="ended_on",
+            )
+        employment.end = end
+        employment.save(update_fields=["end"])
+        suspend_after_leaving(person_ids=[employment.person_id], unit=unit, ended={employment.person_id: end})
+        _audit(
+            actor=actor,
+            action="employment.end",
+            subject_type="employment",
+            subject_id=employment.pk,
+            subject_person=number,
+            after={"unit": unit.credit_code, "end": end, "reason": reason},
+            channel=channel,
+        )
+    return employment

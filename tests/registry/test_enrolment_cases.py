@@ -1,0 +1,268 @@
+"""The registry's items run as cases: opening with the engine and completing with case_act
+writes the registry rows in the completing transaction (or nothing, when the effect is refused)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shebao.cases.applicants import applicant_for
+from shebao.cases.models import Case
+from shebao.cases.services import case_act, case_open, case_open_group
+from shebao.core.errors import Conflict
+from shebao.core.identifiers import credit_code_make
+from shebao.registry import services
+from shebao.registry.models import Employment, InsuredStatus, Person, Unit, UnitInsurance
+from tests.cases.conftest import (  # noqa: F401 (pytest finds fixtures by name)
+    _register_test_items,
+    at,
+    catalogue,
+    engine,
+    skills,
+    working_hours,
+)
+from tests.factories import new_id_number
+from tests.web.support import make_person, make_unit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine")]  # Tue 10 Feb 2026 10:00
+
+ENROL_MATERIALS = {"id_card": "received", "address_proof": "commitment"}
+
+
+def _accept(case: Case, actor) -> Case:
+    return case_act(actor=actor, case_id=case.pk, version=case.version, action="accept")
+
+
+def test_flexible_enrolment_case_registers_the_person_and_their_insurance(clerk, district):
+    # given someone never registered, hukou elsewhere, who gives an ID number and an address
+    number = new_id_number()
+    applicant = applicant_for(id_number=number, name="外地人", district_code=district.code)
+    # when the clerk receives the one-form for the enrolment and accepts it (risk 1)
+    [case] = case_open_group(
+        actor=clerk,
+        group_code="flexible_enrol",
+        item_codes=["DJ-021"],
+        applicant=applicant,
+        channel="hall",
+        form={
+            "id_number": number,
+            "name": "外地人",
+            "phone": "13800000001",
+            "address": "江岸区沿江大道9号",
+            "start_month": "2026-02-01",
+        },
+        materials=ENROL_MATERIALS,
+        phone="13800000001",
+    )
+    case = _accept(case, clerk)
+    # then the case is completed, the person registered with the address and insured from February
+    assert case.status == Case.Status.COMPLETED
+    person = Person.objects.get(id_number=number)
+    assert (person.name, person.address, person.category, person.district_id) == (
+        "外地人",
+        "江岸区沿江大道9号",
+        "flexible",
+        district.pk,
+    )
+    statuses = {s.insurance: (s.status, s.since, s.unit_id) for s in InsuredStatus.objects.filter(person=person)}
+    assert statuses == {
+        "pension": ("active", dt.date(2026, 2, 1), None),
+        "medical": ("active", dt.date(2026, 2, 1), None),
+    }
+    assert case.result["registered"] is True
+
+
+def test_an_employee_cannot_open_a_flexible_enrolment(clerk, district, unit_operator):
+    unit = make_unit(code=unit_operator.unit_code, district=district)
+    services.unit_register(
+        actor=clerk, credit_code=unit.credit_code, name="", district=district, insurances=["pension"]
+    )
+    person = make_person(district=district, name="在职者")
+    services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2025, 1, 1))
+    applicant = applicant_for(id_number=person.id_number)
+    with pytest.raises(Conflict):
+        case_open(
+            actor=clerk,
+            item_code="DJ-021",
+            applicant=applicant,
+            channel="hall",
+            form={
+                "id_number": person.id_number,
+                "name": "在职者",
+                "phone": "13800000001",
+                "address": "x",
+                "start_month": "2026-02-01",
+            },
+            materials=ENROL_MATERIALS,
+        )
+    assert not Case.objects.exists()
+
+
+UNIT_FORM = {
+    "unit_name": "武汉一表通科技有限公司",
+    "unit_type": "enterprise",
+    "legal_rep": "钱法人",
+    "founded_on": "2026-01-05",
+    "unit_address": "江岸区中山大道1号",
+    "contact": "孙经办",
+    "phone": "13800000002",
+    "bank_name": "汉口银行",
+    "bank_account": "6222000011112222",
+    "staff_count": "12",
+    "start_month": "2026-02-01",
+    "industry": "软件和信息技术服务业",
+    "injury_risk_class": "2",
+}
+
+
+def test_unit_registration_one_form_registers_the_five_insurances(clerk, district):
+    # given a new unit at the hall with the one-form for all five insurances
+    code = credit_code_make(region_code="420102", serial=4242)
+    rep = new_id_number()
+    applicant = applicant_for(id_number=rep, name="钱法人", district_code=district.code, unit_code=code)
+    cases = case_open_group(
+        actor=clerk,
+        group_code="unit_register",
+        item_codes=["DJ-001", "DJ-002", "DJ-003", "DJ-004", "DJ-005"],
+        applicant=applicant,
+        channel="hall",
+        form={**UNIT_FORM, "unit_code": code, "legal_rep_id": rep},
+        materials={"licence": "commitment", "legal_rep_id": "received"},
+    )
+    assert len(cases) == 5
+    # when the clerk accepts each (risk 1, instant)
+    for case in cases:
+        assert _accept(case, clerk).status == Case.Status.COMPLETED
+    # then the unit exists in the district with its risk class and five registered insurances
+    unit = Unit.objects.get(credit_code=code)
+    assert (unit.name, unit.district_id, unit.injury_risk_class) == ("武汉一表通科技有限公司", district.pk, 2)
+    assert sorted(UnitInsurance.objects.filter(unit=unit, active=True).values_list("insurance", flat=True)) == sorted(
+        services.FIVE_INSURANCES
+    )
+
+
+def _registered_unit(clerk, district, unit_operator) -> Unit:
+    unit = make_unit(code=unit_operator.unit_code, district=district)
+    services.unit_register(
+        actor=clerk, credit_code=unit.credit_code, name="", district=district, insurances=services.FIVE_INSURANCES
+    )
+    return unit
+
+
+def test_staff_addition_and_removal_cases_write_the_employment(clerk, district, unit_operator):
+    # given a registered unit whose operator applies online for a new hire
+    unit = _registered_unit(clerk, district, unit_operator)
+    number = new_id_number()
+    applicant = applicant_for(id_number=number, name="新职工", district_code=district.code, unit_code=unit.credit_code)
+    add = case_open(
+        actor=unit_operator,
+        item_code="DJ-011",
+        applicant=applicant,
+        channel="online",
+        form={
+            "unit_code": unit.credit_code,
+            "id_number": number,
+            "name": "新职工",
+            "hired_on": "2026-02-09",
+            "wage_base": "8000",
+        },
+        materials={"labour_contract": "commitment"},
+    )
+    # when the clerk accepts
+    add = _accept(add, clerk)
+    # then the person is employed and insured through the unit
+    assert add.status == Case.Status.COMPLETED
+    employment = Employment.objects.get(person__id_number=number, unit=unit)
+    assert employment.start == dt.date(2026, 2, 9) and employment.end is None
+    assert InsuredStatus.objects.filter(person=employment.person, unit=unit, status="active").count() == 5
+    # when the unit removes them and the clerk accepts
+    remove = case_open(
+        actor=unit_operator,
+        item_code="DJ-012",
+        applicant=applicant_for(id_number=number, unit_code=unit.credit_code),
+        channel="online",
+        form={
+            "unit_code": unit.credit_code,
+            "id_number": number,
+            "name": "新职工",
+            "ended_on": "2026-02-10",
+            "end_reason": "resigned",
+        },
+        materials={"termination_proof": "commitment"},
+    )
+    _accept(remove, clerk)
+    # then the employment has ended and the statuses are suspended from March
+    employment.refresh_from_db()
+    assert employment.end == dt.date(2026, 2, 10)
+    assert set(InsuredStatus.objects.filter(person=employment.person).values_list("status", "since")) == {
+        ("suspended", dt.date(2026, 3, 1))
+    }
+
+
+def test_a_refused_effect_leaves_the_case_open_and_nothing_written(clerk, district, unit_operator):
+    # given a person already on the unit's staff, and an addition case for them
+    unit = _registered_unit(clerk, district, unit_operator)
+    person = make_person(district=district, name="老职工")
+    services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2025, 1, 1))
+    case = case_open(
+        actor=unit_operator,
+        item_code="DJ-011",
+        applicant=applicant_for(id_number=person.id_number, unit_code=unit.credit_code),
+        channel="online",
+        form={
+            "unit_code": unit.credit_code,
+            "id_number": person.id_number,
+            "name": "老职工",
+            "hired_on": "2026-02-01",
+            "wage_base": "6000",
+        },
+        materials={"labour_contract": "commitment"},
+    )
+    # when the clerk accepts, the handler refuses
+    with pytest.raises(Conflict):
+        _accept(case, clerk)
+    # then the case is still in progress at the same version, and no second employment exists
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS and case.current_step.kind == "accept"
+    assert Employment.objects.filter(person=person).count() == 1
+
+
+def test_resumption_case_after_an_interruption(clerk, district):
+    # given a flexible worker whose contributions were interrupted
+    person = make_person(district=district, name="续保人", category=Person.Category.FLEXIBLE)
+    for insurance in ("pension", "medical"):
+        InsuredStatus.objects.create(person=person, insurance=insurance, status="suspended", since=dt.date(2025, 7, 1))
+    case = case_open(
+        actor=clerk,
+        item_code="DJ-022",
+        applicant=applicant_for(id_number=person.id_number),
+        channel="hall",
+        form={
+            "id_number": person.id_number,
+            "name": "续保人",
+            "phone": "13800000003",
+            "address": "江岸区",
+            "start_month": "2026-02-01",
+        },
+        materials={"id_card": "received"},
+    )
+    _accept(case, clerk)
+    assert set(InsuredStatus.objects.filter(person=person).values_list("status", "since", "unit")) == {
+        ("active", dt.date(2026, 2, 1), None)
+    }
+
+
+def test_information_change_case_updates_the_phone(clerk, district):
+    person = make_person(district=district, name="改电话", phone="13800000004")
+    case = case_open(
+        actor=clerk,
+        item_code="DJ-031",
+        applicant=applicant_for(id_number=person.id_number),
+        channel="hall",
+        form={"id_number": person.id_number, "name": "改电话", "change_item": "phone", "new_value": "13900000005"},
+        materials={"id_card": "received"},
+    )
+    _accept(case, clerk)
+    person.refresh_from_db()
+    assert person.phone == "13900000005"
