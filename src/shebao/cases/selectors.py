@@ -49,7 +49,7 @@ def case_get(*, actor: Account, number: str | None = None, case_id: int | None =
 
 
 def cases_of_applicant(*, actor: Account, limit: int = 50) -> QuerySet[Case]:
-    return Case.objects.filter(_visible(actor)).select_related("item").order_by("-received_at")[:limit]
+    return Case.objects.filter(_visible(actor)).select_related("item").order_by("-received_at", "-id")[:limit]
 
 
 def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> QuerySet[Case]:

@@ -20,7 +20,7 @@ from shebao.core.channels import Channel
 from shebao.core.documents import Document, Pen, mm
 from shebao.core.models import Office
 
-WIDTH = 640.0
+WIDTH = 720.0
 BOX_W = 360.0
 SIDE_W = 190.0
 GAP = 26.0
