@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from shebao.cases.api import catalog_router
 from shebao.cases.api import router as cases_router
+from shebao.contributions.api import router as calculators_router
 from shebao.core.api import router as core_router
 from shebao.core.errors import ShebaoError
 
@@ -59,3 +60,4 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 api.add_router("/", core_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/", cases_router)
+api.add_router("/calculators", calculators_router)

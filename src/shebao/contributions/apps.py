@@ -10,3 +10,11 @@ class ContributionsConfig(AppConfig):
         from shebao.contributions import items
 
         items.register_items()
+
+        from shebao.contributions import accounts, assessment
+        from shebao.core.jobs import job_kinds
+
+        if accounts.ACCOUNT_INTEREST.name not in job_kinds:
+            job_kinds.register(accounts.ACCOUNT_INTEREST)
+
+        assessment.register_job_kinds()

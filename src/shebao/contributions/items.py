@@ -3,12 +3,14 @@ certificates and the personal rights record (人社部令第14号)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from shebao.catalog.definitions import Applicant, FieldSpec, ItemHandler, ItemSpec, MaterialSpec, register
+from shebao.contributions.rules import month_add
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
 
@@ -60,19 +62,62 @@ def _month_order(cleaned: dict[str, Any]) -> None:
         raise InvalidInput("截止月份不能晚于本月", "The end month cannot be in the future", field="period_to")
 
 
+def _grade_percent(cleaned: dict[str, Any]) -> None:
+    grade = Decimal(cleaned["grade_percent"])
+    if not GRADE_MIN <= grade <= GRADE_MAX:
+        raise InvalidInput(
+            "缴费档次应在60%至300%之间",
+            "The contribution grade must be between 60% and 300%",
+            field="grade_percent",
+        )
+    if grade != grade.to_integral_value():
+        raise InvalidInput("缴费档次应为整数百分比", "The grade is a whole percentage", field="grade_percent")
+
+
+def _person_of(case: Any) -> Any:
+    """The insured person the case is about (registered by the enrolment item of the same
+    one-form when it completes first)."""
+    from shebao.registry.models import Person
+
+    number = (case.form_data.get("id_number") or case.applicant_id_number or "").upper()
+    person = Person.objects.filter(id_number=number).first()
+    if person is None:
+        raise InvalidInput(
+            "未找到该参保人，请先办理参保登记", "No insured person with this ID number: enrol first", field="id_number"
+        )
+    return person
+
+
+def _month(value: str) -> dt.date:
+    return dt.date.fromisoformat(value).replace(day=1)
+
+
 class GradeHandler(ItemHandler):
-    """缴费档次: 60%-300% of the average wage (国办发〔2019〕13号)."""
+    """缴费档次: 60%-300% of the average wage (国办发〔2019〕13号). On completion the grade is set
+    from the start month (a first choice) or, for a change, from the next month at the
+    earliest (变更自次月起执行)."""
 
     def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
-        grade = Decimal(cleaned["grade_percent"])
-        if not GRADE_MIN <= grade <= GRADE_MAX:
-            raise InvalidInput(
-                "缴费档次应在60%至300%之间",
-                "The contribution grade must be between 60% and 300%",
-                field="grade_percent",
-            )
+        _grade_percent(cleaned)
         return cleaned
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        from shebao.contributions.grades import flexible_grade_history, flexible_grade_set
+
+        person = _person_of(case)
+        this_month = timezone.localdate().replace(day=1)
+        earliest = this_month if not flexible_grade_history(person=person) else month_add(this_month, 1)
+        wanted = _month(case.form_data.get("start_month") or this_month.isoformat())
+        ratio = (Decimal(case.form_data["grade_percent"]) / 100).quantize(Decimal("0.01"))
+        grade = flexible_grade_set(
+            actor=actor,
+            person=person,
+            ratio=ratio,
+            effective_month=max(wanted, earliest),
+            case_number=case.number or "",
+        )
+        return {"grade": str(grade.ratio), "effective_month": grade.effective_month.isoformat()}
 
 
 class PeriodHandler(ItemHandler):
@@ -87,6 +132,31 @@ class PeriodHandler(ItemHandler):
         if "bank_card" in cleaned:
             cleaned["bank_card"] = bank_card_validate(cleaned["bank_card"], field="bank_card")
         return cleaned
+
+
+class BackpayHandler(PeriodHandler):
+    """中断期补缴: on completion the months and their bill are written (contributions.backpay),
+    at the grade given on the form."""
+
+    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        _grade_percent(cleaned)
+        return cleaned
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        from shebao.contributions.backpay import backpay_create
+
+        person = _person_of(case)
+        ratio = (Decimal(case.form_data["grade_percent"]) / 100).quantize(Decimal("0.01"))
+        bill = backpay_create(
+            actor=actor,
+            person=person,
+            start_month=_month(case.form_data["period_from"]),
+            end_month=_month(case.form_data["period_to"]),
+            ratio=ratio,
+            case_number=case.number or "",
+        )
+        return {"bill": bill.pk, "total": str(bill.total), "late_fee": str(bill.late_fee)}
 
 
 class UnitHandler(ItemHandler):
@@ -146,7 +216,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         description="按规定可补缴的中断期间，按补缴时的缴费档次核定应缴金额，依法加收滞纳金的另行告知。",
         fields=(ID_NUMBER, NAME, PERIOD_FROM, PERIOD_TO, GRADE),
         materials=(ID_CARD,),
-        handler="contributions.period",
+        handler="contributions.backpay",
     ),
     ItemSpec(
         code="JF-003",
@@ -353,6 +423,7 @@ ITEMS: tuple[ItemSpec, ...] = (
 HANDLERS: dict[str, ItemHandler] = {
     "contributions.grade": GradeHandler(),
     "contributions.period": PeriodHandler(),
+    "contributions.backpay": BackpayHandler(),
     "contributions.unit": UnitHandler(),
 }
 

@@ -1,0 +1,289 @@
+"""Reads of bills, arrears and the monthly ledger, always scoped by the actor.
+
+Who sees which bills (ARCHITECTURE.md, Security):
+
+- a unit operator: their own unit's bills (``Account.unit_code`` = ``Unit.credit_code``);
+- a citizen: the bills of the person linked to their account (a flexible worker's own);
+- district-scoped staff (clerk, reviewer, approver, supervisor, hotline, district monitor):
+  bills of units and persons of their office's district, everyone's for a city-level office;
+- city monitor and administrator: all; anyone else (a bank agent): none.
+
+A bill outside the actor's sight is :class:`NotFound`, exactly like one that does not exist.
+
+Arrears (欠费) are computed on read: a bill still open after its due date is in arrears, with
+the late fee to date = (employer + individual total) × the daily rate of the ``LateFeeRule``
+in force on ``as_of`` × whole days past the due date, rounded to the fen once
+(社会保险法第八十六条: 万分之五 per day). So the window always shows today's figure; the
+stored ``ContributionMonth.status`` is brought in line by ``services.arrears_mark``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from shebao.contributions.assessment import DEFAULT_REGION, month_first
+from shebao.contributions.models import Bill, ContributionMonth, LateFeeRule
+from shebao.core.errors import NotFound
+from shebao.core.models import Account, Area, Role
+from shebao.core.money import round_fen
+from shebao.registry.models import Person, Unit
+from shebao.registry.selectors import CITY_WIDE_ROLES, DISTRICT_SCOPED_ROLES
+
+# Who may take a payment: the payer themself online, or a window clerk at the counter.
+COLLECTING_ROLES = frozenset({Role.CLERK})
+PAYING_ROLES = frozenset({Role.UNIT, Role.CITIZEN}) | COLLECTING_ROLES
+
+
+def _not_found() -> NotFound:
+    return NotFound("未找到该缴费单", "No such bill")
+
+
+def staff_district_id(actor: Account) -> int | bool | None:
+    """For staff: the district id they see, ``None`` for the whole city, ``False`` for nothing."""
+    if actor.kind != Account.Kind.STAFF or actor.office_id is None:
+        return False
+    if actor.role in CITY_WIDE_ROLES:
+        return None
+    if actor.role not in DISTRICT_SCOPED_ROLES:
+        return False
+    area = actor.office.area
+    if area.kind == Area.Kind.CITY:
+        return None
+    return area.district_id if area.district_id is not None else False
+
+
+def bills_visible(*, actor: Account) -> QuerySet[Bill]:
+    """The bills ``actor`` may see (empty when none)."""
+    none = Bill.objects.none()
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return none
+    if actor.kind == Account.Kind.UNIT and actor.role == Role.UNIT:
+        return Bill.objects.filter(unit__credit_code=actor.unit_code) if actor.unit_code else none
+    if actor.kind == Account.Kind.CITIZEN and actor.role == Role.CITIZEN:
+        return Bill.objects.filter(person__account_id=actor.pk)
+    district = staff_district_id(actor)
+    if district is False:
+        return none
+    if district is None:
+        return Bill.objects.all()
+    return Bill.objects.filter(Q(unit__district_id=district) | Q(person__district_id=district))
+
+
+def bill_get(*, actor: Account, bill_id: int) -> Bill:
+    try:
+        return bills_visible(actor=actor).select_related("unit", "person").get(pk=bill_id)
+    except (Bill.DoesNotExist, ValueError, TypeError):
+        raise _not_found() from None
+
+
+def bill_list(*, actor: Account, unit: Unit | None = None, person: Person | None = None) -> list[Bill]:
+    """Bills newest period first, with the derived arrears state (``in_arrears``)."""
+    rows = bills_visible(actor=actor).select_related("unit", "person").order_by("-period", "-id")
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    if person is not None:
+        rows = rows.filter(person=person)
+    return list(rows)
+
+
+def bill_lines(*, actor: Account, bill: Bill) -> list[ContributionMonth]:
+    """The staff lines of a bill the actor may see, by name."""
+    if not bills_visible(actor=actor).filter(pk=bill.pk).exists():
+        raise _not_found()
+    return list(
+        ContributionMonth.objects.filter(bill=bill)
+        .select_related("person")
+        .only(*_LINE_FIELDS)
+        .order_by("person__name", "person_id")
+    )
+
+
+_LINE_FIELDS = (
+    "id",
+    "period",
+    "base",
+    "pension_employer",
+    "pension_personal",
+    "medical_employer",
+    "medical_personal",
+    "unemployment_employer",
+    "unemployment_personal",
+    "injury_employer",
+    "maternity_employer",
+    "account_credit",
+    "status",
+    "bill_id",
+    "rules",
+    "person__id",
+    "person__name",
+    "person__id_number",
+)
+
+
+# --- late fees and arrears -------------------------------------------------------------------
+
+
+def late_fee_rule(*, on: dt.date, region: str = DEFAULT_REGION) -> LateFeeRule | None:
+    return (
+        LateFeeRule.objects.filter(region=region, effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class LateFee:
+    days: int
+    daily_rate: Decimal
+    amount: Decimal
+    rule_id: int | None
+
+
+def late_fee_for(*, bill: Bill, as_of: dt.date, rule: LateFeeRule | None = None) -> LateFee:
+    """滞纳金 of an open bill on ``as_of``: principal × daily rate × days past the due date."""
+    days = max(0, (as_of - bill.due_date).days)
+    if bill.status != Bill.Status.OPEN:
+        return LateFee(days=0, daily_rate=Decimal(0), amount=bill.late_fee, rule_id=None)
+    if days == 0:
+        return LateFee(days=0, daily_rate=Decimal(0), amount=Decimal("0.00"), rule_id=None)
+    rule = rule or late_fee_rule(on=as_of)
+    if rule is None:
+        return LateFee(days=days, daily_rate=Decimal(0), amount=Decimal("0.00"), rule_id=None)
+    principal = bill.employer_total + bill.personal_total
+    return LateFee(
+        days=days, daily_rate=rule.daily_rate, amount=round_fen(principal * rule.daily_rate * days), rule_id=rule.pk
+    )
+
+
+def bill_amount_due(*, bill: Bill, as_of: dt.date) -> Decimal:
+    """What a payment of ``bill`` must be on ``as_of``: the totals plus the late fee to date."""
+    return bill.employer_total + bill.personal_total + late_fee_for(bill=bill, as_of=as_of).amount
+
+
+@dataclass(frozen=True)
+class ArrearsLine:
+    bill: Bill
+    days: int
+    late_fee: Decimal
+    amount_due: Decimal
+
+
+@dataclass(frozen=True)
+class Arrears:
+    as_of: dt.date
+    lines: list[ArrearsLine] = field(default_factory=list)
+
+    @property
+    def principal(self) -> Decimal:
+        return sum((x.bill.employer_total + x.bill.personal_total for x in self.lines), Decimal("0.00"))
+
+    @property
+    def late_fees(self) -> Decimal:
+        return sum((x.late_fee for x in self.lines), Decimal("0.00"))
+
+    @property
+    def total(self) -> Decimal:
+        return sum((x.amount_due for x in self.lines), Decimal("0.00"))
+
+
+def arrears_for(*, actor: Account, person: Person | None = None, unit: Unit | None = None, as_of: dt.date) -> Arrears:
+    """Open bills past their due date for one payer (a person's own bills, or a unit's), each
+    with the late fee to ``as_of``; oldest first. Scoped by the actor's sight of bills."""
+    if (person is None) == (unit is None):
+        raise ValueError("give exactly one of person and unit")
+    rows = bills_visible(actor=actor).filter(status=Bill.Status.OPEN, due_date__lt=as_of)
+    rows = rows.filter(person=person) if person is not None else rows.filter(unit=unit)
+    rule = late_fee_rule(on=as_of)
+    lines = []
+    for bill in rows.select_related("unit", "person").order_by("period", "id"):
+        fee = late_fee_for(bill=bill, as_of=as_of, rule=rule)
+        lines.append(
+            ArrearsLine(
+                bill=bill,
+                days=fee.days,
+                late_fee=fee.amount,
+                amount_due=bill.employer_total + bill.personal_total + fee.amount,
+            )
+        )
+    return Arrears(as_of=as_of, lines=lines)
+
+
+# --- the insured person's months -------------------------------------------------------------
+
+SHOWN_STATUS = {
+    ContributionMonth.Status.PAID: "paid",
+    ContributionMonth.Status.TRANSFERRED_IN: "transferred_in",
+    ContributionMonth.Status.ARREARS: "arrears",
+    ContributionMonth.Status.DUE: "due",
+}
+
+
+@dataclass(frozen=True)
+class MonthView:
+    row: ContributionMonth
+    shown_status: str  # paid / arrears / due / transferred_in, arrears computed on read
+    personal: Decimal
+    employer: Decimal
+
+
+def months_of_person(*, actor: Account, person: Person, as_of: dt.date) -> list[MonthView]:
+    """Every month of ``person``'s ledger, newest first: base, the amounts per insurance and
+    whether it is paid, in arrears, due or transferred in. The person themself, and staff who
+    may see the person's bills; anyone else ``NotFound``."""
+    own = person.account_id is not None and person.account_id == actor.pk
+    district = staff_district_id(actor) if not own else None
+    if not own and (district is False or (district is not None and district != person.district_id)):
+        raise NotFound("未找到该参保人", "No such insured person")
+    views = []
+    rows = ContributionMonth.objects.filter(person=person).select_related("bill", "unit").order_by("-period", "-id")
+    for row in rows:
+        status = SHOWN_STATUS.get(row.status, row.status)
+        if (
+            status == "due"
+            and row.bill is not None
+            and row.bill.status == Bill.Status.OPEN
+            and row.bill.due_date < as_of
+        ):
+            status = "arrears"
+        personal = sum(
+            (getattr(row, c) or Decimal(0) for c in ("pension_personal", "medical_personal", "unemployment_personal")),
+            Decimal("0.00"),
+        )
+        employer = sum(
+            (
+                getattr(row, c) or Decimal(0)
+                for c in (
+                    "pension_employer",
+                    "medical_employer",
+                    "unemployment_employer",
+                    "injury_employer",
+                    "maternity_employer",
+                )
+            ),
+            Decimal("0.00"),
+        )
+        views.append(MonthView(row=row, shown_status=status, personal=personal, employer=employer))
+    return views
+
+
+def unit_find_for_staff(*, actor: Account, credit_code: str) -> Unit:
+    """A unit by its credit code for a staff member who may see its district (else NotFound)."""
+    district = staff_district_id(actor)
+    rows = Unit.objects.select_related("district")
+    if district is False:
+        rows = rows.none()
+    elif district is not None:
+        rows = rows.filter(district_id=district)
+    try:
+        return rows.get(credit_code=(credit_code or "").strip().upper())
+    except Unit.DoesNotExist:
+        raise NotFound("未找到该单位", "No such unit") from None
+
+
+def current_month(today: dt.date) -> dt.date:
+    return month_first(today)

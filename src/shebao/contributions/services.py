@@ -1,0 +1,301 @@
+"""Commands on the contribution ledger: the monthly assessment, payments, arrears marking and
+the employer's annual base declaration. Each is one transaction with its audit event.
+
+Payments are exactly-once by idempotency key (a bank's or counter's transaction id, or the
+key an online form carries): the bill row is locked first, then the key is looked up, so a
+retried payment — sequential or concurrent — returns the first ``Payment`` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shebao.contributions import selectors
+from shebao.contributions.accounts import account_credit_month
+from shebao.contributions.assessment import JOB_KIND, month_first, path_resolve, ruleset_for
+from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, Payment
+from shebao.core import audit
+from shebao.core.channels import Channel
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed
+from shebao.core.jobs import Executor, job_create, job_run
+from shebao.core.models import Account, Job, Role
+from shebao.core.money import parse_money
+from shebao.registry.models import Employment, Unit
+
+ASSESSING_ROLES = frozenset({Role.ADMIN})
+PAYMENT_CHANNELS = frozenset({Channel.ONLINE, Channel.APP, Channel.HALL, Channel.COMMUNITY, Channel.BANK})
+_SELF_CHANNELS = frozenset({Channel.ONLINE, Channel.APP})
+_COUNTER_CHANNELS = frozenset({Channel.HALL, Channel.COMMUNITY})
+
+
+# --- the monthly assessment ------------------------------------------------------------------
+
+
+def assessment_run(
+    *,
+    period: dt.date,
+    actor: Account | None,
+    path: str = "auto",
+    region: str = "wuhan",
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+) -> Job:
+    """月度核定 of the month containing ``period`` (see ``contributions.assessment``): plan the
+    job, then run it. Only an administrator, or the system (``actor=None``: the scheduler), may
+    start it; a month after the current one cannot be assessed. Re-running a month is safe and
+    changes nothing already assessed."""
+    if actor is not None and (actor.kind != Account.Kind.STAFF or actor.role not in ASSESSING_ROLES):
+        raise NotAllowed("只有系统管理员可以发起月度核定", "Only an administrator may run the monthly assessment")
+    first = month_first(period)
+    if first > month_first(timezone.localdate()):
+        raise InvalidInput("不能核定未来月份", "A future month cannot be assessed", field="period")
+    chosen = path_resolve(path)
+    rules = ruleset_for(period=first, region=region)  # no base limits in force: a clear 422 now
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="contributions.assessment.run",
+            subject_type="contributions.Bill",
+            subject_id=first.isoformat(),
+            after={"period": first, "path": chosen, "region": region, "due_date": rules.due_date},
+            channel=Channel.SYSTEM if actor is None else Channel.ADMIN,
+        )
+        job = job_create(
+            kind=JOB_KIND,
+            params={"period": first.isoformat(), "path": chosen, "region": region},
+            actor=actor,
+            chunk_size=chunk_size,
+        )
+    return job_run(job_id=job.pk, executor=executor)
+
+
+# --- payments --------------------------------------------------------------------------------
+
+
+def _check_payer(*, actor: Account | None, channel: str) -> None:
+    if channel not in PAYMENT_CHANNELS:
+        raise InvalidInput(f"不支持的缴费渠道：{channel}", f"Unsupported payment channel: {channel}", field="channel")
+    if actor is None:
+        # the bank's settlement file or the system: no person at a screen
+        if channel != Channel.BANK:
+            raise NotAllowed("系统缴费只能来自银行渠道", "A payment without an actor must come from the bank")
+        return
+    if actor.role not in selectors.PAYING_ROLES:
+        raise NotAllowed("您不能办理缴费", "You may not take or make payments")
+    if actor.role in selectors.COLLECTING_ROLES and channel not in _COUNTER_CHANNELS:
+        raise NotAllowed(
+            "窗口收费的渠道应为大厅或社区窗口", "A window collection is made at a hall or community window"
+        )
+    if actor.role not in selectors.COLLECTING_ROLES and channel not in _SELF_CHANNELS:
+        raise NotAllowed("网上缴费的渠道应为网上大厅或App", "An online payment is made in the online hall or the app")
+
+
+def payment_record(
+    *,
+    actor: Account | None,
+    bill: Bill,
+    amount: Decimal | str,
+    key: str,
+    channel: str,
+    bank_ref: str = "",
+) -> Payment:
+    """Settle ``bill`` with one payment of exactly its total (incl. the late fee to today).
+
+    Idempotent by ``key``: the same key for the same bill returns the first payment and writes
+    nothing (409 when the key was used for another bill). In the same transaction the bill is
+    marked paid with its late fee and its months paid. Who may pay: the unit's operator or the
+    person online, a window clerk of the bill's district at the counter, the bank (no actor).
+    """
+    _check_payer(actor=actor, channel=channel)
+    key = (key or "").strip()
+    if not key or len(key) > 64:
+        raise InvalidInput("缴费幂等键应为 1 至 64 个字符", "The idempotency key must be 1-64 characters", field="key")
+    value = amount if isinstance(amount, Decimal) else parse_money(amount)
+    if actor is not None:
+        bill = selectors.bill_get(actor=actor, bill_id=bill.pk)  # NotFound outside the actor's sight
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = Bill.objects.select_for_update().get(pk=bill.pk)
+        first = Payment.objects.filter(key=key).first()
+        if first is not None:
+            if first.bill_id == locked.pk:
+                return first
+            raise Conflict("该幂等键已用于另一张缴费单", "This idempotency key was used for another bill", field="key")
+        if locked.status != Bill.Status.OPEN:
+            raise Conflict("该缴费单已缴费或已撤销", "This bill is already paid or cancelled")
+        fee = selectors.late_fee_for(bill=locked, as_of=today)
+        expected = locked.employer_total + locked.personal_total + fee.amount
+        if value != expected:
+            raise InvalidInput(
+                f"缴费金额应为 {expected} 元（含滞纳金 {fee.amount} 元）",
+                f"The payment must be exactly {expected} yuan (late fee {fee.amount} included)",
+                field="amount",
+                expected=str(expected),
+            )
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    bill=locked,
+                    key=key,
+                    amount=value,
+                    channel=channel,
+                    paid_at=now,
+                    actor=actor if actor is not None and actor.pk else None,
+                    bank_ref=bank_ref[:64],
+                )
+        except IntegrityError:
+            # The same key committed for another bill between our look-up and insert.
+            raise Conflict(
+                "该幂等键已用于另一张缴费单", "This idempotency key was used for another bill", field="key"
+            ) from None
+        locked.late_fee = fee.amount
+        locked.status = Bill.Status.PAID
+        locked.paid_at = now
+        locked.save(update_fields=["late_fee", "status", "paid_at"])
+        months = ContributionMonth.objects.filter(bill=locked).update(status=ContributionMonth.Status.PAID)
+        credited = _credit_accounts(bill=locked, actor=actor)
+        audit.record(
+            actor=actor,
+            action="contributions.payment.record",
+            subject_type="contributions.Bill",
+            subject_id=locked.pk,
+            subject_person=locked.person.id_number if locked.person_id else "",
+            before={"status": Bill.Status.OPEN},
+            after={
+                "status": Bill.Status.PAID,
+                "payment": payment.pk,
+                "amount": value,
+                "late_fee": fee.amount,
+                "late_days": fee.days,
+                "channel": channel,
+                "months": months,
+                "credited": credited,
+            },
+            channel=channel,
+        )
+    return payment
+
+
+def _credit_accounts(*, bill: Bill, actor: Account | None) -> int:
+    """The pension personal account is credited from the paid months (``accounts``), in the
+    payment's transaction, once per month (a constraint on ``AccountEntry``)."""
+    rows = ContributionMonth.objects.filter(bill=bill, account_credit__gt=0).select_related("bill", "person")
+    for row in rows:
+        account_credit_month(contribution_month=row, actor=actor)
+    return len(rows)
+
+
+# --- arrears ---------------------------------------------------------------------------------
+
+
+def arrears_mark(*, as_of: dt.date, actor: Account | None = None) -> int:
+    """Mark the months of open bills past their due date as 欠费 (the stored status, for reports;
+    pages compute arrears on read). Run daily by the scheduler; idempotent."""
+    with transaction.atomic():
+        count = ContributionMonth.objects.filter(
+            status=ContributionMonth.Status.DUE, bill__status=Bill.Status.OPEN, bill__due_date__lt=as_of
+        ).update(status=ContributionMonth.Status.ARREARS)
+        if count:
+            audit.record(
+                actor=actor,
+                action="contributions.arrears.mark",
+                subject_type="contributions.ContributionMonth",
+                after={"as_of": as_of, "months": count},
+                channel=Channel.SYSTEM,
+            )
+    return count
+
+
+# --- the annual base declaration ---------------------------------------------------------------
+
+
+def _may_declare(*, actor: Account, unit: Unit) -> None:
+    if actor.kind == Account.Kind.UNIT and actor.role == Role.UNIT and actor.unit_code == unit.credit_code:
+        return
+    if actor.role == Role.CLERK:
+        district = selectors.staff_district_id(actor)
+        if district is None or district == unit.district_id:
+            return
+    raise NotAllowed("只能为本单位申报缴费基数", "You may declare bases only for your own unit")
+
+
+def base_declare(*, actor: Account, unit: Unit, year: int, wages: dict[int, Any]) -> list[DeclaredBase]:
+    """缴费基数申报: the unit declares each employee's monthly wage for contribution ``year``
+    (the previous year's average monthly wage). Every person must be employed by the unit in
+    that year; every wage positive with at most two decimals. Declaring again replaces the
+    year's figure; months already assessed keep the base they were assessed with. Clamping to
+    the limits happens at assessment (国办发〔2019〕13号)."""
+    _may_declare(actor=actor, unit=unit)
+    this_year = timezone.localdate().year
+    if not isinstance(year, int) or not 2000 <= year <= this_year + 1:
+        raise InvalidInput(
+            f"申报年度应在2000年至{this_year + 1}年之间", "The declaration year is out of range", field="year"
+        )
+    if not wages:
+        raise InvalidInput("请至少填写一名职工的工资", "Enter at least one employee's wage", field="wages")
+    clean: dict[int, Decimal] = {}
+    for person_id, raw in wages.items():
+        name = f"wage_{person_id}"
+        if isinstance(raw, float):
+            raise InvalidInput("工资格式不正确", "Not a valid wage", field=name)
+        value = parse_money(raw, field=name)
+        if value <= 0:
+            raise InvalidInput("工资应大于零", "A wage must be above zero", field=name)
+        if value >= Decimal("10000000000"):
+            raise InvalidInput("工资数额过大", "The wage is too large", field=name)
+        clean[int(person_id)] = value
+    employed = set(
+        Employment.objects.filter(unit=unit, person_id__in=list(clean), start__lte=dt.date(year, 12, 31))
+        .exclude(end__lt=dt.date(year, 1, 1))
+        .values_list("person_id", flat=True)
+    )
+    strangers = sorted(set(clean) - employed)
+    if strangers:
+        raise InvalidInput(
+            "申报名单中有不属于本单位该年度的职工",
+            "Some persons were not employed by this unit in that year",
+            field=f"wage_{strangers[0]}",
+            persons=strangers,
+        )
+    with transaction.atomic():
+        existing = {
+            row.person_id: row
+            for row in DeclaredBase.objects.select_for_update().filter(unit=unit, year=year, person_id__in=list(clean))
+        }
+        before = {pid: str(row.wage) for pid, row in existing.items()}
+        changed = []
+        for person_id, wage in clean.items():
+            row = existing.get(person_id)
+            if row is not None and row.wage != wage:
+                row.wage = wage
+                changed.append(row)
+        DeclaredBase.objects.bulk_update(changed, ["wage"], batch_size=1000)
+        created = DeclaredBase.objects.bulk_create(
+            [
+                DeclaredBase(unit=unit, person_id=pid, year=year, wage=w)
+                for pid, w in clean.items()
+                if pid not in existing
+            ],
+            batch_size=1000,
+        )
+        audit.record(
+            actor=actor,
+            action="contributions.base.declare",
+            subject_type="registry.Unit",
+            subject_id=unit.pk,
+            before=before or None,
+            after={
+                "year": year,
+                "created": len(created),
+                "changed": len(changed),
+                "wages": {k: str(v) for k, v in clean.items()},
+            },
+            channel=Channel.ONLINE if actor.kind == Account.Kind.UNIT else Channel.HALL,
+        )
+    return list(DeclaredBase.objects.filter(unit=unit, year=year, person_id__in=list(clean)).order_by("person_id"))
