@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shebao.cases.authority import HANDLING_ROLES
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
 from shebao.registry.views import SEARCH_ROLES
@@ -13,14 +14,33 @@ from shebao.registry.views import SEARCH_ROLES
 
 def _nav(user: Account) -> list[tuple[str, str]]:
     if not user.is_authenticated:
-        return [(str(_("Home")), reverse("web:landing")), (str(_("Working-day calculator")), reverse("web:workdays"))]
+        return [
+            (str(_("Home")), reverse("web:landing")),
+            (str(_("Service guide")), reverse("web:guide")),
+            (str(_("Track a case")), reverse("web:track")),
+            (str(_("Working-day calculator")), reverse("web:workdays")),
+            (str(_("Contribution calculators")), reverse("web:calculators")),
+        ]
     items = [(str(_("Home")), reverse("web:home"))]
+    if user.kind == Account.Kind.STAFF and user.role in HANDLING_ROLES:
+        items.append((str(_("Workbench")), reverse("web:workbench")))
+    if user.kind in (Account.Kind.CITIZEN, Account.Kind.UNIT):
+        items.append((str(_("My cases")), reverse("web:my_cases")))
+    if user.kind == Account.Kind.CITIZEN:
+        items.append((str(_("My contributions")), reverse("web:my_contributions")))
+    if user.kind == Account.Kind.UNIT:
+        items.append((str(_("Bills")), reverse("web:unit_bills")))
+    if user.kind == Account.Kind.STAFF and user.role == Role.CLERK:
+        items.append((str(_("Arrears at the window")), reverse("web:window_arrears")))
     if user.kind == Account.Kind.STAFF and user.role in SEARCH_ROLES:
         items.append((str(_("Find a person")), reverse("registry:person_search")))
+    items.append((str(_("Service guide")), reverse("web:guide")))
     if user.role == Role.ADMIN:
         items.append((str(_("Administration")), reverse("admin:index")))
     if user.kind != Account.Kind.UNIT:
         items.append((str(_("Working-day calculator")), reverse("web:workdays")))
+    if user.kind == Account.Kind.CITIZEN:
+        items.append((str(_("Contribution calculators")), reverse("web:calculators")))
     return items
 
 

@@ -17,6 +17,8 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 
+from shebao.cases import authority
+from shebao.cases import selectors as case_selectors
 from shebao.contributions.models import ContributionYear, Insurance
 from shebao.core import workdays
 from shebao.core.errors import NotFound, ShebaoError
@@ -88,7 +90,19 @@ def staff_home(request: HttpRequest, user: Account) -> tuple[str, Context]:
         "events": _own_events(user),
         "due_form": DueDateForm.initial_today(),
         "may_search": user.role in selectors.DISTRICT_SCOPED_ROLES | selectors.CITY_WIDE_ROLES,
+        "queue": _queue_summary(user),
     }
+
+
+HOME_QUEUE_ROWS = 5
+
+
+def _queue_summary(user: Account) -> list[tuple[object, str]] | None:
+    """The first cases of the staff member's 一岗通 queue (None: not a case-handling role)."""
+    if user.role not in authority.HANDLING_ROLES:
+        return None
+    rows = case_selectors.workbench_queue(actor=user, limit=HOME_QUEUE_ROWS)
+    return [(case, mask_id_number(case.applicant_id_number)) for case in rows]
 
 
 def bank_agent_home(request: HttpRequest, user: Account) -> tuple[str, Context]:
@@ -171,7 +185,8 @@ def contribution_chart(rows: list[ContributionYear]) -> dict[str, object]:
 
 def citizen_home(request: HttpRequest, user: Account) -> tuple[str, Context]:
     context: Context = {
-        "notifications": list(Notification.objects.filter(account=user).order_by("-created_at", "-id")[:20])
+        "notifications": list(Notification.objects.filter(account=user).order_by("-created_at", "-id")[:20]),
+        "my_cases": list(case_selectors.cases_of_applicant(actor=user, limit=HOME_QUEUE_ROWS)),
     }
     try:
         person = selectors.person_find_by_id_number(

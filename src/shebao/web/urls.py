@@ -1,8 +1,10 @@
-"""The shared pages: landing, sign-in (three kinds), enrolment, homes, calculator, switches."""
+"""The shared pages: landing, sign-in (three kinds), enrolment, homes, calculator, switches;
+the service engine's pages: the workbench, cases, my cases, the public look-up and the guide."""
 
-from django.urls import path
+from django.urls import include, path
 
-from shebao.web import views
+from shebao.web import applicant, guide, views
+from shebao.web.workbench import case, queue
 
 app_name = "web"
 urlpatterns = [
@@ -15,4 +17,21 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("workdays/", views.workdays_calc, name="workdays"),
     path("large-text/", views.large_text, name="large_text"),
+    path("calculators/", include("shebao.web.calculators")),  # public contribution and interest calculators
+    path("unit/", include("shebao.web.urls_unit")),  # the employer hall: 增减员, Excel, cases
+    path("", include("shebao.web.urls_contributions")),  # bills, window arrears, my months
+    # the service engine
+    path("workbench/", queue.workbench, name="workbench"),
+    path("workbench/receive/<str:code>/", queue.receive, name="receive"),
+    path("workbench/one-form/<str:group_code>/", queue.one_form, name="one_form"),
+    path("workbench/received/", queue.received, name="received"),
+    path("cases/<str:number>/", case.case_page, name="case"),
+    path("cases/<str:number>/act/", case.case_act, name="case_act"),
+    path("cases/<str:number>/rate/", applicant.case_rate, name="case_rate"),
+    path("my/cases/", applicant.my_cases, name="my_cases"),
+    path("track/", applicant.track, name="track"),
+    path("guide/", guide.guide_index, name="guide"),
+    path("guide/booklet.pdf", guide.guide_booklet, name="guide_booklet"),
+    path("guide/<str:code>/", guide.guide_item, name="guide_item"),
+    path("guide/<str:code>/poster.pdf", guide.guide_poster, name="guide_poster"),
 ]

@@ -1,0 +1,181 @@
+"""The applicant's pages: my cases (citizen or unit), a case's progress with the rating form
+(好差评), and the public look-up by case number and the ID number's last six characters.
+
+The applicant sees progress only — phases, steps, the due date, what is missing and why a
+case was refused — never the names of the staff who handled it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shebao.cases import selectors, services
+from shebao.cases.models import Case, CaseMaterial, CaseRating
+from shebao.core.channels import Channel
+from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.models import Account
+from shebao.registry.views import error_page
+from shebao.web.access import signed_in
+from shebao.web.forms import error_text
+from shebao.web.workbench.labels import label_of
+
+MY_CASES_LIMIT = 50
+APPLICANT_KINDS = (Account.Kind.CITIZEN, Account.Kind.UNIT)
+
+
+def _not_an_applicant(request: HttpRequest) -> HttpResponse | None:
+    if request.user.kind not in APPLICANT_KINDS:  # type: ignore[union-attr]
+        return error_page(
+            request, NotAllowed("该页面供参保人和参保单位使用", "This page is for insured persons and employers")
+        )
+    return None
+
+
+@require_http_methods(["GET"])
+@signed_in
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """我的办件: every case of the signed-in person (or unit), newest first, with what is missing."""
+    refused = _not_an_applicant(request)
+    if refused:
+        return refused
+    cases = list(selectors.cases_of_applicant(actor=request.user, limit=MY_CASES_LIMIT))  # type: ignore[arg-type]
+    missing: dict[int, list[str]] = {}
+    # One query for the whole page: the missing required materials of the cases just loaded.
+    rows = CaseMaterial.objects.filter(
+        case_id__in=[c.pk for c in cases], status=CaseMaterial.Status.MISSING, material__required=True
+    ).select_related("material")
+    for row in rows.order_by("case_id", "material_id"):
+        missing.setdefault(row.case_id, []).append(row.material.name)
+    return render(
+        request,
+        "web/cases/my_cases.html",
+        {"rows": [(c, label_of(c.get_status_display()), missing.get(c.pk, [])) for c in cases]},
+    )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with this service?"),
+        coerce=int,
+        choices=[(s.value, s.label) for s in CaseRating.Score],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["score"].choices = [(s.value, label_of(s.label)) for s in CaseRating.Score]  # type: ignore[attr-defined]
+
+
+def _progress_context(progress: dict[str, Any]) -> dict[str, Any]:
+    """The progress bar: steps done of all steps (every step of a completed case)."""
+    steps = [s for phase in progress["phases"] for s in phase["steps"]]
+    completed = progress["status"] == Case.Status.COMPLETED
+    return {
+        "progress": progress,
+        "status_label": label_of(progress["status_label"]),
+        "steps_done": len(steps) if completed else sum(1 for s in steps if s["done"]),
+        "steps_total": len(steps),
+    }
+
+
+def applicant_case(
+    request: HttpRequest, case: Case, *, form: RatingForm | None = None, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The applicant's case page (``shebao.web.workbench.case.case_page`` shows it to non-staff)."""
+    progress = selectors.case_progress(case=case)
+    rating = CaseRating.objects.filter(case=case).select_related("follow_up").first()
+    may_rate = case.status == Case.Status.COMPLETED and rating is None
+    context = _progress_context(progress)
+    context.update(
+        {
+            "case": case,
+            "rating": rating,
+            "rating_label": label_of(rating.get_score_display()) if rating else "",
+            "rating_form": (form or RatingForm()) if may_rate else None,
+            "error": error,
+        }
+    )
+    return render(request, "web/cases/applicant_case.html", context, status=status)
+
+
+@require_POST
+@signed_in
+def case_rate(request: HttpRequest, number: str) -> HttpResponse:
+    """好差评: once per completed case; 不满意 or worse opens a follow-up case at the office."""
+    refused = _not_an_applicant(request)
+    if refused:
+        return refused
+    user: Account = request.user  # type: ignore[assignment]
+    try:
+        case = selectors.case_get(actor=user, number=number)
+    except NotFound as error:
+        return error_page(request, error)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return applicant_case(request, case, form=form, status=422)
+    try:
+        rating = services.case_rate(
+            actor=user,
+            case_id=case.pk,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+            channel=Channel.ONLINE,
+        )
+    except ShebaoError as error:
+        return applicant_case(request, case, form=form, error=error_text(error), status=error.status)
+    if rating.follow_up is not None:
+        messages.warning(
+            request,
+            _(
+                "We are sorry. Follow-up case %(number)s was opened: the office will call you back within "
+                "5 working days."
+            )
+            % {"number": rating.follow_up.number},
+        )
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("web:case", number=case.number)
+
+
+# --- the public look-up ------------------------------------------------------------------------
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("Case number"), max_length=20)
+    id_suffix = forms.CharField(
+        label=gettext_lazy("Last six characters of the ID number"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """办件进度查询: anyone with the case number and the ID number's last six characters.
+    A wrong pair and an unknown number get the same neutral answer."""
+    if request.method == "GET":
+        return render(request, "web/cases/track.html", {"form": TrackForm()})
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "web/cases/track.html", {"form": form}, status=422)
+    try:
+        progress = selectors.case_lookup_public(
+            number=form.cleaned_data["number"], id_suffix=form.cleaned_data["id_suffix"]
+        )
+    except (NotFound, InvalidInput) as error:
+        return render(request, "web/cases/track.html", {"form": form, "error": error_text(error)}, status=error.status)
+    return render(request, "web/cases/track.html", {"form": TrackForm(), **_progress_context(progress)})

@@ -1,0 +1,40 @@
+"""The insured person's months (我的缴费记录): every month of their ledger with the base, each
+insurance's amounts, and whether it is paid, in arrears, due or transferred in."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from shebao.contributions import selectors
+from shebao.core.errors import NotAllowed, ShebaoError
+from shebao.core.models import Account
+from shebao.registry import selectors as registry_selectors
+from shebao.registry.views import channel_for, error_page
+from shebao.web.access import signed_in
+
+
+@require_GET
+@signed_in
+def my_contributions(request: HttpRequest) -> HttpResponse:
+    user: Account = request.user  # type: ignore[assignment]
+    if user.kind != Account.Kind.CITIZEN:
+        return error_page(request, NotAllowed("仅限参保人本人查询", "For insured persons only"))
+    try:
+        person = registry_selectors.person_find_by_id_number(
+            actor=user, id_number=user.id_number or "", channel=channel_for(user)
+        )
+    except ShebaoError:
+        return render(request, "web/contributions/mine.html", {"person": None})
+    today = timezone.localdate()
+    months = selectors.months_of_person(actor=user, person=person, as_of=today)
+    totals = {
+        "paid": sum((m.personal for m in months if m.shown_status == "paid"), Decimal("0.00")),
+        "arrears": sum((m.personal + m.employer for m in months if m.shown_status == "arrears"), Decimal("0.00")),
+        "count_paid": sum(1 for m in months if m.shown_status in ("paid", "transferred_in")),
+    }
+    return render(request, "web/contributions/mine.html", {"person": person, "months": months, "totals": totals})

@@ -1,0 +1,237 @@
+"""The staff case page: the file, the materials, the phases and their clocks, the history
+with who did what, and the actions the signed-in staff member may take, each posted with the
+case's version. htmx swaps the case's panel (or its card on the batch page) in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from shebao.cases import authority, selectors, services
+from shebao.cases.models import Case, CaseMaterial, CaseRating
+from shebao.catalog.models import ItemStep
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.identifiers import mask_id_number
+from shebao.core.models import Account
+from shebao.registry.views import channel_for, error_page
+from shebao.web.access import signed_in
+from shebao.web.applicant import applicant_case
+from shebao.web.forms import error_text
+from shebao.web.workbench.labels import chinese, countdown, label_of, schema_labels
+
+STEP_ACTIONS = ("accept", "review", "approve", "callback", "reply")
+ACTION_LABELS = {
+    "accept": gettext_lazy("Accepted"),
+    "review": gettext_lazy("Reviewed"),
+    "approve": gettext_lazy("Approved"),
+    "callback": gettext_lazy("Called back"),
+    "reply": gettext_lazy("Replied"),
+    "reject": gettext_lazy("Rejected"),
+    "outside_done": gettext_lazy("Outside party finished"),
+}
+
+
+@dataclass(frozen=True)
+class StepOffer:
+    """The current step and whether the signed-in staff member may do it (and if not, why)."""
+
+    kind: str
+    label: str
+    allowed: bool
+    why: str = ""
+
+
+def _allowed(check: Any) -> tuple[bool, str]:
+    try:
+        check()
+    except NotAllowed as error:
+        return False, error_text(error)
+    return True, ""
+
+
+def staff_actions(user: Account, case: Case, *, did_before: bool) -> dict[str, Any]:
+    """Which action forms to show. The services decide again when the form is posted."""
+    if user.kind != Account.Kind.STAFF or user.role not in authority.HANDLING_ROLES:
+        return {}
+    step = case.current_step
+    status = case.status
+    offers: dict[str, Any] = {}
+    in_office = authority.in_jurisdiction(user, case.office_id)
+    if status == Case.Status.IN_PROGRESS and step is not None and step.kind in STEP_ACTIONS:
+        ok, why = _allowed(lambda: authority.check_step(user, case, step, did_before=did_before))
+        label = step.name if chinese() else step.name_en or step.name
+        offers["step"] = StepOffer(kind=step.kind, label=label, allowed=ok, why=why)
+    reject_step = step
+    if status == Case.Status.AWAITING_MATERIALS and step is None:
+        reject_step = ItemStep.objects.filter(phase__item_id=case.item_id).order_by("phase__order", "order").first()
+    if status in (Case.Status.IN_PROGRESS, Case.Status.AWAITING_MATERIALS) and reject_step is not None:
+        offers["reject"] = _allowed(lambda: authority.check_step(user, case, reject_step, did_before=did_before))[0]
+    handler_ok = step is not None and _allowed(lambda: authority.check_step(user, case, step, did_before=False))[0]
+    offers["request_materials"] = status == Case.Status.IN_PROGRESS and handler_ok
+    offers["suspend"] = status == Case.Status.IN_PROGRESS and handler_ok
+    offers["resume"] = status == Case.Status.SUSPENDED and handler_ok
+    offers["supplement"] = status == Case.Status.AWAITING_MATERIALS and (
+        in_office or user.office_id == case.receiving_office_id
+    )
+    offers["extend"] = (
+        status == Case.Status.IN_PROGRESS and case.due_date is not None and user.authority_level >= 3 and in_office
+    )
+    offers["escalate"] = status == Case.Status.IN_PROGRESS and in_office and case.required_authority < 3
+    offers["outside_done"] = status == Case.Status.WAITING_OUTSIDE and in_office
+    offers["any"] = any(v for k, v in offers.items() if k != "step") or "step" in offers
+    return offers
+
+
+def case_context(user: Account, case: Case, *, compact: bool = False, **extra: Any) -> dict[str, Any]:
+    """Everything the staff case panel shows. ``compact``: the batch page's card."""
+    records = list(case.step_records.select_related("step", "actor", "office").order_by("at", "id"))
+    did_before = any(r.actor_id == user.pk and r.step_id is not None for r in records)
+    materials = list(case.materials.select_related("material").order_by("material_id"))
+    context: dict[str, Any] = {
+        "case": case,
+        "applicant_masked": mask_id_number(case.applicant_id_number),
+        "clock": countdown(selectors.case_countdown(case)),
+        "actions": staff_actions(user, case, did_before=did_before),
+        "materials": materials,
+        # the supplement form offers every missing material; the warning names the required ones
+        "missing_materials": [m for m in materials if m.status == CaseMaterial.Status.MISSING],
+        "missing_required": [m for m in materials if m.status == CaseMaterial.Status.MISSING and m.material.required],
+        "compact": compact,
+        "channel_label": label_of(case.channel),
+    }
+    if not compact:
+        labels = schema_labels(case.item.form_schema)
+        context.update(
+            {
+                "form_rows": [(labels.get(k, k), v) for k, v in case.form_data.items()],
+                "progress": selectors.case_progress(case=case),
+                "phases": list(case.phases.select_related("phase", "office").order_by("phase__order")),
+                "history": [(r, ACTION_LABELS.get(r.action, r.action)) for r in records],
+                "pauses": list(case.pauses.select_related("actor").order_by("started_on", "id")),
+                "rating": CaseRating.objects.filter(case=case).select_related("follow_up").first(),
+            }
+        )
+    context.update(extra)
+    return context
+
+
+@require_GET
+@signed_in
+def case_page(request: HttpRequest, number: str) -> HttpResponse:
+    """One case. Staff see the file, the clocks, the history and their actions; the applicant
+    (citizen or unit) sees its progress (``shebao.web.applicant``)."""
+    user: Account = request.user  # type: ignore[assignment]
+    try:
+        case = selectors.case_get(actor=user, number=number)
+    except NotFound as error:
+        return error_page(request, error)
+    if user.kind != Account.Kind.STAFF:
+        return applicant_case(request, case)
+    return render(request, "web/cases/case.html", case_context(user, case))
+
+
+def _next_url(request: HttpRequest, case: Case) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("web:case", args=[case.number])
+
+
+def _act(user: Account, case: Case, post: QueryDict, channel: str) -> Case:
+    action = post.get("action", "")
+    try:
+        version = int(post.get("version", ""))
+    except ValueError:
+        raise InvalidInput("页面已过期，请刷新后重试", "The page is out of date; reload it", field="version") from None
+    note = post.get("note", "").strip()
+    common: dict[str, Any] = {"actor": user, "case_id": case.pk, "version": version, "channel": channel}
+    if action in STEP_ACTIONS:
+        return services.case_act(action=action, note=note, **common)
+    if action == "reject":
+        reasons = [line for line in post.get("reasons", "").splitlines() if line.strip()]
+        return services.case_reject(reasons=reasons, **common)
+    if action == "request_materials":
+        return services.case_request_materials(missing=post.getlist("missing"), note=note, **common)
+    if action == "supplement":
+        states = {
+            code[2:]: state
+            for code, state in post.items()
+            if code.startswith("m_") and state in (CaseMaterial.Status.RECEIVED, CaseMaterial.Status.COMMITMENT)
+        }
+        if not states:
+            raise InvalidInput("请选择已收到的材料", "Choose the materials received", field="materials")
+        return services.case_supplement(materials=states, **common)
+    if action == "suspend":
+        return services.case_suspend(reason=note, **common)
+    if action == "resume":
+        return services.case_resume(note=note, **common)
+    if action == "extend":
+        try:
+            days = int(post.get("workdays", ""))
+        except ValueError:
+            raise InvalidInput("请填写延期工作日数", "Give the number of working days", field="workdays") from None
+        return services.case_extend(workdays_added=days, reason=note, **common)
+    if action == "escalate":
+        if not note:
+            raise InvalidInput("请填写上报理由", "Give the reason for the referral", field="note")
+        return services.case_escalate(reason=note, **common)
+    if action == "outside_done":
+        return services.case_outside_done(note=note, **common)
+    raise InvalidInput(f"未知操作：{action}", f"Unknown action: {action}", field="action")
+
+
+def _conflict_text(error: ShebaoError) -> str:
+    return "{} {}".format(
+        error_text(error), _("Someone else acted on this case first. The page now shows it as it is.")
+    )
+
+
+@require_POST
+@signed_in
+def case_act(request: HttpRequest, number: str) -> HttpResponse:
+    """One action on a case, posted with the version the page showed. htmx swaps the case's
+    panel (or its card on the batch page); without JavaScript the browser is redirected."""
+    user: Account = request.user  # type: ignore[assignment]
+    try:
+        case = selectors.case_get(actor=user, number=number)
+    except NotFound as error:
+        return error_page(request, error)
+    if user.kind != Account.Kind.STAFF:
+        return error_page(request, NotAllowed("仅限经办人员办理", "Only agency staff may do this"))
+    compact = request.POST.get("fragment") == "card"
+    htmx = bool(getattr(request, "htmx", False))
+    try:
+        case = _act(user, case, request.POST, channel_for(user))
+    except ShebaoError as error:
+        fresh = selectors.case_get(actor=user, number=number)
+        text = _conflict_text(error) if isinstance(error, Conflict) else error_text(error)
+        context = case_context(
+            user, fresh, compact=compact, notice=text, notice_kind="error", next=_next_url(request, fresh)
+        )
+        if htmx:
+            # htmx swaps only 2xx answers: the fragment carries the refusal as a notice instead.
+            template = "web/cases/_card.html" if compact else "web/cases/_panel.html"
+            response = render(request, template, context)
+            response["X-Shebao-Status"] = str(error.status)
+            return response
+        return render(request, "web/cases/case.html", context, status=error.status)
+    done = _("Done. The case is now: %(status)s.") % {"status": label_of(case.get_status_display())}
+    if htmx:
+        fresh = selectors.case_get(actor=user, number=number)
+        context = case_context(
+            user, fresh, compact=compact, notice=done, notice_kind="ok", next=_next_url(request, fresh)
+        )
+        return render(request, "web/cases/_card.html" if compact else "web/cases/_panel.html", context)
+    messages.success(request, done)
+    return redirect(_next_url(request, case))

@@ -1,0 +1,282 @@
+"""一岗通: the queue of every case the staff member may act on, and receiving applications —
+one item, or a 一表通 form group whose result page shows the cases opened together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shebao.cases import authority, selectors, services
+from shebao.cases.applicants import applicant_for
+from shebao.cases.models import Case
+from shebao.catalog.models import FormGroup, ServiceItem
+from shebao.catalog.selectors import item_get, item_offered, items_list
+from shebao.core.errors import NotAllowed, NotFound, ShebaoError
+from shebao.core.identifiers import mask_id_number
+from shebao.core.models import Account, Role
+from shebao.registry.views import channel_for, error_page
+from shebao.web.access import signed_in
+from shebao.web.forms import error_text
+from shebao.web.workbench.case import case_context
+from shebao.web.workbench.forms import ReceiveForm
+from shebao.web.workbench.labels import Countdown, countdown, label_of
+
+PAGE_SIZE = 20
+
+
+# --- who may use the workbench ----------------------------------------------------------------
+
+
+def _handler_refusal(request: HttpRequest) -> HttpResponse | None:
+    """The workbench is for staff who handle cases (window, review, approval, hotline, bank)."""
+    user: Account = request.user  # type: ignore[assignment]
+    if user.kind != Account.Kind.STAFF or user.role not in authority.HANDLING_ROLES:
+        return error_page(request, NotAllowed("仅限经办人员使用工作台", "The workbench is for case-handling staff"))
+    return None
+
+
+def receivable_items(user: Account, query: str = "") -> list[ServiceItem]:
+    """Items this staff member may receive at their own office, on their own channel, in their
+    skill groups (一岗通); a bank agent only card items."""
+    office = user.office
+    if office is None:
+        return []
+    skills = {g.pk for g in user.skill_groups.all()}
+    return [
+        item
+        for item in items_list(channel=channel_for(user), query=query)
+        if office.kind in item.office_kinds
+        and item.skill_group_id in skills
+        and (user.role != Role.BANK_AGENT or item.insurance == "card")
+    ]
+
+
+def _refuse_item(user: Account, item: ServiceItem) -> NotAllowed | None:
+    if not item.is_active:
+        return NotAllowed(f"服务事项“{item.name}”已停办", f"Service item {item.code} is not offered")
+    if item.pk not in {i.pk for i in receivable_items(user)}:
+        return NotAllowed(
+            f"您不能在本机构受理“{item.name}”（技能组、渠道或机构类别不符）",
+            f"You cannot receive {item.code} at your office (skill group, channel or office kind)",
+        )
+    return None
+
+
+def _offered_now(item: ServiceItem, user: Account) -> str:
+    """Why the item cannot be received at this hour (closed, not a Saturday item), or ''."""
+    try:
+        item_offered(item=item, channel=channel_for(user), office=user.office)
+    except ShebaoError as error:
+        return error_text(error)
+    return ""
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: Case
+    applicant: str
+    clock: Countdown | None
+
+
+def _offset(raw: str | None) -> int:
+    try:
+        return max(0, int(raw or 0))
+    except ValueError:
+        return 0
+
+
+@require_GET
+@signed_in
+def workbench(request: HttpRequest) -> HttpResponse:
+    """一岗通: every case the staff member may act on now, soonest due first, and the place to
+    receive a new application."""
+    refused = _handler_refusal(request)
+    if refused:
+        return refused
+    user: Account = request.user  # type: ignore[assignment]
+    offset = _offset(request.GET.get("offset"))
+    cases = list(selectors.workbench_queue(actor=user, limit=PAGE_SIZE + 1, offset=offset))
+    rows = [
+        QueueRow(case=c, applicant=mask_id_number(c.applicant_id_number), clock=countdown(selectors.case_countdown(c)))
+        for c in cases[:PAGE_SIZE]
+    ]
+    query = request.GET.get("q", "").strip()[:64]
+    items = receivable_items(user, query)
+    groups: dict[int, tuple[FormGroup, list[ServiceItem]]] = {}
+    for item in receivable_items(user) if query else items:
+        if item.form_group is not None:
+            groups.setdefault(item.form_group.pk, (item.form_group, []))[1].append(item)
+    return render(
+        request,
+        "web/cases/workbench.html",
+        {
+            "rows": rows,
+            "offset": offset,
+            "page_size": PAGE_SIZE,
+            "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
+            "next_offset": offset + PAGE_SIZE if len(cases) > PAGE_SIZE else None,
+            "query": query,
+            "items": items,
+            "groups": list(groups.values()),
+        },
+    )
+
+
+# --- receiving -------------------------------------------------------------------------------
+
+
+def _then_accept(user: Account, case: Case, channel: str) -> Case:
+    """受理 at the window straight after 收件, when the clock runs (materials complete)."""
+    if case.status != Case.Status.IN_PROGRESS or case.current_step is None or case.current_step.kind != "accept":
+        return case
+    return services.case_act(actor=user, case_id=case.pk, version=case.version, action="accept", channel=channel)
+
+
+def _received_message(request: HttpRequest, case: Case) -> None:
+    if case.status == Case.Status.COMPLETED:
+        messages.success(request, _("Case %(number)s received, accepted and completed.") % {"number": case.number})
+    elif case.status == Case.Status.AWAITING_MATERIALS:
+        messages.warning(
+            request,
+            _("Case %(number)s received. Materials are missing: the applicant was told once, in full.")
+            % {"number": case.number},
+        )
+    else:
+        messages.success(request, _("Case %(number)s received.") % {"number": case.number})
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def receive(request: HttpRequest, code: str) -> HttpResponse:
+    """收件 for one item: its form from the catalogue schema, the applicant, the materials."""
+    refused = _handler_refusal(request)
+    if refused:
+        return refused
+    user: Account = request.user  # type: ignore[assignment]
+    try:
+        item = item_get(code=code, with_structure=True)
+    except NotFound as error:
+        return error_page(request, error)
+    problem = _refuse_item(user, item)
+    if problem:
+        return error_page(request, problem)
+    may_accept = item.risk_level == 1
+    if request.method == "GET":
+        form = ReceiveForm(items=[item])
+        return _receive_page(request, "web/cases/receive.html", form, item=item, may_accept=may_accept)
+    form = ReceiveForm(request.POST, items=[item])
+    if not form.is_valid():
+        return _receive_page(request, "web/cases/receive.html", form, item=item, may_accept=may_accept, status=422)
+    channel = channel_for(user)
+    try:
+        with transaction.atomic():  # 收件 and 受理 together, or neither
+            applicant = applicant_for(**form.applicant_kwargs())
+            case = services.case_open(
+                actor=user,
+                item_code=item.code,
+                applicant=applicant,
+                channel=channel,
+                form=form.schema_values(applicant),
+                materials=form.material_states(),
+                phone=form.cleaned_data["phone"],
+            )
+            if may_accept and request.POST.get("then") == "accept":
+                case = _then_accept(user, case, channel)
+    except ShebaoError as error:
+        form.add_domain_error(error)
+        return _receive_page(
+            request, "web/cases/receive.html", form, item=item, may_accept=may_accept, status=error.status
+        )
+    _received_message(request, case)
+    return redirect("web:case", number=case.number)
+
+
+def _receive_page(
+    request: HttpRequest, template: str, form: ReceiveForm, *, status: int = 200, **context: Any
+) -> HttpResponse:
+    items: list[ServiceItem] = context.get("items") or [context["item"]]
+    context.update(
+        {
+            "form": form,
+            "not_now": " ".join(filter(None, (_offered_now(i, request.user) for i in items))),  # type: ignore[arg-type]
+            "channel_label": label_of(channel_for(request.user)),  # type: ignore[arg-type]
+        }
+    )
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def one_form(request: HttpRequest, group_code: str) -> HttpResponse:
+    """一表通: one form with the union of the group's items' fields; the clerk ticks the items
+    the applicant wants and every chosen item becomes its own case, all or none."""
+    refused = _handler_refusal(request)
+    if refused:
+        return refused
+    user: Account = request.user  # type: ignore[assignment]
+    group = FormGroup.objects.filter(code=group_code).first()
+    if group is None:
+        return error_page(request, NotFound("一表通表单组不存在", "No such form group"))
+    items = [
+        item_get(code=i.code, with_structure=True)
+        for i in receivable_items(user)
+        if i.form_group_id == group.pk  # type: ignore[attr-defined]
+    ]
+    if not items:
+        return error_page(
+            request, NotAllowed("该表单组中没有您可以受理的事项", "No item of this form group is yours to receive")
+        )
+    if request.method == "GET":
+        chosen = request.GET.getlist("items")
+        form = ReceiveForm(items=items, grouped=True, initial={"items": chosen} if chosen else None)
+        return _receive_page(request, "web/cases/one_form.html", form, group=group, items=items)
+    form = ReceiveForm(request.POST, items=items, grouped=True)
+    if not form.is_valid():
+        return _receive_page(request, "web/cases/one_form.html", form, group=group, items=items, status=422)
+    try:
+        applicant = applicant_for(**form.applicant_kwargs())
+        cases = services.case_open_group(
+            actor=user,
+            group_code=group.code,
+            item_codes=form.cleaned_data["items"],
+            applicant=applicant,
+            channel=channel_for(user),
+            form=form.schema_values(applicant),
+            materials=form.material_states(),
+            phone=form.cleaned_data["phone"],
+        )
+    except ShebaoError as error:
+        form.add_domain_error(error)
+        return _receive_page(request, "web/cases/one_form.html", form, group=group, items=items, status=error.status)
+    messages.success(request, _("%(count)d cases received with one form.") % {"count": len(cases)})
+    query = QueryDict(mutable=True)
+    query.setlist("n", [c.number for c in cases])  # type: ignore[misc]
+    return redirect(f"{reverse('web:received')}?{query.urlencode()}")
+
+
+@require_GET
+@signed_in
+def received(request: HttpRequest) -> HttpResponse:
+    """The cases of one receipt side by side (the one-form's result), each with its actions."""
+    refused = _handler_refusal(request)
+    if refused:
+        return refused
+    user: Account = request.user  # type: ignore[assignment]
+    cards = []
+    for number in request.GET.getlist("n")[:20]:
+        try:
+            case = selectors.case_get(actor=user, number=number)
+        except NotFound:
+            continue
+        cards.append(case_context(user, case, compact=True))
+    if not cards:
+        return error_page(request, NotFound("办件不存在或无权查看", "Case not found"))
+    return render(request, "web/cases/received.html", {"cards": cards, "here": request.get_full_path()})

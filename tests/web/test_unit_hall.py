@@ -1,0 +1,234 @@
+"""The employer hall's staff pages: add and remove one, the Excel template and upload with its
+per-row report, the unit's cases; who may open them, and nothing written on a denial."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from shebao.cases.applicants import applicant_for
+from shebao.cases.services import case_open
+from shebao.core.identifiers import credit_code_make
+from shebao.core.models import AuditEvent
+from shebao.registry import services
+from shebao.registry.imports import staff_import_template
+from shebao.registry.models import Employment, InsuredStatus, Person
+from tests.factories import new_id_number
+from tests.web.support import make_person, make_unit, sign_in
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["web:unit_staff_add", "web:unit_staff_remove", "web:unit_staff_import", "web:unit_cases"]
+
+
+@pytest.fixture
+def unit(unit_operator, district, clerk):
+    unit = make_unit(code=unit_operator.unit_code, district=district)
+    services.unit_register(
+        actor=clerk, credit_code=unit.credit_code, name="", district=district, insurances=services.FIVE_INSURANCES
+    )
+    return unit
+
+
+@pytest.fixture
+def operator_client(client, unit_operator, unit):
+    return sign_in(client, unit_operator)
+
+
+def _upload(kind: str, rows: list[tuple]) -> io.BytesIO:
+    book = load_workbook(io.BytesIO(staff_import_template(kind=kind)))
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            book.worksheets[0].cell(row=r, column=c, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "staff.xlsx"
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(
+    "actor_name,expected", [("unit_operator", 200), ("citizen", 403), ("clerk", 403), ("bank_agent", 403)]
+)
+def test_page_matrix(request, client, unit, page, actor_name, expected):
+    sign_in(client, request.getfixturevalue(actor_name))
+    assert client.get(reverse(page)).status_code == expected
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("web:unit_staff_add"))
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_a_clerk_posting_the_add_form_is_refused_and_nothing_is_written(client, clerk, unit):
+    sign_in(client, clerk)
+    number = new_id_number()
+    response = client.post(reverse("web:unit_staff_add"), {"id_number": number, "name": "甲", "start": "2026-02-01"})
+    assert response.status_code == 403
+    assert not Person.objects.filter(id_number=number).exists()
+
+
+def test_an_operator_whose_unit_is_not_registered_sees_a_clear_404(client, unit_operator):
+    sign_in(client, unit_operator)
+    response = client.get(reverse("web:unit_staff_add"))
+    assert response.status_code == 404 and "未找到本单位的参保登记" in response.content.decode()
+
+
+def test_the_home_links_the_staff_pages(operator_client, unit, district):
+    person = make_person(district=district, name="在职甲")
+    employment = Employment.objects.create(person=person, unit=unit, start=dt.date(2024, 1, 1))
+    html = operator_client.get(reverse("web:home")).content.decode()
+    assert reverse("web:unit_staff_import") in html
+    assert f"{reverse('web:unit_staff_remove')}?employment={employment.pk}" in html
+
+
+def test_add_one_employee_online(operator_client, unit):
+    # given a person never registered
+    number = new_id_number()
+    # when the operator submits the add form
+    response = operator_client.post(
+        reverse("web:unit_staff_add"), {"id_number": number, "name": "新来的", "phone": "", "start": "2026-01-05"}
+    )
+    # then back to the staff list, the person employed and insured in the five insurances, audited online
+    assert response.status_code == 302 and response["Location"] == reverse("web:home")
+    person = Person.objects.get(id_number=number)
+    assert Employment.objects.filter(person=person, unit=unit, end__isnull=True).exists()
+    assert InsuredStatus.objects.filter(person=person, unit=unit, status="active").count() == 5
+    assert AuditEvent.objects.filter(action="employment.add", channel="online").count() == 1
+
+
+def test_add_form_shows_the_id_number_problem_and_writes_nothing(operator_client, unit):
+    number = new_id_number()
+    bad = number[:-1] + ("0" if number[-1] != "0" else "1")
+    response = operator_client.post(
+        reverse("web:unit_staff_add"), {"id_number": bad, "name": "甲", "start": "2026-01-05"}
+    )
+    assert response.status_code == 422
+    assert "校验位不正确" in response.content.decode()
+    assert not Employment.objects.exists()
+
+
+def test_add_form_refuses_a_person_already_on_the_staff(operator_client, unit, district):
+    person = make_person(district=district, name="老员工")
+    Employment.objects.create(person=person, unit=unit, start=dt.date(2024, 1, 1))
+    response = operator_client.post(
+        reverse("web:unit_staff_add"), {"id_number": person.id_number, "name": "老员工", "start": "2026-01-05"}
+    )
+    assert response.status_code == 409 and "已是本单位在职参保职工" in response.content.decode()
+    assert Employment.objects.filter(person=person).count() == 1
+
+
+def test_remove_one_employee_from_the_list(operator_client, unit, district, clerk):
+    person = make_person(district=district, name="要走的")
+    services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2024, 1, 1))
+    employment = Employment.objects.get(person=person)
+    page = operator_client.get(f"{reverse('web:unit_staff_remove')}?employment={employment.pk}")
+    assert page.status_code == 200 and "要走的" in page.content.decode()
+    response = operator_client.post(
+        reverse("web:unit_staff_remove"), {"id_number": person.id_number, "end": "2026-01-31", "reason": "resigned"}
+    )
+    assert response.status_code == 302
+    employment.refresh_from_db()
+    assert employment.end == dt.date(2026, 1, 31)
+    assert set(InsuredStatus.objects.filter(person=person).values_list("status", flat=True)) == {"suspended"}
+
+
+def test_remove_refuses_another_units_employee(operator_client, unit, district, clerk):
+    other = make_unit(code=credit_code_make(region_code="420102", serial=5), district=district, name="别家")
+    person = make_person(district=district)
+    foreign = Employment.objects.create(person=person, unit=other, start=dt.date(2024, 1, 1))
+    assert operator_client.get(f"{reverse('web:unit_staff_remove')}?employment={foreign.pk}").status_code == 404
+    response = operator_client.post(
+        reverse("web:unit_staff_remove"), {"id_number": person.id_number, "end": "2026-01-31", "reason": "resigned"}
+    )
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.end is None
+
+
+@pytest.mark.parametrize("kind,first", [("add", "身份证号码"), ("remove", "身份证号码")])
+def test_template_download(operator_client, kind, first):
+    response = operator_client.get(reverse("web:unit_staff_template", args=[kind]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.worksheets[0]["A1"].value == first and book["meta"]["B1"].value == kind
+
+
+def test_upload_with_bad_rows_shows_each_row_and_imports_nothing(operator_client, unit):
+    good, other = new_id_number(), new_id_number()
+    rows = [
+        (good, "甲", None, "2026-02-01", 5000),
+        (good, "乙", None, "2026-02-01", 5000),  # row 3: duplicate
+        (other, "丙", None, "2026-02-31", 5000),  # row 4: no such date
+    ]
+    response = operator_client.post(reverse("web:unit_staff_import"), {"kind": "add", "file": _upload("add", rows)})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "与第2行重复" in html and "日期格式" in html
+    assert '<td class="mono">3</td>' in html and '<td class="mono">4</td>' in html
+    assert not Person.objects.filter(id_number__in=[good, other]).exists()
+
+
+def test_upload_of_good_rows_reports_the_accepted_count(operator_client, unit):
+    rows = [(new_id_number(), f"职工{i}", "13800000000", "2026-02-01", 6000) for i in range(25)]
+    response = operator_client.post(reverse("web:unit_staff_import"), {"kind": "add", "file": _upload("add", rows)})
+    assert response.status_code == 200
+    assert 'id="rows-accepted">25<' in response.content.decode()
+    assert Employment.objects.filter(unit=unit, end__isnull=True).count() == 25
+    assert AuditEvent.objects.get(action="employment.import_add").channel == "online"
+
+
+def test_upload_of_a_non_excel_file_is_a_form_error(operator_client, unit):
+    junk = io.BytesIO(b"id,name\n1,2\n")
+    junk.name = "staff.csv"
+    response = operator_client.post(reverse("web:unit_staff_import"), {"kind": "add", "file": junk})
+    assert response.status_code == 422 and ".xlsx" in response.content.decode()
+
+
+def test_unit_cases_lists_the_units_own_cases_only(engine, operator_client, unit, unit_operator, district, clerk):
+    # given one addition case of this unit, and one of another unit received at the hall
+    number = new_id_number()
+    mine = case_open(
+        actor=unit_operator,
+        item_code="DJ-011",
+        applicant=applicant_for(
+            id_number=number, name="候选人", district_code=district.code, unit_code=unit.credit_code
+        ),
+        channel="online",
+        form={
+            "unit_code": unit.credit_code,
+            "id_number": number,
+            "name": "候选人",
+            "hired_on": "2026-02-09",
+            "wage_base": "7000",
+        },
+        materials={"labour_contract": "commitment"},
+    )
+    other_code = credit_code_make(region_code="420102", serial=6)
+    make_unit(code=other_code, district=district, name="别家")
+    other_number = new_id_number()
+    theirs = case_open(
+        actor=clerk,
+        item_code="DJ-011",
+        applicant=applicant_for(id_number=other_number, name="别人", district_code=district.code, unit_code=other_code),
+        channel="hall",
+        form={
+            "unit_code": other_code,
+            "id_number": other_number,
+            "name": "别人",
+            "hired_on": "2026-02-09",
+            "wage_base": "7000",
+        },
+        materials={"labour_contract": "commitment"},
+    )
+    # when the operator opens the unit's cases
+    html = operator_client.get(reverse("web:unit_cases")).content.decode()
+    # then their case links to its page; the other unit's is not there
+    assert reverse("web:case", args=[mine.number]) in html
+    assert theirs.number not in html
