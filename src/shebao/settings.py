@@ -210,6 +210,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "notifications-deliver": {"task": "shebao.core.tasks.notifications_deliver_task", "schedule": 60.0},
     "cases-sla-scan": {"task": "shebao.cases.tasks.sla_scan_task", "schedule": 4 * 3600.0},
+    "contributions-arrears-mark": {"task": "shebao.contributions.tasks.arrears_mark_task", "schedule": 24 * 3600.0},
 }
 NOTIFY_ADAPTERS = {
     "sms": env_str("SHEBAO_SMS_ADAPTER", "shebao.core.notify.ConsoleAdapter"),

@@ -3,7 +3,7 @@ the service engine's pages: the workbench, cases, my cases, the public look-up a
 
 from django.urls import include, path
 
-from shebao.web import applicant, guide, views
+from shebao.web import applicant, guide, verify, views
 from shebao.web.workbench import case, queue
 
 app_name = "web"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<str:number>/rate/", applicant.case_rate, name="case_rate"),
     path("my/cases/", applicant.my_cases, name="my_cases"),
     path("track/", applicant.track, name="track"),
+    path("verify/<str:kind>/<str:ref>/<str:code>", verify.verify, name="verify"),
     path("guide/", guide.guide_index, name="guide"),
     path("guide/booklet.pdf", guide.guide_booklet, name="guide_booklet"),
     path("guide/<str:code>/", guide.guide_item, name="guide_item"),
