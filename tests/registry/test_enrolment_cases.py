@@ -176,6 +176,12 @@ def test_staff_addition_and_removal_cases_write_the_employment(clerk, district, 
     employment = Employment.objects.get(person__id_number=number, unit=unit)
     assert employment.start == dt.date(2026, 2, 9) and employment.end is None
     assert InsuredStatus.objects.filter(person=employment.person, unit=unit, status="active").count() == 5
+    # and the wage on the form is the unit's declared base for 2026 (contributions' completion hook)
+    from decimal import Decimal
+
+    from shebao.contributions.models import DeclaredBase
+
+    assert DeclaredBase.objects.get(unit=unit, person=employment.person, year=2026).wage == Decimal("8000.00")
     # when the unit removes them and the clerk accepts
     remove = case_open(
         actor=unit_operator,

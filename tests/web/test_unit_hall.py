@@ -182,6 +182,13 @@ def test_upload_of_good_rows_reports_the_accepted_count(operator_client, unit):
     assert 'id="rows-accepted">25<' in response.content.decode()
     assert Employment.objects.filter(unit=unit, end__isnull=True).count() == 25
     assert AuditEvent.objects.get(action="employment.import_add").channel == "online"
+    # the wage column becomes each new employee's declared base for 2026
+    from decimal import Decimal
+
+    from shebao.contributions.models import DeclaredBase
+
+    assert DeclaredBase.objects.filter(unit=unit, year=2026).count() == 25
+    assert set(DeclaredBase.objects.filter(unit=unit).values_list("wage", flat=True)) == {Decimal("6000.00")}
 
 
 def test_upload_of_a_non_excel_file_is_a_form_error(operator_client, unit):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from shebao.cases import authority
 from shebao.cases.items import FOLLOW_UP_CODE
 from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseRating, CaseStepRecord
-from shebao.catalog.definitions import Applicant, handler_for
+from shebao.catalog.definitions import Applicant, completion_hooks, handler_for
 from shebao.catalog.models import ItemPhase, ItemStep, Jurisdiction, ServiceItem
 from shebao.catalog.selectors import item_get, item_offered
 from shebao.core import audit, workdays
@@ -220,6 +220,10 @@ def _resume_clock(case: Case, *, kind: str) -> None:
 def _finish(case: Case, *, actor: Account | None, channel: str) -> None:
     """Complete the case: the handler applies the item's effect in this transaction."""
     result = handler_for(case.item.handler).complete(case=case, actor=actor)
+    for hook in completion_hooks(case.item.code):
+        extra = hook(case, actor, result)
+        if extra:
+            result = {**(result or {}), **extra}
     case.status = Case.Status.COMPLETED
     case.current_step = None
     case.due_date = None

@@ -8,6 +8,7 @@ app: it finds handlers here by the item's ``handler`` key.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -157,6 +158,24 @@ def register(*specs: ItemSpec, handlers: dict[str, ItemHandler] | None = None) -
         if spec.handler not in _handlers:
             raise RuntimeError(f"service item {spec.code!r} names unknown handler {spec.handler!r}")
         _specs[spec.code] = spec
+
+
+CompletionHook = Callable[[Any, "Account | None", "dict[str, Any] | None"], "dict[str, Any] | None"]
+_hooks: dict[str, list[CompletionHook]] = {}
+
+
+def register_completion_hook(item_code: str, hook: CompletionHook) -> None:
+    """Let an app above the item's owner add to its effect, in the same completing transaction
+    and after the owner's handler: e.g. contributions records the wage declared when registry's
+    staff-addition item completes (registry may not import contributions). Explicit and wired
+    in ``AppConfig.ready()``, unlike a signal; ``hook(case, actor, handler_result)``."""
+    hooks = _hooks.setdefault(item_code, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def completion_hooks(item_code: str) -> list[CompletionHook]:
+    return list(_hooks.get(item_code, ()))
 
 
 def registered_specs() -> dict[str, ItemSpec]:

@@ -9,7 +9,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from shebao.catalog.definitions import Applicant, FieldSpec, ItemHandler, ItemSpec, MaterialSpec, register
+from shebao.catalog.definitions import (
+    Applicant,
+    FieldSpec,
+    ItemHandler,
+    ItemSpec,
+    MaterialSpec,
+    register,
+    register_completion_hook,
+)
 from shebao.contributions.rules import month_add
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
@@ -428,6 +436,29 @@ HANDLERS: dict[str, ItemHandler] = {
 }
 
 
+STAFF_ADDITION = "DJ-011"  # registry's item: 职工参保登记（增员）
+
+
+def record_declared_wage(case: Any, actor: Any, result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Completion hook on registry's staff addition: its declared wage is the person's
+    缴费基数申报 for the year of hiring (registry cannot write contributions' tables)."""
+    from shebao.contributions.services import declared_wage_record
+    from shebao.registry.models import Person, Unit
+
+    form = case.form_data
+    if not form.get("wage_base"):
+        return None
+    unit = Unit.objects.get(credit_code=form["unit_code"])
+    person = Person.objects.get(id_number=form["id_number"])
+    year = dt.date.fromisoformat(form["hired_on"]).year
+    row = declared_wage_record(
+        actor=actor, unit=unit, person=person, year=year, wage=Decimal(form["wage_base"]), case_number=case.number or ""
+    )
+    return {"declared_base": row.pk}
+
+
 def register_items() -> None:
-    """Register this app's service items with the catalogue."""
+    """Register this app's service items with the catalogue, and its addition to registry's
+    staff-addition item."""
     register(*ITEMS, handlers=HANDLERS)
+    register_completion_hook(STAFF_ADDITION, record_declared_wage)

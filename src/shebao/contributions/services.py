@@ -25,7 +25,7 @@ from shebao.core.errors import Conflict, InvalidInput, NotAllowed
 from shebao.core.jobs import Executor, job_create, job_run
 from shebao.core.models import Account, Job, Role
 from shebao.core.money import parse_money
-from shebao.registry.models import Employment, Unit
+from shebao.registry.models import Employment, Person, Unit
 
 ASSESSING_ROLES = frozenset({Role.ADMIN})
 PAYMENT_CHANNELS = frozenset({Channel.ONLINE, Channel.APP, Channel.HALL, Channel.COMMUNITY, Channel.BANK})
@@ -299,3 +299,24 @@ def base_declare(*, actor: Account, unit: Unit, year: int, wages: dict[int, Any]
             channel=Channel.ONLINE if actor.kind == Account.Kind.UNIT else Channel.HALL,
         )
     return list(DeclaredBase.objects.filter(unit=unit, year=year, person_id__in=list(clean)).order_by("person_id"))
+
+
+def declared_wage_record(
+    *, actor: Account | None, unit: Unit, person: Person, year: int, wage: Decimal, case_number: str
+) -> DeclaredBase:
+    """The wage declared on a staff-addition case (增员) becomes the person's declared base for
+    the year of hiring. The case's own authority chain approved it, so no further check here;
+    called in the completing transaction."""
+    if wage <= 0:
+        raise InvalidInput("申报缴费工资应大于零", "The declared wage must be above zero", field="wage_base")
+    row, created = DeclaredBase.objects.update_or_create(unit=unit, person=person, year=year, defaults={"wage": wage})
+    audit.record(
+        actor=actor,
+        action="contributions.base_declare",
+        subject_type="contributions.DeclaredBase",
+        subject_id=row.pk,
+        subject_person=person.id_number,
+        after={"unit": unit.credit_code, "year": year, "wage": wage, "case": case_number, "created": created},
+        channel="system",
+    )
+    return row

@@ -93,6 +93,9 @@ class ImportReport:
     rows: int = 0
     accepted: int = 0  # rows written: 0 whenever any row was rejected
     rejected: list[RowError] = field(default_factory=list)
+    # For an accepted addition: person id → (year hired, declared monthly wage) of the rows
+    # that gave a wage, for the caller to record as declared bases (contributions' table).
+    wages: dict[int, tuple[int, Decimal]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -308,6 +311,8 @@ def staff_import(
             channel=channel,
         )
     report.accepted = report.rows
+    if kind == "add":
+        report.wages = {persons[n].pk: (v["start"].year, v["wage"]) for n, v in plan if v.get("wage")}
     return report
 
 

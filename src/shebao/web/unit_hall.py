@@ -7,10 +7,12 @@ operator acts for their own unit. Every write comes through the online channel.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shebao.cases import selectors as case_selectors
+from shebao.contributions.services import base_declare
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, ShebaoError
 from shebao.core.identifiers import id_number_validate, mask_id_number
@@ -222,13 +225,20 @@ def staff_import(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "web/unit/staff_import.html", {**context, "form": form}, status=422)
     try:
-        report = imports.staff_import(
-            actor=user,
-            unit=unit,
-            kind=form.cleaned_data["kind"],
-            file=form.cleaned_data["file"],
-            channel=Channel.ONLINE,
-        )
+        # the import and the wages it declares commit together, or neither does
+        with transaction.atomic():
+            report = imports.staff_import(
+                actor=user,
+                unit=unit,
+                kind=form.cleaned_data["kind"],
+                file=form.cleaned_data["file"],
+                channel=Channel.ONLINE,
+            )
+            by_year: dict[int, dict[int, Decimal]] = {}
+            for person_id, (year, wage) in report.wages.items():
+                by_year.setdefault(year, {})[person_id] = wage
+            for year, wages in sorted(by_year.items()):
+                base_declare(actor=user, unit=unit, year=year, wages=wages)
     except ShebaoError as error:
         form.add_error("file" if error.field == "file" else None, error_text(error))
         return render(request, "web/unit/staff_import.html", {**context, "form": form}, status=error.status)
