@@ -28,6 +28,7 @@ def _nav(user: Account) -> list[tuple[str, str]]:
         items.append((str(_("My cases")), reverse("web:my_cases")))
     if user.kind == Account.Kind.CITIZEN:
         items.append((str(_("My contributions")), reverse("web:my_contributions")))
+        items.append((str(_("My account")), reverse("web:my_account")))
     if user.kind == Account.Kind.UNIT:
         items.append((str(_("Bills")), reverse("web:unit_bills")))
     if user.kind == Account.Kind.STAFF and user.role == Role.CLERK:

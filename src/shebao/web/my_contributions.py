@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from shebao.contributions import selectors
+from shebao.contributions.accounts import account_statement
 from shebao.core.errors import NotAllowed, ShebaoError
 from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
@@ -38,3 +39,28 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
         "count_paid": sum(1 for m in months if m.shown_status in ("paid", "transferred_in")),
     }
     return render(request, "web/contributions/mine.html", {"person": person, "months": months, "totals": totals})
+
+
+@require_GET
+@signed_in
+def my_account(request: HttpRequest) -> HttpResponse:
+    """个人账户: the year's lines — each month's credit, the interest with its derivation — and
+    the balances, so the person can follow every yuan."""
+    user: Account = request.user  # type: ignore[assignment]
+    if user.kind != Account.Kind.CITIZEN:
+        return error_page(request, NotAllowed("仅限参保人本人查询", "For insured persons only"))
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = max(1996, min(year, today.year))
+    try:
+        person = registry_selectors.person_find_by_id_number(
+            actor=user, id_number=user.id_number or "", channel=channel_for(user)
+        )
+        statement = account_statement(actor=user, person=person, year=year)
+    except ShebaoError as error:
+        return error_page(request, error)
+    years = list(range(today.year, max(1995, today.year - 10), -1))
+    return render(request, "web/contributions/account.html", {"statement": statement, "year": year, "years": years})

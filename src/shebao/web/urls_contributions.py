@@ -15,4 +15,5 @@ urlpatterns = [
     path("window/arrears/", window.window_arrears, name="window_arrears"),
     path("window/arrears/<int:pk>/collect/", window.window_collect, name="window_collect"),
     path("my/contributions/", my_contributions.my_contributions, name="my_contributions"),
+    path("my/account/", my_contributions.my_account, name="my_account"),
 ]
