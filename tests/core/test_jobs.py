@@ -410,3 +410,13 @@ def test_the_local_executor_runs_chunks_in_worker_processes(postgres_only, trans
     assert os.getpid() not in pids and 1 <= len(pids) <= 2
     assert written_ids(tag) == list(range(1, 13))
     assert seen[-1] == 4 and seen == sorted(seen)
+
+
+def test_a_parameter_that_looks_like_a_huge_number_stays_text():
+    # a random hex tag such as "82358e1276" parses as a float that overflows to Infinity,
+    # which no JSON column accepts: it must stay the text it was
+    from shebao.core.management.commands.jobs import _param
+
+    assert _param("tag=82358e1276") == ("tag", "82358e1276")
+    assert _param("n=7") == ("n", 7)
+    assert _param("rate=0.5") == ("rate", 0.5)

@@ -127,7 +127,7 @@ def test_the_queue_query_budget_does_not_grow_with_the_rows(
     sign_in(client, clerk)
     client.get(reverse("web:workbench"))  # the working-day calendar is cached after this
     # session, account, OTP device, skill ids, office, the queue, skills, the catalogue (2)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):  # the queue is 3-4 fixed queries (selectors.workbench_queue)
         response = client.get(reverse("web:workbench"))
     assert len(queue_numbers(body(response))) == cases
 

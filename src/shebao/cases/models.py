@@ -72,6 +72,16 @@ class Case(models.Model):
             models.Index(fields=["office", "status", "due_date"], name="case_queue_idx"),
             models.Index(fields=["applicant_id_number", "-received_at"], name="case_applicant_idx"),
             models.Index(fields=["status", "due_date"], name="case_sla_idx"),
+            # the clerk's queue: open cases of an office, and those received at a window but
+            # handled elsewhere, each in due-date order (selectors.workbench_queue)
+            models.Index(
+                fields=["office", "due_date", "id"], condition=Q(status="in_progress"), name="case_open_office_idx"
+            ),
+            models.Index(
+                fields=["receiving_office", "due_date", "id"],
+                condition=Q(status="in_progress") & ~Q(office=models.F("receiving_office")),
+                name="case_open_received_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

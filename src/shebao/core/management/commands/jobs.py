@@ -13,6 +13,7 @@ parameter, timeout) with its message in Chinese and English.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
@@ -66,6 +67,8 @@ def _param(text: str) -> tuple[str, Any]:
         value = json.loads(raw)
     except ValueError:
         value = raw
+    if isinstance(value, float) and not math.isfinite(value):
+        value = raw  # "82358e1276" overflows to Infinity, which is not JSON: keep the text
     return key.strip(), value
 
 
