@@ -6,7 +6,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from shebao.catalog.definitions import Applicant, FieldSpec, ItemHandler, ItemSpec, MaterialSpec, register
+from shebao.catalog.definitions import (
+    ID_NUMBER,
+    NAME,
+    PHONE,
+    Applicant,
+    FieldSpec,
+    ItemHandler,
+    ItemSpec,
+    MaterialSpec,
+    register,
+)
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate
 
@@ -15,9 +25,6 @@ BASIS = "《中华人民共和国社会保险法》第五十八条"
 # The card number printed on the card: 9 letters and digits (DOMAIN.md §7.3; no public checksum).
 CARD_NUMBER_RE = re.compile(r"[0-9A-Z]{9}")
 
-ID_NUMBER = FieldSpec("id_number", "公民身份号码", "ID number", "id_number")
-NAME = FieldSpec("name", "姓名", "Name")
-PHONE = FieldSpec("phone", "联系电话", "Mobile phone", "phone")
 CARD_NUMBER = FieldSpec("card_number", "社会保障卡卡号", "Card number", max_length=9)
 CARD_NUMBER_OPTIONAL = FieldSpec("card_number", "社会保障卡卡号", "Card number", required=False, max_length=9)
 BANK = FieldSpec(

@@ -71,6 +71,13 @@ class PhaseSpec:
     legal_days: int | None = None
 
 
+# --- fields and materials every insurance's forms share (one definition, one wording) ------
+
+ID_NUMBER = FieldSpec("id_number", "公民身份号码", "ID number", "id_number")
+NAME = FieldSpec("name", "姓名", "Name")
+PHONE = FieldSpec("phone", "联系电话", "Mobile phone", "phone")
+ID_CARD = MaterialSpec("id_card", "居民身份证或社会保障卡", "Resident ID card or social security card")
+
 ACCEPT = StepSpec("accept", "受理", "Accept", 1)
 REVIEW = StepSpec("review", "复核", "Review", 2)
 APPROVE = StepSpec("approve", "审批", "Approve", 3)

@@ -10,6 +10,10 @@ from typing import Any
 from django.utils import timezone
 
 from shebao.catalog.definitions import (
+    ID_CARD,
+    ID_NUMBER,
+    NAME,
+    PHONE,
     Applicant,
     FieldSpec,
     ItemHandler,
@@ -30,9 +34,6 @@ RECORDS = "《社会保险个人权益记录管理办法》（人社部令第14�
 GRADE_MIN = Decimal(60)
 GRADE_MAX = Decimal(300)
 
-ID_NUMBER = FieldSpec("id_number", "公民身份号码", "ID number", "id_number")
-NAME = FieldSpec("name", "姓名", "Name")
-PHONE = FieldSpec("phone", "联系电话", "Mobile phone", "phone")
 START_MONTH = FieldSpec("start_month", "缴费起始月份", "First contribution month", "date")
 GRADE = FieldSpec(
     "grade_percent",
@@ -58,7 +59,6 @@ INSURANCE = FieldSpec(
     ),
 )
 
-ID_CARD = MaterialSpec("id_card", "居民身份证或社会保障卡", "Resident ID card or social security card")
 
 # --- handlers --------------------------------------------------------------------------------
 

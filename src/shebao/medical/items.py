@@ -11,6 +11,10 @@ from django.utils import timezone
 from shebao.catalog.definitions import (
     ACCEPT,
     APPROVE,
+    ID_CARD,
+    ID_NUMBER,
+    NAME,
+    PHONE,
     REVIEW,
     Applicant,
     FieldSpec,
@@ -27,9 +31,6 @@ LAW = "《中华人民共和国社会保险法》"
 CROSS_REGION = "医保发〔2022〕22号（关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知）"
 MUTUAL_AID = "国办发〔2021〕14号（关于建立健全职工基本医疗保险门诊共济保障机制的指导意见）"
 
-ID_NUMBER = FieldSpec("id_number", "公民身份号码", "ID number", "id_number")
-NAME = FieldSpec("name", "姓名", "Name")
-PHONE = FieldSpec("phone", "联系电话", "Mobile phone", "phone")
 HOSPITAL = FieldSpec("hospital", "就医医疗机构", "Hospital")
 PLACE = FieldSpec("place", "就医地（省、市）", "Place of care (province, city)")
 ADMISSION = FieldSpec("admission_date", "入院（就诊）日期", "Admission date", "date")
@@ -38,7 +39,6 @@ AMOUNT = FieldSpec("amount", "医疗费用总额（元）", "Total medical costs
 BANK_CARD = FieldSpec("bank_card", "收款银行卡号（社会保障卡金融账户）", "Bank card for the payment", max_length=19)
 DIAGNOSIS = FieldSpec("diagnosis", "疾病诊断", "Diagnosis")
 
-ID_CARD = MaterialSpec("id_card", "居民身份证或社会保障卡", "Resident ID card or social security card")
 INVOICES = MaterialSpec("invoices", "医疗费用原始票据", "Original medical invoices")
 ITEMISED = MaterialSpec("itemised_bill", "费用明细清单", "Itemised bill")
 DISCHARGE_SUMMARY = MaterialSpec(

@@ -11,6 +11,10 @@ from django.utils import timezone
 from shebao.catalog.definitions import (
     ACCEPT,
     APPROVE,
+    ID_CARD,
+    ID_NUMBER,
+    NAME,
+    PHONE,
     REVIEW,
     Applicant,
     FieldSpec,
@@ -27,9 +31,6 @@ from shebao.core.identifiers import bank_card_validate, credit_code_validate
 LAW = "《中华人民共和国社会保险法》"
 INJURY_REGULATION = "《工伤保险条例》（国务院令第375号，国务院令第586号修订）"
 
-ID_NUMBER = FieldSpec("id_number", "公民身份号码", "ID number", "id_number")
-NAME = FieldSpec("name", "姓名", "Name")
-PHONE = FieldSpec("phone", "联系电话", "Mobile phone", "phone")
 BANK_CARD = FieldSpec("bank_card", "待遇发放银行卡号（社会保障卡金融账户）", "Bank card for payments", max_length=19)
 RETIRE_DATE = FieldSpec("retire_date", "退休（待遇起始）日期", "Retirement date", "date")
 PERIOD_FROM = FieldSpec("period_from", "原参保地缴费起始月份", "First month paid at the original place", "date")
@@ -48,7 +49,6 @@ DECEASED = (
     FieldSpec("death_date", "死亡日期", "Date of death", "date"),
 )
 
-ID_CARD = MaterialSpec("id_card", "居民身份证或社会保障卡", "Resident ID card or social security card")
 CLAIMANT_ID = MaterialSpec("claimant_id", "申领人居民身份证", "Claimant's ID card")
 DEATH_PROOF = MaterialSpec(
     "death_proof", "死亡证明（医学死亡证明或公安、民政部门证明）", "Proof of death", commitment_allowed=True

@@ -9,7 +9,18 @@ from typing import Any
 
 from django.utils import timezone
 
-from shebao.catalog.definitions import Applicant, FieldSpec, ItemHandler, ItemSpec, MaterialSpec, register
+from shebao.catalog.definitions import (
+    ID_CARD,
+    ID_NUMBER,
+    NAME,
+    PHONE,
+    Applicant,
+    FieldSpec,
+    ItemHandler,
+    ItemSpec,
+    MaterialSpec,
+    register,
+)
 from shebao.core.errors import Conflict, InvalidInput, NotFound
 from shebao.core.identifiers import credit_code_validate
 from shebao.core.models import Area
@@ -20,9 +31,6 @@ LAW = "《中华人民共和国社会保险法》"
 
 # --- shared form fields (a field keeps one name, type and label across a 一表通 group) -------
 
-ID_NUMBER = FieldSpec("id_number", "公民身份号码", "ID number", "id_number")
-NAME = FieldSpec("name", "姓名", "Name")
-PHONE = FieldSpec("phone", "联系电话", "Mobile phone", "phone")
 ADDRESS = FieldSpec("address", "居住地址", "Residential address")
 START_MONTH = FieldSpec("start_month", "缴费起始月份", "First contribution month", "date")
 
@@ -57,7 +65,6 @@ UNIT_FIELDS = (
     FieldSpec("start_month", "参保起始月份", "First insured month", "date"),
 )
 
-ID_CARD = MaterialSpec("id_card", "居民身份证或社会保障卡", "Resident ID card or social security card")
 LICENCE = MaterialSpec(
     "licence",
     "营业执照（或事业单位法人证书、社会团体登记证书等批准成立证件）",

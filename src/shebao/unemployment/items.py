@@ -7,16 +7,24 @@ from typing import Any
 
 from django.utils import timezone
 
-from shebao.catalog.definitions import Applicant, FieldSpec, ItemHandler, ItemSpec, MaterialSpec, register
+from shebao.catalog.definitions import (
+    ID_CARD,
+    ID_NUMBER,
+    NAME,
+    PHONE,
+    Applicant,
+    FieldSpec,
+    ItemHandler,
+    ItemSpec,
+    MaterialSpec,
+    register,
+)
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
 
 LAW = "《中华人民共和国社会保险法》"
 REGULATION = "《失业保险条例》（国务院令第258号）"
 
-ID_NUMBER = FieldSpec("id_number", "公民身份号码", "ID number", "id_number")
-NAME = FieldSpec("name", "姓名", "Name")
-PHONE = FieldSpec("phone", "联系电话", "Mobile phone", "phone")
 UNIT_CODE = FieldSpec("unit_code", "用人单位统一社会信用代码", "Employer's unified social credit code", max_length=18)
 TERMINATED_ON = FieldSpec("terminated_on", "终止或解除劳动关系日期", "Date employment ended", "date")
 END_REASON = FieldSpec(
@@ -37,7 +45,6 @@ BANK_CARD = FieldSpec("bank_card", "收款银行卡号（社会保障卡金融�
 FROM_PLACE = FieldSpec("from_place", "原参保地（省、市）", "Original place (province, city)")
 FROM_AGENCY = FieldSpec("from_agency", "原参保地社会保险经办机构", "Original insurance agency")
 
-ID_CARD = MaterialSpec("id_card", "居民身份证或社会保障卡", "Resident ID card or social security card")
 TERMINATION_PROOF = MaterialSpec(
     "termination_proof",
     "终止或者解除劳动关系证明",
