@@ -23,6 +23,7 @@ from shebao.contributions.grades import flexible_grade_on
 from shebao.contributions.models import Bill, ContributionMonth
 from shebao.contributions.rulebook import Rulebook, rulebook_load
 from shebao.contributions.rules import (
+    GRADE_MIN,
     ContributionCalc,
     LateFeeCalc,
     contribution_month,
@@ -93,7 +94,7 @@ def _month_calc(
         grade = ratio
         if grade is None:
             in_force = flexible_grade_on(person=person, month=period)
-            grade = in_force.ratio if in_force else Decimal("0.60")
+            grade = in_force.ratio if in_force else GRADE_MIN  # no grade ever chosen: the floor
         return contribution_month(
             person_type=person_type, month=period, limits=limits, rates=rates, grade=grade, insurances=insurances
         )

@@ -22,6 +22,7 @@ from shebao.catalog.definitions import (
     register,
     register_completion_hook,
 )
+from shebao.contributions import rules
 from shebao.contributions.rules import month_add
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
@@ -30,9 +31,10 @@ LAW = "《中华人民共和国社会保险法》"
 COLLECTION = "《社会保险费征缴暂行条例》（国务院令第259号）"
 RECORDS = "《社会保险个人权益记录管理办法》（人社部令第14号）"
 
-# 国办发〔2019〕13号: a flexible worker's base lies between 60% and 300% of the average wage.
-GRADE_MIN = Decimal(60)
-GRADE_MAX = Decimal(300)
+# 国办发〔2019〕13号: a flexible worker's base lies between 60% and 300% of the average wage;
+# the bounds are rules.GRADE_MIN / GRADE_MAX, shown here as percentages.
+GRADE_MIN = rules.GRADE_MIN * 100
+GRADE_MAX = rules.GRADE_MAX * 100
 
 START_MONTH = FieldSpec("start_month", "缴费起始月份", "First contribution month", "date")
 GRADE = FieldSpec(
