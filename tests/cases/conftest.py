@@ -70,7 +70,7 @@ TEST_ITEMS = (
     ),
     _item("T-L1", 1, promised_days=0),
     _item("T-L2", 2),
-    _item("T-L3", 3, promised_days=10, saturday=False),
+    _item("T-L3", 3, promised_days=10, saturday=False, max_extension_days=10),
     _item("T-G1", 1, form_group="flexible_enrol", promised_days=3),
     _item("T-G2", 2, form_group="flexible_enrol", promised_days=5),
     _item(

@@ -132,3 +132,16 @@ def test_three_phases_with_the_outside_party_outside_our_timers(
     assert case.status == Case.Status.COMPLETED
     phases = list(case.phases.order_by("phase__order").values_list("due_date", "finished_on"))
     assert phases[0] == (D(2026, 3, 9), D(2026, 2, 10))  # phase 1 done on day one, its own 15 wd clock
+
+
+def test_extensions_stop_at_the_items_cap(engine, clerk, approver, applicant):
+    case = open_case(clerk, applicant, "T-L3")  # the item allows 10 working days in total
+    case = services.case_extend(
+        actor=approver, case_id=case.pk, version=case.version, workdays_added=8, reason="需外省协查"
+    )
+    due = case.due_date
+    with pytest.raises(InvalidInput, match="最多延期10个工作日"):
+        services.case_extend(actor=approver, case_id=case.pk, version=case.version, workdays_added=3, reason="再次延期")
+    case.refresh_from_db()
+    assert case.due_date == due
+    assert CasePause.objects.filter(case=case, kind="extension").count() == 1

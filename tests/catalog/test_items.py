@@ -414,3 +414,8 @@ def test_an_administrators_time_limit_survives_a_resync(synced):
     catalog_sync()
 
     assert by_name("转诊转院审批").promised_days == 1
+
+
+def test_a_complaint_may_be_extended_by_ten_working_days_at_most(db):
+    catalog_sync()
+    assert ServiceItem.objects.get(code="RX-002").max_extension_days == 10

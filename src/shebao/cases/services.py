@@ -700,6 +700,13 @@ def case_extend(
             raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
         case_phase = _running_phase(case)
         assert case_phase is not None
+        cap = case.item.max_extension_days
+        if cap is not None and case_phase.extension_days + workdays_added > cap:
+            raise InvalidInput(
+                f"该事项最多延期{cap}个工作日（已延期{case_phase.extension_days}个）",
+                f"This item may be extended by {cap} working days at most ({case_phase.extension_days} used)",
+                field="workdays",
+            )
         before = case.due_date
         due = workdays.due_date(start=case.due_date, workdays=workdays_added)
         case_phase.extension_days += workdays_added

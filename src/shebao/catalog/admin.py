@@ -12,8 +12,6 @@ from django.http import HttpRequest
 from shebao.catalog.models import FormGroup, ItemMaterial, ItemPhase, ItemStep, ServiceItem
 from shebao.core import audit
 
-ADJUSTABLE = ("promised_days", "legal_days", "channels", "office_kinds", "saturday", "is_active", "description")
-
 
 class ItemPhaseInline(admin.TabularInline):
     model = ItemPhase

@@ -103,6 +103,7 @@ class ItemSpec:
     office_kinds: tuple[str, ...]
     promised_days: int | None
     legal_days: int | None = None
+    max_extension_days: int | None = None  # None: the engine's general cap
     saturday: bool = False
     description: str = ""
     form_group: str = ""

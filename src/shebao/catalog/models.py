@@ -66,6 +66,9 @@ class ServiceItem(models.Model):
     promised_days = models.PositiveSmallIntegerField(
         "承诺时限（工作日，0为即办）/ Promised limit", null=True, blank=True
     )
+    max_extension_days = models.PositiveSmallIntegerField(
+        "最多延期（工作日）/ Longest total extension", null=True, blank=True
+    )
     handler = models.CharField("处理程序 / Handler", max_length=64)
     is_active = models.BooleanField("启用 / Active", default=True)
     version = models.PositiveIntegerField("版本 / Version", default=1)

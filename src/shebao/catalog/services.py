@@ -102,6 +102,7 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
                     saturday=spec.saturday,
                     promised_days=spec.promised_days,
                     legal_days=spec.legal_days,
+                    max_extension_days=spec.max_extension_days,
                     **code_owned,
                 )
                 _build_structure(item, spec)
@@ -118,6 +119,7 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
                     ("saturday", spec.saturday),
                     ("promised_days", spec.promised_days),
                     ("legal_days", spec.legal_days),
+                    ("max_extension_days", spec.max_extension_days),
                 ):
                     setattr(item, key, value)
                 changed.append("structure")

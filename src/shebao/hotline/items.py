@@ -102,6 +102,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         channels=("hotline", "hall", "online", "app"),
         office_kinds=("district_office", "city_centre", "hotline"),
         promised_days=COMPLAINT_DISPATCH_DAYS + COMPLAINT_REPLY_DAYS,
+        max_extension_days=10,
         description=(
             "受理后1个工作日内派单至责任机构，自受理之日起5个工作日内答复投诉人；"
             "责任机构认为派单错误的，应在2个工作日内退回；情况复杂需延期的，经审批最多延长10个工作日。"
