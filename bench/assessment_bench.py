@@ -70,7 +70,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not args.keep and not args.reuse:  # a reused database was kept on purpose
             with _admin(args.server) as conn:
                 conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
 
@@ -144,8 +144,7 @@ def _run(args: argparse.Namespace) -> int:
     from shebao.contributions.services import assessment_run, payment_record
     from shebao.core.jobs import LocalExecutor
 
-    if not args.reuse:
-        call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)  # on a reused database: the migrations since it was kept
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server_version = cursor.fetchone()[0]
@@ -158,6 +157,10 @@ def _run(args: argparse.Namespace) -> int:
                 cursor.execute(f"DELETE FROM {table}")
             cursor.execute("DELETE FROM contributions_contributionmonth WHERE period = %s", [period])
             cursor.execute("DELETE FROM contributions_bill WHERE period = %s", [period])
+        # VACUUM (outside a transaction): a rerun must not probe the dead rows of the last one
+        for table in ("contributions_contributionmonth", "contributions_bill", "contributions_payment"):
+            connection.cursor().execute(f"VACUUM ANALYZE {table}")
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     else:
         _load(args, period)

@@ -361,3 +361,24 @@ def test_the_bulk_sql_path_needs_postgresql(world, admin_user, frozen):
         pytest.skip("on PostgreSQL the SQL path is the default and tested above")
     with pytest.raises(InvalidInput):
         assessment_run(period=JAN, actor=admin_user, path="sql")
+
+
+@pytest.mark.parametrize("target", ["person", "unit", "bill"])
+def test_postgresql_refuses_to_delete_what_the_ledger_refers_to(world, admin_user, frozen, target):
+    # The ledger keeps its references without per-row foreign-key triggers; a delete trigger
+    # protects them instead, below Django's PROTECT (a raw DELETE is refused too).
+    from django.db import IntegrityError, connection, transaction
+
+    from tests.conftest import require_postgres
+
+    require_postgres()
+    assessment_run(period=JAN, actor=admin_user, path="auto")
+    row = month_of(world.p1)
+    table, pk = {
+        "person": ("registry_person", row.person_id),
+        "unit": ("registry_unit", row.unit_id),
+        "bill": ("contributions_bill", row.bill_id),
+    }[target]
+    with pytest.raises(IntegrityError, match="缴费明细引用了该记录"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
+    assert ContributionMonth.objects.filter(pk=row.pk, person_id=row.person_id, bill_id=row.bill_id).exists()

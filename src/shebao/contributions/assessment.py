@@ -495,9 +495,17 @@ def _write_sql(payer: str) -> str:
 # growing table in every chunk (quadratic: 746 s measured); a per-row probe of the unique
 # (person, period) index costs the same in every chunk.
 _EMPLOYEE_SQL = """
-WITH emp AS (
-  SELECT e.person_id, e.unit_id, u.injury_risk_class AS risk
-  FROM {employment} e JOIN {unit} u ON u.id = e.unit_id
+WITH units AS (
+  SELECT x.unit_id, u.injury_risk_class AS risk, {flags}
+  FROM {unitins} x JOIN {unit} u ON u.id = x.unit_id
+  WHERE x.unit_id BETWEEN %(lo)s AND %(hi)s AND x.active AND x.since <= %(last)s
+    AND NOT EXISTS (SELECT 1 FROM {bill} b WHERE b.unit_id = x.unit_id AND b.period = %(first)s
+                    AND b.kind = 'monthly' OFFSET 0)
+  GROUP BY x.unit_id, u.injury_risk_class
+),
+emp AS (
+  SELECT e.person_id, e.unit_id
+  FROM {employment} e
   WHERE e.unit_id BETWEEN %(lo)s AND %(hi)s
     AND e.start <= %(last)s AND (e."end" IS NULL OR e."end" >= %(first)s)
     AND NOT EXISTS (
@@ -507,29 +515,27 @@ WITH emp AS (
         AND (e2.start > e.start OR (e2.start = e.start AND e2.id > e.id))
         AND EXISTS (SELECT 1 FROM {unitins} x WHERE x.unit_id = e2.unit_id AND x.active AND x.since <= %(last)s))
     AND NOT EXISTS (SELECT 1 FROM {cm} c WHERE c.person_id = e.person_id AND c.period = %(first)s OFFSET 0)
-    AND NOT EXISTS (SELECT 1 FROM {bill} b WHERE b.unit_id = e.unit_id AND b.period = %(first)s
-                    AND b.kind = 'monthly' OFFSET 0)
-),
-uins AS (
-  SELECT unit_id, {flags} FROM {unitins}
-  WHERE unit_id BETWEEN %(lo)s AND %(hi)s AND active AND since <= %(last)s GROUP BY unit_id
 ),
 pins AS (
   SELECT person_id, {flags} FROM {status}
   WHERE person_id IN (SELECT person_id FROM emp) AND status = 'active' AND since <= %(last)s GROUP BY person_id
 ),
+declared AS (
+  SELECT DISTINCT ON (unit_id, person_id) unit_id, person_id, id, wage FROM {declared}
+  WHERE unit_id BETWEEN %(lo)s AND %(hi)s AND year IN (%(year)s, %(year)s - 1)
+  ORDER BY unit_id, person_id, year DESC
+),
 lines AS (
-  SELECT emp.person_id, emp.unit_id, emp.risk,
+  SELECT emp.person_id, emp.unit_id, ui.risk,
          (ui.pension AND pi.pension) AS f_pension, (ui.medical AND pi.medical) AS f_medical,
          (ui.unemployment AND pi.unemployment) AS f_unemployment, (ui.injury AND pi.injury) AS f_injury,
          (ui.maternity AND pi.maternity) AS f_maternity,
-         LEAST(GREATEST(COALESCE(d1.wage, d0.wage, %(floor)s), %(floor)s), %(cap)s) AS base,
-         COALESCE(d1.id, d0.id) AS declared_id
+         LEAST(GREATEST(COALESCE(d.wage, %(floor)s), %(floor)s), %(cap)s) AS base,
+         d.id AS declared_id
   FROM emp
-  JOIN uins ui ON ui.unit_id = emp.unit_id
+  JOIN units ui ON ui.unit_id = emp.unit_id
   JOIN pins pi ON pi.person_id = emp.person_id
-  LEFT JOIN {declared} d1 ON d1.unit_id = emp.unit_id AND d1.person_id = emp.person_id AND d1.year = %(year)s
-  LEFT JOIN {declared} d0 ON d0.unit_id = emp.unit_id AND d0.person_id = emp.person_id AND d0.year = %(year)s - 1
+  LEFT JOIN declared d ON d.unit_id = emp.unit_id AND d.person_id = emp.person_id
 ),
 amounts AS (
   SELECT l.person_id, l.unit_id, l.base,
@@ -595,6 +601,12 @@ def _flags(rules: RuleSet, person_type: str, names: tuple[str, ...]) -> tuple[di
     return flag, " OR ".join(f"({cond})" for cond in flag.values())
 
 
+# The planner's row estimates for these statements (millions, from the joins' product) pass
+# jit_above_cost, and compiling them took 0.7 s of a chunk's 3 s (EXPLAIN ANALYZE, bench/README.md);
+# each statement runs once per chunk, so compiling never pays. Off for the chunk's transaction.
+_NO_JIT = "SET LOCAL jit = off"
+
+
 def _sql_units(*, rules: RuleSet, lo: int, hi: int) -> dict[str, int]:
     flag, where = _flags(rules, "employee", INSURANCES)
     amounts, keys = _amount_sql(flag)
@@ -603,6 +615,7 @@ def _sql_units(*, rules: RuleSet, lo: int, hi: int) -> dict[str, int]:
     )
     params = {**_sql_params(rules, "employee"), "lo": lo, "hi": hi}
     with connection.cursor() as cursor:
+        cursor.execute(_NO_JIT)
         cursor.execute(sql, params)
         bills, months = cursor.fetchone()
     return {"bills": bills, "months": months}
@@ -614,6 +627,7 @@ def _sql_flexible(*, rules: RuleSet, plo: int, phi: int) -> dict[str, int]:
     sql = _FLEXIBLE_SQL.format(amounts=amounts, keys=keys, where=where, **_tables()) + _write_sql("person_id")
     params = {**_sql_params(rules, "flexible"), "lo": plo, "hi": phi}
     with connection.cursor() as cursor:
+        cursor.execute(_NO_JIT)
         cursor.execute(sql, params)
         bills, months = cursor.fetchone()
     return {"bills": bills, "months": months}

@@ -99,7 +99,8 @@ class InsuredStatus(models.Model):
         SUSPENDED = "suspended", "暂停缴费（中断）/ Suspended"
         TERMINATED = "terminated", "终止 / Terminated"
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="statuses")
+    # No index of its own: the unique (person, insurance) constraint leads with it.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="statuses", db_index=False)
     insurance = models.CharField("险种 / Insurance", max_length=16)
     status = models.CharField(max_length=12, choices=Status.choices)
     since = models.DateField("起始日期 / Since")

@@ -58,8 +58,13 @@ class Bill(models.Model):
         PAID = "paid", "已缴 / Paid"
         CANCELLED = "cancelled", "已撤销 / Cancelled"
 
-    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="bills")
-    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="bills")
+    # No index of their own: the two partial unique constraints below lead with them.
+    unit = models.ForeignKey(
+        "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="bills", db_index=False
+    )
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="bills", db_index=False
+    )
     period = models.DateField("费款所属期 / Period (month)")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MONTHLY)
     employer_total = models.DecimalField(max_digits=14, decimal_places=2)
@@ -73,11 +78,7 @@ class Bill(models.Model):
     class Meta:
         verbose_name = "缴费单 / Bill"
         verbose_name_plural = "缴费单 / Bills"
-        indexes = [
-            models.Index(fields=["status", "due_date"]),
-            models.Index(fields=["unit", "period"]),
-            models.Index(fields=["person", "period"]),
-        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
         constraints = [
             models.CheckConstraint(condition=Q(unit__isnull=False) ^ Q(person__isnull=False), name="bill_one_payer"),
             models.UniqueConstraint(
@@ -104,8 +105,31 @@ class ContributionMonth(models.Model):
         ARREARS = "arrears", "欠费 / In arrears"
         TRANSFERRED_IN = "transferred_in", "转入 / Transferred in"
 
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="contribution_months")
-    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Millions of rows a month, so only the indexes that are read: the primary key, the unique
+    # (person, period) — a person's months — and the bill's — a unit's or worker's month. Each
+    # index more costs every row of the monthly assessment (bench/README.md).
+    #
+    # The three references are kept without row-by-row foreign-key triggers, which were 35% of
+    # the assessment's time (bench/README.md): every row is written either by the assessment's
+    # INSERT … SELECT, which reads the person and unit from their registry rows and the bill from
+    # the same statement, or by the ORM from loaded instances; and on PostgreSQL a referenced
+    # person, unit or bill cannot be deleted (trigger, migration 0006), as PROTECT does in Django.
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="contribution_months",
+        db_index=False,
+        db_constraint=False,
+    )
+    unit = models.ForeignKey(
+        "registry.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     period = models.DateField("费款所属期 / Period (month)")
     base = models.DecimalField("缴费基数 / Base", max_digits=12, decimal_places=2)
     pension_employer = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -118,14 +142,15 @@ class ContributionMonth(models.Model):
     maternity_employer = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     account_credit = models.DecimalField("记入个人账户 / To the account", max_digits=12, decimal_places=2, default=0)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DUE)
-    bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    bill = models.ForeignKey(
+        Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="lines", db_constraint=False
+    )
     rules = models.JSONField("所用规则 / Rule rows used", default=dict)
 
     class Meta:
         verbose_name = "月度缴费明细 / Monthly contribution"
         verbose_name_plural = "月度缴费明细 / Monthly contributions"
         constraints = [models.UniqueConstraint(fields=["person", "period"], name="contribution_month_unique")]
-        indexes = [models.Index(fields=["bill"]), models.Index(fields=["unit", "period"])]
 
 
 class Payment(models.Model):
