@@ -379,6 +379,10 @@ def test_postgresql_refuses_to_delete_what_the_ledger_refers_to(world, admin_use
         "unit": ("registry_unit", row.unit_id),
         "bill": ("contributions_bill", row.bill_id),
     }[target]
-    with pytest.raises(IntegrityError, match="缴费明细引用了该记录"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(IntegrityError, match="缴费明细引用了该记录"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
     assert ContributionMonth.objects.filter(pk=row.pk, person_id=row.person_id, bill_id=row.bill_id).exists()
