@@ -254,7 +254,7 @@ def staff_sessions(*, user_ids: list[int]) -> list[str]:
         device = TOTPDevice.objects.get(user=user, name="default")
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "shebao.core.backends.AccountBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.create()

@@ -94,6 +94,11 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
     parser.add_argument("--reuse", action="store_true", help="run against a database kept by --keep (no load)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/15",
+        help="the shared cache of a production deployment (sessions are read from it); '' for none",
+    )
     args = parser.parse_args()
     if not 1 <= args.users <= 16:
         parser.error("--users must be between 1 and 16")
@@ -111,6 +116,7 @@ def main() -> int:
         "SHEBAO_SSL_REDIRECT": "0",
         "SHEBAO_DB_CONN_MAX_AGE": "60",
         "SHEBAO_LOG_LEVEL": "WARNING",
+        "REDIS_URL": args.redis,
     }
     var_dir = Path(tempfile.mkdtemp(prefix="shebao_bench_cases_"))
     (var_dir / "static").mkdir()  # an empty STATIC_ROOT: whitenoise serves from the finders

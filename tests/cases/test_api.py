@@ -139,3 +139,35 @@ def test_other_district_staff_see_a_404(client, engine, citizen, other_district_
     staff_client(client, other_district_clerk)
     assert client.get(f"/api/v1/cases/{number}").status_code == 404
     assert post(client, f"/api/v1/cases/{number}/actions", {"action": "accept", "version": 1}).status_code == 404
+
+
+def test_the_clerks_two_hot_reads_cost_a_fixed_number_of_queries(client, engine, citizen, clerk, open_body):
+    # The queue and a case's progress are the reads a window makes all day (bench/README.md):
+    # their query count must not grow with the cases on the page (no query per row).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        client.get(url)  # warm: the working-day calendar is read once per process and year
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    client.force_login(citizen)
+    first = post(client, "/api/v1/cases", open_body).json()[0]["number"]
+    client.logout()
+    staff_client(client, clerk)
+    one_case, progress = count("/api/v1/workbench/queue"), count(f"/api/v1/cases/{first}")
+    client.force_login(citizen)
+    for _ in range(4):
+        post(client, "/api/v1/cases", open_body)
+    client.logout()
+    staff_client(client, clerk)
+    assert len(client.get("/api/v1/workbench/queue").json()) == 5
+    assert count("/api/v1/workbench/queue") == one_case
+    # session, account with its office, second-factor device, the clerk's items, the two
+    # halves of the queue (one UNION on PostgreSQL), the page
+    assert one_case <= 7, one_case
+    # session, account with its office, device; the case, its phases, their steps, the step
+    # records, the missing materials
+    assert progress <= 8, progress

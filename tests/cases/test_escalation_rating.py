@@ -156,6 +156,11 @@ def test_the_workbench_queue_holds_what_the_clerk_may_do_soonest_first(
     later = open_case(clerk, applicant, "T-L3")  # due 2 Mar
     sooner = open_case(clerk, applicant, "T-L2")  # due 24 Feb
     assert list(selectors.workbench_queue(actor=clerk)) == [sooner, later]
+    rows = selectors.workbench_queue_rows(actor=clerk)  # the API's plain rows: same cases, same order
+    assert [(r["number"], r["item__code"], r["workdays_left"]) for r in rows] == [
+        (sooner.number, "T-L2", 5),  # 11-14 Feb (the 14th a 调休 Saturday), then 24 Feb
+        (later.number, "T-L3", 10),
+    ]
     assert list(selectors.workbench_queue(actor=other_district_clerk)) == []
     services.case_act(actor=clerk, case_id=sooner.pk, version=sooner.version, action="accept")
     assert list(selectors.workbench_queue(actor=clerk)) == [later]  # the review is someone else's

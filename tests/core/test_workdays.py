@@ -113,3 +113,16 @@ class TestDueDateProperties(HypothesisTestCase):
             assert workdays.is_workday(result.due_date)
             # the day before the due date has fewer than n working days elapsed
             assert workdays.workdays_between(start=start, end=result.due_date - dt.timedelta(days=1)) == n - 1
+
+    @settings(max_examples=80, deadline=None)
+    @given(
+        start=st.dates(min_value=D(2004, 1, 1), max_value=D(2028, 12, 31)),
+        span=st.integers(min_value=-800, max_value=800),
+    )
+    def test_workdays_between_equals_a_day_by_day_count(self, start, span):
+        # The count uses per-year running totals; it must equal walking the days one by one,
+        # across year ends, 调休 weekends and unpublished years alike.
+        end = start + dt.timedelta(days=span)
+        lo, hi = min(start, end), max(start, end)
+        walked = sum(workdays.is_workday(lo + dt.timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
+        assert workdays.workdays_between(start=start, end=end) == (walked if end >= start else -walked)

@@ -111,7 +111,7 @@ def test_anonymous_is_sent_to_sign_in(client, insured):
 
 
 def test_staff_without_otp_verification_is_sent_to_sign_in(client, clerk, insured):
-    client.force_login(clerk, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(clerk, backend="shebao.core.backends.AccountBackend")
     response = client.get(reverse("registry:person", args=[insured.pk]))
     assert response.status_code == 302
     assert _views() == 0

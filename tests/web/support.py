@@ -14,7 +14,7 @@ from shebao.core.models import Account, Area
 from shebao.registry.models import Employment, Person, Unit
 from tests.factories import new_id_number
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "shebao.core.backends.AccountBackend"
 
 
 def make_person(

@@ -233,7 +233,7 @@ def test_unit_wrong_operator_is_neutral(client, unit_operator):
 
 def test_staff_session_without_otp_verification_is_refused(client, clerk):
     # given a clerk whose session was signed in with the password only
-    client.force_login(clerk, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(clerk, backend="shebao.core.backends.AccountBackend")
     # when they open their home page
     response = client.get(reverse("web:home"))
     # then they are sent to the staff sign-in, and see none of their desk
@@ -242,7 +242,7 @@ def test_staff_session_without_otp_verification_is_refused(client, clerk):
 
 
 def test_citizen_pages_need_no_second_factor(client, citizen):
-    client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(citizen, backend="shebao.core.backends.AccountBackend")
     assert client.get(reverse("web:home")).status_code == 200
 
 

@@ -165,7 +165,7 @@ def test_the_workbench_is_for_case_handling_staff(client, engine, request, who):
 def test_anonymous_and_unverified_staff_are_sent_to_sign_in(client, engine, clerk):
     response = client.get(reverse("web:workbench"))
     assert response.status_code == 302 and "next=/workbench/" in response["Location"]
-    client.force_login(clerk, backend="django.contrib.auth.backends.ModelBackend")  # no second factor
+    client.force_login(clerk, backend="shebao.core.backends.AccountBackend")  # no second factor
     response = client.get(reverse("web:receive", args=["T-L1"]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("web:login"))
 

@@ -283,7 +283,7 @@ def cases_mine(request: HttpRequest) -> list[dict]:
 
 @router.get("/cases/{number}", response=ProgressOut, auth=session, summary="办件进度 / A case's progress")
 def cases_get(request: HttpRequest, number: str) -> dict:
-    return selectors.case_progress(case=selectors.case_get(actor=request.auth, number=number))  # type: ignore[attr-defined]
+    return selectors.case_progress_get(actor=request.auth, number=number)  # type: ignore[attr-defined]
 
 
 @router.post("/cases/{number}/actions", response=ProgressOut, auth=session, summary="办理操作 / Act on a case")
@@ -328,18 +328,18 @@ def workbench(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[di
     from shebao.core.identifiers import mask_id_number
 
     limit = max(1, min(limit, 200))
-    rows = selectors.workbench_queue(actor=request.auth, limit=limit, offset=max(0, offset))  # type: ignore[attr-defined]
+    rows = selectors.workbench_queue_rows(actor=request.auth, limit=limit, offset=max(0, offset))  # type: ignore[attr-defined]
     return [
         {
-            "number": c.number,
-            "item_code": c.item.code,
-            "item": c.item.name,
-            "applicant": mask_id_number(c.applicant_id_number),
-            "step": c.current_step.name if c.current_step else "",
-            "due_date": c.due_date,
-            "workdays_left": selectors.case_countdown(c),
-            "escalation_level": c.escalation_level,
-            "version": c.version,
+            "number": r["number"],
+            "item_code": r["item__code"],
+            "item": r["item__name"],
+            "applicant": mask_id_number(r["applicant_id_number"]),
+            "step": r["current_step__name"] or "",
+            "due_date": r["due_date"],
+            "workdays_left": r["workdays_left"],
+            "escalation_level": r["escalation_level"],
+            "version": r["version"],
         }
-        for c in rows
+        for r in rows
     ]

@@ -35,13 +35,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shebao.core import audit
+from shebao.core.backends import PATH as MODEL_BACKEND
 from shebao.core.channels import Channel
 from shebao.core.models import Account
 from shebao.web.forms import CitizenSignInForm, StaffSignInForm, TotpConfirmForm, UnitSignInForm
 
 ENROL_SESSION_KEY = "shebao_totp_enrol"
 ENROL_SECONDS = 10 * 60  # the enrolment page works for ten minutes after the password
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 KINDS: dict[str, dict[str, Any]] = {
     Account.Kind.STAFF: {"form": StaffSignInForm, "url": "web:login"},
