@@ -46,9 +46,14 @@ def require_postgres() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
+    from django.core.cache import cache
+
+    # the calendar's per-process years and the shared cache (cached page sections) start empty
     workdays.clear_cache()
+    cache.clear()
     yield
     workdays.clear_cache()
+    cache.clear()
 
 
 @pytest.fixture

@@ -502,3 +502,21 @@ def test_a_supervisor_without_skills_sees_no_action(client, engine, clerk, appli
     sign_in(client, supervisor)
     html = body(client.get(reverse("web:case", args=[case.number])))
     assert "技能组" in html and 'data-action="accept"' not in html
+
+
+def test_the_receive_area_is_kept_a_minute_per_clerk_and_not_shared(
+    client, engine, clerk, bank_agent, django_assert_max_num_queries
+):
+    # The items a clerk may receive are the same all day: the section is cached per clerk,
+    # so the second page reads neither the catalogue nor the skill groups...
+    sign_in(client, clerk)
+    first = body(client.get(reverse("web:workbench")))
+    with django_assert_max_num_queries(6):  # session, account, device, skill ids, the queue (2)
+        again = body(client.get(reverse("web:workbench")))
+    assert reverse("web:receive", args=["T-L2"]) in first and reverse("web:receive", args=["T-L2"]) in again
+    # ...and another staff member never gets it: a bank agent still sees card items only.
+    client.logout()
+    sign_in(client, bank_agent)
+    html = body(client.get(reverse("web:workbench")))
+    assert reverse("web:receive", args=["T-CARD"]) in html
+    assert reverse("web:receive", args=["T-L2"]) not in html

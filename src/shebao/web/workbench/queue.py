@@ -3,6 +3,7 @@ one item, or a 一表通 form group whose result page shows the cases opened tog
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from shebao.web.workbench.forms import ReceiveForm
 from shebao.web.workbench.labels import Countdown, countdown, label_of
 
 PAGE_SIZE = 20
+RECEIVE_CACHE_SECONDS = 60  # the items a clerk may receive: catalogue edits show within a minute
 
 
 # --- who may use the workbench ----------------------------------------------------------------
@@ -52,7 +54,9 @@ def receivable_items(user: Account, query: str = "") -> list[ServiceItem]:
     skills = {g.pk for g in user.skill_groups.all()}
     return [
         item
-        for item in items_list(channel=channel_for(user), query=query)
+        for item in items_list(channel=channel_for(user), query=query).defer(
+            "form_schema", "policy_basis", "description"
+        )
         if office.kind in item.office_kinds
         and item.skill_group_id in skills
         and (user.role != Role.BANK_AGENT or item.insurance == "card")
@@ -109,11 +113,18 @@ def workbench(request: HttpRequest) -> HttpResponse:
         for c in cases[:PAGE_SIZE]
     ]
     query = request.GET.get("q", "").strip()[:64]
-    items = receivable_items(user, query)
-    groups: dict[int, tuple[FormGroup, list[ServiceItem]]] = {}
-    for item in receivable_items(user) if query else items:
-        if item.form_group is not None:
-            groups.setdefault(item.form_group.pk, (item.form_group, []))[1].append(item)
+
+    @functools.cache
+    def receive_lists() -> tuple[list[ServiceItem], list[tuple[FormGroup, list[ServiceItem]]]]:
+        # Read only when the template's cached "receive" section is rendered afresh (at most
+        # once a minute per clerk, query and language): the same list all day at one window.
+        items = receivable_items(user, query)
+        groups: dict[int, tuple[FormGroup, list[ServiceItem]]] = {}
+        for item in receivable_items(user) if query else items:
+            if item.form_group is not None:
+                groups.setdefault(item.form_group.pk, (item.form_group, []))[1].append(item)
+        return items, list(groups.values())
+
     return render(
         request,
         "web/cases/workbench.html",
@@ -124,8 +135,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
             "next_offset": offset + PAGE_SIZE if len(cases) > PAGE_SIZE else None,
             "query": query,
-            "items": items,
-            "groups": list(groups.values()),
+            "items": lambda: receive_lists()[0],
+            "groups": lambda: receive_lists()[1],
+            "receive_seconds": RECEIVE_CACHE_SECONDS,
         },
     )
 
