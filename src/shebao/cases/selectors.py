@@ -170,15 +170,17 @@ QUEUE_ROW_FIELDS = (
     "item__code",
     "item__name",
     "applicant_id_number",
+    "applicant_name",
     "current_step__name",
     "due_date",
+    "due_provisional",
     "escalation_level",
     "version",
 )
 
 
 def workbench_queue_rows(*, actor: Account, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """The queue as plain rows (the API): the same cases in the same order as
+    """The queue as plain rows (the API and the workbench page): the same cases in the same order as
     :func:`workbench_queue`, read as values rather than model instances (a page of 50 cases
     with their items and steps was 150 objects to build per request)."""
     rows = list(workbench_queue(actor=actor, limit=limit, offset=offset).values(*QUEUE_ROW_FIELDS))

@@ -85,9 +85,33 @@ def _offered_now(item: ServiceItem, user: Account) -> str:
 
 @dataclass(frozen=True)
 class QueueRow:
-    case: Case
-    applicant: str
+    """One line of the queue: plain values (selectors.workbench_queue_rows), no model objects."""
+
+    number: str
+    item_code: str
+    item_name: str
+    applicant_name: str
+    applicant: str  # the ID number, masked
+    step: str
+    due_date: Any
+    due_provisional: bool
+    escalation_level: int
     clock: Countdown | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> QueueRow:
+        return cls(
+            number=row["number"],
+            item_code=row["item__code"],
+            item_name=row["item__name"],
+            applicant_name=row["applicant_name"],
+            applicant=mask_id_number(row["applicant_id_number"]),
+            step=row["current_step__name"] or "",
+            due_date=row["due_date"],
+            due_provisional=row["due_provisional"],
+            escalation_level=row["escalation_level"],
+            clock=countdown(row["workdays_left"]),
+        )
 
 
 def _offset(raw: str | None) -> int:
@@ -107,11 +131,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
         return refused
     user: Account = request.user  # type: ignore[assignment]
     offset = _offset(request.GET.get("offset"))
-    cases = list(selectors.workbench_queue(actor=user, limit=PAGE_SIZE + 1, offset=offset))
-    rows = [
-        QueueRow(case=c, applicant=mask_id_number(c.applicant_id_number), clock=countdown(selectors.case_countdown(c)))
-        for c in cases[:PAGE_SIZE]
-    ]
+    cases = selectors.workbench_queue_rows(actor=user, limit=PAGE_SIZE + 1, offset=offset)
+    rows = [QueueRow.of(c) for c in cases[:PAGE_SIZE]]
     query = request.GET.get("q", "").strip()[:64]
 
     @functools.cache
