@@ -451,6 +451,11 @@ def _tables() -> dict[str, str]:
     }
 
 
+# A bill that exists already (a concurrent run of the same chunk) is skipped with its rows: the
+# rows join the bills this statement inserted. A row is inserted without ON CONFLICT: a person
+# assessed meanwhile through another bill (an employment changed during the run) must fail the
+# chunk — to be retried, when the NOT EXISTS above skips the person — rather than leave a bill
+# whose total is not the sum of its rows.
 _WRITE_SQL = """
 bills AS (
   INSERT INTO {bill} (unit_id, person_id, period, kind, employer_total, personal_total, late_fee, due_date,
@@ -469,7 +474,6 @@ written AS (
          a.medical_personal, a.unemployment_employer, a.unemployment_personal, a.injury_employer,
          a.maternity_employer, a.account_credit, 'due', b.id, a.rules
   FROM amounts a JOIN bills b ON b.{payer} = a.{payer}
-  ON CONFLICT DO NOTHING
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM bills), (SELECT count(*) FROM written)
