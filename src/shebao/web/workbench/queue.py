@@ -31,6 +31,7 @@ from shebao.web.workbench.forms import ReceiveForm
 from shebao.web.workbench.labels import Countdown, countdown, label_of
 
 PAGE_SIZE = 20
+_NUMBER_SLOT = "__number__"  # a case number's place in the reversed case URL, filled per row
 RECEIVE_CACHE_SECONDS = 60  # the items a clerk may receive: catalogue edits show within a minute
 
 
@@ -97,10 +98,14 @@ class QueueRow:
     due_provisional: bool
     escalation_level: int
     clock: Countdown | None
+    url: str
+    due_iso: str  # the due date as shown, Y-m-d (formatted here: the page has up to 20 of them)
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> QueueRow:
+    def of(cls, row: dict[str, Any], case_url: str) -> QueueRow:
         return cls(
+            url=case_url.replace(_NUMBER_SLOT, row["number"]),
+            due_iso=row["due_date"].isoformat() if row["due_date"] else "",
             number=row["number"],
             item_code=row["item__code"],
             item_name=row["item__name"],
@@ -132,7 +137,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
     user: Account = request.user  # type: ignore[assignment]
     offset = _offset(request.GET.get("offset"))
     cases = selectors.workbench_queue_rows(actor=user, limit=PAGE_SIZE + 1, offset=offset)
-    rows = [QueueRow.of(c) for c in cases[:PAGE_SIZE]]
+    case_url = reverse("web:case", args=[_NUMBER_SLOT])
+    rows = [QueueRow.of(c, case_url) for c in cases[:PAGE_SIZE]]
     query = request.GET.get("q", "").strip()[:64]
 
     @functools.cache
