@@ -45,7 +45,7 @@ def require_postgres() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
+def _fresh_caches():
     from django.core.cache import cache
 
     # the calendar's per-process years and the shared cache (cached page sections) start empty

@@ -47,8 +47,12 @@ def case_get(*, actor: Account, number: str | None = None, case_id: int | None =
     qs = qs.filter(_visible(actor))
     case = qs.filter(number=number).first() if number is not None else qs.filter(pk=case_id).first()
     if case is None:
-        raise NotFound("办件不存在或无权查看", "Case not found")
+        raise _case_not_found()
     return case
+
+
+def _case_not_found() -> NotFound:
+    return NotFound("办件不存在或无权查看", "Case not found")
 
 
 # What a case's progress reads of the case, its item and its current step (case_progress):
@@ -78,7 +82,7 @@ def case_progress_get(*, actor: Account, number: str) -> dict[str, Any]:
         .first()
     )
     if case is None:
-        raise NotFound("办件不存在或无权查看", "Case not found")
+        raise _case_not_found()
     return case_progress(case=case)
 
 

@@ -3,6 +3,7 @@ one item, or a 一表通 form group whose result page shows the cases opened tog
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -94,7 +95,7 @@ class QueueRow:
     applicant_name: str
     applicant: str  # the ID number, masked
     step: str
-    due_date: Any
+    due_date: dt.date | None
     due_provisional: bool
     escalation_level: int
     clock: Countdown | None
