@@ -213,3 +213,12 @@ def test_selector_find_by_number_accepts_lower_case_x(city_office, district):
     monitor = AccountFactory(username="m", role=Role.MONITOR_CITY, office=city_office)
     found = selectors.person_find_by_id_number(actor=monitor, id_number="11010519491231002x", channel="hall")
     assert found.pk == person.pk
+
+
+def test_reveal_refused_through_htmx_answers_the_message_alone(client, reviewer, insured):
+    sign_in(client, reviewer)
+    response = client.post(reverse("registry:person_reveal", args=[insured.pk]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "<html" not in body and 'role="alert"' in body
+    assert insured.id_number not in body

@@ -93,3 +93,26 @@ def test_clerk_signs_in_and_switches_large_text(chromium, live_server, clerk):
         assert csp_errors == []
     finally:
         context.close()
+
+
+def test_bad_input_through_htmx_shows_the_message_in_place(chromium, live_server):
+    # given the public calculators page (no sign-in), whose forms post through htmx
+    calendar_seed_from_package(years=range(2026, 2027))
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    answers: list[int] = []
+    page.on("response", lambda r: answers.append(r.status) if "/calculators/interest/" in r.url else None)
+    try:
+        page.goto(f"{live_server.url}/calculators/")
+        # when a negative opening balance is submitted
+        page.fill("#interest-calculator [name=opening_balance]", "-1")
+        page.fill("#interest-calculator [name=year]", "2024")
+        page.fill("#interest-calculator [name=monthly_credit]", "100")
+        page.click("#interest-calculator button.primary")
+        # then the 422 answer's message is swapped into the result box, on the same page
+        page.wait_for_selector('#interest-result [role="alert"]')
+        assert answers == [422]
+        assert page.url == f"{live_server.url}/calculators/"
+        assert page.locator("h1").count() == 1  # the fragment, not a second page inside the first
+    finally:
+        context.close()

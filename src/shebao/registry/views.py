@@ -48,7 +48,10 @@ def _refuse_unless_signed_in(request: HttpRequest) -> HttpResponse | None:
 
 
 def error_page(request: HttpRequest, error: ShebaoError) -> HttpResponse:
-    """The house error page for a domain error, with its status (404, 403, 422 …)."""
+    """The house error page for a domain error, with its status (404, 403, 422 …); to htmx, the
+    message alone, swapped where the answer was expected (base.html's ``responseHandling``)."""
+    if getattr(request, "htmx", False):
+        return render(request, "web/_error_notice.html", {"error": error}, status=error.status)
     template = {404: "404.html", 403: "403.html"}.get(error.status, "web/error.html")
     return render(request, template, {"error": error}, status=error.status)
 

@@ -220,11 +220,10 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
             user, fresh, compact=compact, notice=text, notice_kind="error", next=_next_url(request, fresh)
         )
         if htmx:
-            # htmx swaps only 2xx answers: the fragment carries the refusal as a notice instead.
+            # The fresh panel with the refusal as its notice, under the refusal's own status
+            # (base.html tells htmx to swap 403/404/409/422 answers).
             template = "web/cases/_card.html" if compact else "web/cases/_panel.html"
-            response = render(request, template, context)
-            response["X-Shebao-Status"] = str(error.status)
-            return response
+            return render(request, template, context, status=error.status)
         return render(request, "web/cases/case.html", context, status=error.status)
     done = _("Done. The case is now: %(status)s.") % {"status": label_of(case.get_status_display())}
     if htmx:
