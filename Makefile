@@ -23,7 +23,7 @@ demo: $(VENV)/.installed
 	$(SHEBAO) migrate --no-input -v 0
 	$(SHEBAO) seed --demo
 	$(SHEBAO) catalog sync
-	$(SHEBAO) runserver $(HOST):$(PORT) --noreload
+	$(SHEBAO) serve $(HOST):$(PORT)
 
 ## make test: lint contracts, migrations check, the suite on SQLite, then on PostgreSQL
 test: $(VENV)/.installed

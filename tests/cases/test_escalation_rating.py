@@ -204,3 +204,18 @@ def test_online_applications_are_taken_around_the_clock(engine, citizen, applica
     engine(2026, 2, 17, 23, 30)
     case = open_case(citizen, applicant, channel="online")
     assert case.status == Case.Status.IN_PROGRESS
+
+
+def test_the_embedded_beat_escalates_and_tells_without_celery(engine, clerk, reviewer, approver, applicant):
+    # given an overdue case and the project's own schedule, run in process (make demo)
+    from shebao.core.schedule import InProcessBeat
+
+    case = open_case(clerk, applicant)  # due Tue 24 Feb
+    engine(2026, 2, 25, 9, 0)  # 1 working day overdue
+    outcomes = {o.name: o for o in InProcessBeat().tick()}
+    # then the deadline scan escalated it, and the outbox task ran beside it
+    assert outcomes["cases-sla-scan"].ok and outcomes["cases-sla-scan"].result["escalated"] == 1
+    assert outcomes["notifications-deliver"].ok
+    case.refresh_from_db()
+    assert case.escalation_level == 1
+    assert Notification.objects.filter(key__contains=f"case:{case.pk}:overdue-1").exists()
