@@ -219,3 +219,62 @@ def test_the_embedded_beat_escalates_and_tells_without_celery(engine, clerk, rev
     case.refresh_from_db()
     assert case.escalation_level == 1
     assert Notification.objects.filter(key__contains=f"case:{case.pk}:overdue-1").exists()
+
+
+def test_a_monitor_watches_but_never_acts_on_a_case(engine, clerk, monitor, applicant):
+    # given a case in progress, and the city monitor (authority level 3, every office in view)
+    case = open_case(clerk, applicant)
+    version, due = case.version, case.due_date
+    # when the monitor tries each action that is not a step (the services, not only the pages)
+    attempts = {
+        "extend": lambda: services.case_extend(
+            actor=monitor, case_id=case.pk, version=version, workdays_added=10, reason="x"
+        ),
+        "escalate": lambda: services.case_escalate(actor=monitor, case_id=case.pk, version=version, reason="x"),
+        "withdraw": lambda: services.case_withdraw(actor=monitor, case_id=case.pk, version=version),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(NotAllowed, match="岗位不办理业务"):
+            attempt()
+        # then nothing moved
+        case.refresh_from_db()
+        assert (case.version, case.due_date, case.status, case.escalation_level) == (version, due, "in_progress", 0), (
+            name
+        )
+
+
+def test_a_unit_account_without_a_unit_sees_no_case(engine, clerk, applicant):
+    from tests.factories import AccountFactory
+
+    case = open_case(clerk, applicant)
+    nobody = AccountFactory(username="unit-without-code", kind="unit", role="unit", unit_code="")
+    with pytest.raises(NotFound):
+        selectors.case_get(actor=nobody, number=case.number)
+    assert list(selectors.cases_of_applicant(actor=nobody)) == []
+
+
+def test_guessing_the_id_suffix_is_stopped_after_ten_wrong_pairs(engine, clerk, applicant, citizen):
+    from shebao.core.errors import TooManyAttempts
+
+    case = open_case(clerk, applicant)
+    right = citizen.id_number[-6:]
+    for guess in range(selectors.LOOKUP_FAILURES_PER_NUMBER):
+        with pytest.raises(NotFound):
+            selectors.case_lookup_public(number=case.number, id_suffix=f"{guess:06d}", client=f"10.0.0.{guess}")
+    # the number is now closed to look-ups for the hour, the right pair and other addresses included
+    with pytest.raises(TooManyAttempts):
+        selectors.case_lookup_public(number=case.number, id_suffix=right, client="10.9.9.9")
+    # another case is not affected
+    other = open_case(clerk, applicant)
+    assert selectors.case_lookup_public(number=other.number, id_suffix=right, client="10.9.9.9")["status"]
+
+
+def test_one_address_scanning_many_numbers_is_stopped(engine, clerk, applicant, citizen, client):
+    case = open_case(clerk, applicant)
+    for n in range(selectors.LOOKUP_FAILURES_PER_CLIENT):
+        response = client.get("/api/v1/cases/lookup", {"number": f"2602{n:010d}", "id_suffix": "000000"})
+        assert response.status_code == 404
+    # the same address, now with a right pair: refused with 429 and the message in both languages
+    response = client.get("/api/v1/cases/lookup", {"number": case.number, "id_suffix": citizen.id_number[-6:]})
+    assert response.status_code == 429
+    assert "请一小时后再试" in response.json()["message"] and "try again in an hour" in response.json()["message_en"]

@@ -10,7 +10,7 @@ import pytest
 from shebao.cases.applicants import applicant_for
 from shebao.cases.models import Case
 from shebao.cases.services import case_act, case_open, case_open_group
-from shebao.core.errors import Conflict
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed
 from shebao.core.identifiers import credit_code_make
 from shebao.registry import services
 from shebao.registry.models import Employment, InsuredStatus, Person, Unit, UnitInsurance
@@ -272,3 +272,82 @@ def test_information_change_case_updates_the_phone(clerk, district):
     _accept(case, clerk)
     person.refresh_from_db()
     assert person.phone == "13900000005"
+
+
+# --- whom a case may be about (the engine's check, for every channel) -------------------------
+
+
+def test_an_employer_cannot_file_a_personal_item_for_anyone(clerk, district, unit_operator, other_district):
+    # given a registered unit, and a stranger (not on its staff) with their own phone number
+    unit = _registered_unit(clerk, district, unit_operator)
+    stranger = make_person(district=other_district, name="王丽", phone="15051105312")
+    form = {"id_number": stranger.id_number, "name": "王丽", "change_item": "phone", "new_value": "13800000000"}
+    # when the unit files an information change for them, naming its own unit code
+    with pytest.raises(NotAllowed, match="单位不能代办"):
+        case_open(
+            actor=unit_operator,
+            item_code="DJ-031",
+            applicant=applicant_for(id_number=stranger.id_number, unit_code=unit.credit_code),
+            channel="online",
+            form=form,
+            materials={"id_card": "received"},
+        )
+    # then no case exists to be accepted by a clerk, and the phone is unchanged
+    assert not Case.objects.filter(applicant_id_number=stranger.id_number).exists()
+    stranger.refresh_from_db()
+    assert stranger.phone == "15051105312"
+
+
+def test_an_employer_files_a_unit_item_only_for_its_own_staff(clerk, district, unit_operator):
+    # given a registered unit with one (former) employee, and a stranger
+    unit = _registered_unit(clerk, district, unit_operator)
+    employee = make_person(district=district, name="本单位职工")
+    Employment.objects.create(person=employee, unit=unit, start=dt.date(2020, 1, 1), end=dt.date(2026, 2, 6))
+    stranger = make_person(district=district, name="外单位职工")
+
+    def file_unemployment(person):
+        # 失业人员名单备案 (SY-001): filed by the employer, naming its unit
+        return case_open(
+            actor=unit_operator,
+            item_code="SY-001",
+            applicant=applicant_for(id_number=person.id_number, unit_code=unit.credit_code),
+            channel="online",
+            form={
+                "unit_code": unit.credit_code,
+                "id_number": person.id_number,
+                "name": person.name,
+                "terminated_on": "2026-02-06",
+                "end_reason": "contract_end",
+            },
+            materials={"termination_proof": "received"},
+        )
+
+    # then it is taken for the person the unit employed …
+    assert file_unemployment(employee).applicant_unit_code == unit.credit_code
+    # … and refused for a stranger, with nothing written
+    with pytest.raises(NotAllowed, match="本单位职工"):
+        file_unemployment(stranger)
+    assert not Case.objects.filter(applicant_id_number=stranger.id_number).exists()
+
+
+def test_a_form_naming_another_person_is_refused_for_every_filer(clerk, district, citizen):
+    # given a citizen applying online for a grade change, with someone else's ID number in the form
+    victim = make_person(district=district, name="受害人")
+    with pytest.raises(InvalidInput, match="与申请人不一致"):
+        case_open(
+            actor=citizen,
+            item_code="JF-001",
+            applicant=applicant_for(
+                id_number=citizen.id_number, name="张三", district_code=district.code, account=citizen
+            ),
+            channel="online",
+            form={
+                "id_number": victim.id_number,
+                "name": "受害人",
+                "phone": "13800000000",
+                "start_month": "2026-03-01",
+                "grade_percent": "300",
+            },
+            materials={"id_card": "received"},
+        )
+    assert not Case.objects.filter(item__code="JF-001").exists()

@@ -520,3 +520,23 @@ def test_the_receive_area_is_kept_a_minute_per_clerk_and_not_shared(
     html = body(client.get(reverse("web:workbench")))
     assert reverse("web:receive", args=["T-CARD"]) in html
     assert reverse("web:receive", args=["T-L2"]) not in html
+
+
+def test_the_case_page_masks_id_numbers_and_phones_in_the_form():
+    from shebao.web.workbench.case import form_rows
+
+    schema = [
+        {"name": "id_number", "type": "id_number"},
+        {"name": "phone", "type": "phone"},
+        {"name": "new_value", "type": "text"},
+    ]
+    rows = dict(
+        form_rows(
+            schema,
+            {"id_number": "420106197601181745", "phone": "13900000000", "new_value": "江汉路1号"},
+            {"id_number": "公民身份号码", "phone": "联系电话"},
+        )
+    )
+    assert rows["公民身份号码"] != "420106197601181745" and rows["公民身份号码"].endswith("1745")
+    assert rows["联系电话"] != "13900000000" and "*" in rows["联系电话"]
+    assert rows["new_value"] == "江汉路1号"  # what the change is about stays readable for the reviewer

@@ -17,6 +17,7 @@ from shebao.catalog.selectors import item_get, items_list
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed
 from shebao.core.models import Account
+from shebao.core.throttle import client_address
 
 
 class StaffVerifiedSession(SessionAuth):
@@ -273,7 +274,7 @@ def cases_open(request: HttpRequest, payload: OpenIn) -> Status:
 
 @router.get("/cases/lookup", response=PublicProgressOut, summary="办件进度查询（匿名）/ Follow a case by number")
 def cases_lookup(request: HttpRequest, number: str, id_suffix: str) -> dict:
-    return selectors.case_lookup_public(number=number, id_suffix=id_suffix)
+    return selectors.case_lookup_public(number=number, id_suffix=id_suffix, client=client_address(request))
 
 
 @router.get("/cases/mine", response=list[ProgressOut], auth=session, summary="我的办件 / My cases")

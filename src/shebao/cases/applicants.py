@@ -19,6 +19,21 @@ def register_resolver(resolver: Resolver) -> None:
     _resolver = resolver
 
 
+# Does the unit with this credit code employ, or has it employed, the person with this ID
+# number? Registered by the registry; without it no employer may file for a person.
+UnitTie = Callable[[str, str], bool]
+_unit_tie: UnitTie | None = None
+
+
+def register_unit_tie(tie: UnitTie) -> None:
+    global _unit_tie
+    _unit_tie = tie
+
+
+def unit_employs(*, unit_code: str, id_number: str) -> bool:
+    return bool(_unit_tie and unit_code and _unit_tie(unit_code.upper(), id_number.upper()))
+
+
 def applicant_for(
     *, id_number: str, name: str = "", district_code: str = "", unit_code: str = "", account: Account | None = None
 ) -> Applicant:

@@ -45,6 +45,19 @@ def require_staff(actor: Account) -> None:
         raise NotAllowed("仅限经办人员办理", "Only agency staff may do this")
 
 
+def require_handler(actor: Account, case: Case) -> None:
+    """What every staff action on a case needs, beyond a step's own checks: a case-handling
+    role (a monitor or an administrator watches, never acts), a bank outlet on card cases only,
+    and never a case about oneself."""
+    require_staff(actor)
+    if actor.role not in HANDLING_ROLES:
+        raise NotAllowed("您的岗位不办理业务", "Your role does not act on cases")
+    if actor.role == Role.BANK_AGENT and case.item.insurance != "card":
+        raise NotAllowed("银行代理点只能办理社保卡业务", "A bank outlet may handle card services only")
+    if actor.id_number and actor.id_number == case.applicant_id_number:
+        raise NotAllowed("不能办理与本人有关的业务", "You may not handle a case about yourself")
+
+
 def check_step(actor: Account, case: Case, step: ItemStep, *, did_before: bool) -> None:
     """Raise NotAllowed with the precise reason, or return when ``actor`` may do ``step``."""
     require_staff(actor)

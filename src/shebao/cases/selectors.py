@@ -13,8 +13,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from shebao.cases import authority
 from shebao.cases.models import Case, CaseMaterial, CasePhase, CaseStepRecord
 from shebao.catalog.models import ServiceItem
-from shebao.core import workdays
-from shebao.core.errors import InvalidInput, NotFound
+from shebao.core import throttle, workdays
+from shebao.core.errors import InvalidInput, NotFound, TooManyAttempts
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
 
@@ -27,7 +27,8 @@ def _visible(actor: Account) -> Q:
     if actor.kind == Account.Kind.CITIZEN:
         return Q(applicant_id_number=actor.id_number)
     if actor.kind == Account.Kind.UNIT:
-        return Q(applicant_unit_code=actor.unit_code)
+        # an account without a unit sees nothing (an empty code would match every citizen's case)
+        return Q(applicant_unit_code=actor.unit_code) if actor.unit_code else Q(pk__in=[])
     if actor.role in CITY_WIDE_ROLES:
         return Q()
     if actor.office_id is None:
@@ -245,16 +246,35 @@ def case_progress(*, case: Case) -> dict[str, Any]:
     }
 
 
-def case_lookup_public(*, number: str, id_suffix: str) -> dict[str, Any]:
+# Wrong pairs allowed per hour: at one case number (a suffix has ~31,000 likely values, so
+# ten guesses find it with a chance of 1 in 3,000) and from one client address (scanning).
+LOOKUP_FAILURES_PER_NUMBER = 10
+LOOKUP_FAILURES_PER_CLIENT = 30
+LOOKUP_WINDOW_SECONDS = 3600
+
+
+def case_lookup_public(*, number: str, id_suffix: str, client: str = "") -> dict[str, Any]:
     """Anyone may follow a case by its number and the last six characters of the applicant's
-    ID number. A wrong pair and a missing case give the same answer."""
+    ID number. A wrong pair and a missing case give the same answer; after too many wrong
+    pairs at one number or from one client (``client``: its address) the look-up is refused
+    for an hour, the right pair included (the applicant can still sign in)."""
     suffix = (id_suffix or "").strip().upper()
     if len(suffix) != 6:
         raise InvalidInput(
             "请输入身份证号码后六位", "Enter the last six characters of the ID number", field="id_suffix"
         )
-    case = Case.objects.select_related("item", "current_step").filter(number=(number or "").strip()).first()
+    number = (number or "").strip()
+    keys = [f"lookup:number:{number}"] + ([f"lookup:client:{client}"] if client else [])
+    limits = [LOOKUP_FAILURES_PER_NUMBER, LOOKUP_FAILURES_PER_CLIENT]
+    if any(throttle.failures(key) >= limit for key, limit in zip(keys, limits, strict=False)):
+        raise TooManyAttempts(
+            "查询错误次数过多，请一小时后再试，或登录后查看本人办件",
+            "Too many wrong look-ups: try again in an hour, or sign in to see your own cases",
+        )
+    case = Case.objects.select_related("item", "current_step").filter(number=number).first()
     if case is None or not hmac.compare_digest(case.applicant_id_number[-6:], suffix):
+        for key in keys:
+            throttle.failure_record(key, window=LOOKUP_WINDOW_SECONDS)
         raise NotFound("未找到该办件，请核对办件编号和身份证号码后六位", "No case matches that number and ID suffix")
     progress = case_progress(case=case)
     progress["applicant"] = mask_id_number(case.applicant_id_number)

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from shebao.cases import authority
+from shebao.cases.applicants import unit_employs
 from shebao.cases.items import FOLLOW_UP_CODE
 from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseRating, CaseStepRecord
 from shebao.catalog.definitions import Applicant, completion_hooks, handler_for
@@ -300,6 +301,31 @@ def _check_may_open(
         raise NotAllowed("不能受理本人的业务", "You may not receive your own application")
 
 
+def _check_subject(
+    actor: Account | None, item: ServiceItem, applicant: Applicant, cleaned: dict[str, Any], *, staff_only: bool
+) -> None:
+    """Whom the case is about, whoever files it: the person the form names is the applicant (a
+    form naming someone else would act on them on completion), and an employer files only items
+    that name its unit, for people it employs or employed unless the item concerns the unit
+    itself or creates the tie (ItemHandler.unit_files_for_staff_only)."""
+    named = str(cleaned.get("id_number") or "").upper()
+    if named and named != applicant.id_number.upper():
+        raise InvalidInput(
+            "表单中的身份证号码与申请人不一致", "The form's ID number is not the applicant's", field="id_number"
+        )
+    if actor is None or actor.kind != Account.Kind.UNIT:
+        return
+    if not any(spec.get("name") == "unit_code" for spec in item.form_schema):
+        raise NotAllowed(
+            f"“{item.name}”须由参保人本人或经办窗口申请，单位不能代办",
+            f"{item.code} is applied for by the person or at a window, not by an employer",
+        )
+    if str(cleaned.get("unit_code") or "").upper() != actor.unit_code.upper():
+        raise NotAllowed("只能为本单位申请", "You may apply for your own unit only", field="unit_code")
+    if staff_only and not unit_employs(unit_code=actor.unit_code, id_number=applicant.id_number):
+        raise NotAllowed("只能为本单位职工申请", "Your unit may apply only for people it employs or employed")
+
+
 def _open_one(
     *,
     actor: Account | None,
@@ -312,7 +338,9 @@ def _open_one(
     phone: str,
     group_ref: str,
 ) -> Case:
-    cleaned = handler_for(item.handler).clean(item=item, form=form, applicant=applicant)
+    handler = handler_for(item.handler)
+    cleaned = handler.clean(item=item, form=form, applicant=applicant)
+    _check_subject(actor, item, applicant, cleaned, staff_only=handler.unit_files_for_staff_only)
     phases = list(item.phases.order_by("order"))
     if not phases:
         raise InvalidInput(f"服务事项 {item.code} 未配置办理环节", f"Service item {item.code} has no steps configured")
@@ -598,7 +626,7 @@ def _may_supplement(actor: Account, case: Case) -> None:
         return
     if actor.kind == Account.Kind.UNIT and case.applicant_unit_code and actor.unit_code == case.applicant_unit_code:
         return
-    authority.require_staff(actor)
+    authority.require_handler(actor, case)
     if not authority.in_jurisdiction(actor, case.office_id) and actor.office_id != case.receiving_office_id:
         raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
 
@@ -693,7 +721,7 @@ def case_extend(
         case = _claim(case_id, version)
         if case.status != Case.Status.IN_PROGRESS or case.due_date is None:
             raise Conflict("只有计时中的办件可以延期", "Only a case whose clock runs can be extended")
-        authority.require_staff(actor)
+        authority.require_handler(actor, case)
         if actor.authority_level < 3:
             raise NotAllowed("延期须由三级审批权限人员批准", "An extension needs an approver (authority level 3)")
         if not authority.in_jurisdiction(actor, case.office_id):
@@ -749,7 +777,7 @@ def case_outside_done(
         if case.status != Case.Status.WAITING_OUTSIDE:
             raise Conflict("该办件未在等待外部办理", "The case is not waiting for an outside party")
         if actor is not None:
-            authority.require_staff(actor)
+            authority.require_handler(actor, case)
             if not authority.in_jurisdiction(actor, case.office_id):
                 raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
         _record_step(case, actor=actor, action="outside_done", step=case.current_step, note=note)
@@ -785,7 +813,7 @@ def case_escalate(*, actor: Account, case_id: int, version: int, reason: str, ch
         case = _claim(case_id, version)
         if case.status != Case.Status.IN_PROGRESS:
             raise Conflict("只有办理中的办件可以上报", "Only a case in progress can be referred up")
-        authority.require_staff(actor)
+        authority.require_handler(actor, case)
         if not authority.in_jurisdiction(actor, case.office_id):
             raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
         if case.required_authority >= 3:

@@ -141,6 +141,11 @@ class ItemHandler:
     """Validates an item's form and applies its effect on completion. Domain apps subclass it;
     the generic handler checks the form against the item's schema and has no further effect."""
 
+    # An employer files an item that names its unit (a ``unit_code`` field) for the people it
+    # employs or employed. False where the item concerns the unit itself or creates the
+    # relation (unit registration, base declaration, 增员): the engine then asks for no tie.
+    unit_files_for_staff_only: bool = True
+
     def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         return clean_form(item.form_schema, form)
 

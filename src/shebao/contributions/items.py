@@ -172,6 +172,8 @@ class BackpayHandler(PeriodHandler):
 class UnitHandler(ItemHandler):
     """单位事项: the applying unit's own credit code; a declaration year that exists."""
 
+    unit_files_for_staff_only = False  # the unit's own declarations
+
     def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         cleaned["unit_code"] = credit_code_validate(cleaned["unit_code"], field="unit_code")

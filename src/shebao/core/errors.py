@@ -58,3 +58,10 @@ class Conflict(ShebaoError):
 
     status = 409
     code = "conflict"
+
+
+class TooManyAttempts(ShebaoError):
+    """Too many failed attempts from one client or at one record: wait, then try again."""
+
+    status = 429
+    code = "too_many_attempts"

@@ -1,9 +1,9 @@
-"""The registry's answer to the engine's question "who is this applicant?"."""
+"""The registry's answers to the engine's questions: who is this applicant, and does this unit employ them."""
 
 from __future__ import annotations
 
 from shebao.catalog.definitions import Applicant
-from shebao.registry.models import Person
+from shebao.registry.models import Employment, Person
 
 
 def resolve(id_number: str) -> Applicant | None:
@@ -11,3 +11,8 @@ def resolve(id_number: str) -> Applicant | None:
     if person is None:
         return None
     return Applicant(id_number=person.id_number, name=person.name, district=person.district, account=person.account)
+
+
+def unit_employs(unit_code: str, id_number: str) -> bool:
+    """The engine's other question: does this unit employ, or has it employed, this person?"""
+    return Employment.objects.filter(unit__credit_code=unit_code, person__id_number=id_number).exists()

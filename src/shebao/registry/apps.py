@@ -7,8 +7,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "参保登记 / Registry"
 
     def ready(self) -> None:
-        from shebao.cases.applicants import register_resolver
+        from shebao.cases.applicants import register_resolver, register_unit_tie
         from shebao.registry import applicants, items
 
         items.register_items()
         register_resolver(applicants.resolve)
+        register_unit_tie(applicants.unit_employs)

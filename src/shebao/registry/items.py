@@ -100,6 +100,8 @@ def _check_same_person(cleaned: dict[str, Any], applicant: Applicant) -> None:
 class UnitRegisterHandler(ItemHandler):
     """单位参保登记: a valid credit code, a founding date in the past, a risk class 1-8."""
 
+    unit_files_for_staff_only = False  # the unit itself
+
     def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         _check_unit_code(cleaned, applicant)
@@ -147,6 +149,8 @@ class UnitRegisterHandler(ItemHandler):
 
 class StaffChangeHandler(ItemHandler):
     """增减员: the unit's own code, a positive declared wage."""
+
+    unit_files_for_staff_only = False  # 增员 creates the tie (减员 ends one that must exist)
 
     def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shebao.cases import selectors, services
 from shebao.cases.models import Case, CaseMaterial, CaseRating
 from shebao.core.channels import Channel
-from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, TooManyAttempts
 from shebao.core.models import Account
+from shebao.core.throttle import client_address
 from shebao.registry.views import error_page
 from shebao.web.access import signed_in
 from shebao.web.forms import error_text
@@ -174,8 +175,10 @@ def track(request: HttpRequest) -> HttpResponse:
         return render(request, "web/cases/track.html", {"form": form}, status=422)
     try:
         progress = selectors.case_lookup_public(
-            number=form.cleaned_data["number"], id_suffix=form.cleaned_data["id_suffix"]
+            number=form.cleaned_data["number"],
+            id_suffix=form.cleaned_data["id_suffix"],
+            client=client_address(request),
         )
-    except (NotFound, InvalidInput) as error:
+    except (NotFound, InvalidInput, TooManyAttempts) as error:
         return render(request, "web/cases/track.html", {"form": form, "error": error_text(error)}, status=error.status)
     return render(request, "web/cases/track.html", {"form": TrackForm(), **_progress_context(progress)})

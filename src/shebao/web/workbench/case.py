@@ -20,7 +20,7 @@ from shebao.cases import authority, selectors, services
 from shebao.cases.models import Case, CaseMaterial, CaseRating
 from shebao.catalog.models import ItemStep
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, ShebaoError
-from shebao.core.identifiers import mask_id_number
+from shebao.core.identifiers import mask_id_number, mask_phone
 from shebao.core.models import Account
 from shebao.registry.views import channel_for, error_page
 from shebao.web.access import signed_in
@@ -112,7 +112,7 @@ def case_context(user: Account, case: Case, *, compact: bool = False, **extra: A
         labels = schema_labels(case.item.form_schema)
         context.update(
             {
-                "form_rows": [(labels.get(k, k), v) for k, v in case.form_data.items()],
+                "form_rows": form_rows(case.item.form_schema, case.form_data, labels),
                 "progress": selectors.case_progress(case=case),
                 "phases": list(case.phases.select_related("phase", "office").order_by("phase__order")),
                 "history": [(r, ACTION_LABELS.get(r.action, r.action)) for r in records],
@@ -122,6 +122,20 @@ def case_context(user: Account, case: Case, *, compact: bool = False, **extra: A
         )
     context.update(extra)
     return context
+
+
+# Form values shown masked, as everywhere else in staff pages: a full ID number is revealed only
+# through the person's page (clerks, audited), and a phone number only to its owner.
+_MASKS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def form_rows(schema: list[dict[str, Any]], data: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, Any]]:
+    kinds = {f["name"]: f.get("type", "text") for f in schema}
+    rows = []
+    for name, value in data.items():
+        mask = _MASKS.get(kinds.get(name, ""))
+        rows.append((labels.get(name, name), mask(str(value)) if mask and value else value))
+    return rows
 
 
 @require_GET
