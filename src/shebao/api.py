@@ -3,9 +3,11 @@ maps domain errors to 4xx bodies with Chinese and English messages."""
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from shebao.cases.api import catalog_router
 from shebao.cases.api import router as cases_router
@@ -55,6 +57,31 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request, {"code": "unauthenticated", "message": "请先登录", "message_en": "Please sign in"}, status=401
     )
+
+
+# ninja's own refusals (its CSRF check, a body it cannot parse), in the house shape and both languages
+_HTTP_ERRORS = {
+    403: ("forbidden", "请求校验失败（CSRF），请刷新页面后重试", "CSRF check failed: reload the page and try again"),
+    400: ("bad_request", "请求内容无法解析，请以 JSON 提交", "The request body cannot be parsed: send JSON"),
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code, zh, en = _HTTP_ERRORS.get(exc.status_code, ("error", "请求有误", str(exc)))
+    return api.create_response(request, {"code": code, "message": zh, "message_en": en}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    body = {"code": "too_large", "message": "提交的内容过大", "message_en": "The request body is too large"}
+    return api.create_response(request, body, status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    body = {"code": "bad_request", "message": "表单数据格式错误", "message_en": "Malformed multipart form data"}
+    return api.create_response(request, body, status=400)
 
 
 api.add_router("/", core_router)

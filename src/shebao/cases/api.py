@@ -86,11 +86,11 @@ class OpenIn(Schema):
     item_code: str | None = None
     group_code: str | None = None
     item_codes: list[str] = Field(default_factory=list)
-    applicant_id_number: str
-    applicant_name: str = ""
-    district_code: str = ""
-    unit_code: str = ""
-    phone: str = ""
+    applicant_id_number: str = Field(max_length=18)
+    applicant_name: str = Field("", max_length=64)
+    district_code: str = Field("", max_length=12)
+    unit_code: str = Field("", max_length=18)
+    phone: str = Field("", pattern=r"^(1[0-9]{10})?$", description="11-digit mobile number, or empty")
     channel: Literal["hall", "community", "online", "app", "bank", "hotline"]
     form: dict[str, Any] = Field(default_factory=dict)
     materials: dict[str, str] = Field(default_factory=dict)
@@ -329,7 +329,8 @@ def workbench(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[di
     from shebao.core.identifiers import mask_id_number
 
     limit = max(1, min(limit, 200))
-    rows = selectors.workbench_queue_rows(actor=request.auth, limit=limit, offset=max(0, offset))  # type: ignore[attr-defined]
+    offset = max(0, min(offset, selectors.QUEUE_MAX_OFFSET))
+    rows = selectors.workbench_queue_rows(actor=request.auth, limit=limit, offset=offset)  # type: ignore[attr-defined]
     return [
         {
             "number": r["number"],

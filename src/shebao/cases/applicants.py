@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 from shebao.catalog.definitions import Applicant
 from shebao.core.errors import InvalidInput
-from shebao.core.identifiers import id_number_validate
+from shebao.core.identifiers import credit_code_validate, id_number_validate
 from shebao.core.models import Account, Area
 
+NAME_MAX = 64  # Case.applicant_name
 Resolver = Callable[[str], Applicant | None]
 _resolver: Resolver | None = None
 
@@ -40,6 +41,10 @@ def applicant_for(
     """The registered person if the registry knows them; otherwise the name and district the
     applicant gave (a first enrolment)."""
     number = id_number_validate(id_number, field="applicant_id_number").number
+    if unit_code:
+        unit_code = credit_code_validate(unit_code, field="unit_code")
+    if len(name.strip()) > NAME_MAX:
+        raise InvalidInput(f"申请人姓名最多{NAME_MAX}个字", f"The applicant's name is at most {NAME_MAX} characters")
     known = _resolver(number) if _resolver else None
     if known is not None:
         return Applicant(

@@ -106,6 +106,9 @@ QUEUE_DEFERRED = (
 )
 
 
+QUEUE_MAX_OFFSET = 100_000  # deeper than any office's backlog; beyond it a page is empty, not an overflow
+
+
 def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> QuerySet[Case]:
     """一岗通: every case the clerk may act on now, across the items of all their skill groups,
     soonest due first. Cases the clerk already did a step of, or that concern the clerk, are
@@ -134,6 +137,7 @@ def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> Quer
     ).filter(~Exists(done_by_me))
     if actor.id_number:
         base = base.exclude(applicant_id_number=actor.id_number)
+    offset = max(0, min(offset, QUEUE_MAX_OFFSET))
     end = offset + limit
     mine = base.filter(office_id__in=offices).order_by("due_date", "id").values_list("due_date", "id")[:end]
     received = (
@@ -259,7 +263,7 @@ def case_lookup_public(*, number: str, id_suffix: str, client: str = "") -> dict
     pairs at one number or from one client (``client``: its address) the look-up is refused
     for an hour, the right pair included (the applicant can still sign in)."""
     suffix = (id_suffix or "").strip().upper()
-    if len(suffix) != 6:
+    if len(suffix) != 6 or not suffix.isascii():
         raise InvalidInput(
             "请输入身份证号码后六位", "Enter the last six characters of the ID number", field="id_suffix"
         )

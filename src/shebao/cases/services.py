@@ -22,7 +22,7 @@ from shebao.cases import authority
 from shebao.cases.applicants import unit_employs
 from shebao.cases.items import FOLLOW_UP_CODE
 from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseRating, CaseStepRecord
-from shebao.catalog.definitions import Applicant, completion_hooks, handler_for
+from shebao.catalog.definitions import MOBILE, Applicant, completion_hooks, handler_for
 from shebao.catalog.models import ItemPhase, ItemStep, Jurisdiction, ServiceItem
 from shebao.catalog.selectors import item_get, item_offered
 from shebao.core import audit, workdays
@@ -338,6 +338,8 @@ def _open_one(
     phone: str,
     group_ref: str,
 ) -> Case:
+    if phone and not MOBILE.fullmatch(phone):
+        raise InvalidInput("联系电话应为11位手机号码", "The phone must be an 11-digit mobile number", field="phone")
     handler = handler_for(item.handler)
     cleaned = handler.clean(item=item, form=form, applicant=applicant)
     _check_subject(actor, item, applicant, cleaned, staff_only=handler.unit_files_for_staff_only)

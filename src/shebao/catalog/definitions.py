@@ -8,6 +8,7 @@ app: it finds handlers here by the item's ``handler`` key.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -208,6 +209,13 @@ def _bad(field: dict[str, Any], zh: str, en: str) -> InvalidInput:
     )
 
 
+# Bounds of form numbers: what the ledger's numeric(12, 2) columns and an integer column hold
+# (a wage of 1e20 passed the form and failed the case's completion on every try).
+MAX_FORM_DECIMAL = Decimal("10000000000")
+MAX_FORM_INT = 2_000_000_000
+MOBILE = re.compile(r"1[0-9]{10}")  # ASCII digits only: str.isdigit() also takes "¹²³"
+
+
 def clean_form(schema: list[dict[str, Any]], form: dict[str, Any]) -> dict[str, Any]:
     """Check a submitted form against an item's schema; return JSON-able cleaned values.
     Unknown keys are dropped; the first problem raises InvalidInput naming the field."""
@@ -226,6 +234,8 @@ def clean_form(schema: list[dict[str, Any]], form: dict[str, Any]) -> dict[str, 
                 value = int(str(raw).strip())
             except ValueError:
                 raise _bad(spec, "应为整数", "must be a whole number") from None
+            if abs(value) > MAX_FORM_INT:
+                raise _bad(spec, "超出允许范围", "is out of range")
         elif kind == "decimal":
             try:
                 value = Decimal(str(raw).strip())
@@ -233,6 +243,10 @@ def clean_form(schema: list[dict[str, Any]], form: dict[str, Any]) -> dict[str, 
                 raise _bad(spec, "应为数字", "must be a number") from None
             if not value.is_finite() or value < 0:
                 raise _bad(spec, "应为非负数", "must be a non-negative number")
+            if value >= MAX_FORM_DECIMAL:
+                raise _bad(spec, "超出允许范围", "is out of range")
+            if value.as_tuple().exponent < -2:  # type: ignore[operator]
+                raise _bad(spec, "最多保留两位小数", "has at most two decimal places")
             value = str(value)
         elif kind == "date":
             try:
@@ -248,7 +262,7 @@ def clean_form(schema: list[dict[str, Any]], form: dict[str, Any]) -> dict[str, 
             value = id_number_validate(str(raw), field=name).number
         elif kind == "phone":
             value = str(raw).strip()
-            if not (value.isdigit() and len(value) == 11 and value.startswith("1")):
+            if not MOBILE.fullmatch(value):
                 raise _bad(spec, "应为11位手机号码", "must be an 11-digit mobile number")
         elif kind == "bool":
             value = str(raw).lower() in {"1", "true", "on", "yes"}

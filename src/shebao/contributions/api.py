@@ -95,6 +95,9 @@ class InterestOut(Schema):
     steps: list[str]
 
 
+MAX_AMOUNT = Decimal("1000000000000")  # a balance or a wage beyond any person's: the arithmetic keeps the fen
+
+
 def _money(value: Decimal | None, *, field: str) -> Decimal | None:
     if value is None:
         return None
@@ -104,6 +107,8 @@ def _money(value: Decimal | None, *, field: str) -> Decimal | None:
         raise InvalidInput(f"{field}不能为负数", f"{field} cannot be negative", field=field)
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise InvalidInput(f"{field}最多保留两位小数", f"{field} has at most two decimal places", field=field)
+    if value >= MAX_AMOUNT:
+        raise InvalidInput(f"{field}超出可计算范围", f"{field} is out of range (below 10^12)", field=field)
     return value
 
 

@@ -173,7 +173,7 @@ def month_parse(value: object, *, field: str = "month") -> dt.date:
     """ "YYYY-MM" → the first day of that month; anything else (month 13, text) is a 422."""
     text = str(value).strip()
     year, _, month = text.partition("-")
-    digits = len(year) == 4 and len(month) == 2 and year.isdigit() and month.isdigit()
+    digits = len(year) == 4 and len(month) == 2 and (year + month).isascii() and (year + month).isdigit()
     if digits and int(year) >= 1900 and 1 <= int(month) <= 12:
         return dt.date(int(year), int(month), 1)
     raise InvalidInput(f"月份格式应为 YYYY-MM（收到 {text}）", f"The month must be YYYY-MM (got {text})", field=field)

@@ -61,7 +61,17 @@ def _through(day: dt.date) -> int:
     return _year(day.year).through[day.timetuple().tm_yday]
 
 
+# The calendar computes from 1900 to 2199: a time limit beyond that is an input error, not
+# an overflow at year 9999.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
 def _year(year: int) -> _Year:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(
+            f"日期超出工作日历的计算范围（{FIRST_YEAR}–{LAST_YEAR}年）",
+            f"The date is outside the working-day calendar ({FIRST_YEAR}-{LAST_YEAR})",
+        )
     now = time.monotonic()
     with _lock:
         hit = _cache.get(year)
