@@ -18,3 +18,5 @@ urlpatterns = [
     path("", include("shebao.registry.urls")),
     path("", include("shebao.web.urls")),
 ]
+
+handler404 = "shebao.web.views.not_found"

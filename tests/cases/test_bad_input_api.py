@@ -159,3 +159,9 @@ def test_over_long_applicant_fields_are_refused_and_nothing_is_written(
 def test_form_numbers_are_bounded_by_what_the_ledger_holds(spec, raw, message):
     with pytest.raises(InvalidInput, match=message):
         clean_form([spec], {spec["name"]: raw})
+
+
+def test_an_unknown_api_path_answers_json_and_a_page_path_the_house_page(client):
+    assert bilingual(client.get("/api/v1/no-such-thing"), 404)["code"] == "not_found"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "<html" in page.content.decode()

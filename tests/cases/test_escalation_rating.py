@@ -62,6 +62,8 @@ def test_an_overdue_case_escalates_one_level_per_working_day(engine, clerk, revi
 
 def test_a_step_beyond_the_handlers_authority_is_referred_up(engine, clerk, reviewer, applicant):
     case = open_case(clerk, applicant, "T-L1")
+    with pytest.raises(InvalidInput, match="上报理由"):  # referring up says why
+        services.case_escalate(actor=clerk, case_id=case.pk, version=case.version, reason="  ")
     case = services.case_escalate(actor=clerk, case_id=case.pk, version=case.version, reason="金额较大，需复核")
     assert case.required_authority == 2
     with pytest.raises(NotAllowed, match="2级权限"):

@@ -810,7 +810,10 @@ def case_withdraw(
 
 
 def case_escalate(*, actor: Account, case_id: int, version: int, reason: str, channel: str = Channel.HALL) -> Case:
-    """衔接响应: the handler refers a step beyond their authority one level up."""
+    """衔接响应: the handler refers a step beyond their authority one level up, saying why (the
+    page asks for the reason; the API must too)."""
+    if not reason.strip():
+        raise InvalidInput("请填写上报理由", "Give the reason for referring the case up", field="note")
     with transaction.atomic():
         case = _claim(case_id, version)
         if case.status != Case.Status.IN_PROGRESS:

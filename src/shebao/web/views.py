@@ -7,10 +7,11 @@ The sign-in views live in ``shebao.web.signin``; person pages in ``shebao.regist
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shebao.core.errors import ShebaoError
@@ -111,3 +112,11 @@ def lockout(request: HttpRequest, *args: object, **kwargs: object) -> HttpRespon
     """django-axes' answer once a username and address failed too often (status 429)."""
     minutes = int(float(getattr(settings, "AXES_COOLOFF_TIME", 0.25) or 0) * 60)
     return render(request, "429.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for a path no URL matches: the house page, or for the API the house JSON shape."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": "接口不存在", "message_en": "No such API endpoint"}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
