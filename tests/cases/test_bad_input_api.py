@@ -165,3 +165,13 @@ def test_an_unknown_api_path_answers_json_and_a_page_path_the_house_page(client)
     assert bilingual(client.get("/api/v1/no-such-thing"), 404)["code"] == "not_found"
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and "<html" in page.content.decode()
+
+
+def test_the_openapi_schema_documents_each_routes_refusals(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    opening = spec["paths"]["/api/v1/cases"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "404", "409", "413", "422"} <= set(opening)
+    assert opening["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    assert {"404", "429"} <= set(spec["paths"]["/api/v1/cases/lookup"]["get"]["responses"])
+    error = spec["components"]["schemas"]["ErrorOut"]
+    assert {"code", "message", "message_en"} <= set(error["required"])

@@ -14,6 +14,7 @@ from ninja.security import SessionAuth
 from shebao.cases import selectors, services
 from shebao.cases.applicants import applicant_for
 from shebao.catalog.selectors import item_get, items_list
+from shebao.core.api import answers
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed
 from shebao.core.models import Account
@@ -196,14 +197,14 @@ def _item_out(item: Any) -> dict[str, Any]:
 # --- catalogue -------------------------------------------------------------------------------
 
 
-@catalog_router.get("/items", response=list[ItemOut], summary="服务事项目录 / The catalogue")
+@catalog_router.get("/items", response=answers(list[ItemOut]), summary="服务事项目录 / The catalogue")
 def catalog_items(
     request: HttpRequest, insurance: str | None = None, channel: str | None = None, q: str = ""
 ) -> list[dict]:
     return [_item_out(i) for i in items_list(insurance=insurance, channel=channel, query=q)]
 
 
-@catalog_router.get("/items/{code}", response=GuideOut, summary="办事指南 / An item's guide")
+@catalog_router.get("/items/{code}", response=answers(GuideOut, errors=(404,)), summary="办事指南 / An item's guide")
 def catalog_item(request: HttpRequest, code: str) -> dict:
     item = item_get(code=code, with_structure=True)
     return {
@@ -241,7 +242,10 @@ def _channel_for(user: Account, asked: str) -> str:
 
 
 @router.post(
-    "/cases", response={201: list[ProgressOut]}, auth=session, summary="申请 / Open a case (or a one-form group)"
+    "/cases",
+    response=answers(list[ProgressOut], status=201, errors=(401, 403, 404, 409)),
+    auth=session,
+    summary="申请 / Open a case (or a one-form group)",
 )
 def cases_open(request: HttpRequest, payload: OpenIn) -> Status:
     user: Account = request.auth  # type: ignore[attr-defined]
@@ -272,22 +276,38 @@ def cases_open(request: HttpRequest, payload: OpenIn) -> Status:
     return Status(201, [selectors.case_progress(case=c) for c in cases])
 
 
-@router.get("/cases/lookup", response=PublicProgressOut, summary="办件进度查询（匿名）/ Follow a case by number")
+@router.get(
+    "/cases/lookup",
+    response=answers(PublicProgressOut, errors=(404, 429)),
+    summary="办件进度查询（匿名）/ Follow a case by number",
+)
 def cases_lookup(request: HttpRequest, number: str, id_suffix: str) -> dict:
     return selectors.case_lookup_public(number=number, id_suffix=id_suffix, client=client_address(request))
 
 
-@router.get("/cases/mine", response=list[ProgressOut], auth=session, summary="我的办件 / My cases")
+@router.get(
+    "/cases/mine", response=answers(list[ProgressOut], errors=(401,)), auth=session, summary="我的办件 / My cases"
+)
 def cases_mine(request: HttpRequest) -> list[dict]:
     return [selectors.case_progress(case=c) for c in selectors.cases_of_applicant(actor=request.auth)]  # type: ignore[attr-defined]
 
 
-@router.get("/cases/{number}", response=ProgressOut, auth=session, summary="办件进度 / A case's progress")
+@router.get(
+    "/cases/{number}",
+    response=answers(ProgressOut, errors=(401, 404)),
+    auth=session,
+    summary="办件进度 / A case's progress",
+)
 def cases_get(request: HttpRequest, number: str) -> dict:
     return selectors.case_progress_get(actor=request.auth, number=number)  # type: ignore[attr-defined]
 
 
-@router.post("/cases/{number}/actions", response=ProgressOut, auth=session, summary="办理操作 / Act on a case")
+@router.post(
+    "/cases/{number}/actions",
+    response=answers(ProgressOut, errors=(401, 403, 404, 409)),
+    auth=session,
+    summary="办理操作 / Act on a case",
+)
 def cases_act(request: HttpRequest, number: str, payload: ActionIn) -> dict:
     user: Account = request.auth  # type: ignore[attr-defined]
     case = selectors.case_get(actor=user, number=number)
@@ -316,7 +336,10 @@ def cases_act(request: HttpRequest, number: str, payload: ActionIn) -> dict:
 
 
 @router.post(
-    "/cases/{number}/rating", response={201: RatingOut}, auth=session, summary="好差评 / Rate a completed case"
+    "/cases/{number}/rating",
+    response=answers(RatingOut, status=201, errors=(401, 403, 404, 409)),
+    auth=session,
+    summary="好差评 / Rate a completed case",
 )
 def cases_rate(request: HttpRequest, number: str, payload: RatingIn) -> Status:
     case = selectors.case_get(actor=request.auth, number=number)  # type: ignore[attr-defined]
@@ -324,7 +347,12 @@ def cases_rate(request: HttpRequest, number: str, payload: RatingIn) -> Status:
     return Status(201, {"score": rating.score, "follow_up": rating.follow_up.number if rating.follow_up else None})
 
 
-@router.get("/workbench/queue", response=list[QueueRow], auth=session, summary="一岗通待办队列 / The clerk's queue")
+@router.get(
+    "/workbench/queue",
+    response=answers(list[QueueRow], errors=(401, 403)),
+    auth=session,
+    summary="一岗通待办队列 / The clerk's queue",
+)
 def workbench(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict]:
     from shebao.core.identifiers import mask_id_number
 

@@ -14,6 +14,7 @@ from pydantic import Field
 from shebao.contributions.accounts import interest_quote
 from shebao.contributions.rulebook import contribution_quote, month_parse
 from shebao.contributions.rules import INSURANCE_NAMES, MONTHS_IN_YEAR, ContributionCalc, InterestCalc
+from shebao.core.api import answers
 from shebao.core.errors import InvalidInput
 
 router = Router(tags=["calculators"])
@@ -209,14 +210,18 @@ def interest_calculate(data: InterestIn) -> tuple[InterestCalc, dict[str, Any]]:
     return calc, body
 
 
-@router.post("/contribution", response=ContributionOut, auth=None, summary="缴费计算器 / Contribution calculator")
+@router.post(
+    "/contribution", response=answers(ContributionOut), auth=None, summary="缴费计算器 / Contribution calculator"
+)
 def contribution(request: HttpRequest, data: ContributionIn) -> dict[str, Any]:
     """Base after clamping (and which limit applied), each insurance's employer and personal
     amounts, the totals, the account credit, and the rule rows used."""
     return contribution_calculate(data)[1]
 
 
-@router.post("/account-interest", response=InterestOut, auth=None, summary="个人账户利息计算器 / Account interest")
+@router.post(
+    "/account-interest", response=answers(InterestOut), auth=None, summary="个人账户利息计算器 / Account interest"
+)
 def account_interest(request: HttpRequest, data: InterestIn) -> dict[str, Any]:
     """Interest on the opening balance and on the year's credits (月积数法), the closing
     balance and the rate (provisional when the year's rate is not yet published)."""
