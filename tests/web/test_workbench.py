@@ -540,3 +540,41 @@ def test_the_case_page_masks_id_numbers_and_phones_in_the_form():
     assert rows["公民身份号码"] != "420106197601181745" and rows["公民身份号码"].endswith("1745")
     assert rows["联系电话"] != "13900000000" and "*" in rows["联系电话"]
     assert rows["new_value"] == "江汉路1号"  # what the change is about stays readable for the reviewer
+
+
+def test_an_htmx_action_after_the_session_expired_takes_the_page_to_sign_in_and_back(client, engine, clerk, applicant):
+    # given a case page left open while the session expired (the client is not signed in)
+    case = open_case(clerk, applicant, "T-L2")
+    page = f"http://testserver/cases/{case.number}/"
+    # when an action is posted through htmx
+    response = client.post(
+        reverse("web:case_act", args=[case.number]),
+        {"action": "accept", "version": case.version},
+        headers={"HX-Request": "true", "HX-Current-URL": page},
+    )
+    # then htmx is told to take the whole page to the staff sign-in, coming back to the case page
+    # (not to the action's URL, which takes POST only), and nothing is swapped or done
+    assert response.status_code == 401 and not response.content
+    assert response["HX-Redirect"] == f"/login/?next=/cases/{case.number}/"
+    assert Case.objects.get(pk=case.pk).version == case.version
+    # a page address from another site is not followed back
+    response = client.post(
+        reverse("web:case_act", args=[case.number]),
+        {"action": "accept", "version": case.version},
+        headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/x"},
+    )
+    assert response["HX-Redirect"] == "/login/?next=/"
+
+
+def test_a_rule_refusal_is_not_reported_as_someone_acting_first(client, engine, clerk, applicant, monkeypatch):
+    from shebao.core.errors import Conflict
+
+    case = open_case(clerk, applicant, "T-L2")
+    sign_in(client, clerk)
+
+    def refuse(*args, **kwargs):
+        raise Conflict("该人员已在用人单位就业", "The person is employed")
+
+    monkeypatch.setattr(services, "case_act", refuse)
+    html = body(post_action(client, case, "accept", htmx=True))
+    assert "该人员已在用人单位就业" in html and "有人先处理了该办件" not in html

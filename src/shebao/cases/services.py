@@ -27,7 +27,7 @@ from shebao.catalog.models import ItemPhase, ItemStep, Jurisdiction, ServiceItem
 from shebao.catalog.selectors import item_get, item_offered
 from shebao.core import audit, workdays
 from shebao.core.channels import Channel
-from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleVersion
 from shebao.core.models import Account, Office, Role
 from shebao.core.notify import notification_enqueue
 
@@ -75,7 +75,7 @@ def _claim(case_id: int, version: int) -> Case:
     if not claimed:
         if not Case.objects.filter(pk=case_id).exists():
             raise NotFound("办件不存在", "Case not found")
-        raise Conflict(
+        raise StaleVersion(
             "该办件已被他人处理或已更新，请刷新后重试", "Someone else acted on this case first; reload and try again"
         )
     return Case.objects.select_related(

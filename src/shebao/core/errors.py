@@ -60,6 +60,10 @@ class Conflict(ShebaoError):
     code = "conflict"
 
 
+class StaleVersion(Conflict):
+    """The record changed since the page showed it (optimistic locking): someone acted first."""
+
+
 class TooManyAttempts(ShebaoError):
     """Too many failed attempts from one client or at one record: wait, then try again."""
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shebao.cases import authority, selectors, services
 from shebao.cases.models import Case, CaseMaterial, CaseRating
 from shebao.catalog.models import ItemStep
-from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, StaleVersion
 from shebao.core.identifiers import mask_id_number, mask_phone
 from shebao.core.models import Account
 from shebao.registry.views import channel_for, error_page
@@ -229,7 +229,8 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
         case = _act(user, case, request.POST, channel_for(user))
     except ShebaoError as error:
         fresh = selectors.case_get(actor=user, number=number)
-        text = _conflict_text(error) if isinstance(error, Conflict) else error_text(error)
+        # "someone acted first" only when someone did; a rule's refusal (also a 409) speaks alone
+        text = _conflict_text(error) if isinstance(error, StaleVersion) else error_text(error)
         context = case_context(
             user, fresh, compact=compact, notice=text, notice_kind="error", next=_next_url(request, fresh)
         )
