@@ -116,3 +116,22 @@ def test_bad_input_through_htmx_shows_the_message_in_place(chromium, live_server
         assert page.locator("h1").count() == 1  # the fragment, not a second page inside the first
     finally:
         context.close()
+
+
+def test_large_text_on_a_phone_never_scrolls_sideways(chromium, live_server):
+    # given an elderly user's phone (390 px wide) with large text on (适老化)
+    from shebao.web.middleware import LARGE_TEXT_COOKIE
+
+    calendar_seed_from_package(years=range(2026, 2027))
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    context.add_cookies([{"name": LARGE_TEXT_COOKIE, "value": "1", "url": live_server.url}])
+    page = context.new_page()
+    try:
+        for path in ("/welcome/", "/calculators/", "/track/", "/workdays/"):
+            page.goto(f"{live_server.url}{path}")
+            assert page.evaluate("document.body.classList.contains('large-text')")
+            # then no page is wider than the screen (card grids of 18-20em were 418-440 px)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} is {width} px wide"
+    finally:
+        context.close()
