@@ -274,6 +274,9 @@ def test_receiving_when_the_office_is_closed_is_refused(client, engine, clerk, c
     response = client.post(reverse("web:receive", args=["T-L2"]), receive_data(citizen, district))
     assert response.status_code == 403 and "当前不在办公时间" in body(response)
     assert not Case.objects.exists()
+    # the one-form of two items closed for the same hours says so once
+    page = body(client.get(reverse("web:one_form", args=["flexible_enrol"])))
+    assert page.count("当前不在办公时间") == 1
 
 
 def test_receive_and_accept_is_all_or_nothing(client, engine, clerk, citizen, district, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -122,3 +123,12 @@ class OpeningException(models.Model):
                 name="opening_exception_hours",
             ),
         ]
+
+    def clean(self) -> None:
+        """Closed, or special hours — not both: hours entered with "closed" still ticked (its
+        default) saved as closed, and the office turned every applicant away that day."""
+        if self.closed and (self.opens or self.closes):
+            raise ValidationError(
+                "填写了特别开放时间时请取消“闭馆” / Untick “Closed” to keep the special hours given",
+                code="closed_with_hours",
+            )

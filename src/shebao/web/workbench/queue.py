@@ -246,7 +246,8 @@ def _receive_page(
     context.update(
         {
             "form": form,
-            "not_now": " ".join(filter(None, (_offered_now(i, request.user) for i in items))),  # type: ignore[arg-type]
+            # once per reason: five items closed for the same hours say it once
+            "not_now": " ".join(dict.fromkeys(filter(None, (_offered_now(i, request.user) for i in items)))),  # type: ignore[arg-type]
             "channel_label": label_of(channel_for(request.user)),  # type: ignore[arg-type]
         }
     )
