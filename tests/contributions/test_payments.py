@@ -215,3 +215,30 @@ def test_concurrent_retries_of_one_payment_write_exactly_one(city):
     assert Payment.objects.filter(bill=bill).count() == 1
     assert Bill.objects.get(pk=bill.pk).status == Bill.Status.PAID
     assert AccountEntry.objects.filter(person=person).count() == 1
+
+
+def test_a_bank_settlement_pays_as_of_its_debit_date(assessed, unit_operator):
+    bill = unit_bill(assessed)
+    with time_machine.travel(dt.datetime(2026, 2, 20, 9, 0, tzinfo=SHANGHAI), tick=False):
+        # a clerk or the unit cannot back-date a payment, nor can anyone date it ahead
+        with pytest.raises(InvalidInput, match="银行结算文件"):
+            payment_record(
+                actor=unit_operator,
+                bill=bill,
+                amount="12322.07",
+                key="K1",
+                channel="online",
+                debited_on=dt.date(2026, 2, 14),
+            )
+        with pytest.raises(InvalidInput, match="扣款日期"):
+            payment_record(
+                actor=None, bill=bill, amount="12322.07", key="K1", channel="bank", debited_on=dt.date(2026, 2, 21)
+            )
+        # five days after the due date, the bank's file says it debited the unit on the 14th:
+        # the total without a late fee, paid on that day
+        payment = payment_record(
+            actor=None, bill=bill, amount="12322.07", key="K1", channel="bank", debited_on=dt.date(2026, 2, 14)
+        )
+    bill.refresh_from_db()
+    assert (bill.status, bill.late_fee) == (Bill.Status.PAID, D("0.00"))
+    assert payment.paid_at.astimezone(SHANGHAI).date() == dt.date(2026, 2, 14)

@@ -407,3 +407,37 @@ def test_bulk_seed_adds_persons_with_valid_unique_ids_and_annual_pension_records
         district=added[0].district,
     )
     assert newcomer.pk > max(p.pk for p in added)
+
+
+def test_the_demo_ledger_is_made_by_the_monthly_job_and_paid_by_the_bank_on_time(demo):
+    # the three months before this one, assessed by the real job (one bill per unit and worker)
+    from django.utils import timezone
+
+    from shebao.contributions.models import AccountEntry, Bill, ContributionMonth, Payment
+    from shebao.contributions.rules import month_add
+
+    this_month = timezone.localdate().replace(day=1)
+    periods = [month_add(this_month, -k) for k in (3, 2, 1)]
+    assert sorted(set(Bill.objects.values_list("period", flat=True))) == periods
+    assert not Bill.objects.exclude(kind=Bill.Kind.MONTHLY).exists()
+    # every bill equals the sum of its rows
+    for bill in Bill.objects.order_by("?")[:20]:
+        rows = ContributionMonth.objects.filter(bill=bill)
+        personal = sum(
+            (r.pension_personal or 0) + (r.medical_personal or 0) + (r.unemployment_personal or 0) for r in rows
+        )
+        assert bill.personal_total == personal
+    # the earlier months paid by the bank on their due dates (no late fee), a few left unpaid; the
+    # last month open or, past its due date, in arrears — what the window collects
+    earlier = Bill.objects.filter(period__lt=periods[-1])
+    paid = earlier.filter(status=Bill.Status.PAID)
+    assert 0.9 < paid.count() / earlier.count() < 1
+    assert not paid.filter(late_fee__gt=0).exists()
+    assert {
+        p.paid_at.astimezone(timezone.get_default_timezone()).date()
+        for p in Payment.objects.select_related("bill")[:50]
+    } <= set(Bill.objects.values_list("due_date", flat=True))
+    assert not Bill.objects.filter(period=periods[-1], status=Bill.Status.PAID).exists()
+    # and the personal accounts are credited from the paid months only
+    credited = ContributionMonth.objects.filter(status="paid", account_credit__gt=0).count()
+    assert AccountEntry.objects.filter(kind="contribution").count() == credited > 0

@@ -103,8 +103,10 @@ def payment_record(
     key: str,
     channel: str,
     bank_ref: str = "",
+    debited_on: dt.date | None = None,
 ) -> Payment:
-    """Settle ``bill`` with one payment of exactly its total (incl. the late fee to today).
+    """Settle ``bill`` with one payment of exactly its total (incl. the late fee to today, or to
+    ``debited_on``: the value date of a bank's settlement file, for bank payments only).
 
     Idempotent by ``key``: the same key for the same bill returns the first payment and writes
     nothing (409 when the key was used for another bill). In the same transaction the bill is
@@ -119,6 +121,18 @@ def payment_record(
     if actor is not None:
         bill = selectors.bill_get(actor=actor, bill_id=bill.pk)  # NotFound outside the actor's sight
     today = timezone.localdate()
+    if debited_on is not None:
+        if actor is not None or channel != "bank":
+            raise InvalidInput(
+                "只有银行结算文件可以给出扣款日期", "Only a bank settlement gives a debit date", field="debited_on"
+            )
+        if not bill.period <= debited_on <= today:
+            raise InvalidInput(
+                "扣款日期应在费款所属期之后、不晚于今天",
+                "The debit date is between the bill's month and today",
+                field="debited_on",
+            )
+        today = debited_on
     with transaction.atomic():
         locked = Bill.objects.select_for_update().get(pk=bill.pk)
         first = Payment.objects.filter(key=key).first()
@@ -137,7 +151,7 @@ def payment_record(
                 field="amount",
                 expected=str(expected),
             )
-        now = timezone.now()
+        now = timezone.now() if debited_on is None else timezone.make_aware(dt.datetime.combine(debited_on, dt.time()))
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(

@@ -13,17 +13,19 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shebao.cases.models import Case
 from shebao.catalog.models import ServiceItem
 from shebao.catalog.services import catalog_sync
-from shebao.contributions.models import ContributionYear
+from shebao.contributions.models import Bill, ContributionMonth, ContributionYear
 from shebao.core import audit
 from shebao.core.errors import Conflict, InvalidInput, NotFound
 from shebao.core.models import Account, Area, AuditEvent, Office, Role
 from shebao.devtools.seed.cases import write_demo_cases
 from shebao.devtools.seed.data import CITY_CODE
+from shebao.devtools.seed.ledger import write_demo_ledger
 from shebao.devtools.seed.org import OrgPlan, plan_org, write_org
 from shebao.devtools.seed.people import DEMO_CITIZENS, IdNumberPool, PeoplePlan, plan_people, write_people
 from shebao.devtools.seed.staff import STAFF, StaffPlan, plan_staff, totp_code, totp_secret, write_staff
@@ -92,6 +94,8 @@ def data_counts() -> dict[str, int]:
         "units": Unit.objects.count(),
         "employments": Employment.objects.count(),
         "contribution_years": ContributionYear.objects.count(),
+        "contribution_months": ContributionMonth.objects.count(),
+        "bills": Bill.objects.count(),
         "service_items": ServiceItem.objects.count(),
         "cases": Case.objects.count(),
     }
@@ -128,6 +132,7 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS) -> DemoResult:
             unit_password=make_password(DEMO_PASSWORDS[Account.Kind.UNIT]),
         )
         catalog_sync()
+        write_demo_ledger(today=timezone.localdate())
         write_demo_cases()
         counts = data_counts()
         audit.record(actor=None, action=DEMO_ACTION, subject_type="seed", subject_id="demo", after=counts)
