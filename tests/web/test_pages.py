@@ -4,6 +4,7 @@ calculator (with and without htmx), the error pages and the unit staff list's qu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -324,3 +325,28 @@ def test_server_error_page_renders_without_a_request_context(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "抱歉，系统出现了问题" in _body(response)
+
+
+def test_every_message_has_its_chinese():
+    # a fuzzy or empty entry shows English (or a wrong guess) on a Chinese page
+    from pathlib import Path
+
+    import shebao
+
+    folder = Path(shebao.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES"
+    po = (folder / "django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]  # after the header
+    assert not [e for e in entries if "#, fuzzy" in e]
+    assert not [e for e in entries if re.search(r'\nmsgstr(\[0\])? ""\Z', e.strip()) and not e.startswith("#~")]
+
+
+def test_channel_codes_show_as_labels():
+    from django.utils import translation
+
+    from shebao.web.templatetags.shebao import channel
+
+    with translation.override("zh-hans"):
+        assert channel("hall") == "服务大厅窗口"
+    with translation.override("en"):
+        assert channel("hall") == "Service hall"
+    assert channel("unknown") == "unknown"

@@ -532,17 +532,24 @@ def test_the_case_page_masks_id_numbers_and_phones_in_the_form():
         {"name": "id_number", "type": "id_number"},
         {"name": "phone", "type": "phone"},
         {"name": "new_value", "type": "text"},
+        {"name": "change_item", "type": "choice", "choices": [["phone", "联系电话"], ["address", "居住地址"]]},
     ]
     rows = dict(
         form_rows(
             schema,
-            {"id_number": "420106197601181745", "phone": "13900000000", "new_value": "江汉路1号"},
-            {"id_number": "公民身份号码", "phone": "联系电话"},
+            {
+                "id_number": "420106197601181745",
+                "phone": "13900000000",
+                "new_value": "江汉路1号",
+                "change_item": "address",
+            },
+            {"id_number": "公民身份号码", "phone": "联系电话", "change_item": "变更事项"},
         )
     )
     assert rows["公民身份号码"] != "420106197601181745" and rows["公民身份号码"].endswith("1745")
     assert rows["联系电话"] != "13900000000" and "*" in rows["联系电话"]
     assert rows["new_value"] == "江汉路1号"  # what the change is about stays readable for the reviewer
+    assert rows["变更事项"] == "居住地址"  # a choice by its label, not its code
 
 
 def test_an_htmx_action_after_the_session_expired_takes_the_page_to_sign_in_and_back(client, engine, clerk, applicant):

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shebao.contributions import receipts, selectors, services
@@ -116,7 +117,7 @@ def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
             return error_page(request, again)
         context["pay_error"] = error_text(error)
         return render(request, "web/unit/bills_detail.html", context, status=error.status)
-    messages.success(request, "缴费成功 / Payment received")
+    messages.success(request, _("Payment received."))
     return redirect("web:unit_bill", pk=pk)
 
 
@@ -177,7 +178,9 @@ def unit_bases(request: HttpRequest, year: int) -> HttpResponse:
         except ShebaoError as error:
             error_field, error_message, status = error.field or "", error_text(error), error.status
         else:
-            messages.success(request, f"已申报 {len(wages)} 名职工 {year} 年度缴费基数 / Bases declared")
+            messages.success(
+                request, _("Bases declared for %(count)d staff for %(year)d.") % {"count": len(wages), "year": year}
+            )
             return redirect("web:unit_bases", year=year)
     rows = [
         (

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shebao.contributions import selectors, services
@@ -99,5 +100,5 @@ def window_collect(request: HttpRequest, pk: int) -> HttpResponse:
             return error_page(request, again)
         context["collect_error"] = error_text(error)
         return render(request, "web/window/arrears.html", context, status=error.status)
-    messages.success(request, f"已收取 {payment.amount} 元 / Collected {payment.amount} yuan")
+    messages.success(request, _("Collected %(amount)s yuan.") % {"amount": payment.amount})
     return redirect(f"{reverse('web:window_arrears')}?{urlencode(back)}")

@@ -26,6 +26,15 @@ def pick(label: object) -> str:
 
 
 @register.filter
+def channel(value: object) -> str:
+    """A channel's code ("hall") → its label in the page's language (窗口 / Hall window)."""
+    from shebao.core.channels import Channel
+
+    text = str(value or "")
+    return pick(Channel(text).label) if text in Channel.values else text
+
+
+@register.filter
 def errmsg(error: object) -> str:
     """A domain error's message in the page's language."""
     if isinstance(error, ShebaoError):

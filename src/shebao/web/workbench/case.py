@@ -131,10 +131,15 @@ _MASKS = {"id_number": mask_id_number, "phone": mask_phone}
 
 def form_rows(schema: list[dict[str, Any]], data: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, Any]]:
     kinds = {f["name"]: f.get("type", "text") for f in schema}
+    choices = {f["name"]: dict(map(tuple, f.get("choices") or ())) for f in schema}
     rows = []
     for name, value in data.items():
         mask = _MASKS.get(kinds.get(name, ""))
-        rows.append((labels.get(name, name), mask(str(value)) if mask and value else value))
+        if mask and value:
+            value = mask(str(value))
+        elif kinds.get(name) == "choice" and chinese():
+            value = choices[name].get(value, value)  # the choice's label (Chinese only), not its code
+        rows.append((labels.get(name, name), value))
     return rows
 
 
