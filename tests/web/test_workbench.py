@@ -588,3 +588,17 @@ def test_a_rule_refusal_is_not_reported_as_someone_acting_first(client, engine, 
     monkeypatch.setattr(services, "case_act", refuse)
     html = body(post_action(client, case, "accept", htmx=True))
     assert "该人员已在用人单位就业" in html and "有人先处理了该办件" not in html
+
+
+def test_english_pages_show_the_catalogues_english_names(client, engine, clerk, reviewer, applicant):
+    from django.conf import settings
+
+    case = act(clerk, open_case(clerk, applicant, "T-L2"), "accept")
+    sign_in(client, reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    queue = body(client.get(reverse("web:workbench")))
+    page = body(client.get(reverse("web:case", args=[case.number])))
+    for html in (queue, page):
+        assert "Test item T-L2" in html and "测试事项T-L2" not in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "测试事项T-L2" in body(client.get(reverse("web:case", args=[case.number])))

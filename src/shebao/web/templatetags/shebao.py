@@ -26,6 +26,15 @@ def pick(label: object) -> str:
 
 
 @register.filter
+def named(thing: object) -> str:
+    """A catalogue object's name in the page's language: ``name_en`` on English pages where it
+    is filled in (items, phases, steps, materials, form groups), else ``name``."""
+    get = thing.get if isinstance(thing, dict) else lambda key, default="": getattr(thing, key, default)
+    english = "" if _chinese() else get("name_en", "")
+    return str(english or get("name", "") or "")
+
+
+@register.filter
 def channel(value: object) -> str:
     """A channel's code ("hall") → its label in the page's language (窗口 / Hall window)."""
     from shebao.core.channels import Channel

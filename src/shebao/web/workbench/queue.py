@@ -29,7 +29,7 @@ from shebao.web.access import signed_in
 from shebao.web.forms import error_text
 from shebao.web.workbench.case import case_context
 from shebao.web.workbench.forms import ReceiveForm
-from shebao.web.workbench.labels import Countdown, countdown, label_of
+from shebao.web.workbench.labels import Countdown, chinese, countdown, label_of
 
 PAGE_SIZE = 20
 _NUMBER_SLOT = "__number__"  # a case number's place in the reversed case URL, filled per row
@@ -104,15 +104,16 @@ class QueueRow:
 
     @classmethod
     def of(cls, row: dict[str, Any], case_url: str) -> QueueRow:
+        english = not chinese()
         return cls(
             url=case_url.replace(_NUMBER_SLOT, row["number"]),
             due_iso=row["due_date"].isoformat() if row["due_date"] else "",
             number=row["number"],
             item_code=row["item__code"],
-            item_name=row["item__name"],
+            item_name=(english and row["item__name_en"]) or row["item__name"],
             applicant_name=row["applicant_name"],
             applicant=mask_id_number(row["applicant_id_number"]),
-            step=row["current_step__name"] or "",
+            step=(english and row["current_step__name_en"]) or row["current_step__name"] or "",
             due_date=row["due_date"],
             due_provisional=row["due_provisional"],
             escalation_level=row["escalation_level"],
