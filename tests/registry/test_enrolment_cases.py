@@ -351,3 +351,41 @@ def test_a_form_naming_another_person_is_refused_for_every_filer(clerk, district
             materials={"id_card": "received"},
         )
     assert not Case.objects.filter(item__code="JF-001").exists()
+
+
+def test_what_acceptance_would_refuse_is_said_at_the_window(clerk, district):
+    # a phone change whose new value is not a phone number
+    person = make_person(district=district, name="改电话", phone="13800000004")
+    with pytest.raises(InvalidInput, match="11位手机号码"):
+        case_open(
+            actor=clerk,
+            item_code="DJ-031",
+            applicant=applicant_for(id_number=person.id_number),
+            channel="hall",
+            form={
+                "id_number": person.id_number,
+                "name": "改电话",
+                "change_item": "phone",
+                "new_value": "江岸区胜利街1号",
+            },
+            materials={"id_card": "received"},
+        )
+    # an enrolment of someone already insured as a flexible worker
+    enrolled = make_person(district=district, name="已参保", category=Person.Category.FLEXIBLE)
+    InsuredStatus.objects.create(person=enrolled, insurance="pension", status="active", since=dt.date(2024, 1, 1))
+    with pytest.raises(Conflict, match="续保"):
+        case_open(
+            actor=clerk,
+            item_code="DJ-021",
+            applicant=applicant_for(id_number=enrolled.id_number),
+            channel="hall",
+            form={
+                "id_number": enrolled.id_number,
+                "name": "已参保",
+                "address": "江岸区胜利街1号",
+                "phone": "13800000005",
+                "start_month": "2026-02-01",
+            },
+            materials=ENROL_MATERIALS,
+        )
+    assert not Case.objects.exists()

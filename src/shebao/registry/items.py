@@ -12,6 +12,7 @@ from django.utils import timezone
 from shebao.catalog.definitions import (
     ID_CARD,
     ID_NUMBER,
+    MOBILE,
     NAME,
     PHONE,
     Applicant,
@@ -25,7 +26,7 @@ from shebao.core.errors import Conflict, InvalidInput, NotFound
 from shebao.core.identifiers import credit_code_validate
 from shebao.core.models import Area
 from shebao.registry import services
-from shebao.registry.models import Employment, Person, Unit
+from shebao.registry.models import Employment, InsuredStatus, Person, Unit
 
 LAW = "《中华人民共和国社会保险法》"
 
@@ -195,6 +196,14 @@ class PersonHandler(ItemHandler):
         _check_not_future(cleaned, "stop_month", "停保月份")
         if item.code == FLEXIBLE_ENROL and "id_number" in cleaned:
             _check_not_employed(cleaned["id_number"])
+            _check_not_enrolled(cleaned["id_number"])
+        if item.code == INFO_CHANGE and cleaned.get("change_item") == "phone":
+            # told at the window, not at acceptance (where the case could only be rejected)
+            if not MOBILE.fullmatch(str(cleaned.get("new_value", "")).strip()):
+                raise InvalidInput(
+                    "新的联系电话应为11位手机号码", "The new phone must be an 11-digit mobile number", field="new_value"
+                )
+            cleaned["new_value"] = cleaned["new_value"].strip()
         return cleaned
 
     def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
@@ -304,6 +313,18 @@ def _check_not_employed(number: str) -> None:
         raise Conflict(
             "该人员已在用人单位参保缴费，不能以灵活就业人员身份登记；须先由单位办理减员",
             "This person is insured through an employer; the employer must remove them first",
+            field="id_number",
+        )
+
+
+def _check_not_enrolled(number: str) -> None:
+    """Already insured as a flexible worker: said at receipt (an interruption is 续保, not 登记)."""
+    if InsuredStatus.objects.filter(
+        person__id_number=number, insurance__in=("pension", "medical"), status=InsuredStatus.Status.ACTIVE
+    ).exists():
+        raise Conflict(
+            "该人员已参保，无需重复登记；中断后恢复缴费请办理续保",
+            "This person is already insured; after an interruption apply to resume instead",
             field="id_number",
         )
 

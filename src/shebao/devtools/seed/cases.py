@@ -43,6 +43,8 @@ def _form(schema: list[dict[str, Any]], person: Person, rng: random.Random) -> d
             form[name] = "1"
         elif name in ("name", "applicant_name"):
             form[name] = person.name
+        elif name == "new_value" and form.get("change_item") == "phone":
+            form[name] = f"139{rng.randrange(10**8):08d}"  # a new number for a phone change
         else:
             form[name] = person.address or "武汉市江岸区胜利街1号"
     return form
