@@ -66,6 +66,8 @@ def sample_form(schema: list[dict[str, Any]]) -> dict[str, str]:
             form[name] = "13800138000"
         elif kind == "bool":
             form[name] = "1"
+        elif name == "new_value" and form.get("change_item") == "phone":
+            form[name] = "13900139000"  # the new value of a phone change is a phone number
         else:
             form[name] = SPECIAL_TEXT.get(name, "示例内容")
     return form
