@@ -152,6 +152,12 @@ def test_the_clerk_collects_a_units_arrears_at_the_window(assessed, clerk):
         assert page.status_code == 200 and "30.81" in text and "12352.88" in text
         key = text.split('name="key" value="')[1].split('"')[0]
         data = {"key": key, "amount": "12352.88", "unit_code": assessed.unit_a.credit_code}
+        # the first press asks the clerk to confirm, naming the amount, and takes nothing yet
+        asked = client.post(f"/window/arrears/{bill_a(assessed).pk}/collect/", data)
+        assert asked.status_code == 200 and 'id="confirm-collect"' in asked.content.decode()
+        assert "12352.88" in asked.content.decode() and not Payment.objects.exists()
+        # confirmed (twice: a double click) — one payment
+        data["confirmed"] = "1"
         first = client.post(f"/window/arrears/{bill_a(assessed).pk}/collect/", data)
         second = client.post(f"/window/arrears/{bill_a(assessed).pk}/collect/", data)
     assert (first.status_code, second.status_code) == (302, 302)

@@ -85,6 +85,18 @@ def window_collect(request: HttpRequest, pk: int) -> HttpResponse:
         bill = selectors.bill_get(actor=user, bill_id=pk)
     except ShebaoError as error:
         return error_page(request, error)
+    if request.POST.get("confirmed") != "1":
+        # 实时征收 takes money: the clerk reads the amount to the payer and confirms once paid
+        try:
+            context = _lookup(request, user, request.POST)
+        except ShebaoError as again:
+            return error_page(request, again)
+        context["confirm"] = {
+            "bill": bill,
+            "amount": request.POST.get("amount", ""),
+            "key": request.POST.get("key", ""),
+        }
+        return render(request, "web/window/arrears.html", context)
     try:
         payment = services.payment_record(
             actor=user,
