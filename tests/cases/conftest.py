@@ -182,3 +182,17 @@ def reviewer2(skills, office):
     person = _staff("reviewer2", Role.REVIEWER, office, 2, full_name="陈复核")
     person.skill_groups.add(SkillGroup.objects.get(code="register"))
     return person
+
+
+@pytest.fixture
+def open_body(citizen, district):
+    """A citizen's online application of T-L2, as the API takes it."""
+    return {
+        "item_code": "T-L2",
+        "applicant_id_number": citizen.id_number,
+        "applicant_name": "张三",
+        "district_code": district.code,
+        "channel": "online",
+        "form": {"address": "江岸区胜利街1号"},
+        "materials": ALL,
+    }

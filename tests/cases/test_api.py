@@ -8,7 +8,6 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shebao.cases.models import Case
-from tests.cases.conftest import ALL
 
 
 def post(client, url, body):
@@ -25,19 +24,6 @@ def staff_client(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
-
-
-@pytest.fixture
-def open_body(citizen, district):
-    return {
-        "item_code": "T-L2",
-        "applicant_id_number": citizen.id_number,
-        "applicant_name": "张三",
-        "district_code": district.code,
-        "channel": "online",
-        "form": {"address": "江岸区胜利街1号"},
-        "materials": ALL,
-    }
 
 
 def test_the_catalogue_and_a_guide_are_public(client, engine):

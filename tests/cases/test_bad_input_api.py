@@ -12,23 +12,9 @@ from django.test import Client
 from shebao.cases.models import Case
 from shebao.catalog.definitions import clean_form
 from shebao.core.errors import InvalidInput
-from tests.cases.conftest import ALL
 from tests.cases.test_api import post, staff_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def open_body(citizen, district):
-    return {
-        "item_code": "T-L2",
-        "applicant_id_number": citizen.id_number,
-        "applicant_name": "张三",
-        "district_code": district.code,
-        "channel": "online",
-        "form": {"address": "江岸区胜利街1号"},
-        "materials": ALL,
-    }
 
 
 def bilingual(response, status: int | tuple[int, ...]) -> dict:
@@ -175,3 +161,8 @@ def test_the_openapi_schema_documents_each_routes_refusals(client):
     assert {"404", "429"} <= set(spec["paths"]["/api/v1/cases/lookup"]["get"]["responses"])
     error = spec["components"]["schemas"]["ErrorOut"]
     assert {"code", "message", "message_en"} <= set(error["required"])
+
+
+def test_a_body_that_is_not_json_is_a_400_in_the_house_shape(client):
+    response = client.post("/api/v1/calculators/contribution", data=b"{not json", content_type="application/json")
+    assert bilingual(response, 400)["code"] == "bad_request"

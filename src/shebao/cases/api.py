@@ -13,6 +13,7 @@ from ninja.security import SessionAuth
 
 from shebao.cases import selectors, services
 from shebao.cases.applicants import applicant_for
+from shebao.catalog.definitions import MOBILE
 from shebao.catalog.selectors import item_get, items_list
 from shebao.core.api import answers
 from shebao.core.channels import Channel
@@ -91,7 +92,7 @@ class OpenIn(Schema):
     applicant_name: str = Field("", max_length=64)
     district_code: str = Field("", max_length=12)
     unit_code: str = Field("", max_length=18)
-    phone: str = Field("", pattern=r"^(1[0-9]{10})?$", description="11-digit mobile number, or empty")
+    phone: str = Field("", pattern=f"^({MOBILE.pattern})?$", description="11-digit mobile number, or empty")
     channel: Literal["hall", "community", "online", "app", "bank", "hotline"]
     form: dict[str, Any] = Field(default_factory=dict)
     materials: dict[str, str] = Field(default_factory=dict)
@@ -357,8 +358,7 @@ def workbench(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[di
     from shebao.core.identifiers import mask_id_number
 
     limit = max(1, min(limit, 200))
-    offset = max(0, min(offset, selectors.QUEUE_MAX_OFFSET))
-    rows = selectors.workbench_queue_rows(actor=request.auth, limit=limit, offset=offset)  # type: ignore[attr-defined]
+    rows = selectors.workbench_queue_rows(actor=request.auth, limit=limit, offset=offset)  # it bounds the offset  # type: ignore[attr-defined]
     return [
         {
             "number": r["number"],

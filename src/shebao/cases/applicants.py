@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from shebao.cases.models import Case
 from shebao.catalog.definitions import Applicant
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import credit_code_validate, id_number_validate
 from shebao.core.models import Account, Area
 
-NAME_MAX = 64  # Case.applicant_name
 Resolver = Callable[[str], Applicant | None]
 _resolver: Resolver | None = None
 
@@ -43,8 +43,13 @@ def applicant_for(
     number = id_number_validate(id_number, field="applicant_id_number").number
     if unit_code:
         unit_code = credit_code_validate(unit_code, field="unit_code")
-    if len(name.strip()) > NAME_MAX:
-        raise InvalidInput(f"申请人姓名最多{NAME_MAX}个字", f"The applicant's name is at most {NAME_MAX} characters")
+    longest = Case._meta.get_field("applicant_name").max_length
+    if len(name.strip()) > longest:
+        raise InvalidInput(
+            f"申请人姓名最多{longest}个字",
+            f"The applicant's name is at most {longest} characters",
+            field="applicant_name",
+        )
     known = _resolver(number) if _resolver else None
     if known is not None:
         return Applicant(

@@ -270,16 +270,17 @@ def case_lookup_public(*, number: str, id_suffix: str, client: str = "") -> dict
             "请输入身份证号码后六位", "Enter the last six characters of the ID number", field="id_suffix"
         )
     number = (number or "").strip()
-    keys = [f"lookup:number:{number}"] + ([f"lookup:client:{client}"] if client else [])
-    limits = [LOOKUP_FAILURES_PER_NUMBER, LOOKUP_FAILURES_PER_CLIENT]
-    if any(throttle.failures(key) >= limit for key, limit in zip(keys, limits, strict=False)):
+    limits = {f"lookup:number:{number}": LOOKUP_FAILURES_PER_NUMBER}
+    if client:
+        limits[f"lookup:client:{client}"] = LOOKUP_FAILURES_PER_CLIENT
+    if any(throttle.failures(key) >= limit for key, limit in limits.items()):
         raise TooManyAttempts(
             "查询错误次数过多，请一小时后再试，或登录后查看本人办件",
             "Too many wrong look-ups: try again in an hour, or sign in to see your own cases",
         )
     case = Case.objects.select_related("item", "current_step").filter(number=number).first()
     if case is None or not hmac.compare_digest(case.applicant_id_number[-6:], suffix):
-        for key in keys:
+        for key in limits:
             throttle.failure_record(key, window=LOOKUP_WINDOW_SECONDS)
         raise NotFound("未找到该办件，请核对办件编号和身份证号码后六位", "No case matches that number and ID suffix")
     progress = case_progress(case=case)

@@ -122,7 +122,7 @@ def payment_record(
         bill = selectors.bill_get(actor=actor, bill_id=bill.pk)  # NotFound outside the actor's sight
     today = timezone.localdate()
     if debited_on is not None:
-        if actor is not None or channel != "bank":
+        if actor is not None or channel != Channel.BANK:
             raise InvalidInput(
                 "只有银行结算文件可以给出扣款日期", "Only a bank settlement gives a debit date", field="debited_on"
             )

@@ -91,13 +91,6 @@ def _check_not_future(cleaned: dict[str, Any], name: str, label: str) -> None:
         raise InvalidInput(f"{label}不能晚于今天", f"{name} cannot be in the future", field=name)
 
 
-def _check_same_person(cleaned: dict[str, Any], applicant: Applicant) -> None:
-    if "id_number" in cleaned and applicant.id_number and cleaned["id_number"] != applicant.id_number.upper():
-        raise InvalidInput(
-            "表单中的身份证号码与申请人不一致", "The form's ID number is not the applicant's", field="id_number"
-        )
-
-
 class UnitRegisterHandler(ItemHandler):
     """单位参保登记: a valid credit code, a founding date in the past, a risk class 1-8."""
 
@@ -192,18 +185,17 @@ class PersonHandler(ItemHandler):
 
     def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
-        _check_same_person(cleaned, applicant)
         _check_not_future(cleaned, "stop_month", "停保月份")
         if item.code == FLEXIBLE_ENROL and "id_number" in cleaned:
             _check_not_employed(cleaned["id_number"])
             _check_not_enrolled(cleaned["id_number"])
-        if item.code == INFO_CHANGE and cleaned.get("change_item") == "phone":
-            # told at the window, not at acceptance (where the case could only be rejected)
-            if not MOBILE.fullmatch(str(cleaned.get("new_value", "")).strip()):
-                raise InvalidInput(
-                    "新的联系电话应为11位手机号码", "The new phone must be an 11-digit mobile number", field="new_value"
-                )
-            cleaned["new_value"] = cleaned["new_value"].strip()
+        # a phone change's new number is told at the window, not at acceptance (where the case
+        # could only be rejected); clean_form has stripped it
+        phone_change = item.code == INFO_CHANGE and cleaned.get("change_item") == "phone"
+        if phone_change and not MOBILE.fullmatch(cleaned.get("new_value", "")):
+            raise InvalidInput(
+                "新的联系电话应为11位手机号码", "The new phone must be an 11-digit mobile number", field="new_value"
+            )
         return cleaned
 
     def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ from shebao.contributions.models import Bill, ContributionYear, DeclaredBase, Fl
 from shebao.contributions.rules import GRADE_MAX, GRADE_MIN, month_add
 from shebao.contributions.selectors import bill_amount_due
 from shebao.contributions.services import arrears_mark, assessment_run, payment_record
+from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput
 from shebao.devtools.seed.rates import average_wage
 from shebao.registry.models import Employment, InsuredStatus, Person
@@ -53,8 +54,7 @@ def _grades(effective: dt.date) -> int:
 def _declared_bases(year: int) -> int:
     """Each employee's declared wage for ``year`` (缴费基数申报), from the monthly base of their
     latest annual record at that unit: the assessment then clamps it, as it does every wage."""
-    have = DeclaredBase.objects.filter(year=year).values_list("unit_id", "person_id")
-    done = set(have)
+    done = set(DeclaredBase.objects.filter(year=year).values_list("unit_id", "person_id"))
     rows = {}
     for record in ContributionYear.objects.filter(unit__isnull=False, insurance="pension", months__gt=0).order_by(
         "year"
@@ -96,7 +96,7 @@ def write_demo_ledger(*, today: dt.date, seed: int = 0) -> dict[str, int]:
             bill=bill,
             amount=bill_amount_due(bill=bill, as_of=on),
             key=f"demo-ledger-{bill.pk}",
-            channel="bank",
+            channel=Channel.BANK,
             bank_ref=f"DEMO{bill.pk:08d}",
             debited_on=on,
         )

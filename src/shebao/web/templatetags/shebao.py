@@ -36,11 +36,10 @@ def named(thing: object) -> str:
 
 @register.filter
 def channel(value: object) -> str:
-    """A channel's code ("hall") → its label in the page's language (窗口 / Hall window)."""
-    from shebao.core.channels import Channel
+    """A channel's code ("hall") → its label in the page's language, as the case pages show it."""
+    from shebao.web.workbench.labels import label_of
 
-    text = str(value or "")
-    return pick(Channel(text).label) if text in Channel.values else text
+    return label_of(value)
 
 
 @register.filter

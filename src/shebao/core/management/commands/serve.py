@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -28,4 +27,4 @@ class Command(BaseCommand):
             for entry in beat.entries:
                 self.stdout.write(f"定时任务 / periodic: {entry.name} every {entry.every:g} s ({entry.task})")
             beat.start()
-        call_command("runserver", options["addrport"], use_reloader=False, skip_checks=not settings.DEBUG)
+        call_command("runserver", options["addrport"], use_reloader=False)
