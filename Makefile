@@ -17,29 +17,34 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Without SHEBAO_ENV shebao runs as production (DEBUG off, the demo secret refused): the demo and
+# the tests say which they are, and the demo prints its own address on documents.
+DEMO_ENV := SHEBAO_ENV=demo SHEBAO_PUBLIC_URL=$${SHEBAO_PUBLIC_URL:-http://$(HOST):$(PORT)}
+TEST_ENV := SHEBAO_ENV=test
+
 ## make demo: the embedded SQLite database under var/, demo data, http://127.0.0.1:8000
 demo: $(VENV)/.installed
 	mkdir -p var
-	$(SHEBAO) migrate --no-input -v 0
-	$(SHEBAO) seed --demo
-	$(SHEBAO) catalog sync
-	$(SHEBAO) serve $(HOST):$(PORT)
+	$(DEMO_ENV) $(SHEBAO) migrate --no-input -v 0
+	$(DEMO_ENV) $(SHEBAO) seed --demo
+	$(DEMO_ENV) $(SHEBAO) catalog sync
+	$(DEMO_ENV) $(SHEBAO) serve $(HOST):$(PORT)
 
 ## make test: lint contracts, migrations check, the suite on SQLite, then on PostgreSQL
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check --quiet src tests bench
 	$(VENV)/bin/lint-imports --no-cache
-	SHEBAO_ENV=test $(SHEBAO) makemigrations --check --dry-run -v 0
+	$(TEST_ENV) $(SHEBAO) makemigrations --check --dry-run -v 0
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: $(VENV)/.installed
-	SHEBAO_ENV=test SHEBAO_TEST_PASS=sqlite $(PY) -m pytest -q -p no:cacheprovider
+	$(TEST_ENV) SHEBAO_TEST_PASS=sqlite $(PY) -m pytest -q -p no:cacheprovider
 
 # Runs when PostgreSQL is reachable; under CI=true it is mandatory and a missing server fails.
 test-postgres: $(VENV)/.installed
 	@if $(PY) -m shebao.devtools.pgcheck "$(PG_TEST_URL)"; then \
-		SHEBAO_ENV=test SHEBAO_TEST_PASS=postgres DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -q -p no:cacheprovider; \
+		$(TEST_ENV) SHEBAO_TEST_PASS=postgres DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -q -p no:cacheprovider; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL): under CI=true the PostgreSQL pass is mandatory"; exit 1; \
 	else \
@@ -51,8 +56,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.installed
-	$(PY) bench/seed_bench.py --persons 100000
-	$(PY) bench/cases_bench.py
+	$(DEMO_ENV) $(PY) bench/seed_bench.py --persons 100000
+	$(PY) bench/cases_bench.py  # sets its own production environment
 
 clean:
 	rm -rf var/shebao.sqlite3* var/static

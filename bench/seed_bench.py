@@ -45,6 +45,7 @@ def main() -> int:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
     os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
+    os.environ.setdefault("SHEBAO_ENV", "demo")  # unset is production, which refuses the demo secret
     os.environ["SHEBAO_DEBUG"] = "0"  # no query log: it would slow the ORM reference down
     try:
         return _run(args)

@@ -1,15 +1,18 @@
 """shebao settings: one module, configured by environment variables.
 
-Defaults are safe for the embedded demo (SQLite under ``var/``, in-process jobs, console
-notifications). Production sets ``SHEBAO_ENV=production``, a real ``SHEBAO_SECRET_KEY``,
-``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL``; the process refuses to start in production
-with the demo secret.
+Safe by default: without ``SHEBAO_ENV`` the settings are production's (DEBUG off, the demo
+secret refused, secure cookies, HSTS, the public address required). The demo and the tests say
+so explicitly (``SHEBAO_ENV=demo`` in ``make demo``, ``SHEBAO_ENV=test`` in ``make test``); any
+other value refuses to start, so a typo (``prod``, ``Production``) never runs as a demo.
+Production also sets ``SHEBAO_SECRET_KEY``, ``SHEBAO_PUBLIC_URL``, ``DATABASE_URL``
+(PostgreSQL) and ``REDIS_URL``.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -34,7 +37,13 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
-ENV = env_str("SHEBAO_ENV", "demo")  # demo | test | production
+ENVIRONMENTS = ("demo", "test", "production")
+ENV = env_str("SHEBAO_ENV", "production")
+if ENV not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"SHEBAO_ENV 只能是 demo、test 或 production（现为 {ENV!r}）。 / "
+        f"SHEBAO_ENV must be exactly one of demo, test, production (got {ENV!r})."
+    )
 DEMO_SECRET_KEY = "shebao-demo-secret-key-not-for-production-use-0123456789"  # noqa: S105 - the known demo key production refuses
 SECRET_KEY = env_str("SHEBAO_SECRET_KEY", DEMO_SECRET_KEY)
 if ENV == "production" and SECRET_KEY == DEMO_SECRET_KEY:
@@ -43,10 +52,31 @@ if ENV == "production" and SECRET_KEY == DEMO_SECRET_KEY:
         "Refusing to start in production with the demo secret: set SHEBAO_SECRET_KEY."
     )
 DEBUG = env_bool("SHEBAO_DEBUG", ENV == "demo")
-ALLOWED_HOSTS = env_str("SHEBAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
-# The address citizens reach shebao at: printed in QR codes and verification links.
-PUBLIC_URL = env_str("SHEBAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+def public_url(value: str) -> str:
+    """The agency's public address as printed on paper: ``http(s)://host[:port]``, no path."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query:
+        raise ImproperlyConfigured(
+            f"SHEBAO_PUBLIC_URL 应为 https://主机名[:端口]（现为 {value!r}）。 / "
+            f"SHEBAO_PUBLIC_URL must be http(s)://host[:port] with no path (got {value!r})."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The address citizens reach shebao at, printed on every document (its verification link and
+# QR code): production must name it; the demo and tests print their own local address.
+if ENV == "production" and not env_str("SHEBAO_PUBLIC_URL").strip():
+    raise ImproperlyConfigured(
+        "生产环境须设置 SHEBAO_PUBLIC_URL（经办机构对外公布的网址，打印在文书和二维码上）。 / "
+        "Refusing to start in production without SHEBAO_PUBLIC_URL, the agency's public address "
+        "printed on documents and in their QR codes."
+    )
+PUBLIC_URL = public_url(env_str("SHEBAO_PUBLIC_URL") or "http://127.0.0.1:8000")
+# Production answers to its public host only, unless told otherwise.
+_DEFAULT_HOSTS = urlsplit(PUBLIC_URL).hostname if ENV == "production" else "127.0.0.1,localhost,testserver"
+ALLOWED_HOSTS = env_str("SHEBAO_ALLOWED_HOSTS", str(_DEFAULT_HOSTS)).split(",")
 
 VAR_DIR = Path(env_str("SHEBAO_VAR_DIR", str(BASE_DIR / "var")))
 
