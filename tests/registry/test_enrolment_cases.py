@@ -79,7 +79,9 @@ def test_an_employee_cannot_open_a_flexible_enrolment(clerk, district, unit_oper
         actor=clerk, credit_code=unit.credit_code, name="", district=district, insurances=["pension"]
     )
     person = make_person(district=district, name="在职者")
-    services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2025, 1, 1))
+    services.employment_add(
+        actor=clerk, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2025, 1, 1)
+    )
     applicant = applicant_for(id_number=person.id_number)
     with pytest.raises(Conflict):
         case_open(
@@ -207,10 +209,9 @@ def test_staff_addition_and_removal_cases_write_the_employment(clerk, district, 
 
 
 def test_a_refused_effect_leaves_the_case_open_and_nothing_written(clerk, district, unit_operator):
-    # given a person already on the unit's staff, and an addition case for them
+    # given an addition case for a person free to be hired when it was opened …
     unit = _registered_unit(clerk, district, unit_operator)
     person = make_person(district=district, name="老职工")
-    services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2025, 1, 1))
     case = case_open(
         actor=unit_operator,
         item_code="DJ-011",
@@ -225,13 +226,21 @@ def test_a_refused_effect_leaves_the_case_open_and_nothing_written(clerk, distri
         },
         materials={"labour_contract": "commitment"},
     )
+    # … whom another unit hired before the clerk accepted
+    other = make_unit(code=credit_code_make(region_code="420102", serial=4343), district=district, name="别家")
+    services.unit_register(
+        actor=clerk, credit_code=other.credit_code, name="", district=district, insurances=["pension"]
+    )
+    services.employment_add(
+        actor=clerk, unit=other, id_number=person.id_number, name="老职工", start=dt.date(2026, 1, 5)
+    )
     # when the clerk accepts, the handler refuses
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="原单位先办理减员"):
         _accept(case, clerk)
     # then the case is still in progress at the same version, and no second employment exists
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS and case.current_step.kind == "accept"
-    assert Employment.objects.filter(person=person).count() == 1
+    assert list(Employment.objects.filter(person=person).values_list("unit_id", flat=True)) == [other.pk]
 
 
 def test_resumption_case_after_an_interruption(clerk, district):
@@ -319,7 +328,7 @@ def test_an_employer_files_a_unit_item_only_for_its_own_staff(clerk, district, u
                 "terminated_on": "2026-02-06",
                 "end_reason": "contract_end",
             },
-            materials={"termination_proof": "received"},
+            materials={"termination_proof": "commitment"},
         )
 
     # then it is taken for the person the unit employed …

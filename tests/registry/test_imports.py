@@ -47,6 +47,19 @@ def filled(kind: str, rows: list[tuple]) -> bytes:
     return out.getvalue()
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+
+
+def names(n: int) -> list[str]:
+    """Plausible Chinese names (no digits): surname + one or two given characters."""
+    out = []
+    for i in range(n):
+        given = GIVEN[i % 20] + ("" if i < 400 else GIVEN[(i // 400) % 20])
+        out.append(SURNAMES[(i // 20) % 20] + given)
+    return out
+
+
 def numbers(n: int, start: int = 1) -> list[str]:
     births = [dt.date(1980, 1, 1) + dt.timedelta(days=d) for d in range(0, 3650, 7)]
     out = []
@@ -69,10 +82,11 @@ def test_three_thousand_additions_in_one_transaction_within_a_query_budget(
     unit_operator, unit, district, clerk, django_assert_max_num_queries
 ):
     # given 3,000 rows, 100 of them persons already registered (one a flexible worker)
-    ids = numbers(3000)
-    known = [make_person(district=district, id_number=n, name=f"已登记{i}") for i, n in enumerate(ids[:100])]
-    services.flexible_enrol(actor=clerk, person=known[0])
-    rows = [(n, f"职工{i}", "13800000000", "2026-02-01", 6500) for i, n in enumerate(ids)]
+    ids, people = numbers(3000), names(3000)
+    known = [make_person(district=district, id_number=n, name=people[i]) for i, n in enumerate(ids[:100])]
+    services.flexible_enrol(actor=clerk, person=known[0], start_month=dt.date(2025, 1, 1))
+    services.flexible_stop(actor=clerk, person=known[0], last_month=dt.date(2026, 1, 1))
+    rows = [(n, people[i], "13800000000", "2026-02-01", 6500) for i, n in enumerate(ids)]
     data = filled("add", rows)
     # when the unit imports them: bulk reads and writes, not one query per row
     with django_assert_max_num_queries(250):
@@ -90,17 +104,17 @@ def test_three_thousand_additions_in_one_transaction_within_a_query_budget(
 def test_bad_rows_are_reported_row_by_row_and_nothing_is_written(unit_operator, unit, district):
     # given a file with good rows and an invalid ID number, a duplicate, a bad date, a missing name
     good = numbers(4, start=500)
-    employed = make_person(district=district, name="在职")
+    employed = make_person(district=district, name="在职甲")
     Employment.objects.create(person=employed, unit=unit, start=dt.date(2025, 1, 1))
     bad_number = good[0][:-1] + ("0" if good[0][-1] != "0" else "1")
     rows = [
-        (good[0], "甲", None, "2026-02-01", 5000),  # row 2 ok
-        (bad_number, "乙", None, "2026-02-01", 5000),  # row 3: check character
-        (good[0], "丙", None, "2026-02-01", 5000),  # row 4: duplicate of row 2
-        (good[1], "丁", None, "2026-13-01", 5000),  # row 5: bad date
+        (good[0], "张甲", None, "2026-02-01", 5000),  # row 2 ok
+        (bad_number, "李乙", None, "2026-02-01", 5000),  # row 3: check character
+        (good[0], "王丙", None, "2026-02-01", 5000),  # row 4: duplicate of row 2
+        (good[1], "赵丁", None, "2026-13-01", 5000),  # row 5: bad date
         (good[2], None, None, "2026-02-01", 5000),  # row 6: no name
-        (employed.id_number, "在职", None, "2026-02-01", 5000),  # row 7: already on the staff
-        (good[3], "戊", None, "2026-02-01", -1),  # row 8: wage
+        (employed.id_number, "在职甲", None, "2026-02-01", 5000),  # row 7: already on the staff
+        (good[3], "钱戊", None, "2026-02-01", -1),  # row 8: wage
     ]
     before = (Person.objects.count(), Employment.objects.count(), InsuredStatus.objects.count())
     report = staff_import(actor=unit_operator, unit=unit, kind="add", file=filled("add", rows))
@@ -122,14 +136,16 @@ def test_bad_rows_are_reported_row_by_row_and_nothing_is_written(unit_operator, 
 
 
 def test_removal_import_ends_employments_and_rejects_end_before_start(unit_operator, unit, district, clerk):
-    people = [make_person(district=district, name=f"员工{i}") for i in range(3)]
+    people = [make_person(district=district, name=f"员工{'甲乙丙'[i]}") for i in range(3)]
     for person in people:
-        services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2025, 6, 1))
+        services.employment_add(
+            actor=clerk, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2025, 6, 1)
+        )
     stranger = make_person(district=district, name="外人")
     # a first file with an end before the start and a person not on the staff: nothing happens
     rows = [
-        (people[0].id_number, "员工0", "2026-01-31", "辞职"),
-        (people[1].id_number, "员工1", "2025-05-31", ""),
+        (people[0].id_number, "员工甲", "2026-01-31", "辞职"),
+        (people[1].id_number, "员工乙", "2025-05-31", ""),
         (stranger.id_number, "外人", "2026-01-31", ""),
     ]
     report = staff_import(actor=unit_operator, unit=unit, kind="remove", file=filled("remove", rows))
@@ -137,8 +153,8 @@ def test_removal_import_ends_employments_and_rejects_end_before_start(unit_opera
     assert Employment.objects.filter(unit=unit, end__isnull=True).count() == 3
     # the corrected file removes the two and suspends their statuses from February
     rows = [
-        (people[0].id_number, "员工0", "2026-01-31", "辞职"),
-        (people[1].id_number, "员工1", dt.date(2026, 1, 15), ""),
+        (people[0].id_number, "员工甲", "2026-01-31", "辞职"),
+        (people[1].id_number, "员工乙", dt.date(2026, 1, 15), ""),
     ]
     report = staff_import(actor=unit_operator, unit=unit, kind="remove", file=filled("remove", rows))
     assert report.ok and report.accepted == 2
@@ -166,6 +182,6 @@ def test_an_id_number_stored_as_a_number_is_explained(unit_operator, unit):
         actor=unit_operator,
         unit=unit,
         kind="add",
-        file=filled("add", [(420102198503140011, "甲", None, "2026-02-01", 1)]),
+        file=filled("add", [(420102198503140011, "张甲", None, "2026-02-01", 1)]),
     )
     assert report.rejected[0].column == "身份证号码" and "文本格式" in report.rejected[0].message_zh

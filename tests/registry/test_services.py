@@ -128,7 +128,9 @@ def test_flexible_enrol_with_a_hukou_elsewhere_is_insured_in_pension_and_medical
 
 def test_flexible_enrol_refuses_an_employee(clerk, district, unit):
     person = make_person(district=district)
-    services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2026, 1, 1))
+    services.employment_add(
+        actor=clerk, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2026, 1, 1)
+    )
     with pytest.raises(Conflict) as error:
         services.flexible_enrol(actor=clerk, person=person)
     assert "用人单位" in error.value.message_zh
@@ -209,11 +211,17 @@ def test_employment_add_refusals(unit_operator, unit, district):
     assert error.value.field == "name"
     # a start beyond the end of next month (March 2026)
     with pytest.raises(InvalidInput):
-        services.employment_add(actor=unit_operator, unit=unit, id_number=person.id_number, start=dt.date(2026, 4, 1))
-    services.employment_add(actor=unit_operator, unit=unit, id_number=person.id_number, start=dt.date(2026, 3, 31))
+        services.employment_add(
+            actor=unit_operator, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2026, 4, 1)
+        )
+    services.employment_add(
+        actor=unit_operator, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2026, 3, 31)
+    )
     # already employed by this unit
     with pytest.raises(Conflict):
-        services.employment_add(actor=unit_operator, unit=unit, id_number=person.id_number, start=dt.date(2026, 2, 1))
+        services.employment_add(
+            actor=unit_operator, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2026, 2, 1)
+        )
     assert Employment.objects.filter(person=person).count() == 1
 
 
@@ -224,7 +232,9 @@ def test_a_unit_operator_acts_for_their_own_unit_only(unit_operator, district, c
     )
     person = make_person(district=district)
     with pytest.raises(NotFound):
-        services.employment_add(actor=unit_operator, unit=other, id_number=person.id_number, start=dt.date(2026, 2, 1))
+        services.employment_add(
+            actor=unit_operator, unit=other, id_number=person.id_number, name=person.name, start=dt.date(2026, 2, 1)
+        )
     assert not Employment.objects.exists()
 
 
@@ -232,13 +242,15 @@ def test_employment_add_refused_for_an_unregistered_unit(unit_operator, district
     bare = make_unit(code=unit_operator.unit_code, district=district)
     with pytest.raises(InvalidInput):
         services.employment_add(
-            actor=unit_operator, unit=bare, id_number=new_id_number(), name="甲", start=dt.date(2026, 2, 1)
+            actor=unit_operator, unit=bare, id_number=new_id_number(), name="甲乙", start=dt.date(2026, 2, 1)
         )
 
 
 def test_employment_end_suspends_from_the_next_month(unit_operator, unit, district):
     person = make_person(district=district)
-    services.employment_add(actor=unit_operator, unit=unit, id_number=person.id_number, start=dt.date(2025, 3, 1))
+    services.employment_add(
+        actor=unit_operator, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2025, 3, 1)
+    )
     # the end cannot precede the start
     with pytest.raises(InvalidInput):
         services.employment_end(actor=unit_operator, unit=unit, id_number=person.id_number, end=dt.date(2025, 2, 28))
@@ -257,8 +269,14 @@ def test_employment_end_keeps_statuses_carried_by_another_employer(clerk, unit, 
         actor=clerk, credit_code=second.credit_code, name="", district=district, insurances=["pension", "medical"]
     )
     person = make_person(district=district)
-    services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2025, 1, 1))
-    services.employment_add(actor=clerk, unit=second, id_number=person.id_number, start=dt.date(2025, 6, 1))
+    services.employment_add(
+        actor=clerk, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2025, 1, 1)
+    )
+    # two open employments at once (an addition now refuses it: kept from before that rule)
+    Employment.objects.create(person=person, unit=second, start=dt.date(2025, 6, 1))
+    services.activate_via_unit(
+        persons=[person], unit=second, since={person.pk: dt.date(2025, 6, 1)}, insurances=["pension", "medical"]
+    )
     services.employment_end(actor=clerk, unit=second, id_number=person.id_number, end=dt.date(2026, 1, 31))
     # the second unit was the last to insure them in pension and medical; the first still employs them
     statuses = _statuses(person)
@@ -268,7 +286,9 @@ def test_employment_end_keeps_statuses_carried_by_another_employer(clerk, unit, 
 
 def test_status_resume_after_an_interruption(clerk, unit, district):
     person = make_person(district=district)
-    services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2024, 1, 1))
+    services.employment_add(
+        actor=clerk, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2024, 1, 1)
+    )
     services.employment_end(actor=clerk, unit=unit, id_number=person.id_number, end=dt.date(2025, 6, 30))
     # resuming before the interruption began is refused
     with pytest.raises(InvalidInput):

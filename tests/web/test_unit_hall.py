@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -68,7 +69,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_a_clerk_posting_the_add_form_is_refused_and_nothing_is_written(client, clerk, unit):
     sign_in(client, clerk)
     number = new_id_number()
-    response = client.post(reverse("web:unit_staff_add"), {"id_number": number, "name": "甲", "start": "2026-02-01"})
+    response = client.post(reverse("web:unit_staff_add"), {"id_number": number, "name": "张甲", "start": "2026-02-01"})
     assert response.status_code == 403
     assert not Person.objects.filter(id_number=number).exists()
 
@@ -125,7 +126,9 @@ def test_add_form_refuses_a_person_already_on_the_staff(operator_client, unit, d
 
 def test_remove_one_employee_from_the_list(operator_client, unit, district, clerk):
     person = make_person(district=district, name="要走的")
-    services.employment_add(actor=clerk, unit=unit, id_number=person.id_number, start=dt.date(2024, 1, 1))
+    services.employment_add(
+        actor=clerk, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2024, 1, 1)
+    )
     employment = Employment.objects.get(person=person)
     page = operator_client.get(f"{reverse('web:unit_staff_remove')}?employment={employment.pk}")
     assert page.status_code == 200 and "要走的" in page.content.decode()
@@ -176,7 +179,10 @@ def test_upload_with_bad_rows_shows_each_row_and_imports_nothing(operator_client
 
 
 def test_upload_of_good_rows_reports_the_accepted_count(operator_client, unit):
-    rows = [(new_id_number(), f"职工{i}", "13800000000", "2026-02-01", 6000) for i in range(25)]
+    rows = [
+        (new_id_number(), f"职工{'甲乙丙丁戊'[i % 5]}{'子丑寅卯辰'[i // 5]}", "13800000000", "2026-02-01", 6000)
+        for i in range(25)
+    ]
     response = operator_client.post(reverse("web:unit_staff_import"), {"kind": "add", "file": _upload("add", rows)})
     assert response.status_code == 200
     assert 'id="rows-accepted">25<' in response.content.decode()
@@ -219,6 +225,7 @@ def test_unit_cases_lists_the_units_own_cases_only(engine, operator_client, unit
     )
     other_code = credit_code_make(region_code="420102", serial=6)
     make_unit(code=other_code, district=district, name="别家")
+    services.unit_register(actor=clerk, credit_code=other_code, name="", district=district, insurances=["pension"])
     other_number = new_id_number()
     theirs = case_open(
         actor=clerk,
@@ -239,3 +246,149 @@ def test_unit_cases_lists_the_units_own_cases_only(engine, operator_client, unit
     # then their case links to its page; the other unit's is not there
     assert reverse("web:case", args=[mine.number]) in html
     assert theirs.number not in html
+
+
+# --- 增员 checks through the page and the upload (issue 10, point 1) ---------------------------
+
+
+def _person_state(person: Person) -> tuple:
+    person.refresh_from_db()
+    return (
+        person.name,
+        person.category,
+        sorted(InsuredStatus.objects.filter(person=person).values_list("insurance", "status", "unit_id")),
+        sorted(Employment.objects.filter(person=person).values_list("unit_id", "end")),
+    )
+
+
+@pytest.fixture
+def others(district, clerk):
+    """Who a unit might try to add: a registered flexible worker, an employee of another unit,
+    a retiree born in 1938."""
+    from shebao.registry.models import Person as P
+
+    flexible = make_person(district=district, name="王丽", category=P.Category.FLEXIBLE, phone="15051105312")
+    services.flexible_enrol(actor=clerk, person=flexible, start_month=dt.date(2024, 1, 1))
+    other = make_unit(code=credit_code_make(region_code="420102", serial=41), district=district, name="别家公司")
+    services.unit_register(
+        actor=clerk, credit_code=other.credit_code, name="", district=district, insurances=["pension"]
+    )
+    employed = make_person(district=district, name="李娜")
+    services.employment_add(
+        actor=clerk, unit=other, id_number=employed.id_number, name="李娜", start=dt.date(2025, 1, 1)
+    )
+    old_number = new_id_number(birth=dt.date(1938, 5, 1))
+    retiree = make_person(
+        district=district,
+        id_number=old_number,
+        name="钱老",
+        birth_date=dt.date(1938, 5, 1),
+        category=P.Category.RETIREE,
+    )
+    return {"flexible": flexible, "employed": employed, "retiree": retiree}
+
+
+@pytest.mark.parametrize(
+    "who,name,status,words",
+    [
+        ("flexible", "张三", 422, "姓名与该身份证号码的参保登记信息不一致"),
+        ("flexible", "王丽", 409, "灵活就业人员停保"),
+        ("employed", "李娜", 409, "原单位先办理减员"),
+        ("retiree", "钱老", 409, "退休"),
+    ],
+)
+def test_add_page_refuses_a_person_insured_elsewhere_or_under_another_name(
+    operator_client, unit, unit_operator, others, who, name, status, words
+):
+    # given a registered person the unit does not employ
+    person = others[who]
+    before = _person_state(person)
+    # when the operator posts the add form with their ID number
+    response = operator_client.post(
+        reverse("web:unit_staff_add"), {"id_number": person.id_number, "name": name, "start": "2026-02-01"}
+    )
+    # then a clear refusal; a wrong name is not corrected to the registered one; nothing changed
+    html = response.content.decode()
+    assert response.status_code == status and words in html
+    if name != person.name:
+        assert person.name not in html
+    assert _person_state(person) == before
+    assert not Employment.objects.filter(person=person, unit=unit).exists()
+    # and the unit still cannot open the person's page
+    assert operator_client.get(reverse("registry:person", args=[person.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "values,words",
+    [
+        ({"start": "1949-12-31"}, "1950"),
+        ({"phone": "0271234567"}, "手机号码"),
+        ({"name": "张三1"}, "姓名格式"),
+        ({"name": "@@##"}, "姓名格式"),
+    ],
+)
+def test_add_page_refuses_bad_data(operator_client, unit, values, words):
+    number = new_id_number()
+    form = {"id_number": number, "name": "周敏", "phone": "", "start": "2026-02-01", **values}
+    response = operator_client.post(reverse("web:unit_staff_add"), form)
+    assert response.status_code == 422 and words in response.content.decode()
+    assert not Person.objects.filter(id_number=number).exists()
+
+
+def test_add_page_refuses_a_hire_before_the_16th_birthday(operator_client, unit):
+    number = new_id_number(birth=dt.date(2012, 6, 15))
+    response = operator_client.post(
+        reverse("web:unit_staff_add"), {"id_number": number, "name": "小明明", "start": "2026-02-01"}
+    )
+    assert response.status_code == 422 and "年满16周岁" in response.content.decode()
+    assert not Person.objects.filter(id_number=number).exists()
+
+
+def test_upload_names_each_refused_row_and_field_without_revealing_names(operator_client, unit, others):
+    good = new_id_number()
+    rows = [
+        (good, "周敏", None, "2026-02-01", 5000),  # row 2 ok
+        (others["flexible"].id_number, "张三", None, "2026-02-01", 5000),  # 3: name
+        (others["flexible"].id_number.lower(), "王丽", None, "2026-02-01", 5000),  # 4: duplicate of 3
+        (others["employed"].id_number, "李娜", None, "2026-02-01", 5000),  # 5: employed elsewhere
+        (others["retiree"].id_number, "钱老", None, "2026-02-01", 5000),  # 6: retired
+        (new_id_number(), "周敏2", None, "2026-02-01", 5000),  # 7: name
+        (new_id_number(), "孙强", "12345", "2026-02-01", 5000),  # 8: phone
+        (new_id_number(), "孙强", None, "1949-01-01", 5000),  # 9: date
+        (new_id_number(birth=dt.date(1938, 1, 1)), "赵老", None, "2026-02-01", 5000),  # 10: too old
+    ]
+    before = {k: _person_state(p) for k, p in others.items()}
+    response = operator_client.post(reverse("web:unit_staff_import"), {"kind": "add", "file": _upload("add", rows)})
+    html = response.content.decode()
+    assert response.status_code == 422
+    for row, words in [
+        (3, "姓名与该身份证号码的参保登记信息不一致"),
+        (4, "与第3行重复"),
+        (5, "原单位先办理减员"),
+        (6, "退休"),
+        (7, "姓名格式"),
+        (8, "手机号码"),
+        (9, "1950"),
+        (10, "法定退休年龄"),
+    ]:
+        assert re.search(rf'<td class="mono">{row}</td><td>[^<]+</td><td>[^<]*{words}', html), row
+    assert '<td class="mono">2</td>' not in html
+    # the report echoes no name: the registered one appears nowhere
+    assert html.count("王丽") == 0
+    assert {k: _person_state(p) for k, p in others.items()} == before
+    assert not Person.objects.filter(id_number=good).exists()
+
+
+def test_upload_of_a_file_with_a_cell_far_below_is_refused_and_the_page_states_the_limits(operator_client, unit):
+    book = load_workbook(io.BytesIO(staff_import_template(kind="add")))
+    book.worksheets[0].cell(row=2, column=1, value=new_id_number())
+    book.worksheets[0].cell(row=1_048_576, column=1, value="x")
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "staff.xlsx"
+    page = operator_client.get(reverse("web:unit_staff_import")).content.decode()
+    assert "每个文件最多5000行数据（不含表头）、30列" in page
+    response = operator_client.post(reverse("web:unit_staff_import"), {"kind": "add", "file": data})
+    assert response.status_code == 422 and "超出上限" in response.content.decode()
+    assert not Person.objects.exists()

@@ -11,24 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from shebao.catalog.definitions import MOBILE
 from shebao.core import audit
 from shebao.core.channels import Channel
-from shebao.core.errors import InvalidInput
-from shebao.core.identifiers import InvalidIdNumber, id_number_validate
+from shebao.core.errors import InvalidInput, ShebaoError
+from shebao.core.identifiers import IdNumber, InvalidIdNumber, id_number_validate
 from shebao.core.models import Account
-from shebao.registry import services
+from shebao.registry import rules, services, workbooks
 from shebao.registry.models import Employment, Person, Unit
 
 KINDS = ("add", "remove")
-MAX_ROWS = 20_000
+# What one upload may hold (the page states it): the rows and columns read, the unpacked size
+# and the time spent reading are bounded before and while the file is read.
+LIMITS = workbooks.LIMITS
 META_SHEET = "meta"
 # (header, key, width); the header text is what the unit sees and what the import matches
 COLUMNS: dict[str, tuple[tuple[str, str, int], ...]] = {
@@ -61,11 +65,15 @@ NOTES = {
         "增员模板填写说明",
         "1. 每行一名职工，第一行为表头，请勿修改表头和工作表名称。",
         "2. 身份证号码：18位，末位可为X；请保持本列为文本格式，勿转为数字。",
-        "3. 姓名：必填，与身份证一致；尚未参保登记的人员将按本行信息登记。",
-        "4. 手机：选填，11位。",
-        "5. 开始日期：用工日期，格式 YYYY-MM-DD，不得晚于下月末。",
+        "3. 姓名：必填，与居民身份证一致（已参保登记的人员须与登记姓名一致）；中文姓名为2至20个汉字，"
+        "可含间隔号“·”；外文姓名只用字母、空格、连字符。尚未参保登记的人员将按本行信息登记。",
+        "4. 手机：选填，11位中国大陆手机号码。",
+        "5. 开始日期：用工日期，格式 YYYY-MM-DD，不得晚于下月末，不得早于1950年，不得早于本人年满16周岁之日。",
         "6. 月工资：申报月缴费工资（元），大于零。",
-        "7. 任何一行有误时整份文件都不会导入，系统会逐行列出错误，改正后重新上传。",
+        "7. 已在其他单位参保的，须由原单位先办理减员；正以灵活就业人员身份参保的，须本人先办理停保；"
+        "退休人员不办理增员。",
+        f"8. {LIMITS.describe_zh()}，超出的请分批上传。",
+        "9. 任何一行有误时整份文件都不会导入，系统会逐行列出错误，改正后重新上传。",
     ),
     "remove": (
         "减员模板填写说明",
@@ -74,7 +82,8 @@ NOTES = {
         "3. 姓名：必填，须与登记姓名一致。",
         "4. 结束日期：劳动关系终止或解除日期，格式 YYYY-MM-DD，不得早于用工日期。",
         "5. 减员原因：选填。",
-        "6. 任何一行有误时整份文件都不会导入，系统会逐行列出错误，改正后重新上传。",
+        f"6. {LIMITS.describe_zh()}，超出的请分批上传。",
+        "7. 任何一行有误时整份文件都不会导入，系统会逐行列出错误，改正后重新上传。",
     ),
 }
 
@@ -146,18 +155,14 @@ def staff_import_template(*, kind: str) -> bytes:
 
 
 def _read(kind: str, file: IO[bytes] | bytes) -> list[tuple[int, dict[str, Any]]]:
+    """The data rows of the first sheet as (Excel row number, values by key), blank rows left
+    out, within ``LIMITS`` (``shebao.registry.workbooks``: nothing past them is read)."""
     data = file if isinstance(file, bytes) else file.read()
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a file that is not xlsx (BadZipFile, KeyError …)
-        raise InvalidInput(
-            "无法读取文件，请上传由模板填写的 .xlsx 文件",
-            f"The file cannot be read as .xlsx ({type(error).__name__})",
-            field="file",
-        ) from None
+    book = workbooks.workbook_open(data, limits=LIMITS)
     try:
         if META_SHEET in book.sheetnames:
-            meta = {r[0]: r[1] for r in book[META_SHEET].iter_rows(min_row=1, max_row=5, values_only=True) if r}
+            meta_rows = workbooks.sheet_rows(book[META_SHEET], limits=LIMITS)
+            meta = {r[0]: r[1] for _, r in itertools.islice(meta_rows, 5)}
             if meta.get("kind") in KINDS and meta["kind"] != kind:
                 raise InvalidInput(
                     "上传的是减员模板，请在减员处上传"
@@ -166,11 +171,11 @@ def _read(kind: str, file: IO[bytes] | bytes) -> list[tuple[int, dict[str, Any]]
                     f"This is the {meta['kind']} template, not the {kind} one",
                     field="file",
                 )
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
+        rows = workbooks.sheet_rows(book.worksheets[0], limits=LIMITS)
+        first = next(rows, None)
+        header = first[1] if first is not None and first[0] == 1 else ()
         expected = [c[0] for c in COLUMNS[kind]]
-        got = [str(h).strip() if h is not None else "" for h in (header or ())][: len(expected)]
+        got = [str(h).strip() if h is not None else "" for h in header][: len(expected)]
         if got != expected:
             raise InvalidInput(
                 f"表头应为：{'、'.join(expected)}；请使用系统提供的模板",
@@ -179,17 +184,11 @@ def _read(kind: str, file: IO[bytes] | bytes) -> list[tuple[int, dict[str, Any]]
             )
         keys = [c[1] for c in COLUMNS[kind]]
         out: list[tuple[int, dict[str, Any]]] = []
-        for number, values in enumerate(rows, start=2):
-            values = tuple(values)[: len(keys)]
+        for number, row in rows:
+            values = row[: len(keys)]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            out.append((number, dict(zip(keys, values + (None,) * (len(keys) - len(values)), strict=True))))
-            if len(out) > MAX_ROWS:
-                raise InvalidInput(
-                    f"一次最多导入{MAX_ROWS}行，请分批上传",
-                    f"At most {MAX_ROWS} rows per file; split the file",
-                    field="file",
-                )
+            out.append((number, dict(zip(keys, values, strict=True))))
         return out
     finally:
         book.close()
@@ -227,7 +226,7 @@ class _Rows:
         self.errors.append(RowError(row, self.headers.get(key, ""), zh, f"{COLUMN_EN.get(key, key)}: {en}"))
 
 
-def _id_number(rows: _Rows, number: int, raw: Any) -> str | None:
+def _id_number(rows: _Rows, number: int, raw: Any) -> IdNumber | None:
     if isinstance(raw, int | float):
         rows.bad(
             number,
@@ -240,7 +239,7 @@ def _id_number(rows: _Rows, number: int, raw: Any) -> str | None:
         rows.bad(number, "id_number", "必填", "required")
         return None
     try:
-        return id_number_validate(_text(raw)).number
+        return id_number_validate(_text(raw))
     except InvalidIdNumber as error:
         rows.bad(number, "id_number", error.message_zh, error.message_en)
         return None
@@ -271,7 +270,8 @@ def staff_import(
     parsed: list[tuple[int, str, dict[str, Any]]] = []
     first_row: dict[str, int] = {}
     for number, values in raw_rows:
-        id_number = _id_number(rows, number, values["id_number"])
+        identity = _id_number(rows, number, values["id_number"])
+        id_number = identity.number if identity is not None else None
         if id_number is not None:
             if id_number in first_row:
                 rows.bad(
@@ -288,9 +288,10 @@ def staff_import(
             rows.bad(number, "name", "必填", "required")
         elif len(name) > 64:
             rows.bad(number, "name", "内容过长", "too long")
+            name = ""
         checked = _check_add(rows, number, values) if kind == "add" else _check_remove(rows, number, values)
         if id_number is not None and name and checked is not None:
-            parsed.append((number, id_number, {**checked, "name": name}))
+            parsed.append((number, id_number, {**checked, "name": name, "identity": identity}))
     persons = _persons_by_number([p[1] for p in parsed])
     employed = {
         e.person_id: e
@@ -319,10 +320,10 @@ def staff_import(
 def _check_add(rows: _Rows, number: int, values: dict[str, Any]) -> dict[str, Any] | None:
     ok = True
     phone = _text(values["phone"])
-    if isinstance(values["phone"], float):
+    if isinstance(values["phone"], float) and values["phone"].is_integer():
         phone = str(int(values["phone"]))
-    if phone and not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
-        rows.bad(number, "phone", "应为11位手机号码", "must be an 11-digit mobile number")
+    if phone and not MOBILE.fullmatch(phone):
+        rows.bad(number, "phone", "应为11位中国大陆手机号码（以1开头）", "must be an 11-digit mainland mobile number")
         ok = False
     start = _date_cell(values["start"])
     if values["start"] in (None, ""):
@@ -363,16 +364,47 @@ def _plan_add(
     employed: dict[int, Employment],
     unit: Unit,
 ) -> list[tuple[str, dict[str, Any]]]:
+    """Each row's person against the registry, with the same rules as ``employment_add``: a
+    registered person's name must be the registered one (which one is not said), a new
+    person's must be a plausible name; the hire date not before 1950 nor the 16th birthday; and
+    ``services.employment_refusals`` (on the staff, retired, insured elsewhere) in bulk."""
     if not services.unit_insurances(unit):
         rows.bad(0, "", "本单位尚未办理参保登记，不能增员", "the unit is not registered for any insurance")
-    plan = []
+    checked = []
     for number, id_number, values in parsed:
         person = persons.get(id_number)
-        if person is not None and person.pk in employed:
-            rows.bad(number, "id_number", "已是本单位在职参保职工", "already on the unit's staff")
+        identity = values["identity"]
+        try:
+            rules.hire_date_check(values["start"], birth_date=identity.birth_date, field="start")
+            if person is None:
+                values["name"] = rules.person_name_clean(values["name"])
+                too_old = services.too_old_to_employ(
+                    sex=identity.sex, birth_date=identity.birth_date, start=values["start"]
+                )
+                if too_old is not None:
+                    raise too_old
+            elif not rules.person_name_matches(values["name"], person.name):
+                raise services.name_mismatch()
+        except ShebaoError as error:
+            rows.bad(number, _ERROR_FIELDS.get(error.field or "", "id_number"), error.message_zh, error.message_en)
+            continue
+        checked.append((number, id_number, person, values))
+    registered = [p for _, _, p, _ in checked if p is not None]
+    refusals = services.employment_refusals(
+        persons=registered, unit=unit, starts={p.pk: v["start"] for _, _, p, v in checked if p is not None}
+    )
+    plan = []
+    for number, id_number, person, values in checked:
+        refusal = refusals.get(person.pk) if person is not None else None
+        if refusal is not None:
+            rows.bad(number, "id_number", refusal.message_zh, refusal.message_en)
             continue
         plan.append((id_number, values))
     return plan
+
+
+# a service error's field → the template column it is about
+_ERROR_FIELDS = {"name": "name", "start": "start", "hired_on": "start", "phone": "phone", "id_number": "id_number"}
 
 
 def _plan_remove(
@@ -389,7 +421,8 @@ def _plan_remove(
         if person is None or employment is None:
             rows.bad(number, "id_number", "不是本单位在职参保职工", "not on the unit's staff")
             continue
-        if person.name != values["name"]:
+        if not rules.person_name_matches(values["name"], person.name):
+            # the unit's own employee: the registered name may be shown to it
             rows.bad(number, "name", f"与登记姓名不一致（{person.name}）", "does not match the registered name")
             continue
         if values["end"] < employment.start:
@@ -410,7 +443,7 @@ def _write_add(
     new_people = []
     for id_number, values in plan:
         if id_number not in persons:
-            parsed = id_number_validate(id_number)
+            parsed = values["identity"]
             new_people.append(
                 Person(
                     id_number=id_number,

@@ -142,7 +142,11 @@ class UnitRegisterHandler(ItemHandler):
 
 
 class StaffChangeHandler(ItemHandler):
-    """增减员: the unit's own code, a positive declared wage."""
+    """增减员: the unit's own code, a positive declared wage, and at receipt what completion
+    would refuse: for 增员 everything ``employment_add`` checks (the registered name, which is
+    not revealed; insured elsewhere, retired, bad dates and phones), for 减员 that the person is
+    on the unit's staff under that name. A case that can only fail is never opened, and a
+    stranger's registered name never reaches the unit's case list."""
 
     unit_files_for_staff_only = False  # 增员 creates the tie (减员 ends one that must exist)
 
@@ -151,6 +155,18 @@ class StaffChangeHandler(ItemHandler):
         _check_unit_code(cleaned, applicant)
         if "wage_base" in cleaned and Decimal(cleaned["wage_base"]) <= 0:
             raise InvalidInput("申报缴费工资应大于零", "The declared wage must be above zero", field="wage_base")
+        if "unit_code" in cleaned and "id_number" in cleaned:
+            unit = _unit(cleaned["unit_code"])
+            if "hired_on" in cleaned:
+                services.employment_add_check(
+                    unit=unit,
+                    id_number=cleaned["id_number"],
+                    start=dt.date.fromisoformat(cleaned["hired_on"]),
+                    name=cleaned.get("name", ""),
+                    phone=cleaned.get("phone", ""),
+                )
+            elif "ended_on" in cleaned:
+                services.employment_end_check(unit=unit, id_number=cleaned["id_number"], name=cleaned.get("name", ""))
         return cleaned
 
     def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
@@ -586,6 +602,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         channels=("hall", "community", "online", "app"),
         office_kinds=("district_office", "community_centre"),
         promised_days=0,
+        saturday=True,
         description="停止以灵活就业人员身份缴费（如已在单位就业参保）；已缴费年限保留并累计计算。",
         fields=(
             ID_NUMBER,
@@ -614,7 +631,6 @@ ITEMS: tuple[ItemSpec, ...] = (
         channels=("hall", "community", "online", "app"),
         office_kinds=("district_office", "community_centre"),
         promised_days=0,
-        saturday=True,
         description="变更联系电话、居住地址、通讯地址等一般信息，即时办结；姓名、身份证号码、出生日期等关键信息另行申请更正。",
         fields=(
             ID_NUMBER,

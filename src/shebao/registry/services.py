@@ -22,11 +22,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from shebao.catalog.definitions import MOBILE
 from shebao.core import audit
 from shebao.core.channels import Channel
-from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from shebao.core.identifiers import credit_code_validate, id_number_validate
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.identifiers import IdNumber, credit_code_validate, id_number_validate
 from shebao.core.models import Account, Area, Role
+from shebao.registry import rules
 from shebao.registry.models import Employment, InsuredStatus, Person, Unit, UnitInsurance
 
 # The five insurances an employer registers for (五险); a flexible worker pays two of them.
@@ -204,6 +206,99 @@ def _check_identity(number: str, *, sex: str | None, birth_date: dt.date | None)
     return parsed.number, parsed.sex, parsed.birth_date
 
 
+def mobile_clean(phone: str, *, field: str = "phone") -> str:
+    """A mainland mobile number (11 ASCII digits from 1, ``MOBILE``), or empty: none given."""
+    phone = (phone or "").strip()
+    if phone and not MOBILE.fullmatch(phone):
+        raise InvalidInput(
+            "手机号码应为11位中国大陆手机号码（以1开头）",
+            "A mobile number has 11 digits and starts with 1 (mainland China)",
+            field=field,
+        )
+    return phone
+
+
+def name_mismatch(field: str = "name") -> InvalidInput:
+    """The name given is not the one registered for the ID number; which name is registered is
+    not said (the form may come from anyone who has a number)."""
+    return InvalidInput(
+        "姓名与该身份证号码的参保登记信息不一致，请按居民身份证核对后重新填写",
+        "The name does not match the registration of this ID number; check it against the ID card",
+        field=field,
+    )
+
+
+def too_old_to_employ(*, sex: str, birth_date: dt.date, start: dt.date) -> Conflict | None:
+    """A person clearly past retirement (``rules.past_any_working_age``) is not enrolled
+    through an employer."""
+    if not rules.past_any_working_age(sex=sex, birth_date=birth_date, on=start):
+        return None
+    return Conflict(
+        f"该人员出生于{birth_date.year}年，已远超法定退休年龄，不能作为职工增员参保；请核对身份证号码",
+        f"This person was born in {birth_date.year}, far past the statutory retirement age, and cannot be "
+        "enrolled as an employee; check the ID number",
+        field="id_number",
+    )
+
+
+def employment_refusals(*, persons: Sequence[Person], unit: Unit, starts: dict[int, dt.date]) -> dict[int, ShebaoError]:
+    """Why each registered person may not be enrolled through ``unit`` from ``starts[pk]``
+    (社会保险法 第五十八条; a person is insured once, through one employer or as a flexible
+    worker): already on this unit's staff; retired or pension ended (退休、死亡、转出); clearly
+    past retirement age; employed and insured by another unit, which must first remove them
+    (减员); contributing as a flexible worker, who must first stop (灵活就业人员停保). The other
+    unit is not named. Bulk: two reads whatever the number of persons."""
+    ids = [p.pk for p in persons]
+    open_units: dict[int, set[int]] = {}
+    flexible: set[int] = set()
+    ended: set[int] = set()
+    for chunk in _chunks(ids):
+        for person_id, unit_id in Employment.objects.filter(person_id__in=chunk, end__isnull=True).values_list(
+            "person_id", "unit_id"
+        ):
+            open_units.setdefault(person_id, set()).add(unit_id)
+        for person_id, insurance, status, unit_id in InsuredStatus.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "insurance", "status", "unit_id"
+        ):
+            if status == Active and unit_id is None and insurance in FLEXIBLE_INSURANCES:
+                flexible.add(person_id)
+            elif status == Terminated and insurance == "pension":
+                ended.add(person_id)
+    refusals: dict[int, ShebaoError] = {}
+    for person in persons:
+        units = open_units.get(person.pk, set())
+        too_old = too_old_to_employ(sex=person.sex, birth_date=person.birth_date, start=starts[person.pk])
+        if unit.pk in units:
+            refusals[person.pk] = Conflict(
+                "该人员已是本单位在职参保职工", "This person is already on the unit's staff", field="id_number"
+            )
+        elif person.category == Person.Category.RETIREE or person.pk in ended:
+            refusals[person.pk] = Conflict(
+                "该人员已退休或养老保险已终止（退休、死亡或转出），不能增员参保；退休人员再就业不办理职工参保登记，"
+                "已转出的须先办理转移接续",
+                "This person has retired or their pension insurance has ended (retired, died or transferred "
+                "out); a retiree is not enrolled as an employee, a transfer must be brought back first",
+                field="id_number",
+            )
+        elif too_old is not None:
+            refusals[person.pk] = too_old
+        elif units:
+            refusals[person.pk] = Conflict(
+                "该人员已在其他单位参保缴费，须由原单位先办理减员（停保）后，本单位才能增员",
+                "This person is insured through another employer; that employer must first remove them "
+                "(staff removal, 减员) before this unit can add them",
+                field="id_number",
+            )
+        elif person.pk in flexible:
+            refusals[person.pk] = Conflict(
+                "该人员正以灵活就业人员身份参保缴费，须由本人先办理灵活就业人员停保后，本单位才能增员",
+                "This person contributes as a flexible worker; they must first stop flexible contributions "
+                "(灵活就业人员停保) before this unit can add them",
+                field="id_number",
+            )
+    return refusals
+
+
 # --- persons ---------------------------------------------------------------------------------
 
 
@@ -282,10 +377,7 @@ def person_update(
     if address is not None:
         changes["address"] = address.strip()[:255]
     if phone is not None:
-        phone = phone.strip()
-        if phone and not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
-            raise InvalidInput("手机号码应为11位", "A mobile number has 11 digits", field="phone")
-        changes["phone"] = phone
+        changes["phone"] = mobile_clean(phone)
     if name is not None:
         name = name.strip()
         if not name or len(name) > 64:
@@ -625,35 +717,24 @@ def employment_add(
     """职工参保登记（增员）(社会保险法 第五十八条): an open employment, and the person insured
     through the unit in each insurance the unit is registered for, from the start month.
 
-    A person not yet registered is registered from the form's name and ID number. Refused: a
-    person already employed by this unit, a start after the end of next month, a unit that is
-    not registered for any insurance."""
+    The name must be the registered one for a registered person (the refusal does not say
+    which name is registered); a person not yet registered is registered from the form's name
+    (a plausible name, ``rules.person_name_clean``) and ID number. Refused: a start after the
+    end of next month, before 1950 or before the person's 16th birthday (劳动法 第十五条); a
+    phone that is not a mainland mobile number; a unit not registered for any insurance; and
+    whatever ``employment_refusals`` says (already on the staff, retired, insured elsewhere or
+    as a flexible worker)."""
     unit_authorise(actor=actor, unit=unit)
-    number = id_number_validate(id_number).number
-    if start > latest_start_allowed():
-        raise InvalidInput(
-            "用工日期不能晚于下月末", "The start date cannot be later than the end of next month", field="hired_on"
-        )
+    parsed = id_number_validate(id_number)
     insurances = unit_insurances(unit)
-    if not insurances:
-        raise InvalidInput(
-            "本单位尚未办理参保登记，不能增员", "The unit is not registered for any insurance", field="unit_code"
-        )
     with transaction.atomic():
-        person = Person.objects.select_for_update().filter(id_number=number).first()
+        person = Person.objects.select_for_update().filter(id_number=parsed.number).first()
+        name, phone = _addition_check(
+            unit=unit, insurances=insurances, parsed=parsed, person=person, start=start, name=name, phone=phone
+        )
         if person is None:
-            if not name.strip():
-                raise InvalidInput(
-                    "该人员尚未登记，请填写姓名以便登记", "The person is not registered: give their name", field="name"
-                )
             person = _register_inline(
-                actor=actor, number=number, name=name, phone=phone, district=unit.district, channel=channel
-            )
-        elif Employment.objects.filter(person=person, unit=unit, end__isnull=True).exists():
-            raise Conflict(
-                f"{person.name}已是本单位在职参保职工",
-                f"{person.name} is already on the unit's staff",
-                field="id_number",
+                actor=actor, number=parsed.number, name=name, phone=phone, district=unit.district, channel=channel
             )
         employment = Employment.objects.create(person=person, unit=unit, start=start)
         activate_via_unit(persons=[person], unit=unit, since={person.pk: start}, insurances=insurances)
@@ -672,20 +753,89 @@ def employment_add(
     return employment
 
 
+def _addition_check(
+    *,
+    unit: Unit,
+    insurances: Sequence[str],
+    parsed: IdNumber,
+    person: Person | None,
+    start: dt.date,
+    name: str,
+    phone: str,
+) -> tuple[str, str]:
+    """The refusals of ``employment_add`` (its docstring), in order; the clean name and phone."""
+    if start > latest_start_allowed():
+        raise InvalidInput(
+            "用工日期不能晚于下月末", "The start date cannot be later than the end of next month", field="hired_on"
+        )
+    rules.hire_date_check(start, birth_date=parsed.birth_date, field="hired_on")
+    phone = mobile_clean(phone)
+    if not (name or "").strip():
+        raise InvalidInput("请填写与居民身份证一致的姓名", "Give the name as on the ID card", field="name")
+    if not insurances:
+        raise InvalidInput(
+            "本单位尚未办理参保登记，不能增员", "The unit is not registered for any insurance", field="unit_code"
+        )
+    if person is None:
+        name = rules.person_name_clean(name)
+        too_old = too_old_to_employ(sex=parsed.sex, birth_date=parsed.birth_date, start=start)
+        if too_old is not None:
+            raise too_old
+        return name, phone
+    if not rules.person_name_matches(name, person.name):
+        raise name_mismatch()
+    refusal = employment_refusals(persons=[person], unit=unit, starts={person.pk: start}).get(person.pk)
+    if refusal is not None:
+        raise refusal
+    return person.name, phone
+
+
+def employment_add_check(*, unit: Unit, id_number: str, start: dt.date, name: str, phone: str = "") -> None:
+    """What ``employment_add`` would refuse, said without writing anything: for a 增员 case at
+    receipt (the window or the online hall), so that no case is opened that can only fail."""
+    parsed = id_number_validate(id_number)
+    person = Person.objects.filter(id_number=parsed.number).first()
+    _addition_check(
+        unit=unit,
+        insurances=unit_insurances(unit),
+        parsed=parsed,
+        person=person,
+        start=start,
+        name=name,
+        phone=phone,
+    )
+
+
+def employment_end_check(*, unit: Unit, id_number: str, name: str) -> None:
+    """A 减员 case at receipt: the person is on the unit's staff and the name is the
+    registered one (the unit's own employee, so the mismatch may be said plainly)."""
+    number = id_number_validate(id_number).number
+    employment = (
+        Employment.objects.select_related("person")
+        .filter(unit=unit, person__id_number=number, end__isnull=True)
+        .first()
+    )
+    if employment is None:
+        raise NotFound("该人员不是本单位在职参保职工", "This person is not on the unit's staff", field="id_number")
+    if name and not rules.person_name_matches(name, employment.person.name):
+        raise name_mismatch()
+
+
 def _register_inline(
     *, actor: Account | None, number: str, name: str, phone: str, district: Area, channel: str
 ) -> Person:
+    """Register a person met first at their hiring; ``name`` and ``phone`` are already clean."""
     _, sex, birth = _check_identity(number, sex=None, birth_date=None)
     try:
         with transaction.atomic():
             person = Person.objects.create(
                 id_number=number,
-                name=name.strip()[:64],
+                name=rules.person_name_clean(name),
                 sex=sex,
                 birth_date=birth,
                 category=Person.Category.EMPLOYEE,
                 district_id=district.district_id or district.pk,
-                phone=phone.strip()[:20],
+                phone=mobile_clean(phone),
             )
     except IntegrityError:
         raise Conflict("该身份证号码已登记参保", "This ID number is already registered", field="id_number") from None

@@ -217,7 +217,8 @@ def staff_import(request: HttpRequest) -> HttpResponse:
     if isinstance(unit, HttpResponse):
         return unit
     user: Account = request.user  # type: ignore[assignment]
-    context: dict[str, Any] = {"unit": unit}
+    limits = imports.LIMITS
+    context: dict[str, Any] = {"unit": unit, "limits": limits.describe_zh() if chinese() else limits.describe_en()}
     if request.method == "GET":
         form = ImportForm(initial={"kind": request.GET.get("kind", "add")})
         return render(request, "web/unit/staff_import.html", {**context, "form": form})
@@ -242,8 +243,8 @@ def staff_import(request: HttpRequest) -> HttpResponse:
     except ShebaoError as error:
         form.add_error("file" if error.field == "file" else None, error_text(error))
         return render(request, "web/unit/staff_import.html", {**context, "form": form}, status=error.status)
-    chinese = label_of("中 / en") == "中"
-    rows = [(e.row or "—", e.column, e.message_zh if chinese else e.message_en) for e in report.rejected]
+    zh = chinese()
+    rows = [(e.row or "—", e.column, e.message_zh if zh else e.message_en) for e in report.rejected]
     return render(
         request,
         "web/unit/staff_import_report.html",
