@@ -1,13 +1,19 @@
-"""The one JSON API (/api/v1, OpenAPI at /api/v1/openapi.json): collects each app's router and
-maps domain errors to 4xx bodies with Chinese and English messages."""
+"""The one JSON API (/api/v1, OpenAPI at /api/v1/openapi.json, Swagger UI at /api/v1/docs):
+collects each app's router and maps domain errors to 4xx bodies with Chinese and English
+messages. A route that takes a JSON body takes JSON only (415 otherwise); a route that takes
+a form or files (ninja's ``Form``/``File``) reads them as Django parsed them."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
+from django.http.request import RawPostDataException
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from shebao.cases.api import catalog_router
 from shebao.cases.api import router as cases_router
@@ -15,11 +21,36 @@ from shebao.contributions.api import router as calculators_router
 from shebao.core.api import router as core_router
 from shebao.core.errors import ShebaoError
 
+
+class NotJson(Exception):
+    """A JSON route was sent a body of another content type."""
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+class JsonBodyParser(Parser):
+    """ninja parses any body as JSON, whatever its content type: ``application/octet-stream``
+    carried a NUL past the input filter into a case note. Only a JSON content type is read."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if not _is_json(request.content_type or ""):
+            raise NotJson(request.content_type)
+        return super().parse_body(request)
+
+
 api = NinjaAPI(
     title="shebao API",
     version="1",
     description="社会保险经办服务平台接口 / Social-insurance service platform API",
     urls_namespace="api",
+    parser=JsonBodyParser(),
+    # Swagger UI from ninja's own files (``ninja`` is an installed app), no validator badge
+    # (it loads an image from validator.swagger.io): the page asks nothing of another origin.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -41,7 +72,8 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     for err in exc.errors:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
         kind = err.get("type", "")
-        zh = _FIELD_ZH.get(kind) or ("日期格式应为 YYYY-MM-DD" if "date" in kind else "输入不正确")
+        zh = (err.get("ctx") or {}).get("zh") or _FIELD_ZH.get(kind)
+        zh = zh or ("日期格式应为 YYYY-MM-DD" if "date" in kind else "输入不正确")
         problems.append({"field": loc, "message": f"{loc}：{zh}", "message_en": f"{loc}: {err.get('msg', 'invalid')}"})
     body = {
         "code": "invalid",
@@ -66,10 +98,26 @@ _HTTP_ERRORS = {
 }
 
 
+_NOT_JSON = {
+    "code": "unsupported_media_type",
+    "message": "此接口只接受 JSON 请求体（Content-Type: application/json）",
+    "message_en": "This endpoint takes a JSON body only (Content-Type: application/json)",
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NotJson):  # ninja wraps any parse failure in a 400
+        return api.create_response(request, _NOT_JSON, status=415)
     code, zh, en = _HTTP_ERRORS.get(exc.status_code, ("error", "请求有误", str(exc)))
     return api.create_response(request, {"code": code, "message": zh, "message_en": en}, status=exc.status_code)
+
+
+@api.exception_handler(RawPostDataException)
+def form_sent_to_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    """A multipart form to a JSON route: once its fields are parsed (by the input filter or the
+    CSRF check) the raw body is gone, and ninja's read of it failed with a 500."""
+    return api.create_response(request, _NOT_JSON, status=415)
 
 
 @api.exception_handler(RequestDataTooBig)

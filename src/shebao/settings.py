@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "ninja",  # its own Swagger UI files, served from here: /api/v1/docs loads nothing from a CDN
     "shebao.core",
     "shebao.catalog",
     "shebao.cases",
@@ -106,8 +107,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shebao.web.middleware.ApiJsonErrorsMiddleware",  # outermost: sees every answer under /api/
     "django.middleware.security.SecurityMiddleware",
-    "shebao.web.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # before any view, after the language and the user are known (its error page shows both)
+    "shebao.web.middleware.RefuseBadTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -26,8 +26,9 @@ class ErrorOut(Schema):
 
 
 # Any route may refuse a malformed request (400: a NUL character, an unparseable body), one too
-# large (413) or invalid input (422); the rest is named per route.
-COMMON_ERRORS = (400, 413, 422)
+# large (413), a body that is not JSON (415) or invalid input (422: text that is not Unicode
+# among them); the rest is named per route.
+COMMON_ERRORS = (400, 413, 415, 422)
 
 
 def answers(ok: Any, *, status: int = 200, errors: tuple[int, ...] = ()) -> dict[int, Any]:
