@@ -1,16 +1,65 @@
-"""Public core endpoints: the working-day calendar; and the error answer every route documents."""
+"""Public core endpoints: the working-day calendar; the error answer every route documents; and
+the date every route takes (``CalendarDate``: ISO ``YYYY-MM-DD`` within the calendar's range)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from shebao.core import workdays as working_days
 
 router = Router(tags=["calendar 工作日"])
+
+# The dates the working-day calendar computes: beyond them a count would overflow (9999-12-31
+# plus one day was a 500) or mean nothing.
+FIRST_DATE = dt.date(working_days.FIRST_YEAR, 1, 1)
+LAST_DATE = dt.date(working_days.LAST_YEAR, 12, 31)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _calendar_date(value: object) -> dt.date:
+    """``YYYY-MM-DD`` and nothing else (pydantic took ``0`` as 1970-01-01, a Unix time), a real
+    day, within FIRST_DATE..LAST_DATE. The Chinese message travels in the error's context."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        day = value
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "date_invalid", "no such day: {value}", {"value": value, "zh": f"日期不存在：{value}"}
+            ) from None
+    else:
+        raise PydanticCustomError(
+            "date_format", "date must be YYYY-MM-DD", {"zh": "日期格式应为 YYYY-MM-DD（如 2026-02-12）"}
+        )
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise PydanticCustomError(
+            "date_range",
+            "date must be within the working-day calendar, {first} to {last}",
+            {
+                "first": str(FIRST_DATE),
+                "last": str(LAST_DATE),
+                "zh": f"日期应在工作日历的范围内（{FIRST_DATE} 至 {LAST_DATE}）",
+            },
+        )
+    return day
+
+
+_DATE_RANGE = f"ISO 8601 YYYY-MM-DD, from {FIRST_DATE} to {LAST_DATE} / 日期，{FIRST_DATE} 至 {LAST_DATE}"
+CalendarDate = Annotated[
+    dt.date,
+    PlainValidator(_calendar_date),
+    WithJsonSchema(
+        {"type": "string", "format": "date", "pattern": f"^{_ISO_DATE.pattern}$", "description": _DATE_RANGE}
+    ),
+]
 
 
 class ErrorOut(Schema):
@@ -53,7 +102,7 @@ class WorkdayOut(Schema):
 @router.get(
     "/calendar/due-date", response=answers(DueDateOut), summary="办理时限到期日 / Due date of a working-day limit"
 )
-def calendar_due_date(request: HttpRequest, start: dt.date, workdays: int) -> dict:
+def calendar_due_date(request: HttpRequest, start: CalendarDate, workdays: int) -> dict:
     """The last day of a limit of ``workdays`` working days received on ``start`` (the receipt
     day is not counted). ``provisional`` is true when the count reaches a year whose holiday
     arrangement has not been published."""
@@ -68,7 +117,7 @@ def calendar_due_date(request: HttpRequest, start: dt.date, workdays: int) -> di
 
 
 @router.get("/calendar/workday", response=answers(WorkdayOut), summary="是否工作日 / Is it a working day")
-def calendar_workday(request: HttpRequest, date: dt.date) -> dict:
+def calendar_workday(request: HttpRequest, date: CalendarDate) -> dict:
     return {
         "date": date,
         "workday": working_days.is_workday(date),
