@@ -366,3 +366,30 @@ def test_the_qr_and_footer_point_at_the_verification_path():
     code = document_code(kind="receipt", ref="R-1")
     assert doc.verification_link == f"https://si.example.invalid/verify/receipt/R-1/{code}"
     assert doc.verification_link in _pages_text(doc.render())[0]
+
+
+def test_the_paper_names_the_verification_menu_at_the_agencys_public_address():
+    # given the agency's public address
+    with override_settings(PUBLIC_URL="https://si.example.invalid"):
+        doc = Document(title="回执", printed_at=PRINTED_AT).verification(kind="receipt", ref="JF202602-00000042")
+        text = _pages_text(doc.render())[0]
+
+    # then the paper says where to type its number and code (文件核验 at /verify/), and prints
+    # the number to type; no local address anywhere
+    flat = re.sub(r"\s+", "", text)
+    assert "https://si.example.invalid/verify/" in flat
+    assert "文件核验" in flat and "文件编号：JF202602-00000042" in flat
+    assert "127.0.0.1" not in flat and "localhost" not in flat
+
+
+@pytest.mark.parametrize("poster", [False, True])
+def test_the_sample_documents_print_only_the_public_address(tmp_path, poster):
+    # given a public address; when the sample statement and the sample poster are printed
+    target = tmp_path / "sample.pdf"
+    with override_settings(PUBLIC_URL="https://si.example.invalid"):
+        call_command("pdf_sample", target, *(["--poster"] if poster else []), stdout=io.StringIO())
+
+    # then no page names a local address; the statement names the public one
+    flat = re.sub(r"\s+", "", "".join(_pages_text(target.read_bytes())))
+    assert "127.0.0.1" not in flat and "localhost" not in flat
+    assert poster or "https://si.example.invalid/verify/" in flat

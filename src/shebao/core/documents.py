@@ -15,7 +15,9 @@ Invariants:
   verification line) is drawn after layout, when the page total is known;
 * a verification code is HMAC-SHA256 keyed from ``SECRET_KEY`` over (kind, ref): it proves the
   document was issued here without a table lookup; ``SECRET_KEY_FALLBACKS`` keep old paper valid
-  across a key rotation.
+  across a key rotation;
+* the addresses printed (the QR's link, the 文件核验 menu) are under ``settings.PUBLIC_URL``, the
+  agency's public address, never the address a server happens to listen on.
 
 ReportLab keeps per-font subsetting state in module globals and is not thread-safe, so
 :meth:`Document.render` holds a process-wide lock; bulk jobs scale out in processes.
@@ -76,6 +78,7 @@ __all__ = [
     "document_verify",
     "mm",
     "register_fonts",
+    "verification_menu_url",
     "verification_path",
     "verification_url",
 ]
@@ -207,10 +210,19 @@ def verification_path(*, kind: str, ref: str, code: str | None = None) -> str:
     return f"/verify/{kind}/{ref}/{code}"
 
 
+def _public_base() -> str:
+    # The agency's public address (SHEBAO_PUBLIC_URL; production refuses to start without it).
+    return str(getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
+
+
 def verification_url(*, kind: str, ref: str, code: str | None = None) -> str:
-    """The path under ``settings.PUBLIC_URL`` when set (what a phone scanning the QR opens)."""
-    base = str(getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
-    return base + verification_path(kind=kind, ref=ref, code=code)
+    """The path under ``settings.PUBLIC_URL`` (what a phone scanning the QR opens)."""
+    return _public_base() + verification_path(kind=kind, ref=ref, code=code)
+
+
+def verification_menu_url() -> str:
+    """文件核验, the page where a person types a document's number and code: printed on paper."""
+    return _public_base() + "/verify/"
 
 
 # --- Drawing primitives (posters, diagrams) ---------------------------------------------
@@ -615,8 +627,9 @@ class Document:
         if qr:
             self.qr(
                 self.verification_link,
-                caption=f"验证码：{self.verification_code}\n"
-                "扫描二维码，或登录网上服务大厅“文件核验”并输入验证码，可核验本文件真伪。",
+                caption=f"文件编号：{ref}　验证码：{self.verification_code}\n"
+                f"扫描二维码，或访问 {verification_menu_url()}（“文件核验”）输入文件编号和验证码，"
+                "可核验本文件真伪。",
             )
         return self
 

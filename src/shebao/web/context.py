@@ -20,6 +20,7 @@ def _nav(user: Account) -> list[tuple[str, str]]:
             (str(_("Track a case")), reverse("web:track")),
             (str(_("Working-day calculator")), reverse("web:workdays")),
             (str(_("Contribution calculators")), reverse("web:calculators")),
+            (str(_("Verify a document")), reverse("web:verify_menu")),
         ]
     items = [(str(_("Home")), reverse("web:home"))]
     if user.kind == Account.Kind.STAFF and user.role in HANDLING_ROLES:
@@ -42,6 +43,8 @@ def _nav(user: Account) -> list[tuple[str, str]]:
         items.append((str(_("Working-day calculator")), reverse("web:workdays")))
     if user.kind == Account.Kind.CITIZEN:
         items.append((str(_("Contribution calculators")), reverse("web:calculators")))
+    if user.kind in (Account.Kind.CITIZEN, Account.Kind.UNIT):
+        items.append((str(_("Verify a document")), reverse("web:verify_menu")))
     return items
 
 

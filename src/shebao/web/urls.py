@@ -32,6 +32,7 @@ urlpatterns = [
     path("track/", applicant.track, name="track"),
     path("verify/<str:kind>/<str:ref>/<str:code>", verify.verify, name="verify"),
     path("guide/", guide.guide_index, name="guide"),
+    path("verify/", verify.verify_menu, name="verify_menu"),  # 文件核验, the menu documents name
     path("guide/booklet.pdf", guide.guide_booklet, name="guide_booklet"),
     path("guide/<str:code>/", guide.guide_item, name="guide_item"),
     path("guide/<str:code>/poster.pdf", guide.guide_poster, name="guide_poster"),

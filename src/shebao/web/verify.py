@@ -1,14 +1,20 @@
-"""/verify/<kind>/<ref>/<code>: anyone holding a printed document (a receipt, a statement, a
-poster) checks that shebao issued it — the QR code on the paper opens this page."""
+"""文件核验: anyone holding a printed document (a receipt, a statement, a sample) checks that
+shebao issued it, by scanning its QR code (/verify/<kind>/<ref>/<code>) or by typing its
+number and verification code into the menu the paper names (/verify/, in the public
+navigation)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from shebao.core.documents import document_verify
 
+# Every kind of document shebao prints with a verification code: the menu tries each, so a
+# person types only what the paper shows (a new kind of document adds its line here).
 KIND_LABELS = {
     "receipt": "缴费凭证 / Payment receipt",
     "statement": "权益记录单 / Rights statement",
@@ -16,8 +22,46 @@ KIND_LABELS = {
 }
 
 
+class VerifyForm(forms.Form):
+    ref = forms.CharField(
+        label=gettext_lazy("Document number"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    code = forms.CharField(
+        label=gettext_lazy("Verification code"),
+        max_length=40,
+        help_text=gettext_lazy("Sixteen letters and digits, as printed: ABCD-EFGH-JKLM-NPQR."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
 @require_GET
 def verify(request: HttpRequest, kind: str, ref: str, code: str) -> HttpResponse:
+    """The page a document's QR code opens: genuine (200) or not (404)."""
     genuine = document_verify(kind=kind, ref=ref, code=code)
     context = {"genuine": genuine, "kind": kind, "kind_label": KIND_LABELS.get(kind, kind), "ref": ref, "code": code}
     return render(request, "web/verify.html", context, status=200 if genuine else 404)
+
+
+@require_GET
+def verify_menu(request: HttpRequest) -> HttpResponse:
+    """The menu: an empty form, then the answer for the number and code typed (a GET, so the
+    answer can be bookmarked and needs no sign-in). Not issued is a 404, as on the QR page."""
+    if not request.GET:
+        return render(request, "web/verify.html", {"form": VerifyForm(), "menu": True})
+    form = VerifyForm(request.GET)
+    if not form.is_valid():
+        return render(request, "web/verify.html", {"form": form, "menu": True}, status=422)
+    ref, code = form.cleaned_data["ref"].strip(), form.cleaned_data["code"]
+    kind = next((k for k in KIND_LABELS if document_verify(kind=k, ref=ref, code=code)), None)
+    context = {
+        "form": form,
+        "menu": True,
+        "checked": True,
+        "genuine": kind is not None,
+        "kind_label": KIND_LABELS.get(kind or "", ""),
+        "ref": ref,
+        "code": code,
+    }
+    return render(request, "web/verify.html", context, status=200 if kind else 404)
