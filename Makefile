@@ -60,4 +60,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/cases_bench.py  # sets its own production environment
 
 clean:
-	rm -rf var/shebao.sqlite3* var/static
+	rm -rf var/shebao.sqlite3* var/static var/audit  # the checkpoints anchor that database's audit chain

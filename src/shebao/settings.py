@@ -212,6 +212,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "shebao.web.views.lockout"
 AXES_VERBOSE = False
+# The audit chain's checkpoints are signed with a key kept outside the database (derived from
+# the secret key only in the demo and tests; production refuses to start without it) and
+# appended to a file (tests set their own; none by default there).
+AUDIT_KEY = env_str("SHEBAO_AUDIT_KEY", "")
+_AUDIT_FILE_DEFAULT = "" if ENV == "test" else str(VAR_DIR / "audit" / "checkpoints.jsonl")
+AUDIT_CHECKPOINT_FILE = env_str("SHEBAO_AUDIT_CHECKPOINT_FILE", _AUDIT_FILE_DEFAULT) or None
 OTP_TOTP_ISSUER = "shebao 社保"
 
 # --- Internationalisation -------------------------------------------------------------
@@ -248,6 +254,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-deliver": {"task": "shebao.core.tasks.notifications_deliver_task", "schedule": 60.0},
     "cases-sla-scan": {"task": "shebao.cases.tasks.sla_scan_task", "schedule": 4 * 3600.0},
     "contributions-arrears-mark": {"task": "shebao.contributions.tasks.arrears_mark_task", "schedule": 24 * 3600.0},
+    "audit-checkpoint": {"task": "shebao.core.tasks.audit_checkpoint_task", "schedule": 600.0},
 }
 NOTIFY_ADAPTERS = {
     "sms": env_str("SHEBAO_SMS_ADAPTER", "shebao.core.notify.ConsoleAdapter"),

@@ -261,7 +261,7 @@ def test_audit_verify_checks_every_event_across_chunks_and_names_an_edited_one(d
     from shebao.core import audit
 
     for i in range(7):
-        audit.record(actor=clerk, action="test.event", subject_id=i)
+        audit.record(actor=clerk, action="person.view", subject_id=i)
     events = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
     # when verified in chunks of 3 events
     job = job_run(job_id=job_create(kind="audit.verify", chunk_size=3).pk, executor=LocalExecutor(processes=1))

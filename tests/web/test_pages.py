@@ -84,7 +84,7 @@ def test_clerk_home_shows_office_hours_authority_skills_search_and_own_events(cl
     assert '<dd class="authority">1</dd>' in body
     assert "参保登记" in body
     assert 'action="/persons/search/"' in body
-    assert "case.accept" in body and "4201**********0011" in body
+    assert "<span title=\"case.accept\">受理</span>" in body and "4201**********0011" in body
     assert "420102198503140011" not in body
 
 
@@ -129,7 +129,7 @@ def test_monitor_home_shows_chain_outbox_and_jobs(client, monitor):
     from shebao.core import audit
 
     for i in range(3):
-        audit.record(actor=monitor, action=f"test.event{i}")
+        audit.record(actor=monitor, action=("case.accept", "case.review", "case.approve")[i])
     now = timezone.now()
     Notification.objects.create(key="a", channel="sms", recipient="1", body="x", next_attempt_at=now)
     Notification.objects.create(key="b", channel="sms", recipient="1", body="y", next_attempt_at=now, status="failed")
@@ -137,7 +137,7 @@ def test_monitor_home_shows_chain_outbox_and_jobs(client, monitor):
     sign_in(client, monitor)
     body = _body(client.get(reverse("web:home")))
     assert f'<p class="big">{AuditEvent.objects.count()}</p>' in body
-    assert "test.event2" in body
+    assert '<span title="case.approve">审批</span>' in body  # the action's label, not its code
     assert '<dd class="count count-pending">1</dd>' in body and '<dd class="count count-failed">1</dd>' in body
     assert "statements.annual" in body and '<progress value="0.250" max="1">' in body
 
@@ -146,12 +146,12 @@ def test_district_monitor_sees_only_their_district_offices_events(client, office
     from shebao.core import audit
 
     other = AccountFactory(username="wc2", role=Role.CLERK, office=other_office)
-    audit.record(actor=clerk, action="mine.event")
-    audit.record(actor=other, action="theirs.event")
+    audit.record(actor=clerk, action="person.view")
+    audit.record(actor=other, action="person.reveal_id")
     monitor = AccountFactory(username="mon-d", role=Role.MONITOR_DISTRICT, office=office, full_name="区监控")
     sign_in(client, monitor)
     body = _body(client.get(reverse("web:home")))
-    assert "mine.event" in body and "theirs.event" not in body
+    assert '<span title="person.view">查看个人信息</span>' in body and "person.reveal_id" not in body
     assert "监控 — 江岸区" in body
 
 

@@ -8,5 +8,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from shebao.cases import items
+        from shebao.cases.audit_actions import CaseAction
+        from shebao.core.audit import audit_actions
 
         items.register_engine_items()
+        audit_actions.register(CaseAction)

@@ -18,3 +18,8 @@ class ContributionsConfig(AppConfig):
             job_kinds.register(accounts.ACCOUNT_INTEREST)
 
         assessment.register_job_kinds()
+
+        from shebao.contributions.audit_actions import ALIASES, ContributionAction
+        from shebao.core.audit import audit_actions
+
+        audit_actions.register(ContributionAction, aliases=ALIASES)

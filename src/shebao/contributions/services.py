@@ -326,7 +326,7 @@ def declared_wage_record(
     row, created = DeclaredBase.objects.update_or_create(unit=unit, person=person, year=year, defaults={"wage": wage})
     audit.record(
         actor=actor,
-        action="contributions.base_declare",
+        action="contributions.base.declare",
         subject_type="contributions.DeclaredBase",
         subject_id=row.pk,
         subject_person=person.id_number,

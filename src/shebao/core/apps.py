@@ -8,3 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from shebao.core import jobs  # noqa: F401 - registers core's own job kinds (audit.verify)
+        from shebao.core.audit import audit_actions
+        from shebao.core.audit.anchor import anchor_key
+        from shebao.core.audit_actions import CoreAction
+
+        audit_actions.register(CoreAction)
+        anchor_key()  # production refuses to start without SHEBAO_AUDIT_KEY

@@ -23,3 +23,13 @@ def notifications_deliver_task() -> int:
     from shebao.core.notify import notifications_deliver
 
     return notifications_deliver().sent
+
+
+@shared_task(name="shebao.core.tasks.audit_checkpoint_task", ignore_result=True)
+def audit_checkpoint_task() -> int | None:
+    """Sign the audit chain's head (Celery beat and ``shebao serve`` run it every ten minutes);
+    returns the head's event id, or None for an empty chain."""
+    from shebao.core.audit import checkpoint_write
+
+    checkpoint, _created = checkpoint_write()
+    return checkpoint.seq if checkpoint else None

@@ -13,3 +13,8 @@ class RegistryConfig(AppConfig):
         items.register_items()
         register_resolver(applicants.resolve)
         register_unit_tie(applicants.unit_employs)
+
+        from shebao.core.audit import audit_actions
+        from shebao.registry.audit_actions import RegistryAction
+
+        audit_actions.register(RegistryAction)

@@ -4,7 +4,7 @@ Nothing here knows a social-insurance rule; the engine and the domain apps build
 """
 
 from shebao.core.models.accounts import Account, Role, SkillGroup
-from shebao.core.models.audit import AuditEvent
+from shebao.core.models.audit import AuditCheckpoint, AuditEvent
 from shebao.core.models.calendar import CalendarDay, CalendarYear
 from shebao.core.models.jobs import Job, JobChunk
 from shebao.core.models.notify import Notification
@@ -13,6 +13,7 @@ from shebao.core.models.org import Area, Office, OpeningException, OpeningHours
 __all__ = [
     "Account",
     "Area",
+    "AuditCheckpoint",
     "AuditEvent",
     "CalendarDay",
     "CalendarYear",

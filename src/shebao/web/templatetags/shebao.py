@@ -43,6 +43,14 @@ def channel(value: object) -> str:
 
 
 @register.filter
+def audit_action(value: object) -> str:
+    """An audit action's code ("case.accept") → its label in the page's language ("受理")."""
+    from shebao.core.audit import audit_actions
+
+    return audit_actions.label(str(value or ""), chinese=_chinese())
+
+
+@register.filter
 def errmsg(error: object) -> str:
     """A domain error's message in the page's language."""
     if isinstance(error, ShebaoError):

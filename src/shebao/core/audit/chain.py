@@ -1,9 +1,9 @@
-"""The audit recorder and verifier.
+"""The audit recorder: one append-only hash chain of events.
 
 Every service that writes calls :func:`record` inside its own transaction, so the event and
-the change commit or roll back together. Events form one hash chain: each ``hash`` is
-SHA-256 over the event's canonical JSON including ``prev_hash``. Appends are serialised (an
-advisory lock on PostgreSQL, IMMEDIATE transactions on SQLite) so the chain never forks.
+the change commit or roll back together. Each event's ``hash`` is SHA-256 over its canonical
+JSON including ``prev_hash``. Appends are serialised (an advisory lock on PostgreSQL, IMMEDIATE
+transactions on SQLite) so the chain never forks and event ids follow the chain's order.
 """
 
 from __future__ import annotations
@@ -11,29 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shebao.core.audit.actions import audit_actions
 from shebao.core.models import Account, AuditEvent
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x5EBA0A0D17  # any constant: the one advisory lock that guards the chain's tail
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Decimal, dates and the like as JSON text, so a database round trip changes nothing."""
     if value is None:
         return None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-def _digest(fields: dict[str, Any]) -> str:
-    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def canonical_json(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
 def _fields(event: AuditEvent) -> dict[str, Any]:
@@ -56,10 +55,11 @@ def _fields(event: AuditEvent) -> dict[str, Any]:
 
 
 def event_hash(event: AuditEvent) -> str:
-    return _digest(_fields(event))
+    return hashlib.sha256(canonical_json(_fields(event)).encode("utf-8")).hexdigest()
 
 
-def _lock_tail() -> None:
+def lock_tail() -> None:
+    """Serialise with every other append (and checkpoint) until the transaction ends."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
@@ -76,9 +76,14 @@ def record(
     after: Any = None,
     channel: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Call it inside the command's transaction."""
+    """Append one event to the chain. Call it inside the command's transaction.
+
+    ``action`` must be declared in an app's :class:`~shebao.core.audit.actions.AuditActions`
+    (:class:`~shebao.core.audit.actions.UnknownAuditAction` otherwise, before anything is written).
+    """
+    audit_actions.require(action)
     with transaction.atomic():
-        _lock_tail()
+        lock_tail()
         tail = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         office = getattr(getattr(actor, "office", None), "code", "") if actor else ""
         event = AuditEvent(
@@ -92,46 +97,10 @@ def record(
             subject_type=subject_type,
             subject_id=str(subject_id),
             subject_person=subject_person or "",
-            before=_jsonable(before),
-            after=_jsonable(after),
+            before=jsonable(before),
+            after=jsonable(after),
             prev_hash=tail or GENESIS,
         )
         event.hash = event_hash(event)
         event.save(force_insert=True)
     return event
-
-
-@dataclass(frozen=True)
-class Verification:
-    ok: bool
-    checked: int
-    first_bad_id: int | None = None
-    reason_zh: str = ""
-    reason_en: str = ""
-
-
-def verify(*, chunk_size: int = 5000) -> Verification:
-    """Walk the chain in order and name the first event that was edited, or before which an
-    event was deleted or the order changed."""
-    expected_prev = GENESIS
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
-        if event.prev_hash != expected_prev:
-            return Verification(
-                ok=False,
-                checked=checked,
-                first_bad_id=event.pk,
-                reason_zh=f"审计链在事件 #{event.pk} 处断开：其前一事件被删除或顺序被改动",
-                reason_en=f"Chain broken at event #{event.pk}: an event before it was deleted or reordered",
-            )
-        if event_hash(event) != event.hash:
-            return Verification(
-                ok=False,
-                checked=checked,
-                first_bad_id=event.pk,
-                reason_zh=f"审计事件 #{event.pk} 的内容被修改",
-                reason_en=f"Audit event #{event.pk} was edited",
-            )
-        expected_prev = event.hash
-        checked += 1
-    return Verification(ok=True, checked=checked)

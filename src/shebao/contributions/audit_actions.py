@@ -1,0 +1,26 @@
+"""The audit actions of contributions: assessment, bills and payments, declared bases, grades,
+back-payment, the personal account, and the rule rows administrators correct."""
+
+from shebao.core.audit import AuditActions
+
+
+class ContributionAction(AuditActions):
+    ASSESSMENT_RUN = "contributions.assessment.run", "月度核定 / Monthly assessment run"
+    ASSESSMENT_CHUNK = "contributions.assessment.chunk", "月度核定分块 / Assessment chunk done"
+    PAYMENT_RECORD = "contributions.payment.record", "缴费到账 / Payment recorded"
+    ARREARS_MARK = "contributions.arrears.mark", "标记欠费 / Arrears marked"
+    BASE_DECLARE = "contributions.base.declare", "缴费工资申报 / Contribution base declared"
+    GRADE_SET = "grade.set", "选定缴费档次 / Contribution grade chosen"
+    BACKPAY_CREATE = "backpay.create", "补缴核定 / Back-payment assessed"
+    ACCOUNT_CREDIT = "account.credit", "个人账户记账 / Personal account credited"
+    ACCOUNT_INTEREST = "account.interest", "个人账户计息 / Account interest credited"
+    ACCOUNT_VIEW = "account.view", "查询个人账户 / Personal account viewed"
+    HISTORY_LOAD = "contributions.history.load", "历年缴费记录入账 / Annual records loaded into the ledger"
+    RULE_ADD = "rule.add", "新增规则 / Rule row added"
+    RULE_CHANGE = "rule.change", "修改规则 / Rule row changed"
+    RULE_DELETE = "rule.delete", "删除规则 / Rule row deleted"
+
+
+# The same fact once had two spellings; events stored under the old one keep it (the hash
+# covers it) and are shown and found as the new one.
+ALIASES = {"contributions.base_declare": ContributionAction.BASE_DECLARE.value}
