@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django_otp.admin import OTPAdminSite
 
 from shebao.api import api
+from shebao.core.admin import ShebaoAdminSite
 
-# The admin asks for the TOTP code too: administrators are staff and staff use a second factor.
-admin.site.__class__ = OTPAdminSite
+# The admin asks for the TOTP code too: administrators are staff and staff use a second factor,
+# and they sign in on the staff sign-in page (ShebaoAdminSite.login sends them there).
+admin.site.__class__ = ShebaoAdminSite
 admin.site.site_header = "shebao 社保经办平台管理 / Administration"
 admin.site.site_title = "shebao admin"
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from shebao.cases.models import Case, CasePause, CasePhase, CaseStepRecord
+from shebao.core.audit.admin import AuditedModelAdmin
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -45,7 +46,7 @@ class PauseInline(_ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AuditedModelAdmin):
     list_display = ("number", "item", "status", "office", "channel", "due_date", "escalation_level", "received_at")
     list_filter = ("status", "channel", "item__insurance", "escalation_level")
     search_fields = ("number", "item__code")

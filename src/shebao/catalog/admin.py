@@ -5,12 +5,11 @@ the version they were opened under) and is an audit event."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
 
 from shebao.catalog.models import FormGroup, ItemMaterial, ItemPhase, ItemStep, ServiceItem
-from shebao.core import audit
+from shebao.core.audit.admin import AuditedModelAdmin
 
 
 class ItemPhaseInline(admin.TabularInline):
@@ -28,7 +27,8 @@ class ItemMaterialInline(admin.TabularInline):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(AuditedModelAdmin):
+    audit_action_names = {"change": "catalog.item_change"}  # phases and materials: admin.* per row
     list_display = (
         "code",
         "name",
@@ -65,33 +65,8 @@ class ServiceItemAdmin(admin.ModelAdmin):
         return False  # deactivate instead: cases refer to the item
 
     def save_model(self, request: HttpRequest, obj: ServiceItem, form: ModelForm, change: bool) -> None:
-        with transaction.atomic():
-            before = {k: form.initial.get(k) for k in form.changed_data}
-            obj.version += 1
-            super().save_model(request, obj, form, change)
-            audit.record(
-                actor=request.user,  # type: ignore[arg-type]
-                action="catalog.item_change",
-                subject_type="service_item",
-                subject_id=obj.code,
-                before=before,
-                after={k: form.cleaned_data.get(k) for k in form.changed_data},
-                channel="admin",
-            )
-
-    def save_formset(self, request: HttpRequest, form: ModelForm, formset: object, change: bool) -> None:
-        with transaction.atomic():
-            super().save_formset(request, form, formset, change)  # type: ignore[arg-type]
-            changed = [str(f.instance) for f in formset.forms if f.has_changed()]  # type: ignore[attr-defined]
-            if changed:
-                audit.record(
-                    actor=request.user,  # type: ignore[arg-type]
-                    action="catalog.item_structure_change",
-                    subject_type="service_item",
-                    subject_id=form.instance.code,
-                    after={"changed": changed},
-                    channel="admin",
-                )
+        obj.version += 1  # audited with the change, before and after (AuditedModelAdmin)
+        super().save_model(request, obj, form, change)
 
 
 class ItemStepInline(admin.TabularInline):
@@ -102,12 +77,12 @@ class ItemStepInline(admin.TabularInline):
 
 
 @admin.register(ItemPhase)
-class ItemPhaseAdmin(admin.ModelAdmin):
+class ItemPhaseAdmin(AuditedModelAdmin):
     list_display = ("item", "order", "name", "party", "promised_days")
     inlines = [ItemStepInline]
     readonly_fields = ("item", "order", "code", "party")
 
 
 @admin.register(FormGroup)
-class FormGroupAdmin(admin.ModelAdmin):
+class FormGroupAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "name_en")

@@ -4,64 +4,30 @@ the same transaction. The ledger tables are read-only here: they change through 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.db import models, transaction
-from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
 from shebao.contributions.models import (
     AccountEntry,
+    BackpayCharge,
     Bill,
     ContributionRate,
     FlexibleGrade,
+    GradeRule,
     InjuryRate,
     InterestRate,
     LateFeeRule,
     Payment,
     WageBase,
 )
-from shebao.core import audit
+from shebao.core.audit.admin import AuditedModelAdmin
 
 
-def _row(obj: models.Model) -> dict[str, Any]:
-    return model_to_dict(obj)
+class AuditedRuleAdmin(AuditedModelAdmin):
+    """Saves and deletes a rule row together with its audit event, before and after
+    (``rule.add`` / ``rule.change`` / ``rule.delete``)."""
 
-
-class AuditedRuleAdmin(admin.ModelAdmin):
-    """Saves and deletes a rule row together with its audit event (action ``rule.change``)."""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            before = _row(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
-            super().save_model(request, obj, form, change)
-            audit.record(
-                actor=request.user,  # type: ignore[arg-type]
-                action="rule.change" if change else "rule.add",
-                subject_type=f"contributions.{type(obj).__name__}",
-                subject_id=obj.pk,
-                before=before,
-                after=_row(obj),
-                channel="admin",
-            )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        with transaction.atomic():
-            before, pk = _row(obj), obj.pk
-            super().delete_model(request, obj)
-            audit.record(
-                actor=request.user,  # type: ignore[arg-type]
-                action="rule.delete",
-                subject_type=f"contributions.{type(obj).__name__}",
-                subject_id=pk,
-                before=before,
-                channel="admin",
-            )
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for obj in queryset:
-            self.delete_model(request, obj)
+    audit_action_names = {"add": "rule.add", "change": "rule.change", "delete": "rule.delete"}
 
 
 RULE_FIELDS = ("effective_from", "effective_to", "confidence", "source")
@@ -96,7 +62,18 @@ class LateFeeRuleAdmin(AuditedRuleAdmin):
     list_display = ("region", "daily_rate", "grace_days", *RULE_FIELDS)
 
 
-class ReadOnly(admin.ModelAdmin):
+@admin.register(GradeRule)
+class GradeRuleAdmin(AuditedRuleAdmin):
+    list_display = ("region", "minimum", "maximum", "step", *RULE_FIELDS)
+
+
+@admin.register(BackpayCharge)
+class BackpayChargeAdmin(AuditedRuleAdmin):
+    list_display = ("region", "person_type", "charge", "annual_rate", *RULE_FIELDS)
+    list_filter = ("region", "person_type", "charge", "confidence")
+
+
+class ReadOnly(AuditedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -1,16 +1,44 @@
-"""Django admin for core configuration: organisation, opening hours, calendar, accounts,
-and read-only views of the audit chain, the outbox and jobs."""
+"""Django admin for core configuration: organisation, opening hours, calendar, accounts, and
+read-only views of the audit chain, its checkpoints, the outbox and jobs.
+
+Every admin here, in the other apps and the third-party ones core re-registers below (groups,
+authenticators, sign-in throttle records) is an :class:`AuditedModelAdmin`: each change is an
+audit event with before and after (``shebao.core.audit.admin``). Administrators sign in on the
+staff sign-in page (password and TOTP, Chinese first, with enrolment on the first sign-in):
+:class:`ShebaoAdminSite` sends its own login page there.
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from typing import Any
+from urllib.parse import urlencode
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp.admin import OTPAdminSite
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from shebao.core import audit
 from shebao.core import calendar as calendar_services
+from shebao.core.audit.admin import SECRET_CHANGED, AuditedModelAdmin, audited_action
+from shebao.core.channels import Channel
 from shebao.core.models import (
     Account,
     Area,
+    AuditCheckpoint,
     AuditEvent,
     CalendarDay,
     CalendarYear,
@@ -23,9 +51,46 @@ from shebao.core.models import (
     SkillGroup,
 )
 
+# The third-party apps' names as shebao's own read ("中文 / English"); theirs are English only.
+THIRD_PARTY_NAMES: dict[str, tuple[str, dict[str, str]]] = {
+    "axes": (
+        "登录限制 / Sign-in throttle",
+        {
+            "AccessAttempt": "失败登录计数 / Access attempts",
+            "AccessFailureLog": "失败登录记录 / Access failures",
+            "AccessLog": "登录记录 / Access logs",
+        },
+    ),
+    "otp_totp": ("动态口令 / Authenticators", {"TOTPDevice": "动态口令设备 / TOTP devices"}),
+}
+
+
+class ShebaoAdminSite(OTPAdminSite):
+    """The admin needs a verified second factor (django-otp), and signs in through the staff
+    sign-in page, never through django-otp's English device-picking form."""
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            names = THIRD_PARTY_NAMES.get(app["app_label"])
+            if names is not None:
+                app["name"] = names[0]
+                for model in app["models"]:
+                    model["name"] = names[1].get(model["object_name"], model["name"])
+        return apps
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        index = reverse("admin:index", current_app=self.name)
+        target = request.GET.get(REDIRECT_FIELD_NAME) or index
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = index
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(target)
+        return HttpResponseRedirect(f"{reverse('web:login')}?{urlencode({REDIRECT_FIELD_NAME: target})}")
+
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "kind", "parent", "district")
     list_filter = ("kind",)
     search_fields = ("code", "name")
@@ -43,7 +108,7 @@ class OpeningExceptionInline(admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "kind", "area", "phone", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name", "address")
@@ -52,12 +117,12 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SkillGroup)
-class SkillGroupAdmin(admin.ModelAdmin):
+class SkillGroupAdmin(AuditedModelAdmin):
     list_display = ("code", "name")
 
 
 @admin.register(Account)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(AuditedModelAdmin, UserAdmin):
     list_display = ("username", "full_name", "kind", "role", "office", "authority_level", "is_active")
     list_filter = ("kind", "role", "authority_level", "is_active")
     search_fields = ("username", "full_name", "id_number", "unit_code")
@@ -83,28 +148,54 @@ class AccountAdmin(UserAdmin):
         ),
     )
 
+    @method_decorator(sensitive_post_parameters())
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """The password page: a new password is audited as "password changed", never its hash."""
+        with transaction.atomic():
+            account = self.get_object(request, unquote(id))
+            before = account.password if account is not None else None
+            response = super().user_change_password(request, id, form_url)
+            if account is not None:
+                account.refresh_from_db(fields=["password"])
+                if account.password != before:
+                    audit.record(
+                        actor=request.user if isinstance(request.user, Account) else None,
+                        action="account.password_change",
+                        subject_type=Account._meta.label,
+                        subject_id=account.pk,
+                        subject_person=account.id_number or "",
+                        after={"password": SECRET_CHANGED, "usable": account.has_usable_password()},
+                        channel=Channel.ADMIN,
+                    )
+        return response
+
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(AuditedModelAdmin):
     list_display = ("year", "source", "source_url")
 
     def save_model(self, request: HttpRequest, obj: CalendarYear, form: object, change: bool) -> None:
+        # the service records calendar.year_publish itself
         calendar_services.calendar_year_publish(
-            actor=request.user, year=obj.year, source=obj.source, source_url=obj.source_url
-        )  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
+            year=obj.year,
+            source=obj.source,
+            source_url=obj.source_url,
+        )
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedModelAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"
 
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: object, change: bool) -> None:
+        # the service records calendar.day_set (before and after) itself
         calendar_services.calendar_day_set(actor=request.user, date=obj.date, kind=obj.kind, name=obj.name)  # type: ignore[arg-type]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -117,9 +208,29 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("id", "at", "actor_label", "role", "office", "channel", "action", "subject_type", "subject_id")
+    list_display = (
+        "id",
+        "at",
+        "actor_label",
+        "role",
+        "office",
+        "channel",
+        "action_label",
+        "subject_type",
+        "subject_id",
+    )
     list_filter = ("action", "channel", "role")
     search_fields = ("actor_label", "subject_person", "subject_id")
+
+    @admin.display(description="操作 / Action", ordering="action")
+    def action_label(self, event: AuditEvent) -> str:
+        found = audit.audit_actions.get(event.action)
+        return f"{found.label_zh} / {found.label_en}" if found else event.action
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("id", "at", "seq", "event_hash", "key_id")
 
 
 @admin.register(Notification)
@@ -140,3 +251,50 @@ class JobAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "status", "done_chunks", "total_chunks", "created_at", "finished_at")
     list_filter = ("status", "kind")
     inlines = [JobChunkInline]
+
+
+# --- Third-party admins, re-registered on the audited base ------------------------------
+# (their apps come before core in INSTALLED_APPS, so they are registered by now)
+
+
+class AuditedGroupAdmin(AuditedModelAdmin, GroupAdmin):
+    """Roles as permission groups: a change of a group's permissions is audited."""
+
+
+class AuditedTOTPDeviceAdmin(AuditedModelAdmin, TOTPDeviceAdmin):
+    """Authenticators: their secret key is never written to the audit."""
+
+
+class AuditedAccessAttemptAdmin(AuditedModelAdmin, AccessAttemptAdmin):
+    """Sign-in throttle records: deleting one unlocks an account or an address, so it is audited;
+    the submitted form data they keep is not copied into the audit."""
+
+    audit_secret_fields = frozenset({"get_data", "post_data"})
+
+    @admin.action(description="清理过期的失败记录 / Clean up expired attempts")
+    @audited_action(scope=lambda modeladmin, request, queryset: AccessAttempt.objects.all())
+    def cleanup_expired_attempts(self, request: HttpRequest, queryset: Any) -> None:
+        # axes' action reads the request attributes its middleware sets only on sign-in pages
+        # (without them the action answers 500)
+        AxesProxyHandler.update_request(request)
+        AccessAttemptAdmin.cleanup_expired_attempts(self, request, queryset)
+
+
+class AuditedAccessLogAdmin(AuditedModelAdmin, AccessLogAdmin):
+    pass
+
+
+class AuditedAccessFailureLogAdmin(AuditedModelAdmin, AccessFailureLogAdmin):
+    pass
+
+
+for _model, _audited in (
+    (Group, AuditedGroupAdmin),
+    (TOTPDevice, AuditedTOTPDeviceAdmin),
+    (AccessAttempt, AuditedAccessAttemptAdmin),
+    (AccessLog, AuditedAccessLogAdmin),
+    (AccessFailureLog, AuditedAccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):  # axes' admin may be turned off (AXES_ENABLE_ADMIN)
+        admin.site.unregister(_model)
+        admin.site.register(_model, _audited)
