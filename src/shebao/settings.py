@@ -204,14 +204,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
-# Failed sign-ins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for one
-# username from one address, that pair is locked out for AXES_COOLOFF_TIME hours.
+# Failed sign-ins are throttled by django-axes (shebao.core.throttle.LoginThrottle), counted
+# three ways within AXES_COOLOFF_TIME hours: 5 for one username from one address, 10 for one
+# username from any address, 30 from one address over any usernames (a hall behind one NAT
+# address has room for its staff's typos). Whichever limit is reached, the same lockout page.
+AXES_HANDLER = "shebao.core.throttle.LoginThrottle"
 AXES_FAILURE_LIMIT = env_int("SHEBAO_LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_GROUP_FAILURE_LIMITS = {
+    "username": env_int("SHEBAO_LOGIN_ACCOUNT_FAILURE_LIMIT", 10),
+    "ip_address": env_int("SHEBAO_LOGIN_ADDRESS_FAILURE_LIMIT", 30),
+}
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "shebao.web.views.lockout"
 AXES_VERBOSE = False
+# Behind N trusted reverse proxies the client's address is read from X-Forwarded-For.
+AXES_TRUSTED_PROXY_COUNT = env_int("SHEBAO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "shebao.core.throttle.client_ip"
 # The audit chain's checkpoints are signed with a key kept outside the database (derived from
 # the secret key only in the demo and tests; production refuses to start without it) and
 # appended to a file (tests set their own; none by default there).

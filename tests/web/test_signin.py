@@ -252,3 +252,99 @@ def test_sign_out_is_a_post(client, citizen):
     response = client.post(reverse("web:logout"))
     assert response.status_code == 302
     assert _signed_in_as(client) is None
+
+
+# --- throttling across accounts and across addresses ------------------------------------------
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    """Dozens of sign-ins per test: a cheap hasher (the throttle does not depend on it)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+def _try(client, username, password="nope-nope", *, address, **extra):
+    return client.post(reverse("web:login"), {"username": username, "password": password, **extra}, REMOTE_ADDR=address)
+
+
+def _lockout_text(response) -> str:
+    """The lockout page without what differs per request (its tokens)."""
+    import re
+
+    return re.sub(r"[A-Za-z0-9]{64}", "", response.content.decode())  # CSRF tokens
+
+
+def test_one_address_trying_one_password_on_many_accounts_is_refused_at_thirty(fast_hashing, client, clerk, reviewer):
+    # given ten usernames (two real, eight not) each tried with three wrong passwords from one
+    # address: no username reaches its own limits (5 from one address, 10 in all)
+    names = ["clerk", "reviewer", *[f"guess{i}" for i in range(8)]]
+    answers = [_try(client, name, address="10.1.1.1").status_code for name in names for _ in range(3)]
+    # then the thirtieth failure from that address locks it out
+    assert answers[:29] == [200] * 29 and answers[29] == 429
+    # and it stays refused for any username, even with the right password
+    assert _try(client, "reviewer", PASSWORD, address="10.1.1.1").status_code == 429
+    # while the same account from another address is not refused
+    assert _try(client, "reviewer", PASSWORD, address="10.2.2.2").status_code == 302
+
+
+def test_an_account_guessed_at_from_several_addresses_is_refused_from_any_other(fast_hashing, client, clerk):
+    device = confirmed_device(clerk)
+    # given ten wrong passwords for one account, spread so that no address reaches five
+    for address, tries in (("10.0.0.1", 4), ("10.0.0.2", 4), ("10.0.0.3", 2)):
+        for _ in range(tries):
+            last = _try(client, "clerk", address=address)
+    assert last.status_code == 429
+    # then the account is refused from a fresh address, even with its password and code
+    response = _try(client, "clerk", PASSWORD, address="10.9.9.9", otp_token=current_code(device))
+    assert response.status_code == 429
+    assert _signed_in_as(client) is None
+    # and after the cool-off it opens again
+    with time_machine.travel(time.time() + 16 * 60, tick=False):
+        again = _try(client, "clerk", PASSWORD, address="10.9.9.9", otp_token=current_code(device))
+    assert again.status_code == 302 and _signed_in_as(client) == str(clerk.pk)
+
+
+def test_the_lockout_page_is_the_same_whichever_limit_and_whether_the_account_exists(fast_hashing, client, clerk):
+    # a username locked from one address (5), an unknown username locked across addresses (10),
+    # an address locked across usernames (30)
+    for _ in range(5):
+        pair = _try(client, "clerk", address="10.3.0.1")
+    for i in range(10):
+        account = _try(client, "nobody", address=f"10.4.0.{i}")
+    for i in range(30):
+        address = _try(client, f"user{i}", address="10.5.0.1")
+    assert pair.status_code == account.status_code == address.status_code == 429
+    assert _lockout_text(pair) == _lockout_text(account) == _lockout_text(address)
+    assert "登录失败次数过多" in _lockout_text(pair)
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_addresss_failures(fast_hashing, client, citizen):
+    # given 29 failures from one address on other people's accounts
+    for i in range(29):
+        assert _try(client, f"victim{i % 10}", address="10.6.0.1").status_code == 200
+    # when the same address signs in to its own account, and signs out
+    own = client.post(
+        reverse("web:login_citizen"), {"id_number": citizen.id_number, "password": PASSWORD}, REMOTE_ADDR="10.6.0.1"
+    )
+    assert own.status_code == 302
+    client.post(reverse("web:logout"))
+    # then the next failure from that address is still the thirtieth
+    assert _try(client, "victim0", address="10.6.0.1").status_code == 429
+
+
+@pytest.mark.parametrize(
+    "proxies,forwarded,expected",
+    [
+        (0, "203.0.113.9", "10.0.0.1"),  # no proxy: the header is whatever a client wrote
+        (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),  # the address our proxy saw
+        (2, "198.51.100.7, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (1, "", "10.0.0.1"),  # not through the proxy
+        (1, "not-an-address", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded, expected):
+    from shebao.core.throttle import client_ip
+
+    settings.AXES_TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected

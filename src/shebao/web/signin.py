@@ -1,11 +1,13 @@
 """Sign-in for the three kinds of account, TOTP enrolment for staff, and sign-out.
 
 Every password check goes through ``django.contrib.auth.authenticate(request=…)`` so
-django-axes counts failures per username and address and locks the pair out after
-``AXES_FAILURE_LIMIT`` (the lockout page is ``shebao.web.views.lockout``, status 429). A
-wrong second factor, or a right password on the wrong sign-in page, is reported to axes as a
-failure too. Whatever went wrong, the page says one neutral sentence: it never reveals whether
-an account exists, which kind it is, or which of the secrets was wrong.
+django-axes counts the failures, for a username from one address, for a username from any
+address and for an address over any usernames, each against its own limit
+(``shebao.core.throttle``); the lockout page is ``shebao.web.views.lockout``, status 429,
+the same whichever limit was reached. A wrong second factor, or a right password on the wrong
+sign-in page, is reported to axes as a failure too. Whatever went wrong, the page says one
+neutral sentence: it never reveals whether an account exists, which kind it is, or which of
+the secrets was wrong. Administrators sign in here too (``/admin/login/`` sends them here).
 
 Staff sign in with a password and a TOTP code (django_otp). A staff account with no confirmed
 authenticator is sent, after a correct password, to a short-lived enrolment page; the session
