@@ -63,21 +63,65 @@ def test_the_receipt_day_is_not_counted_and_zero_means_the_same_day():
     assert workdays.due_date(start=D(2026, 11, 27), workdays=1).due_date == D(2026, 11, 30)
 
 
-def test_a_count_into_a_year_without_data_is_weekends_only_and_provisional():
+def test_a_count_into_a_year_without_data_rests_on_the_statutory_holidays_and_is_provisional():
     result = workdays.due_date(start=D(2026, 12, 25), workdays=10)
-    # Mon 28 .. Thu 31 Dec = 4; 2027: Fri 1 Jan counted (no data: weekends only) = 5;
-    # Mon 4 .. Fri 8 Jan = 10
-    assert result.due_date == D(2027, 1, 8)
+    # Mon 28 .. Thu 31 Dec = 4; 2027 has no arrangement: Fri 1 Jan (元旦) is still a rest day;
+    # Mon 4 .. Fri 8 Jan = 9, Mon 11 = 10
+    assert result.due_date == D(2027, 1, 11)
     assert result.provisional is True
     assert result.provisional_years == (2027,)
 
 
-def test_publishing_next_year_makes_due_dates_final(admin_user):
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        (D(2027, 1, 1), "元旦"),
+        (D(2027, 2, 5), "春节（除夕）"),  # 除夕 is a holiday from 2025 (国务院令第795号)
+        (D(2027, 2, 8), "春节"),  # 初三
+        (D(2027, 4, 5), "清明节"),  # the solar term's day
+        (D(2027, 5, 2), "劳动节"),  # 劳动节 is two days from 2025
+        (D(2027, 6, 9), "端午节"),
+        (D(2027, 9, 15), "中秋节"),
+        (D(2027, 10, 1), "国庆节"),
+        (D(2028, 10, 3), "中秋节、国庆节"),  # one day, both holidays
+    ],
+)
+def test_a_year_without_an_arrangement_rests_on_the_statutory_holidays(client, day, name):
+    assert workdays.is_workday(day) is False
+    assert workdays.rest_day_name(day) == name
+    answer = client.get("/api/v1/calendar/workday", {"date": day.isoformat()}).json()
+    assert answer == {"date": day.isoformat(), "workday": False, "provisional": True}
+
+
+def test_the_days_after_the_statutory_ones_are_not_guessed():
+    # 2027's arrangement will give more rest days and make-up Saturdays; until it is published
+    # only the regulation's days rest: 4 Oct (Mon) and an ordinary Saturday stay as the week has them
+    assert workdays.is_workday(D(2027, 10, 4)) is True
+    assert workdays.is_workday(D(2027, 2, 20)) is False  # a Saturday
+    assert workdays.listed_kind(D(2027, 2, 20)) is None
+
+
+def test_days_entered_for_a_year_not_yet_published_win_over_the_computed_ones(admin_user):
+    # given an administrator entering 2027's notice day by day, not yet published
+    calendar_day_set(actor=admin_user, date=D(2027, 2, 20), kind="work", name="春节调休上班")
+    calendar_day_set(actor=admin_user, date=D(2027, 2, 8), kind="work", name="测试：改为上班")
+    calendar_day_set(actor=admin_user, date=D(2027, 2, 9), kind="rest", name="春节")
+    # then the entered days count, the rest of the regulation's days still rest, all provisional
+    assert workdays.is_workday(D(2027, 2, 20)) is True
+    assert workdays.is_workday(D(2027, 2, 8)) is True
+    assert workdays.is_workday(D(2027, 2, 9)) is False
+    assert workdays.is_workday(D(2027, 2, 5)) is False
+    assert workdays.due_date(start=D(2027, 2, 19), workdays=1).provisional is True
+
+
+def test_publishing_next_year_makes_due_dates_final_and_the_table_wins(admin_user):
     calendar_day_set(actor=admin_user, date=D(2027, 1, 1), kind="rest", name="元旦")
     calendar_year_publish(actor=admin_user, year=2027, source="国务院办公厅通知（测试）")
     result = workdays.due_date(start=D(2026, 12, 25), workdays=10)
     assert result.provisional is False
-    assert result.due_date == D(2027, 1, 11)  # 1 Jan is now a rest day
+    assert result.due_date == D(2027, 1, 11)  # 1 Jan is a rest day in the table
+    # a statutory day the published table does not list is a working day: the table wins
+    assert workdays.is_workday(D(2027, 10, 1)) is True
 
 
 def test_negative_or_absurd_counts_are_refused():
@@ -126,3 +170,57 @@ class TestDueDateProperties(HypothesisTestCase):
         lo, hi = min(start, end), max(start, end)
         walked = sum(workdays.is_workday(lo + dt.timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
         assert workdays.workdays_between(start=start, end=end) == (walked if end >= start else -walked)
+
+
+def _holidays_package_days(year: int) -> set[dt.date]:
+    """The statutory days as the maintained ``holidays`` package computes them (an oracle
+    independent of our rule rows and our lunar library), without its estimated 补假 days."""
+    import holidays
+
+    china = holidays.China(years=year, observed=False, categories=holidays.PUBLIC, language="zh_CN")
+    return {day for day, name in china.items() if not name.startswith("休息日")}
+
+
+def _weekdays_of(year: int) -> list[dt.date]:
+    first = D(year, 1, 1)
+    return [first + dt.timedelta(days=i) for i in range((D(year + 1, 1, 1) - first).days)]
+
+
+class TestYearsWithoutAnArrangement(HypothesisTestCase):
+    """Years after the table (2027-2099: the oracle's range): the regulation's days rest."""
+
+    @settings(max_examples=25, deadline=None)
+    @given(year=st.integers(min_value=2027, max_value=2099))
+    def test_the_statutory_holidays_and_weekends_are_rest_days_and_the_count_agrees(self, year):
+        statutory = _holidays_package_days(year)
+        # 13 days from 2025: 元旦 1, 春节 4 (with 除夕), 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3
+        # (fewer dates when 中秋 falls on 国庆)
+        assert 12 <= len(statutory) <= 13
+        assert {
+            D(year, 1, 1),
+            D(year, 5, 1),
+            D(year, 5, 2),
+            D(year, 10, 1),
+            D(year, 10, 2),
+            D(year, 10, 3),
+        } <= statutory
+        days = _weekdays_of(year)
+        for day in days:
+            expected = day.weekday() < 5 and day not in statutory
+            assert workdays.is_workday(day) is expected, day
+        # the year's working days, counted by the running totals, are the weekdays off the list
+        expected_count = sum(1 for day in days if day.weekday() < 5 and day not in statutory)
+        assert workdays.workdays_between(start=D(year - 1, 12, 31), end=D(year, 12, 31)) == expected_count
+        result = workdays.due_date(start=D(year - 1, 12, 31), workdays=expected_count)
+        assert result.due_date == max(d for d in days if d.weekday() < 5 and d not in statutory)
+        assert result.provisional is True and year in result.provisional_years
+
+    @settings(max_examples=60, deadline=None)
+    @given(day=st.dates(min_value=D(2004, 1, 1), max_value=D(2026, 12, 31)))
+    def test_in_a_published_year_the_table_wins(self, day):
+        # the table was seeded from chinesecalendar: 调休 Saturdays work, extra days (2020's
+        # epidemic extension, 2015-09-03) rest, whatever the regulation alone would say
+        from chinese_calendar import is_workday
+
+        assert workdays.is_workday(day) is is_workday(day)
+        assert workdays.due_date(start=day, workdays=0).provisional is False
