@@ -10,15 +10,17 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
+from shebao.cases.models import Case
 from shebao.core.errors import InvalidInput, NotFound
 from shebao.core.identifiers import credit_code_make, id_number_make
 from shebao.core.models import AuditEvent
 from shebao.registry import services
 from shebao.registry.imports import staff_import, staff_import_template
 from shebao.registry.models import Employment, InsuredStatus, Person
+from tests.cases.conftest import catalogue  # noqa: F401 (pytest finds fixtures by name)
 from tests.web.support import make_person, make_unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]  # the cases need DJ-011/012
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +90,9 @@ def test_three_thousand_additions_in_one_transaction_within_a_query_budget(
     services.flexible_stop(actor=clerk, person=known[0], last_month=dt.date(2026, 1, 1))
     rows = [(n, people[i], "13800000000", "2026-02-01", 6500) for i, n in enumerate(ids)]
     data = filled("add", rows)
-    # when the unit imports them: bulk reads and writes, not one query per row
-    with django_assert_max_num_queries(250):
+    # when the unit imports them: bulk reads and writes, not one query per row (the 3,000
+    # cases, their phases, materials and steps take ~100 statements of SQLite's 999 parameters)
+    with django_assert_max_num_queries(450):
         report = staff_import(actor=unit_operator, unit=unit, kind="add", file=data)
     # then every row is written, with the persons, employments and five statuses each
     assert (report.rows, report.accepted, report.rejected) == (3000, 3000, [])
@@ -98,7 +101,11 @@ def test_three_thousand_additions_in_one_transaction_within_a_query_budget(
     assert InsuredStatus.objects.filter(unit=unit, status="active").count() == 15000
     assert Person.objects.get(pk=known[0].pk).category == "employee"
     event = AuditEvent.objects.get(action="employment.import_add")
-    assert (event.after["added"], event.after["registered"]) == (3000, 2900)
+    assert (event.after["added"], event.after["registered"], event.after["cases"]) == (3000, 2900, 3000)
+    # and every row is a completed DJ-011 case of the unit, numbered
+    cases = Case.objects.filter(item__code="DJ-011", applicant_unit_code=unit.credit_code, status="completed")
+    assert cases.count() == 3000 and not cases.filter(number__isnull=True).exists()
+    assert report.case_numbers == (cases.order_by("id").first().number, cases.order_by("id").last().number)
 
 
 def test_bad_rows_are_reported_row_by_row_and_nothing_is_written(unit_operator, unit, district):
@@ -158,6 +165,9 @@ def test_removal_import_ends_employments_and_rejects_end_before_start(unit_opera
     ]
     report = staff_import(actor=unit_operator, unit=unit, kind="remove", file=filled("remove", rows))
     assert report.ok and report.accepted == 2
+    assert sorted(
+        Case.objects.filter(item__code="DJ-012", status="completed").values_list("applicant_id_number", flat=True)
+    ) == sorted([people[0].id_number, people[1].id_number])
     assert set(Employment.objects.filter(unit=unit, end__isnull=True).values_list("person_id", flat=True)) == {
         people[2].pk
     }

@@ -13,7 +13,8 @@ import pytest
 from shebao.cases.applicants import applicant_for
 from shebao.cases.models import Case
 from shebao.cases.services import case_open
-from shebao.core.errors import Conflict
+from shebao.catalog.models import ServiceItem
+from shebao.core.errors import Conflict, NotAllowed
 from shebao.core.identifiers import credit_code_make
 from shebao.registry import services
 from shebao.registry.models import Employment, InsuredStatus, Person
@@ -162,3 +163,43 @@ def test_the_window_refuses_an_addition_of_someone_employed_elsewhere(clerk, uni
     # then no case was opened and the person is where they were
     assert not Case.objects.exists()
     assert state(person) == before
+
+
+# --- additions and removals on the unit's own pages are cases completed at once ----------------
+
+
+def test_an_online_addition_and_its_case_are_one_transaction(unit_operator, unit):
+    # given the catalogue no longer offers 增员 (DJ-011)
+    ServiceItem.objects.filter(code="DJ-011").update(is_active=False)
+    number = new_id_number()
+    # when the unit adds someone on its page, the case cannot be recorded …
+    with pytest.raises(NotAllowed, match="已停办"):
+        services.staff_add_online(
+            actor=unit_operator, unit=unit, id_number=number, name="周敏", start=dt.date(2026, 2, 2)
+        )
+    # … and so nothing of the addition was written either
+    assert not Person.objects.filter(id_number=number).exists()
+    assert not Employment.objects.exists() and not Case.objects.exists()
+
+
+def test_only_the_units_own_operator_records_such_a_case(clerk, unit):
+    number = new_id_number()
+    with pytest.raises(NotAllowed):
+        services.staff_add_online(actor=clerk, unit=unit, id_number=number, name="周敏", start=dt.date(2026, 2, 2))
+    assert not Person.objects.filter(id_number=number).exists() and not Case.objects.exists()
+
+
+def test_an_online_addition_is_followed_by_the_person_too(unit_operator, unit, district, citizen):
+    # given a registered person with their own account, whom the unit adds on its page
+    person = make_person(district=district, name="张三", account=citizen)
+    _, case = services.staff_add_online(
+        actor=unit_operator, unit=unit, id_number=person.id_number, name="张三", start=dt.date(2026, 2, 2)
+    )
+    # then the case is in their own list as in the unit's: completed, its one step done
+    from shebao.cases.selectors import case_progress, cases_of_applicant
+
+    assert [c.pk for c in cases_of_applicant(actor=citizen)] == [case.pk]
+    assert [c.pk for c in cases_of_applicant(actor=unit_operator)] == [case.pk]
+    progress = case_progress(case=case)
+    assert progress["number"] == case.number and progress["status"] == "completed"
+    assert case.step_records.get().action == "accept" and case.phases.get().status == "done"

@@ -12,8 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shebao.cases.applicants import applicant_for
+from shebao.cases.models import Case
 from shebao.cases.services import case_open
-from shebao.core.identifiers import credit_code_make
+from shebao.core.identifiers import credit_code_make, mask_id_number
 from shebao.core.models import AuditEvent
 from shebao.registry import services
 from shebao.registry.imports import staff_import_template
@@ -27,7 +28,7 @@ PAGES = ["web:unit_staff_add", "web:unit_staff_remove", "web:unit_staff_import",
 
 
 @pytest.fixture
-def unit(unit_operator, district, clerk):
+def unit(unit_operator, district, clerk, catalogue):
     unit = make_unit(code=unit_operator.unit_code, district=district)
     services.unit_register(
         actor=clerk, credit_code=unit.credit_code, name="", district=district, insurances=services.FIVE_INSURANCES
@@ -392,3 +393,98 @@ def test_upload_of_a_file_with_a_cell_far_below_is_refused_and_the_page_states_t
     response = operator_client.post(reverse("web:unit_staff_import"), {"kind": "add", "file": data})
     assert response.status_code == 422 and "超出上限" in response.content.decode()
     assert not Person.objects.exists()
+
+
+# --- the unit's case list shows what its additions, removals and imports opened (issue 9 §4) ----
+
+
+def test_an_addition_on_the_page_is_a_completed_case_in_the_units_list(operator_client, unit, unit_operator):
+    # given a new hire added on the page
+    number = new_id_number()
+    response = operator_client.post(
+        reverse("web:unit_staff_add"), {"id_number": number, "name": "周敏", "start": "2026-02-02"}, follow=True
+    )
+    # then the addition is a DJ-011 case of the unit, completed at once, with a commitment for
+    # the contract, and the confirmation names it
+    case = Case.objects.get(applicant_id_number=number)
+    assert (case.item.code, case.applicant_unit_code, case.channel, case.status) == (
+        "DJ-011",
+        unit.credit_code,
+        "online",
+        "completed",
+    )
+    assert case.form_data["hired_on"] == "2026-02-02" and case.result["unit"] == unit.credit_code
+    assert set(case.materials.values_list("status", flat=True)) == {"commitment"}
+    assert case.number in response.content.decode()
+    # and the unit's list shows it: item, person with the masked number, status, closing date
+    html = operator_client.get(reverse("web:unit_cases")).content.decode()
+    row = re.search(rf"<tr><td class=\"mono\"><a href=\"[^\"]+\">{case.number}</a>.*?</tr>", html).group(0)
+    for shown in ("职工参保登记（增员）", "周敏", mask_id_number(number), "已办结", "办结时间"):
+        assert shown in row, shown
+    assert number not in html
+    # and the case page opens for the unit
+    assert operator_client.get(reverse("web:case", args=[case.number])).status_code == 200
+
+
+def test_a_removal_on_the_page_is_a_completed_case(operator_client, unit, district, clerk):
+    person = make_person(district=district, name="要走的")
+    services.employment_add(
+        actor=clerk, unit=unit, id_number=person.id_number, name=person.name, start=dt.date(2024, 1, 1)
+    )
+    operator_client.post(
+        reverse("web:unit_staff_remove"), {"id_number": person.id_number, "end": "2026-01-31", "reason": "resigned"}
+    )
+    case = Case.objects.get(applicant_id_number=person.id_number)
+    assert (case.item.code, case.status, case.form_data["end_reason"]) == ("DJ-012", "completed", "resigned")
+    assert case.number in operator_client.get(reverse("web:unit_cases")).content.decode()
+
+
+def test_a_refused_addition_records_no_case(operator_client, unit, others):
+    operator_client.post(
+        reverse("web:unit_staff_add"),
+        {"id_number": others["flexible"].id_number, "name": "张三", "start": "2026-02-01"},
+    )
+    assert not Case.objects.exists()
+
+
+def test_an_imported_file_opens_one_case_per_row_listed_for_the_unit(
+    operator_client, unit, django_assert_max_num_queries
+):
+    # given a file of 12 new hires with wages
+    rows = [(new_id_number(), f"职工{'甲乙丙丁戊己庚辛壬癸子丑'[i]}", None, "2026-02-01", 6000) for i in range(12)]
+    response = operator_client.post(reverse("web:unit_staff_import"), {"kind": "add", "file": _upload("add", rows)})
+    # then each row is a completed DJ-011 case of the unit, one batch, and the report says so
+    cases = list(Case.objects.filter(item__code="DJ-011").order_by("id"))
+    assert len(cases) == 12 and len({c.group_ref for c in cases}) == 1
+    assert {c.applicant_id_number for c in cases} == {r[0] for r in rows}
+    assert all(c.applicant_unit_code == unit.credit_code and c.status == "completed" for c in cases)
+    assert cases[0].form_data["wage_base"] == "6000"
+    report = response.content.decode()
+    assert cases[0].number in report and cases[-1].number in report
+    # and the unit's list shows every one of them, within a query budget
+    with django_assert_max_num_queries(12):
+        html = operator_client.get(reverse("web:unit_cases")).content.decode()
+    assert all(c.number in html for c in cases)
+
+
+def test_a_case_the_unit_applied_for_shows_its_due_date(engine, operator_client, unit, unit_operator, district):
+    number = new_id_number()
+    case = case_open(
+        actor=unit_operator,
+        item_code="DJ-011",
+        applicant=applicant_for(
+            id_number=number, name="候选人", district_code=district.code, unit_code=unit.credit_code
+        ),
+        channel="online",
+        form={
+            "unit_code": unit.credit_code,
+            "id_number": number,
+            "name": "候选人",
+            "hired_on": "2026-02-09",
+            "wage_base": "7000",
+        },
+        materials={"labour_contract": "commitment"},
+    )
+    assert case.due_date is not None
+    html = operator_client.get(reverse("web:unit_cases")).content.decode()
+    assert case.due_date.isoformat() in html and "办理中" in html

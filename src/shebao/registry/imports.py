@@ -3,8 +3,11 @@
 The import checks every row before it writes anything. If one row is wrong, nothing is
 written and the report names every bad row, its column and why, in Chinese and English; if
 all are right, everything is written in one transaction with bulk statements and one audit
-event carrying the counts. Reads are bulk too: the persons by ID number and the unit's open
-employments in a few queries, never one per row.
+event carrying the counts; on the unit's own hall each row is also a completed case (DJ-011 or
+DJ-012, ``shebao.cases.records``) in the unit's case list. The rows are checked as the single
+addition checks them (``services.employment_refusals`` and the registry's rules), and the file
+is read within ``LIMITS`` (``shebao.registry.workbooks``). Reads are bulk too: the persons by
+ID number and the unit's open employments in a few queries, never one per row.
 """
 
 from __future__ import annotations
@@ -105,6 +108,10 @@ class ImportReport:
     # For an accepted addition: person id → (year hired, declared monthly wage) of the rows
     # that gave a wage, for the caller to record as declared bases (contributions' table).
     wages: dict[int, tuple[int, Decimal]] = field(default_factory=dict)
+    # The cases an accepted file opened (one per row): person id → case number, and the first
+    # and last number.
+    case_of: dict[int, str] = field(default_factory=dict)
+    case_numbers: tuple[str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -303,6 +310,11 @@ def staff_import(
         return report
     with transaction.atomic():
         counts = (_write_add if kind == "add" else _write_remove)(actor=actor, unit=unit, plan=plan, persons=persons)
+        if actor.kind == Account.Kind.UNIT:  # the unit's own online hall: each row is a case
+            cases = services.staff_cases_record(actor=actor, unit=unit, kind=kind, rows=_case_rows(kind, plan, persons))
+            counts["cases"] = len(cases)
+            report.case_of = {p.pk: c.number or "" for p, c in zip(_people(kind, plan, persons), cases, strict=True)}
+            report.case_numbers = (cases[0].number or "", cases[-1].number or "")
         audit.record(
             actor=actor,
             action=f"employment.import_{kind}",
@@ -472,6 +484,28 @@ def _write_add(
     for i in range(0, len(flexible), 900):
         Person.objects.filter(pk__in=flexible[i : i + 900]).update(category=Person.Category.EMPLOYEE)
     return {"added": len(plan), "registered": len(new_people), "statuses": statuses}
+
+
+def _people(kind: str, plan: list[tuple[str, dict[str, Any]]], persons: dict[str, Person]) -> list[Person]:
+    return [persons[n] if kind == "add" else v["person"] for n, v in plan]
+
+
+def _case_rows(
+    kind: str, plan: list[tuple[str, dict[str, Any]]], persons: dict[str, Person]
+) -> list[tuple[Person, dict[str, Any]]]:
+    """Each written row as (person, the item's form): DJ-011's or DJ-012's field names."""
+    rows = []
+    for id_number, values in plan:
+        if kind == "add":
+            form = {"hired_on": values["start"].isoformat()}
+            if values.get("phone"):
+                form["phone"] = values["phone"]
+            if values.get("wage"):
+                form["wage_base"] = str(values["wage"])
+            rows.append((persons[id_number], form))
+        else:  # the file's reason is free text, not one of the item's choices
+            rows.append((values["person"], {"ended_on": values["end"].isoformat()}))
+    return rows
 
 
 def _write_remove(

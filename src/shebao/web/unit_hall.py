@@ -7,7 +7,6 @@ operator acts for their own unit. Every write comes through the online channel.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -21,13 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shebao.cases import selectors as case_selectors
-from shebao.contributions.services import base_declare
+from shebao.contributions.services import declared_wage_record
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, ShebaoError
 from shebao.core.identifiers import id_number_validate, mask_id_number
 from shebao.core.models import Account
 from shebao.registry import imports, selectors, services
-from shebao.registry.models import Unit
+from shebao.registry.models import Person, Unit
 from shebao.registry.views import error_page
 from shebao.web.access import signed_in
 from shebao.web.forms import error_text
@@ -108,6 +107,11 @@ class ImportForm(forms.Form):
         return upload
 
 
+def _case_done(number: str | None) -> str:
+    """The case an act on these pages is (a number the unit's case list and the tracking page know)."""
+    return f"{_('Case number')} {number}"
+
+
 def _domain_error(form: forms.Form, error: ShebaoError, fields: dict[str, str]) -> None:
     target = fields.get(error.field or "", error.field if error.field in form.fields else None)
     form.add_error(target, error_text(error))
@@ -128,14 +132,13 @@ def staff_add(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            employment = services.employment_add(
+            employment, case = services.staff_add_online(
                 actor=user,
                 unit=unit,
                 id_number=data["id_number"],
                 name=data["name"],
                 phone=data["phone"],
                 start=data["start"],
-                channel=Channel.ONLINE,
             )
         except ShebaoError as error:
             _domain_error(form, error, {"hired_on": "start", "unit_code": ""})
@@ -143,7 +146,9 @@ def staff_add(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("%(name)s was added to the staff from %(start)s.")
-            % {"name": employment.person.name, "start": employment.start.isoformat()},
+            % {"name": employment.person.name, "start": employment.start.isoformat()}
+            + " "
+            + _case_done(case.number),
         )
         return redirect("web:home")
     return render(request, "web/unit/staff_add.html", {"unit": unit, "form": form}, status=422)
@@ -173,13 +178,8 @@ def staff_remove(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            employment = services.employment_end(
-                actor=user,
-                unit=unit,
-                id_number=data["id_number"],
-                end=data["end"],
-                reason=data["reason"],
-                channel=Channel.ONLINE,
+            employment, case = services.staff_end_online(
+                actor=user, unit=unit, id_number=data["id_number"], end=data["end"], reason=data["reason"]
             )
         except ShebaoError as error:
             _domain_error(form, error, {"ended_on": "end"})
@@ -187,7 +187,9 @@ def staff_remove(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("%(name)s was removed from the staff as of %(end)s.")
-            % {"name": employment.person.name, "end": data["end"].isoformat()},
+            % {"name": employment.person.name, "end": data["end"].isoformat()}
+            + " "
+            + _case_done(case.number),
         )
         return redirect("web:home")
     return render(request, "web/unit/staff_remove.html", {**context, "form": form}, status=422)
@@ -226,7 +228,8 @@ def staff_import(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "web/unit/staff_import.html", {**context, "form": form}, status=422)
     try:
-        # the import and the wages it declares commit together, or neither does
+        # the import and the wages it declares commit together, or neither does: each new
+        # hire's wage is declared on their addition case, as a 增员 case's completion does
         with transaction.atomic():
             report = imports.staff_import(
                 actor=user,
@@ -235,11 +238,16 @@ def staff_import(request: HttpRequest) -> HttpResponse:
                 file=form.cleaned_data["file"],
                 channel=Channel.ONLINE,
             )
-            by_year: dict[int, dict[int, Decimal]] = {}
+            hired = Person.objects.in_bulk(list(report.wages)) if report.wages else {}
             for person_id, (year, wage) in report.wages.items():
-                by_year.setdefault(year, {})[person_id] = wage
-            for year, wages in sorted(by_year.items()):
-                base_declare(actor=user, unit=unit, year=year, wages=wages)
+                declared_wage_record(
+                    actor=user,
+                    unit=unit,
+                    person=hired[person_id],
+                    year=year,
+                    wage=wage,
+                    case_number=report.case_of.get(person_id, ""),
+                )
     except ShebaoError as error:
         form.add_error("file" if error.field == "file" else None, error_text(error))
         return render(request, "web/unit/staff_import.html", {**context, "form": form}, status=error.status)
