@@ -33,11 +33,11 @@ def test_a_units_arrears_carry_the_late_fee_to_date(assessed, clerk):
     # when the clerk looks on 20 February (5 days late) and on 17 March (30 days late)
     five = arrears_for(actor=clerk, unit=assessed.unit_a, as_of=dt.date(2026, 2, 20))
     thirty = arrears_for(actor=clerk, unit=assessed.unit_a, as_of=dt.date(2026, 3, 17))
-    # then 12322.07 × 0.0005 × 5 = 30.805175 → 30.81; × 30 = 184.83105 → 184.83
+    # then 12566.98 × 0.0005 × 5 = 31.41745 → 31.42; × 30 = 188.5047 → 188.50
     (line,) = five.lines
-    assert (line.days, line.late_fee, line.amount_due) == (5, D("30.81"), D("12352.88"))
-    assert (five.principal, five.late_fees, five.total) == (D("12322.07"), D("30.81"), D("12352.88"))
-    assert (thirty.lines[0].days, thirty.lines[0].late_fee) == (30, D("184.83"))
+    assert (line.days, line.late_fee, line.amount_due) == (5, D("31.42"), D("12598.40"))
+    assert (five.principal, five.late_fees, five.total) == (D("12566.98"), D("31.42"), D("12598.40"))
+    assert (thirty.lines[0].days, thirty.lines[0].late_fee) == (30, D("188.50"))
 
 
 def test_a_flexible_workers_own_arrears(assessed, clerk):
@@ -89,8 +89,8 @@ def test_the_person_sees_each_month_paid_or_in_arrears(assessed, clerk, other_di
     # given p1's January unpaid past its due date
     rows = months_of_person(actor=clerk, person=assessed.p1, as_of=dt.date(2026, 2, 20))
     assert [(v.row.period, v.shown_status, v.personal, v.employer) for v in rows] == [
-        # personal 640 + 160 + 24 = 824.00; employer 1280 + 640 + 56 + 32 = 2008.00
-        (JAN, "arrears", D("824.00"), D("2008.00"))
+        # personal 640 + 160 + 24 = 824.00; employer 1280 + 696 (medical 8.7%) + 56 + 32 = 2064.00
+        (JAN, "arrears", D("824.00"), D("2064.00"))
     ]
     assert months_of_person(actor=clerk, person=assessed.p1, as_of=dt.date(2026, 2, 10))[0].shown_status == "due"
     with pytest.raises(NotFound):

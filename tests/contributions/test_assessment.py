@@ -1,9 +1,9 @@
-"""The monthly assessment (月度核定) on the real Wuhan rule rows (data migration 0004).
+"""The monthly assessment (月度核定) on the real Wuhan rule rows (data migrations 0004 and 0008).
 
 Figures in force on 2026-01-01 (DOMAIN.md §2.3-2.4): base limits of the 2025 row (average
 7496, floor 4498, cap 22488, kept until the 2026 table is entered); employee pension 16% + 8%
-(8% to the account), medical 8% + 2%, unemployment 0.7% + 0.3%, work injury by class (class 2:
-0.4%), no separate maternity row since 2019; flexible pension 20% (8% to the account), flexible
+(8% to the account), medical 8.7% (maternity's 0.7% merged in since 2019) + 2%, unemployment
+0.7% + 0.3%, work injury by class (class 2: 0.4%), no separate maternity row since 2019; flexible pension 20% (8% to the account), flexible
 medical 10%. Late-fee rule: grace 15 days, so January's bills are due on 15 February.
 
 The same expectations are checked on SQLite (ORM path) and on PostgreSQL (the bulk SQL path,
@@ -163,23 +163,23 @@ def test_employees_are_assessed_with_bases_clamped_at_both_limits(world, admin_u
     job = assessment_run(period=JAN, actor=admin_user, path=path, chunk_size=1)
     # then
     assert job.status == Job.Status.DONE
-    # p1: 8000 within the limits; 8000×16%=1280, ×8%=640, ×8%=640, ×2%=160, ×0.7%=56, ×0.3%=24,
+    # p1: 8000 within the limits; 8000×16%=1280, ×8%=640, ×8.7%=696, ×2%=160, ×0.7%=56, ×0.3%=24,
     # injury class 2: 8000×0.4%=32; no maternity row in 2026
     assert amounts(month_of(world.p1)) == {
         "base": D("8000.00"),
         "pension": (D("1280.00"), D("640.00")),
-        "medical": (D("640.00"), D("160.00")),
+        "medical": (D("696.00"), D("160.00")),
         "unemployment": (D("56.00"), D("24.00")),
         "injury": D("32.00"),
         "maternity": None,
         "account": D("640.00"),
     }
-    # p2: 2025's 30000 clamped to the cap 22488; 22488×0.7%=157.416→157.42, ×0.3%=67.464→67.46,
-    # ×0.4%=89.952→89.95
+    # p2: 2025's 30000 clamped to the cap 22488; ×8.7%=1956.456→1956.46, ×0.7%=157.416→157.42,
+    # ×0.3%=67.464→67.46, ×0.4%=89.952→89.95
     assert amounts(month_of(world.p2)) == {
         "base": D("22488.00"),
         "pension": (D("3598.08"), D("1799.04")),
-        "medical": (D("1799.04"), D("449.76")),
+        "medical": (D("1956.46"), D("449.76")),
         "unemployment": (D("157.42"), D("67.46")),
         "injury": D("89.95"),
         "maternity": None,
@@ -189,7 +189,7 @@ def test_employees_are_assessed_with_bases_clamped_at_both_limits(world, admin_u
     assert amounts(month_of(world.p3)) == {
         "base": D("4498.00"),
         "pension": (D("719.68"), D("359.84")),
-        "medical": (D("359.84"), D("89.96")),
+        "medical": (D("391.33"), D("89.96")),
         "unemployment": (None, None),
         "injury": None,
         "maternity": None,
@@ -217,15 +217,15 @@ def test_one_bill_per_unit_sums_its_rows_and_is_due_on_the_15th(world, admin_use
     # when
     assessment_run(period=JAN, actor=admin_user, path=path, chunk_size=1)
     # then: unit A = p1 + p2 + p3
-    # employer 2008.00 + 5644.49 + 1079.52 = 8732.01; personal 824.00 + 2316.26 + 449.80 = 3590.06
+    # employer 2064.00 + 5801.91 + 1111.01 = 8976.92; personal 824.00 + 2316.26 + 449.80 = 3590.06
     bill_a = Bill.objects.get(unit=world.unit_a, period=JAN)
-    assert (bill_a.employer_total, bill_a.personal_total) == (D("8732.01"), D("3590.06"))
+    assert (bill_a.employer_total, bill_a.personal_total) == (D("8976.92"), D("3590.06"))
     assert bill_a.due_date == dt.date(2026, 2, 15)
     assert bill_a.status == Bill.Status.OPEN and bill_a.kind == Bill.Kind.MONTHLY
     assert set(bill_a.lines.values_list("person_id", flat=True)) == {world.p1.pk, world.p2.pk, world.p3.pk}
-    # unit B = p4 (719.68+359.84 | 359.84+89.96) + p6 (1600+800 | 800+200)
+    # unit B = p4 (719.68+391.33 | 359.84+89.96) + p6 (1600+870 | 800+200)
     bill_b = Bill.objects.get(unit=world.unit_b, period=JAN)
-    assert (bill_b.employer_total, bill_b.personal_total) == (D("3479.52"), D("1449.80"))
+    assert (bill_b.employer_total, bill_b.personal_total) == (D("3581.01"), D("1449.80"))
     assert set(ContributionMonth.objects.filter(period=JAN).values_list("status", flat=True)) == {"due"}
 
 
@@ -306,17 +306,7 @@ def test_a_unit_added_later_is_assessed_by_a_rerun_without_touching_the_others(
 
 @pytest.mark.parametrize("path", PATHS)
 def test_the_pension_rate_changes_on_its_date(db, district, admin_user, frozen, path):
-    # given a 2019 base row (test figures) and an employee declared at 5000 for 2019
-    WageBase.objects.create(
-        region="wuhan",
-        year=2019,
-        average=D("6000.00"),
-        floor=D("3600.00"),
-        cap=D("18000.00"),
-        effective_from=dt.date(2019, 1, 1),
-        effective_to=dt.date(2019, 12, 31),
-        source="test",
-    )
+    # given the 2019 base row (migration 0008: floor 4417, cap 22083) and an employee declared at 5000
     unit = Unit.objects.create(
         credit_code=credit_code_make(region_code="420102", serial=5), name="丁公司", district=district
     )

@@ -31,13 +31,16 @@ def test_contribution_for_an_employee_below_the_floor_without_signing_in(client)
     assert D(lines["pension"]["personal"]) == D("359.84")  # 4498 × 8%
     assert D(lines["unemployment"]["employer"]) == D("31.49")  # 31.486 → 31.49
     assert D(lines["injury"]["employer"]) == D("9.00")  # class 1: 0.2%
-    assert D(body["total"]) == D("1583.30")
+    assert D(lines["medical"]["employer"]) == D("391.33")  # 4498 × 8.7% (maternity merged in from 2019)
+    assert D(body["total"]) == D("1614.79")
     assert D(body["account_credit"]) == D("359.84")
     rows = {r["key"]: r for r in body["rules"]}
     assert rows["employee/pension/employer"]["table"] == "ContributionRate"
-    assert rows["employee/pension/employer"]["effective_from"] == "2019-05-01"
+    assert rows["employee/pension/employer"]["effective_from"] == "2021-01-01"
     assert rows["employee/pension/employer"]["confidence"] == "H"
     assert rows["2025/floor"]["confidence"] == "L"
+    # March 2025 has its own published limits: not provisional
+    assert (body["provisional"], body["carried_forward"]) == (False, [])
 
 
 def test_contribution_risk_class_changes_only_the_injury_amount(client):
@@ -87,6 +90,31 @@ def test_account_interest_of_a_part_year_without_a_published_rate_is_provisional
     # 2025's 1.50% stands in: 1000 × 0.015 × 6/12 = 7.50
     assert (D(body["rate"]), body["provisional"]) == (D("0.015"), True)
     assert D(body["interest"]) == D("7.50")
+    assert [(r["table"], r["key"], r["provisional"]) for r in body["carried_forward"]] == [
+        ("InterestRate", "2025", True)
+    ]
+
+
+def test_contribution_in_a_month_after_the_last_published_limits_is_provisional_naming_the_row(client):
+    # when a month of 2026 is asked (no 2026 base-limit row is published yet)
+    body = post(client, CONTRIBUTION, {"person_type": "employee", "month": "2026-03", "wage": "3000"}).json()
+    # then the 2025 row is used, and the answer says so and which row it is
+    assert (D(body["base"]), body["provisional"]) == (D("4498"), True)
+    assert {(r["table"], r["key"], r["effective_from"]) for r in body["carried_forward"]} == {
+        ("WageBase", "2025/average", "2025-01-01"),
+        ("WageBase", "2025/floor", "2025-01-01"),
+        ("WageBase", "2025/cap", "2025-01-01"),
+    }
+    assert all(r["provisional"] for r in body["carried_forward"])
+    assert any("暂定" in step for step in body["steps"])
+
+
+def test_the_page_shows_a_provisional_month_with_the_row_carried_forward(client):
+    form = {"person_type": "flexible", "month": "2026-03", "grade": "1.00", "risk_class": "1"}
+    response = client.post("/calculators/contribution/", form, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="provisional"' in html and "WageBase" in html and "2025/average" in html
 
 
 @pytest.mark.parametrize(
@@ -137,7 +165,8 @@ def test_the_page_without_javascript_returns_the_whole_page_with_the_api_figures
     response = client.post("/calculators/contribution/", form)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<html" in html and "1583.30" in html and "4498" in html  # as the API: total and floor
+    assert "<html" in html and "1614.79" in html and "4498" in html  # as the API: total and floor
+    assert 'data-testid="provisional"' not in html
 
 
 def test_htmx_gets_only_the_result_fragment(client):

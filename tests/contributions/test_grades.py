@@ -4,6 +4,7 @@ earlier months on the old grade; the JF-001 case sets the grade when it complete
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from shebao.cases.applicants import applicant_for
 from shebao.cases.models import Case
 from shebao.cases.services import case_act, case_open
 from shebao.contributions.grades import flexible_grade_on, flexible_grade_set
-from shebao.contributions.models import FlexibleGrade
+from shebao.contributions.models import FlexibleGrade, GradeRule
 from shebao.contributions.rulebook import contribution_quote
 from shebao.core.errors import InvalidInput
 from shebao.core.models import AuditEvent, SkillGroup
@@ -135,3 +136,78 @@ def test_the_grade_case_refuses_a_grade_out_of_range_at_opening(contribution_sta
         _grade_case(clerk, worker, district, percent=percent, start="2026-02-01")
     assert caught.value.field == "grade_percent"
     assert not Case.objects.exists()
+
+
+# --- one grade rule: the calculator and the forms accept and refuse the same values ---------------
+
+
+def _calculator_accepts(client, ratio: str) -> bool:
+    body = {"person_type": "flexible", "month": "2026-03", "grade": ratio}
+    response = client.post("/api/v1/calculators/contribution", data=json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 422), response.content
+    return response.status_code == 200
+
+
+def _form_accepts(clerk, worker, district, ratio: str) -> bool:
+    percent = str((D(ratio) * 100).normalize())
+    try:
+        _grade_case(clerk, worker, district, percent=percent, start="2026-03-01")
+    except InvalidInput as refused:
+        assert refused.field == "grade_percent"
+        return False
+    return True
+
+
+RATIOS = ["0.50", "0.59", "0.60", "0.65", "0.70", "0.725", "1.00", "1.005", "2.50", "2.55", "3.00", "3.01"]
+
+
+def test_the_calculator_and_the_grade_form_follow_the_same_rule_row(
+    client, contribution_staff, clerk, worker, district
+):
+    # with the Wuhan row (60%-300% by 1%)
+    accepted = {r for r in RATIOS if _calculator_accepts(client, r)}
+    assert accepted == {"0.60", "0.65", "0.70", "1.00", "2.50", "2.55", "3.00"}
+    assert {r for r in RATIOS if _form_accepts(clerk, worker, district, r)} == accepted
+    # when an administrator changes the row to 70%-250% in steps of 10%
+    GradeRule.objects.filter(region="wuhan").update(minimum=D("0.70"), maximum=D("2.50"), step=D("0.10"))
+    # then both follow it, value for value
+    accepted = {r for r in RATIOS if _calculator_accepts(client, r)}
+    assert accepted == {"0.70", "1.00", "2.50"}
+    assert {r for r in RATIOS if _form_accepts(clerk, worker, district, r)} == accepted
+    # and so does the grade service
+    with pytest.raises(InvalidInput):
+        flexible_grade_set(actor=clerk, person=worker, ratio="0.65", effective_month=dt.date(2026, 3, 1))
+    assert flexible_grade_set(actor=clerk, person=worker, ratio="0.80", effective_month=dt.date(2026, 3, 1)).ratio == D(
+        "0.80"
+    )
+
+
+def test_the_back_payment_form_checks_the_grade_by_the_same_rule(contribution_staff, clerk, worker, district):
+    GradeRule.objects.filter(region="wuhan").update(step=D("0.10"))
+    form = {
+        "id_number": worker.id_number,
+        "name": worker.name,
+        "period_from": "2025-10-01",
+        "period_to": "2025-12-01",
+    }
+    applicant = applicant_for(id_number=worker.id_number, name=worker.name, district_code=district.code)
+
+    def open_backpay(percent: str) -> Case:
+        return case_open(
+            actor=clerk,
+            item_code="JF-002",
+            applicant=applicant,
+            channel="hall",
+            form={**form, "grade_percent": percent},
+            materials={"id_card": "received"},
+        )
+
+    with pytest.raises(InvalidInput) as caught:
+        open_backpay("65")  # 60% + half a step of 10%
+    assert caught.value.field == "grade_percent" and "10%" in caught.value.message_zh
+    assert open_backpay("70").pk is not None and Case.objects.count() == 1
+    # a period before the first grade row (2014) is refused at the window, naming the field
+    form.update(period_from="2013-11-01", period_to="2014-02-01")
+    with pytest.raises(InvalidInput) as caught:
+        open_backpay("70")
+    assert caught.value.field == "period_from" and Case.objects.count() == 1

@@ -35,13 +35,13 @@ def unit_bill(data) -> Bill:
 
 
 def test_an_online_payment_of_the_exact_total_settles_the_bill_and_its_months(assessed, unit_operator):
-    # given unit A's January bill: 8732.01 + 3590.06 = 12322.07, due 15 February (today is the 10th)
+    # given unit A's January bill: 8976.92 + 3590.06 = 12566.98, due 15 February (today is the 10th)
     bill = unit_bill(assessed)
     # when
-    payment = payment_record(actor=unit_operator, bill=bill, amount="12322.07", key="ONLINE-1", channel="online")
+    payment = payment_record(actor=unit_operator, bill=bill, amount="12566.98", key="ONLINE-1", channel="online")
     # then
     bill.refresh_from_db()
-    assert (payment.amount, payment.channel, payment.actor_id) == (D("12322.07"), "online", unit_operator.pk)
+    assert (payment.amount, payment.channel, payment.actor_id) == (D("12566.98"), "online", unit_operator.pk)
     assert (bill.status, bill.late_fee) == (Bill.Status.PAID, D("0.00"))
     assert bill.paid_at is not None
     assert set(bill.lines.values_list("status", flat=True)) == {ContributionMonth.Status.PAID}
@@ -53,9 +53,9 @@ def test_an_online_payment_of_the_exact_total_settles_the_bill_and_its_months(as
 
 def test_a_retried_payment_with_the_same_key_is_not_counted_twice(assessed, unit_operator):
     bill = unit_bill(assessed)
-    first = payment_record(actor=unit_operator, bill=bill, amount="12322.07", key="RETRY-1", channel="online")
+    first = payment_record(actor=unit_operator, bill=bill, amount="12566.98", key="RETRY-1", channel="online")
     # when the same request arrives again
-    again = payment_record(actor=unit_operator, bill=bill, amount="12322.07", key="RETRY-1", channel="online")
+    again = payment_record(actor=unit_operator, bill=bill, amount="12566.98", key="RETRY-1", channel="online")
     # then
     assert again.pk == first.pk
     assert Payment.objects.filter(bill=bill).count() == 1
@@ -65,7 +65,7 @@ def test_a_retried_payment_with_the_same_key_is_not_counted_twice(assessed, unit
 
 def test_a_key_used_for_another_bill_is_a_conflict(assessed, unit_operator):
     bill_a = unit_bill(assessed)
-    payment_record(actor=unit_operator, bill=bill_a, amount="12322.07", key="K-1", channel="online")
+    payment_record(actor=unit_operator, bill=bill_a, amount="12566.98", key="K-1", channel="online")
     bill_f1 = Bill.objects.get(person=assessed.f1, period=JAN)
     with pytest.raises(Conflict) as caught:
         payment_record(actor=None, bill=bill_f1, amount="2248.80", key="K-1", channel="bank")
@@ -76,13 +76,13 @@ def test_a_key_used_for_another_bill_is_a_conflict(assessed, unit_operator):
 
 def test_a_paid_bill_cannot_be_paid_again_under_a_new_key(assessed, unit_operator):
     bill = unit_bill(assessed)
-    payment_record(actor=unit_operator, bill=bill, amount="12322.07", key="A", channel="online")
+    payment_record(actor=unit_operator, bill=bill, amount="12566.98", key="A", channel="online")
     with pytest.raises(Conflict):
-        payment_record(actor=unit_operator, bill=bill, amount="12322.07", key="B", channel="online")
+        payment_record(actor=unit_operator, bill=bill, amount="12566.98", key="B", channel="online")
     assert Payment.objects.filter(bill=bill).count() == 1
 
 
-@pytest.mark.parametrize("amount", ["12322.06", "12322.08", "0", "-12322.07", "12322.070", "abc"])
+@pytest.mark.parametrize("amount", ["12566.97", "12566.99", "0", "-12566.98", "12566.980", "abc"])
 def test_anything_but_the_exact_amount_is_a_clear_422(assessed, unit_operator, amount):
     bill = unit_bill(assessed)
     with pytest.raises(InvalidInput) as caught:
@@ -99,12 +99,12 @@ def test_after_the_due_date_the_late_fee_is_part_of_the_amount(assessed, unit_op
     with time_machine.travel(dt.datetime(2026, 2, 20, 9, 0, tzinfo=SHANGHAI), tick=False):
         # the old total is refused, naming the amount due
         with pytest.raises(InvalidInput) as caught:
-            payment_record(actor=unit_operator, bill=bill, amount="12322.07", key="LATE", channel="online")
-        # 12322.07 × 0.0005 × 5 = 30.805175 → 30.81; 12322.07 + 30.81 = 12352.88
-        assert caught.value.details["expected"] == "12352.88"
-        payment_record(actor=unit_operator, bill=bill, amount="12352.88", key="LATE", channel="online")
+            payment_record(actor=unit_operator, bill=bill, amount="12566.98", key="LATE", channel="online")
+        # 12566.98 × 0.0005 × 5 = 31.41745 → 31.42; 12566.98 + 31.42 = 12598.40
+        assert caught.value.details["expected"] == "12598.40"
+        payment_record(actor=unit_operator, bill=bill, amount="12598.40", key="LATE", channel="online")
     bill.refresh_from_db()
-    assert (bill.status, bill.late_fee, bill.total) == (Bill.Status.PAID, D("30.81"), D("12352.88"))
+    assert (bill.status, bill.late_fee, bill.total) == (Bill.Status.PAID, D("31.42"), D("12598.40"))
 
 
 def test_who_may_pay_which_bill(assessed, district, other_district_clerk, clerk, citizen, bank_agent):
@@ -118,18 +118,18 @@ def test_who_may_pay_which_bill(assessed, district, other_district_clerk, clerk,
     # another unit's operator, a clerk of another district and a citizen do not see the bill
     for actor, channel in ((other_unit_operator, "online"), (other_district_clerk, "hall"), (citizen, "online")):
         with pytest.raises(NotFound):
-            payment_record(actor=actor, bill=bill, amount="12322.07", key=f"N-{actor.pk}", channel=channel)
+            payment_record(actor=actor, bill=bill, amount="12566.98", key=f"N-{actor.pk}", channel=channel)
     # a bank agent does card services only; a clerk collects at the counter, not "online"
     with pytest.raises(NotAllowed):
-        payment_record(actor=bank_agent, bill=bill, amount="12322.07", key="BA", channel="bank")
+        payment_record(actor=bank_agent, bill=bill, amount="12566.98", key="BA", channel="bank")
     with pytest.raises(NotAllowed):
-        payment_record(actor=clerk, bill=bill, amount="12322.07", key="CO", channel="online")
+        payment_record(actor=clerk, bill=bill, amount="12566.98", key="CO", channel="online")
     # without an actor only the bank's settlement may pay
     with pytest.raises(NotAllowed):
-        payment_record(actor=None, bill=bill, amount="12322.07", key="SYS", channel="online")
+        payment_record(actor=None, bill=bill, amount="12566.98", key="SYS", channel="online")
     assert not Payment.objects.exists()
     # the district's clerk collects at the hall window
-    payment = payment_record(actor=clerk, bill=bill, amount="12322.07", key="HALL-1", channel="hall")
+    payment = payment_record(actor=clerk, bill=bill, amount="12566.98", key="HALL-1", channel="hall")
     assert payment.channel == "hall"
 
 
@@ -225,19 +225,19 @@ def test_a_bank_settlement_pays_as_of_its_debit_date(assessed, unit_operator):
             payment_record(
                 actor=unit_operator,
                 bill=bill,
-                amount="12322.07",
+                amount="12566.98",
                 key="K1",
                 channel="online",
                 debited_on=dt.date(2026, 2, 14),
             )
         with pytest.raises(InvalidInput, match="扣款日期"):
             payment_record(
-                actor=None, bill=bill, amount="12322.07", key="K1", channel="bank", debited_on=dt.date(2026, 2, 21)
+                actor=None, bill=bill, amount="12566.98", key="K1", channel="bank", debited_on=dt.date(2026, 2, 21)
             )
         # five days after the due date, the bank's file says it debited the unit on the 14th:
         # the total without a late fee, paid on that day
         payment = payment_record(
-            actor=None, bill=bill, amount="12322.07", key="K1", channel="bank", debited_on=dt.date(2026, 2, 14)
+            actor=None, bill=bill, amount="12566.98", key="K1", channel="bank", debited_on=dt.date(2026, 2, 14)
         )
     bill.refresh_from_db()
     assert (bill.status, bill.late_fee) == (Bill.Status.PAID, D("0.00"))

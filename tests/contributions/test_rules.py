@@ -1,5 +1,6 @@
-"""The contribution arithmetic on the real Wuhan rule rows (migration 0004_rule_rows), checked
-against hand computations written out in the comments."""
+"""The contribution arithmetic on the real Wuhan rule rows (migrations 0004_rule_rows and
+0008_rule_rows_2014_to_today), checked against hand computations written out in the comments;
+the named rounding rules at their half points and as properties."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shebao.contributions.rulebook import contribution_quote, crediting_rate, month_parse, rulebook_load
-from shebao.contributions.rules import account_interest, clamp_base, due_date, grade_check, late_fee
+from shebao.contributions.rules import (
+    GradeBounds,
+    account_interest,
+    clamp_base,
+    due_date,
+    grade_check,
+    late_fee,
+)
 from shebao.core.errors import InvalidInput
 
 D = Decimal
@@ -48,14 +56,15 @@ def test_employee_below_the_floor_pays_on_the_floor_at_each_rate():
     assert pension.employer == D("719.68")  # 4498 × 16% = 719.68
     assert pension.personal == D("359.84")  # 4498 × 8% = 359.84
     medical = calc.line("medical")
-    assert (medical.employer, medical.personal) == (D("359.84"), D("89.96"))  # × 8%, × 2%
+    # × 8.7% (medical 8% + maternity 0.7%, merged from 2019) = 391.326 → 391.33; × 2%
+    assert (medical.employer, medical.personal) == (D("391.33"), D("89.96"))
     unemployment = calc.line("unemployment")
     # 4498 × 0.7% = 31.486 → 31.49; 4498 × 0.3% = 13.494 → 13.49 (half up, at the end)
     assert (unemployment.employer, unemployment.personal) == (D("31.49"), D("13.49"))
     assert calc.line("injury").employer == D("9.00")  # class 1: 4498 × 0.2% = 8.996 → 9.00
     assert calc.line("maternity") is None  # merged into medical from 2019
-    # 719.68 + 359.84 + 31.49 + 9.00 = 1120.01 ; 359.84 + 89.96 + 13.49 = 463.29
-    assert (calc.employer_total, calc.personal_total, calc.total) == (D("1120.01"), D("463.29"), D("1583.30"))
+    # 719.68 + 391.33 + 31.49 + 9.00 = 1151.50 ; 359.84 + 89.96 + 13.49 = 463.29
+    assert (calc.employer_total, calc.personal_total, calc.total) == (D("1151.50"), D("463.29"), D("1614.79"))
     assert calc.account_credit == D("359.84")  # 8% of the base
 
 
@@ -73,7 +82,7 @@ def test_each_year_uses_its_own_limits():
     assert contribution_quote(person_type="employee", month=dt.date(2024, 12, 1), wage=D("1")).base == D("4494")
     assert contribution_quote(person_type="employee", month=dt.date(2025, 1, 1), wage=D("1")).base == D("4498")
     assert contribution_quote(person_type="employee", month=dt.date(2024, 6, 1), wage=D("99999")).base == D("22467")
-    # 2023: 60% and 300% of 7040, to the yuan: 4224 and 21120
+    # 2023: none published, so 60% and 300% of 7040, to the yuan: 4224 and 21120
     assert contribution_quote(person_type="employee", month=dt.date(2023, 6, 1), wage=D("1")).base == D("4224")
 
 
@@ -84,6 +93,7 @@ def test_the_pension_employer_rate_changes_on_its_date():
     assert book.rates(person_type="employee", on=dt.date(2019, 4, 30))[("pension", "employer")].value == D("0.19")
     assert book.rates(person_type="employee", on=dt.date(2019, 5, 1))[("pension", "employer")].value == D("0.16")
     assert book.rates(person_type="employee", on=dt.date(2016, 4, 30))[("pension", "employer")].value == D("0.20")
+    assert book.rates(person_type="employee", on=dt.date(2016, 5, 1))[("pension", "employer")].value == D("0.19")
     # maternity has a separate row only before 2019
     assert ("maternity", "employer") in book.rates(person_type="employee", on=dt.date(2018, 12, 1))
     assert ("maternity", "employer") not in book.rates(person_type="employee", on=dt.date(2019, 1, 1))
@@ -109,11 +119,36 @@ def test_the_lowest_grade_pays_on_the_published_floor():
     assert calc.line("pension").personal == D("899.60")  # 4498 × 20%
 
 
-@pytest.mark.parametrize("ratio", ["0.59", "3.01", "0.5", "1.005"])
+WUHAN_GRADES = GradeBounds(1, D("0.60"), D("3.00"), D("0.01"), dt.date(2014, 1, 1), "M")
+
+
+@pytest.mark.parametrize("ratio", ["0.59", "3.01", "0.5", "1.005", "NaN"])
 def test_a_grade_outside_sixty_to_three_hundred_percent_is_refused(ratio):
     with pytest.raises(InvalidInput) as caught:
-        grade_check(D(ratio))
+        grade_check(D(ratio), WUHAN_GRADES)
     assert caught.value.field == "grade"
+
+
+@pytest.mark.parametrize("ratio", ["0.60", "0.61", "1.00", "2.99", "3.00", "1.5"])
+def test_a_grade_within_the_bounds_on_a_step_is_accepted(ratio):
+    assert grade_check(D(ratio), WUHAN_GRADES) == D(ratio)
+
+
+def test_the_grade_rule_is_the_rows_bounds_and_step():
+    # a row allowing 70%-250% in steps of 10%: 0.70, 0.80, … 2.50
+    tens = GradeBounds(2, D("0.70"), D("2.50"), D("0.10"), dt.date(2030, 1, 1), "L")
+    assert grade_check(D("0.80"), tens) == D("0.80")
+    for refused in ("0.60", "0.75", "2.60"):
+        with pytest.raises(InvalidInput):
+            grade_check(D(refused), tens)
+    # the forms speak percent, and so does the message
+    with pytest.raises(InvalidInput) as caught:
+        grade_check(D("0.75"), tens, field="grade_percent", percent=True)
+    assert (caught.value.field, "70%" in caught.value.message_zh, "10%" in caught.value.message_en) == (
+        "grade_percent",
+        True,
+        True,
+    )
 
 
 @pytest.mark.django_db
@@ -123,9 +158,10 @@ def test_a_result_names_the_rule_rows_it_used():
     assert tables == {"WageBase", "ContributionRate", "InjuryRate"}
     assert all(r.id is not None for r in calc.rules)
     pension_rate = next(r for r in calc.rules if r.key == "employee/pension/employer")
+    # 16% (国办发〔2019〕13号), the row resumed after the 2020 exemption
     assert (pension_rate.value, pension_rate.effective_from, pension_rate.confidence) == (
         D("0.16"),
-        dt.date(2019, 5, 1),
+        dt.date(2021, 1, 1),
         "H",
     )
 
@@ -248,8 +284,10 @@ def test_an_administrators_correction_of_a_rate_is_audited_and_used_at_once(rf, 
     from shebao.contributions.models import ContributionRate
     from shebao.core.models import AuditEvent
 
-    # given the medical employer rate (L) corrected from 8% to 7.5% in the admin
-    row = ContributionRate.objects.get(insurance="medical", person_type="employee", payer="employer")
+    # given the medical employer rate in force (L) corrected from 8.7% to 7.5% in the admin
+    row = ContributionRate.objects.get(
+        insurance="medical", person_type="employee", payer="employer", effective_from=dt.date(2019, 1, 1)
+    )
     model_admin = admin.site._registry[ContributionRate]
     request = rf.post("/admin/")
     request.user = admin_user
@@ -257,7 +295,7 @@ def test_an_administrators_correction_of_a_rate_is_audited_and_used_at_once(rf, 
     model_admin.save_model(request, row, form=None, change=True)
     # then the change is an audit event with the row before and after
     event = AuditEvent.objects.filter(action="rule.change").latest("id")
-    assert (event.before["rate"], event.after["rate"]) == ("0.08000", "0.075")
+    assert (event.before["rate"], event.after["rate"]) == ("0.08700", "0.075")
     assert event.actor_id == admin_user.pk
     # and the next calculation uses it: 4498 × 7.5% = 337.35
     assert contribution_quote(person_type="employee", month=MARCH_2025, wage=D("1")).line("medical").employer == D(

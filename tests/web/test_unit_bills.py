@@ -41,8 +41,8 @@ def test_the_operator_sees_the_units_bills_with_totals(assessed, operator, djang
         response = operator.get("/unit/bills/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2026-01" in page and "8732.01" in page and "3590.06" in page
-    assert 'class="outstanding">¥12322.07' in page  # outstanding today
+    assert "2026-01" in page and "8976.92" in page and "3590.06" in page
+    assert 'class="outstanding">¥12566.98' in page  # outstanding today
     assert f"/unit/bills/{bill_a(assessed).pk}/" in page
     # unit B's bill is not listed
     assert f"/unit/bills/{Bill.objects.get(unit=assessed.unit_b).pk}/" not in page
@@ -71,7 +71,7 @@ def test_others_cannot_open_or_pay_the_bill(assessed, who):
         sign_in(client, citizen_account(name="路人"))
     bill = bill_a(assessed)
     page = client.get(f"/unit/bills/{bill.pk}/")
-    pay = client.post(f"/unit/bills/{bill.pk}/pay/", {"key": "X-1", "amount": "12322.07"})
+    pay = client.post(f"/unit/bills/{bill.pk}/pay/", {"key": "X-1", "amount": "12566.98"})
     expected = {"other_unit": 404, "citizen": 403, "anonymous": 302}[who]
     assert (page.status_code, pay.status_code) == (expected, expected)
     assert not Payment.objects.exists()
@@ -82,10 +82,10 @@ def test_paying_online_twice_with_the_forms_key_pays_once_and_gives_a_receipt(as
     # the form carries the amount due and a fresh key
     form = operator.get(f"/unit/bills/{bill.pk}/").content.decode()
     key = form.split('name="key" value="')[1].split('"')[0]
-    assert key.startswith("WEB-") and 'name="amount" value="12322.07"' in form
+    assert key.startswith("WEB-") and 'name="amount" value="12566.98"' in form
     # when the operator double-clicks
-    first = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": key, "amount": "12322.07"})
-    second = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": key, "amount": "12322.07"})
+    first = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": key, "amount": "12566.98"})
+    second = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": key, "amount": "12566.98"})
     # then
     assert (first.status_code, second.status_code) == (302, 302)
     assert Payment.objects.filter(bill=bill).count() == 1
@@ -97,14 +97,14 @@ def test_paying_online_twice_with_the_forms_key_pays_once_and_gives_a_receipt(as
     from pypdf import PdfReader
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt.content)).pages)
-    assert "缴费凭证" in text and "12,322.07" in text and "验证码" in text
+    assert "缴费凭证" in text and "12,566.98" in text and "验证码" in text
 
 
 def test_a_wrong_amount_is_shown_on_the_page_not_a_500(assessed, operator):
     bill = bill_a(assessed)
     response = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": "W-1", "amount": "100.00"})
     assert response.status_code == 422
-    assert "12322.07" in response.content.decode()
+    assert "12566.98" in response.content.decode()
     assert not Payment.objects.exists()
 
 
@@ -148,21 +148,21 @@ def test_the_clerk_collects_a_units_arrears_at_the_window(assessed, clerk):
         client = sign_in(Client(), clerk)  # signed in that day (sessions expire)
         page = client.get("/window/arrears/", {"unit_code": assessed.unit_a.credit_code})
         text = page.content.decode()
-        # 5 days late: 30.81 late fee, 12352.88 due
-        assert page.status_code == 200 and "30.81" in text and "12352.88" in text
+        # 5 days late: 31.42 late fee, 12598.40 due
+        assert page.status_code == 200 and "31.42" in text and "12598.40" in text
         key = text.split('name="key" value="')[1].split('"')[0]
-        data = {"key": key, "amount": "12352.88", "unit_code": assessed.unit_a.credit_code}
+        data = {"key": key, "amount": "12598.40", "unit_code": assessed.unit_a.credit_code}
         # the first press asks the clerk to confirm, naming the amount, and takes nothing yet
         asked = client.post(f"/window/arrears/{bill_a(assessed).pk}/collect/", data)
         assert asked.status_code == 200 and 'id="confirm-collect"' in asked.content.decode()
-        assert "12352.88" in asked.content.decode() and not Payment.objects.exists()
+        assert "12598.40" in asked.content.decode() and not Payment.objects.exists()
         # confirmed (twice: a double click) — one payment
         data["confirmed"] = "1"
         first = client.post(f"/window/arrears/{bill_a(assessed).pk}/collect/", data)
         second = client.post(f"/window/arrears/{bill_a(assessed).pk}/collect/", data)
     assert (first.status_code, second.status_code) == (302, 302)
     payment = Payment.objects.get(bill=bill_a(assessed))
-    assert (payment.channel, payment.amount, payment.actor_id) == ("hall", D("12352.88"), clerk.pk)
+    assert (payment.channel, payment.amount, payment.actor_id) == ("hall", D("12598.40"), clerk.pk)
 
 
 def test_the_window_finds_a_person_by_id_number(assessed, clerk):

@@ -1,6 +1,9 @@
 """Public calculators (no sign-in): one month's contributions and a year's account interest,
 computed by the same functions the assessment and the personal account use, with the rule
-rows they used. Bad input is a 422 with a Chinese and an English message."""
+rows they used. An answer computed from a row carried forward past its period (a month after
+the last published base limits, a year before its crediting rate is out) says
+``provisional: true`` and lists those rows in ``carried_forward``. Bad input is a 422 with a
+Chinese and an English message."""
 
 from __future__ import annotations
 
@@ -25,7 +28,9 @@ class ContributionIn(Schema):
     region: str = "wuhan"
     month: str = Field(description="YYYY-MM")
     wage: Decimal | None = Field(None, description="employee: declared monthly wage (yuan)")
-    grade: Decimal | None = Field(None, description="flexible: ratio of the average wage, 0.60-3.00")
+    grade: Decimal | None = Field(
+        None, description="flexible: ratio of the average wage, within the grade rule in force (0.60-3.00 by 0.01)"
+    )
     risk_class: int = Field(1, description="employee: work-injury risk class 1-8")
 
 
@@ -36,6 +41,7 @@ class RuleOut(Schema):
     value: Decimal
     effective_from: str
     confidence: str
+    provisional: bool = Field(False, description="used past its own period: its successor is not published yet")
 
 
 class InsuranceOut(Schema):
@@ -62,6 +68,8 @@ class ContributionOut(Schema):
     personal_total: Decimal
     total: Decimal
     account_credit: Decimal
+    provisional: bool = Field(description="a rule row was carried forward: the month's own figures are not published")
+    carried_forward: list[RuleOut]
     rules: list[RuleOut]
     steps: list[str]
 
@@ -84,6 +92,7 @@ class InterestOut(Schema):
     year: int
     rate: Decimal
     provisional: bool
+    carried_forward: list[RuleOut]
     rate_row: RuleOut
     months: int
     opening_balance: Decimal
@@ -155,6 +164,8 @@ def contribution_calculate(data: ContributionIn) -> tuple[ContributionCalc, dict
         "personal_total": calc.personal_total,
         "total": calc.total,
         "account_credit": calc.account_credit,
+        "provisional": calc.provisional,
+        "carried_forward": [r.as_dict() for r in calc.carried_forward],
         "rules": [r.as_dict() for r in calc.rules],
         "steps": list(calc.steps),
     }
@@ -196,6 +207,7 @@ def interest_calculate(data: InterestIn) -> tuple[InterestCalc, dict[str, Any]]:
         "year": calc.year,
         "rate": calc.rate,
         "provisional": crediting.provisional,
+        "carried_forward": [crediting.rule.as_dict()] if crediting.provisional else [],
         "rate_row": crediting.rule.as_dict(),
         "months": calc.months,
         "opening_balance": calc.opening_balance,
@@ -215,7 +227,8 @@ def interest_calculate(data: InterestIn) -> tuple[InterestCalc, dict[str, Any]]:
 )
 def contribution(request: HttpRequest, data: ContributionIn) -> dict[str, Any]:
     """Base after clamping (and which limit applied), each insurance's employer and personal
-    amounts, the totals, the account credit, and the rule rows used."""
+    amounts, the totals, the account credit, and the rule rows used; ``provisional`` with the
+    rows carried forward when the month's figures are not published yet."""
     return contribution_calculate(data)[1]
 
 

@@ -17,7 +17,9 @@ For a month M (the 费款所属期, stored as its first day):
   medical at the flexible rates.
 
 One ``Bill`` per unit and per flexible worker, due on M's last day + the ``grace_days`` of the
-``LateFeeRule`` in force on the 1st of M (the same due date the back-payment quote uses).
+``LateFeeRule`` in force on the 1st of M (the same due date the back-payment quote uses). A
+month after the last published base-limit row (or rate row) is assessed by that row carried
+forward: its bills are provisional and name the row (``Bill.carried_forward``).
 
 Idempotent: a unit (or worker) whose monthly bill for M exists is skipped, and so is a person
 who already has a row for M; re-running M changes nothing. A unit's bill and its rows are
@@ -35,6 +37,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -50,7 +53,7 @@ from shebao.contributions.models import (
     FlexibleGrade,
 )
 from shebao.contributions.rulebook import rulebook_load
-from shebao.contributions.rules import BaseLimits, RuleRef, contribution_month
+from shebao.contributions.rules import BaseLimits, RuleRef, carried_forward, contribution_month
 from shebao.contributions.rules import due_date as rules_due_date
 from shebao.core import audit
 from shebao.core.errors import InvalidInput
@@ -131,6 +134,18 @@ class RuleSet:
     def rate(self, person_type: str, insurance: str, payer: str) -> RuleRef | None:
         return self.rates.get(person_type, {}).get((insurance, payer))
 
+    def carried(self, person_type: str) -> list[dict[str, Any]]:
+        """The rows a bill of ``person_type`` is computed from that were carried forward past
+        their period (the bill is then provisional), as stored on the bill."""
+        refs = [*self.limits.refs(), *self.rates.get(person_type, {}).values()]
+        if person_type == "employee":
+            refs += self.injury.values()
+        return [ref.as_dict() for ref in carried_forward(refs)]
+
+    def carried_keys(self, person_type: str) -> list[str] | None:
+        """The same rows as ledger-row rule keys (``rules.carried_forward``); None when none."""
+        return [f"{x['table']}:{x['key']}" for x in self.carried(person_type)] or None
+
     def priced(self, person_type: str, insurance: str) -> bool:
         """An insurance is charged only where an employer or individual rate is in force."""
         if insurance == "injury":
@@ -196,7 +211,7 @@ def line_compute(
         insurances=tuple(charged),
     )
     out: dict[str, Any] = dict.fromkeys(AMOUNT_COLUMNS)
-    used: dict[str, int | None] = {"wage_base": rules.wage_base_id}
+    used: dict[str, Any] = {"wage_base": rules.wage_base_id}
     for line in calc.lines:
         for payer, amount in (("employer", line.employer), ("individual", line.personal)):
             if amount is None:
@@ -211,6 +226,9 @@ def line_compute(
     if calc.account_credit and "pension" in charged:
         ref = rules.rate(person_type, "pension", "account")
         used["pension.account"] = ref.id if ref else None
+    carried = rules.carried_keys(person_type)
+    if carried:
+        used["carried_forward"] = carried
     out["account_credit"] = calc.account_credit
     out["base"] = calc.base
     out["rules"] = used
@@ -304,6 +322,7 @@ def _orm_units(*, rules: RuleSet, lo: int, hi: int) -> dict[str, int]:
 
 def _orm_write(*, rules: RuleSet, groups: dict[int, list[dict[str, Any]]], payer: str) -> dict[str, int]:
     bills = []
+    carried = rules.carried("employee" if payer == "unit_id" else "flexible")
     for key, lines in groups.items():
         employer, personal = _totals(lines)
         bills.append(
@@ -316,6 +335,7 @@ def _orm_write(*, rules: RuleSet, groups: dict[int, list[dict[str, Any]]], payer
                 late_fee=Decimal("0.00"),
                 due_date=rules.due_date,
                 status=Bill.Status.OPEN,
+                carried_forward=carried,
             )
         )
     Bill.objects.bulk_create(bills, batch_size=500)
@@ -407,6 +427,8 @@ def _sql_params(rules: RuleSet, person_type: str) -> dict[str, Any]:
         "wb_id": rules.wage_base_id,
         "due": rules.due_date,
         "now": timezone.now(),
+        "carried": json.dumps(rules.carried(person_type)),
+        "carried_keys": json.dumps(rules.carried_keys(person_type)),
     }
     for insurance, payer in [*COLUMNS, ("pension", "account")]:
         found = rules.rate(person_type, insurance, payer)
@@ -434,6 +456,7 @@ def _amount_sql(flag: dict[str, str]) -> tuple[str, str]:
     keys = [f"'{ins}.{payer}', CASE WHEN {flag[ins]} THEN %(id_{ins}_{payer})s::int END" for ins, payer in COLUMNS]
     keys.append(f"'pension.account', CASE WHEN {flag['pension']} THEN %(id_pension_account)s::int END")
     keys.append(f"'injury', CASE WHEN {flag['injury']} THEN ir.rid END")
+    keys.append("'carried_forward', %(carried_keys)s::jsonb")
     return ",\n      ".join(parts), ", ".join(keys)
 
 
@@ -459,9 +482,9 @@ def _tables() -> dict[str, str]:
 _WRITE_SQL = """
 bills AS (
   INSERT INTO {bill} (unit_id, person_id, period, kind, employer_total, personal_total, late_fee, due_date,
-                      status, created_at)
+                      status, created_at, carried_forward)
   SELECT {bill_unit}, {bill_person}, %(first)s, 'monthly',
-         sum({employer_sum}), sum({personal_sum}), 0, %(due)s, 'open', %(now)s
+         sum({employer_sum}), sum({personal_sum}), 0, %(due)s, 'open', %(now)s, %(carried)s::jsonb
   FROM amounts GROUP BY {payer}
   ON CONFLICT DO NOTHING
   RETURNING id, {payer}

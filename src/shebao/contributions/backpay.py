@@ -1,13 +1,23 @@
 """中断期补缴: what is owed for each month of an interruption, at that month's own base and
-rates, with the late fee from that month's due date (社会保险法 Art. 86).
+rates, with the charge its BackpayCharge row says from that month's due date.
 
 Rules used, each from the rule row in force in the month concerned:
-- base: a flexible worker's grade (the one given, else the grade in force that month, else the
-  floor: 60%) × that year's average; an employee's declared wage clamped, else the floor;
+- base: a flexible worker's grade (the one given, checked against that month's grade rule;
+  else the grade in force that month; else the rule's lowest grade) × that year's average; an
+  employee's declared wage clamped, else the floor;
 - rates: the rows in force in the month, so a period spanning a rate change (pension employer
   19% → 16% on 2019-05-01) is priced per month;
 - due date: the month's last day plus the late-fee row's ``grace_days`` (15: the 15th of the
-  following month); the late fee runs from the day after it to the day of the quote.
+  following month);
+- charge (``BackpayCharge`` per payer kind): an employer's back-payment carries the 滞纳金 of
+  社会保险法 Art. 86 (0.05 % a day, the late-fee row); a flexible worker's carries what the
+  region's row says (late fee, interest or nothing: the law names employers only). It runs
+  from the day after the month's due date to the day of the quote.
+
+The bill asks for exactly the quote: contributions plus the charge to the day it was issued
+(``Bill.late_fee``); paid after the bill's own due date, the late fee of any overdue bill is
+added on top (``selectors.late_fee_for``). A month priced from a row carried forward past its
+period makes the quote and the bill provisional, naming the row.
 """
 
 from __future__ import annotations
@@ -23,13 +33,14 @@ from shebao.contributions.grades import flexible_grade_on
 from shebao.contributions.models import Bill, ContributionMonth
 from shebao.contributions.rulebook import Rulebook, rulebook_load
 from shebao.contributions.rules import (
-    GRADE_MIN,
     ContributionCalc,
     LateFeeCalc,
+    RuleRef,
+    backpay_charge,
+    carried_forward,
     contribution_month,
     due_date,
     grade_check,
-    late_fee,
     month_end,
     month_start,
     months_between,
@@ -50,10 +61,15 @@ class BackpayMonth:
     due: dt.date
     late: LateFeeCalc
     late_fee_rule: int
+    charge_rule: int
 
     @property
     def total(self) -> Decimal:
         return self.calc.total + self.late.fee
+
+    @property
+    def rules(self) -> tuple[RuleRef, ...]:
+        return self.calc.rules + self.late.rules
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,14 @@ class BackpayQuote:
     def total(self) -> Decimal:
         return self.employer_total + self.personal_total + self.late_fee_total
 
+    @property
+    def carried_forward(self) -> tuple[RuleRef, ...]:
+        return carried_forward([ref for month in self.months for ref in month.rules])
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.carried_forward)
+
 
 def _month_calc(
     *,
@@ -91,12 +115,19 @@ def _month_calc(
     limits = book.base_limits(period)
     rates = book.rates(person_type=person_type, on=period)
     if person_type == "flexible":
+        bounds = book.grade_bounds(period)
         grade = ratio
         if grade is None:
             in_force = flexible_grade_on(person=person, month=period)
-            grade = in_force.ratio if in_force else GRADE_MIN  # no grade ever chosen: the floor
+            grade = in_force.ratio if in_force else bounds.minimum  # no grade ever chosen: the lowest
         return contribution_month(
-            person_type=person_type, month=period, limits=limits, rates=rates, grade=grade, insurances=insurances
+            person_type=person_type,
+            month=period,
+            limits=limits,
+            rates=rates,
+            grade=grade,
+            insurances=insurances,
+            grade_bounds=bounds,
         )
     injury = book.injury_rate(risk_class=risk_class, on=period) if "injury" in insurances else None
     return contribution_month(
@@ -124,8 +155,8 @@ def backpay_quote(
     region: str = "wuhan",
 ) -> BackpayQuote:
     """Per month of [start_month, end_month]: base, amounts at that month's rates, the due date
-    and the late fee to ``as_of``; and the totals. Months that already have a contribution
-    record are not an interruption and are refused by name."""
+    and the charge to ``as_of`` (its BackpayCharge row); and the totals. Months that already
+    have a contribution record are not an interruption and are refused by name."""
     start, end = month_start(start_month), month_start(end_month)
     if end < start:
         raise InvalidInput("截止月份不能早于起始月份", "The end month is before the start month", field="period_to")
@@ -136,8 +167,6 @@ def backpay_quote(
         raise InvalidInput(
             f"一次补缴最多{MAX_MONTHS}个月", f"At most {MAX_MONTHS} months in one back-payment", field="period_from"
         )
-    if ratio is not None:
-        ratio = grade_check(ratio)
     person_type = person_type or ("flexible" if person.category == Person.Category.FLEXIBLE else "employee")
     taken = list(
         ContributionMonth.objects.filter(person=person, period__gte=start, period__lte=end)
@@ -152,6 +181,9 @@ def backpay_quote(
             field="period_from",
         )
     book = rulebook_load(region=region)
+    if ratio is not None and person_type == "flexible":
+        for bounds in {book.grade_bounds(period) for period in periods}:
+            grade_check(ratio, bounds)
     months = []
     for period in periods:
         calc = _month_calc(
@@ -165,9 +197,18 @@ def backpay_quote(
             insurances=insurances,
         )
         rule = book.late_fee(month_end(period))
+        charge = book.backpay_charge(person_type=person_type, on=period)
         due = due_date(period, grace_days=rule.grace_days)
-        late = late_fee(amount=calc.total, due=due, as_of=as_of, daily_rate=rule.daily_rate)
-        months.append(BackpayMonth(period, calc, due, late, rule.id))
+        late = backpay_charge(
+            charge=charge.charge,
+            amount=calc.total,
+            due=due,
+            as_of=as_of,
+            daily_rate=rule.daily_rate,
+            annual_rate=charge.annual_rate,
+            rules=(charge.ref(), rule.ref()) if charge.charge == "late_fee" else (charge.ref(),),
+        )
+        months.append(BackpayMonth(period, calc, due, late, rule.id, charge.id))
     return BackpayQuote(
         person_type=person_type,
         start_month=start,
@@ -190,7 +231,13 @@ def _ledger_row(person: Person, unit: Unit | None, month: BackpayMonth, bill: Bi
         account_credit=month.calc.account_credit,
         status=ContributionMonth.Status.DUE,
         bill=bill,
-        rules={**month.calc.rule_ids(), "LateFeeRule:daily_rate": month.late_fee_rule, "late_fee": str(month.late.fee)},
+        rules={
+            **month.calc.rule_ids(),
+            "BackpayCharge": month.charge_rule,
+            "charge": month.late.charge,
+            "LateFeeRule:daily_rate": month.late_fee_rule,
+            "late_fee": str(month.late.fee),
+        },
     )
     for line in month.calc.lines:
         if line.employer is not None:
@@ -212,7 +259,9 @@ def backpay_create(
 ) -> Bill:
     """Write the back-payment: one ledger row per month (status due) and one bill of kind
     back_payment for the payer (the unit for an employee's period, else the person), due at
-    the end of the current month. Months credited to the account once paid (accounts.py)."""
+    the end of the current month, asking for the quote's contributions and charge to today
+    (``late_fee``); provisional (``carried_forward``) when a month used a carried-forward row.
+    Months credited to the account once paid (accounts.py)."""
     today = timezone.localdate()
     with transaction.atomic():
         # the person row serialises two back-payments of one person
@@ -235,6 +284,7 @@ def backpay_create(
             personal_total=quote.personal_total,
             late_fee=quote.late_fee_total,
             due_date=month_end(today),
+            carried_forward=[ref.as_dict() for ref in quote.carried_forward],
         )
         ContributionMonth.objects.bulk_create([_ledger_row(person, unit, m, bill) for m in quote.months])
         audit.record(
@@ -251,6 +301,7 @@ def backpay_create(
                 "contributions": quote.contributions_total,
                 "late_fee": quote.late_fee_total,
                 "total": quote.total,
+                "provisional": quote.provisional,
             },
         )
     return bill

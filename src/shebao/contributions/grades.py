@@ -1,7 +1,9 @@
 """Flexible workers' contribution grades (缴费档次): the choice at enrolment and a change
 through a case (JF-001), each in force from a month until the next grade.
 
-Rule: 60%-300% of the 全口径 average wage (国办发〔2019〕13号); a grade starts in the current
+Rule: within the bounds and on the step of the GradeRule row in force in the grade's first
+month (60%-300% of the 全口径 average wage by 1%, 国办发〔2019〕13号), checked by the one rule
+``rules.grade_check`` that the calculator and the forms use too; a grade starts in the current
 month at the earliest (a grade never rewrites months already assessed); a change made
 mid-year leaves the months before it on the old grade.
 """
@@ -9,25 +11,18 @@ mid-year leaves the months before it on the old grade.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from shebao.contributions.models import FlexibleGrade
-from shebao.contributions.rules import grade_check, month_start
+from shebao.contributions.rulebook import grade_validate
+from shebao.contributions.rules import month_start
 from shebao.core import audit
 from shebao.core.errors import InvalidInput
 from shebao.core.models import Account
 from shebao.registry.models import Person
-
-
-def _ratio(value: Decimal | str) -> Decimal:
-    try:
-        ratio = Decimal(str(value))
-    except InvalidOperation:
-        raise InvalidInput(f"缴费档次不正确：{value}", f"Not a valid grade: {value}", field="grade") from None
-    return grade_check(ratio)
 
 
 def flexible_grade_set(
@@ -35,8 +30,8 @@ def flexible_grade_set(
 ) -> FlexibleGrade:
     """Set ``person``'s grade from ``effective_month`` (the first of a month, not before the
     current month). A second choice for the same month replaces the first."""
-    ratio = _ratio(ratio)
     month = month_start(effective_month)
+    ratio = grade_validate(ratio=ratio, months=(month,))
     current = timezone.localdate().replace(day=1)
     if month < current:
         raise InvalidInput(

@@ -22,7 +22,6 @@ from shebao.catalog.definitions import (
     register,
     register_completion_hook,
 )
-from shebao.contributions import rules
 from shebao.contributions.rules import month_add
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
@@ -30,11 +29,6 @@ from shebao.core.identifiers import bank_card_validate, credit_code_validate
 LAW = "《中华人民共和国社会保险法》"
 COLLECTION = "《社会保险费征缴暂行条例》（国务院令第259号）"
 RECORDS = "《社会保险个人权益记录管理办法》（人社部令第14号）"
-
-# 国办发〔2019〕13号: a flexible worker's base lies between 60% and 300% of the average wage;
-# the bounds are rules.GRADE_MIN / GRADE_MAX, shown here as percentages.
-GRADE_MIN = rules.GRADE_MIN * 100
-GRADE_MAX = rules.GRADE_MAX * 100
 
 START_MONTH = FieldSpec("start_month", "缴费起始月份", "First contribution month", "date")
 GRADE = FieldSpec(
@@ -72,16 +66,19 @@ def _month_order(cleaned: dict[str, Any]) -> None:
         raise InvalidInput("截止月份不能晚于本月", "The end month cannot be in the future", field="period_to")
 
 
-def _grade_percent(cleaned: dict[str, Any]) -> None:
-    grade = Decimal(cleaned["grade_percent"])
-    if not GRADE_MIN <= grade <= GRADE_MAX:
-        raise InvalidInput(
-            "缴费档次应在60%至300%之间",
-            "The contribution grade must be between 60% and 300%",
-            field="grade_percent",
-        )
-    if grade != grade.to_integral_value():
-        raise InvalidInput("缴费档次应为整数百分比", "The grade is a whole percentage", field="grade_percent")
+def _grade_percent(cleaned: dict[str, Any], *, months: tuple[dt.date, dt.date], month_field: str) -> None:
+    """The form's grade (a percentage) by the one grade rule (``rules.grade_check`` fed by the
+    GradeRule rows in force from ``months[0]`` to ``months[1]``), as the calculator checks it."""
+    from shebao.contributions.rulebook import grade_validate_period
+
+    grade_validate_period(
+        ratio=cleaned["grade_percent"],
+        start=months[0],
+        end=months[1],
+        field="grade_percent",
+        percent=True,
+        month_field=month_field,
+    )
 
 
 def _person_of(case: Any) -> Any:
@@ -109,7 +106,8 @@ class GradeHandler(ItemHandler):
 
     def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
-        _grade_percent(cleaned)
+        first = _month(cleaned.get("start_month") or timezone.localdate().isoformat())
+        _grade_percent(cleaned, months=(first, first), month_field="start_month")
         return cleaned
 
     def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
@@ -150,7 +148,8 @@ class BackpayHandler(PeriodHandler):
 
     def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
-        _grade_percent(cleaned)
+        period = (_month(cleaned["period_from"]), _month(cleaned["period_to"]))
+        _grade_percent(cleaned, months=period, month_field="period_from")
         return cleaned
 
     def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
@@ -166,7 +165,12 @@ class BackpayHandler(PeriodHandler):
             ratio=ratio,
             case_number=case.number or "",
         )
-        return {"bill": bill.pk, "total": str(bill.total), "late_fee": str(bill.late_fee)}
+        return {
+            "bill": bill.pk,
+            "total": str(bill.total),
+            "late_fee": str(bill.late_fee),
+            "provisional": bill.provisional,
+        }
 
 
 class UnitHandler(ItemHandler):

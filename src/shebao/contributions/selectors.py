@@ -145,19 +145,21 @@ class LateFee:
 
 
 def late_fee_for(*, bill: Bill, as_of: dt.date, rule: LateFeeRule | None = None) -> LateFee:
-    """滞纳金 of an open bill on ``as_of``: principal × daily rate × days past the due date."""
+    """滞纳金 of an open bill on ``as_of``: the charge assessed when the bill was issued (a
+    back-payment's, to its issue day: ``backpay.py``; 0 for a monthly bill) plus principal ×
+    daily rate × days past the bill's due date. Payment keeps it as the bill's ``late_fee``."""
     days = max(0, (as_of - bill.due_date).days)
     if bill.status != Bill.Status.OPEN:
         return LateFee(days=0, daily_rate=Decimal(0), amount=bill.late_fee, rule_id=None)
+    assessed = bill.late_fee
     if days == 0:
-        return LateFee(days=0, daily_rate=Decimal(0), amount=Decimal("0.00"), rule_id=None)
+        return LateFee(days=0, daily_rate=Decimal(0), amount=assessed, rule_id=None)
     rule = rule or late_fee_rule(on=as_of)
     if rule is None:
-        return LateFee(days=days, daily_rate=Decimal(0), amount=Decimal("0.00"), rule_id=None)
+        return LateFee(days=days, daily_rate=Decimal(0), amount=assessed, rule_id=None)
     principal = bill.employer_total + bill.personal_total
-    return LateFee(
-        days=days, daily_rate=rule.daily_rate, amount=round_fen(principal * rule.daily_rate * days), rule_id=rule.pk
-    )
+    overdue = round_fen(principal * rule.daily_rate * days)
+    return LateFee(days=days, daily_rate=rule.daily_rate, amount=assessed + overdue, rule_id=rule.pk)
 
 
 def bill_amount_due(*, bill: Bill, as_of: dt.date) -> Decimal:

@@ -1,7 +1,8 @@
 """The public calculators page (online hall, no sign-in): one month's contributions and a
 year's personal-account interest. The page works without JavaScript (a full page comes back);
 with htmx only the result fragment is swapped in. The figures come from the same functions
-as the API and the accounts (``shebao.contributions.api``)."""
+as the API and the accounts (``shebao.contributions.api``), the provisional flag too; the
+grade field states the grade rule row in force, which the calculator checks."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shebao.contributions.api import ContributionIn, InterestIn, contribution_calculate, interest_calculate
+from shebao.contributions.rulebook import grade_bounds_on
 from shebao.core.errors import ShebaoError
 from shebao.web.forms import error_text
 
@@ -40,6 +42,17 @@ class ContributionForm(forms.Form):
         decimal_places=2,
     )
     risk_class = forms.IntegerField(label=_("Work-injury risk class (1-8)"), min_value=1, max_value=8, initial=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the label states the grade rule in force today (the row the calculator checks)
+        try:
+            bounds = grade_bounds_on(on=timezone.localdate())
+        except ShebaoError:
+            return
+        self.fields["grade"].label = _(
+            "Grade (flexible worker, %(low)s-%(high)s times the average wage, in steps of %(step)s)"
+        ) % {"low": bounds.minimum, "high": bounds.maximum, "step": bounds.step}
 
 
 class InterestForm(forms.Form):

@@ -3,17 +3,27 @@ pension personal account, and the annual roll-up."""
 
 from shebao.contributions.models.accounts import AccountEntry
 from shebao.contributions.models.ledger import Bill, ContributionMonth, DeclaredBase, FlexibleGrade, Payment
-from shebao.contributions.models.rules import ContributionRate, InjuryRate, InterestRate, LateFeeRule, WageBase
+from shebao.contributions.models.rules import (
+    BackpayCharge,
+    ContributionRate,
+    GradeRule,
+    InjuryRate,
+    InterestRate,
+    LateFeeRule,
+    WageBase,
+)
 from shebao.contributions.models.years import ContributionYear, Insurance
 
 __all__ = [
     "AccountEntry",
+    "BackpayCharge",
     "Bill",
     "ContributionMonth",
     "ContributionRate",
     "ContributionYear",
     "DeclaredBase",
     "FlexibleGrade",
+    "GradeRule",
     "InjuryRate",
     "Insurance",
     "InterestRate",

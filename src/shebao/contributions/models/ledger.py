@@ -12,8 +12,9 @@ from django.db.models import Q
 
 
 class FlexibleGrade(models.Model):
-    """A flexible worker's contribution grade (缴费档次): a ratio of the average wage between
-    0.60 and 3.00, in force from a month until the next grade."""
+    """A flexible worker's contribution grade (缴费档次): a ratio of the average wage within the
+    ``GradeRule`` in force (checked by the grade service), in force from a month until the next
+    grade."""
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="grades")
     ratio = models.DecimalField("档次（平均工资的倍数）/ Grade", max_digits=4, decimal_places=2)
@@ -26,7 +27,8 @@ class FlexibleGrade(models.Model):
         verbose_name_plural = "灵活就业缴费档次 / Contribution grades"
         constraints = [
             models.UniqueConstraint(fields=["person", "effective_month"], name="flexible_grade_unique"),
-            models.CheckConstraint(condition=Q(ratio__gte="0.60", ratio__lte="3.00"), name="flexible_grade_range"),
+            # the bounds are a rule row (GradeRule); the table only refuses what no rule could allow
+            models.CheckConstraint(condition=Q(ratio__gt=0), name="flexible_grade_positive"),
         ]
 
 
@@ -74,6 +76,9 @@ class Bill(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Rule rows used past their own period (no newer row published yet), as ``RuleRef.as_dict``:
+    # the bill is provisional (暂定) and names what it was computed from.
+    carried_forward = models.JSONField("沿用的规则 / Rows carried forward", default=list, blank=True)
 
     class Meta:
         verbose_name = "缴费单 / Bill"
@@ -92,6 +97,11 @@ class Bill(models.Model):
     @property
     def total(self) -> Decimal:
         return self.employer_total + self.personal_total + self.late_fee
+
+    @property
+    def provisional(self) -> bool:
+        """Computed from a rule row carried forward past its period (暂定)."""
+        return bool(self.carried_forward)
 
 
 class ContributionMonth(models.Model):

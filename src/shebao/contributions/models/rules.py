@@ -36,12 +36,29 @@ class RuleRow(models.Model):
 
 class WageBase(RuleRow):
     """The contribution base limits of one contribution year: 60%-300% of the 全口径 average
-    wage (国办发〔2019〕13号), stored as published (the floor and cap are rounded there)."""
+    wage (国办发〔2019〕13号). A published floor and cap are stored as published (whole yuan);
+    left blank where none is published, they are computed by ``rules.base_limits_compute``
+    (floor rounded up, cap rounded down to the yuan). Set ``effective_to`` to the year's end:
+    months after the last row's end use it as *carried forward* and are marked provisional."""
 
     year = models.PositiveSmallIntegerField("缴费年度 / Contribution year")
     average = models.DecimalField("全口径平均工资（月）/ Average monthly wage", max_digits=10, decimal_places=2)
-    floor = models.DecimalField("缴费基数下限 / Floor", max_digits=10, decimal_places=2)
-    cap = models.DecimalField("缴费基数上限 / Cap", max_digits=10, decimal_places=2)
+    floor = models.DecimalField(
+        "缴费基数下限 / Floor",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="公布值；未公布留空，按平均工资60%进位到元计算 / As published; blank: 60% of the average, rounded up",
+    )
+    cap = models.DecimalField(
+        "缴费基数上限 / Cap",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="公布值；未公布留空，按平均工资300%舍去到元计算 / As published; blank: 300% of the average, rounded down",
+    )
 
     class Meta:
         verbose_name = "缴费基数上下限 / Contribution base limits"
@@ -118,6 +135,68 @@ class InterestRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.rate}"
+
+
+class GradeRule(RuleRow):
+    """灵活就业人员缴费档次: the lowest and highest grade a flexible worker may choose, as a
+    ratio of the average wage, and the step between grades (国办发〔2019〕13号: 60%-300%).
+    The calculator, the grade and back-payment forms and the services all check this row."""
+
+    minimum = models.DecimalField("最低档次 / Lowest grade", max_digits=4, decimal_places=2)
+    maximum = models.DecimalField("最高档次 / Highest grade", max_digits=4, decimal_places=2)
+    step = models.DecimalField("档差 / Step", max_digits=4, decimal_places=2)
+
+    class Meta:
+        verbose_name = "灵活就业缴费档次规则 / Grade rule"
+        verbose_name_plural = "灵活就业缴费档次规则 / Grade rules"
+        ordering = ["region", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "effective_from"], name="grade_rule_unique"),
+            models.CheckConstraint(
+                condition=Q(minimum__gt=0, step__gt=0, maximum__gte=models.F("minimum")), name="grade_rule_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.minimum}-{self.maximum} by {self.step} from {self.effective_from}"
+
+
+class BackpayCharge(RuleRow):
+    """What a back-paid month (中断期补缴) carries besides its contributions, per payer kind:
+    滞纳金 at the late-fee row's daily rate (社会保险法 Art. 86 names employers), interest at
+    ``annual_rate`` (simple, days / 365), or nothing. For flexible workers the law is silent and
+    cities differ (DOMAIN.md §10): the row's note says what was assumed."""
+
+    class Charge(models.TextChoices):
+        LATE_FEE = "late_fee", "滞纳金（按滞纳金规则日费率）/ Late fee (the late-fee rule's daily rate)"
+        INTEREST = "interest", "利息（按年利率）/ Interest (annual rate)"
+        NONE = "none", "不加收 / Nothing"
+
+    person_type = models.CharField(max_length=12, choices=PersonType.choices)
+    charge = models.CharField("加收 / Charge", max_length=12, choices=Charge.choices)
+    annual_rate = models.DecimalField(
+        "年利率 / Annual rate",
+        max_digits=7,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text="仅用于利息 / interest only",
+    )
+
+    class Meta:
+        verbose_name = "补缴加收规则 / Back-payment charge"
+        verbose_name_plural = "补缴加收规则 / Back-payment charges"
+        ordering = ["region", "person_type", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "person_type", "effective_from"], name="backpay_charge_unique"),
+            models.CheckConstraint(
+                condition=~Q(charge="interest") | Q(annual_rate__isnull=False, annual_rate__gte=0, annual_rate__lt=1),
+                name="backpay_charge_interest_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.person_type}: {self.charge} from {self.effective_from}"
 
 
 class LateFeeRule(RuleRow):

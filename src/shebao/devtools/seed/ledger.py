@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Exists, OuterRef
 
 from shebao.contributions.models import Bill, ContributionYear, DeclaredBase, FlexibleGrade
-from shebao.contributions.rules import GRADE_MAX, GRADE_MIN, month_add
+from shebao.contributions.rulebook import grade_bounds_on
+from shebao.contributions.rules import grade_nearest, month_add
 from shebao.contributions.selectors import bill_amount_due
 from shebao.contributions.services import arrears_mark, assessment_run, payment_record
 from shebao.core.channels import Channel
@@ -29,7 +30,7 @@ UNPAID_SHARE = 0.04  # earlier bills left unpaid: the window's real-time arrears
 
 def _grades(effective: dt.date) -> int:
     """A grade for each enrolled flexible worker without one: the share of the average wage their
-    latest annual record was paid at, kept within 60 %-300 %."""
+    latest annual record was paid at, the nearest grade the grade rule row allows."""
     enrolled = InsuredStatus.objects.filter(person=OuterRef("pk"), insurance="pension", status="active")
     graded = FlexibleGrade.objects.filter(person=OuterRef("pk"))
     people = Person.objects.filter(category=Person.Category.FLEXIBLE).filter(Exists(enrolled), ~Exists(graded))
@@ -40,12 +41,13 @@ def _grades(effective: dt.date) -> int:
         )
     }
     grades = []
+    bounds = grade_bounds_on(on=effective)
     for person_id in people.values_list("pk", flat=True):
         row = latest.get(person_id)
-        share = (row.base_total / row.months / average_wage(row.year) if row is not None else GRADE_MIN).quantize(
+        share = (row.base_total / row.months / average_wage(row.year) if row is not None else bounds.minimum).quantize(
             Decimal("0.01"), rounding=ROUND_HALF_UP
         )
-        ratio = min(max(share, GRADE_MIN), GRADE_MAX)
+        ratio = grade_nearest(share, bounds)
         grades.append(FlexibleGrade(person_id=person_id, ratio=ratio, effective_month=effective))
     FlexibleGrade.objects.bulk_create(grades)
     return len(grades)
