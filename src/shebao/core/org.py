@@ -1,32 +1,95 @@
-"""Organisation reads: opening hours, jurisdiction."""
+"""Organisation reads: an office's hours on a date, jurisdiction."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
 from shebao.core import workdays
 from shebao.core.models import Area, Office, OpeningException, OpeningHours
 
+# Offices whose weekend hours are their own regular hours, with all they offer: a partner
+# bank's outlet, a kiosk, the hotline. The agency's halls open on a day that is not a working
+# day only for the Saturday service (周六延时服务) and its set of items.
+OWN_WEEKEND_KINDS = frozenset({Office.Kind.BANK_OUTLET, Office.Kind.KIOSK, Office.Kind.HOTLINE})
 
-def office_hours_on(*, office: Office, day: dt.date) -> list[tuple[dt.time, dt.time]]:
-    """The office's opening periods on ``day``: an exception for the date wins; a published
-    rest day closes the office (no Saturday service in the Spring Festival); a 调休 working
-    weekend day keeps Monday's hours; otherwise the weekday's regular hours."""
+
+@dataclass(frozen=True)
+class OfficeDay:
+    """An office's hours on one date and the reason for them (:func:`office_day`)."""
+
+    WORKDAY = "workday"  # a working day, a 调休 weekend day included: the regular weekday hours
+    SATURDAY_SERVICE = "saturday_service"  # a hall on a weekend day: its Saturday hours, the Saturday set
+    WEEKEND = "weekend"  # a partner's or a kiosk's own weekend hours, everything it offers
+    HOLIDAY = "holiday"  # a rest day of the calendar: closed
+    SPECIAL = "special"  # the administrator's exception for the date: closed or special hours
+
+    date: dt.date
+    kind: str
+    spans: tuple[tuple[dt.time, dt.time], ...] = ()
+    saturday_only: bool = False  # only the items of the Saturday service may be received
+    adjusted: bool = False  # a weekend day worked under the year's arrangement (调休上班)
+    holiday: str = ""  # the rest day's name
+    note: str = ""  # the exception's note
+    provisional: bool = False  # the year's arrangement is not published: computed from the regulation
+
+    @property
+    def open(self) -> bool:
+        return bool(self.spans)
+
+    def open_at(self, moment: dt.time) -> bool:
+        return any(opens <= moment < closes for opens, closes in self.spans)
+
+
+def office_day(*, office: Office, day: dt.date) -> OfficeDay:
+    """The one answer to "when does this office serve on ``day``, and what": the workbench,
+    every channel's counter check (``catalog.selectors.item_offered``) and the home pages ask it.
+
+    - A working day (调休 weekends included, DOMAIN.md §8) has the regular weekday hours (a
+      worked weekend day keeps Monday's) and every item.
+    - An ordinary Saturday at the agency's halls is the Saturday service (周六延时服务): the
+      office's Saturday hours (9:00-16:00 in the demo), the Saturday set of items only. A bank
+      outlet, a kiosk and the hotline keep their own weekend hours and everything they offer.
+    - A rest day of the calendar (a holiday, a 调休 rest day; in a year not yet published the
+      statutory holidays) closes the office: no Saturday service in the Spring Festival.
+    - An administrator's exception for the date wins over all of it (closed, or special hours);
+      the set of items still follows the day.
+    """
+    working = workdays.is_workday(day)
+    listed = workdays.listed_kind(day)
+    own_weekend = office.kind in OWN_WEEKEND_KINDS
+    closed = OfficeDay(
+        date=day,
+        kind=OfficeDay.HOLIDAY,
+        saturday_only=not working and not own_weekend,
+        adjusted=listed == "work" and day.weekday() >= 5,
+        holiday=workdays.rest_day_name(day) or "",
+        provisional=not workdays.is_published(day.year),
+    )
     exception = OpeningException.objects.filter(office=office, date=day).first()
     if exception is not None:
-        return [] if exception.closed else [(exception.opens, exception.closes)]  # type: ignore[list-item]
-    listed = workdays.listed_kind(day)
+        spans = () if exception.closed else ((exception.opens, exception.closes),)
+        return replace(closed, kind=OfficeDay.SPECIAL, spans=spans, note=exception.note)
     if listed == "rest":
-        return []
-    weekday = 0 if listed == "work" else day.weekday()
-    return [(h.opens, h.closes) for h in OpeningHours.objects.filter(office=office, weekday=weekday)]
+        return closed
+    if working:
+        kind, weekday = OfficeDay.WORKDAY, (0 if day.weekday() >= 5 else day.weekday())
+    else:
+        kind, weekday = (OfficeDay.WEEKEND if own_weekend else OfficeDay.SATURDAY_SERVICE), day.weekday()
+    rows = OpeningHours.objects.filter(office=office, weekday=weekday).order_by("opens")
+    return replace(closed, kind=kind, spans=tuple(rows.values_list("opens", "closes")))
+
+
+def office_hours_on(*, office: Office, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+    """The office's opening periods on ``day`` (:func:`office_day`'s spans)."""
+    return list(office_day(office=office, day=day).spans)
 
 
 def office_open_at(*, office: Office, at: dt.datetime) -> bool:
     local = timezone.localtime(at)
-    return any(opens <= local.time() < closes for opens, closes in office_hours_on(office=office, day=local.date()))
+    return office_day(office=office, day=local.date()).open_at(local.time())
 
 
 def office_jurisdiction_district(office: Office) -> Area | None:

@@ -26,15 +26,13 @@ from shebao.core.identifiers import mask_id_number
 from shebao.core.models import (
     Account,
     AuditEvent,
-    CalendarDay,
     CalendarYear,
     Job,
     Notification,
     Office,
-    OpeningException,
-    OpeningHours,
     Role,
 )
+from shebao.core.org import OfficeDay, office_day
 from shebao.registry import selectors
 from shebao.registry.views import channel_for
 from shebao.web.forms import DueDateForm
@@ -43,28 +41,10 @@ Context = dict[str, object]
 UNIT_STAFF_PAGE_SIZE = 20
 
 
-@dataclass(frozen=True)
-class TodayHours:
-    """An office's hours for one date: exception first, then a rest day, then the weekday."""
-
-    date: dt.date
-    open: bool
-    spans: tuple[tuple[dt.time, dt.time], ...] = ()
-    note: str = ""
-    holiday: str = ""
-
-
-def office_hours_on(office: Office, day: dt.date) -> TodayHours:
-    exception = OpeningException.objects.filter(office=office, date=day).first()
-    if exception is not None:
-        if exception.closed:
-            return TodayHours(date=day, open=False, note=exception.note)
-        return TodayHours(date=day, open=True, spans=((exception.opens, exception.closes),), note=exception.note)
-    rest = CalendarDay.objects.filter(date=day, kind=CalendarDay.Kind.REST).values_list("name", flat=True).first()
-    if rest is not None:
-        return TodayHours(date=day, open=False, holiday=rest or "")
-    spans = tuple(OpeningHours.objects.filter(office=office, weekday=day.weekday()).values_list("opens", "closes"))
-    return TodayHours(date=day, open=bool(spans), spans=spans)
+def office_hours_on(office: Office, day: dt.date) -> OfficeDay:
+    """The office's hours today as every counter check sees them (one function decides:
+    ``shebao.core.org.office_day``), so the home page and the workbench never disagree."""
+    return office_day(office=office, day=day)
 
 
 def _own_events(user: Account, limit: int = 10) -> list[AuditEvent]:
