@@ -22,7 +22,7 @@ from shebao.contributions.rulebook import grade_bounds_on
 from shebao.core.errors import ShebaoError
 from shebao.web.forms import error_text
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal(0)}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal(0)}
 
 
 class ContributionForm(forms.Form):
