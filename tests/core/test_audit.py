@@ -507,3 +507,33 @@ def test_every_action_any_code_records_is_declared():
     assert seen_dynamic, "the collector follows the wrappers that compute an action"
     # then each is declared, with its labels
     assert not problems, "\n".join(problems)
+
+
+def test_the_parallel_verification_job_checks_the_checkpoints_too(chain, sign):
+    from shebao.core.jobs import LocalExecutor, job_create, job_run
+    from shebao.core.models import JobChunk
+
+    def bad_found():
+        job = job_run(job_id=job_create(kind="audit.verify", chunk_size=2).pk, executor=LocalExecutor(processes=1))
+        return [b for c in JobChunk.objects.filter(job=job) for b in c.result["bad"]]
+
+    # given a checkpoint at the fourth event and one at the head
+    for event in chain[4:]:
+        _untrigger()
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    middle = sign()
+    for i in range(2):
+        audit.record(actor=chain[0].actor, action="person.view", subject_id=i)
+    head = sign()
+    assert bad_found() == []
+    # when the chain is rewritten from the second event
+    _rewrite_from(chain[1].pk, after={"phone": "forged"})
+    # then the job names both checkpoints it no longer matches
+    assert bad_found() == [
+        {"id": middle.seq, "reason": "checkpoint_rewritten", "checkpoint": middle.pk},
+        {"id": head.seq, "reason": "checkpoint_rewritten", "checkpoint": head.pk},
+    ]
+    # and when the tail is truncated below the last checkpoint, the range still reaches it
+    _untrigger()
+    AuditEvent.objects.filter(pk__gt=middle.seq).delete()
+    assert {"id": head.seq, "reason": "checkpoint_event_gone", "checkpoint": head.pk} in bad_found()
