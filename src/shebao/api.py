@@ -18,6 +18,7 @@ from ninja.parser import Parser
 from shebao.cases.api import catalog_router
 from shebao.cases.api import router as cases_router
 from shebao.contributions.api import router as calculators_router
+from shebao.contributions.api_account import router as account_router
 from shebao.core.api import router as core_router
 from shebao.core.errors import ShebaoError
 
@@ -136,3 +137,4 @@ api.add_router("/", core_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/", cases_router)
 api.add_router("/calculators", calculators_router)
+api.add_router("/", account_router)

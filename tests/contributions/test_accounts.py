@@ -8,19 +8,24 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shebao.contributions.accounts import (
     account_credit_month,
     account_credit_paid,
     account_interest_credit,
     account_statement,
+    account_summary,
 )
-from shebao.contributions.models import AccountEntry, Bill, ContributionMonth
+from shebao.contributions.history import history_load, record_months, split_evenly
+from shebao.contributions.models import AccountEntry, Bill, ContributionMonth, ContributionYear
 from shebao.core.errors import Conflict, InvalidInput, NotFound
 from shebao.core.jobs import LocalExecutor, job_create, job_run
 from shebao.core.models import AuditEvent
+from shebao.core.money import round_fen
 from shebao.registry.models import Person
-from tests.web.support import make_person
+from tests.web.support import employ, make_person, make_unit
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -43,6 +48,10 @@ def paid_months(person, year, *, credit=CREDIT, months=range(1, 13), status=Cont
 
 
 def opening_entry(person, year, amount):
+    """A balance brought in at the end of ``year``, that year's interest already credited."""
+    AccountEntry.objects.create(
+        person=person, kind=AccountEntry.Kind.INTEREST, year=year, credited_month=dt.date(year, 12, 1), amount=0
+    )
     return AccountEntry.objects.create(
         person=person,
         kind=AccountEntry.Kind.TRANSFER_IN,
@@ -190,3 +199,131 @@ def test_the_interest_job_credits_each_person_once_even_when_run_again(insured, 
     )
     assert again.status == "done"
     assert AccountEntry.objects.filter(kind="interest").count() == 2
+
+
+# --- history from the annual records (contributions.history) ----------------------------------
+
+
+@given(total=st.decimals(min_value=0, max_value=10**9, places=2), parts=st.integers(min_value=1, max_value=12))
+def test_an_annual_total_spread_over_its_months_adds_up_to_the_fen(total, parts):
+    months = split_evenly(total, parts)
+    assert len(months) == parts and sum(months) == total
+    assert max(months) - min(months) <= D("0.01") * parts  # the rounding difference sits in the last month
+
+
+@given(
+    months=st.integers(min_value=1, max_value=12),
+    employed=st.sets(st.integers(min_value=1, max_value=12)),
+)
+def test_a_record_takes_exactly_its_months_the_latest_employed_first(months, employed):
+    placed = record_months(months=months, employed=sorted(employed))
+    assert len(placed) == months and placed == sorted(set(placed)) and set(placed) <= set(range(1, 13))
+    if len(employed) >= months:
+        assert placed == sorted(employed)[-months:]
+    else:
+        assert set(employed) <= set(placed)
+
+
+def pension_record(person, year, months, *, credit, unit=None, insurance="pension"):
+    base = D("7496.00") * months
+    return ContributionYear.objects.create(
+        person=person,
+        unit=unit,
+        insurance=insurance,
+        year=year,
+        months=months,
+        base_total=base,
+        employer_amount=(base * D("0.16")).quantize(D("0.01")) if unit else D("0"),
+        personal_amount=(base * D("0.08")).quantize(D("0.01")),
+        account_credit=credit if insurance == "pension" else D("0"),
+    )
+
+
+def test_history_becomes_ledger_months_in_the_months_employed_and_is_credited_once(insured, district):
+    # given an employee who left one unit at the end of January 2024 and joined another in April
+    first = make_unit(code="91420102MA4KXXXX1A", district=district, name="甲公司")
+    second = make_unit(code="91420102MA4KXXXX2B", district=district, name="乙公司")
+    employ(insured, first, start=dt.date(2019, 3, 1), end=dt.date(2024, 1, 31))
+    employ(insured, second, start=dt.date(2024, 4, 1))
+    pension_record(insured, 2024, 10, credit=D("5996.80"), unit=second)
+    pension_record(insured, 2024, 10, credit=D("0"), unit=second, insurance="medical")
+    # and December 2024 already in the monthly ledger (assessed and paid)
+    ledger = paid_months(insured, 2024, months=[12], credit=D("600.00"))[0]
+    # when the history is loaded
+    written = history_load(person=insured)
+    # then the ten months are January and April-December; December keeps its ledger row
+    months = ContributionMonth.objects.filter(person=insured, period__year=2024).order_by("period")
+    assert [m.period.month for m in months] == [1, 4, 5, 6, 7, 8, 9, 10, 11, 12] and written == 9
+    january = months[0]
+    assert (january.unit_id, january.base, january.pension_personal, january.account_credit) == (
+        first.pk,  # the unit of the spell that covered the month
+        D("7496.00"),
+        D("599.68"),
+        D("599.68"),
+    )
+    assert january.medical_personal == D("599.68") and january.status == ContributionMonth.Status.PAID
+    assert january.rules["source"] == "annual_record"
+    assert ContributionMonth.objects.get(pk=ledger.pk).account_credit == D("600.00")
+    # each history month credited to the account once; loading again writes nothing
+    credited = AccountEntry.objects.filter(person=insured, year=2024, kind="contribution")
+    assert credited.count() == 9 and sum(e.amount for e in credited) == D("599.68") * 9
+    assert history_load(person=insured) == 0
+    assert ContributionMonth.objects.filter(person=insured).count() == 10
+    assert AuditEvent.objects.filter(action="contributions.history.load", subject_person=insured.id_number).count() == 1
+
+
+def test_interest_of_a_year_first_credits_the_earlier_years_still_without_it(insured):
+    # given 2023 and 2024 credited, no interest yet
+    paid_months(insured, 2023)
+    paid_months(insured, 2024)
+    # when 2024's interest is credited
+    entry = account_interest_credit(person=insured, year=2024)
+    # then 2023's came first (599.68 × 78 × 3.97% / 12 = 154.75), and 2024's opening holds it
+    first = AccountEntry.objects.get(person=insured, year=2023, kind="interest")
+    assert first.amount == D("154.75")
+    opening = CREDIT * 12 + D("154.75")  # 7350.91
+    expected = round_fen(opening * D("0.0262")) + round_fen(CREDIT * 78 * D("0.0262") / 12)
+    assert entry.amount == expected == D("192.59") + D("102.13")
+
+
+def test_the_year_end_job_credits_in_bulk_what_one_person_would_be_credited(insured, district):
+    # given two persons with the same months, one credited by the single-person service
+    other = make_person(district=district, name="李五")
+    for person in (insured, other):
+        paid_months(person, 2023, months=[3, 7, 12])
+        paid_months(person, 2024, months=range(1, 13))
+    single = account_interest_credit(person=other, year=2024)
+    # when the year-end job runs over both
+    job = job_run(
+        job_id=job_create(kind="contributions.account_interest", params={"year": 2024}).pk,
+        executor=LocalExecutor(processes=1),
+    )
+    # then the bulk crediting gives the same entries, each year once, and leaves the other alone
+    assert job.status == "done"
+    bulk = {e.year: e.amount for e in AccountEntry.objects.filter(person=insured, kind="interest")}
+    alone = {e.year: e.amount for e in AccountEntry.objects.filter(person=other, kind="interest")}
+    assert bulk == alone and bulk[2024] == single.amount and set(bulk) == {2023, 2024}
+    summary = account_summary(actor=insured.account, person=insured)
+    assert summary.balance == sum(AccountEntry.objects.filter(person=insured).values_list("amount", flat=True))
+
+
+def test_the_summary_sums_every_entry_year_by_year(insured):
+    opening_entry(insured, 2023, D("10000"))
+    paid_months(insured, 2024)
+    account_interest_credit(person=insured, year=2024)
+    paid_months(insured, 2025, months=[1, 2])
+    summary = account_summary(actor=insured.account, person=insured)
+    y2024 = summary.year(2024)
+    assert (y2024.opening, y2024.credited, y2024.interest, y2024.closing) == (
+        D("10000.00"),
+        D("7196.16"),
+        D("364.13"),
+        D("17560.29"),
+    )
+    # 2025's months are not credited until paid months are credited (the payment does it)
+    account_credit_paid(person=insured)
+    assert summary.year(2025).opening == D("17560.29")
+    summary = account_summary(actor=insured.account, person=insured)
+    assert summary.year(2025).credited == CREDIT * 2 and not summary.year(2025).interest_credited
+    assert summary.balance == D("17560.29") + CREDIT * 2
+    assert summary.year(2030).opening == summary.balance  # a year without entries carries the balance

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import os
 import re
@@ -410,14 +411,20 @@ def test_bulk_seed_adds_persons_with_valid_unique_ids_and_annual_pension_records
 
 
 def test_the_demo_ledger_is_made_by_the_monthly_job_and_paid_by_the_bank_on_time(demo):
-    # the three months before this one, assessed by the real job (one bill per unit and worker)
+    # every month after the annual records up to last month (at least three), assessed by the
+    # real job (one bill per unit and worker): no gap between the history and the ledger
     from django.utils import timezone
 
     from shebao.contributions.models import AccountEntry, Bill, ContributionMonth, Payment
     from shebao.contributions.rules import month_add
 
     this_month = timezone.localdate().replace(day=1)
-    periods = [month_add(this_month, -k) for k in (3, 2, 1)]
+    records_end = ContributionYear.objects.aggregate(y=Max("year"))["y"]
+    first = min(dt.date(records_end + 1, 1, 1), month_add(this_month, -3))
+    periods = []
+    while first < this_month:
+        periods.append(first)
+        first = month_add(first, 1)
     assert sorted(set(Bill.objects.values_list("period", flat=True))) == periods
     assert not Bill.objects.exclude(kind=Bill.Kind.MONTHLY).exists()
     # every bill equals the sum of its rows
@@ -438,6 +445,17 @@ def test_the_demo_ledger_is_made_by_the_monthly_job_and_paid_by_the_bank_on_time
         for p in Payment.objects.select_related("bill")[:50]
     } <= set(Bill.objects.values_list("due_date", flat=True))
     assert not Bill.objects.filter(period=periods[-1], status=Bill.Status.PAID).exists()
-    # and the personal accounts are credited from the paid months only
+    # and the personal accounts are credited from the paid months only — the annual records'
+    # months (loaded into the ledger by the history job) and the assessed ones alike — with each
+    # closed year's interest
     credited = ContributionMonth.objects.filter(status="paid", account_credit__gt=0).count()
     assert AccountEntry.objects.filter(kind="contribution").count() == credited > 0
+    history = ContributionMonth.objects.filter(bill__isnull=True, period__year__lte=records_end)
+    assert history.filter(rules__source="annual_record").count() == history.count() > 0
+    for record in ContributionYear.objects.filter(insurance="pension").order_by("?")[:20]:
+        months = ContributionMonth.objects.filter(person_id=record.person_id, period__year=record.year)
+        assert months.count() == record.months
+        assert sum(m.account_credit for m in months) == record.account_credit
+    with_history = AccountEntry.objects.filter(year=records_end, kind="contribution").values("person_id")
+    interest = AccountEntry.objects.filter(year=records_end, kind="interest", person_id__in=with_history)
+    assert interest.count() == with_history.distinct().count()

@@ -63,7 +63,8 @@ def test_my_cases_query_budget_does_not_grow_with_the_cases(
     for code in ("T-L2", "T-L3", "T-G1", "T-G2") * 3:
         open_case(clerk, applicant, code, materials={"id_card": "received"})
     sign_in(client, citizen)
-    with django_assert_max_num_queries(4):  # session, account, the cases, their missing materials
+    # session, account, the header's registered name, the cases, their missing materials
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("web:my_cases"))
     assert body(response).count('class="my-case"') == 12
 

@@ -11,11 +11,12 @@ class ContributionsConfig(AppConfig):
 
         items.register_items()
 
-        from shebao.contributions import accounts, assessment
+        from shebao.contributions import accounts, assessment, history
         from shebao.core.jobs import job_kinds
 
-        if accounts.ACCOUNT_INTEREST.name not in job_kinds:
-            job_kinds.register(accounts.ACCOUNT_INTEREST)
+        for kind in (accounts.ACCOUNT_INTEREST, history.HISTORY_LOAD):
+            if kind.name not in job_kinds:
+                job_kinds.register(kind)
 
         assessment.register_job_kinds()
 

@@ -233,17 +233,27 @@ class MonthView:
     employer: Decimal
 
 
-def months_of_person(*, actor: Account, person: Person, as_of: dt.date) -> list[MonthView]:
-    """Every month of ``person``'s ledger, newest first: base, the amounts per insurance and
-    whether it is paid, in arrears, due or transferred in. The person themself, and staff who
-    may see the person's bills; anyone else ``NotFound``."""
+_PERSONAL = ("pension_personal", "medical_personal", "unemployment_personal")
+_EMPLOYER = ("pension_employer", "medical_employer", "unemployment_employer", "injury_employer", "maternity_employer")
+
+
+def _may_see_months(actor: Account, person: Person) -> None:
     own = person.account_id is not None and person.account_id == actor.pk
     district = staff_district_id(actor) if not own else None
     if not own and (district is False or (district is not None and district != person.district_id)):
         raise NotFound("未找到该参保人", "No such insured person")
+
+
+def months_of_person(*, actor: Account, person: Person, as_of: dt.date, limit: int | None = None) -> list[MonthView]:
+    """Every month of ``person``'s ledger (the newest ``limit`` with a limit), newest first: base,
+    the amounts per insurance and whether it is paid, in arrears, due or transferred in — the
+    months from the annual records of earlier years (``contributions.history``) and the
+    monthly assessment's alike. The person themself, and staff who may see the person's bills;
+    anyone else ``NotFound``. One query."""
+    _may_see_months(actor, person)
     views = []
     rows = ContributionMonth.objects.filter(person=person).select_related("bill", "unit").order_by("-period", "-id")
-    for row in rows:
+    for row in rows[:limit] if limit is not None else rows:
         status = SHOWN_STATUS.get(row.status, row.status)
         if (
             status == "due"
@@ -252,25 +262,51 @@ def months_of_person(*, actor: Account, person: Person, as_of: dt.date) -> list[
             and row.bill.due_date < as_of
         ):
             status = "arrears"
-        personal = sum(
-            (getattr(row, c) or Decimal(0) for c in ("pension_personal", "medical_personal", "unemployment_personal")),
-            Decimal("0.00"),
-        )
-        employer = sum(
-            (
-                getattr(row, c) or Decimal(0)
-                for c in (
-                    "pension_employer",
-                    "medical_employer",
-                    "unemployment_employer",
-                    "injury_employer",
-                    "maternity_employer",
-                )
-            ),
-            Decimal("0.00"),
-        )
+        personal = sum((getattr(row, c) or Decimal(0) for c in _PERSONAL), Decimal("0.00"))
+        employer = sum((getattr(row, c) or Decimal(0) for c in _EMPLOYER), Decimal("0.00"))
         views.append(MonthView(row=row, shown_status=status, personal=personal, employer=employer))
     return views
+
+
+@dataclass(frozen=True)
+class YearOfMonths:
+    """One year of a person's months (newest first) with the year's sums."""
+
+    year: int
+    months: list[MonthView]
+
+    @property
+    def paid_count(self) -> int:
+        return sum(1 for m in self.months if m.shown_status in ("paid", "transferred_in"))
+
+    @property
+    def personal_paid(self) -> Decimal:
+        return sum((m.personal for m in self.months if m.shown_status == "paid"), Decimal("0.00"))
+
+    @property
+    def employer_paid(self) -> Decimal:
+        return sum((m.employer for m in self.months if m.shown_status == "paid"), Decimal("0.00"))
+
+    @property
+    def to_account(self) -> Decimal:
+        return sum((m.row.account_credit for m in self.months if m.shown_status == "paid"), Decimal("0.00"))
+
+    @property
+    def arrears(self) -> Decimal:
+        return sum((m.personal + m.employer for m in self.months if m.shown_status == "arrears"), Decimal("0.00"))
+
+    @property
+    def due_count(self) -> int:
+        return sum(1 for m in self.months if m.shown_status in ("due", "arrears"))
+
+
+def contribution_history(*, actor: Account, person: Person, as_of: dt.date) -> list[YearOfMonths]:
+    """The whole history month by month, grouped by year (newest first): what
+    ``/my/contributions/`` shows. Who may see it as :func:`months_of_person`; one query."""
+    years: dict[int, list[MonthView]] = {}
+    for month in months_of_person(actor=actor, person=person, as_of=as_of):
+        years.setdefault(month.row.period.year, []).append(month)
+    return [YearOfMonths(year=year, months=months) for year, months in years.items()]
 
 
 def unit_find_for_staff(*, actor: Account, credit_code: str) -> Unit:

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shebao.contributions import selectors
-from shebao.contributions.accounts import account_credit_month
+from shebao.contributions.accounts import account_credit_rows
 from shebao.contributions.assessment import JOB_KIND, month_first, path_resolve, ruleset_for
 from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, Payment
 from shebao.core import audit
@@ -173,7 +173,7 @@ def payment_record(
         locked.paid_at = now
         locked.save(update_fields=["late_fee", "status", "paid_at"])
         months = ContributionMonth.objects.filter(bill=locked).update(status=ContributionMonth.Status.PAID)
-        credited = _credit_accounts(bill=locked, actor=actor)
+        credited = _credit_accounts(bill=locked)
         audit.record(
             actor=actor,
             action="contributions.payment.record",
@@ -196,13 +196,12 @@ def payment_record(
     return payment
 
 
-def _credit_accounts(*, bill: Bill, actor: Account | None) -> int:
+def _credit_accounts(*, bill: Bill) -> int:
     """The pension personal account is credited from the paid months (``accounts``), in the
-    payment's transaction, once per month (a constraint on ``AccountEntry``)."""
-    rows = ContributionMonth.objects.filter(bill=bill, account_credit__gt=0).select_related("bill", "person")
-    for row in rows:
-        account_credit_month(contribution_month=row, actor=actor)
-    return len(rows)
+    payment's transaction, once per month (a constraint on ``AccountEntry``); the payment's
+    audit event names how many."""
+    rows = list(ContributionMonth.objects.filter(bill=bill, account_credit__gt=0).select_related("bill"))
+    return account_credit_rows(rows=rows)
 
 
 # --- arrears ---------------------------------------------------------------------------------

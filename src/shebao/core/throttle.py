@@ -82,7 +82,7 @@ def _group_name(parameter: str | Sequence[str]) -> str:
     return parameter if isinstance(parameter, str) else ",".join(parameter)
 
 
-class LoginThrottle(AxesDatabaseHandler):
+class LoginThrottle(AxesDatabaseHandler):  # type: ignore[misc]  # django-axes ships no type hints
     """django-axes' database handler with a limit per counting group.
 
     axes compares one number with one limit (``AXES_FAILURE_LIMIT``). This handler gives it the
@@ -97,7 +97,7 @@ class LoginThrottle(AxesDatabaseHandler):
         groups = get_lockout_parameters(request, credentials)
         worst = 0
         for parameter, attempts in zip(groups, self.get_user_attempts(request, credentials), strict=True):
-            count = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            count = int(attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0)
             limit = max(1, int(limits.get(_group_name(parameter), unit)))
             worst = max(worst, count * unit // limit)
         return worst
@@ -110,4 +110,4 @@ class LoginThrottle(AxesDatabaseHandler):
         if not username:
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()
-        return count
+        return int(count)

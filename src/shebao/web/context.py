@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from shebao.cases.authority import HANDLING_ROLES
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
+from shebao.registry.models import Person
 from shebao.registry.views import SEARCH_ROLES
 
 
@@ -49,8 +50,15 @@ def _nav(user: Account) -> list[tuple[str, str]]:
 
 
 def _display_name(user: Account) -> str:
+    """The name in the page header. An insured person's is the registry's current name (a name
+    correction, 关键信息更正, changes the registry, not the sign-in account's copy made at
+    enrolment); staff and unit operators are named by their account."""
     if not user.is_authenticated:
         return ""
+    if user.kind == Account.Kind.CITIZEN:
+        registered = Person.objects.filter(account_id=user.pk).values_list("name", flat=True).first()
+        if registered:
+            return registered
     if user.full_name:
         return user.full_name
     # a citizen's username is their ID number: never print it whole in the header

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from shebao.cases import authority
 from shebao.cases import selectors as case_selectors
+from shebao.contributions.accounts import account_summary
 from shebao.contributions.models import ContributionYear, Insurance
 from shebao.core import workdays
 from shebao.core.errors import NotFound, ShebaoError
@@ -190,6 +191,8 @@ def citizen_home(request: HttpRequest, user: Account) -> tuple[str, Context]:
             "contribution_rows": rows,
             "contribution_paid": paid,
             "chart": contribution_chart(rows),
+            # the pension personal account: the same summary /my/account/ and the API read
+            "account": account_summary(actor=user, person=person),
         }
     )
     return "web/home/citizen.html", context

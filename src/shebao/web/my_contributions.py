@@ -1,10 +1,13 @@
-"""The insured person's months (我的缴费记录): every month of their ledger with the base, each
-insurance's amounts, and whether it is paid, in arrears, due or transferred in."""
+"""The insured person's months (我的缴费记录): the whole history month by month — the annual
+records of earlier years and the monthly ledger alike — grouped by year, newest first, with the
+base, each insurance's amounts, and whether it is paid, in arrears, due or transferred in; and
+the pension personal account (个人账户) year by year and line by line."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +20,8 @@ from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
 from shebao.registry.views import channel_for, error_page
 from shebao.web.access import signed_in
+
+YEARS_PER_PAGE = 10  # the newest year open, the others folded; older years on further pages
 
 
 @require_GET
@@ -32,13 +37,19 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
     except ShebaoError:
         return render(request, "web/contributions/mine.html", {"person": None})
     today = timezone.localdate()
-    months = selectors.months_of_person(actor=user, person=person, as_of=today)
+    history = selectors.contribution_history(actor=user, person=person, as_of=today)
+    page = Paginator(history, YEARS_PER_PAGE).get_page(request.GET.get("page"))
     totals = {
-        "paid": sum((m.personal for m in months if m.shown_status == "paid"), Decimal("0.00")),
-        "arrears": sum((m.personal + m.employer for m in months if m.shown_status == "arrears"), Decimal("0.00")),
-        "count_paid": sum(1 for m in months if m.shown_status in ("paid", "transferred_in")),
+        "paid": sum((y.personal_paid for y in history), Decimal("0.00")),
+        "arrears": sum((y.arrears for y in history), Decimal("0.00")),
+        "count_paid": sum(y.paid_count for y in history),
+        "first": history[-1].months[-1].row.period if history else None,
     }
-    return render(request, "web/contributions/mine.html", {"person": person, "months": months, "totals": totals})
+    return render(
+        request,
+        "web/contributions/mine.html",
+        {"person": person, "page": page, "years": page.object_list, "totals": totals},
+    )
 
 
 @require_GET
@@ -63,4 +74,11 @@ def my_account(request: HttpRequest) -> HttpResponse:
     except ShebaoError as error:
         return error_page(request, error)
     years = list(range(today.year, max(1995, today.year - 10), -1))
-    return render(request, "web/contributions/account.html", {"statement": statement, "year": year, "years": years})
+    context = {
+        "statement": statement,
+        "figures": statement.summary.year(year),
+        "year": year,
+        "years": years,
+        "this_year": today.year,
+    }
+    return render(request, "web/contributions/account.html", context)

@@ -46,7 +46,7 @@ def _lookup(request: HttpRequest, user: Account, params) -> dict[str, object]:
         person = registry_selectors.person_find_by_id_number(actor=user, id_number=id_number, channel=channel_for(user))
         context["payer"] = f"{person.name} {mask_id_number(person.id_number)}"
         context["arrears"] = selectors.arrears_for(actor=user, person=person, as_of=today)
-        context["months"] = selectors.months_of_person(actor=user, person=person, as_of=today)[:24]
+        context["months"] = selectors.months_of_person(actor=user, person=person, as_of=today, limit=24)
     elif unit_code:
         unit = selectors.unit_find_for_staff(actor=user, credit_code=unit_code)
         context["payer"] = f"{unit.name} {unit.credit_code}"

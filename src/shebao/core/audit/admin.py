@@ -93,7 +93,7 @@ def _person(obj: models.Model) -> str:
     return value if isinstance(value, str) and len(value) <= 18 else ""
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # any model: the base of every admin
     """The base of every admin: saves, deletions, inline rows and bulk actions are audited."""
 
     #: {"add" | "change" | "delete": action}: an admin whose changes have a domain name
@@ -173,7 +173,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             for obj, before, pk in rows:
                 self.audit_record(request, "delete", obj, before=before, after=None, subject_id=pk)
 
-    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+    def save_formset(self, request: HttpRequest, form: ModelForm[Any], formset: Any, change: bool) -> None:
         assert isinstance(formset, BaseModelFormSet)
         with transaction.atomic():
             model = formset.model

@@ -1,9 +1,15 @@
-"""The demo's monthly ledger (缴费明细): the last months assessed by the real monthly job (月度核定)
-and paid through the bank on their due dates, the most recent month left open and a few
-earlier bills unpaid — so a citizen's months, a unit's bills and receipts, the window's arrears
-and the personal account show rows made by the same code as production, not fixtures.
+"""The demo's monthly ledger (缴费明细) and personal accounts, made by the production code:
 
-The years before are the annual records (``ContributionYear``) the people seed writes.
+- the annual records (``ContributionYear``) the people seed writes are loaded into the ledger
+  and the personal accounts by the history job (``contributions.history``), as the records of
+  the system before would be;
+- every month after the last annual record, up to last month, is assessed by the real monthly
+  job (月度核定) and paid through the bank on its due date, the most recent month left open and
+  a few earlier bills unpaid — so there is no gap between the history and the ledger;
+- then the year-end interest job credits every closed year whose rate is published.
+
+So a citizen's months, the home page, the personal account, a unit's bills and receipts and
+the window's arrears all show rows made by the same code as production, not fixtures.
 """
 
 from __future__ import annotations
@@ -12,19 +18,23 @@ import datetime as dt
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 
-from shebao.contributions.models import Bill, ContributionYear, DeclaredBase, FlexibleGrade
+from shebao.contributions.accounts import ACCOUNT_INTEREST
+from shebao.contributions.history import HISTORY_LOAD, interest_year_latest
+from shebao.contributions.models import AccountEntry, Bill, ContributionYear, DeclaredBase, FlexibleGrade
 from shebao.contributions.rulebook import grade_bounds_on
 from shebao.contributions.rules import grade_nearest, month_add
 from shebao.contributions.selectors import bill_amount_due
 from shebao.contributions.services import arrears_mark, assessment_run, payment_record
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput
+from shebao.core.jobs import job_create, job_run
 from shebao.devtools.seed.rates import average_wage
 from shebao.registry.models import Employment, InsuredStatus, Person
 
-MONTHS = 3  # assessed months, ending with last month
+MONTHS = 3  # at least these months are assessed, ending with last month
+MAX_MONTHS = 24  # and at most these: a demo run years after the records does not assess every month since
 UNPAID_SHARE = 0.04  # earlier bills left unpaid: the window's real-time arrears have something to collect
 
 
@@ -72,13 +82,31 @@ def _declared_bases(year: int) -> int:
     return len(bases)
 
 
+def ledger_periods(*, today: dt.date) -> list[dt.date]:
+    """The months the demo assesses: from the month after the last annual record (at least
+    ``MONTHS``, at most ``MAX_MONTHS``) to last month."""
+    last = month_add(today.replace(day=1), -1)
+    records_end = ContributionYear.objects.aggregate(y=Max("year"))["y"]
+    first = dt.date(records_end + 1, 1, 1) if records_end is not None else last
+    first = min(first, month_add(last, -(MONTHS - 1)))
+    first = max(first, month_add(last, -(MAX_MONTHS - 1)))
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [month_add(first, k) for k in range(count)]
+
+
+def _run(kind: str, params: dict[str, object]) -> None:
+    job_run(job_id=job_create(kind=kind, params=params).pk)  # inside the seed's transaction: chunks run inline
+
+
 def write_demo_ledger(*, today: dt.date, seed: int = 0) -> dict[str, int]:
-    """Assess the ``MONTHS`` months before ``today``'s and pay their bills as a bank would on
-    each due date, but for the last month (still open) and a few unpaid ones; then mark arrears.
+    """Load the annual records into the ledger and the accounts; assess the months after them up
+    to last month and pay their bills as a bank would on each due date, but for the last month
+    (still open) and a few unpaid ones; mark arrears; credit each closed year's interest.
     Months without rule rows (a demo run years from now) are skipped."""
     rng = random.Random(f"{seed}:ledger")
-    last = month_add(today.replace(day=1), -1)
-    periods = [month_add(last, -k) for k in reversed(range(MONTHS))]
+    _run(HISTORY_LOAD.name, {})
+    periods = ledger_periods(today=today)
+    last = periods[-1]
     grades = _grades(periods[0])
     declared = _declared_bases(periods[0].year)
     assessed = []
@@ -103,10 +131,15 @@ def write_demo_ledger(*, today: dt.date, seed: int = 0) -> dict[str, int]:
             debited_on=on,
         )
         paid += 1
+    in_arrears = arrears_mark(as_of=today)
+    interest_year = interest_year_latest(today=today)
+    if interest_year is not None:
+        _run(ACCOUNT_INTEREST.name, {"year": interest_year})
     return {
         "grades": grades,
         "declared_bases": declared,
         "months": len(assessed),
         "bills_paid": paid,
-        "months_in_arrears": arrears_mark(as_of=today),
+        "months_in_arrears": in_arrears,
+        "interest_entries": AccountEntry.objects.filter(kind=AccountEntry.Kind.INTEREST).count(),
     }
