@@ -120,26 +120,33 @@ def checkpoint_file() -> Path | None:
     return Path(value) if value else None
 
 
-def _verify_since(last: AuditCheckpoint | None) -> None:
+def _verify_since(last: AuditCheckpoint | None, *, start: tuple[int, str] | None = None) -> tuple[int, str] | None:
     """The links and hashes of the events after the last checkpoint (and the checkpoint's own
-    event), so that a broken head is never signed."""
+    event), or after ``start`` (an event already verified), so that a broken head is never
+    signed. Returns the last event verified (id, hash), None for an empty chain."""
     from shebao.core.audit.chain import GENESIS, event_hash
 
-    expected = GENESIS
     events = AuditEvent.objects.order_by("id")
-    if last is not None:
+    verified: tuple[int, str] | None = None
+    if start is not None:
+        verified = start
+        events = events.filter(id__gt=start[0])
+    elif last is not None:
         anchored = AuditEvent.objects.filter(pk=last.seq).values_list("hash", flat=True).first()
         if anchored != last.event_hash:
             raise AuditChainBroken(
                 f"检查点 #{last.pk} 锚定的第 {last.seq} 号事件已不符 / "
                 f"Event #{last.seq} no longer matches checkpoint #{last.pk}"
             )
-        expected = last.event_hash
+        verified = (last.seq, last.event_hash)
         events = events.filter(id__gt=last.seq)
+    expected = verified[1] if verified else GENESIS
     for event in events.iterator(chunk_size=2000):
         if event.prev_hash != expected or event_hash(event) != event.hash:
             raise AuditChainBroken(f"审计链在第 {event.pk} 号事件处断开 / The chain is broken at event #{event.pk}")
         expected = event.hash
+        verified = (event.pk, event.hash)
+    return verified
 
 
 def checkpoint_write(*, at: dt.datetime | None = None) -> tuple[AuditCheckpoint | None, bool]:
@@ -147,9 +154,13 @@ def checkpoint_write(*, at: dt.datetime | None = None) -> tuple[AuditCheckpoint 
 
     Nothing is written when the chain is empty (None, False) or the head has not moved since
     the last checkpoint (that checkpoint, False). Raises :class:`AuditChainBroken` rather than
-    sign a head that no longer extends the last checkpoint. The file gets the new line (and any
-    line it missed) once the transaction commits.
+    sign a head that no longer extends the last checkpoint. The events since the last
+    checkpoint are verified before the chain's lock is taken (the first checkpoint of a long
+    chain walks all of it), then only the few appended meanwhile, so services are not held up.
+    The file gets the new line (and any line it missed) once the transaction commits.
     """
+    seen = AuditCheckpoint.objects.order_by("-id").first()
+    verified = _verify_since(seen)
     with transaction.atomic():
         lock_tail()  # the head cannot move while it is read and signed
         head = AuditEvent.objects.order_by("-id").values("id", "hash").first()
@@ -163,7 +174,8 @@ def checkpoint_write(*, at: dt.datetime | None = None) -> tuple[AuditCheckpoint 
                 f"审计链短于检查点 #{last.pk}（第 {last.seq} 号事件）/ The chain ends before checkpoint #{last.pk} "
                 f"(event #{last.seq})"
             )
-        _verify_since(last)
+        same_start = (last.pk if last else None) == (seen.pk if seen else None)
+        _verify_since(last, start=verified if same_start else None)
         assert head is not None
         kid = key_id()
         now = at or timezone.now()
