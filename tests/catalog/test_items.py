@@ -335,9 +335,32 @@ def test_materials_that_a_commitment_may_replace_are_marked(synced):
 # --- forms -----------------------------------------------------------------------------------
 
 
+def _registry_for_staff_changes() -> dict[str, dict[str, str]]:
+    """增员 and 减员 are checked against the registry at receipt: the sample unit is registered,
+    the person added is of working age and free, the person removed is on its staff."""
+    from shebao.core.models import Area
+    from shebao.registry.models import Employment, Person, Unit, UnitInsurance
+
+    city = Area.objects.get_or_create(code="420100", defaults={"name": "武汉市", "kind": Area.Kind.CITY})[0]
+    area = Area.objects.create(code="420999", name="示例区", kind=Area.Kind.DISTRICT, parent=city)
+    unit = Unit.objects.create(credit_code=SPECIAL_TEXT["unit_code"], name="示例单位", district=area)
+    UnitInsurance.objects.create(unit=unit, insurance="pension", since=dt.date(2020, 1, 1))
+    staff = Person.objects.create(
+        id_number=VALID_IDS[2],
+        name="示例内容",
+        sex="F",
+        birth_date=dt.date(1988, 6, 1),
+        category="employee",
+        district=area,
+    )
+    Employment.objects.create(person=staff, unit=unit, start=dt.date(2020, 1, 1))
+    return {"DJ-011": {"id_number": VALID_IDS[1]}, "DJ-012": {"id_number": VALID_IDS[2]}}
+
+
 def test_every_items_form_accepts_a_sample_built_from_its_own_fields(synced):
+    staff_changes = _registry_for_staff_changes()
     for item in real_items():
-        form = sample_form(item.form_schema)
+        form = sample_form(item.form_schema) | staff_changes.get(item.code, {})
         cleaned = clean_form(item.form_schema, form)
         assert set(cleaned) == {f["name"] for f in item.form_schema}, item.code
         assert handler_clean(item, form).keys() == cleaned.keys(), item.code
