@@ -77,15 +77,31 @@ def test_others_cannot_open_or_pay_the_bill(assessed, who):
     assert not Payment.objects.exists()
 
 
-def test_paying_online_twice_with_the_forms_key_pays_once_and_gives_a_receipt(assessed, operator):
+def test_paying_online_asks_to_confirm_the_amount_and_takes_nothing_before(assessed, operator):
     bill = bill_a(assessed)
     # the form carries the amount due and a fresh key
     form = operator.get(f"/unit/bills/{bill.pk}/").content.decode()
     key = form.split('name="key" value="')[1].split('"')[0]
     assert key.startswith("WEB-") and 'name="amount" value="12566.98"' in form
-    # when the operator double-clicks
-    first = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": key, "amount": "12566.98"})
-    second = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": key, "amount": "12566.98"})
+    # when the operator presses "pay" (the form as drawn, without the confirmation)
+    asked = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": key, "amount": "12566.98"})
+    # then the page names the amount and asks to confirm; no money is taken
+    page = asked.content.decode()
+    assert asked.status_code == 200 and 'id="confirm-pay"' in page
+    assert "12566.98" in page and 'name="confirmed" value="1"' in page and f'value="{key}"' in page
+    assert not Payment.objects.exists()
+    bill.refresh_from_db()
+    assert bill.status == Bill.Status.OPEN
+
+
+def test_a_confirmed_payment_pays_once_even_twice_sent_and_gives_a_receipt(assessed, operator):
+    bill = bill_a(assessed)
+    form = operator.get(f"/unit/bills/{bill.pk}/").content.decode()
+    key = form.split('name="key" value="')[1].split('"')[0]
+    confirmed = {"key": key, "amount": "12566.98", "confirmed": "1"}
+    # when the operator confirms and double-clicks
+    first = operator.post(f"/unit/bills/{bill.pk}/pay/", confirmed)
+    second = operator.post(f"/unit/bills/{bill.pk}/pay/", confirmed)
     # then
     assert (first.status_code, second.status_code) == (302, 302)
     assert Payment.objects.filter(bill=bill).count() == 1
@@ -100,9 +116,19 @@ def test_paying_online_twice_with_the_forms_key_pays_once_and_gives_a_receipt(as
     assert "缴费凭证" in text and "12,566.98" in text and "验证码" in text
 
 
+def test_a_paid_bill_shows_what_was_paid_not_an_amount_due_today(assessed, operator):
+    bill = bill_a(assessed)
+    operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": "K-PAID", "amount": "12566.98", "confirmed": "1"})
+    page = operator.get("/unit/bills/").content.decode()
+    row = page.split(f'href="/unit/bills/{bill.pk}/"')[1].split("</tr>")[0]
+    assert 'class="mono amount-due">—<' in row and "12566.98" in row.split('amount-paid">')[1]
+    other = Bill.objects.get(unit=assessed.unit_b)  # not the operator's: not listed at all
+    assert f"/unit/bills/{other.pk}/" not in page
+
+
 def test_a_wrong_amount_is_shown_on_the_page_not_a_500(assessed, operator):
     bill = bill_a(assessed)
-    response = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": "W-1", "amount": "100.00"})
+    response = operator.post(f"/unit/bills/{bill.pk}/pay/", {"key": "W-1", "amount": "100.00", "confirmed": "1"})
     assert response.status_code == 422
     assert "12566.98" in response.content.decode()
     assert not Payment.objects.exists()
@@ -127,20 +153,141 @@ def test_the_staff_list_downloads_as_excel_and_pdf(assessed, operator):
     assert operator.get(f"/unit/bills/{bill.pk}/staff.csv").status_code == 404
 
 
-def test_declaring_bases_validates_every_wage_and_writes_nothing_on_error(assessed, operator):
-    page = operator.get("/unit/bases/2026/")
-    assert page.status_code == 200 and assessed.p3.name in page.content.decode()
-    # when one wage is negative
-    bad = operator.post("/unit/bases/2026/", {f"wage_{assessed.p3.pk}": "-5", f"wage_{assessed.p2.pk}": "9000"})
-    # then
+def test_the_declaration_lists_every_employee_of_the_year_and_names_each_missing_or_bad_wage(assessed, operator):
+    # unit A's 2026 staff: p1 and p6 declared already, p2, p3 and p7 not; p5 left in 2025
+    page = operator.get("/unit/bases/2026/").content.decode()
+    for person in (assessed.p1, assessed.p2, assessed.p3, assessed.p6, assessed.p7):
+        assert f'name="wage_{person.pk}"' in page
+    assert f'name="wage_{assessed.p5.pk}"' not in page
+    assert 'id="staff-count">5<' in page and 'id="declared-count">2<' in page
+    # when one wage is negative and p7's is left empty
+    bad = operator.post(
+        "/unit/bases/2026/",
+        {f"wage_{assessed.p3.pk}": "-5", f"wage_{assessed.p2.pk}": "9000", f"wage_{assessed.p7.pk}": ""},
+    )
+    # then nothing is declared and both are named, with their field
+    text = bad.content.decode()
     assert bad.status_code == 422
-    assert not DeclaredBase.objects.filter(year=2026, person=assessed.p2).exists()
-    # when all are valid
-    good = operator.post("/unit/bases/2026/", {f"wage_{assessed.p3.pk}": "6000.50", f"wage_{assessed.p2.pk}": "9000"})
+    assert "2 名职工的申报有误" in text
+    assert f"{assessed.p3.name}（" in text and "工资应大于零" in text
+    assert f"{assessed.p7.name}（" in text and "未填写月工资" in text
+    assert f'id="wage_{assessed.p7.pk}_error"' in text and f'id="wage_{assessed.p3.pk}_error"' in text
+    assert not DeclaredBase.objects.filter(year=2026, person__in=[assessed.p2, assessed.p3, assessed.p7]).exists()
+    # when every employee has a wage (p1 and p6 keep theirs)
+    good = operator.post(
+        "/unit/bases/2026/",
+        {f"wage_{assessed.p3.pk}": "6000.50", f"wage_{assessed.p2.pk}": "9000", f"wage_{assessed.p7.pk}": "5000"},
+    )
     assert good.status_code == 302
     assert DeclaredBase.objects.get(unit=assessed.unit_a, person=assessed.p3, year=2026).wage == D("6000.50")
+    assert DeclaredBase.objects.filter(unit=assessed.unit_a, year=2026).count() == 5
+    assert "已为全部 5 名职工申报" in operator.get("/unit/bases/2026/").content.decode()
     # three decimals are refused
     assert operator.post("/unit/bases/2026/", {f"wage_{assessed.p3.pk}": "1.234"}).status_code == 422
+
+
+def test_an_employee_who_left_during_the_year_is_on_that_years_declaration(assessed, operator):
+    page = operator.get("/unit/bases/2025/").content.decode()
+    assert f'name="wage_{assessed.p5.pk}"' in page and "2025-12-31" in page
+
+
+def _upload(operator, year, sheet_rows, *, template=None):
+    book = load_workbook(io.BytesIO(template or operator.get(f"/unit/bases/{year}/template.xlsx").content))
+    sheet = book.worksheets[0]
+    for number, values in sheet_rows.items():
+        for column, value in enumerate(values, start=1):
+            if value is not None:  # None: keep the template's cell; "" clears it
+                sheet.cell(row=number, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "bases.xlsx"
+    return operator.post(f"/unit/bases/{year}/upload/", {"file": out})
+
+
+def test_the_declaration_by_excel_reports_every_bad_row_and_declares_nothing(assessed, operator):
+    # given the template: every employee of 2026 by name, ID masked, the wages declared so far
+    template = operator.get("/unit/bases/2026/template.xlsx")
+    assert template.status_code == 200
+    sheet = load_workbook(io.BytesIO(template.content)).worksheets[0]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {p.name for p in (assessed.p1, assessed.p2, assessed.p3, assessed.p6, assessed.p7)}
+    assert all("*" in r[1] for r in rows.values()) and rows[assessed.p1.name][2] == "8000.00"
+    line = {name: n for n, name in enumerate(rows, start=2)}
+    # when p3's wage is text, p7's row is deleted and a stranger's row is added
+    response = _upload(
+        operator,
+        2026,
+        {
+            line[assessed.p2.name]: (None, "", "9000"),
+            line[assessed.p3.name]: (None, None, "九千"),
+            line[assessed.p7.name]: ("", "", ""),
+            20: ("路人", "4201**********9999", "5000"),
+        },
+        template=template.content,
+    )
+    # then the report names row, person, column and reason for each; nothing is declared
+    text = response.content.decode()
+    assert response.status_code == 422 and 'id="upload-report"' in text
+    report = text.split('id="upload-report"')[1].split("</table>")[0]
+    assert report.count('class="problem"') == 5
+    assert f"<td>{line[assessed.p2.name]}</td><td>{assessed.p2.name}</td><td>身份证号码</td><td>必填" in report
+    assert f"<td>—</td><td>{assessed.p2.name}（" in report  # the row names nobody, so p2 is missing too
+    assert f"<td>{line[assessed.p3.name]}</td><td>{assessed.p3.name}</td><td>月平均工资（元）</td>" in report
+    assert "<td>20</td><td>路人</td><td>身份证号码</td>" in report
+    assert f"<td>—</td><td>{assessed.p7.name}（" in report and "文件中缺少该职工" in report
+    assert not DeclaredBase.objects.filter(year=2026, person__in=[assessed.p2, assessed.p3, assessed.p7]).exists()
+
+
+def test_the_declaration_by_excel_declares_everyone_when_every_row_is_right(assessed, operator):
+    template = operator.get("/unit/bases/2026/template.xlsx").content
+    names = [r[0] for r in load_workbook(io.BytesIO(template)).worksheets[0].iter_rows(min_row=2, values_only=True)]
+    wages = {assessed.p2.name: 9000, assessed.p3.name: "6000.50", assessed.p7.name: 5000.5}
+    filled = {n: (None, None, wages[name]) for n, name in enumerate(names, start=2) if name in wages}
+    response = _upload(operator, 2026, filled, template=template)
+    assert response.status_code == 302
+    declared = dict(DeclaredBase.objects.filter(unit=assessed.unit_a, year=2026).values_list("person_id", "wage"))
+    assert declared[assessed.p3.pk] == D("6000.50") and declared[assessed.p7.pk] == D("5000.50")
+    assert declared[assessed.p1.pk] == D("8000.00") and len(declared) == 5
+
+
+def test_an_upload_claiming_a_cell_far_down_is_refused_without_reading_it(assessed, operator, monkeypatch):
+    # given a tiny file whose one wage cell sits in row 1,000,000 (the issue saw 60,000,000)
+    book = load_workbook(io.BytesIO(operator.get("/unit/bases/2026/template.xlsx").content))
+    book.worksheets[0].cell(row=1_000_000, column=3, value="1")
+    out = io.BytesIO()
+    book.save(out)
+    assert len(out.getvalue()) < 20_000
+    out.seek(0)
+    out.name = "far.xlsx"
+    # when uploaded (rows past the cap are never iterated: the read is bounded by the cap)
+    from openpyxl.worksheet import _read_only
+
+    seen: list[int] = []
+    original = _read_only.ReadOnlyWorksheet._cells_by_row
+
+    def counting(self, min_col, min_row, max_col, max_row, values_only=False):
+        seen.append(max_row)
+        yield from original(self, min_col, min_row, max_col, max_row, values_only)
+
+    monkeypatch.setattr(_read_only.ReadOnlyWorksheet, "_cells_by_row", counting)
+    response = operator.post("/unit/bases/2026/upload/", {"file": out})
+    # then a clear refusal, no 500, nothing declared, nothing read past the cap
+    assert response.status_code == 422 and "一次最多申报" in response.content.decode()
+    assert all(m is not None and m <= 20_002 for m in seen)
+    assert not DeclaredBase.objects.filter(year=2026, person=assessed.p3).exists()
+
+
+def test_a_template_of_another_year_or_not_a_workbook_is_refused_clearly(assessed, operator):
+    other_year = operator.get("/unit/bases/2025/template.xlsx").content
+    wrong = io.BytesIO(other_year)
+    wrong.name = "2025.xlsx"
+    response = operator.post("/unit/bases/2026/upload/", {"file": wrong})
+    assert response.status_code == 422 and "请下载2026年的模板" in response.content.decode()
+    junk = io.BytesIO(b"not a workbook")
+    junk.name = "x.xlsx"
+    assert operator.post("/unit/bases/2026/upload/", {"file": junk}).status_code == 422
+    assert operator.post("/unit/bases/2026/upload/", {}).status_code == 422
 
 
 def test_the_clerk_collects_a_units_arrears_at_the_window(assessed, clerk):

@@ -26,11 +26,12 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from shebao.contributions.assessment import DEFAULT_REGION, month_first
-from shebao.contributions.models import Bill, ContributionMonth, LateFeeRule
+from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, LateFeeRule
 from shebao.core.errors import NotFound
+from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Area, Role
 from shebao.core.money import round_fen
-from shebao.registry.models import Person, Unit
+from shebao.registry.models import Employment, Person, Unit
 from shebao.registry.selectors import CITY_WIDE_ROLES, DISTRICT_SCOPED_ROLES
 
 # Who may take a payment: the payer themself online, or a window clerk at the counter.
@@ -325,3 +326,45 @@ def unit_find_for_staff(*, actor: Account, credit_code: str) -> Unit:
 
 def current_month(today: dt.date) -> dt.date:
     return month_first(today)
+
+
+# --- the annual base declaration -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeclarationRow:
+    """One employee of a unit's year on the base declaration: the person, their ID number masked,
+    the wage declared for the year so far (None: not yet) and the day they left, if they did."""
+
+    person: Person
+    masked_id: str
+    declared: Decimal | None
+    left_on: dt.date | None
+
+
+def declaration_rows(*, actor: Account, unit: Unit, year: int) -> list[DeclarationRow]:
+    """Everyone employed by ``unit`` at any time in ``year`` (current staff and those who left
+    during the year), by name, each once, with the wage declared so far: the list a 缴费基数申报
+    must cover. For the unit's own operator and the clerks of its district; else NotFound."""
+    own = actor.kind == Account.Kind.UNIT and actor.role == Role.UNIT and actor.unit_code == unit.credit_code
+    district = staff_district_id(actor) if actor.role == Role.CLERK else False
+    if not own and (district is False or (district is not None and district != unit.district_id)):
+        raise NotFound("未找到该单位", "No such unit")
+    spells = (
+        Employment.objects.filter(unit=unit, start__lte=dt.date(year, 12, 31))
+        .exclude(end__lt=dt.date(year, 1, 1))
+        .select_related("person")
+        .only("id", "start", "end", "person__id", "person__name", "person__id_number")
+        .order_by("person__name", "person_id", "start")
+    )
+    declared = dict(DeclaredBase.objects.filter(unit=unit, year=year).values_list("person_id", "wage"))
+    rows: dict[int, DeclarationRow] = {}
+    for spell in spells:
+        person = spell.person
+        rows[person.pk] = DeclarationRow(  # a later spell in the year decides whether they left
+            person=person,
+            masked_id=mask_id_number(person.id_number),
+            declared=declared.get(person.pk),
+            left_on=spell.end,
+        )
+    return list(rows.values())

@@ -25,7 +25,7 @@ from shebao.core.errors import Conflict, InvalidInput, NotAllowed
 from shebao.core.jobs import Executor, job_create, job_run
 from shebao.core.models import Account, Job, Role
 from shebao.core.money import parse_money
-from shebao.registry.models import Employment, Person, Unit
+from shebao.registry.models import Person, Unit
 
 ASSESSING_ROLES = frozenset({Role.ADMIN})
 PAYMENT_CHANNELS = frozenset({Channel.ONLINE, Channel.APP, Channel.HALL, Channel.COMMUNITY, Channel.BANK})
@@ -238,43 +238,84 @@ def _may_declare(*, actor: Account, unit: Unit) -> None:
     raise NotAllowed("只能为本单位申报缴费基数", "You may declare bases only for your own unit")
 
 
+MAX_WAGE = Decimal("10000000000")
+
+
+def wage_check(raw: Any) -> tuple[Decimal | None, tuple[str, str] | None]:
+    """A declared monthly wage as Decimal yuan, or why not (Chinese, English): the one check of
+    the form, the Excel upload and the API."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, ("未填写月工资", "the monthly wage is missing")
+    if isinstance(raw, float):
+        return None, ("工资格式不正确", "not a valid wage")
+    try:
+        value = parse_money(raw)
+    except InvalidInput as error:
+        return None, (error.message_zh, error.message_en)
+    if value <= 0:
+        return None, ("工资应大于零", "a wage must be above zero")
+    if value >= MAX_WAGE:
+        return None, ("工资数额过大", "the wage is too large")
+    return value, None
+
+
 def base_declare(*, actor: Account, unit: Unit, year: int, wages: dict[int, Any]) -> list[DeclaredBase]:
     """缴费基数申报: the unit declares each employee's monthly wage for contribution ``year``
-    (the previous year's average monthly wage). Every person must be employed by the unit in
-    that year; every wage positive with at most two decimals. Declaring again replaces the
-    year's figure; months already assessed keep the base they were assessed with. Clamping to
-    the limits happens at assessment (国办发〔2019〕13号)."""
+    (the previous year's average monthly wage), for all its employees of that year (全员申报:
+    everyone employed by the unit at any time in the year, :func:`selectors.declaration_rows`).
+
+    All or nothing: every employee must end with a wage — given now, or declared before for the
+    year — and every wage given must be positive with at most two decimals; a wage for someone
+    not employed by the unit that year is refused. Every problem is named (the person, masked,
+    and the field ``wage_<person id>``) in one refusal, ``details["problems"]``, so nobody is
+    skipped silently. Declaring again replaces the year's figure; months already assessed keep
+    the base they were assessed with. Clamping to the limits happens at assessment
+    (国办发〔2019〕13号)."""
     _may_declare(actor=actor, unit=unit)
     this_year = timezone.localdate().year
     if not isinstance(year, int) or not 2000 <= year <= this_year + 1:
         raise InvalidInput(
             f"申报年度应在2000年至{this_year + 1}年之间", "The declaration year is out of range", field="year"
         )
-    if not wages:
+    given = {int(pid): raw for pid, raw in wages.items()}
+    if not any(raw is not None and str(raw).strip() for raw in given.values()):
         raise InvalidInput("请至少填写一名职工的工资", "Enter at least one employee's wage", field="wages")
+    staff = {row.person.pk: row for row in selectors.declaration_rows(actor=actor, unit=unit, year=year)}
+    problems: list[dict[str, str]] = []
     clean: dict[int, Decimal] = {}
-    for person_id, raw in wages.items():
-        name = f"wage_{person_id}"
-        if isinstance(raw, float):
-            raise InvalidInput("工资格式不正确", "Not a valid wage", field=name)
-        value = parse_money(raw, field=name)
-        if value <= 0:
-            raise InvalidInput("工资应大于零", "A wage must be above zero", field=name)
-        if value >= Decimal("10000000000"):
-            raise InvalidInput("工资数额过大", "The wage is too large", field=name)
-        clean[int(person_id)] = value
-    employed = set(
-        Employment.objects.filter(unit=unit, person_id__in=list(clean), start__lte=dt.date(year, 12, 31))
-        .exclude(end__lt=dt.date(year, 1, 1))
-        .values_list("person_id", flat=True)
-    )
-    strangers = sorted(set(clean) - employed)
-    if strangers:
+
+    def problem(person_id: int, name: str, masked: str, zh: str, en: str) -> None:
+        who, who_en = (f"{name}（{masked}）", f"{name} ({masked})") if masked else (name, name)
+        problems.append(
+            {
+                "field": f"wage_{person_id}",
+                "person": name,
+                "id_number": masked,
+                "message": f"{who}：{zh}",
+                "message_en": f"{who_en}: {en}",
+            }
+        )
+
+    for person_id in sorted(set(given) - set(staff)):
+        problem(person_id, f"#{person_id}", "", "不是本单位该年度的职工", "not employed by this unit in that year")
+    for person_id, row in staff.items():
+        raw = given.get(person_id)
+        if (raw is None or not str(raw).strip()) and row.declared is not None:
+            continue  # declared before for the year and not changed now
+        value, why = wage_check(raw)
+        if why is not None:
+            problem(person_id, row.person.name, row.masked_id, *why)
+        else:
+            assert value is not None
+            clean[person_id] = value
+    if problems:
+        count = len(problems)
         raise InvalidInput(
-            "申报名单中有不属于本单位该年度的职工",
-            "Some persons were not employed by this unit in that year",
-            field=f"wage_{strangers[0]}",
-            persons=strangers,
+            f"{count} 名职工的申报有误，均未申报：" + "；".join(p["message"] for p in problems[:5]),
+            f"{count} employee(s) cannot be declared, nothing was declared: "
+            + "; ".join(p["message_en"] for p in problems[:5]),
+            field=problems[0]["field"],
+            problems=problems,
         )
     with transaction.atomic():
         existing = {
@@ -305,13 +346,14 @@ def base_declare(*, actor: Account, unit: Unit, year: int, wages: dict[int, Any]
             before=before or None,
             after={
                 "year": year,
+                "staff": len(staff),
                 "created": len(created),
                 "changed": len(changed),
                 "wages": {k: str(v) for k, v in clean.items()},
             },
             channel=Channel.ONLINE if actor.kind == Account.Kind.UNIT else Channel.HALL,
         )
-    return list(DeclaredBase.objects.filter(unit=unit, year=year, person_id__in=list(clean)).order_by("person_id"))
+    return list(DeclaredBase.objects.filter(unit=unit, year=year, person_id__in=list(staff)).order_by("person_id"))
 
 
 def declared_wage_record(

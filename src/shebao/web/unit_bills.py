@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shebao.contributions import receipts, selectors, services
+from shebao.contributions import declarations, receipts, selectors, services
 from shebao.contributions.models import Bill
 from shebao.core.channels import Channel
-from shebao.core.errors import NotAllowed, NotFound, ShebaoError
+from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
@@ -97,10 +97,17 @@ def unit_bill(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @signed_in
 def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """网上缴费 in two steps, as the window's collection: the first press shows the amount and
+    asks to confirm (nothing is taken); the confirmed form pays, once, by the key drawn with the
+    page (a double click or a resent form returns the first payment)."""
     user: Account = request.user  # type: ignore[assignment]
     try:
         _own_unit(request)
         bill = selectors.bill_get(actor=user, bill_id=pk)
+        if request.POST.get("confirmed") != "1":
+            context = _bill_context(request, pk)
+            context["confirm"] = {"amount": request.POST.get("amount", ""), "key": request.POST.get("key", "")}
+            return render(request, "web/unit/bills_detail.html", context)
         services.payment_record(
             actor=user,
             bill=bill,
@@ -158,42 +165,102 @@ def unit_bill_staff(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+def _bases_page(
+    request: HttpRequest,
+    *,
+    unit: Unit,
+    year: int,
+    values: dict[int, str] | None = None,
+    error: ShebaoError | None = None,
+    report: declarations.DeclarationReport | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Account = request.user  # type: ignore[assignment]
+    staff = selectors.declaration_rows(actor=user, unit=unit, year=year)
+    problems = {p["field"]: p["message"] for p in (error.details.get("problems", []) if error else [])}
+    if error is not None and not problems and error.field:
+        problems[error.field] = error_text(error)
+    rows = [
+        (
+            row,
+            values.get(row.person.pk, "") if values is not None else (row.declared if row.declared is not None else ""),
+            problems.get(f"wage_{row.person.pk}", ""),
+        )
+        for row in staff
+    ]
+    context = {
+        "unit": unit,
+        "year": year,
+        "rows": rows,
+        "declared": sum(1 for row in staff if row.declared is not None),
+        "error_message": error_text(error) if error else "",
+        "report": report,
+        "max_rows": declarations.MAX_ROWS,
+    }
+    return render(request, "web/unit/bills_bases.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @signed_in
 def unit_bases(request: HttpRequest, year: int) -> HttpResponse:
-    """缴费基数申报: one wage per current employee, for ``year``."""
+    """缴费基数申报: every employee of ``year`` (current staff and those who left during it) with
+    a wage each; a missing or wrong one is named with the person, and nothing is declared."""
     user: Account = request.user  # type: ignore[assignment]
     try:
         unit = _own_unit(request)
-        staff = list(registry_selectors.unit_staff_list(actor=user, unit=unit))
+        if request.method == "GET":
+            return _bases_page(request, unit=unit, year=year)
+        staff = selectors.declaration_rows(actor=user, unit=unit, year=year)
     except ShebaoError as error:
         return error_page(request, error)
-    declared = {row.person_id: row.wage for row in unit.declared_bases.filter(year=year)}
-    values = {e.person_id: request.POST.get(f"wage_{e.person_id}", "").strip() for e in staff}
-    error_field, error_message, status = "", "", 200
-    if request.method == "POST":
-        wages = {pid: value for pid, value in values.items() if value}
-        try:
-            services.base_declare(actor=user, unit=unit, year=year, wages=wages)
-        except ShebaoError as error:
-            error_field, error_message, status = error.field or "", error_text(error), error.status
-        else:
-            messages.success(
-                request, _("Bases declared for %(count)d staff for %(year)d.") % {"count": len(wages), "year": year}
-            )
-            return redirect("web:unit_bases", year=year)
-    rows = [
-        (
-            employment,
-            mask_id_number(employment.person.id_number),
-            values[employment.person_id] if request.method == "POST" else declared.get(employment.person_id, ""),
-            f"wage_{employment.person_id}" == error_field,
-        )
-        for employment in staff
-    ]
-    return render(
-        request,
-        "web/unit/bills_bases.html",
-        {"unit": unit, "year": year, "rows": rows, "error_message": error_message},
-        status=status,
+    values = {row.person.pk: request.POST.get(f"wage_{row.person.pk}", "").strip() for row in staff}
+    try:
+        services.base_declare(actor=user, unit=unit, year=year, wages=values)
+    except (NotFound, NotAllowed) as error:
+        return error_page(request, error)
+    except ShebaoError as error:
+        return _bases_page(request, unit=unit, year=year, values=values, error=error, status=error.status)
+    messages.success(
+        request, _("Bases declared for all %(count)d staff for %(year)d.") % {"count": len(staff), "year": year}
     )
+    return redirect("web:unit_bases", year=year)
+
+
+@require_GET
+@signed_in
+def unit_bases_template(request: HttpRequest, year: int) -> HttpResponse:
+    """The declaration as an Excel template, filled in with the year's employees."""
+    try:
+        unit = _own_unit(request)
+        data = declarations.base_template_xlsx(actor=request.user, unit=unit, year=year)  # type: ignore[arg-type]
+    except ShebaoError as error:
+        return error_page(request, error)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="bases-{year}.xlsx"'
+    return response
+
+
+@require_POST
+@signed_in
+def unit_bases_upload(request: HttpRequest, year: int) -> HttpResponse:
+    """The filled template: a report row by row, and the declaration only when every row is right."""
+    user: Account = request.user  # type: ignore[assignment]
+    try:
+        unit = _own_unit(request)
+    except ShebaoError as error:
+        return error_page(request, error)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput("请选择要上传的 .xlsx 文件", "Choose the .xlsx file to upload", field="file")
+        report = declarations.base_declare_upload(actor=user, unit=unit, year=year, file=upload)
+    except (NotFound, NotAllowed) as error:
+        return error_page(request, error)
+    except ShebaoError as error:
+        return _bases_page(request, unit=unit, year=year, error=error, status=error.status)
+    if not report.ok:
+        return _bases_page(request, unit=unit, year=year, report=report, status=422)
+    messages.success(
+        request, _("Bases declared for all %(count)d staff for %(year)d.") % {"count": report.declared, "year": year}
+    )
+    return redirect("web:unit_bases", year=year)
