@@ -63,7 +63,7 @@ def test_flexible_enrolment_at_a_community_window_on_saturday(chromium, live_ser
             page.click("button.primary")
             page.wait_for_url(f"{live_server.url}/")
             # then an item outside the Saturday service is refused with its message
-            page.goto(f"{live_server.url}/workbench/receive/DJ-023/")
+            page.goto(f"{live_server.url}/workbench/receive/DJ-033/")  # 城乡居民: weekdays only
             assert "不在周六延时服务范围内" in page.content()
             # when they open the flexible-enrolment one-form: there is no hukou field
             page.goto(f"{live_server.url}/workbench/one-form/flexible_enrol/")

@@ -128,6 +128,75 @@ class ItemSpec:
 
 
 @dataclass(frozen=True)
+class SaturdaySet:
+    """One set of the Saturday service (周六延时服务): the items the agency's halls of
+    ``office_kinds`` receive on an ordinary Saturday, during their Saturday hours (9:00-16:00).
+
+    Where the lists come from: the agency publishes how many items each place offers on
+    Saturdays (issue 9 §2: 9 for flexible workers at the district offices and the community
+    centres, 8 at the city medical-insurance centre, 6 at the card centre), not a list of our
+    codes; the codes below are the catalogue's items under those headings, chosen by what a
+    walk-in person can finish or file on a Saturday (registration, payment, queries and
+    certificates, filings; not approvals of benefits, which need the weekday chain). Change
+    them here and in the items' ``saturday`` flags together (tests/catalog/test_saturday_service.py
+    checks they agree). The policy consultation (RX-001) is answered at every open window,
+    Saturdays included, and is counted in no set. A 调休 working Saturday is a working day:
+    everything is offered at weekday hours (``shebao.core.org.office_day``).
+    """
+
+    name: str
+    office_kinds: tuple[str, ...]
+    codes: tuple[str, ...]
+
+
+SATURDAY_SETS: tuple[SaturdaySet, ...] = (
+    SaturdaySet(
+        "灵活就业人员周六延时服务",
+        ("district_office", "community_centre"),
+        (
+            "DJ-021",  # 参保登记
+            "DJ-022",  # 续保
+            "DJ-023",  # 停保
+            "JF-001",  # 缴费档次选择和变更
+            "JF-002",  # 中断期补缴
+            "JF-003",  # 欠费实时征收（缴费）
+            "JF-006",  # 参保缴费凭证开具
+            "JF-007",  # 个人权益记录查询打印
+            "YL-005",  # 养老保险个人账户查询
+        ),
+    ),
+    SaturdaySet(
+        "市医保中心周六延时服务",
+        ("medical_centre",),
+        (
+            "YB-001",  # 异地就医急诊转诊备案
+            "YB-002",  # 转诊转院审批
+            "YB-003",  # 非定点医院急诊就医审批
+            "YB-005",  # 医保个人账户（余额与明细）查询
+            "YB-006",  # 医疗费用结算清单打印
+            "YB-007",  # 门诊慢特病待遇认定备案
+            "YB-008",  # 异地长期居住备案
+            "YB-011",  # 个人账户家庭共济绑定
+        ),
+    ),
+    SaturdaySet(
+        "社会保障卡中心周六延时服务",
+        ("card_centre",),
+        (
+            "KA-001",  # 申领（及申领进度）
+            "KA-002",  # 加急制卡
+            "KA-003",  # 挂失
+            "KA-004",  # 解挂（解锁）
+            "KA-005",  # 补换卡
+            "KA-006",  # 信息变更
+        ),
+    ),
+)
+# Answered at every open window whatever the day, outside the sets.
+SATURDAY_EVERYWHERE = ("RX-001",)
+
+
+@dataclass(frozen=True)
 class Applicant:
     """Who a case is about. ``district`` is the Area whose office has jurisdiction."""
 

@@ -332,6 +332,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         channels=("hall", "community", "online", "app", "kiosk"),
         office_kinds=("district_office", "community_centre"),
         promised_days=0,
+        saturday=True,
         description="开具《基本养老保险参保缴费凭证》等参保缴费证明，可在线打印并扫码验证真伪。",
         fields=(
             ID_NUMBER,
@@ -359,6 +360,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         channels=("hall", "community", "online", "app", "kiosk"),
         office_kinds=("district_office", "community_centre"),
         promised_days=0,
+        saturday=True,
         description="参保人员凭有效身份证件查询、打印本人社会保险个人权益记录；委托他人办理的须提供书面委托书和受托人身份证件。",
         fields=(
             ID_NUMBER,

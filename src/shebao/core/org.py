@@ -70,7 +70,9 @@ def office_day(*, office: Office, day: dt.date) -> OfficeDay:
     )
     exception = OpeningException.objects.filter(office=office, date=day).first()
     if exception is not None:
-        spans = () if exception.closed else ((exception.opens, exception.closes),)
+        spans: tuple[tuple[dt.time, dt.time], ...] = ()
+        if not exception.closed and exception.opens is not None and exception.closes is not None:
+            spans = ((exception.opens, exception.closes),)  # both set when open (a constraint)
         return replace(closed, kind=OfficeDay.SPECIAL, spans=spans, note=exception.note)
     if listed == "rest":
         return closed

@@ -286,6 +286,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         channels=("hall", "community", "online", "app", "kiosk"),
         office_kinds=("district_office", "community_centre"),
         promised_days=0,
+        saturday=True,
         description="查询个人账户累计储存额、本年记账本金和利息、账户月数。",
         fields=(ID_NUMBER, NAME),
         materials=(ID_CARD,),

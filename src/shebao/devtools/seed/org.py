@@ -43,7 +43,10 @@ KIOSK_HOSTS = (CITY_CENTRE, "SI-420102", "SI-420103", "SI-420106", "SI-420111", 
 
 _T = dt.time
 OFFICE_DAY = ((_T(9), _T(12)), (_T(13, 30), _T(17)))  # Mon-Fri, with the lunch break
-SATURDAY_SERVICE = ((_T(9), _T(16)),)  # 周六延时服务 at district offices and community centres
+# 周六延时服务 at the district offices, the community centres and the two city centres that
+# run a Saturday set (catalog.definitions.SATURDAY_SETS)
+SATURDAY_SERVICE = ((_T(9), _T(16)),)
+SATURDAY_CENTRES = (MEDICAL_CENTRE, CARD_CENTRE)
 BANK_WEEKDAY = ((_T(9), _T(17)),)
 BANK_WEEKEND = ((_T(9, 30), _T(16, 30)),)
 KIOSK_DAY = ((_T(8), _T(20)),)
@@ -174,6 +177,8 @@ def _plan_offices(rng: random.Random, plan: OrgPlan) -> None:
             _hours(plan, code, (5, 6), HOTLINE_WEEKEND)
         else:
             _hours(plan, code, range(5), OFFICE_DAY)
+        if code in SATURDAY_CENTRES:
+            _hours(plan, code, (5,), SATURDAY_SERVICE)
 
     city_office(CITY_CENTRE, "武汉市社会保险中心", Office.Kind.CITY_CENTRE, None, "027-85734567")
     city_office(MEDICAL_CENTRE, "武汉市医疗保险中心", Office.Kind.MEDICAL_CENTRE, CITY_CENTRE, "027-85734600")

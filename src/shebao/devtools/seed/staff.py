@@ -19,12 +19,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shebao.core.models import Account, Role
 from shebao.devtools.seed.data import DISTRICTS
-from shebao.devtools.seed.org import CITY_CENTRE, HOTLINE, SKILL_GROUPS
+from shebao.devtools.seed.org import CARD_CENTRE, CITY_CENTRE, HOTLINE, MEDICAL_CENTRE, SKILL_GROUPS
 from shebao.devtools.seed.people import IdNumberPool, random_date, random_mobile
 
 DEMO_TOTP_SALT = b"shebao-demo-totp-2026"
 ALL_GROUPS = tuple(code for code, _ in SKILL_GROUPS)  # 一岗通: a window clerk handles every group
-COMMUNITY_GROUPS = ("register", "contribution", "card", "consult")
+# benefit: the pension account query (YL-005, in the Saturday set) and the certification of
+# pensioners (YL-010) are community-window items too
+COMMUNITY_GROUPS = ("register", "contribution", "benefit", "card", "consult")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,11 @@ STAFF: tuple[StaffRow, ...] = (
     StaffRow("reviewer_wc", Role.REVIEWER, "SI-420106", 2, "孙海涛", "M", ALL_GROUPS),
     StaffRow("approver_wc", Role.APPROVER, "SI-420106", 3, "周红梅", "F", ALL_GROUPS),
     StaffRow("clerk_cc", Role.CLERK, "CC-420102001", 1, "郑佳怡", "F", COMMUNITY_GROUPS),
+    # the city centres' windows, weekdays and the Saturday service
+    StaffRow("clerk_med", Role.CLERK, MEDICAL_CENTRE, 1, "何静", "F", ("medical", "consult")),
+    StaffRow("reviewer_med", Role.REVIEWER, MEDICAL_CENTRE, 2, "吕志强", "M", ("medical",)),
+    StaffRow("approver_med", Role.APPROVER, MEDICAL_CENTRE, 3, "施慧敏", "F", ("medical",)),
+    StaffRow("clerk_card", Role.CLERK, CARD_CENTRE, 1, "张伟", "M", ("card", "consult")),
     StaffRow("supervisor", Role.SUPERVISOR, "SI-420102", 2, "吴敏", "F", ("consult",)),
     StaffRow("hotline", Role.HOTLINE, HOTLINE, 1, "冯雪", "F", ("consult",)),
     StaffRow("bank_agent", Role.BANK_AGENT, "BANK-01", 1, "陈鹏", "M", ("card",)),

@@ -20,10 +20,11 @@ from shebao.cases import authority, selectors, services
 from shebao.cases.applicants import applicant_for
 from shebao.cases.models import Case
 from shebao.catalog.models import FormGroup, ServiceItem
-from shebao.catalog.selectors import item_get, item_offered, items_list
+from shebao.catalog.selectors import Offering, item_get, items_list, offering_at
 from shebao.core.errors import NotAllowed, NotFound, ShebaoError
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
+from shebao.core.org import OfficeDay
 from shebao.registry.views import channel_for, error_page
 from shebao.web.access import signed_in
 from shebao.web.forms import error_text
@@ -76,13 +77,16 @@ def _refuse_item(user: Account, item: ServiceItem) -> NotAllowed | None:
     return None
 
 
-def _offered_now(item: ServiceItem, user: Account) -> str:
+def _offering(user: Account, *, max_age: int = 0) -> Offering:
+    """What may be received at the user's office, on their channel, now (the day's hours and
+    set: a Saturday offers the Saturday service's items, a 调休 Saturday everything)."""
+    return offering_at(channel=channel_for(user), office=user.office, max_age=max_age)
+
+
+def _offered_now(item: ServiceItem, offering: Offering) -> str:
     """Why the item cannot be received at this hour (closed, not a Saturday item), or ''."""
-    try:
-        item_offered(item=item, channel=channel_for(user), office=user.office)
-    except ShebaoError as error:
-        return error_text(error)
-    return ""
+    refusal = offering.refusal(item)
+    return error_text(refusal) if refusal is not None else ""
 
 
 @dataclass(frozen=True)
@@ -142,14 +146,16 @@ def workbench(request: HttpRequest) -> HttpResponse:
     case_url = reverse("web:case", args=[_NUMBER_SLOT])
     rows = [QueueRow.of(c, case_url) for c in cases[:PAGE_SIZE]]
     query = request.GET.get("q", "").strip()[:64]
+    offering = _offering(user, max_age=RECEIVE_CACHE_SECONDS)  # as fresh as the cached list
 
     @functools.cache
     def receive_lists() -> tuple[list[ServiceItem], list[tuple[FormGroup, list[ServiceItem]]]]:
         # Read only when the template's cached "receive" section is rendered afresh (at most
-        # once a minute per clerk, query and language): the same list all day at one window.
-        items = receivable_items(user, query)
+        # once a minute per clerk, query, language and offering): only what may be received
+        # here now, so a Saturday shows the Saturday set instead of refusing after the form.
+        items = offering.items(receivable_items(user, query))
         groups: dict[int, tuple[FormGroup, list[ServiceItem]]] = {}
-        for item in receivable_items(user) if query else items:
+        for item in offering.items(receivable_items(user)) if query else items:
             if item.form_group is not None:
                 groups.setdefault(item.form_group.pk, (item.form_group, []))[1].append(item)
         return items, list(groups.values())
@@ -167,8 +173,32 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "items": lambda: receive_lists()[0],
             "groups": lambda: receive_lists()[1],
             "receive_seconds": RECEIVE_CACHE_SECONDS,
+            "offering_key": offering.key,
+            "offering_note": _offering_note(offering),
         },
     )
+
+
+def _offering_note(offering: Offering) -> str:
+    """A line above the receive list when the day limits it: closed now, or the Saturday set."""
+    day = offering.day
+    if day is None:
+        return ""
+    hours = _hours_text(day, zh=chinese())
+    if not offering.open_now:
+        return f"本机构当前不在办公时间{hours}" if chinese() else f"Closed at this hour{hours}"
+    if day.saturday_only:
+        if chinese():
+            return f"今日为周六延时服务{hours}：只列出周六可办事项"
+        return f"Saturday service today{hours}: only the Saturday items are listed"
+    return ""
+
+
+def _hours_text(day: OfficeDay, *, zh: bool) -> str:
+    if not day.spans:
+        return ""
+    spans = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in day.spans)
+    return f"（今日 {spans}）" if zh else f" (today {spans})"
 
 
 # --- receiving -------------------------------------------------------------------------------
@@ -244,11 +274,12 @@ def _receive_page(
     request: HttpRequest, template: str, form: ReceiveForm, *, status: int = 200, **context: Any
 ) -> HttpResponse:
     items: list[ServiceItem] = context.get("items") or [context["item"]]
+    offering = _offering(request.user)  # type: ignore[arg-type]
     context.update(
         {
             "form": form,
             # once per reason: five items closed for the same hours say it once
-            "not_now": " ".join(dict.fromkeys(filter(None, (_offered_now(i, request.user) for i in items)))),  # type: ignore[arg-type]
+            "not_now": " ".join(dict.fromkeys(filter(None, (_offered_now(i, offering) for i in items)))),
             "channel_label": label_of(channel_for(request.user)),  # type: ignore[arg-type]
         }
     )
@@ -267,15 +298,17 @@ def one_form(request: HttpRequest, group_code: str) -> HttpResponse:
     group = FormGroup.objects.filter(code=group_code).first()
     if group is None:
         return error_page(request, NotFound("一表通表单组不存在", "No such form group"))
-    items = [
-        item_get(code=i.code, with_structure=True)
-        for i in receivable_items(user)
-        if i.form_group_id == group.pk  # type: ignore[attr-defined]
-    ]
-    if not items:
+    mine = [i for i in receivable_items(user) if i.form_group_id == group.pk]
+    if not mine:
         return error_page(
             request, NotAllowed("该表单组中没有您可以受理的事项", "No item of this form group is yours to receive")
         )
+    # only the group's items that may be received now (a Saturday: the Saturday set's)
+    offering = _offering(user)
+    offered = offering.items(mine)
+    if not offered:
+        return error_page(request, offering.refusal(mine[0]) or NotAllowed("暂不受理", "Not received now"))
+    items = [item_get(code=i.code, with_structure=True) for i in offered]
     if request.method == "GET":
         chosen = request.GET.getlist("items")
         form = ReceiveForm(items=items, grouped=True, initial={"items": chosen} if chosen else None)
