@@ -8,6 +8,7 @@ the process cannot disagree. The whole guide (《社会保险经办服务指南�
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from shebao.catalog.models import ItemPhase, ServiceItem
 from shebao.core.channels import Channel
-from shebao.core.documents import Document, Pen, mm
+from shebao.core.documents import Align, Document, Pen, mm
 from shebao.core.models import Office
 
 WIDTH = 720.0
@@ -239,7 +240,7 @@ def _draw(layout: Layout, pen: Pen) -> None:
             pen.diamond(x, y, w, h, text, size=size, fill=fill)
         else:
             radius = 6 * scale if node.shape in ("box", "end", "band") else 0
-            align = "left" if node.shape == "note" else "center"
+            align: Align = "left" if node.shape == "note" else "center"
             pen.box(x, y, w, h, text, size=size, fill=fill, radius=radius, align=align, color=text_colour)
     for arrow in layout.arrows:
         pen.arrow(*[(px(x), py(y)) for x, y in arrow.points], label=arrow.label, label_size=10 * scale)
@@ -294,5 +295,5 @@ def guide_booklet_pdf(items: Iterable[ServiceItem]) -> bytes:
         if item.description:
             doc.paragraph(item.description)
         layout = item_layout(item)
-        doc.drawing(lambda pen, layout=layout: _draw(layout, pen), height_mm=min(200, layout.height * 0.3))
+        doc.drawing(functools.partial(_draw, layout), height_mm=min(200, layout.height * 0.3))
     return doc.render()

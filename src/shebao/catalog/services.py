@@ -113,14 +113,15 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
                 item.phases.all().delete()
                 item.materials.all().delete()
                 _build_structure(item, spec)
-                for key, value in (
+                adjusted: tuple[tuple[str, object], ...] = (
                     ("channels", list(spec.channels)),
                     ("office_kinds", list(spec.office_kinds)),
                     ("saturday", spec.saturday),
                     ("promised_days", spec.promised_days),
                     ("legal_days", spec.legal_days),
                     ("max_extension_days", spec.max_extension_days),
-                ):
+                )
+                for key, value in adjusted:
                     setattr(item, key, value)
                 changed.append("structure")
             if changed:

@@ -309,7 +309,7 @@ def write_org(plan: OrgPlan) -> OrgIds:
         ready = [o for o in pending if o.parent is None or o.parent in office_ids]
         if not ready:
             raise ValueError(f"offices with an unknown parent: {[o.code for o in pending]}")
-        objs = [
+        offices = [
             Office(
                 code=o.code,
                 name=o.name,
@@ -323,8 +323,8 @@ def write_org(plan: OrgPlan) -> OrgIds:
             )
             for o in ready
         ]
-        for obj in Office.objects.bulk_create(objs, batch_size=1000):
-            office_ids[obj.code] = obj.pk
+        for office in Office.objects.bulk_create(offices, batch_size=1000):
+            office_ids[office.code] = office.pk
         pending = [o for o in pending if o.code not in office_ids]
 
     OpeningHours.objects.bulk_create(
