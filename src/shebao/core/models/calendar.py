@@ -6,8 +6,9 @@ from django.db import models
 
 
 class CalendarYear(models.Model):
-    """A year whose State Council arrangement is known. A year without a row is computed on
-    weekends alone and every answer touching it is marked provisional."""
+    """A year whose State Council arrangement is known. A year without a row is computed from
+    the weekends and the holiday regulation's days (``core.workdays.statutory_holidays``) and
+    every answer touching it is marked provisional."""
 
     year = models.PositiveSmallIntegerField("年度 / Year", primary_key=True)
     source = models.CharField("来源 / Source", max_length=255)
