@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from shebao.api import api
+from shebao.contributions.urls import urlpatterns as contributions_pages
 from shebao.core.admin import ShebaoAdminSite
+from shebao.web.urls import urlpatterns as web_pages
 
 # The admin asks for the TOTP code too: administrators are staff and staff use a second factor,
 # and they sign in on the staff sign-in page (ShebaoAdminSite.login sends them there).
@@ -17,7 +19,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shebao.registry.urls")),
-    path("", include("shebao.web.urls")),
+    # The shell (web) and the pages a domain app owns answer in one namespace, "web": the names
+    # templates and redirects use (web:my_account, web:unit_bills …) stayed when the contributions
+    # pages moved into their app, and web imports none of them.
+    path("", include((web_pages + contributions_pages, "web"))),
 ]
 
 handler404 = "shebao.web.views.not_found"

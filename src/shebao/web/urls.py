@@ -19,7 +19,6 @@ urlpatterns = [
     path("large-text/", views.large_text, name="large_text"),
     path("calculators/", include("shebao.web.calculators")),  # public contribution and interest calculators
     path("unit/", include("shebao.web.urls_unit")),  # the employer hall: 增减员, Excel, cases
-    path("", include("shebao.web.urls_contributions")),  # bills, window arrears, my months
     # the service engine
     path("workbench/", queue.workbench, name="workbench"),
     path("workbench/receive/<str:code>/", queue.receive, name="receive"),

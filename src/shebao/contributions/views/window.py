@@ -20,13 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shebao.contributions import selectors, services
+from shebao.contributions.views._pages import channel_for, error_page, error_text, signed_in
 from shebao.core.errors import NotAllowed, ShebaoError
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
-from shebao.registry.views import channel_for, error_page
-from shebao.web.access import signed_in
-from shebao.web.forms import error_text
 
 
 def _clerk(request: HttpRequest) -> Account:
@@ -72,8 +70,8 @@ def window_arrears(request: HttpRequest) -> HttpResponse:
             "unit_code": request.GET.get("unit_code", ""),
             "lookup_error": error_text(error),
         }
-        return render(request, "web/window/arrears.html", context, status=error.status)
-    return render(request, "web/window/arrears.html", context)
+        return render(request, "contributions/window_arrears.html", context, status=error.status)
+    return render(request, "contributions/window_arrears.html", context)
 
 
 @require_POST
@@ -96,7 +94,7 @@ def window_collect(request: HttpRequest, pk: int) -> HttpResponse:
             "amount": request.POST.get("amount", ""),
             "key": request.POST.get("key", ""),
         }
-        return render(request, "web/window/arrears.html", context)
+        return render(request, "contributions/window_arrears.html", context)
     try:
         payment = services.payment_record(
             actor=user,
@@ -111,6 +109,6 @@ def window_collect(request: HttpRequest, pk: int) -> HttpResponse:
         except ShebaoError as again:
             return error_page(request, again)
         context["collect_error"] = error_text(error)
-        return render(request, "web/window/arrears.html", context, status=error.status)
+        return render(request, "contributions/window_arrears.html", context, status=error.status)
     messages.success(request, _("Collected %(amount)s yuan.") % {"amount": payment.amount})
     return redirect(f"{reverse('web:window_arrears')}?{urlencode(back)}")

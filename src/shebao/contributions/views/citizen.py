@@ -15,11 +15,10 @@ from django.views.decorators.http import require_GET
 
 from shebao.contributions import selectors
 from shebao.contributions.accounts import account_statement
+from shebao.contributions.views._pages import channel_for, error_page, signed_in
 from shebao.core.errors import NotAllowed, ShebaoError
 from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
-from shebao.registry.views import channel_for, error_page
-from shebao.web.access import signed_in
 
 YEARS_PER_PAGE = 10  # the newest year open, the others folded; older years on further pages
 
@@ -35,7 +34,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
             actor=user, id_number=user.id_number or "", channel=channel_for(user)
         )
     except ShebaoError:
-        return render(request, "web/contributions/mine.html", {"person": None})
+        return render(request, "contributions/mine.html", {"person": None})
     today = timezone.localdate()
     history = selectors.contribution_history(actor=user, person=person, as_of=today)
     page = Paginator(history, YEARS_PER_PAGE).get_page(request.GET.get("page"))
@@ -47,7 +46,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        "web/contributions/mine.html",
+        "contributions/mine.html",
         {"person": person, "page": page, "years": page.object_list, "totals": totals},
     )
 
@@ -81,4 +80,4 @@ def my_account(request: HttpRequest) -> HttpResponse:
         "years": years,
         "this_year": today.year,
     }
-    return render(request, "web/contributions/account.html", context)
+    return render(request, "contributions/account.html", context)

@@ -21,15 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shebao.contributions import declarations, receipts, selectors, services
 from shebao.contributions.models import Bill
+from shebao.contributions.views._pages import error_page, error_text, signed_in
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
 from shebao.registry.models import Unit
-from shebao.registry.views import error_page
-from shebao.web.access import signed_in
-from shebao.web.forms import error_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,7 +59,7 @@ def unit_bills(request: HttpRequest) -> HttpResponse:
     outstanding = sum((due for bill, state, due in rows if bill.status == Bill.Status.OPEN), Decimal("0.00"))
     return render(
         request,
-        "web/unit/bills.html",
+        "contributions/unit_bills.html",
         {"unit": unit, "rows": rows, "outstanding": outstanding, "this_year": today.year},
     )
 
@@ -91,7 +89,7 @@ def unit_bill(request: HttpRequest, pk: int) -> HttpResponse:
         context = _bill_context(request, pk)
     except ShebaoError as error:
         return error_page(request, error)
-    return render(request, "web/unit/bills_detail.html", context)
+    return render(request, "contributions/unit_bill.html", context)
 
 
 @require_POST
@@ -107,7 +105,7 @@ def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("confirmed") != "1":
             context = _bill_context(request, pk)
             context["confirm"] = {"amount": request.POST.get("amount", ""), "key": request.POST.get("key", "")}
-            return render(request, "web/unit/bills_detail.html", context)
+            return render(request, "contributions/unit_bill.html", context)
         services.payment_record(
             actor=user,
             bill=bill,
@@ -123,7 +121,7 @@ def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
         except ShebaoError as again:
             return error_page(request, again)
         context["pay_error"] = error_text(error)
-        return render(request, "web/unit/bills_detail.html", context, status=error.status)
+        return render(request, "contributions/unit_bill.html", context, status=error.status)
     messages.success(request, _("Payment received."))
     return redirect("web:unit_bill", pk=pk)
 
@@ -197,7 +195,7 @@ def _bases_page(
         "report": report,
         "max_rows": declarations.MAX_ROWS,
     }
-    return render(request, "web/unit/bills_bases.html", context, status=status)
+    return render(request, "contributions/unit_bases.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

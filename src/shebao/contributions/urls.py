@@ -1,0 +1,26 @@
+"""The pages of contributions: the employer hall's bills and base declaration, the window's
+arrears and the insured person's months and account.
+
+No namespace of its own: ``shebao.urls`` mounts these patterns in the "web" namespace beside the
+shell's, so the names pages and redirects use (``web:my_account``, ``web:unit_bills`` …) are the
+ones they had before the pages moved here from ``web``.
+"""
+
+from django.urls import path
+
+from shebao.contributions.views import citizen, unit, window
+
+urlpatterns = [
+    path("unit/bills/", unit.unit_bills, name="unit_bills"),
+    path("unit/bills/<int:pk>/", unit.unit_bill, name="unit_bill"),
+    path("unit/bills/<int:pk>/pay/", unit.unit_bill_pay, name="unit_bill_pay"),
+    path("unit/bills/<int:pk>/receipt.pdf", unit.unit_bill_receipt, name="unit_bill_receipt"),
+    path("unit/bills/<int:pk>/staff.<str:fmt>", unit.unit_bill_staff, name="unit_bill_staff"),
+    path("unit/bases/<int:year>/", unit.unit_bases, name="unit_bases"),
+    path("unit/bases/<int:year>/template.xlsx", unit.unit_bases_template, name="unit_bases_template"),
+    path("unit/bases/<int:year>/upload/", unit.unit_bases_upload, name="unit_bases_upload"),
+    path("window/arrears/", window.window_arrears, name="window_arrears"),
+    path("window/arrears/<int:pk>/collect/", window.window_collect, name="window_collect"),
+    path("my/contributions/", citizen.my_contributions, name="my_contributions"),
+    path("my/account/", citizen.my_account, name="my_account"),
+]
