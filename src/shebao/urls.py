@@ -1,7 +1,9 @@
 """Mounts each app's pages, the one API and the admin."""
 
+from typing import cast
+
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from shebao.api import api
 from shebao.contributions.urls import urlpatterns as contributions_pages
@@ -22,7 +24,7 @@ urlpatterns = [
     # The shell (web) and the pages a domain app owns answer in one namespace, "web": the names
     # templates and redirects use (web:my_account, web:unit_bills …) stayed when the contributions
     # pages moved into their app, and web imports none of them.
-    path("", include((web_pages + contributions_pages, "web"))),
+    path("", include((cast("list[URLPattern | URLResolver]", [*web_pages, *contributions_pages]), "web"))),
 ]
 
 handler404 = "shebao.web.views.not_found"

@@ -70,7 +70,7 @@ def base_template_xlsx(*, actor: Account, unit: Unit, year: int) -> bytes:
     a hidden sheet naming the kind, the unit and the year (so a file is not declared for another)."""
     rows = selectors.declaration_rows(actor=actor, unit=unit, year=year)
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = f"{year}年缴费基数申报"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for i, (header, width) in enumerate(zip(HEADERS, (14, 24, 18), strict=True), start=1):

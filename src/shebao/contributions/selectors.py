@@ -51,7 +51,10 @@ def staff_district_id(actor: Account) -> int | bool | None:
         return None
     if actor.role not in DISTRICT_SCOPED_ROLES:
         return False
-    area = actor.office.area
+    office = actor.office
+    if office is None:
+        return False
+    area = office.area
     if area.kind == Area.Kind.CITY:
         return None
     return area.district_id if area.district_id is not None else False
@@ -218,7 +221,7 @@ def arrears_for(*, actor: Account, person: Person | None = None, unit: Unit | No
 
 # --- the insured person's months -------------------------------------------------------------
 
-SHOWN_STATUS = {
+SHOWN_STATUS: dict[str, str] = {
     ContributionMonth.Status.PAID: "paid",
     ContributionMonth.Status.TRANSFERRED_IN: "transferred_in",
     ContributionMonth.Status.ARREARS: "arrears",

@@ -179,7 +179,7 @@ def payment_record(
             action="contributions.payment.record",
             subject_type="contributions.Bill",
             subject_id=locked.pk,
-            subject_person=locked.person.id_number if locked.person_id else "",
+            subject_person=locked.person.id_number if locked.person is not None else "",
             before={"status": Bill.Status.OPEN},
             after={
                 "status": Bill.Status.PAID,
@@ -325,10 +325,10 @@ def base_declare(*, actor: Account, unit: Unit, year: int, wages: dict[int, Any]
         before = {pid: str(row.wage) for pid, row in existing.items()}
         changed = []
         for person_id, wage in clean.items():
-            row = existing.get(person_id)
-            if row is not None and row.wage != wage:
-                row.wage = wage
-                changed.append(row)
+            current = existing.get(person_id)
+            if current is not None and current.wage != wage:
+                current.wage = wage
+                changed.append(current)
         DeclaredBase.objects.bulk_update(changed, ["wage"], batch_size=1000)
         created = DeclaredBase.objects.bulk_create(
             [

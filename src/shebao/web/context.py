@@ -65,13 +65,13 @@ def _display_name(user: Account) -> str:
     return mask_id_number(user.username) if user.kind == Account.Kind.CITIZEN else user.username
 
 
-def shebao(request: HttpRequest) -> dict:
+def shebao(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
-    context: dict = {"large_text": getattr(request, "large_text", False)}
+    context: dict[str, object] = {"large_text": getattr(request, "large_text", False)}
     if user is None:
         return context
-    context["nav"] = _nav(user)  # type: ignore[arg-type]
-    context["display_name"] = _display_name(user)  # type: ignore[arg-type]
+    context["nav"] = _nav(user)
+    context["display_name"] = _display_name(user)
     if user.is_authenticated:
-        context["role_label"] = user.get_role_display()  # type: ignore[union-attr]
+        context["role_label"] = user.get_role_display()
     return context
