@@ -77,7 +77,7 @@ def _run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
 
 def jobtest_kind_register() -> JobKind:
     """Register the test-only kind (also called in subprocesses that run its chunks)."""
-    return job_kinds.register(JobKind(name=KIND, title="测试 / test rows", plan=_plan, run_chunk=_run_chunk))
+    return job_kinds.add(JobKind(name=KIND, title="测试 / test rows", plan=_plan, run_chunk=_run_chunk))
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_job_create_refuses_an_unknown_kind_and_a_bad_chunk_size(db, jobtest_kin
     [([(5, 4)], "lo > hi"), ([(1, 10), (10, 20)], "overlapping"), ([(1.5, 3)], "non-integer")],
 )
 def test_a_plan_with_bad_ranges_is_rejected_before_anything_is_written(db, plan, message):
-    job_kinds.register(JobKind(name="jobtest.badplan", title="bad", plan=lambda params: plan, run_chunk=_run_chunk))
+    job_kinds.add(JobKind(name="jobtest.badplan", title="bad", plan=lambda params: plan, run_chunk=_run_chunk))
     try:
         with pytest.raises(ValueError, match=message):
             job_create(kind="jobtest.badplan", params={})

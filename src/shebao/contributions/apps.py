@@ -16,7 +16,7 @@ class ContributionsConfig(AppConfig):
 
         for kind in (accounts.ACCOUNT_INTEREST, history.HISTORY_LOAD):
             if kind.name not in job_kinds:
-                job_kinds.register(kind)
+                job_kinds.add(kind)
 
         assessment.register_job_kinds()
 

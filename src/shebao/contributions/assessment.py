@@ -387,10 +387,10 @@ def _orm_flexible(*, rules: RuleSet, plo: int, phi: int) -> dict[str, int]:
     )
     people = sorted(candidates - employed - assessed - billed)
     grades: dict[int, FlexibleGrade] = {}
-    for grade in FlexibleGrade.objects.filter(person_id__in=people, effective_month__lte=first).order_by(
+    for row in FlexibleGrade.objects.filter(person_id__in=people, effective_month__lte=first).order_by(
         "person_id", "effective_month"
     ):
-        grades[grade.person_id] = grade  # the last one in force wins
+        grades[row.person_id] = row  # the last one in force wins
     medical = set(
         InsuredStatus.objects.filter(
             person_id__in=people, insurance="medical", status=InsuredStatus.Status.ACTIVE, since__lte=last
@@ -723,4 +723,4 @@ def register_job_kinds() -> None:
     from shebao.core.jobs import job_kinds
 
     if JOB_KIND not in job_kinds:
-        job_kinds.register(ASSESSMENT)
+        job_kinds.add(ASSESSMENT)

@@ -41,6 +41,7 @@ from django.utils import timezone
 from shebao.core import audit
 from shebao.core.errors import InvalidInput, NotFound, ShebaoError
 from shebao.core.models import Account, AuditEvent, Job, JobChunk
+from shebao.core.registry import AlreadyRegistered, Registry
 
 DEFAULT_CHUNK_SIZE = 1000
 MAX_CHUNKS = 100_000  # a plan that needs more chunks asks for a larger chunk size
@@ -77,7 +78,7 @@ class JobKind:
     chunk_size: int = DEFAULT_CHUNK_SIZE
 
 
-class JobKindAlreadyRegistered(Exception):
+class JobKindAlreadyRegistered(AlreadyRegistered):
     """Two kinds with one name: a wiring bug, raised at start-up."""
 
 
@@ -86,35 +87,24 @@ class UnknownJobKind(InvalidInput):
         super().__init__(f"未知的任务类别：{name}", f"Unknown job kind: {name}", field="kind")
 
 
-class JobKindRegistry:
-    """The kinds this process knows. Domain apps fill it from ``AppConfig.ready()``."""
+class JobKindRegistry(Registry[str, JobKind]):
+    """The kinds this process knows, by name. Domain apps fill it from ``AppConfig.ready()``
+    with :meth:`add`; a name asked for that nobody registered is bad input (a CLI argument)."""
 
-    def __init__(self) -> None:
-        self._kinds: dict[str, JobKind] = {}
+    def add(self, kind: JobKind) -> JobKind:
+        return self.register(kind.name, kind)
 
-    def register(self, kind: JobKind) -> JobKind:
-        if kind.name in self._kinds:
-            raise JobKindAlreadyRegistered(f"job kind {kind.name!r} is already registered")
-        self._kinds[kind.name] = kind
-        return kind
+    def duplicate(self, key: str) -> Exception:
+        return JobKindAlreadyRegistered(self.name, key)
 
-    def unregister(self, name: str) -> None:
-        self._kinds.pop(name, None)
-
-    def get(self, name: str) -> JobKind:
-        try:
-            return self._kinds[name]
-        except KeyError:
-            raise UnknownJobKind(name) from None
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._kinds
+    def missing(self, key: str) -> Exception:
+        return UnknownJobKind(key)
 
     def all(self) -> list[JobKind]:
-        return sorted(self._kinds.values(), key=lambda kind: kind.name)
+        return sorted(self.values(), key=lambda kind: kind.name)
 
 
-job_kinds = JobKindRegistry()
+job_kinds = JobKindRegistry("job kinds")
 
 
 # --- Errors ---------------------------------------------------------------------------
@@ -408,7 +398,8 @@ class LocalExecutor:
 
     def runs_inline(self) -> bool:
         connection = connections[DEFAULT_DB_ALIAS]
-        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        # only SQLite's wrapper has is_in_memory_db(), and the vendor says this one is SQLite's
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
         return self.processes <= 1 or in_memory or connection.in_atomic_block
 
     def run(self, *, job_id: int, chunk_ids: Sequence[int], on_chunk: Callable[[], None]) -> None:
@@ -615,4 +606,4 @@ AUDIT_VERIFY = JobKind(
 )
 
 # Core's own kinds are registered with the module; domain apps register in AppConfig.ready().
-job_kinds.register(AUDIT_VERIFY)
+job_kinds.add(AUDIT_VERIFY)
