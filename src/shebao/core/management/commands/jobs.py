@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.utils import timezone
@@ -100,7 +100,8 @@ class Command(BaseCommand):
             target.add_argument("--timeout", type=float, default=3600.0, help="Celery: seconds to wait")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.console = Console(file=_Stream(self.stdout), highlight=False, soft_wrap=True)
+        # _Stream has the two methods rich calls (write, flush), not the whole of IO[str]
+        self.console = Console(file=cast(IO[str], _Stream(self.stdout)), highlight=False, soft_wrap=True)
         try:
             getattr(self, f"_{options['action']}")(**options)
         except ShebaoError as exc:

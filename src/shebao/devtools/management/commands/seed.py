@@ -3,7 +3,7 @@ shebao seed --totp USERNAME"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -39,7 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.ending = ""  # rich writes whole lines itself
         width = None if self.stdout.isatty() else 200
-        self.console = Console(file=self.stdout, width=width, highlight=False)
+        # Django's OutputWrapper is a TextIOBase, which typeshed does not count as an IO[str]
+        self.console = Console(file=cast(IO[str], self.stdout), width=width, highlight=False)
         try:
             if options["totp"]:
                 self._totp(options["totp"])
