@@ -113,3 +113,22 @@ def test_hooks_of_a_key_run_in_registration_order_and_each_is_kept_once():
     assert "DJ-011" in hooks and "DJ-012" not in hooks
     hooks.unregister("DJ-011", first)
     assert hooks.get("DJ-011") == (second,)
+
+
+def test_audit_actions_refuse_an_old_spelling_named_for_two_actions():
+    # given: the audit actions' registry is built on Registry; an alias is registered once
+    from shebao.core.audit.actions import AuditActionConflict, AuditActionRegistry, AuditActions
+
+    class Things(AuditActions):
+        DO = "thing.do", "做 / Do"
+        UNDO = "thing.undo", "撤销 / Undo"
+
+    registry = AuditActionRegistry()
+    registry.register(Things, aliases={"thing_do": "thing.do"})
+    registry.register(Things, aliases={"thing_do": "thing.do"})  # the same again: harmless
+    # when
+    with pytest.raises(AuditActionConflict, match=r"'thing_do' names 'thing.do' and 'thing.undo'"):
+        registry.register(Things, aliases={"thing_do": "thing.undo"})
+    # then
+    assert registry.aliases() == {"thing_do": "thing.do"}
+    assert isinstance(AuditActionConflict("x", value="x"), AlreadyRegistered)

@@ -29,8 +29,8 @@ T = TypeVar("T")
 class AlreadyRegistered(RuntimeError):
     """A key registered twice with different entries: a wiring bug, raised at start-up."""
 
-    def __init__(self, registry: str, key: object) -> None:
-        super().__init__(f"{registry}: {key!r} is already registered with another entry")
+    def __init__(self, registry: str, key: object, message: str = "") -> None:
+        super().__init__(message or f"{registry}: {key!r} is already registered with another entry")
         self.registry = registry
         self.key = key
 
@@ -38,8 +38,8 @@ class AlreadyRegistered(RuntimeError):
 class NotRegistered(LookupError):
     """A key nobody registered."""
 
-    def __init__(self, registry: str, key: object) -> None:
-        super().__init__(f"{registry}: nothing is registered for {key!r}")
+    def __init__(self, registry: str, key: object, message: str = "") -> None:
+        super().__init__(message or f"{registry}: nothing is registered for {key!r}")
         self.registry = registry
         self.key = key
 

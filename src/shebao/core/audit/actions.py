@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from shebao.core.registry import AlreadyRegistered, NotRegistered, Registry
+
 
 class AuditActions(models.TextChoices):
     """Base of every app's enumeration of audit actions (it has no members of its own)."""
@@ -33,7 +35,7 @@ class AuditAction:
     declared_by: str  # the enumeration's qualified name, for error messages
 
 
-class UnknownAuditAction(LookupError):
+class UnknownAuditAction(NotRegistered):
     """An action no app declared: a wiring bug, found by the first call that records it."""
 
     def __init__(self, value: str, *, alias_of: str = "") -> None:
@@ -46,12 +48,15 @@ class UnknownAuditAction(LookupError):
                 f"Unknown audit action {value!r}: declare it in the recording app's audit_actions.py "
                 "(an AuditActions enumeration registered in its AppConfig.ready())"
             )
-        super().__init__(f"{zh} / {en}")
+        super().__init__("audit actions", value, f"{zh} / {en}")
         self.value = value
 
 
-class AuditActionConflict(Exception):
+class AuditActionConflict(AlreadyRegistered):
     """Two enumerations declare one value, or an alias names an action that is not declared."""
+
+    def __init__(self, message: str, *, value: str) -> None:
+        super().__init__("audit actions", value, message)
 
 
 # "中文 / English": the English half follows the last slash (the Chinese may hold one itself:
@@ -70,35 +75,43 @@ class AuditActionRegistry:
     """Every audit action this process may record, with its labels and old spellings."""
 
     def __init__(self) -> None:
-        self._actions: dict[str, AuditAction] = {}
-        self._aliases: dict[str, str] = {}
+        self._actions: Registry[str, AuditAction] = Registry("audit actions")
+        self._aliases: Registry[str, str] = Registry("audit action aliases")
 
     def register(self, choices: type[AuditActions], *, aliases: Mapping[str, str] | None = None) -> None:
         """Declare an app's actions (idempotent for the same enumeration)."""
         owner = f"{choices.__module__}.{choices.__qualname__}"
         for member in choices:
-            known = self._actions.get(member.value)
-            if known is not None and known.declared_by != owner:
-                raise AuditActionConflict(f"{member.value!r} is declared by {known.declared_by} and {owner}")
+            known = self._actions.find(member.value)
+            if known is not None:
+                if known.declared_by != owner:
+                    raise AuditActionConflict(
+                        f"{member.value!r} is declared by {known.declared_by} and {owner}", value=member.value
+                    )
+                continue  # the same enumeration again
             zh, en = _split(str(member.label))
-            self._actions[member.value] = AuditAction(member.value, zh, en, owner)
+            self._actions.register(member.value, AuditAction(member.value, zh, en, owner))
         for old, new in (aliases or {}).items():
             if new not in self._actions:
-                raise AuditActionConflict(f"alias {old!r} names {new!r}, which is not declared")
+                raise AuditActionConflict(f"alias {old!r} names {new!r}, which is not declared", value=old)
             if old in self._actions:
-                raise AuditActionConflict(f"alias {old!r} is also declared as an action")
-            self._aliases[old] = new
+                raise AuditActionConflict(f"alias {old!r} is also declared as an action", value=old)
+            pointed = self._aliases.find(old)
+            if pointed is not None and pointed != new:
+                raise AuditActionConflict(f"alias {old!r} names {pointed!r} and {new!r}", value=old)
+            if pointed is None:
+                self._aliases.register(old, new)
 
     def require(self, value: str) -> AuditAction:
         """The declared action ``value`` names; an alias or an unknown value is refused."""
-        action = self._actions.get(value)
+        action = self._actions.find(value)
         if action is None:
-            raise UnknownAuditAction(value, alias_of=self._aliases.get(value, ""))
+            raise UnknownAuditAction(value, alias_of=self._aliases.find(value) or "")
         return action
 
     def get(self, value: str) -> AuditAction | None:
         """The action a stored value means (aliases resolved), or None."""
-        return self._actions.get(self._aliases.get(value, value))
+        return self._actions.find(self._aliases.find(value) or value)
 
     def label(self, value: str, *, chinese: bool = True) -> str:
         """The label in one language; an unknown value is shown as it is."""
@@ -109,7 +122,7 @@ class AuditActionRegistry:
 
     def spellings(self, value: str) -> list[str]:
         """Every stored spelling of an action (itself and its aliases), for queries."""
-        canonical = self._aliases.get(value, value)
+        canonical = self._aliases.find(value) or value
         return [canonical, *sorted(old for old, new in self._aliases.items() if new == canonical)]
 
     def __contains__(self, value: object) -> bool:
@@ -119,7 +132,7 @@ class AuditActionRegistry:
         return iter(sorted(self._actions.values(), key=lambda a: a.value))
 
     def aliases(self) -> dict[str, str]:
-        return dict(self._aliases)
+        return dict(self._aliases.items())
 
 
 audit_actions = AuditActionRegistry()
