@@ -192,12 +192,17 @@ def test_an_authenticators_key_changed_in_the_admin_is_never_written_to_the_audi
     assert old_key not in written and new_key not in written
 
 
-def test_a_rule_row_corrected_in_the_admin_keeps_its_domain_action(administrator, admin_user):
-    from django.contrib import admin as django_admin
-
+def test_a_rule_row_deleted_in_the_admin_is_audited_under_its_domain_action(administrator):
     from shebao.contributions.models import ContributionRate
 
-    assert django_admin.site._registry[ContributionRate].audit_action_names["change"] == "rule.change"
+    row = ContributionRate.objects.filter(insurance="medical", payer="employer").order_by("id").first()
+    response = administrator.post(
+        reverse("admin:contributions_contributionrate_delete", args=[row.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="rule.delete")
+    assert (event.subject_type, event.subject_id) == ("contributions.ContributionRate", str(row.pk))
+    assert event.before["rate"] == str(row.rate) and event.before["insurance"] == "medical"
 
 
 def test_every_registered_admin_is_audited_and_offers_no_unaudited_bulk_action(rf, admin_user):
