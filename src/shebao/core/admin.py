@@ -65,12 +65,12 @@ THIRD_PARTY_NAMES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-class ShebaoAdminSite(OTPAdminSite):
+class ShebaoAdminSite(OTPAdminSite):  # type: ignore[misc]  # django-otp ships no type hints
     """The admin needs a verified second factor (django-otp), and signs in through the staff
     sign-in page, never through django-otp's English device-picking form."""
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
-        apps = super().get_app_list(request, app_label)
+        apps: list[dict[str, Any]] = super().get_app_list(request, app_label)
         for app in apps:
             names = THIRD_PARTY_NAMES.get(app["app_label"])
             if names is not None:
@@ -129,7 +129,7 @@ class AccountAdmin(AuditedModelAdmin, UserAdmin):
     raw_id_fields = ("office",)
     filter_horizontal = ("skill_groups", "groups", "user_permissions")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "社保 / shebao",
             {
@@ -261,11 +261,11 @@ class AuditedGroupAdmin(AuditedModelAdmin, GroupAdmin):
     """Roles as permission groups: a change of a group's permissions is audited."""
 
 
-class AuditedTOTPDeviceAdmin(AuditedModelAdmin, TOTPDeviceAdmin):
+class AuditedTOTPDeviceAdmin(AuditedModelAdmin, TOTPDeviceAdmin):  # type: ignore[misc]  # django-otp ships no type hints
     """Authenticators: their secret key is never written to the audit."""
 
 
-class AuditedAccessAttemptAdmin(AuditedModelAdmin, AccessAttemptAdmin):
+class AuditedAccessAttemptAdmin(AuditedModelAdmin, AccessAttemptAdmin):  # type: ignore[misc]  # django-axes ships no type hints
     """Sign-in throttle records: deleting one unlocks an account or an address, so it is audited;
     the submitted form data they keep is not copied into the audit."""
 
@@ -280,11 +280,11 @@ class AuditedAccessAttemptAdmin(AuditedModelAdmin, AccessAttemptAdmin):
         AccessAttemptAdmin.cleanup_expired_attempts(self, request, queryset)
 
 
-class AuditedAccessLogAdmin(AuditedModelAdmin, AccessLogAdmin):
+class AuditedAccessLogAdmin(AuditedModelAdmin, AccessLogAdmin):  # type: ignore[misc]  # django-axes ships no type hints
     pass
 
 
-class AuditedAccessFailureLogAdmin(AuditedModelAdmin, AccessFailureLogAdmin):
+class AuditedAccessFailureLogAdmin(AuditedModelAdmin, AccessFailureLogAdmin):  # type: ignore[misc]  # django-axes ships no type hints
     pass
 
 

@@ -102,7 +102,7 @@ class WorkdayOut(Schema):
 @router.get(
     "/calendar/due-date", response=answers(DueDateOut), summary="办理时限到期日 / Due date of a working-day limit"
 )
-def calendar_due_date(request: HttpRequest, start: CalendarDate, workdays: int) -> dict:
+def calendar_due_date(request: HttpRequest, start: CalendarDate, workdays: int) -> dict[str, Any]:
     """The last day of a limit of ``workdays`` working days received on ``start`` (the receipt
     day is not counted). ``provisional`` is true when the count reaches a year whose holiday
     arrangement has not been published."""
@@ -117,7 +117,7 @@ def calendar_due_date(request: HttpRequest, start: CalendarDate, workdays: int) 
 
 
 @router.get("/calendar/workday", response=answers(WorkdayOut), summary="是否工作日 / Is it a working day")
-def calendar_workday(request: HttpRequest, date: CalendarDate) -> dict:
+def calendar_workday(request: HttpRequest, date: CalendarDate) -> dict[str, Any]:
     return {
         "date": date,
         "workday": working_days.is_workday(date),

@@ -388,7 +388,7 @@ class Pen:
             self.text((ax + bx) / 2 + 3, (ay + by) / 2 + 2, label, size=label_size, color=GREY)
 
 
-class _DrawingFlowable(Flowable):
+class _DrawingFlowable(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     """A rectangle of the flow handed to a callback; ``height=None`` takes the rest of the frame."""
 
     def __init__(self, draw: Callable[[Pen], None], height: float | None) -> None:
@@ -426,7 +426,7 @@ def _style(*, size: float, align: Align = "left", color: Any = INK, leading: flo
     )
 
 
-class _FurnishedCanvas(Canvas):
+class _FurnishedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
     """Holds each finished page until the end, then draws the furniture knowing the total."""
 
     def __init__(self, *args: Any, furnish: Callable[[Canvas, int, int], None], **kwargs: Any) -> None:
@@ -476,16 +476,16 @@ class Document:
         register_fonts()
         self.title = title
         self.issuer = issuer
-        self.pagesize = to_landscape(PAGE_SIZES[pagesize]) if landscape else PAGE_SIZES[pagesize]
+        self.pagesize: tuple[float, float] = to_landscape(PAGE_SIZES[pagesize]) if landscape else PAGE_SIZES[pagesize]
         self.printed_at = printed_at or timezone.now()
         if timezone.is_naive(self.printed_at):
             raise ValueError("printed_at must be an aware datetime")
         self.furniture = furniture
         self.font_size = font_size
-        self.margin = margin_mm * mm
+        self.margin: float = margin_mm * mm
         # Furniture lives in the margins; leave room for it above and below the frame.
-        self._top = self.margin + (8 * mm if furniture else 0)
-        self._bottom = self.margin + (10 * mm if furniture else 0)
+        self._top: float = self.margin + (8 * mm if furniture else 0)
+        self._bottom: float = self.margin + (10 * mm if furniture else 0)
         self.verification_code: str | None = None
         self.verification_link: str | None = None
         self.missing: set[str] = set()

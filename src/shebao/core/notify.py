@@ -52,7 +52,8 @@ class ConsoleAdapter:
 
 
 def _adapter(channel: str) -> Adapter:
-    return import_string(settings.NOTIFY_ADAPTERS[channel])()
+    adapter: Adapter = import_string(settings.NOTIFY_ADAPTERS[channel])()
+    return adapter
 
 
 def notification_enqueue(

@@ -7,6 +7,7 @@ number gets its own clear message before any password is checked.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
@@ -17,13 +18,16 @@ from shebao.core.errors import ShebaoError
 from shebao.core.identifiers import credit_code_validate, id_number_validate
 from shebao.core.workdays import MAX_WORKDAYS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def error_text(error: ShebaoError) -> str:
     """A domain error's message in the language of the page."""
     return error.message_zh if (get_language() or "zh").lower().startswith("zh") else error.message_en
 
 
-def _text(label: str, *, max_length: int, autocomplete: str, **attrs: str) -> forms.CharField:
+def _text(label: StrOrPromise, *, max_length: int, autocomplete: str, **attrs: str) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,

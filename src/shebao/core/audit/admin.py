@@ -25,7 +25,7 @@ import decimal
 import functools
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from django.contrib import admin
 from django.db import models, transaction
@@ -93,7 +93,7 @@ def _person(obj: models.Model) -> str:
     return value if isinstance(value, str) and len(value) <= 18 else ""
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # any model: the base of every admin
+class AuditedModelAdmin(admin.ModelAdmin):  # any model: the base of every admin
     """The base of every admin: saves, deletions, inline rows and bulk actions are audited."""
 
     #: {"add" | "change" | "delete": action}: an admin whose changes have a domain name
@@ -200,7 +200,18 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # any mode
 Action = Callable[[Any, HttpRequest, Any], Any]
 
 
-def audited_action(func: Action | None = None, *, scope: Callable[[Any, HttpRequest, Any], Any] | None = None) -> Any:
+Scope = Callable[[Any, HttpRequest, Any], Any]
+
+
+@overload
+def audited_action(func: Action, *, scope: Scope | None = None) -> Action: ...
+
+
+@overload
+def audited_action(func: None = None, *, scope: Scope | None = None) -> Callable[[Action], Action]: ...
+
+
+def audited_action(func: Action | None = None, *, scope: Scope | None = None) -> Action | Callable[[Action], Action]:
     """Wrap a bulk admin action so each row it changes or deletes is audited, before and after.
 
     ``scope(modeladmin, request, queryset)`` names the rows the action may touch when they are
@@ -224,7 +235,7 @@ def audited_action(func: Action | None = None, *, scope: Callable[[Any, HttpRequ
                         modeladmin.audit_record(request, "change", obj, before=old, after=after[pk])
             return result
 
-        run.audited = True  # type: ignore[attr-defined]
+        run.audited = True  # type: ignore[attr-defined]  # a mark on the function, read by action_is_audited
         return run
 
     return wrap(func) if func is not None else wrap
