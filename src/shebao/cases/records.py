@@ -49,9 +49,10 @@ def _district_office(district: Area) -> Office:
     return office
 
 
-def _check_filer(actor: Account, item: ServiceItem, done: Sequence[Done]) -> None:
+def _check_filer(actor: Account, item: ServiceItem, done: Sequence[Done]) -> str:
     """Only a unit's own operator, for its own unit, for an item the catalogue offers online now
-    whose every material a signed commitment may stand for (nobody has seen an original)."""
+    whose every material a signed commitment may stand for (nobody has seen an original).
+    Returns the unit's credit code."""
     if actor.kind != Account.Kind.UNIT or not actor.unit_code:
         raise NotAllowed("仅限单位经办人网上办理", "For employer operators online only")
     code = actor.unit_code.upper()
@@ -63,6 +64,7 @@ def _check_filer(actor: Account, item: ServiceItem, done: Sequence[Done]) -> Non
             f"“{item.name}”须提交材料，不能网上即时办结",
             f"{item.code} needs materials handed in; it cannot be completed online at once",
         )
+    return code
 
 
 def cases_record_done(*, actor: Account, item_code: str, district: Area, done: Sequence[Done]) -> list[Case]:
@@ -72,7 +74,7 @@ def cases_record_done(*, actor: Account, item_code: str, district: Area, done: S
     if not done:
         return []
     item = item_get(code=item_code, with_structure=True)
-    _check_filer(actor, item, done)
+    unit_code = _check_filer(actor, item, done)
     office = _district_office(district)
     phases = list(item.phases.all())
     first_steps = {p.pk: p.steps.all()[0] for p in phases}
@@ -87,7 +89,7 @@ def cases_record_done(*, actor: Account, item_code: str, district: Area, done: S
                 group_ref=batch,
                 applicant_id_number=d.applicant.id_number,
                 applicant_name=d.applicant.name,
-                applicant_unit_code=actor.unit_code.upper(),
+                applicant_unit_code=unit_code,
                 channel=Channel.ONLINE,
                 office=office,
                 received_at=now,

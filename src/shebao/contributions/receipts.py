@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from shebao.contributions.models import Bill, ContributionMonth, Payment
 from shebao.core.documents import Document
@@ -51,7 +52,10 @@ def receipt_ref(bill: Bill) -> str:
 
 
 def payer_name(bill: Bill) -> str:
-    return bill.unit.name if bill.unit_id else bill.person.name
+    if bill.unit is not None:
+        return bill.unit.name
+    assert bill.person is not None  # a bill is a unit's or a person's
+    return bill.person.name
 
 
 def _money(value: Decimal | None) -> str:
@@ -100,9 +104,10 @@ def receipt_pdf(*, bill: Bill, payments: Sequence[Payment]) -> bytes:
         ("滞纳金", format_yuan(bill.late_fee)),
         ("实缴金额", format_yuan(bill.total)),
     ]
-    if bill.unit_id:
+    if bill.unit is not None:
         pairs.insert(2, ("统一社会信用代码", bill.unit.credit_code))
     else:
+        assert bill.person is not None  # a bill is a unit's or a person's
         pairs.insert(2, ("公民身份号码", mask_id_number(bill.person.id_number)))
     if paid is not None:
         shown = timezone.localtime(paid.paid_at)
@@ -136,7 +141,7 @@ def staff_list_pdf(*, bill: Bill, lines: Sequence[ContributionMonth]) -> bytes:
         header=STAFF_HEADER,
         rows=body,
         widths=[2, 3.2] + [1.4] * 12,
-        align=["left", "left"] + ["right"] * 12,
+        align=["left" if column < 2 else "right" for column in range(14)],
         size=7.5,
     )
     return doc.render()
@@ -146,6 +151,7 @@ def staff_list_xlsx(*, bill: Bill, lines: Sequence[ContributionMonth]) -> bytes:
     """The same list as an Excel workbook (amounts as numbers, two decimals)."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = f"{bill.period:%Y-%m}"
     sheet.append([f"{payer_name(bill)} {bill.period:%Y年%m月} 职工社会保险缴费明细"])
     sheet["A1"].font = Font(bold=True, size=13)
@@ -155,8 +161,8 @@ def staff_list_xlsx(*, bill: Bill, lines: Sequence[ContributionMonth]) -> bytes:
         cell.alignment = Alignment(horizontal="center")
     for row in staff_rows(lines):
         sheet.append(row)
-    for row in sheet.iter_rows(min_row=3, min_col=3, max_col=len(STAFF_HEADER)):
-        for cell in row:
+    for cells in sheet.iter_rows(min_row=3, min_col=3, max_col=len(STAFF_HEADER)):
+        for cell in cells:
             cell.number_format = "#,##0.00"
     sheet.append([])
     sheet.append(["合计", "", "", *[""] * 8, bill.employer_total, bill.personal_total])

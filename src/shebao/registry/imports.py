@@ -22,6 +22,7 @@ from typing import IO, Any
 from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from shebao.catalog.definitions import MOBILE
 from shebao.core import audit
@@ -134,6 +135,7 @@ def staff_import_template(*, kind: str) -> bytes:
     _check_kind(kind)
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "增员" if kind == "add" else "减员"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for i, (header, key, width) in enumerate(COLUMNS[kind], start=1):

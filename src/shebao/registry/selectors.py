@@ -57,6 +57,7 @@ def persons_visible(*, actor: Account) -> QuerySet[Person]:
     if role in CITY_WIDE_ROLES:
         return Person.objects.all()
     if role in DISTRICT_SCOPED_ROLES:
+        assert actor.office is not None  # office_id was checked above
         area = actor.office.area
         if area.kind == Area.Kind.CITY:
             return Person.objects.all()

@@ -23,7 +23,7 @@ from shebao.registry.models import Person
 # Staff roles that may look a person up by number (a bank agent does card services only).
 SEARCH_ROLES = selectors.DISTRICT_SCOPED_ROLES | selectors.CITY_WIDE_ROLES
 
-_OFFICE_CHANNEL = {
+_OFFICE_CHANNEL: dict[str, str] = {
     Office.Kind.COMMUNITY_CENTRE: Channel.COMMUNITY,
     Office.Kind.BANK_OUTLET: Channel.BANK,
     Office.Kind.HOTLINE: Channel.HOTLINE,
@@ -33,7 +33,7 @@ _OFFICE_CHANNEL = {
 
 def channel_for(user: Account) -> str:
     """The door a page request comes through: staff by their office's kind, the public online."""
-    if user.kind == Account.Kind.STAFF and user.office_id is not None:
+    if user.kind == Account.Kind.STAFF and user.office is not None:
         return _OFFICE_CHANNEL.get(user.office.kind, Channel.HALL)
     return Channel.ONLINE
 

@@ -20,7 +20,7 @@ View = Callable[..., HttpResponse]
 
 def needs_second_factor(user: Account) -> bool:
     """A staff session counts only once the TOTP code was checked (django_otp ``is_verified``)."""
-    return user.kind == Account.Kind.STAFF and not user.is_verified()  # type: ignore[attr-defined]
+    return user.kind == Account.Kind.STAFF and not user.is_verified()  # type: ignore[attr-defined]  # set by django-otp's middleware
 
 
 def _to_sign_in(request: HttpRequest, login_url: str) -> HttpResponse:
@@ -51,7 +51,7 @@ def signed_in(view: View) -> View:
             if request.path == reverse("web:home"):
                 return redirect("web:landing")
             return _to_sign_in(request, settings.LOGIN_URL)
-        if needs_second_factor(user):  # type: ignore[arg-type]
+        if needs_second_factor(user):
             return _to_sign_in(request, reverse("web:login"))
         return view(request, *args, **kwargs)
 

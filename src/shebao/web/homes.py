@@ -8,6 +8,7 @@ actor's own office, their own audit events, and the city-wide figures a monitor 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,6 +40,7 @@ from shebao.registry.views import channel_for
 from shebao.web.forms import DueDateForm
 
 Context = dict[str, object]
+HomeBuilder = Callable[[HttpRequest, Account], tuple[str, Context]]
 UNIT_STAFF_PAGE_SIZE = 20
 
 
@@ -51,11 +53,12 @@ def office_hours_on(office: Office, day: dt.date) -> OfficeDay:
 def _own_events(user: Account, limit: int = 10) -> list[AuditEvent]:
     events = list(AuditEvent.objects.filter(actor_id=user.pk).order_by("-id")[:limit])
     for event in events:
-        event.subject_person_masked = mask_id_number(event.subject_person)  # type: ignore[attr-defined]
+        event.subject_person_masked = mask_id_number(event.subject_person)  # type: ignore[attr-defined]  # for the template
     return events
 
 
 def _staff_office(user: Account) -> Office:
+    assert user.office_id is not None  # the staff homes are for staff with an office
     return Office.objects.select_related("area", "area__district").get(pk=user.office_id)
 
 
@@ -102,7 +105,7 @@ def monitor_home(request: HttpRequest, user: Account) -> tuple[str, Context]:
         events = events.filter(office__in=codes)
     latest = list(events[:15])
     for event in latest:
-        event.subject_person_masked = mask_id_number(event.subject_person)  # type: ignore[attr-defined]
+        event.subject_person_masked = mask_id_number(event.subject_person)  # type: ignore[attr-defined]  # for the template
     counts = dict(Notification.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     outbox = [(status, label, counts.get(status, 0)) for status, label in Notification.Status.choices]
     return "web/home/monitor.html", {
@@ -209,7 +212,7 @@ def unit_home(request: HttpRequest, user: Account) -> tuple[str, Context]:
     return "web/home/unit.html", {"unit": unit, "page": page, "rows": rows, "staff_count": page.paginator.count}
 
 
-HOMES = {
+HOMES: dict[str, HomeBuilder] = {
     Role.CLERK: staff_home,
     Role.REVIEWER: staff_home,
     Role.APPROVER: staff_home,

@@ -147,7 +147,8 @@ def _pending_enrolment(request: HttpRequest) -> tuple[Account | None, str]:
     if not isinstance(pending, dict) or time.time() - float(pending.get("at", 0)) > ENROL_SECONDS:
         request.session.pop(ENROL_SESSION_KEY, None)
         return None, ""
-    user = Account.objects.filter(pk=pending.get("uid"), kind=Account.Kind.STAFF, is_active=True).first()
+    uid = pending.get("uid")  # None (a session from before the field) matches no account
+    user = Account.objects.filter(pk=uid, kind=Account.Kind.STAFF, is_active=True).first() if uid else None
     return user, str(pending.get("next") or reverse("web:home"))
 
 

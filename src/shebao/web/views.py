@@ -15,6 +15,7 @@ from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shebao.core.errors import ShebaoError
+from shebao.core.http import AccountRequest
 from shebao.core.workdays import due_date
 from shebao.web.access import signed_in
 from shebao.web.forms import DueDateForm, error_text
@@ -40,12 +41,12 @@ LARGE_TEXT_MAX_AGE = 365 * 24 * 3600
 
 @require_GET
 @signed_in
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AccountRequest) -> HttpResponse:
     """Each role's own home page at "/"."""
-    builder = HOMES.get(request.user.role)  # type: ignore[union-attr]
+    builder = HOMES.get(request.user.role)
     if builder is None:
         return render(request, "403.html", status=403)
-    template, context = builder(request, request.user)  # type: ignore[arg-type]
+    template, context = builder(request, request.user)
     return render(request, template, context)
 
 

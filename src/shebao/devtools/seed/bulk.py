@@ -159,7 +159,7 @@ class _Writer:
         table, cols = self.qn(model._meta.db_table), ", ".join(self.qn(c) for c in columns)
         if self.method == "orm":
             for row in rows:
-                model.objects.create(**dict(zip(columns, row, strict=True)))
+                model._default_manager.create(**dict(zip(columns, row, strict=True)))
             return
         with connection.cursor() as cursor:
             if self.method == "copy":

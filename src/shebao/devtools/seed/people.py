@@ -303,7 +303,8 @@ def plan_people(*, seed: int, persons: int, ids: IdNumberPool) -> PeoplePlan:
     plan.units, sizes = _plan_units(rng)
     by_code = {d.code: d for d in DISTRICTS}
     district_weights = [len(d.streets) * d.density for d in DISTRICTS]
-    categories, category_weights = zip(*CATEGORY_WEIGHTS, strict=True)
+    categories = [category for category, _ in CATEGORY_WEIGHTS]
+    category_weights = [weight for _, weight in CATEGORY_WEIGHTS]
     for i in range(persons):
         if i < len(DEMO_CITIZENS):
             name, category, district_code, sex = DEMO_CITIZENS[i]
@@ -457,7 +458,7 @@ def _write_insurance(plan: PeoplePlan, *, person_ids: dict[str, int], unit_ids: 
         ],
         batch_size=2000,
     )
-    flexible_since = {}
+    flexible_since: dict[str, int] = {}
     for c in plan.contributions:
         if c.credit_code is None:
             flexible_since[c.id_number] = min(flexible_since.get(c.id_number, c.year), c.year)
