@@ -290,7 +290,8 @@ def cases_lookup(request: HttpRequest, number: str, id_suffix: str) -> dict:
     "/cases/mine", response=answers(list[ProgressOut], errors=(401,)), auth=session, summary="我的办件 / My cases"
 )
 def cases_mine(request: HttpRequest) -> list[dict]:
-    return [selectors.case_progress(case=c) for c in selectors.cases_of_applicant(actor=request.auth)]  # type: ignore[attr-defined]
+    """An applicant's own cases; a staff member's: those they received or acted on."""
+    return [selectors.case_progress(case=c) for c in selectors.cases_mine(actor=request.auth)]  # type: ignore[attr-defined]
 
 
 @router.get(

@@ -5,6 +5,9 @@ level, (3) the item's skill group (一岗通), (4) the case's jurisdiction (its 
 office under it such as a community centre under the district office; the receiving window
 may also do the acceptance); and nobody does two
 steps of one case, nor any step of a case whose applicant is themselves.
+
+Beside the steps: who has a queue at all (``require_workbench``, for the page and the API
+alike).
 """
 
 from __future__ import annotations
@@ -43,6 +46,14 @@ def has_skill(actor: Account, skill_group_id: int) -> bool:
 def require_staff(actor: Account) -> None:
     if not actor.is_authenticated or actor.kind != Account.Kind.STAFF or not actor.is_active:
         raise NotAllowed("仅限经办人员办理", "Only agency staff may do this")
+
+
+def require_workbench(actor: Account) -> None:
+    """The clerk's queue (一岗通), as a page or through the API: staff of a case-handling role.
+    A monitor or an administrator watches the agency's work; they have no queue of their own."""
+    staff = actor.is_authenticated and actor.kind == Account.Kind.STAFF and actor.is_active
+    if not staff or actor.role not in HANDLING_ROLES:
+        raise NotAllowed("仅限经办人员使用工作台", "The workbench is for case-handling staff")
 
 
 def require_handler(actor: Account, case: Case) -> None:

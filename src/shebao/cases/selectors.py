@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from shebao.cases import authority
-from shebao.cases.models import Case, CaseMaterial, CasePhase, CaseStepRecord
+from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseStepRecord
 from shebao.catalog.models import ServiceItem
 from shebao.core import throttle, workdays
 from shebao.core.errors import InvalidInput, NotFound, TooManyAttempts
@@ -88,7 +88,25 @@ def case_progress_get(*, actor: Account, number: str) -> dict[str, Any]:
 
 
 def cases_of_applicant(*, actor: Account, limit: int = 50) -> QuerySet[Case]:
+    """An applicant's cases (a person's, or a unit's), newest first."""
     return Case.objects.filter(_visible(actor)).select_related("item").order_by("-received_at", "-id")[:limit]
+
+
+def cases_mine(*, actor: Account, limit: int = 50) -> QuerySet[Case]:
+    """我的办件, newest first: an applicant's own cases; for staff the cases they received or
+    acted on (a step, a pause, an extension) — not their jurisdiction's queue — and only while
+    they can still see them."""
+    if actor.is_authenticated and actor.kind == Account.Kind.STAFF:
+        acted = CaseStepRecord.objects.filter(case_id=OuterRef("pk"), actor_id=actor.pk)
+        paused = CasePause.objects.filter(case_id=OuterRef("pk"), actor_id=actor.pk)
+        own = Q(received_by_id=actor.pk) | Exists(acted) | Exists(paused)
+        return (
+            Case.objects.filter(_visible(actor))
+            .filter(own)
+            .select_related("item")
+            .order_by("-received_at", "-id")[:limit]
+        )
+    return cases_of_applicant(actor=actor, limit=limit)
 
 
 # Neither the queue API nor the workbench page shows these; loading them would decode the JSON
@@ -118,8 +136,11 @@ def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> Quer
     handled elsewhere (only the acceptance is theirs) — are asked separately, each an index
     range in due-date order over the partial indexes of open cases that stops after
     ``offset + limit`` rows; one query by primary key then loads the page. An OR of the two
-    made PostgreSQL walk every open case of the city (bench/README.md)."""
-    authority.require_staff(actor)
+    made PostgreSQL walk every open case of the city (bench/README.md).
+
+    Only case-handling staff have a queue (authority.require_workbench): the page and the API
+    refuse a monitor or an administrator alike."""
+    authority.require_workbench(actor)
     if actor.office_id is None:
         return Case.objects.none()
     level = actor.authority_level

@@ -42,9 +42,10 @@ RECEIVE_CACHE_SECONDS = 60  # the items a clerk may receive: catalogue edits sho
 
 def _handler_refusal(request: HttpRequest) -> HttpResponse | None:
     """The workbench is for staff who handle cases (window, review, approval, hotline, bank)."""
-    user: Account = request.user  # type: ignore[assignment]
-    if user.kind != Account.Kind.STAFF or user.role not in authority.HANDLING_ROLES:
-        return error_page(request, NotAllowed("仅限经办人员使用工作台", "The workbench is for case-handling staff"))
+    try:
+        authority.require_workbench(request.user)  # type: ignore[arg-type]  # the same rule as the queue API
+    except NotAllowed as error:
+        return error_page(request, error)
     return None
 
 
