@@ -102,6 +102,12 @@ TEST_ITEMS = (
             ),
         ),
     ),
+    # filed by an employer for its staff (it names the unit), or by the person, or at a window
+    _item(
+        "T-UNIT",
+        2,
+        fields=(FieldSpec("unit_code", "统一社会信用代码", "Unit code", "text", required=False), *_FIELDS),
+    ),
     _item(
         "T-CARD",
         1,
@@ -171,7 +177,28 @@ def engine(skills, working_hours, at):
     return at
 
 
-ALL = {"id_card": "received", "address_proof": "received"}
+ALL = {"id_card": "received", "address_proof": "received"}  # handed in at a window (staff only)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded materials land in a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def uploaded(actor, content: bytes = PDF, name: str = "scan.pdf") -> dict[str, str]:
+    """A material as an applicant supplies it online: a file they uploaded."""
+    from shebao.cases.materials import upload_store
+
+    return {"state": "uploaded", "file": upload_store(actor=actor, name=name, content=content, channel="online").ref}
+
+
+def online(actor) -> dict:
+    """Complete materials of the test items from an applicant online: the ID card uploaded, the
+    proof of address replaced by a commitment (the catalogue allows one)."""
+    return {"id_card": uploaded(actor), "address_proof": "commitment"}
 
 
 @pytest.fixture
@@ -185,8 +212,8 @@ def reviewer2(skills, office):
 
 
 @pytest.fixture
-def open_body(citizen, district):
-    """A citizen's online application of T-L2, as the API takes it."""
+def open_body(citizen, district, media):
+    """A citizen's online application of T-L2, as the API takes it, with complete materials."""
     return {
         "item_code": "T-L2",
         "applicant_id_number": citizen.id_number,
@@ -194,5 +221,5 @@ def open_body(citizen, district):
         "district_code": district.code,
         "channel": "online",
         "form": {"address": "江岸区胜利街1号"},
-        "materials": ALL,
+        "materials": online(citizen),
     }

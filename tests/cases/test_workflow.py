@@ -10,7 +10,7 @@ from shebao.cases import services
 from shebao.cases.models import Case, CaseStepRecord
 from shebao.core.errors import Conflict, NotAllowed
 from shebao.core.models import AuditEvent
-from tests.cases.conftest import ALL
+from tests.cases.conftest import ALL, online
 
 
 def open_case(clerk, applicant, code="T-L2", materials=ALL, channel="hall"):
@@ -160,11 +160,16 @@ def test_a_bank_agent_handles_card_items_only(engine, bank_agent, bank_outlet, c
     assert Case.objects.get(pk=hall_case.pk).status == Case.Status.IN_PROGRESS
 
 
-def test_a_citizen_applies_online_for_themselves_only(engine, citizen, other_citizen, applicant, district):
+def test_a_citizen_applies_online_for_themselves_only(engine, citizen, other_citizen, applicant, district, media):
     from shebao.catalog.definitions import Applicant
 
     case = services.case_open(
-        actor=citizen, item_code="T-L2", applicant=applicant, channel="online", form={"address": "x"}, materials=ALL
+        actor=citizen,
+        item_code="T-L2",
+        applicant=applicant,
+        channel="online",
+        form={"address": "x"},
+        materials=online(citizen),
     )
     assert case.channel == "online"
     assert case.receiving_office is None

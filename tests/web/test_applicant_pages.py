@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shebao.cases import services
-from shebao.cases.models import Case, CaseRating
+from shebao.cases.models import Case, CaseMaterial, CaseRating
 from shebao.catalog.definitions import Applicant
 from shebao.core.identifiers import mask_id_number
+from shebao.core.models import AuditEvent
+from tests.cases.conftest import PDF
 from tests.factories import new_id_number
 from tests.web.support import sign_in
 from tests.web.test_workbench import act, body, open_case
@@ -181,3 +184,88 @@ def test_a_short_suffix_is_asked_again(client, engine):
     response = client.post(reverse("web:track"), {"number": "1", "id_suffix": "123"})
     assert response.status_code == 422
     assert "请输入身份证号码后六位" in body(response)
+
+
+# --- supplying materials online -------------------------------------------------------------------
+
+
+@pytest.fixture
+def waiting_online(engine, settings, tmp_path, citizen, applicant):
+    """The citizen's own online application of T-L2, waiting for the ID card (uploads go to a
+    temporary MEDIA_ROOT)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return services.case_open(
+        actor=citizen,
+        item_code="T-L2",
+        applicant=applicant,
+        channel="online",
+        form={"address": "江岸区胜利街1号"},
+        materials={"address_proof": "commitment"},
+    )
+
+
+def supply(client, case, **data):
+    return client.post(
+        reverse("web:case_supply", args=[case.number]), {"material": "id_card", "version": case.version, **data}
+    )
+
+
+def test_the_applicant_uploads_the_missing_material_and_the_clock_starts(client, waiting_online, citizen, clerk):
+    # given the citizen's case page: a file field for the ID card, no "handed in" to tick
+    sign_in(client, citizen)
+    page = body(client.get(reverse("web:case", args=[waiting_online.number])))
+    assert 'id="supply-id_card"' in page and 'enctype="multipart/form-data"' in page
+    assert 'value="received"' not in page
+    # when they upload a scan
+    scan = SimpleUploadedFile("身份证.pdf", PDF, content_type="application/pdf")
+    response = supply(client, waiting_online, how="upload", file=scan)
+    # then the material is uploaded (to be checked at acceptance) and the clock runs
+    assert response.status_code == 302
+    waiting_online.refresh_from_db()
+    assert waiting_online.status == Case.Status.IN_PROGRESS
+    row = waiting_online.materials.get(material__code="id_card")
+    assert row.status == CaseMaterial.Status.UPLOADED and row.upload.name == "身份证.pdf"
+    # and the clerk opens the file from the case page (an audited download)
+    sign_in(client, clerk)
+    url = reverse("web:case_material_file", args=[waiting_online.number, "id_card"])
+    assert url in body(client.get(reverse("web:case", args=[waiting_online.number])))
+    download = client.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert AuditEvent.objects.filter(action="case.upload.view", actor=clerk).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "data", "status"),
+    [
+        ("citizen", {"how": "upload", "file": ("x.pdf", b"MZ\x90 not a pdf")}, 422),
+        ("citizen", {"how": "upload"}, 422),  # no file
+        ("citizen", {"how": "commitment"}, 422),  # the ID card allows no commitment
+        ("citizen", {"how": "upload", "file": ("x.pdf", PDF), "version": 99}, 409),
+        ("other_citizen", {"how": "upload", "file": ("x.pdf", PDF)}, 404),
+        ("clerk", {"how": "upload", "file": ("x.pdf", PDF)}, 403),  # the page is the applicant's
+    ],
+)
+def test_a_refused_supply_changes_nothing(client, request, waiting_online, who, data, status):
+    sign_in(client, request.getfixturevalue(who))
+    if "file" in data:
+        name, content = data["file"]
+        data = {**data, "file": SimpleUploadedFile(name, content)}
+    before = (waiting_online.status, waiting_online.version, AuditEvent.objects.count())
+    response = supply(client, waiting_online, **data)
+    assert response.status_code == status
+    waiting_online.refresh_from_db()
+    assert (waiting_online.status, waiting_online.version, AuditEvent.objects.count()) == before
+    assert waiting_online.materials.get(material__code="id_card").status == CaseMaterial.Status.MISSING
+
+
+def test_nobody_else_opens_an_uploaded_file(client, waiting_online, citizen, other_citizen, other_district_clerk):
+    sign_in(client, citizen)
+    supply(client, waiting_online, how="upload", file=SimpleUploadedFile("x.pdf", PDF))
+    url = reverse("web:case_material_file", args=[waiting_online.number, "id_card"])
+    assert client.get(url).status_code == 200  # the applicant's own file
+    for outsider in (other_citizen, other_district_clerk):
+        sign_in(client, outsider)
+        assert client.get(url).status_code == 404
+    assert not AuditEvent.objects.filter(action="case.upload.view").exists()

@@ -84,6 +84,18 @@ class GuideOut(ItemOut):
     form_schema: list[dict[str, Any]]
 
 
+class MaterialIn(Schema):
+    """A material given as an upload: ``{"state": "uploaded", "file": "<the upload's ref>"}``."""
+
+    state: Literal["uploaded", "commitment", "received", "missing"]
+    file: str = Field("", max_length=64)
+
+
+# A material's state ("commitment"; "received" — verified at a window, staff only; "missing"),
+# or an upload naming its file (shebao.cases.materials).
+MaterialsIn = dict[str, Literal["received", "commitment", "missing"] | MaterialIn]
+
+
 class OpenIn(Schema):
     item_code: str | None = None
     group_code: str | None = None
@@ -95,7 +107,7 @@ class OpenIn(Schema):
     phone: str = Field("", pattern=f"^({MOBILE.pattern})?$", description="11-digit mobile number, or empty")
     channel: Literal["hall", "community", "online", "app", "bank", "hotline"]
     form: dict[str, Any] = Field(default_factory=dict)
-    materials: dict[str, str] = Field(default_factory=dict)
+    materials: MaterialsIn = Field(default_factory=dict)
 
 
 class StepProgress(Schema):
@@ -166,7 +178,7 @@ class ActionIn(Schema):
     note: str = ""
     reasons: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
-    materials: dict[str, str] = Field(default_factory=dict)
+    materials: MaterialsIn = Field(default_factory=dict)
     workdays: int = 0
 
 
@@ -242,6 +254,10 @@ def _channel_for(user: Account, asked: str) -> str:
     return asked
 
 
+def _materials(given: dict[str, Any]) -> dict[str, Any]:
+    return {code: m if isinstance(m, str) else m.model_dump() for code, m in given.items()}
+
+
 @router.post(
     "/cases",
     response=answers(list[ProgressOut], status=201, errors=(401, 403, 404, 409)),
@@ -263,7 +279,7 @@ def cases_open(request: HttpRequest, payload: OpenIn) -> Status:
         "applicant": applicant,
         "channel": channel,
         "form": payload.form,
-        "materials": payload.materials,
+        "materials": _materials(payload.materials),
         "phone": payload.phone,
     }
     if payload.group_code:
@@ -323,7 +339,7 @@ def cases_act(request: HttpRequest, number: str, payload: ActionIn) -> dict:
     elif action == "request_materials":
         case = services.case_request_materials(missing=payload.missing, note=payload.note, **common)
     elif action == "supplement":
-        case = services.case_supplement(materials=payload.materials, **common)
+        case = services.case_supplement(materials=_materials(payload.materials), **common)
     elif action == "suspend":
         case = services.case_suspend(reason=payload.note, **common)
     elif action == "resume":

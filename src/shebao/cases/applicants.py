@@ -4,6 +4,7 @@ registry registers a resolver here at start-up (AppConfig.ready)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from shebao.cases.models import Case
 from shebao.catalog.definitions import Applicant
@@ -20,9 +21,14 @@ def register_resolver(resolver: Resolver) -> None:
     _resolver = resolver
 
 
-# Does the unit with this credit code employ, or has it employed, the person with this ID
-# number? Registered by the registry; without it no employer may file for a person.
-UnitTie = Callable[[str, str], bool]
+class UnitTie(Protocol):
+    """Does the unit with this credit code employ, or has it employed (``current``: employ
+    today), the person with this ID number? Registered by the registry; without it no employer
+    may file for a person, and no person may name an employer."""
+
+    def __call__(self, unit_code: str, id_number: str, current: bool = False) -> bool: ...
+
+
 _unit_tie: UnitTie | None = None
 
 
@@ -31,8 +37,8 @@ def register_unit_tie(tie: UnitTie) -> None:
     _unit_tie = tie
 
 
-def unit_employs(*, unit_code: str, id_number: str) -> bool:
-    return bool(_unit_tie and unit_code and _unit_tie(unit_code.upper(), id_number.upper()))
+def unit_employs(*, unit_code: str, id_number: str, current: bool = False) -> bool:
+    return bool(_unit_tie and unit_code and _unit_tie(unit_code.upper(), id_number.upper(), current=current))
 
 
 def applicant_for(

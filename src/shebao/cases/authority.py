@@ -7,18 +7,19 @@ may also do the acceptance); and nobody does two
 steps of one case, nor any step of a case whose applicant is themselves.
 
 Beside the steps: who has a queue at all (``require_workbench``, for the page and the API
-alike).
+alike), and which applicant acts on a case as its own (``applicant_owns``: a unit only on what
+it filed).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from shebao.cases.models import Case
 from shebao.core.errors import NotAllowed
 from shebao.core.models import Account, Office, Role
 
 if TYPE_CHECKING:
-    from shebao.cases.models import Case
     from shebao.catalog.models import ItemStep
 
 HANDLING_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.HOTLINE, Role.BANK_AGENT})
@@ -54,6 +55,21 @@ def require_workbench(actor: Account) -> None:
     staff = actor.is_authenticated and actor.kind == Account.Kind.STAFF and actor.is_active
     if not staff or actor.role not in HANDLING_ROLES:
         raise NotAllowed("仅限经办人员使用工作台", "The workbench is for case-handling staff")
+
+
+def applicant_owns(actor: Account, case: Case) -> bool:
+    """Whether ``actor`` acts on ``case`` as its applicant (supplement, withdraw, rate).
+
+    A unit acts only on the cases it filed itself (its own unit code on a case a unit account
+    opened), never on a person's own filing that names it. A person acts on the cases about
+    them, except what their employer filed (the employer's to withdraw)."""
+    if not actor.is_authenticated:
+        return False
+    if actor.kind == Account.Kind.CITIZEN:
+        return bool(actor.id_number) and actor.id_number == case.applicant_id_number and case.filer != Case.Filer.UNIT
+    if actor.kind == Account.Kind.UNIT:
+        return bool(actor.unit_code) and actor.unit_code == case.applicant_unit_code and case.filer == Case.Filer.UNIT
+    return False
 
 
 def require_handler(actor: Account, case: Case) -> None:

@@ -12,7 +12,34 @@ from django.db import models
 from django.db.models import Q
 
 
+class CaseOpening(models.Model):
+    """An idempotency key of a case opening (收件): the same filer sending the same key again gets
+    the cases this key opened, never new ones. The unique constraint, not a look-up first, is
+    what keeps two concurrent submissions of one form from opening two cases."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField("幂等键 / Idempotency key", max_length=64)
+    fingerprint = models.CharField("请求摘要 / Request digest", max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "收件幂等键 / Opening key"
+        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="case_opening_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Case(models.Model):
+    class Filer(models.TextChoices):
+        """Who filed the case: what the applicant may do on it afterwards depends on it (a unit
+        acts only on what it filed, never on a person's own filing)."""
+
+        CITIZEN = "citizen", "参保人本人 / The person"
+        UNIT = "unit", "参保单位 / The employer"
+        STAFF = "staff", "经办窗口 / A window"
+        SYSTEM = "system", "系统 / The system"
+
     class Status(models.TextChoices):
         AWAITING_MATERIALS = "awaiting_materials", "待补正材料 / Awaiting materials"
         IN_PROGRESS = "in_progress", "办理中 / In progress"
@@ -37,6 +64,10 @@ class Case(models.Model):
     applicant_unit_code = models.CharField("申请单位 / Applicant unit", max_length=18, blank=True)
     applicant_phone = models.CharField(max_length=20, blank=True)
     channel = models.CharField("申请渠道 / Channel", max_length=16)
+    filer = models.CharField("提交方 / Filed by", max_length=8, choices=Filer.choices, blank=True)
+    opening = models.ForeignKey(
+        CaseOpening, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases", editable=False
+    )
     receiving_office = models.ForeignKey(
         "core.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="受理机构"
     )
@@ -122,15 +153,45 @@ class CasePhase(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "phase"], name="case_phase_unique")]
 
 
+class CaseUpload(models.Model):
+    """A file an applicant (or a window) uploaded as a material. ``ref`` is what the opening and
+    the supplement name (``{"state": "uploaded", "file": ref}``); only its owner may name it
+    (shebao.cases.materials)."""
+
+    ref = models.CharField("文件编号 / File reference", max_length=32, unique=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to="case-uploads/%Y/%m/")
+    name = models.CharField("文件名 / File name", max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "上传材料 / Uploaded material"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CaseMaterial(models.Model):
+    """One material of a case. It is supplied when a window verified it (``received``: only
+    staff can say the original was seen), when a file was uploaded for it (``uploaded``, to be
+    checked at acceptance), or by a signed commitment where the catalogue allows one."""
+
     class Status(models.TextChoices):
-        RECEIVED = "received", "已收 / Received"
+        RECEIVED = "received", "已收（核验原件） / Received and verified"
+        UPLOADED = "uploaded", "已上传 / Uploaded"
         COMMITMENT = "commitment", "告知承诺 / Signed commitment"
         MISSING = "missing", "缺 / Missing"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     material = models.ForeignKey("catalog.ItemMaterial", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices)
+    upload = models.ForeignKey(CaseUpload, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

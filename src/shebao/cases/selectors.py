@@ -1,5 +1,6 @@
-"""Case reads, always scoped by the actor: the applicant sees their own cases, staff the cases
-of their jurisdiction, anyone a case's progress by number plus the ID number's last six."""
+"""Case reads, always scoped by the actor: the applicant sees their own cases (a unit those filed
+for it, never a person's own filing that names it), staff the cases of their jurisdiction,
+anyone a case's progress by number plus the ID number's last six."""
 
 from __future__ import annotations
 
@@ -27,8 +28,11 @@ def _visible(actor: Account) -> Q:
     if actor.kind == Account.Kind.CITIZEN:
         return Q(applicant_id_number=actor.id_number)
     if actor.kind == Account.Kind.UNIT:
-        # an account without a unit sees nothing (an empty code would match every citizen's case)
-        return Q(applicant_unit_code=actor.unit_code) if actor.unit_code else Q(pk__in=[])
+        # an account without a unit sees nothing (an empty code would match every citizen's case);
+        # a person's own filing that names the unit is theirs, not the unit's
+        if not actor.unit_code:
+            return Q(pk__in=[])
+        return Q(applicant_unit_code=actor.unit_code) & ~Q(filer=Case.Filer.CITIZEN)
     if actor.role in CITY_WIDE_ROLES:
         return Q()
     if actor.office_id is None:

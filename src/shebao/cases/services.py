@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from shebao.cases import authority
+from shebao.cases import materials as supplies
 from shebao.cases.applicants import unit_employs
 from shebao.cases.items import FOLLOW_UP_CODE
 from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseRating, CaseStepRecord
@@ -277,6 +278,16 @@ def _check_may_open(
             raise NotAllowed("个人只能通过网上大厅或App申请", "Citizens apply online or in the app")
         if applicant.id_number != actor.id_number:
             raise NotAllowed("只能为本人申请", "You may apply for yourself only")
+        # A unit named on a person's own filing is one they work at now; otherwise anyone could
+        # put their case in any employer's list.
+        if applicant.unit_code and not unit_employs(
+            unit_code=applicant.unit_code, id_number=applicant.id_number, current=True
+        ):
+            raise NotAllowed(
+                "您目前不在该单位参保，不能在申请中填写该单位",
+                "You may name only the unit you work at now",
+                field="unit_code",
+            )
         return
     if actor.kind == Account.Kind.UNIT:
         if channel != Channel.ONLINE:
@@ -333,7 +344,7 @@ def _open_one(
     applicant: Applicant,
     channel: str,
     form: dict[str, Any],
-    materials: dict[str, str],
+    materials: Mapping[str, Any],
     receiving_office: Office | None,
     phone: str,
     group_ref: str,
@@ -363,6 +374,7 @@ def _open_one(
         applicant_unit_code=applicant.unit_code,
         applicant_phone=phone,
         channel=channel,
+        filer=actor.kind if actor is not None else Case.Filer.SYSTEM,
         receiving_office=receiving_office,
         office=offices[0],
         received_at=now,
@@ -383,20 +395,14 @@ def _open_one(
         for p, o in zip(phases, offices, strict=True)
     ]
     CasePhase.objects.bulk_create(phase_rows)
+    given = supplies.supplies_parse(materials)
     rows = []
     for material in item.materials.all():
-        state = materials.get(material.code, CaseMaterial.Status.MISSING)
-        if state not in CaseMaterial.Status.values:
-            raise InvalidInput(
-                f"材料状态不正确：{state}", f"Unknown material state: {state}", field=f"materials.{material.code}"
-            )
-        if state == CaseMaterial.Status.COMMITMENT and not material.commitment_allowed:
-            raise InvalidInput(
-                f"“{material.name}”不适用告知承诺，须提交原件",
-                f"'{material.code}' cannot be replaced by a commitment",
-                field=f"materials.{material.code}",
-            )
-        rows.append(CaseMaterial(case=case, material=material, status=state))
+        supply = given.get(material.code, supplies.Supply(state=CaseMaterial.Status.MISSING))
+        upload = supplies.supply_check(actor=actor, material=material, supply=supply)
+        row = CaseMaterial(case=case, material=material)
+        supplies.supply_apply(row, actor=actor, supply=supply, upload=upload)
+        rows.append(row)
     CaseMaterial.objects.bulk_create(rows)
     missing = _missing_required(case)
     if missing:
@@ -429,7 +435,7 @@ def case_open(
     applicant: Applicant,
     channel: str,
     form: dict[str, Any],
-    materials: dict[str, str] | None = None,
+    materials: Mapping[str, Any] | None = None,
     receiving_office: Office | None = None,
     phone: str = "",
     at: dt.datetime | None = None,
@@ -468,7 +474,7 @@ def case_open_group(
     applicant: Applicant,
     channel: str,
     form: dict[str, Any],
-    materials: dict[str, str] | None = None,
+    materials: Mapping[str, Any] | None = None,
     receiving_office: Office | None = None,
     phone: str = "",
     at: dt.datetime | None = None,
@@ -624,40 +630,42 @@ def case_request_materials(
 
 
 def _may_supplement(actor: Account, case: Case) -> None:
-    if actor.kind == Account.Kind.CITIZEN and actor.id_number == case.applicant_id_number:
+    """The applicant who filed it (a unit only what it filed: authority.applicant_owns), or the
+    staff of its office or of the window that received it."""
+    if authority.applicant_owns(actor, case):
         return
-    if actor.kind == Account.Kind.UNIT and case.applicant_unit_code and actor.unit_code == case.applicant_unit_code:
-        return
+    if actor.kind != Account.Kind.STAFF:
+        raise NotAllowed("只能办理本人（本单位）提交的办件", "You may act only on cases you filed")
     authority.require_handler(actor, case)
     if not authority.in_jurisdiction(actor, case.office_id) and actor.office_id != case.receiving_office_id:
         raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
 
 
 def case_supplement(
-    *, actor: Account, case_id: int, version: int, materials: dict[str, str], channel: str = Channel.HALL
+    *, actor: Account, case_id: int, version: int, materials: Mapping[str, Any], channel: str = Channel.HALL
 ) -> Case:
-    """Materials supplied. When every required one is there, the clock restarts the day after."""
+    """补正: materials supplied — verified at a window (staff only), uploaded, or replaced by a
+    commitment where the catalogue allows one (:mod:`shebao.cases.materials`). When every
+    required one is there, the clock restarts the day after."""
+    given = supplies.supplies_parse(materials)
+    if not given:
+        raise InvalidInput("请选择已提交的材料", "Name the materials supplied", field="materials")
     with transaction.atomic():
         case = _claim(case_id, version)
         if case.status != Case.Status.AWAITING_MATERIALS:
             raise Conflict("该办件没有待补正的材料", "The case is not waiting for materials")
         _may_supplement(actor, case)
         rows = {m.material.code: m for m in case.materials.select_related("material")}
-        for code, state in materials.items():
-            if code not in rows or state not in (CaseMaterial.Status.RECEIVED, CaseMaterial.Status.COMMITMENT):
+        for code, supply in given.items():
+            if code not in rows or supply.state == CaseMaterial.Status.MISSING:
                 raise InvalidInput(
                     f"材料 {code} 或其状态不正确",
-                    f"Unknown material or state: {code}={state}",
+                    f"Unknown material or state: {code}={supply.state}",
                     field=f"materials.{code}",
                 )
-            if state == CaseMaterial.Status.COMMITMENT and not rows[code].material.commitment_allowed:
-                raise InvalidInput(
-                    f"“{rows[code].material.name}”不适用告知承诺",
-                    f"'{code}' cannot be replaced by a commitment",
-                    field=f"materials.{code}",
-                )
-            rows[code].status = state
-            rows[code].save(update_fields=["status", "updated_at"])
+            upload = supplies.supply_check(actor=actor, material=rows[code].material, supply=supply)
+            supplies.supply_apply(rows[code], actor=actor, supply=supply, upload=upload)
+            rows[code].save(update_fields=["status", "upload", "verified_by", "updated_at"])
         still = _missing_required(case)
         if not still:
             _resume_clock(case, kind=CasePause.Kind.MATERIALS)
@@ -670,7 +678,10 @@ def case_supplement(
             actor=actor,
             action="supplement",
             channel=channel,
-            after={"materials": materials, "still_missing": still},
+            after={
+                "materials": {c: {"state": s.state, "file": s.file} if s.file else s.state for c, s in given.items()},
+                "still_missing": still,
+            },
         )
     return case
 
@@ -901,12 +912,7 @@ def case_rate(
         case = Case.objects.select_related("item", "office").filter(pk=case_id).first()
         if case is None:
             raise NotFound("办件不存在", "Case not found")
-        owns = (actor.kind == Account.Kind.CITIZEN and actor.id_number == case.applicant_id_number) or (
-            actor.kind == Account.Kind.UNIT
-            and bool(case.applicant_unit_code)
-            and actor.unit_code == case.applicant_unit_code
-        )
-        if not owns:
+        if not authority.applicant_owns(actor, case):
             raise NotFound("办件不存在", "Case not found")
         if case.status != Case.Status.COMPLETED:
             raise Conflict("办件办结后才能评价", "A case can be rated once it is completed")

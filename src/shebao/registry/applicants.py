@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils import timezone
+
 from shebao.catalog.definitions import Applicant
 from shebao.registry.models import Employment, Person
 
@@ -13,6 +16,10 @@ def resolve(id_number: str) -> Applicant | None:
     return Applicant(id_number=person.id_number, name=person.name, district=person.district, account=person.account)
 
 
-def unit_employs(unit_code: str, id_number: str) -> bool:
-    """The engine's other question: does this unit employ, or has it employed, this person?"""
-    return Employment.objects.filter(unit__credit_code=unit_code, person__id_number=id_number).exists()
+def unit_employs(unit_code: str, id_number: str, current: bool = False) -> bool:
+    """The engine's other question: does this unit employ, or has it employed, this person?
+    ``current``: does it employ them today (an employment not ended)?"""
+    employments = Employment.objects.filter(unit__credit_code=unit_code, person__id_number=id_number)
+    if current:
+        employments = employments.filter(Q(end__isnull=True) | Q(end__gte=timezone.localdate()))
+    return employments.exists()

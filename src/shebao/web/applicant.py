@@ -1,5 +1,7 @@
 """The applicant's pages: my cases (citizen or unit), a case's progress with the rating form
-(好差评), and the public look-up by case number and the ID number's last six characters.
+(好差评) and, while materials are missing, a file upload (or a signed commitment where the
+catalogue allows one) for each, and the public look-up by case number and the ID number's
+last six characters.
 
 The applicant sees progress only — phases, steps, the due date, what is missing and why a
 case was refused — never the names of the staff who handled it.
@@ -11,13 +13,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shebao.cases import selectors, services
+from shebao.cases import authority, selectors, services
+from shebao.cases import materials as supplies
 from shebao.cases.models import Case, CaseMaterial, CaseRating
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, TooManyAttempts
@@ -93,6 +97,31 @@ def _progress_context(progress: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class SupplyForm(forms.Form):
+    """One missing material: a file (PDF, JPEG or PNG), or a signed commitment where allowed."""
+
+    material = forms.CharField(max_length=32, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    how = forms.ChoiceField(
+        choices=[("upload", gettext_lazy("Upload a file")), ("commitment", gettext_lazy("Sign a commitment"))],
+        initial="upload",
+        widget=forms.HiddenInput,
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File (PDF, JPG or PNG, at most 10 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+def _supply_rows(user: Account, case: Case) -> list[CaseMaterial]:
+    """The materials the applicant may supply online now (none unless they filed the case)."""
+    if case.status != Case.Status.AWAITING_MATERIALS or not authority.applicant_owns(user, case):
+        return []
+    rows = case.materials.filter(status=CaseMaterial.Status.MISSING).select_related("material")
+    return list(rows.order_by("material_id"))
+
+
 def applicant_case(
     request: HttpRequest, case: Case, *, form: RatingForm | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
@@ -107,10 +136,59 @@ def applicant_case(
             "rating": rating,
             "rating_label": label_of(rating.get_score_display()) if rating else "",
             "rating_form": (form or RatingForm()) if may_rate else None,
+            "supply_rows": _supply_rows(request.user, case),  # type: ignore[arg-type]
+            "supply_limit": supplies.MAX_UPLOAD_BYTES // (1024 * 1024),
             "error": error,
         }
     )
     return render(request, "web/cases/applicant_case.html", context, status=status)
+
+
+@require_POST
+@signed_in
+def case_supply(request: HttpRequest, number: str) -> HttpResponse:
+    """补正 online: a file uploaded for a missing material, or a signed commitment (告知承诺)
+    where the catalogue allows one. Never "handed in": only a window verifies an original."""
+    refused = _not_an_applicant(request)
+    if refused:
+        return refused
+    user: Account = request.user  # type: ignore[assignment]
+    try:
+        case = selectors.case_get(actor=user, number=number)
+    except NotFound as error:
+        return error_page(request, error)
+    form = SupplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return applicant_case(request, case, error=_("Choose a file to upload."), status=422)
+    code, how = form.cleaned_data["material"], form.cleaned_data["how"]
+    upload = form.cleaned_data["file"]
+    try:
+        with transaction.atomic():  # the upload and the supplement together, or neither
+            if how == "commitment":
+                given: dict[str, object] = {code: CaseMaterial.Status.COMMITMENT}
+            else:
+                if upload is None:
+                    raise InvalidInput("请选择要上传的文件", "Choose a file to upload", field="file")
+                supplies.upload_size_check(upload.size or 0)  # before reading it into memory
+                stored = supplies.upload_store(
+                    actor=user, name=upload.name or "", content=upload.read(), channel=Channel.ONLINE
+                )
+                given = {code: {"state": CaseMaterial.Status.UPLOADED, "file": stored.ref}}
+            case = services.case_supplement(
+                actor=user,
+                case_id=case.pk,
+                version=form.cleaned_data["version"],
+                materials=given,
+                channel=Channel.ONLINE,
+            )
+    except ShebaoError as error:
+        fresh = selectors.case_get(actor=user, number=number)
+        return applicant_case(request, fresh, error=error_text(error), status=error.status)
+    if case.status == Case.Status.AWAITING_MATERIALS:
+        messages.success(request, _("Received. Some materials are still missing."))
+    else:
+        messages.success(request, _("All materials are in: the time limit runs from tomorrow."))
+    return redirect("web:case", number=case.number)
 
 
 @require_POST

@@ -10,6 +10,7 @@ import random
 from typing import Any
 
 from shebao.cases import services
+from shebao.cases.materials import upload_store
 from shebao.cases.models import Case
 from shebao.catalog.definitions import Applicant
 from shebao.catalog.models import Jurisdiction, ServiceItem
@@ -19,6 +20,7 @@ from shebao.registry.models import Person
 
 DISTRICT_CODES = ("420102", "420106")
 TARGET = 36
+DEMO_SCAN = b"%PDF-1.4\n% a demo applicant's scanned materials\n%%EOF\n"
 
 
 def _form(schema: list[dict[str, Any]], person: Person, rng: random.Random) -> dict[str, str]:
@@ -73,6 +75,7 @@ def write_demo_cases(*, seed: int = 2026) -> int:
         )
     }
     opened = 0
+    scans: dict[int, str] = {}
     for n in range(TARGET * 3):
         if opened >= TARGET or not people or not items:
             break
@@ -81,7 +84,14 @@ def write_demo_cases(*, seed: int = 2026) -> int:
         applicant = Applicant(
             id_number=person.id_number, name=person.name, district=person.district, account=person.account
         )
-        materials = {m.code: "received" for m in item.materials.all()}
+        # online, a material is a file the applicant uploads (only a window verifies an original)
+        if person.account is None:  # (the people chosen have accounts)
+            continue
+        if person.pk not in scans:
+            scans[person.pk] = upload_store(
+                actor=person.account, name="材料扫描件.pdf", content=DEMO_SCAN, channel="online"
+            ).ref
+        materials = {m.code: {"state": "uploaded", "file": scans[person.pk]} for m in item.materials.all()}
         if n % 6 == 5 and materials:  # now and then something is missing (一次性告知)
             materials.pop(next(iter(materials)))
         try:

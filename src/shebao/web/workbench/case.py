@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from shebao.cases import authority, selectors, services
+from shebao.cases import materials as supplies
 from shebao.cases.models import Case, CaseMaterial, CaseRating
 from shebao.catalog.models import ItemStep
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, StaleVersion
@@ -156,6 +157,25 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
     if user.kind != Account.Kind.STAFF:
         return applicant_case(request, case)
     return render(request, "web/cases/case.html", case_context(user, case))
+
+
+@require_GET
+@signed_in
+def case_material_file(request: HttpRequest, number: str, code: str) -> HttpResponse:
+    """The file uploaded for a material, to whoever may see the case (staff viewing is audited).
+    Always a download: an uploaded file is never rendered as a page of ours."""
+    user: Account = request.user  # type: ignore[assignment]
+    try:
+        case = selectors.case_get(actor=user, number=number)
+        upload = supplies.upload_open(actor=user, case=case, material_code=code, channel=channel_for(user))
+    except ShebaoError as error:
+        return error_page(request, error)
+    response = FileResponse(
+        upload.file.open("rb"), as_attachment=True, filename=upload.name, content_type=upload.content_type
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response  # type: ignore[return-value]  # a streamed FileResponse; signed_in's type names HttpResponse
 
 
 def _next_url(request: HttpRequest, case: Case) -> str:

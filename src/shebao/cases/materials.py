@@ -1,0 +1,198 @@
+"""Materials (材料): what counts as supplied, who may say so, and the files applicants upload.
+
+A material is supplied in one of three ways (一次性告知 lists what is still missing):
+
+- ``received``: a window saw it and verified the original (核验原件). Only staff can say so: an
+  applicant online cannot hand in an original by ticking a box.
+- ``uploaded``: a file was uploaded for it (:func:`upload_store`), to be checked at acceptance.
+- ``commitment``: a signed commitment (告知承诺) replaces it, where the catalogue allows one
+  (``ItemMaterial.commitment_allowed``, 国办发〔2020〕42号 on the 证明事项告知承诺制).
+
+The contract, at opening and in a supplement, is ``{code: state}`` or, for an upload,
+``{code: {"state": "uploaded", "file": "<ref>"}}`` where ``ref`` names an upload of the same
+account. The applicant's case page uploads through it; the online
+hall will too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from shebao.cases.models import Case, CaseMaterial, CaseUpload
+from shebao.catalog.models import ItemMaterial
+from shebao.core import audit
+from shebao.core.errors import InvalidInput, NotAllowed, NotFound
+from shebao.core.models import Account
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# What a scan or a photo of a paper is, told by its first bytes (never by its name or the
+# browser's claim): PDF, JPEG, PNG.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+STATES = frozenset(CaseMaterial.Status.values)
+
+
+@dataclass(frozen=True)
+class Supply:
+    """One material's state as a filer gives it, with the upload's reference for ``uploaded``."""
+
+    state: str
+    file: str = ""
+
+
+def supplies_parse(materials: Mapping[str, Any] | None) -> dict[str, Supply]:
+    """``{code: state}`` or ``{code: {"state": …, "file": …}}`` as :class:`Supply` values."""
+    parsed: dict[str, Supply] = {}
+    for code, given in (materials or {}).items():
+        field = f"materials.{code}"
+        if isinstance(given, Supply):
+            supply = given
+        elif isinstance(given, str):
+            supply = Supply(state=given)
+        elif isinstance(given, Mapping) and isinstance(given.get("state"), str):
+            ref = given.get("file") or ""
+            if not isinstance(ref, str):
+                raise InvalidInput("文件编号应为字符串", "The file reference is a string", field=field)
+            supply = Supply(state=given["state"], file=ref.strip())
+        else:
+            raise InvalidInput(f"材料 {code} 的状态不正确", f"Give the state of material {code}", field=field)
+        if supply.state not in STATES:
+            raise InvalidInput(
+                f"材料状态不正确：{supply.state}", f"Unknown material state: {supply.state}", field=field
+            )
+        if supply.state == CaseMaterial.Status.UPLOADED and not supply.file:
+            raise InvalidInput(
+                f"材料 {code} 标为已上传，但没有给出文件编号",
+                f"Material {code} is marked uploaded but names no file",
+                field=field,
+            )
+        if supply.file and supply.state != CaseMaterial.Status.UPLOADED:
+            raise InvalidInput("只有已上传的材料才有文件编号", "Only an uploaded material names a file", field=field)
+        parsed[code] = supply
+    return parsed
+
+
+def supply_check(*, actor: Account | None, material: ItemMaterial, supply: Supply) -> CaseUpload | None:
+    """Refuse a state ``actor`` may not give ``material``; return the upload an ``uploaded``
+    state names."""
+    field = f"materials.{material.code}"
+    if supply.state == CaseMaterial.Status.COMMITMENT and not material.commitment_allowed:
+        raise InvalidInput(
+            f"“{material.name}”不适用告知承诺，须提交材料",
+            f"'{material.code}' cannot be replaced by a commitment",
+            field=field,
+        )
+    if actor is None:  # the system (a rating's follow-up) names no material
+        return None
+    if supply.state == CaseMaterial.Status.RECEIVED and actor.kind != Account.Kind.STAFF:
+        raise NotAllowed(
+            f"“{material.name}”须由经办窗口核验原件后登记，请上传材料或到窗口提交",
+            f"Only a window can record that '{material.code}' was handed in and verified: upload it or bring it",
+            field=field,
+        )
+    if supply.state != CaseMaterial.Status.UPLOADED:
+        return None
+    # An upload is its owner's to name again (one scan of an ID card serves every application,
+    # and every case of a one-form); nobody else can name it.
+    upload = CaseUpload.objects.filter(ref=supply.file, owner_id=actor.pk).first()
+    if upload is None:
+        raise InvalidInput(
+            f"找不到您上传的文件 {supply.file}", f"No upload of yours is called {supply.file}", field=field
+        )
+    return upload
+
+
+def supply_apply(row: CaseMaterial, *, actor: Account | None, supply: Supply, upload: CaseUpload | None) -> None:
+    """Set the row (unsaved) to what ``supply`` says: who verified it, or which file it is."""
+    row.status = supply.state
+    row.upload = upload
+    row.verified_by = actor if supply.state == CaseMaterial.Status.RECEIVED else None
+
+
+def _sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def upload_size_check(size: int) -> None:
+    """Refuse an empty file or one over the limit (a page asks before reading the file)."""
+    if size <= 0:
+        raise InvalidInput("文件是空的", "The file is empty", field="file")
+    if size > MAX_UPLOAD_BYTES:
+        megabytes = MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise InvalidInput(f"文件不能超过 {megabytes} MB", f"A file is at most {megabytes} MB", field="file")
+
+
+def upload_store(*, actor: Account, name: str, content: bytes, channel: str) -> CaseUpload:
+    """Keep a file an applicant (or a window) gives as a material: a PDF, JPEG or PNG of at most
+    10 MB, recognised by its first bytes. Returns the upload; its ``ref`` is then named in the
+    opening or the supplement (:func:`supplies_parse`)."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise NotAllowed("请先登录后上传", "Please sign in to upload")
+    upload_size_check(len(content))
+    kind = _sniff(content[:16])
+    if kind is None:
+        raise InvalidInput("仅支持 PDF、JPG、PNG 文件", "Upload a PDF, JPEG or PNG file", field="file")
+    content_type, extension = kind
+    shown = os.path.basename(name.replace("\\", "/")).strip()[:200] or f"upload{extension}"
+    ref = uuid.uuid4().hex
+    with transaction.atomic():
+        upload = CaseUpload(
+            ref=ref,
+            owner=actor,
+            name=shown,
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_at=timezone.now(),
+        )
+        upload.file.save(f"{ref}{extension}", ContentFile(content), save=False)
+        upload.save()
+        audit.record(
+            actor=actor,
+            action="case.upload",
+            subject_type="case_upload",
+            subject_id=ref,
+            subject_person=actor.id_number or "",
+            after={"name": shown, "size": upload.size, "sha256": upload.sha256, "type": content_type},
+            channel=channel,
+        )
+    return upload
+
+
+def upload_open(*, actor: Account, case: Case, material_code: str, channel: str) -> CaseUpload:
+    """The file uploaded for one material of ``case``, which the caller loaded for ``actor``
+    through ``selectors.case_get`` (so only who may see the case sees the file). Staff opening
+    an applicant's file is recorded, as viewing a person's record is."""
+    row = (
+        CaseMaterial.objects.select_related("upload")
+        .filter(case=case, material__code=material_code, upload__isnull=False)
+        .first()
+    )
+    if row is None or row.upload is None:
+        raise NotFound("该材料没有上传的文件", "No file was uploaded for this material")
+    if actor.kind == Account.Kind.STAFF:
+        audit.record(
+            actor=actor,
+            action="case.upload.view",
+            subject_type="case",
+            subject_id=case.pk,
+            subject_person=case.applicant_id_number,
+            after={"material": material_code, "file": row.upload.ref},
+            channel=channel,
+        )
+    return row.upload
