@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -10,8 +11,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shebao.cases.models import Case
 
 
-def post(client, url, body):
-    return client.post(url, data=json.dumps(body), content_type="application/json")
+def post(client, url, body, *, key: str | None = ""):
+    """POST JSON. Opening a case carries an Idempotency-Key: a fresh one unless ``key`` names
+    one (None: none at all)."""
+    headers = {}
+    if url == "/api/v1/cases" and key is not None:
+        headers["Idempotency-Key"] = key or uuid.uuid4().hex
+    return client.post(url, data=json.dumps(body), content_type="application/json", headers=headers)
 
 
 def staff_client(client, user):

@@ -4,6 +4,7 @@ its actions, with each page's authorisation matrix and the side effects a denial
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -54,6 +55,7 @@ def receive_data(citizen, district, **overrides):
         "f_address": "江岸区胜利街1号",
         "m_id_card": "received",
         "m_address_proof": "received",
+        "submission": f"form-{uuid.uuid4().hex}",  # drawn with the form: one per page
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -289,6 +291,59 @@ def test_receive_and_accept_is_all_or_nothing(client, engine, clerk, citizen, di
     assert response.status_code == 403 and "测试：拒绝受理" in body(response)
     assert not Case.objects.exists()
     assert not AuditEvent.objects.filter(action="case.open").exists()
+
+
+def submission_of(html: str) -> str:
+    """The token a receiving form was drawn with."""
+    token = re.search(r'name="submission" value="([^"]+)"', html)
+    assert token, "the form carries its submission token"
+    return token.group(1)
+
+
+def test_a_double_submitted_receive_form_opens_one_case(client, engine, clerk, citizen, district):
+    # given the receiving form, drawn with its token
+    sign_in(client, clerk)
+    url = reverse("web:receive", args=["T-L1"])
+    token = submission_of(body(client.get(url)))
+    assert token != submission_of(body(client.get(url)))  # a token per drawn form
+    data = receive_data(citizen, district, submission=token, then="accept")
+    # when it is sent twice (a double click, or the browser's back and submit again)
+    first = client.post(url, data)
+    again = client.post(url, data)
+    # then one case was opened (and accepted once), and both answers lead to it
+    case = Case.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == reverse("web:case", args=[case.number])
+    assert AuditEvent.objects.filter(action="case.open").count() == 1
+    assert CaseStepRecord.objects.filter(case=case, action="accept").count() == 1
+
+
+def test_the_same_form_sent_again_for_someone_else_is_refused(client, engine, clerk, citizen, other_citizen, district):
+    # given a form received once
+    sign_in(client, clerk)
+    url = reverse("web:receive", args=["T-L2"])
+    token = submission_of(body(client.get(url)))
+    assert client.post(url, receive_data(citizen, district, submission=token)).status_code == 302
+    # when the clerk goes back, types another applicant into the same page and submits it
+    other = receive_data(other_citizen, district, submission=token, applicant_name="李四")
+    response = client.post(url, other)
+    # then nothing more is opened, and the page says to open a new form
+    assert response.status_code == 409 and "重新打开表单" in body(response)
+    assert Case.objects.count() == 1
+    # a page without its token (drawn before it existed) is refused, not opened twice
+    stale = client.post(url, receive_data(citizen, district, submission=None))
+    assert stale.status_code == 422 and Case.objects.count() == 1
+
+
+def test_a_double_submitted_one_form_opens_its_cases_once(client, engine, clerk, citizen, district):
+    sign_in(client, clerk)
+    url = reverse("web:one_form", args=["flexible_enrol"])
+    token = submission_of(body(client.get(url)))
+    data = receive_data(citizen, district, submission=token, items=["T-G1", "T-G2"])
+    first, again = client.post(url, data), client.post(url, data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Case.objects.count() == 2
 
 
 def test_an_item_outside_the_clerks_skill_groups_cannot_be_received(client, engine, clerk, citizen, district):

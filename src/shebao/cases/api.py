@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.params.functions import Header
 from ninja.security import SessionAuth
 
 from shebao.cases import selectors, services
@@ -254,6 +255,13 @@ def _channel_for(user: Account, asked: str) -> str:
     return asked
 
 
+IDEMPOTENCY_HELP = (
+    "幂等键：每份申请一个（如 UUID），重发同一申请时不变 / One key per application (a UUID, say), the same "
+    "when the same application is sent again: the same key and body give the cases opened the first time; "
+    "the same key with another body is a 409."
+)
+
+
 def _materials(given: dict[str, Any]) -> dict[str, Any]:
     return {code: m if isinstance(m, str) else m.model_dump() for code, m in given.items()}
 
@@ -264,7 +272,13 @@ def _materials(given: dict[str, Any]) -> dict[str, Any]:
     auth=session,
     summary="申请 / Open a case (or a one-form group)",
 )
-def cases_open(request: HttpRequest, payload: OpenIn) -> Status:
+def cases_open(
+    request: HttpRequest,
+    payload: OpenIn,
+    idempotency_key: str = Header(
+        ..., alias="Idempotency-Key", pattern=f"^{services.IDEMPOTENCY_KEY.pattern}$", description=IDEMPOTENCY_HELP
+    ),
+) -> Status:
     user: Account = request.auth  # type: ignore[attr-defined]
     channel = _channel_for(user, payload.channel)
     applicant = applicant_for(
@@ -281,6 +295,7 @@ def cases_open(request: HttpRequest, payload: OpenIn) -> Status:
         "form": payload.form,
         "materials": _materials(payload.materials),
         "phone": payload.phone,
+        "key": idempotency_key,
     }
     if payload.group_code:
         cases = services.case_open_group(group_code=payload.group_code, item_codes=payload.item_codes, **common)

@@ -10,6 +10,9 @@ notification in the outbox, which sends only after commit.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -22,7 +25,15 @@ from shebao.cases import authority
 from shebao.cases import materials as supplies
 from shebao.cases.applicants import unit_employs
 from shebao.cases.items import FOLLOW_UP_CODE
-from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseRating, CaseStepRecord
+from shebao.cases.models import (
+    Case,
+    CaseMaterial,
+    CaseOpening,
+    CasePause,
+    CasePhase,
+    CaseRating,
+    CaseStepRecord,
+)
 from shebao.catalog.definitions import MOBILE, Applicant, completion_hooks, handler_for
 from shebao.catalog.models import ItemPhase, ItemStep, Jurisdiction, ServiceItem
 from shebao.catalog.selectors import item_get, item_offered
@@ -348,6 +359,7 @@ def _open_one(
     receiving_office: Office | None,
     phone: str,
     group_ref: str,
+    opening: CaseOpening | None = None,
 ) -> Case:
     if phone and not MOBILE.fullmatch(phone):
         raise InvalidInput("联系电话应为11位手机号码", "The phone must be an 11-digit mobile number", field="phone")
@@ -375,6 +387,7 @@ def _open_one(
         applicant_phone=phone,
         channel=channel,
         filer=actor.kind if actor is not None else Case.Filer.SYSTEM,
+        opening=opening,
         receiving_office=receiving_office,
         office=offices[0],
         received_at=now,
@@ -428,6 +441,82 @@ def _open_one(
     return case
 
 
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,64}")  # visible ASCII, as a header carries it
+
+
+def _opening_fingerprint(
+    *,
+    items: list[str],
+    group_code: str,
+    applicant: Applicant,
+    channel: str,
+    form: dict[str, Any],
+    materials: Mapping[str, Any] | None,
+    office: Office | None,
+    phone: str,
+) -> str:
+    """A digest of what an opening asks for: the same key may only ever mean the same request."""
+    request = {
+        "items": sorted(items),
+        "group": group_code,
+        "applicant": [
+            applicant.id_number,
+            applicant.name,
+            getattr(applicant.district, "code", ""),
+            applicant.unit_code,
+        ],
+        "channel": channel,
+        "form": form,
+        "materials": {c: [s.state, s.file] for c, s in supplies.supplies_parse(materials).items()},
+        "office": office.pk if office is not None else None,
+        "phone": phone,
+    }
+    canonical = json.dumps(request, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _opening_replay(*, actor: Account, key: str, fingerprint: str) -> list[Case] | None:
+    """The cases an earlier submission under ``key`` opened (None: the key is new)."""
+    first = CaseOpening.objects.filter(actor=actor, key=key).first()
+    if first is None:
+        return None
+    if first.fingerprint != fingerprint:
+        raise Conflict(
+            "该幂等键已用于另一份申请：同一份表单只能提交一次，请重新打开表单后再申请",
+            "This idempotency key was used for a different application; open a new form to apply again",
+            field="key",
+        )
+    return list(first.cases.select_related("item", "current_step").order_by("id"))
+
+
+def _opening_claim(*, actor: Account, key: str, fingerprint: str) -> CaseOpening | list[Case]:
+    """Take ``key`` for this opening, or give the cases of the submission that took it first.
+
+    The insert, not the look-up before it, decides: of two concurrent submissions the second
+    waits on the unique index until the first commits, then replays its cases."""
+    try:
+        with transaction.atomic():
+            return CaseOpening.objects.create(actor=actor, key=key, fingerprint=fingerprint, created_at=timezone.now())
+    except IntegrityError:
+        replay = _opening_replay(actor=actor, key=key, fingerprint=fingerprint)
+        if not replay:  # pragma: no cover - the row that conflicted cannot vanish once committed
+            raise
+        return replay
+
+
+def _idempotency_key(key: str, actor: Account | None) -> str:
+    key = (key or "").strip()
+    if key and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise InvalidInput(
+            "幂等键应为 1 至 64 个可见 ASCII 字符",
+            "The idempotency key is 1 to 64 visible ASCII characters",
+            field="key",
+        )
+    if key and (actor is None or not actor.is_authenticated):
+        raise NotAllowed("请先登录后申请", "Please sign in to apply")
+    return key
+
+
 def case_open(
     *,
     actor: Account | None,
@@ -439,20 +528,49 @@ def case_open(
     receiving_office: Office | None = None,
     phone: str = "",
     at: dt.datetime | None = None,
+    key: str = "",
 ) -> Case:
     """Receive an application (收件). The item must be offered on this channel, at this office,
     at this hour. With every required material present the clock starts at once (day 1 is the
     next working day); otherwise the applicant is told once, in full, what is missing
-    (一次性告知) and the clock waits for the supplement."""
-    item = item_get(code=item_code)
+    (一次性告知) and the clock waits for the supplement.
+
+    ``key``: the submission's idempotency key (the API's ``Idempotency-Key``, the token a form
+    is drawn with). The same key with the same request gives the case it opened the first time;
+    with a different request it is a :class:`Conflict`. Materials: :mod:`shebao.cases.materials`."""
+    key = _idempotency_key(key, actor)
     office = (
         receiving_office
         if receiving_office is not None
         else (actor.office if actor and actor.kind == Account.Kind.STAFF else None)
     )
+    fingerprint = ""
+    if key:
+        assert actor is not None
+        fingerprint = _opening_fingerprint(
+            items=[item_code],
+            group_code="",
+            applicant=applicant,
+            channel=channel,
+            form=form,
+            materials=materials,
+            office=office,
+            phone=phone,
+        )
+        replay = _opening_replay(actor=actor, key=key, fingerprint=fingerprint)
+        if replay:
+            return replay[0]
+    item = item_get(code=item_code)
     item_offered(item=item, channel=channel, office=office, at=at)
     _check_may_open(actor, item, applicant, channel, office)
     with transaction.atomic():
+        opening = None
+        if key:
+            assert actor is not None
+            claimed = _opening_claim(actor=actor, key=key, fingerprint=fingerprint)
+            if isinstance(claimed, list):
+                return claimed[0]
+            opening = claimed
         return _open_one(
             actor=actor,
             item=item,
@@ -463,6 +581,7 @@ def case_open(
             receiving_office=office,
             phone=phone,
             group_ref="",
+            opening=opening,
         )
 
 
@@ -478,27 +597,53 @@ def case_open_group(
     receiving_office: Office | None = None,
     phone: str = "",
     at: dt.datetime | None = None,
+    key: str = "",
 ) -> list[Case]:
-    """一表通: one form opens a case for each chosen item of a form group, all or none."""
+    """一表通: one form opens a case for each chosen item of a form group, all or none.
+    ``key`` as for :func:`case_open`: a resubmitted form gives the cases it opened."""
+    key = _idempotency_key(key, actor)
     codes = list(dict.fromkeys(item_codes))
     if not codes:
         raise InvalidInput("请至少选择一个事项", "Choose at least one item", field="items")
+    office = (
+        receiving_office
+        if receiving_office is not None
+        else (actor.office if actor and actor.kind == Account.Kind.STAFF else None)
+    )
+    fingerprint = ""
+    if key:
+        assert actor is not None
+        fingerprint = _opening_fingerprint(
+            items=codes,
+            group_code=group_code,
+            applicant=applicant,
+            channel=channel,
+            form=form,
+            materials=materials,
+            office=office,
+            phone=phone,
+        )
+        replay = _opening_replay(actor=actor, key=key, fingerprint=fingerprint)
+        if replay:
+            return replay
     items = [item_get(code=c) for c in codes]
     for item in items:
         if item.form_group is None or item.form_group.code != group_code:
             raise InvalidInput(
                 f"事项 {item.code} 不属于该表单组", f"Item {item.code} is not in form group {group_code}", field="items"
             )
-    office = (
-        receiving_office
-        if receiving_office is not None
-        else (actor.office if actor and actor.kind == Account.Kind.STAFF else None)
-    )
     for item in items:
         item_offered(item=item, channel=channel, office=office, at=at)
         _check_may_open(actor, item, applicant, channel, office)
     group_ref = uuid.uuid4().hex
     with transaction.atomic():
+        opening = None
+        if key:
+            assert actor is not None
+            claimed = _opening_claim(actor=actor, key=key, fingerprint=fingerprint)
+            if isinstance(claimed, list):
+                return claimed
+            opening = claimed
         return [
             _open_one(
                 actor=actor,
@@ -510,6 +655,7 @@ def case_open_group(
                 receiving_office=office,
                 phone=phone,
                 group_ref=group_ref,
+                opening=opening,
             )
             for item in items
         ]

@@ -1,9 +1,11 @@
 """收件 form: the applicant, the item's (or the 一表通 group's) fields from the catalogue
-schema, and the materials checklist."""
+schema, the materials checklist, and the submission token that makes a resubmitted form give
+the case it opened instead of a second one."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +25,11 @@ from shebao.web.workbench.labels import chinese
 # Schema fields that the applicant block already asks for: they are filled from it, not asked twice.
 FROM_APPLICANT = {"id_number": "applicant_id_number", "name": "applicant_name", "phone": "phone"}
 MATERIAL_STATES = ("received", "commitment", "missing")
+
+
+def submission_token() -> str:
+    """The idempotency key a receiving form is drawn with (cases.services.case_open ``key``)."""
+    return f"form-{uuid.uuid4().hex}"
 
 
 def schema_field(spec: dict[str, Any], *, required: bool) -> forms.Field:
@@ -79,6 +86,9 @@ class ReceiveForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
+    # Drawn once with the page: a double click, a reload of the POST or the browser's back and
+    # submit again send the same token and get the case the first submission opened.
+    submission = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -88,7 +98,7 @@ class ReceiveForm(forms.Form):
         grouped: bool = False,
         initial: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(data, initial=initial)
+        super().__init__(data, initial={"submission": submission_token(), **(initial or {})})
         self.items = items
         self.grouped = grouped
         districts = Area.objects.filter(kind__in=[Area.Kind.DISTRICT, Area.Kind.ZONE]).order_by("code")
@@ -157,6 +167,16 @@ class ReceiveForm(forms.Form):
         if phone and not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
             raise forms.ValidationError(_("Enter an 11-digit mobile number."))
         return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not str(cleaned.get("submission") or "").strip():  # shown above the form, not at a hidden input
+            raise forms.ValidationError(_("This page is out of date: open the form again."))
+        return cleaned
+
+    @property
+    def submission_key(self) -> str:
+        return str(self.cleaned_data["submission"]).strip()
 
     def applicant_kwargs(self) -> dict[str, str]:
         return {

@@ -259,6 +259,7 @@ def receive(request: HttpRequest, code: str) -> HttpResponse:
                 form=form.schema_values(applicant),
                 materials=form.material_states(),
                 phone=form.cleaned_data["phone"],
+                key=form.submission_key,  # a resubmitted form gives its first case
             )
             if may_accept and request.POST.get("then") == "accept":
                 case = _then_accept(user, case, channel)
@@ -328,6 +329,7 @@ def one_form(request: HttpRequest, group_code: str) -> HttpResponse:
             form=form.schema_values(applicant),
             materials=form.material_states(),
             phone=form.cleaned_data["phone"],
+            key=form.submission_key,  # a resubmitted form gives the cases it opened
         )
     except ShebaoError as error:
         form.add_domain_error(error)
