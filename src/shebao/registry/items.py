@@ -91,8 +91,9 @@ def _check_not_future(cleaned: dict[str, Any], name: str, label: str) -> None:
         raise InvalidInput(f"{label}不能晚于今天", f"{name} cannot be in the future", field=name)
 
 
-class UnitRegisterHandler(ItemHandler):
-    """单位参保登记: a valid credit code, a founding date in the past, a risk class 1-8."""
+class UnitHandler(ItemHandler):
+    """The unit's own items: a valid credit code (the applying unit's), a founding date in the
+    past, a risk class 1-8, a staff count that is not negative."""
 
     unit_files_for_staff_only = False  # the unit itself
 
@@ -108,25 +109,12 @@ class UnitRegisterHandler(ItemHandler):
             raise InvalidInput("参保职工人数不能为负数", "The staff count cannot be negative", field="staff_count")
         return cleaned
 
+
+class UnitRegisterHandler(UnitHandler):
+    """单位参保登记 (DJ-001…005, one case per insurance) writes the unit's UnitInsurance."""
+
     def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
-        """Registration (DJ-001…005, one case per insurance) writes UnitInsurance; a change
-        (DJ-006) renames the unit or keeps the detail with the case; DJ-007 deregisters."""
         form = case.form_data
-        code = case.item.code
-        if code == UNIT_CHANGE:
-            unit = services.unit_change(
-                actor=actor,
-                unit=_unit(form["unit_code"]),
-                change_item=form["change_item"],
-                new_value=form["new_value"],
-                channel=case.channel,
-            )
-            return {"unit": unit.credit_code, "changed": form["change_item"]}
-        if code == UNIT_DEREGISTER:
-            unit = services.unit_deregister(
-                actor=actor, unit=_unit(form["unit_code"]), ended_on=_date(form["ended_on"]), channel=case.channel
-            )
-            return {"unit": unit.credit_code, "deregistered": True}
         rows = services.unit_register(
             actor=actor,
             credit_code=form["unit_code"],
@@ -141,12 +129,36 @@ class UnitRegisterHandler(ItemHandler):
         return {"unit": form["unit_code"], "insurances": [r.insurance for r in rows], "since": str(rows[0].since)}
 
 
-class StaffChangeHandler(ItemHandler):
-    """增减员: the unit's own code, a positive declared wage, and at receipt what completion
-    would refuse: for 增员 everything ``employment_add`` checks (the registered name, which is
-    not revealed; insured elsewhere, retired, bad dates and phones), for 减员 that the person is
-    on the unit's staff under that name. A case that can only fail is never opened, and a
-    stranger's registered name never reaches the unit's case list."""
+class UnitChangeHandler(UnitHandler):
+    """单位参保信息变更 (DJ-006) renames the unit or keeps the detail with the case."""
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        form = case.form_data
+        unit = services.unit_change(
+            actor=actor,
+            unit=_unit(form["unit_code"]),
+            change_item=form["change_item"],
+            new_value=form["new_value"],
+            channel=case.channel,
+        )
+        return {"unit": unit.credit_code, "changed": form["change_item"]}
+
+
+class UnitDeregisterHandler(UnitHandler):
+    """单位注销登记 (DJ-007) ends the unit's insurances on the day given."""
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        form = case.form_data
+        unit = services.unit_deregister(
+            actor=actor, unit=_unit(form["unit_code"]), ended_on=_day(form["ended_on"]), channel=case.channel
+        )
+        return {"unit": unit.credit_code, "deregistered": True}
+
+
+class StaffHandler(ItemHandler):
+    """增减员: the unit's own code and a positive declared wage, and at receipt what completion
+    would refuse, so that a case that can only fail is never opened, and a stranger's
+    registered name never reaches the unit's case list."""
 
     unit_files_for_staff_only = False  # 增员 creates the tie (减员 ends one that must exist)
 
@@ -156,40 +168,59 @@ class StaffChangeHandler(ItemHandler):
         if "wage_base" in cleaned and Decimal(cleaned["wage_base"]) <= 0:
             raise InvalidInput("申报缴费工资应大于零", "The declared wage must be above zero", field="wage_base")
         if "unit_code" in cleaned and "id_number" in cleaned:
-            unit = _unit(cleaned["unit_code"])
-            if "hired_on" in cleaned:
-                services.employment_add_check(
-                    unit=unit,
-                    id_number=cleaned["id_number"],
-                    start=dt.date.fromisoformat(cleaned["hired_on"]),
-                    name=cleaned.get("name", ""),
-                    phone=cleaned.get("phone", ""),
-                )
-            elif "ended_on" in cleaned:
-                services.employment_end_check(unit=unit, id_number=cleaned["id_number"], name=cleaned.get("name", ""))
+            self.check(cleaned, _unit(cleaned["unit_code"]))
         return cleaned
 
+    def check(self, cleaned: dict[str, Any], unit: Unit) -> None:
+        """What the completion would refuse, said at receipt."""
+
+
+class StaffAddHandler(StaffHandler):
+    """职工参保登记（增员） (DJ-011) opens an employment (the declared wage stays on the case for
+    contributions). At receipt: everything ``employment_add`` checks (the registered name, which
+    is not revealed; insured elsewhere, retired, bad dates and phones)."""
+
+    def check(self, cleaned: dict[str, Any], unit: Unit) -> None:
+        if "hired_on" in cleaned:
+            services.employment_add_check(
+                unit=unit,
+                id_number=cleaned["id_number"],
+                start=dt.date.fromisoformat(cleaned["hired_on"]),
+                name=cleaned.get("name", ""),
+                phone=cleaned.get("phone", ""),
+            )
+
     def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
-        """增员 opens an employment (the declared wage stays on the case for contributions);
-        减员 ends it."""
         form = case.form_data
         unit = _unit(form["unit_code"])
-        if "hired_on" in form:
-            employment = services.employment_add(
-                actor=actor,
-                unit=unit,
-                id_number=form["id_number"],
-                name=form.get("name", ""),
-                phone=form.get("phone", ""),
-                start=_date(form["hired_on"]),
-                channel=case.channel,
-            )
-            return {"employment": employment.pk, "unit": unit.credit_code, "start": form["hired_on"]}
+        employment = services.employment_add(
+            actor=actor,
+            unit=unit,
+            id_number=form["id_number"],
+            name=form.get("name", ""),
+            phone=form.get("phone", ""),
+            start=_day(form["hired_on"]),
+            channel=case.channel,
+        )
+        return {"employment": employment.pk, "unit": unit.credit_code, "start": form["hired_on"]}
+
+
+class StaffRemoveHandler(StaffHandler):
+    """职工减员 (DJ-012) ends the employment. At receipt: the person is on the unit's staff
+    under that name."""
+
+    def check(self, cleaned: dict[str, Any], unit: Unit) -> None:
+        if "ended_on" in cleaned:
+            services.employment_end_check(unit=unit, id_number=cleaned["id_number"], name=cleaned.get("name", ""))
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        form = case.form_data
+        unit = _unit(form["unit_code"])
         employment = services.employment_end(
             actor=actor,
             unit=unit,
             id_number=form["id_number"],
-            end=_date(form["ended_on"]),
+            end=_day(form["ended_on"]),
             reason=form.get("end_reason", ""),
             channel=case.channel,
         )
@@ -197,90 +228,125 @@ class StaffChangeHandler(ItemHandler):
 
 
 class PersonHandler(ItemHandler):
-    """个人事项: the form is about the applicant; dates that have happened are not in the future."""
+    """个人事项: the form is about the applicant; dates that have happened are not in the future.
+    Without a subclass the case is the record (城乡居民养老保险参保登记, DJ-033: its scheme has
+    no status here yet)."""
 
     def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         _check_not_future(cleaned, "stop_month", "停保月份")
-        if item.code == FLEXIBLE_ENROL and "id_number" in cleaned:
+        return cleaned
+
+
+class FlexibleEnrolHandler(PersonHandler):
+    """灵活就业人员参保登记 (DJ-021): not employed, not already insured (said at receipt);
+    registers the person if new and writes the flexible statuses."""
+
+    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        if "id_number" in cleaned:
             _check_not_employed(cleaned["id_number"])
             _check_not_enrolled(cleaned["id_number"])
-        # a phone change's new number is told at the window, not at acceptance (where the case
-        # could only be rejected); clean_form has stripped it
-        phone_change = item.code == INFO_CHANGE and cleaned.get("change_item") == "phone"
-        if phone_change and not MOBILE.fullmatch(cleaned.get("new_value", "")):
+        return cleaned
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        form = case.form_data
+        channel = case.channel
+        person = _person_or_none(form["id_number"])
+        registered = person is None
+        if person is None:
+            person = services.person_register(
+                actor=actor,
+                id_number=form["id_number"],
+                name=form["name"],
+                district=_case_district(case),
+                address=form.get("address", ""),
+                phone=form.get("phone", ""),
+                channel=channel,
+            )
+        elif form.get("address") and form["address"] != person.address:
+            person = services.person_update(actor=actor, person=person, address=form["address"], channel=channel)
+        rows = services.flexible_enrol(
+            actor=actor, person=person, start_month=_date(form.get("start_month")), channel=channel
+        )
+        return {"person": person.pk, "registered": registered, "insured": _summary(rows)}
+
+
+class FlexibleResumeHandler(PersonHandler):
+    """灵活就业人员续保 (DJ-022) resumes the suspended statuses."""
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        form = case.form_data
+        person = _person(form["id_number"])
+        rows = services.status_resume(
+            actor=actor, person=person, since=_date(form.get("start_month")), channel=case.channel
+        )
+        return {"person": person.pk, "resumed": _summary(rows)}
+
+
+class FlexibleStopHandler(PersonHandler):
+    """灵活就业人员停保 (DJ-023) suspends the statuses after the last month paid."""
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        form = case.form_data
+        person = _person(form["id_number"])
+        rows = services.flexible_stop(
+            actor=actor,
+            person=person,
+            last_month=_date(form["stop_month"]) or timezone.localdate(),
+            reason=form.get("stop_reason", ""),
+            channel=case.channel,
+        )
+        return {"person": person.pk, "suspended": _summary(rows)}
+
+
+class InfoChangeHandler(PersonHandler):
+    """个人参保信息变更 (DJ-031): a new phone is a mobile number (said at the window, not at
+    acceptance, where the case could only be rejected); a phone or an address change updates
+    the person, other changes are kept with the case."""
+
+    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        # clean_form has stripped the new value
+        if cleaned.get("change_item") == "phone" and not MOBILE.fullmatch(cleaned.get("new_value", "")):
             raise InvalidInput(
                 "新的联系电话应为11位手机号码", "The new phone must be an 11-digit mobile number", field="new_value"
             )
         return cleaned
 
     def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
-        """Enrolment registers the person if new and writes the flexible statuses; 续保
-        resumes, 停保 suspends; an information change updates the person."""
         form = case.form_data
-        code = case.item.code
-        channel = case.channel
-        if code == FLEXIBLE_ENROL:
-            person = _person_or_none(form["id_number"])
-            registered = person is None
-            if person is None:
-                person = services.person_register(
-                    actor=actor,
-                    id_number=form["id_number"],
-                    name=form["name"],
-                    district=_case_district(case),
-                    address=form.get("address", ""),
-                    phone=form.get("phone", ""),
-                    channel=channel,
-                )
-            elif form.get("address") and form["address"] != person.address:
-                person = services.person_update(actor=actor, person=person, address=form["address"], channel=channel)
-            rows = services.flexible_enrol(
-                actor=actor, person=person, start_month=_date(form.get("start_month")), channel=channel
+        person = _person(form["id_number"])
+        change = form["change_item"]
+        if change in ("phone", "address"):
+            services.person_update(actor=actor, person=person, channel=case.channel, **{change: form["new_value"]})
+            return {"person": person.pk, "changed": change}
+        return {"person": person.pk, "changed": change, "kept_with_case": True}
+
+
+class KeyCorrectionHandler(PersonHandler):
+    """个人关键信息更正 (DJ-032): the name or the ID number, from the police certificate; the birth
+    date is part of the ID number and is corrected with it."""
+
+    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+        form = case.form_data
+        person = _person(form["id_number"])
+        reason = f"办件 {case.number}"
+        if form["change_item"] == "name":
+            services.person_update(
+                actor=actor, person=person, name=form["new_value"], reason=reason, channel=case.channel
             )
-            return {"person": person.pk, "registered": registered, "insured": _summary(rows)}
-        if code == FLEXIBLE_RESUME:
-            person = _person(form["id_number"])
-            rows = services.status_resume(
-                actor=actor, person=person, since=_date(form.get("start_month")), channel=channel
+        elif form["change_item"] == "id_number":
+            services.person_correct_id_number(
+                actor=actor, person=person, new_id_number=form["new_value"], reason=reason, channel=case.channel
             )
-            return {"person": person.pk, "resumed": _summary(rows)}
-        if code == FLEXIBLE_STOP:
-            person = _person(form["id_number"])
-            rows = services.flexible_stop(
-                actor=actor,
-                person=person,
-                last_month=_date(form["stop_month"]) or timezone.localdate(),
-                reason=form.get("stop_reason", ""),
-                channel=channel,
+        else:
+            raise InvalidInput(
+                "出生日期是身份证号码的一部分，请按公安机关证明更正身份证号码",
+                "The birth date is part of the ID number: correct the ID number from the police certificate",
+                field="change_item",
             )
-            return {"person": person.pk, "suspended": _summary(rows)}
-        if code == INFO_CHANGE:
-            person = _person(form["id_number"])
-            item = form["change_item"]
-            if item in ("phone", "address"):
-                services.person_update(actor=actor, person=person, channel=channel, **{item: form["new_value"]})
-                return {"person": person.pk, "changed": item}
-            return {"person": person.pk, "changed": item, "kept_with_case": True}
-        if code == KEY_CORRECTION:
-            person = _person(form["id_number"])
-            reason = f"办件 {case.number}"
-            if form["change_item"] == "name":
-                services.person_update(
-                    actor=actor, person=person, name=form["new_value"], reason=reason, channel=channel
-                )
-            elif form["change_item"] == "id_number":
-                services.person_correct_id_number(
-                    actor=actor, person=person, new_id_number=form["new_value"], reason=reason, channel=channel
-                )
-            else:  # the birth date is part of the ID number: a birth date is corrected with it
-                raise InvalidInput(
-                    "出生日期是身份证号码的一部分，请按公安机关证明更正身份证号码",
-                    "The birth date is part of the ID number: correct the ID number from the police certificate",
-                    field="change_item",
-                )
-            return {"person": person.pk, "corrected": form["change_item"]}
-        return None  # DJ-033 (城乡居民养老保险) is recorded by its case; its scheme has no status here yet
+        return {"person": person.pk, "corrected": form["change_item"]}
 
 
 UNIT_CHANGE, UNIT_DEREGISTER = "DJ-006", "DJ-007"
@@ -290,6 +356,11 @@ INFO_CHANGE, KEY_CORRECTION = "DJ-031", "DJ-032"
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _day(value: str) -> dt.date:
+    """A date the form requires (``clean_form`` has refused it blank)."""
+    return dt.date.fromisoformat(value)
 
 
 def _case_district(case: Any) -> Area:
@@ -434,7 +505,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         materials=(
             MaterialSpec("change_proof", "变更事项的批准文件或证明", "Proof of the change", commitment_allowed=True),
         ),
-        handler="registry.unit_register",
+        handler="registry.unit_change",
     ),
     ItemSpec(
         code="DJ-007",
@@ -473,7 +544,7 @@ ITEMS: tuple[ItemSpec, ...] = (
                 "end_proof", "单位终止的批准文件或注销证明", "Proof the unit has ended", commitment_allowed=True
             ),
         ),
-        handler="registry.unit_register",
+        handler="registry.unit_deregister",
     ),
     ItemSpec(
         code="DJ-011",
@@ -505,7 +576,7 @@ ITEMS: tuple[ItemSpec, ...] = (
                 commitment_allowed=True,
             ),
         ),
-        handler="registry.staff_change",
+        handler="registry.staff_add",
     ),
     ItemSpec(
         code="DJ-012",
@@ -550,7 +621,7 @@ ITEMS: tuple[ItemSpec, ...] = (
                 commitment_allowed=True,
             ),
         ),
-        handler="registry.staff_change",
+        handler="registry.staff_remove",
     ),
     ItemSpec(
         code="DJ-021",
@@ -569,7 +640,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         form_group="flexible_enrol",
         fields=(ID_NUMBER, NAME, PHONE, ADDRESS, START_MONTH),
         materials=(ID_CARD, ADDRESS_PROOF),
-        handler="registry.person",
+        handler="registry.flexible_enrol",
     ),
     ItemSpec(
         code="DJ-022",
@@ -588,7 +659,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         form_group="flexible_enrol",
         fields=(ID_NUMBER, NAME, PHONE, ADDRESS, START_MONTH),
         materials=(ID_CARD,),
-        handler="registry.person",
+        handler="registry.flexible_resume",
     ),
     ItemSpec(
         code="DJ-023",
@@ -617,7 +688,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             ),
         ),
         materials=(ID_CARD,),
-        handler="registry.person",
+        handler="registry.flexible_stop",
     ),
     ItemSpec(
         code="DJ-031",
@@ -650,7 +721,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             FieldSpec("new_value", "变更后内容", "New value"),
         ),
         materials=(ID_CARD,),
-        handler="registry.person",
+        handler="registry.info_change",
     ),
     ItemSpec(
         code="DJ-032",
@@ -690,7 +761,7 @@ ITEMS: tuple[ItemSpec, ...] = (
                 "personnel_file", "本人人事档案（出生日期更正时）", "Personnel file (for a birth date)", required=False
             ),
         ),
-        handler="registry.person",
+        handler="registry.key_correction",
     ),
     ItemSpec(
         code="DJ-033",
@@ -727,7 +798,15 @@ ITEMS: tuple[ItemSpec, ...] = (
 
 HANDLERS: dict[str, ItemHandler] = {
     "registry.unit_register": UnitRegisterHandler(),
-    "registry.staff_change": StaffChangeHandler(),
+    "registry.unit_change": UnitChangeHandler(),
+    "registry.unit_deregister": UnitDeregisterHandler(),
+    "registry.staff_add": StaffAddHandler(),
+    "registry.staff_remove": StaffRemoveHandler(),
+    "registry.flexible_enrol": FlexibleEnrolHandler(),
+    "registry.flexible_resume": FlexibleResumeHandler(),
+    "registry.flexible_stop": FlexibleStopHandler(),
+    "registry.info_change": InfoChangeHandler(),
+    "registry.key_correction": KeyCorrectionHandler(),
     "registry.person": PersonHandler(),
 }
 
