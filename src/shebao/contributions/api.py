@@ -115,7 +115,7 @@ def _money(value: Decimal | None, *, field: str) -> Decimal | None:
         raise InvalidInput(f"{field}应为金额", f"{field} must be an amount", field=field)
     if value < 0:
         raise InvalidInput(f"{field}不能为负数", f"{field} cannot be negative", field=field)
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]  # an int: the value is finite
         raise InvalidInput(f"{field}最多保留两位小数", f"{field} has at most two decimal places", field=field)
     if value >= MAX_AMOUNT:
         raise InvalidInput(f"{field}超出可计算范围", f"{field} is out of range (below 10^12)", field=field)

@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.security import SessionAuth
@@ -17,6 +16,7 @@ from shebao.contributions.accounts import account_statement
 from shebao.core.api import answers
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed
+from shebao.core.http import ApiRequest
 from shebao.core.models import Account
 from shebao.registry.selectors import person_find_by_id_number
 
@@ -57,10 +57,10 @@ class AccountOut(Schema):
     auth=SessionAuth(),
     summary="我的个人账户 / My pension personal account",
 )
-def my_account(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def my_account(request: ApiRequest, year: int | None = None) -> dict[str, Any]:
     """The balance (累计储存额), every year's opening, credits, interest and closing, and the
     lines of ``year`` (this year by default). For the insured person themselves."""
-    user: Account = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     if user.kind != Account.Kind.CITIZEN:
         raise NotAllowed("仅限参保人本人查询", "For insured persons only")
     this_year = timezone.localdate().year

@@ -177,7 +177,7 @@ class CalendarYearAdmin(AuditedModelAdmin):
     def save_model(self, request: HttpRequest, obj: CalendarYear, form: object, change: bool) -> None:
         # the service records calendar.year_publish itself
         calendar_services.calendar_year_publish(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]  # the admin site lets in signed-in staff only
             year=obj.year,
             source=obj.source,
             source_url=obj.source_url,
@@ -192,7 +192,7 @@ class CalendarDayAdmin(AuditedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: object, change: bool) -> None:
         # the service records calendar.day_set (before and after) itself
-        calendar_services.calendar_day_set(actor=request.user, date=obj.date, kind=obj.kind, name=obj.name)  # type: ignore[arg-type]
+        calendar_services.calendar_day_set(actor=request.user, date=obj.date, kind=obj.kind, name=obj.name)  # type: ignore[arg-type]  # staff only in the admin
 
 
 class ReadOnlyAdmin(AuditedModelAdmin):

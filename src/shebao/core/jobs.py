@@ -398,8 +398,7 @@ class LocalExecutor:
 
     def runs_inline(self) -> bool:
         connection = connections[DEFAULT_DB_ALIAS]
-        # only SQLite's wrapper has is_in_memory_db(), and the vendor says this one is SQLite's
-        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite's wrapper only
         return self.processes <= 1 or in_memory or connection.in_atomic_block
 
     def run(self, *, job_id: int, chunk_ids: Sequence[int], on_chunk: Callable[[], None]) -> None:

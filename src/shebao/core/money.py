@@ -48,7 +48,7 @@ def parse_money(value: object, *, field: str = "amount") -> Decimal:
         raise InvalidInput(f"金额格式不正确：{value}", f"Not a valid amount: {value}", field=field) from None
     if not amount.is_finite():
         raise InvalidInput(f"金额格式不正确：{value}", f"Not a valid amount: {value}", field=field)
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]  # an int: the amount is finite
         raise InvalidInput("金额最多保留两位小数", "An amount has at most two decimal places", field=field)
     return amount
 

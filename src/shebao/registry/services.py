@@ -115,7 +115,7 @@ def _audit(
 
 
 def _district_of(area: Area) -> Area:
-    return area.district if area.district_id is not None else area  # type: ignore[return-value]
+    return area.district if area.district is not None else area
 
 
 def unit_insurances(unit: Unit) -> list[str]:

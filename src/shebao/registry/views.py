@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.http import AccountRequest
 from shebao.core.identifiers import mask_id_number, mask_phone
 from shebao.core.models import Account, Office
 from shebao.registry import selectors
@@ -42,7 +43,7 @@ def _refuse_unless_signed_in(request: HttpRequest) -> HttpResponse | None:
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if user.kind == Account.Kind.STAFF and not user.is_verified():  # type: ignore[attr-defined]
+    if user.kind == Account.Kind.STAFF and not user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
         return redirect_to_login(request.get_full_path(), reverse("web:login"))
     return None
 
@@ -56,8 +57,8 @@ def error_page(request: HttpRequest, error: ShebaoError) -> HttpResponse:
     return render(request, template, {"error": error}, status=error.status)
 
 
-def _person_context(request: HttpRequest, person: Person, *, revealed: bool = False) -> dict[str, object]:
-    actor: Account = request.user  # type: ignore[assignment]
+def _person_context(request: AccountRequest, person: Person, *, revealed: bool = False) -> dict[str, object]:
+    actor = request.user
     own = selectors.person_shows_full_id(actor=actor, person=person)
     return {
         "person": person,
@@ -71,11 +72,11 @@ def _person_context(request: HttpRequest, person: Person, *, revealed: bool = Fa
 
 
 @require_GET
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AccountRequest, pk: int) -> HttpResponse:
     refused = _refuse_unless_signed_in(request)
     if refused:
         return refused
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         person = selectors.person_get(actor=user, person_id=pk, channel=channel_for(user))
     except ShebaoError as error:
@@ -84,11 +85,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reveal(request: AccountRequest, pk: int) -> HttpResponse:
     refused = _refuse_unless_signed_in(request)
     if refused:
         return refused
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         person = selectors.person_reveal_id_number(actor=user, person_id=pk, channel=channel_for(user))
     except ShebaoError as error:
@@ -100,12 +101,12 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: AccountRequest) -> HttpResponse:
     """Staff look a person up by ID number; the result is the person page (audited)."""
     refused = _refuse_unless_signed_in(request)
     if refused:
         return refused
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     if user.kind != Account.Kind.STAFF or user.role not in SEARCH_ROLES:
         return error_page(
             request,

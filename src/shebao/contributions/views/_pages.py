@@ -56,7 +56,7 @@ def signed_in(view: View) -> View:
         user = request.user
         if not user.is_authenticated:
             return _to_sign_in(request, settings.LOGIN_URL)
-        if user.kind == Account.Kind.STAFF and not user.is_verified():  # type: ignore[attr-defined]
+        if user.kind == Account.Kind.STAFF and not user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
             return _to_sign_in(request, reverse("web:login"))
         return view(request, *args, **kwargs)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -17,6 +17,7 @@ from shebao.contributions import selectors
 from shebao.contributions.accounts import account_statement
 from shebao.contributions.views._pages import channel_for, error_page, signed_in
 from shebao.core.errors import NotAllowed, ShebaoError
+from shebao.core.http import AccountRequest
 from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
 
@@ -25,8 +26,8 @@ YEARS_PER_PAGE = 10  # the newest year open, the others folded; older years on f
 
 @require_GET
 @signed_in
-def my_contributions(request: HttpRequest) -> HttpResponse:
-    user: Account = request.user  # type: ignore[assignment]
+def my_contributions(request: AccountRequest) -> HttpResponse:
+    user = request.user
     if user.kind != Account.Kind.CITIZEN:
         return error_page(request, NotAllowed("仅限参保人本人查询", "For insured persons only"))
     try:
@@ -53,10 +54,10 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @signed_in
-def my_account(request: HttpRequest) -> HttpResponse:
+def my_account(request: AccountRequest) -> HttpResponse:
     """个人账户: the year's lines — each month's credit, the interest with its derivation — and
     the balances, so the person can follow every yuan."""
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     if user.kind != Account.Kind.CITIZEN:
         return error_page(request, NotAllowed("仅限参保人本人查询", "For insured persons only"))
     today = timezone.localdate()

@@ -13,7 +13,7 @@ import uuid
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from shebao.contributions.models import Bill
 from shebao.contributions.views._pages import error_page, error_text, signed_in
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.http import AccountRequest
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
@@ -32,8 +33,8 @@ from shebao.registry.models import Unit
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _own_unit(request: HttpRequest) -> Unit:
-    user: Account = request.user  # type: ignore[assignment]
+def _own_unit(request: AccountRequest) -> Unit:
+    user = request.user
     if user.kind != Account.Kind.UNIT:
         raise NotAllowed("仅限单位经办人使用", "For employer operators only")
     return registry_selectors.unit_get_own(actor=user)
@@ -48,10 +49,10 @@ def bill_state(bill: Bill, today) -> str:
 
 @require_GET
 @signed_in
-def unit_bills(request: HttpRequest) -> HttpResponse:
+def unit_bills(request: AccountRequest) -> HttpResponse:
     try:
         unit = _own_unit(request)
-        bills = selectors.bill_list(actor=request.user, unit=unit)  # type: ignore[arg-type]
+        bills = selectors.bill_list(actor=request.user, unit=unit)
     except ShebaoError as error:
         return error_page(request, error)
     today = timezone.localdate()
@@ -64,8 +65,8 @@ def unit_bills(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _bill_context(request: HttpRequest, pk: int) -> dict[str, object]:
-    user: Account = request.user  # type: ignore[assignment]
+def _bill_context(request: AccountRequest, pk: int) -> dict[str, object]:
+    user = request.user
     _own_unit(request)
     bill = selectors.bill_get(actor=user, bill_id=pk)
     lines = selectors.bill_lines(actor=user, bill=bill)
@@ -84,7 +85,7 @@ def _bill_context(request: HttpRequest, pk: int) -> dict[str, object]:
 
 @require_GET
 @signed_in
-def unit_bill(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_bill(request: AccountRequest, pk: int) -> HttpResponse:
     try:
         context = _bill_context(request, pk)
     except ShebaoError as error:
@@ -94,11 +95,11 @@ def unit_bill(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @signed_in
-def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_bill_pay(request: AccountRequest, pk: int) -> HttpResponse:
     """网上缴费 in two steps, as the window's collection: the first press shows the amount and
     asks to confirm (nothing is taken); the confirmed form pays, once, by the key drawn with the
     page (a double click or a resent form returns the first payment)."""
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         _own_unit(request)
         bill = selectors.bill_get(actor=user, bill_id=pk)
@@ -128,10 +129,10 @@ def unit_bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @signed_in
-def unit_bill_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_bill_receipt(request: AccountRequest, pk: int) -> HttpResponse:
     try:
         _own_unit(request)
-        bill = selectors.bill_get(actor=request.user, bill_id=pk)  # type: ignore[arg-type]
+        bill = selectors.bill_get(actor=request.user, bill_id=pk)
     except ShebaoError as error:
         return error_page(request, error)
     if bill.status != Bill.Status.PAID:
@@ -144,11 +145,11 @@ def unit_bill_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @signed_in
-def unit_bill_staff(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def unit_bill_staff(request: AccountRequest, pk: int, fmt: str) -> HttpResponse:
     try:
         _own_unit(request)
-        bill = selectors.bill_get(actor=request.user, bill_id=pk)  # type: ignore[arg-type]
-        lines = selectors.bill_lines(actor=request.user, bill=bill)  # type: ignore[arg-type]
+        bill = selectors.bill_get(actor=request.user, bill_id=pk)
+        lines = selectors.bill_lines(actor=request.user, bill=bill)
     except ShebaoError as error:
         return error_page(request, error)
     if fmt not in ("xlsx", "pdf"):
@@ -164,7 +165,7 @@ def unit_bill_staff(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def _bases_page(
-    request: HttpRequest,
+    request: AccountRequest,
     *,
     unit: Unit,
     year: int,
@@ -173,7 +174,7 @@ def _bases_page(
     report: declarations.DeclarationReport | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     staff = selectors.declaration_rows(actor=user, unit=unit, year=year)
     problems = {p["field"]: p["message"] for p in (error.details.get("problems", []) if error else [])}
     if error is not None and not problems and error.field:
@@ -200,10 +201,10 @@ def _bases_page(
 
 @require_http_methods(["GET", "POST"])
 @signed_in
-def unit_bases(request: HttpRequest, year: int) -> HttpResponse:
+def unit_bases(request: AccountRequest, year: int) -> HttpResponse:
     """缴费基数申报: every employee of ``year`` (current staff and those who left during it) with
     a wage each; a missing or wrong one is named with the person, and nothing is declared."""
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         unit = _own_unit(request)
         if request.method == "GET":
@@ -226,11 +227,11 @@ def unit_bases(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_GET
 @signed_in
-def unit_bases_template(request: HttpRequest, year: int) -> HttpResponse:
+def unit_bases_template(request: AccountRequest, year: int) -> HttpResponse:
     """The declaration as an Excel template, filled in with the year's employees."""
     try:
         unit = _own_unit(request)
-        data = declarations.base_template_xlsx(actor=request.user, unit=unit, year=year)  # type: ignore[arg-type]
+        data = declarations.base_template_xlsx(actor=request.user, unit=unit, year=year)
     except ShebaoError as error:
         return error_page(request, error)
     response = HttpResponse(data, content_type=XLSX)
@@ -240,9 +241,9 @@ def unit_bases_template(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 @signed_in
-def unit_bases_upload(request: HttpRequest, year: int) -> HttpResponse:
+def unit_bases_upload(request: AccountRequest, year: int) -> HttpResponse:
     """The filled template: a report row by row, and the declaration only when every row is right."""
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         unit = _own_unit(request)
     except ShebaoError as error:

@@ -22,13 +22,14 @@ from django.views.decorators.http import require_GET, require_POST
 from shebao.contributions import selectors, services
 from shebao.contributions.views._pages import channel_for, error_page, error_text, signed_in
 from shebao.core.errors import NotAllowed, ShebaoError
+from shebao.core.http import AccountRequest
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
 
 
-def _clerk(request: HttpRequest) -> Account:
-    user: Account = request.user  # type: ignore[assignment]
+def _clerk(request: AccountRequest) -> Account:
+    user = request.user
     if user.kind != Account.Kind.STAFF or user.role not in selectors.COLLECTING_ROLES:
         raise NotAllowed("仅限窗口经办员使用", "For window clerks only")
     return user
@@ -50,14 +51,14 @@ def _lookup(request: HttpRequest, user: Account, params) -> dict[str, object]:
         context["payer"] = f"{unit.name} {unit.credit_code}"
         context["arrears"] = selectors.arrears_for(actor=user, unit=unit, as_of=today)
     arrears = context.get("arrears")
-    if arrears is not None:
-        context["lines"] = [(line, f"HALL-{uuid.uuid4().hex}") for line in arrears.lines]  # type: ignore[attr-defined]
+    if isinstance(arrears, selectors.Arrears):
+        context["lines"] = [(line, f"HALL-{uuid.uuid4().hex}") for line in arrears.lines]
     return context
 
 
 @require_GET
 @signed_in
-def window_arrears(request: HttpRequest) -> HttpResponse:
+def window_arrears(request: AccountRequest) -> HttpResponse:
     try:
         user = _clerk(request)
     except ShebaoError as error:
@@ -76,7 +77,7 @@ def window_arrears(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @signed_in
-def window_collect(request: HttpRequest, pk: int) -> HttpResponse:
+def window_collect(request: AccountRequest, pk: int) -> HttpResponse:
     back = {k: request.POST.get(k, "") for k in ("id_number", "unit_code") if request.POST.get(k)}
     try:
         user = _clerk(request)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.http import QueryDict
@@ -58,6 +58,14 @@ def schema_field(spec: dict[str, Any], *, required: bool) -> forms.Field:
     return forms.CharField(max_length=max_length, widget=forms.TextInput(attrs={"autocomplete": "off"}), **common)
 
 
+class ApplicantKwargs(TypedDict):
+    """What the receiving form says of the applicant, as ``applicant_for`` takes it."""
+
+    id_number: str
+    name: str
+    district_code: str
+
+
 class ReceiveForm(forms.Form):
     """收件: the applicant, the item's (or the form group's) fields and the materials checklist.
 
@@ -102,7 +110,9 @@ class ReceiveForm(forms.Form):
         self.items = items
         self.grouped = grouped
         districts = Area.objects.filter(kind__in=[Area.Kind.DISTRICT, Area.Kind.ZONE]).order_by("code")
-        self.fields["district_code"].choices = [("", "—"), *[(a.code, a.name) for a in districts]]  # type: ignore[attr-defined]
+        district = self.fields["district_code"]
+        assert isinstance(district, forms.ChoiceField)  # declared above
+        district.choices = [("", "—"), *[(a.code, a.name) for a in districts]]
         self.schema: dict[str, dict[str, Any]] = {}
         required_by: dict[str, list[str]] = {}
         for item in items:
@@ -178,7 +188,7 @@ class ReceiveForm(forms.Form):
     def submission_key(self) -> str:
         return str(self.cleaned_data["submission"]).strip()
 
-    def applicant_kwargs(self) -> dict[str, str]:
+    def applicant_kwargs(self) -> ApplicantKwargs:
         return {
             "id_number": self.cleaned_data["applicant_id_number"],
             "name": self.cleaned_data["applicant_name"],

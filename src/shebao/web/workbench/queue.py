@@ -22,6 +22,7 @@ from shebao.cases.models import Case
 from shebao.catalog.models import FormGroup, ServiceItem
 from shebao.catalog.selectors import Offering, item_get, items_list, offering_at
 from shebao.core.errors import NotAllowed, NotFound, ShebaoError
+from shebao.core.http import AccountRequest
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
 from shebao.core.org import OfficeDay
@@ -40,10 +41,10 @@ RECEIVE_CACHE_SECONDS = 60  # the items a clerk may receive: catalogue edits sho
 # --- who may use the workbench ----------------------------------------------------------------
 
 
-def _handler_refusal(request: HttpRequest) -> HttpResponse | None:
+def _handler_refusal(request: AccountRequest) -> HttpResponse | None:
     """The workbench is for staff who handle cases (window, review, approval, hotline, bank)."""
     try:
-        authority.require_workbench(request.user)  # type: ignore[arg-type]  # the same rule as the queue API
+        authority.require_workbench(request.user)  # the same rule as the queue API
     except NotAllowed as error:
         return error_page(request, error)
     return None
@@ -135,13 +136,13 @@ def _offset(raw: str | None) -> int:
 
 @require_GET
 @signed_in
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AccountRequest) -> HttpResponse:
     """一岗通: every case the staff member may act on now, soonest due first, and the place to
     receive a new application."""
     refused = _handler_refusal(request)
     if refused:
         return refused
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     offset = _offset(request.GET.get("offset"))
     cases = selectors.workbench_queue_rows(actor=user, limit=PAGE_SIZE + 1, offset=offset)
     case_url = reverse("web:case", args=[_NUMBER_SLOT])
@@ -227,12 +228,12 @@ def _received_message(request: HttpRequest, case: Case) -> None:
 
 @require_http_methods(["GET", "POST"])
 @signed_in
-def receive(request: HttpRequest, code: str) -> HttpResponse:
+def receive(request: AccountRequest, code: str) -> HttpResponse:
     """收件 for one item: its form from the catalogue schema, the applicant, the materials."""
     refused = _handler_refusal(request)
     if refused:
         return refused
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         item = item_get(code=code, with_structure=True)
     except NotFound as error:
@@ -273,16 +274,16 @@ def receive(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _receive_page(
-    request: HttpRequest, template: str, form: ReceiveForm, *, status: int = 200, **context: Any
+    request: AccountRequest, template: str, form: ReceiveForm, *, status: int = 200, **context: Any
 ) -> HttpResponse:
     items: list[ServiceItem] = context.get("items") or [context["item"]]
-    offering = _offering(request.user)  # type: ignore[arg-type]
+    offering = _offering(request.user)
     context.update(
         {
             "form": form,
             # once per reason: five items closed for the same hours say it once
             "not_now": " ".join(dict.fromkeys(filter(None, (_offered_now(i, offering) for i in items)))),
-            "channel_label": label_of(channel_for(request.user)),  # type: ignore[arg-type]
+            "channel_label": label_of(channel_for(request.user)),
         }
     )
     return render(request, template, context, status=status)
@@ -290,13 +291,13 @@ def _receive_page(
 
 @require_http_methods(["GET", "POST"])
 @signed_in
-def one_form(request: HttpRequest, group_code: str) -> HttpResponse:
+def one_form(request: AccountRequest, group_code: str) -> HttpResponse:
     """一表通: one form with the union of the group's items' fields; the clerk ticks the items
     the applicant wants and every chosen item becomes its own case, all or none."""
     refused = _handler_refusal(request)
     if refused:
         return refused
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     group = FormGroup.objects.filter(code=group_code).first()
     if group is None:
         return error_page(request, NotFound("一表通表单组不存在", "No such form group"))
@@ -336,18 +337,18 @@ def one_form(request: HttpRequest, group_code: str) -> HttpResponse:
         return _receive_page(request, "web/cases/one_form.html", form, group=group, items=items, status=error.status)
     messages.success(request, _("%(count)d cases received with one form.") % {"count": len(cases)})
     query = QueryDict(mutable=True)
-    query.setlist("n", [c.number for c in cases])  # type: ignore[misc]
+    query.setlist("n", [c.number for c in cases])  # type: ignore[misc]  # an opened case has its number
     return redirect(f"{reverse('web:received')}?{query.urlencode()}")
 
 
 @require_GET
 @signed_in
-def received(request: HttpRequest) -> HttpResponse:
+def received(request: AccountRequest) -> HttpResponse:
     """The cases of one receipt side by side (the one-form's result), each with its actions."""
     refused = _handler_refusal(request)
     if refused:
         return refused
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     cards = []
     for number in request.GET.getlist("n")[:20]:
         try:
