@@ -116,6 +116,7 @@ class StepProgress(Schema):
     kind: str
     done: bool
     current: bool
+    rejected: bool = Field(False, description="the application was refused at this step")
 
 
 class PhaseProgress(Schema):
@@ -125,7 +126,19 @@ class PhaseProgress(Schema):
     status: str
     limit_days: int | None
     due_date: dt.date | None
+    used_days: int = Field(0, description="working days this phase has used (pauses excluded)")
+    on_time: bool | None = Field(None, description="the phase kept its own clock; null: not run or no limit")
     steps: list[StepProgress]
+
+
+class PromiseOut(Schema):
+    """承诺时限: the item's promised working days measured across all its phases."""
+
+    days: int | None = Field(description="promised working days, approved extensions included; null: no promise")
+    used: int
+    left: int | None
+    due_date: dt.date | None = Field(description="the promise's last day while our clock runs")
+    kept: bool | None
 
 
 class ProgressOut(Schema):
@@ -134,6 +147,12 @@ class ProgressOut(Schema):
     item: str
     status: str
     status_label: str
+    shown_status: str = Field(description="status, or 'overdue' for a case in progress past its due date")
+    overdue_days: int = Field(0, description="working days past the due date")
+    on_time: bool | None = Field(
+        description="each phase within its clock and the promise kept; null for a refused or withdrawn case"
+    )
+    promise: PromiseOut
     due_date: dt.date | None
     due_provisional: bool
     current_step: str | None
@@ -174,9 +193,15 @@ class ActionIn(Schema):
         "extend",
         "withdraw",
         "escalate",
+        "return",
+        "transfer",
     ]
     version: int
     note: str = ""
+    dispatch_to: str = Field(
+        "", max_length=32, description="a step that ends its phase: the office code the next phase goes to (派单)"
+    )
+    office: str = Field("", max_length=32, description="transfer: the office code the case moves to")
     reasons: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     materials: MaterialsIn = Field(default_factory=dict)
@@ -348,7 +373,11 @@ def cases_act(request: HttpRequest, number: str, payload: ActionIn) -> dict:
     common = {"actor": user, "case_id": case.pk, "version": payload.version, "channel": channel}
     action = payload.action
     if action in ("accept", "review", "approve", "callback", "reply"):
-        case = services.case_act(action=action, note=payload.note, **common)
+        case = services.case_act(action=action, note=payload.note, dispatch_to=payload.dispatch_to, **common)
+    elif action == "return":
+        case = services.case_return(reason=payload.note, **common)
+    elif action == "transfer":
+        case = services.case_transfer(office_code=payload.office, reason=payload.note, **common)
     elif action == "reject":
         case = services.case_reject(reasons=payload.reasons or [payload.note], **common)
     elif action == "request_materials":
@@ -366,6 +395,37 @@ def cases_act(request: HttpRequest, number: str, payload: ActionIn) -> dict:
     else:
         case = services.case_escalate(reason=payload.note, **common)
     return selectors.case_progress(case=case)
+
+
+class ActionOffer(Schema):
+    action: str
+    allowed: bool
+    reason: str | None = Field(None, description="why not, in Chinese")
+    reason_en: str | None = Field(None, description="why not, in English")
+
+
+@router.get(
+    "/cases/{number}/actions",
+    response=answers(list[ActionOffer], errors=(401, 403, 404)),
+    auth=session,
+    summary="可办理的操作 / What a staff member may do on a case now",
+)
+def cases_actions(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    """The actions the case's state allows now, each allowed or refused with the reason, as the
+    case page offers them (``cases.rules``): the same answer ``POST …/actions`` would give."""
+    user: Account = request.auth  # type: ignore[attr-defined]
+    if user.kind != Account.Kind.STAFF:
+        raise NotAllowed("仅限经办人员查询", "Only agency staff may ask this")
+    case = selectors.case_get(actor=user, number=number)
+    return [
+        {
+            "action": str(action),
+            "allowed": refused is None,
+            "reason": refused.zh if refused else None,
+            "reason_en": refused.en if refused else None,
+        }
+        for action, refused in selectors.case_offers(actor=user, case=case).items()
+    ]
 
 
 @router.post(

@@ -88,7 +88,12 @@ class Case(models.Model):
     )
     due_date = models.DateField("当前时限 / Current due date", null=True, blank=True)
     due_provisional = models.BooleanField(default=False)
+    # The promise measured whole (cases.rules.promise_measure): the item's promised working days
+    # as they were at receipt, and the day the first clock counts from.
+    promised_days = models.PositiveSmallIntegerField("承诺时限（工作日）/ Promised working days", null=True, blank=True)
+    clock_start = models.DateField("计时起始日 / Clock counts from", null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField("升级次数 / Escalations", default=0)
+    overdue_level = models.PositiveSmallIntegerField("超期升级 / Overdue escalations", default=0)
     warned_on = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome_note = models.TextField("办理结果 / Outcome", blank=True)
@@ -143,10 +148,15 @@ class CasePhase(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     limit_days = models.PositiveSmallIntegerField(null=True, blank=True)
     started_on = models.DateField(null=True, blank=True)
-    used_days = models.PositiveSmallIntegerField("暂停前已用工作日 / Working days used before pauses", default=0)
+    used_days = models.PositiveSmallIntegerField(
+        "已用工作日（不含计时中的一段）/ Working days used by the runs that ended", default=0
+    )
     extension_days = models.PositiveSmallIntegerField(default=0)
     due_date = models.DateField(null=True, blank=True)
     finished_on = models.DateField(null=True, blank=True)
+    # the day a dispatch brought the phase to its office: a wrong dispatch may be returned
+    # within the return window from this day (cases.rules.return_allowed)
+    routed_on = models.DateField("派单日期 / Dispatched on", null=True, blank=True)
 
     class Meta:
         ordering = ["case", "phase__order"]

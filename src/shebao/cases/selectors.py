@@ -10,10 +10,11 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from shebao.cases import authority
+from shebao.cases import authority, facts, rules
 from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseStepRecord
-from shebao.catalog.models import ServiceItem
+from shebao.catalog.models import ItemPhase, ServiceItem
 from shebao.core import throttle, workdays
 from shebao.core.errors import InvalidInput, NotFound, TooManyAttempts
 from shebao.core.identifiers import mask_id_number
@@ -67,6 +68,8 @@ PROGRESS_FIELDS = (
     "status",
     "due_date",
     "due_provisional",
+    "promised_days",
+    "clock_start",
     "received_at",
     "closed_at",
     "rejection_reasons",
@@ -225,24 +228,104 @@ def workbench_queue_rows(*, actor: Account, limit: int = 50, offset: int = 0) ->
     return rows
 
 
-def case_progress(*, case: Case) -> dict[str, Any]:
-    """Phases, steps done and to do, materials missing, due date: what the applicant follows."""
+STEP_RECORD_ACTIONS = frozenset(rules.STEP_ACTIONS)
+
+
+def case_offers(
+    *, actor: Account, case: Case, done: dict[int, frozenset[int]] | None = None
+) -> dict[rules.Action, rules.Refusal | None]:
+    """What staff member ``actor`` may do on ``case`` now, each with why not (``rules.offers``):
+    what the case page and the API show. ``case`` was loaded for the actor (``case_get``);
+    ``done``: who did which steps, when the caller has read them already."""
+    return rules.offers(facts.actor_facts(actor), facts.case_facts(case, done=done))
+
+
+def case_status_shown(case: Case, *, today: dt.date | None = None) -> str:
+    """The status a list shows for ``case`` ("中文 / English"): a case in progress past its
+    due date is overdue, never plainly in progress (``rules.shown_state``)."""
+    state = rules.State(case.status)
+    overdue = 0
+    if state == rules.State.IN_PROGRESS:
+        overdue = rules.overdue_days(case.due_date, today=today or timezone.localdate(), cal=facts.CALENDAR)
+    key, zh, en = rules.shown_state(state, overdue=overdue)
+    return case.get_status_display() if key == case.status else f"{zh} / {en}"
+
+
+def _phase_on_time(cp: CasePhase, *, today: dt.date) -> bool | None:
+    """A phase of ours kept its own clock: not overdue in working days when it finished (or
+    today, while it runs). None for a phase that has not run or has no limit."""
+    if cp.due_date is None or cp.phase.party != ItemPhase.Party.AGENCY or cp.status == CasePhase.Status.PENDING:
+        return None
+    until = cp.finished_on or today
+    return rules.overdue_days(cp.due_date, today=until, cal=facts.CALENDAR) == 0
+
+
+def case_progress(*, case: Case, today: dt.date | None = None) -> dict[str, Any]:
+    """Phases, steps done and to do, materials missing, due date, and whether the case is on
+    time: each phase against its own clock and the item's promise measured across all of
+    them (``cases.rules``). A case is on time only when both hold; a case whose clock ran out
+    shows as overdue, never plainly "in progress"; a refused case shows its refused step and
+    its reasons, never "all steps done"."""
+    today = today or timezone.localdate()
     phases = list(
         case.phases.select_related("phase", "office").prefetch_related("phase__steps").order_by("phase__order")
     )
     records = list(case.step_records.select_related("step").order_by("at", "id"))
-    done_steps = {r.step_id for r in records if r.step_id}
+    done_steps = {r.step_id for r in records if r.step_id and r.action in STEP_RECORD_ACTIONS}
+    refused_steps = {r.step_id for r in records if r.step_id and r.action == rules.Action.REJECT}
     missing = list(
         case.materials.filter(status=CaseMaterial.Status.MISSING, material__required=True)
         .order_by("material_id")
         .values_list("material__name", flat=True)
     )
+    state = rules.State(case.status)
+    overdue = rules.overdue_days(case.due_date, today=today, cal=facts.CALENDAR) if state in rules.OPEN else 0
+    shown, shown_zh, shown_en = rules.shown_state(state, overdue=overdue)
+    promise = facts.case_promise(case, phases=phases, today=today)
+    phase_rows = []
+    for cp in phases:
+        phase_rows.append(
+            {
+                "name": cp.phase.name,
+                "party": cp.phase.party,
+                "office": cp.office.name if cp.office else "",
+                "status": cp.status,
+                "limit_days": cp.limit_days,
+                "due_date": cp.due_date,
+                "used_days": rules.clock_used(facts.clock_of(cp), today=today, cal=facts.CALENDAR),
+                "on_time": _phase_on_time(cp, today=today),
+                "steps": [
+                    {
+                        "name": s.name,
+                        "kind": s.kind,
+                        "done": s.pk in done_steps,
+                        "current": case.current_step_id == s.pk,
+                        "rejected": s.pk in refused_steps,
+                    }
+                    for s in sorted(cp.phase.steps.all(), key=lambda s: s.order)
+                ],
+            }
+        )
+    timed = [row["on_time"] for row in phase_rows if row["on_time"] is not None]
+    on_time: bool | None = None
+    if state not in (rules.State.REJECTED, rules.State.WITHDRAWN) and (timed or promise.kept is not None):
+        on_time = all(timed) and promise.kept is not False
     return {
         "number": case.number,
         "item_code": case.item.code,
         "item": case.item.name,
         "status": case.status,
-        "status_label": case.get_status_display(),
+        "status_label": case.get_status_display() if shown == case.status else f"{shown_zh} / {shown_en}",
+        "shown_status": shown,
+        "overdue_days": overdue,
+        "on_time": on_time,
+        "promise": {
+            "days": promise.days,
+            "used": promise.used,
+            "left": promise.left,
+            "due_date": promise.due_date,
+            "kept": promise.kept,
+        },
         "due_date": case.due_date,
         "due_provisional": case.due_provisional,
         "received_at": case.received_at,
@@ -251,26 +334,7 @@ def case_progress(*, case: Case) -> dict[str, Any]:
         "missing_materials": missing,
         "rejection_reasons": case.rejection_reasons,
         "version": case.version,
-        "phases": [
-            {
-                "name": cp.phase.name,
-                "party": cp.phase.party,
-                "office": cp.office.name if cp.office else "",
-                "status": cp.status,
-                "limit_days": cp.limit_days,
-                "due_date": cp.due_date,
-                "steps": [
-                    {
-                        "name": s.name,
-                        "kind": s.kind,
-                        "done": s.pk in done_steps,
-                        "current": case.current_step_id == s.pk,
-                    }
-                    for s in sorted(cp.phase.steps.all(), key=lambda s: s.order)
-                ],
-            }
-            for cp in phases
-        ],
+        "phases": phase_rows,
         "history": [
             {"at": r.at, "action": r.action, "step": r.step.name if r.step else "", "note": r.note} for r in records
         ],

@@ -15,15 +15,17 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from shebao.cases import authority
+from shebao.cases import authority, facts, rules
 from shebao.cases import materials as supplies
 from shebao.cases.applicants import unit_employs
+from shebao.cases.eligibility import eligibility_check
 from shebao.cases.items import FOLLOW_UP_CODE
 from shebao.cases.models import (
     Case,
@@ -42,6 +44,7 @@ from shebao.core.channels import Channel
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleVersion
 from shebao.core.models import Account, Office, Role
 from shebao.core.notify import notification_enqueue
+from shebao.core.org import office_hours_on
 
 COUNTER_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR})
 MAX_EXTENSION_DAYS = 30
@@ -168,47 +171,44 @@ def _first_step(phase: ItemPhase) -> ItemStep:
     return phase.steps.order_by("order").first()  # type: ignore[return-value]
 
 
+def _show_clock(case: Case, row: CasePhase, clock: rules.Clock) -> None:
+    """Save a phase's clock and mirror it on the case (queues sort on ``Case.due_date``)."""
+    facts.clock_save(row, clock)
+    case.due_date = clock.due_date
+    if clock.limit_days is not None:
+        case.due_provisional = clock.provisional
+
+
 def _start_phase(case: Case, case_phase: CasePhase, *, start_on: dt.date) -> None:
-    """Start a phase's clock: day 1 is the working day after ``start_on``."""
+    """Start a phase's clock (``rules.clock_start``): day 1 is the working day after ``start_on``."""
     phase = case_phase.phase
-    case_phase.status = CasePhase.Status.RUNNING
-    case_phase.started_on = start_on
-    case_phase.used_days = 0
-    if case_phase.limit_days is not None:
-        due = workdays.due_date(start=start_on, workdays=case_phase.limit_days)
-        case_phase.due_date, case.due_provisional = due.due_date, due.provisional
-    case_phase.save()
+    _show_clock(case, case_phase, rules.clock_start(facts.clock_of(case_phase), on=start_on, cal=facts.CALENDAR))
     step = _first_step(phase)
     case.current_step = step
     case.required_authority = step.min_authority
+    assert case_phase.office_id is not None  # set at opening, or by the dispatch before the start
     case.office_id = case_phase.office_id
-    case.due_date = case_phase.due_date
     case.status = Case.Status.WAITING_OUTSIDE if phase.party == ItemPhase.Party.OUTSIDE else Case.Status.IN_PROGRESS
 
 
 def _running_phase(case: Case) -> CasePhase | None:
-    return (
-        case.phases.select_related("phase")
-        .filter(status__in=[CasePhase.Status.RUNNING, CasePhase.Status.PAUSED])
-        .first()
-    )
+    return facts.running_phase(case)
 
 
 def _pause_clock(case: Case, *, kind: str, reason: str, actor: Account, status: str) -> None:
-    case_phase = _running_phase(case)
+    """Stop the clock (``rules.clock_pause``): the working days used so far are kept."""
     today = _today()
-    if case_phase is not None and case_phase.status == CasePhase.Status.RUNNING:
-        used = workdays.workdays_between(start=case_phase.started_on, end=today) if case_phase.started_on else 0
-        case_phase.used_days += max(0, used)
-        case_phase.status = CasePhase.Status.PAUSED
-        case_phase.save(update_fields=["used_days", "status"])
+    case_phase = _running_phase(case)
+    if case_phase is not None:
+        facts.clock_save(case_phase, rules.clock_pause(facts.clock_of(case_phase), on=today, cal=facts.CALENDAR))
     CasePause.objects.create(case=case, kind=kind, started_on=today, reason=reason, actor=actor)
     case.status = status
     case.due_date = None
 
 
 def _resume_clock(case: Case, *, kind: str) -> None:
-    """Restart the paused clock the day after today with the working days that were left."""
+    """Restart the paused clock the day after today with the working days that were left,
+    extensions included (``rules.clock_resume``)."""
     today = _today()
     CasePause.objects.filter(case=case, kind=kind, ended_on__isnull=True).update(ended_on=today)
     case_phase = _running_phase(case)
@@ -217,14 +217,7 @@ def _resume_clock(case: Case, *, kind: str) -> None:
         assert first is not None
         _start_phase(case, first, start_on=today)
         return
-    case_phase.status = CasePhase.Status.RUNNING
-    case_phase.started_on = today
-    if case_phase.limit_days is not None:
-        left = max(0, case_phase.limit_days + case_phase.extension_days - case_phase.used_days)
-        due = workdays.due_date(start=today, workdays=left)
-        case_phase.due_date, case.due_provisional = due.due_date, due.provisional
-    case_phase.save()
-    case.due_date = case_phase.due_date
+    _show_clock(case, case_phase, rules.clock_resume(facts.clock_of(case_phase), on=today, cal=facts.CALENDAR))
     case.status = (
         Case.Status.WAITING_OUTSIDE if case_phase.phase.party == ItemPhase.Party.OUTSIDE else Case.Status.IN_PROGRESS
     )
@@ -245,8 +238,19 @@ def _finish(case: Case, *, actor: Account | None, channel: str) -> None:
     _notify_applicant(case, event="completed", body=f"您申请的“{case.item.name}”已办结，欢迎对本次服务进行评价。")
 
 
-def _advance(case: Case, *, actor: Account | None, channel: str) -> None:
-    """Move past the current step: next step, next phase, or completion."""
+def _following_phase(case: Case, current: CasePhase) -> CasePhase | None:
+    return (
+        case.phases.select_related("phase", "office")
+        .filter(phase__order__gt=current.phase.order)
+        .order_by("phase__order")
+        .first()
+    )
+
+
+def _advance(case: Case, *, actor: Account | None, channel: str, dispatch_to: Office | None = None) -> None:
+    """Move past the current step: next step, next phase, or completion. A phase of ours that
+    follows one at another office is dispatched there (派单): to ``dispatch_to`` when the
+    clerk chose it, else to the office its rule gave; the day is kept for the return window."""
     step = case.current_step
     assert step is not None
     next_step = ItemStep.objects.filter(phase_id=step.phase_id, order__gt=step.order).order_by("order").first()
@@ -255,18 +259,14 @@ def _advance(case: Case, *, actor: Account | None, channel: str) -> None:
         case.required_authority = next_step.min_authority
         return
     today = _today()
-    current = case.phases.select_related("phase").get(phase_id=step.phase_id)
-    current.status, current.finished_on = CasePhase.Status.DONE, today
-    current.save(update_fields=["status", "finished_on"])
-    following = (
-        case.phases.select_related("phase")
-        .filter(phase__order__gt=current.phase.order)
-        .order_by("phase__order")
-        .first()
-    )
+    current = case.phases.select_related("phase", "office").get(phase_id=step.phase_id)
+    facts.clock_save(current, rules.clock_finish(facts.clock_of(current), on=today, cal=facts.CALENDAR))
+    following = _following_phase(case, current)
     if following is None:
         _finish(case, actor=actor, channel=channel)
         return
+    if following.phase.party == ItemPhase.Party.AGENCY:
+        _dispatch(case, following, office=dispatch_to, from_office=current.office, actor=actor, channel=channel)
     _start_phase(case, following, start_on=today)
     if following.phase.party == ItemPhase.Party.OUTSIDE:
         _notify_applicant(
@@ -276,7 +276,78 @@ def _advance(case: Case, *, actor: Account | None, channel: str) -> None:
         )
 
 
+def _dispatch(
+    case: Case,
+    row: CasePhase,
+    *,
+    office: Office | None,
+    from_office: Office | None,
+    actor: Account | None,
+    channel: str,
+) -> None:
+    """派单: the phase goes to ``office`` (chosen by hand) or keeps the office its rule gave.
+    A phase arriving from another office is dispatched: an audited step whose day starts the
+    return window; its own clock starts the day after, as every phase's does."""
+    if office is not None:
+        row.office = office
+    if row.office_id is None:
+        raise InvalidInput("请选择派往的办理机构", "Choose the office to dispatch the case to", field="dispatch_to")
+    routed = from_office is not None and row.office_id != from_office.pk
+    row.routed_on = _today() if routed else None
+    row.save(update_fields=["office", "routed_on"])
+    if not routed:
+        return
+    assert row.office is not None
+    _record_step(case, actor=actor, action="dispatch", note=row.office.name)
+    _audit(
+        case,
+        actor=actor,
+        action="dispatch",
+        channel=channel,
+        before={"office": from_office.code if from_office else None},
+        after={"office": row.office.code, "phase": row.phase.code, "by": "hand" if office is not None else "rule"},
+    )
+
+
 # --- opening ---------------------------------------------------------------------------------
+
+# Where a person is served at the moment of receipt: the case is received that day.
+WINDOW_CHANNELS = frozenset({Channel.HALL, Channel.COMMUNITY, Channel.BANK, Channel.HOTLINE})
+
+
+def _clock_start_day(case: Case, *, channel: str) -> dt.date:
+    """The day the case's clock counts from (``rules.clock_start_day``): the day of receipt,
+    or for an application sent online outside the office's hours, the next working day."""
+    now = timezone.localtime(case.received_at)
+    online = channel not in WINDOW_CHANNELS
+    closes = None
+    if online and workdays.is_workday(now.date()):
+        closes = max((c for _o, c in office_hours_on(office=case.office, day=now.date())), default=None)
+    return rules.clock_start_day(
+        received_on=now.date(), received_at=now.time(), closes=closes, online=online, cal=facts.CALENDAR
+    )
+
+
+def _receive_clock(case: Case, *, actor: Account | None, channel: str, first: CasePhase) -> list[str]:
+    """At receipt: the promise (the item's promised days, as the catalogue says today) and the
+    day it counts from; the first phase's clock starts when every required material is there,
+    otherwise the applicant is told once, in full, what is missing. Returns what is missing."""
+    start = _clock_start_day(case, channel=channel)
+    case.promised_days, case.clock_start = case.item.promised_days, start
+    missing = _missing_required(case)
+    if missing:
+        CasePause.objects.create(
+            case=case, kind=CasePause.Kind.MATERIALS, started_on=_today(), reason="收件时材料不全", actor=actor
+        )
+        _notify_applicant(
+            case,
+            event="materials",
+            body=f"您申请的“{case.item.name}”尚缺以下材料（一次性告知）：{'、'.join(missing)}。补齐后次日起计算办理时限。",
+        )
+    else:
+        _start_phase(case, CasePhase.objects.select_related("phase").get(pk=first.pk), start_on=start)
+        _notify_applicant(case, event="received", body=f"您申请的“{case.item.name}”已收件，办件编号 {case.number}。")
+    return missing
 
 
 def _check_may_open(
@@ -366,6 +437,7 @@ def _open_one(
     handler = handler_for(item.handler)
     cleaned = handler.clean(item=item, form=form, applicant=applicant)
     _check_subject(actor, item, applicant, cleaned, staff_only=handler.unit_files_for_staff_only)
+    eligibility_check(item_code=item.code, form=cleaned, applicant_id_number=applicant.id_number, stage="receipt")
     phases = list(item.phases.order_by("order"))
     if not phases:
         raise InvalidInput(f"服务事项 {item.code} 未配置办理环节", f"Service item {item.code} has no steps configured")
@@ -417,19 +489,7 @@ def _open_one(
         supplies.supply_apply(row, actor=actor, supply=supply, upload=upload)
         rows.append(row)
     CaseMaterial.objects.bulk_create(rows)
-    missing = _missing_required(case)
-    if missing:
-        CasePause.objects.create(
-            case=case, kind=CasePause.Kind.MATERIALS, started_on=_today(), reason="收件时材料不全", actor=actor
-        )
-        _notify_applicant(
-            case,
-            event="materials",
-            body=f"您申请的“{item.name}”尚缺以下材料（一次性告知）：{'、'.join(missing)}。补齐后次日起计算办理时限。",
-        )
-    else:
-        _start_phase(case, CasePhase.objects.select_related("phase").get(pk=phase_rows[0].pk), start_on=_today())
-        _notify_applicant(case, event="received", body=f"您申请的“{item.name}”已收件，办件编号 {case.number}。")
+    missing = _receive_clock(case, actor=actor, channel=channel, first=phase_rows[0])
     case.save()
     _audit(
         case,
@@ -663,33 +723,68 @@ def case_open_group(
 
 # --- steps -----------------------------------------------------------------------------------
 
-_STEP_ACTIONS = {"accept": "accept", "review": "review", "approve": "approve", "callback": "callback", "reply": "reply"}
+
+def _require(actor: Account | None, case: Case, action: rules.Action) -> None:
+    """The rules' verdict on ``action`` by ``actor`` (state, authority, skill group,
+    jurisdiction, separation of duties): raises Conflict or NotAllowed, or returns."""
+    rules.require(facts.actor_facts(actor), facts.case_facts(case), action)
+
+
+def _dispatch_target(case: Case, code: str) -> Office | None:
+    """The office a clerk dispatches the next phase to by hand: an active office of the kind the
+    phase's rule names, and only when the current step ends its phase and a phase of ours follows."""
+    if not code:
+        return None
+    step = case.current_step
+    assert step is not None
+    current = case.phases.select_related("phase").get(phase_id=step.phase_id)
+    following = _following_phase(case, current)
+    last = not ItemStep.objects.filter(phase_id=step.phase_id, order__gt=step.order).exists()
+    if not last or following is None or following.phase.party != ItemPhase.Party.AGENCY:
+        raise InvalidInput("该环节之后没有需要派单的环节", "Nothing is dispatched after this step", field="dispatch_to")
+    office = Office.objects.filter(code=code, is_active=True).first()
+    kind = facts.phase_office_kind(case, following)
+    if office is None or (kind is not None and office.kind != kind):
+        raise InvalidInput(
+            f"不能派往机构 {code}", f"Cannot dispatch to office {code}: unknown or of another kind", field="dispatch_to"
+        )
+    return office
 
 
 def case_act(
-    *, actor: Account, case_id: int, version: int, action: str, note: str = "", channel: str = Channel.HALL
+    *,
+    actor: Account,
+    case_id: int,
+    version: int,
+    action: str,
+    note: str = "",
+    channel: str = Channel.HALL,
+    dispatch_to: str = "",
 ) -> Case:
     """Do the case's current step (受理 / 复核 / 审批 / 回访 / 答复) positively and move on.
 
     ``action`` must name the current step's kind, so a stale page cannot approve what it
-    thought was a review."""
-    if action not in _STEP_ACTIONS:
+    thought was a review. Who may do it is ``cases.rules``' answer (三级风险控制). When the
+    step ends a phase and the next phase is at another office, ``dispatch_to`` (an office code)
+    chooses that office by hand; without it the phase's rule chose it at receipt."""
+    if action not in rules.STEP_ACTIONS:
         raise InvalidInput(f"未知操作：{action}", f"Unknown action: {action}", field="action")
     with transaction.atomic():
         case = _claim(case_id, version)
+        _require(actor, case, rules.Action(action))
         step = case.current_step
-        if case.status != Case.Status.IN_PROGRESS or step is None:
-            raise Conflict(
-                f"办件当前状态为“{case.get_status_display()}”，不能{action}",
-                f"The case is {case.status}; cannot {action}",
+        assert step is not None
+        if step.kind == rules.Action.ACCEPT:  # the records may have changed since receipt
+            eligibility_check(
+                item_code=case.item.code,
+                form=case.form_data,
+                applicant_id_number=case.applicant_id_number,
+                stage="acceptance",
             )
-        if step.kind != action:
-            raise Conflict(f"当前环节是“{step.name}”", f"The current step is {step.kind}, not {action}")
-        did_before = CaseStepRecord.objects.filter(case=case, actor=actor, step__isnull=False).exists()
-        authority.check_step(actor, case, step, did_before=did_before)
+        target = _dispatch_target(case, dispatch_to)
         before = {"step": step.kind, "status": case.status}
         _record_step(case, actor=actor, action=action, step=step, note=note)
-        _advance(case, actor=actor, channel=channel)
+        _advance(case, actor=actor, channel=channel, dispatch_to=target)
         case.save()
         _audit(
             case,
@@ -703,24 +798,22 @@ def case_act(
 
 
 def case_reject(*, actor: Account, case_id: int, version: int, reasons: list[str], channel: str = Channel.HALL) -> Case:
-    """不予受理 / 不予办理 at the current step, with reasons the applicant is told."""
+    """不予受理 / 不予办理 at the current step, with reasons the applicant is told. Whoever could
+    do that step may refuse it — and only they: separation of duties holds for a refusal as for
+    an approval (a reviewer cannot refuse the approval of a case they reviewed)."""
     reasons = [r.strip() for r in reasons if r and r.strip()]
     if not reasons:
         raise InvalidInput("请填写不予办理的理由", "Give the reasons for the rejection", field="reasons")
     with transaction.atomic():
         case = _claim(case_id, version)
-        step = case.current_step
-        if case.status not in (Case.Status.IN_PROGRESS, Case.Status.AWAITING_MATERIALS) or step is None:
-            if case.status == Case.Status.AWAITING_MATERIALS and step is None:
-                step = _first_step(case.phases.select_related("phase").order_by("phase__order").first().phase)  # type: ignore[union-attr]
-            else:
-                raise Conflict("该办件已结束，不能再作处理", "The case is closed")
-        did_before = CaseStepRecord.objects.filter(case=case, actor=actor, step__isnull=False).exists()
-        authority.check_step(actor, case, step, did_before=did_before)
+        _require(actor, case, rules.Action.REJECT)
+        step = case.current_step or facts.first_step(case)
         _record_step(case, actor=actor, action="reject", step=step, note="；".join(reasons))
+        running = _running_phase(case)
+        if running is not None:
+            facts.clock_save(running, rules.clock_finish(facts.clock_of(running), on=_today(), cal=facts.CALENDAR))
         case.status, case.rejection_reasons = Case.Status.REJECTED, reasons
         case.current_step, case.due_date, case.closed_at = None, None, timezone.now()
-        case.phases.exclude(status=CasePhase.Status.DONE).update(status=CasePhase.Status.DONE, finished_on=_today())
         case.save()
         _notify_applicant(
             case, event="rejected", body=f"您申请的“{case.item.name}”不予办理，理由：{'；'.join(reasons)}。"
@@ -730,12 +823,9 @@ def case_reject(*, actor: Account, case_id: int, version: int, reasons: list[str
 
 
 def _check_handler(actor: Account, case: Case) -> None:
-    """Pause, resume and materials requests: the office's staff who could act on the step
-    (separation of duties applies to steps, not to these)."""
-    step = case.current_step
-    if step is None:
-        raise Conflict("该办件当前没有待办环节", "The case has no current step")
-    authority.check_step(actor, case, step, did_before=False)
+    """Materials requests: the office's staff who could act on the step (separation of duties
+    applies to steps, not to this)."""
+    _require(actor, case, rules.Action.REQUEST_MATERIALS)
 
 
 def case_request_materials(
@@ -838,9 +928,7 @@ def case_suspend(*, actor: Account, case_id: int, version: int, reason: str, cha
         raise InvalidInput("请填写中止理由", "Give the reason for the suspension", field="reason")
     with transaction.atomic():
         case = _claim(case_id, version)
-        if case.status != Case.Status.IN_PROGRESS:
-            raise Conflict("只有办理中的办件可以中止", "Only a case in progress can be suspended")
-        _check_handler(actor, case)
+        _require(actor, case, rules.Action.SUSPEND)
         _pause_clock(case, kind=CasePause.Kind.SUSPENSION, reason=reason, actor=actor, status=Case.Status.SUSPENDED)
         case.save()
         _notify_applicant(case, event="suspended", body=f"您的办件 {case.number} 已中止办理：{reason}。")
@@ -849,11 +937,11 @@ def case_suspend(*, actor: Account, case_id: int, version: int, reason: str, cha
 
 
 def case_resume(*, actor: Account, case_id: int, version: int, note: str = "", channel: str = Channel.HALL) -> Case:
+    """恢复: the suspended clock restarts the day after with the days it had left, the
+    extensions it had included."""
     with transaction.atomic():
         case = _claim(case_id, version)
-        if case.status != Case.Status.SUSPENDED:
-            raise Conflict("该办件未中止", "The case is not suspended")
-        _check_handler(actor, case)
+        _require(actor, case, rules.Action.RESUME)
         _resume_clock(case, kind=CasePause.Kind.SUSPENSION)
         case.save()
         _notify_applicant(
@@ -866,8 +954,9 @@ def case_resume(*, actor: Account, case_id: int, version: int, note: str = "", c
 def case_extend(
     *, actor: Account, case_id: int, version: int, workdays_added: int, reason: str, channel: str = Channel.HALL
 ) -> Case:
-    """延期: an approver (authority 3) of the office extends the running clock by a number of
-    working days, with a reason the applicant is told."""
+    """延期: an approver (authority 3) of the office, with the item's skill group, extends the
+    running clock by a number of working days — its due date moves by exactly that many
+    (``rules.clock_extend``) — with a reason the applicant is told, within the item's cap."""
     if not reason.strip():
         raise InvalidInput("请填写延期理由", "Give the reason for the extension", field="reason")
     if not 1 <= workdays_added <= MAX_EXTENSION_DAYS:
@@ -878,13 +967,7 @@ def case_extend(
         )
     with transaction.atomic():
         case = _claim(case_id, version)
-        if case.status != Case.Status.IN_PROGRESS or case.due_date is None:
-            raise Conflict("只有计时中的办件可以延期", "Only a case whose clock runs can be extended")
-        authority.require_handler(actor, case)
-        if actor.authority_level < 3:
-            raise NotAllowed("延期须由三级审批权限人员批准", "An extension needs an approver (authority level 3)")
-        if not authority.in_jurisdiction(actor, case.office_id):
-            raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
+        _require(actor, case, rules.Action.EXTEND)
         case_phase = _running_phase(case)
         assert case_phase is not None
         cap = case.item.max_extension_days
@@ -895,11 +978,8 @@ def case_extend(
                 field="workdays",
             )
         before = case.due_date
-        due = workdays.due_date(start=case.due_date, workdays=workdays_added)
-        case_phase.extension_days += workdays_added
-        case_phase.due_date = due.due_date
-        case_phase.save(update_fields=["extension_days", "due_date"])
-        case.due_date, case.due_provisional = due.due_date, due.provisional or case.due_provisional
+        clock = replace(facts.clock_of(case_phase), provisional=case.due_provisional)
+        _show_clock(case, case_phase, rules.clock_extend(clock, days=workdays_added, cal=facts.CALENDAR))
         CasePause.objects.create(
             case=case,
             kind=CasePause.Kind.EXTENSION,
@@ -933,12 +1013,7 @@ def case_outside_done(
     relationship and funds): our next phase's clock starts the day after."""
     with transaction.atomic():
         case = _claim(case_id, version)
-        if case.status != Case.Status.WAITING_OUTSIDE:
-            raise Conflict("该办件未在等待外部办理", "The case is not waiting for an outside party")
-        if actor is not None:
-            authority.require_handler(actor, case)
-            if not authority.in_jurisdiction(actor, case.office_id):
-                raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
+        _require(actor, case, rules.Action.OUTSIDE_DONE)
         _record_step(case, actor=actor, action="outside_done", step=case.current_step, note=note)
         _advance(case, actor=actor, channel=channel)
         case.save()
@@ -973,13 +1048,7 @@ def case_escalate(*, actor: Account, case_id: int, version: int, reason: str, ch
         raise InvalidInput("请填写上报理由", "Give the reason for referring the case up", field="note")
     with transaction.atomic():
         case = _claim(case_id, version)
-        if case.status != Case.Status.IN_PROGRESS:
-            raise Conflict("只有办理中的办件可以上报", "Only a case in progress can be referred up")
-        authority.require_handler(actor, case)
-        if not authority.in_jurisdiction(actor, case.office_id):
-            raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
-        if case.required_authority >= 3:
-            raise Conflict("该环节已是最高权限", "The step already needs the highest authority")
+        _require(actor, case, rules.Action.ESCALATE)
         case.required_authority += 1
         case.escalation_level += 1
         case.save()
@@ -996,9 +1065,105 @@ def case_escalate(*, actor: Account, case_id: int, version: int, reason: str, ch
     return case
 
 
+# --- re-routing ------------------------------------------------------------------------------
+
+
+def case_return(*, actor: Account, case_id: int, version: int, reason: str, channel: str = Channel.HALL) -> Case:
+    """退回: an office that received a dispatch that is not its own returns it, saying why,
+    within 2 working days of receiving it (``rules.RETURN_WINDOW_WORKDAYS``; 12333: a wrong
+    dispatch is returned within 2 working days). Clock rule: the returned phase's clock is void
+    — the right office will get its full time —, the dispatching phase reopens with the working
+    days it had left, and the item's promise keeps counting: the applicant's wait does not stop
+    for the agency's mistake. The dispatcher then dispatches again, by hand."""
+    if not reason.strip():
+        raise InvalidInput("请填写退回理由", "Give the reason for returning the case", field="note")
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        _require(actor, case, rules.Action.RETURN)
+        row = _running_phase(case)
+        assert row is not None and row.office is not None
+        previous = (
+            case.phases.select_related("phase", "office")
+            .filter(phase__order__lt=row.phase.order, phase__party=ItemPhase.Party.AGENCY)
+            .order_by("-phase__order")
+            .first()
+        )
+        assert previous is not None  # a dispatched phase follows one of ours (_dispatch)
+        returned_by = row.office
+        facts.clock_save(row, rules.clock_void(facts.clock_of(row)))
+        row.office, row.routed_on = None, None  # the dispatcher must choose the office again
+        row.save(update_fields=["office", "routed_on"])
+        _show_clock(case, previous, rules.clock_resume(facts.clock_of(previous), on=_today(), cal=facts.CALENDAR))
+        last = previous.phase.steps.order_by("-order").first()
+        assert last is not None
+        case.current_step, case.required_authority = last, last.min_authority
+        assert previous.office_id is not None
+        case.office_id, case.status = previous.office_id, Case.Status.IN_PROGRESS
+        _record_step(case, actor=actor, action="return", note=f"{returned_by.name}：{reason}")
+        case.save()
+        _notify_staff(
+            case,
+            event="returned",
+            min_authority=last.min_authority,
+            body=f"办件 {case.number} 被{returned_by.name}退回：{reason}。请重新派单。",
+        )
+        _audit(
+            case,
+            actor=actor,
+            action="return",
+            channel=channel,
+            before={"office": returned_by.code, "phase": row.phase.code},
+            after={"office": previous.office.code if previous.office else None, "reason": reason},
+        )
+    return case
+
+
+def case_transfer(
+    *, actor: Account, case_id: int, version: int, office_code: str, reason: str, channel: str = Channel.HALL
+) -> Case:
+    """移交: a reviewer (authority 2) or above of the office moves the current phase to another
+    office of the same kind (the applicant moved district, the case belongs elsewhere), saying
+    why. Clock rule: the clock runs on — the receiving office has the working days that were
+    left, since the agency, not the office, answers to the applicant for the time."""
+    if not reason.strip():
+        raise InvalidInput("请填写移交理由", "Give the reason for the transfer", field="note")
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        _require(actor, case, rules.Action.TRANSFER)
+        target = Office.objects.filter(code=office_code, is_active=True).first()
+        if target is None or target.kind != case.office.kind or target.pk == case.office_id:
+            raise InvalidInput("请选择同类的其他办理机构", "Choose another office of the same kind", field="office")
+        row = _running_phase(case)
+        assert row is not None
+        before = case.office
+        row.office, row.routed_on = target, None
+        row.save(update_fields=["office", "routed_on"])
+        case.office = target
+        _record_step(case, actor=actor, action="transfer", note=f"{before.name} → {target.name}：{reason}")
+        case.save()
+        _notify_staff(
+            case,
+            event="transferred",
+            min_authority=case.required_authority,
+            body=f"办件 {case.number} 已由{before.name}移交本机构：{reason}",
+        )
+        _audit(
+            case,
+            actor=actor,
+            action="transfer",
+            channel=channel,
+            before={"office": before.code},
+            after={"office": target.code, "reason": reason, "due_date": case.due_date},
+        )
+    return case
+
+
 def cases_sla_scan(*, today: dt.date | None = None) -> dict[str, int]:
-    """Warn handlers of cases due within one working day; escalate overdue cases one level
-    per working day overdue (to authority 2, then 3), each with a notification."""
+    """Warn handlers of cases due within one working day; escalate overdue cases one level per
+    working day overdue — counted in working days (``rules.overdue_days``): a case due on
+    Friday is not overdue over the weekend or a holiday — to authority 2, then 3, each with a
+    notification. The overdue escalation has its own counter, so a case a clerk already
+    referred up is still escalated when it runs late."""
     today = today or _today()
     tomorrow = workdays.due_date(start=today, workdays=1).due_date
     warned = escalated = 0
@@ -1015,17 +1180,20 @@ def cases_sla_scan(*, today: dt.date | None = None) -> dict[str, int]:
                     body=f"办件 {case.number} 将于 {case.due_date} 到期，请及时办理。",
                 )
                 warned += 1
-    overdue = Case.objects.filter(status=Case.Status.IN_PROGRESS, due_date__lt=today, escalation_level__lt=2)
+    overdue = Case.objects.filter(
+        status=Case.Status.IN_PROGRESS, due_date__lt=today, overdue_level__lt=rules.MAX_OVERDUE_LEVEL
+    )
     for case in overdue.select_related("item").iterator(chunk_size=500):
-        target = min(2, workdays.workdays_between(start=case.due_date, end=today))  # type: ignore[arg-type]
-        if target <= case.escalation_level:
+        target = rules.overdue_target(rules.overdue_days(case.due_date, today=today, cal=facts.CALENDAR))
+        if target <= case.overdue_level:
             continue
         with transaction.atomic():
-            if not Case.objects.filter(pk=case.pk, escalation_level=case.escalation_level).update(
-                escalation_level=target, version=F("version") + 1
+            raised = target - case.overdue_level
+            if not Case.objects.filter(pk=case.pk, overdue_level=case.overdue_level).update(
+                overdue_level=target, escalation_level=F("escalation_level") + raised, version=F("version") + 1
             ):
                 continue
-            case.escalation_level = target
+            case.overdue_level = target
             level = min(3, case.required_authority + target)
             _notify_staff(
                 case,

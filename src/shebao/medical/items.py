@@ -180,8 +180,13 @@ ITEMS: tuple[ItemSpec, ...] = (
         jurisdiction="applicant_district",
         channels=("hall", "online", "app"),
         office_kinds=("district_office",),
-        promised_days=15,
-        description="异地就医未能直接结算的费用，由参保地区级经办机构受理，市医保中心审核后在材料齐全之日起15个工作日内支付。",
+        # the promise measured whole: 2 working days at the district, then the medical centre's
+        # full 15 from receiving the district's complete file (not 15 in all, which left it 13)
+        promised_days=17,
+        description=(
+            "异地就医未能直接结算的费用，由参保地区级经办机构在2个工作日内受理并移交，"
+            "市医保中心自收到齐全材料之日起15个工作日内审核支付。"
+        ),
         fields=(ID_NUMBER, NAME, PHONE, PLACE, HOSPITAL, ADMISSION, DISCHARGE, AMOUNT, BANK_CARD),
         materials=(
             ID_CARD,
@@ -208,7 +213,7 @@ ITEMS: tuple[ItemSpec, ...] = (
                 name_en="City medical centre checks and pays",
                 steps=(REVIEW, APPROVE),
                 jurisdiction="medical_centre",
-                promised_days=13,
+                promised_days=15,
             ),
         ),
     ),

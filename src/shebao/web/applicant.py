@@ -62,7 +62,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/cases/my_cases.html",
-        {"rows": [(c, label_of(c.get_status_display()), missing.get(c.pk, [])) for c in cases]},
+        {"rows": [(c, label_of(selectors.case_status_shown(c)), missing.get(c.pk, [])) for c in cases]},
     )
 
 

@@ -269,5 +269,8 @@ def unit_cases(request: HttpRequest) -> HttpResponse:
     if isinstance(unit, HttpResponse):
         return unit
     cases = list(case_selectors.cases_of_applicant(actor=request.user, limit=CASES_LIMIT))  # type: ignore[arg-type]
-    rows = [(case, label_of(case.get_status_display()), mask_id_number(case.applicant_id_number)) for case in cases]
+    rows = [
+        (case, label_of(case_selectors.case_status_shown(case)), mask_id_number(case.applicant_id_number))
+        for case in cases
+    ]
     return render(request, "web/unit/cases.html", {"unit": unit, "rows": rows})

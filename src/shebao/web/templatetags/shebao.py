@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import get_language
 
@@ -23,6 +25,14 @@ def pick(label: object) -> str:
         return text
     zh, en = text.split(" / ", 1)
     return zh if _chinese() else en
+
+
+@register.filter
+def case_status(case: Any) -> str:
+    """A case's status as a list shows it: overdue, not "in progress", once past its due date."""
+    from shebao.cases.selectors import case_status_shown
+
+    return pick(case_status_shown(case))
 
 
 @register.filter

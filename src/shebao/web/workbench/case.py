@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from shebao.cases import authority, selectors, services
+from shebao.cases import facts, rules, selectors, services
 from shebao.cases import materials as supplies
 from shebao.cases.models import Case, CaseMaterial, CaseRating
 from shebao.catalog.models import ItemStep
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, StaleVersion
 from shebao.core.identifiers import mask_id_number, mask_phone
-from shebao.core.models import Account
+from shebao.core.models import Account, Office
 from shebao.registry.views import channel_for, error_page
 from shebao.web.access import signed_in
 from shebao.web.applicant import applicant_case
@@ -38,6 +38,9 @@ ACTION_LABELS = {
     "reply": gettext_lazy("Replied"),
     "reject": gettext_lazy("Rejected"),
     "outside_done": gettext_lazy("Outside party finished"),
+    "dispatch": gettext_lazy("Dispatched"),
+    "return": gettext_lazy("Returned as wrongly dispatched"),
+    "transfer": gettext_lazy("Transferred"),
 }
 
 
@@ -51,57 +54,79 @@ class StepOffer:
     why: str = ""
 
 
-def _allowed(check: Any) -> tuple[bool, str]:
-    try:
-        check()
-    except NotAllowed as error:
-        return False, error_text(error)
-    return True, ""
+# The staff page never offers these: the applicant withdraws, and the system records an
+# outside party only when nobody at the office does.
+_NOT_ON_STAFF_PAGE = frozenset({rules.Action.WITHDRAW})
 
 
-def staff_actions(user: Account, case: Case, *, did_before: bool) -> dict[str, Any]:
-    """Which action forms to show. The services decide again when the form is posted."""
-    if user.kind != Account.Kind.STAFF or user.role not in authority.HANDLING_ROLES:
+def staff_actions(user: Account, case: Case, *, done: dict[int, frozenset[int]]) -> dict[str, Any]:
+    """Which action forms to show: what ``cases.rules`` offers this staff member on this case
+    now (the services ask the same rules again when the form is posted). The current step is
+    shown even when refused, with the reason."""
+    if user.kind != Account.Kind.STAFF or user.role not in rules.HANDLING_ROLES:
         return {}
-    step = case.current_step
-    status = case.status
+    offered = selectors.case_offers(actor=user, case=case, done=done)
     offers: dict[str, Any] = {}
-    in_office = authority.in_jurisdiction(user, case.office_id)
-    if status == Case.Status.IN_PROGRESS and step is not None and step.kind in STEP_ACTIONS:
-        ok, why = _allowed(lambda: authority.check_step(user, case, step, did_before=did_before))
-        label = step.name if chinese() else step.name_en or step.name
-        offers["step"] = StepOffer(kind=step.kind, label=label, allowed=ok, why=why)
-    reject_step = step
-    if status == Case.Status.AWAITING_MATERIALS and step is None:
-        reject_step = ItemStep.objects.filter(phase__item_id=case.item_id).order_by("phase__order", "order").first()
-    if status in (Case.Status.IN_PROGRESS, Case.Status.AWAITING_MATERIALS) and reject_step is not None:
-        offers["reject"] = _allowed(lambda: authority.check_step(user, case, reject_step, did_before=did_before))[0]
-    handler_ok = step is not None and _allowed(lambda: authority.check_step(user, case, step, did_before=False))[0]
-    offers["request_materials"] = status == Case.Status.IN_PROGRESS and handler_ok
-    offers["suspend"] = status == Case.Status.IN_PROGRESS and handler_ok
-    offers["resume"] = status == Case.Status.SUSPENDED and handler_ok
-    offers["supplement"] = status == Case.Status.AWAITING_MATERIALS and (
-        in_office or user.office_id == case.receiving_office_id
-    )
-    offers["extend"] = (
-        status == Case.Status.IN_PROGRESS and case.due_date is not None and user.authority_level >= 3 and in_office
-    )
-    offers["escalate"] = status == Case.Status.IN_PROGRESS and in_office and case.required_authority < 3
-    offers["outside_done"] = status == Case.Status.WAITING_OUTSIDE and in_office
+    step = case.current_step
+    for action, refused in offered.items():
+        if action in rules.STEP_ACTIONS and step is not None:
+            label = step.name if chinese() else step.name_en or step.name
+            why = error_text(refused.error()) if refused is not None else ""
+            offers["step"] = StepOffer(kind=action, label=label, allowed=refused is None, why=why)
+        elif action not in _NOT_ON_STAFF_PAGE:
+            offers[str(action)] = refused is None
     offers["any"] = any(v for k, v in offers.items() if k != "step") or "step" in offers
     return offers
+
+
+def _transfer_choices(case: Case) -> list[Office]:
+    """Offices a phase may be transferred to: the other active offices of its office's kind."""
+    return list(
+        Office.objects.filter(is_active=True, kind=case.office.kind).exclude(pk=case.office_id).order_by("code")
+    )
+
+
+def _dispatch_choices(case: Case, offers: dict[str, Any]) -> list[Office]:
+    """Where the clerk may dispatch the next phase by hand when their step ends the current one
+    (the offices of the kind the next phase's rule names); empty when nothing is dispatched."""
+    step = case.current_step
+    offer = offers.get("step")
+    if step is None or offer is None or not offer.allowed:
+        return []
+    if ItemStep.objects.filter(phase_id=step.phase_id, order__gt=step.order).exists():
+        return []
+    following = (
+        case.phases.select_related("phase", "office")
+        .filter(phase__order__gt=step.phase.order, phase__party="agency")
+        .order_by("phase__order")
+        .first()
+    )
+    if following is None or following.phase.order != step.phase.order + 1:
+        return []
+    kind = facts.phase_office_kind(case, following)
+    offices = Office.objects.filter(is_active=True).exclude(pk=case.office_id)
+    return list(offices.filter(kind=kind).order_by("code") if kind else offices.none())
 
 
 def case_context(user: Account, case: Case, *, compact: bool = False, **extra: Any) -> dict[str, Any]:
     """Everything the staff case panel shows. ``compact``: the batch page's card."""
     records = list(case.step_records.select_related("step", "actor", "office").order_by("at", "id"))
-    did_before = any(r.actor_id == user.pk and r.step_id is not None for r in records)
+    done: dict[int, frozenset[int]] = {}
+    for r in records:
+        if r.step_id is not None and r.actor_id is not None:
+            done[r.actor_id] = done.get(r.actor_id, frozenset()) | {r.step_id}
+    actions = staff_actions(user, case, done=done)
     materials = list(case.materials.select_related("material").order_by("material_id"))
+    left = selectors.case_countdown(case)
+    overdue = -left if left is not None and left < 0 else 0
+    shown, shown_zh, shown_en = rules.shown_state(rules.State(case.status), overdue=overdue)
     context: dict[str, Any] = {
         "case": case,
         "applicant_masked": mask_id_number(case.applicant_id_number),
-        "clock": countdown(selectors.case_countdown(case)),
-        "actions": staff_actions(user, case, did_before=did_before),
+        "clock": countdown(left),
+        "status_shown": shown,
+        "status_label": label_of(f"{shown_zh} / {shown_en}"),
+        "actions": actions,
         "materials": materials,
         # the supplement form offers every missing material; the warning names the required ones
         "missing_materials": [m for m in materials if m.status == CaseMaterial.Status.MISSING],
@@ -119,6 +144,8 @@ def case_context(user: Account, case: Case, *, compact: bool = False, **extra: A
                 "history": [(r, ACTION_LABELS.get(r.action, r.action)) for r in records],
                 "pauses": list(case.pauses.select_related("actor").order_by("started_on", "id")),
                 "rating": CaseRating.objects.filter(case=case).select_related("follow_up").first(),
+                "dispatch_offices": _dispatch_choices(case, actions),
+                "transfer_offices": _transfer_choices(case) if actions.get("transfer") else [],
             }
         )
     context.update(extra)
@@ -196,7 +223,11 @@ def _act(user: Account, case: Case, post: QueryDict, channel: str) -> Case:
     note = post.get("note", "").strip()
     common: dict[str, Any] = {"actor": user, "case_id": case.pk, "version": version, "channel": channel}
     if action in STEP_ACTIONS:
-        return services.case_act(action=action, note=note, **common)
+        return services.case_act(action=action, note=note, dispatch_to=post.get("dispatch_to", ""), **common)
+    if action == "return":
+        return services.case_return(reason=note, **common)
+    if action == "transfer":
+        return services.case_transfer(office_code=post.get("office", ""), reason=note, **common)
     if action == "reject":
         reasons = [line for line in post.get("reasons", "").splitlines() if line.strip()]
         return services.case_reject(reasons=reasons, **common)
