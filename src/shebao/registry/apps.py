@@ -14,6 +14,12 @@ class RegistryConfig(AppConfig):
         register_resolver(applicants.resolve)
         register_unit_tie(applicants.unit_employs)
 
+        from shebao.cases.eligibility import register_check, register_person_reader
+        from shebao.registry import eligibility
+
+        register_person_reader(eligibility.person_facts)
+        register_check(items.KEY_CORRECTION, eligibility.birth_date_follows_the_id_number)
+
         from shebao.core.audit import audit_actions
         from shebao.registry.audit_actions import RegistryAction
 
