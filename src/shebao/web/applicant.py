@@ -30,6 +30,7 @@ from shebao.core.throttle import client_address
 from shebao.registry.views import error_page
 from shebao.web.access import signed_in
 from shebao.web.forms import error_text
+from shebao.web.papers import paper_links
 from shebao.web.workbench.labels import label_of
 
 MY_CASES_LIMIT = 50
@@ -136,6 +137,7 @@ def applicant_case(
             "rating": rating,
             "rating_label": label_of(rating.get_score_display()) if rating else "",
             "rating_form": (form or RatingForm()) if may_rate else None,
+            "papers": paper_links(case),
             "supply_rows": _supply_rows(request.user, case),  # type: ignore[arg-type]
             "supply_limit": supplies.MAX_UPLOAD_BYTES // (1024 * 1024),
             "error": error,

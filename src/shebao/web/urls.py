@@ -3,7 +3,7 @@ the service engine's pages: the workbench, cases, my cases, the public look-up a
 
 from django.urls import include, path
 
-from shebao.web import applicant, guide, verify, views
+from shebao.web import applicant, guide, papers, verify, views
 from shebao.web.workbench import case, queue
 
 app_name = "web"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("cases/<str:number>/", case.case_page, name="case"),
     path("cases/<str:number>/act/", case.case_act, name="case_act"),
     path("cases/<str:number>/rate/", applicant.case_rate, name="case_rate"),
+    path("cases/<str:number>/papers/<str:kind>.pdf", papers.case_paper, name="case_paper"),
     path("cases/<str:number>/materials/", applicant.case_supply, name="case_supply"),
     path("cases/<str:number>/materials/<str:code>/file/", case.case_material_file, name="case_material_file"),
     path("my/cases/", applicant.my_cases, name="my_cases"),

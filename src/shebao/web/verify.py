@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from shebao.cases.papers import PAPER_LABELS
 from shebao.core.documents import document_verify
 
 # Every kind of document shebao prints with a verification code: the menu tries each, so a
@@ -19,6 +20,7 @@ KIND_LABELS = {
     "receipt": "缴费凭证 / Payment receipt",
     "statement": "权益记录单 / Rights statement",
     "sample": "样张 / Sample",
+    **PAPER_LABELS,  # a case's receipt and notices
 }
 
 

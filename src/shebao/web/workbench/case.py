@@ -27,6 +27,7 @@ from shebao.registry.views import channel_for, error_page
 from shebao.web.access import signed_in
 from shebao.web.applicant import applicant_case
 from shebao.web.forms import error_text
+from shebao.web.papers import paper_links
 from shebao.web.workbench.labels import chinese, countdown, label_of, schema_labels
 
 STEP_ACTIONS = ("accept", "review", "approve", "callback", "reply")
@@ -144,6 +145,7 @@ def case_context(user: Account, case: Case, *, compact: bool = False, **extra: A
                 "history": [(r, ACTION_LABELS.get(r.action, r.action)) for r in records],
                 "pauses": list(case.pauses.select_related("actor").order_by("started_on", "id")),
                 "rating": CaseRating.objects.filter(case=case).select_related("follow_up").first(),
+                "papers": paper_links(case),
                 "dispatch_offices": _dispatch_choices(case, actions),
                 "transfer_offices": _transfer_choices(case) if actions.get("transfer") else [],
             }
