@@ -61,7 +61,8 @@ def guide_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def guide_item(request: HttpRequest, code: str) -> HttpResponse:
-    """One item's guide and flowchart."""
+    """One item's guide and flowchart, named in the page's language (the catalogue's English
+    names on English pages, in the flowchart too)."""
     try:
         item = _active_item(code)
     except NotFound as error:
@@ -91,8 +92,10 @@ def guide_item(request: HttpRequest, code: str) -> HttpResponse:
             "materials": [(m, m.name if chinese() else m.name_en or m.name) for m in item.materials.all()],
             "phases": phases,
             "jurisdiction": label_of(item.get_jurisdiction_display()),
-            # item_svg escapes every text it draws from the catalogue
-            "flowchart": mark_safe(item_svg(item)),  # noqa: S308
+            # item_svg escapes every text it draws from the catalogue; the page shows the wide
+            # drawing or, on a phone, the one-column one (a media query, no script)
+            "flowchart": mark_safe(item_svg(item, english=not chinese())),  # noqa: S308
+            "flowchart_narrow": mark_safe(item_svg(item, narrow=True, english=not chinese())),  # noqa: S308
         },
     )
 
@@ -105,13 +108,13 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def guide_poster(request: HttpRequest, code: str) -> HttpResponse:
-    """The A3 wall poster (服务流程图) of one item."""
+    """The A3 wall poster (服务流程图) of one item, in the page's language."""
     try:
         item = _active_item(code)
     except NotFound as error:
         return error_page(request, error)
     safe = re.sub(r"[^A-Za-z0-9_-]", "_", item.code)
-    return _pdf(item_poster_pdf(item), f"poster-{safe}.pdf")
+    return _pdf(item_poster_pdf(item, english=not chinese()), f"poster-{safe}.pdf")
 
 
 @require_GET
