@@ -12,7 +12,7 @@ import pytest
 
 from shebao.contributions.models import BackpayCharge, ContributionRate, GradeRule, InjuryRate, InterestRate, WageBase
 from shebao.contributions.rulebook import contribution_quote, crediting_rate, rulebook_load
-from shebao.contributions.rules import months_between
+from shebao.core.months import months_between
 
 D = Decimal
 pytestmark = pytest.mark.django_db

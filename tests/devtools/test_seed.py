@@ -416,7 +416,7 @@ def test_the_demo_ledger_is_made_by_the_monthly_job_and_paid_by_the_bank_on_time
     from django.utils import timezone
 
     from shebao.contributions.models import AccountEntry, Bill, ContributionMonth, Payment
-    from shebao.contributions.rules import month_add
+    from shebao.core.months import month_add
 
     this_month = timezone.localdate().replace(day=1)
     records_end = ContributionYear.objects.aggregate(y=Max("year"))["y"]

@@ -34,7 +34,6 @@ Chunks cover unit id ranges; flexible workers ride in the same job as *virtual* 
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import datetime as dt
 import json
@@ -58,6 +57,7 @@ from shebao.contributions.rules import due_date as rules_due_date
 from shebao.core import audit
 from shebao.core.errors import InvalidInput
 from shebao.core.jobs import JobKind, Params
+from shebao.core.months import month_end, month_start
 from shebao.registry.models import Employment, InsuredStatus, Person, Unit, UnitInsurance
 
 JOB_KIND = "contributions.assessment"
@@ -85,14 +85,6 @@ EMPLOYER_COLUMNS = (
 )
 PERSONAL_COLUMNS = ("pension_personal", "medical_personal", "unemployment_personal")
 AMOUNT_COLUMNS = EMPLOYER_COLUMNS + PERSONAL_COLUMNS
-
-
-def month_first(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_last(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 # --- the rule rows in force ------------------------------------------------------------------
@@ -156,7 +148,7 @@ class RuleSet:
 def ruleset_for(*, period: dt.date, region: str = DEFAULT_REGION) -> RuleSet:
     """The rule rows in force on the 1st of ``period``. No base limits in force is a clear
     ``InvalidInput``: nothing can be assessed without them."""
-    first = month_first(period)
+    first = month_start(period)
     book = rulebook_load(region=region)
     limits = book.base_limits(first)
     rates: dict[str, dict[tuple[str, str], RuleRef]] = {}
@@ -252,7 +244,7 @@ def _insured_units(last: dt.date) -> Any:
 
 
 def _orm_units(*, rules: RuleSet, lo: int, hi: int) -> dict[str, int]:
-    first, last = rules.period, month_last(rules.period)
+    first, last = rules.period, month_end(rules.period)
     unit_ins: dict[int, set[str]] = {}
     for unit_id, insurance in (
         _insured_units(last).filter(unit_id__gte=lo, unit_id__lte=hi).values_list("unit_id", "insurance")
@@ -360,7 +352,7 @@ def _orm_write(*, rules: RuleSet, groups: dict[int, list[dict[str, Any]]], payer
 
 
 def _orm_flexible(*, rules: RuleSet, plo: int, phi: int) -> dict[str, int]:
-    first, last = rules.period, month_last(rules.period)
+    first, last = rules.period, month_end(rules.period)
     # Candidates of the range first; every other look-up is by their ids (no NOT IN over a table).
     candidates = set(
         InsuredStatus.objects.filter(
@@ -419,7 +411,7 @@ _FLAGS = ", ".join(f"bool_or(insurance = '{name}') AS {name}" for name in INSURA
 def _sql_params(rules: RuleSet, person_type: str) -> dict[str, Any]:
     params: dict[str, Any] = {
         "first": rules.period,
-        "last": month_last(rules.period),
+        "last": month_end(rules.period),
         "year": rules.period.year,
         "floor": rules.floor,
         "cap": rules.cap,
@@ -676,7 +668,7 @@ def path_resolve(path: str) -> str:
 
 def _plan(params: Params) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
-    last = month_last(dt.date.fromisoformat(params["period"]))
+    last = month_end(dt.date.fromisoformat(params["period"]))
     units = UnitInsurance.objects.filter(active=True, since__lte=last).aggregate(lo=Min("unit_id"), hi=Max("unit_id"))
     if units["lo"] is not None:
         ranges.append((units["lo"], units["hi"]))

@@ -41,13 +41,11 @@ from shebao.contributions.rules import (
     contribution_month,
     due_date,
     grade_check,
-    month_end,
-    month_start,
-    months_between,
 )
 from shebao.core import audit
 from shebao.core.errors import InvalidInput
 from shebao.core.models import Account
+from shebao.core.months import month_end, month_start, months_between
 from shebao.registry.models import Person, Unit
 
 MAX_MONTHS = 600  # fifty years: a sanity bound on one request

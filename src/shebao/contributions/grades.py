@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from shebao.contributions.models import FlexibleGrade
 from shebao.contributions.rulebook import grade_validate
-from shebao.contributions.rules import month_start
 from shebao.core import audit
 from shebao.core.errors import InvalidInput
 from shebao.core.models import Account
+from shebao.core.months import month_start
 from shebao.registry.models import Person
 
 

@@ -22,9 +22,9 @@ from shebao.catalog.definitions import (
     register,
     register_completion_hook,
 )
-from shebao.contributions.rules import month_add
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
+from shebao.core.months import month_add
 
 LAW = "《中华人民共和国社会保险法》"
 COLLECTION = "《社会保险费征缴暂行条例》（国务院令第259号）"

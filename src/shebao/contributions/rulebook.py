@@ -42,9 +42,9 @@ from shebao.contributions.rules import (
     base_limits_make,
     contribution_month,
     grade_check,
-    months_between,
 )
 from shebao.core.errors import InvalidInput
+from shebao.core.months import months_between
 
 DEFAULT_REGION = "wuhan"
 

@@ -16,7 +16,6 @@ rules of this module:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 
 from shebao.core.errors import InvalidInput
 from shebao.core.money import round_fen, round_yuan_down, round_yuan_up
+from shebao.core.months import month_end
 
 Round = Callable[[Decimal], Decimal]
 
@@ -532,29 +532,6 @@ def account_interest(
 
 
 # --- late fee and due date ----------------------------------------------------------------------
-
-
-def month_start(value: dt.date) -> dt.date:
-    return value.replace(day=1)
-
-
-def month_end(value: dt.date) -> dt.date:
-    return value.replace(day=calendar.monthrange(value.year, value.month)[1])
-
-
-def month_add(value: dt.date, months: int) -> dt.date:
-    index = value.year * 12 + value.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The first days of the months from ``start``'s to ``end``'s, both included."""
-    months = []
-    current = month_start(start)
-    while current <= end:
-        months.append(current)
-        current = month_add(current, 1)
-    return months
 
 
 def due_date(period: dt.date, *, grace_days: int) -> dt.date:

@@ -25,12 +25,13 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from shebao.contributions.assessment import DEFAULT_REGION, month_first
+from shebao.contributions.assessment import DEFAULT_REGION
 from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, LateFeeRule
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Area, Role
 from shebao.core.money import round_fen
+from shebao.core.months import month_start
 from shebao.registry.models import Employment, Person, Unit
 from shebao.registry.selectors import CITY_WIDE_ROLES, DISTRICT_SCOPED_ROLES
 
@@ -328,7 +329,7 @@ def unit_find_for_staff(*, actor: Account, credit_code: str) -> Unit:
 
 
 def current_month(today: dt.date) -> dt.date:
-    return month_first(today)
+    return month_start(today)
 
 
 # --- the annual base declaration -----------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from shebao.contributions import selectors
 from shebao.contributions.accounts import account_credit_rows
-from shebao.contributions.assessment import JOB_KIND, month_first, path_resolve, ruleset_for
+from shebao.contributions.assessment import JOB_KIND, path_resolve, ruleset_for
 from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, Payment
 from shebao.core import audit
 from shebao.core.channels import Channel
@@ -25,6 +25,7 @@ from shebao.core.errors import Conflict, InvalidInput, NotAllowed
 from shebao.core.jobs import Executor, job_create, job_run
 from shebao.core.models import Account, Job, Role
 from shebao.core.money import parse_money
+from shebao.core.months import month_start
 from shebao.registry.models import Person, Unit
 
 ASSESSING_ROLES = frozenset({Role.ADMIN})
@@ -51,8 +52,8 @@ def assessment_run(
     changes nothing already assessed."""
     if actor is not None and (actor.kind != Account.Kind.STAFF or actor.role not in ASSESSING_ROLES):
         raise NotAllowed("只有系统管理员可以发起月度核定", "Only an administrator may run the monthly assessment")
-    first = month_first(period)
-    if first > month_first(timezone.localdate()):
+    first = month_start(period)
+    if first > month_start(timezone.localdate()):
         raise InvalidInput("不能核定未来月份", "A future month cannot be assessed", field="period")
     chosen = path_resolve(path)
     rules = ruleset_for(period=first, region=region)  # no base limits in force: a clear 422 now

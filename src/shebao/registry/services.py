@@ -33,6 +33,7 @@ from shebao.core.channels import Channel
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, ShebaoError
 from shebao.core.identifiers import IdNumber, credit_code_validate, id_number_validate
 from shebao.core.models import Account, Area, Role
+from shebao.core.months import month_add, month_start
 from shebao.registry import rules
 from shebao.registry.models import Employment, InsuredStatus, Person, Unit, UnitInsurance
 
@@ -56,18 +57,10 @@ Terminated = InsuredStatus.Status.TERMINATED
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month_start(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
 def latest_start_allowed(today: dt.date | None = None) -> dt.date:
     """增员 may be declared up to the end of next month, not further ahead."""
     today = today or timezone.localdate()
-    return next_month_start(next_month_start(today)) - dt.timedelta(days=1)
+    return month_add(today, 2) - dt.timedelta(days=1)
 
 
 def _require_staff_writer(actor: Account | None) -> None:
@@ -183,7 +176,7 @@ def suspend_after_leaving(*, person_ids: Sequence[int], unit: Unit, ended: dict[
         if elsewhere:
             status.unit_id = elsewhere[0]
         else:
-            status.status, status.since = Suspended, next_month_start(ended[status.person_id])
+            status.status, status.since = Suspended, month_add(ended[status.person_id], 1)
         status.updated_at = now
     InsuredStatus.objects.bulk_update(statuses, ["status", "since", "unit", "updated_at"], batch_size=500)
     return len(statuses)
@@ -515,7 +508,7 @@ def flexible_stop(
             raise Conflict(
                 "该人员没有以灵活就业人员身份参保缴费", "This person is not contributing as a flexible worker"
             )
-        since = next_month_start(last_month)
+        since = month_add(last_month, 1)
         for row in rows:
             row.status, row.since = Suspended, since
             row.save(update_fields=["status", "since", "updated_at"])

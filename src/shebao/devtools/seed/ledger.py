@@ -24,12 +24,13 @@ from shebao.contributions.accounts import ACCOUNT_INTEREST
 from shebao.contributions.history import HISTORY_LOAD, interest_year_latest
 from shebao.contributions.models import AccountEntry, Bill, ContributionYear, DeclaredBase, FlexibleGrade
 from shebao.contributions.rulebook import grade_bounds_on
-from shebao.contributions.rules import grade_nearest, month_add
+from shebao.contributions.rules import grade_nearest
 from shebao.contributions.selectors import bill_amount_due
 from shebao.contributions.services import arrears_mark, assessment_run, payment_record
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput
 from shebao.core.jobs import job_create, job_run
+from shebao.core.months import month_add
 from shebao.devtools.seed.rates import average_wage
 from shebao.registry.models import Employment, InsuredStatus, Person
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from shebao.contributions.models import ContributionYear
 from shebao.core.identifiers import credit_code_make, id_number_make
 from shebao.core.models import Account, Role
+from shebao.core.months import month_add
 from shebao.devtools.seed import rates
 from shebao.devtools.seed.data import (
     DISTRICTS,
@@ -475,7 +476,7 @@ def _write_insurance(plan: PeoplePlan, *, person_ids: dict[str, int], unit_ids: 
         elif p.category == "employee" and p.id_number in last:
             e = last[p.id_number]
             assert e.end is not None
-            since = (e.end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            since = month_add(e.end, 1)
             rows += [
                 InsuredStatus(
                     person_id=pid, insurance=i, status="suspended", since=since, unit_id=unit_ids[e.credit_code]
