@@ -383,7 +383,7 @@ def test_fields_of_a_one_form_agree_across_its_items(synced):
         ("社会保障卡解挂（解锁）", {"card_number": "A1B2C3"}, "card_number"),
         ("单位参保登记（工伤保险）", {"unit_code": "91110000600037341N"}, "unit_code"),
         ("单位参保登记（工伤保险）", {"injury_risk_class": "9"}, "injury_risk_class"),
-        ("失业保险金申领登记", {"terminated_on": "2999-01-01"}, "terminated_on"),
+        ("失业保险金申领登记", {"terminated_on": "2199-01-01"}, "terminated_on"),
         ("灵活就业人员中断期补缴", {"period_from": "2024-06-01", "period_to": "2024-01-01"}, "period_to"),
         ("社会保障卡申领", {"pickup": "post", "post_address": ""}, "post_address"),
         ("社会保险违法违规行为举报", {"reply_by": "phone", "phone": ""}, "phone"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from shebao.core import workdays as working_days
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import id_number_validate
 
@@ -283,6 +284,10 @@ def _bad(field: dict[str, Any], zh: str, en: str) -> InvalidInput:
 MAX_FORM_DECIMAL = Decimal("10000000000")
 MAX_FORM_INT = 2_000_000_000
 MOBILE = re.compile(r"1[0-9]{10}")  # ASCII digits only: str.isdigit() also takes "¹²³"
+# Form dates lie within the working-day calendar, as the API's dates do (core.api.CalendarDate):
+# date.fromisoformat alone takes any year from 1 to 9999, which no count of days can start from.
+FIRST_FORM_DATE = dt.date(working_days.FIRST_YEAR, 1, 1)
+LAST_FORM_DATE = dt.date(working_days.LAST_YEAR, 12, 31)
 
 
 def clean_form(schema: list[dict[str, Any]], form: dict[str, Any]) -> dict[str, Any]:
@@ -319,9 +324,16 @@ def clean_form(schema: list[dict[str, Any]], form: dict[str, Any]) -> dict[str, 
             value = str(value)
         elif kind == "date":
             try:
-                value = dt.date.fromisoformat(str(raw).strip()).isoformat()
+                day = dt.date.fromisoformat(str(raw).strip())
             except ValueError:
                 raise _bad(spec, "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD") from None
+            if not FIRST_FORM_DATE <= day <= LAST_FORM_DATE:
+                raise _bad(
+                    spec,
+                    f"日期应在 {FIRST_FORM_DATE} 至 {LAST_FORM_DATE} 之间",
+                    f"date must be within {FIRST_FORM_DATE} to {LAST_FORM_DATE}",
+                )
+            value = day.isoformat()
         elif kind == "choice":
             allowed = [c[0] for c in spec.get("choices", [])]
             if str(raw) not in allowed:
