@@ -5,7 +5,7 @@ as the pages."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -14,11 +14,12 @@ from ninja.security import SessionAuth
 
 from shebao.cases import selectors, services
 from shebao.cases.applicants import applicant_for
-from shebao.catalog.definitions import MOBILE
+from shebao.catalog.definitions import MOBILE, Applicant
 from shebao.catalog.selectors import item_get, items_list
 from shebao.core.api import answers
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed
+from shebao.core.http import ApiRequest
 from shebao.core.models import Account
 from shebao.core.throttle import client_address
 
@@ -239,12 +240,12 @@ def _item_out(item: Any) -> dict[str, Any]:
 @catalog_router.get("/items", response=answers(list[ItemOut]), summary="服务事项目录 / The catalogue")
 def catalog_items(
     request: HttpRequest, insurance: str | None = None, channel: str | None = None, q: str = ""
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     return [_item_out(i) for i in items_list(insurance=insurance, channel=channel, query=q)]
 
 
 @catalog_router.get("/items/{code}", response=answers(GuideOut, errors=(404,)), summary="办事指南 / An item's guide")
-def catalog_item(request: HttpRequest, code: str) -> dict:
+def catalog_item(request: HttpRequest, code: str) -> dict[str, Any]:
     item = item_get(code=code, with_structure=True)
     return {
         **_item_out(item),
@@ -287,6 +288,27 @@ IDEMPOTENCY_HELP = (
 )
 
 
+class _Opening(TypedDict):
+    """What opening one case and opening a one-form group take alike."""
+
+    actor: Account
+    applicant: Applicant
+    channel: str
+    form: dict[str, Any]
+    materials: dict[str, Any]
+    phone: str
+    key: str
+
+
+class _Acting(TypedDict):
+    """What every action on a case takes."""
+
+    actor: Account
+    case_id: int
+    version: int
+    channel: str
+
+
 def _materials(given: dict[str, Any]) -> dict[str, Any]:
     return {code: m if isinstance(m, str) else m.model_dump() for code, m in given.items()}
 
@@ -298,13 +320,13 @@ def _materials(given: dict[str, Any]) -> dict[str, Any]:
     summary="申请 / Open a case (or a one-form group)",
 )
 def cases_open(
-    request: HttpRequest,
+    request: ApiRequest,
     payload: OpenIn,
     idempotency_key: str = Header(
         ..., alias="Idempotency-Key", pattern=f"^{services.IDEMPOTENCY_KEY.pattern}$", description=IDEMPOTENCY_HELP
     ),
-) -> Status:
-    user: Account = request.auth  # type: ignore[attr-defined]
+) -> Status[Any]:
+    user = request.auth
     channel = _channel_for(user, payload.channel)
     applicant = applicant_for(
         id_number=payload.applicant_id_number,
@@ -313,7 +335,7 @@ def cases_open(
         unit_code=payload.unit_code,
         account=user if user.kind == Account.Kind.CITIZEN else None,
     )
-    common = {
+    common: _Opening = {
         "actor": user,
         "applicant": applicant,
         "channel": channel,
@@ -338,16 +360,16 @@ def cases_open(
     response=answers(PublicProgressOut, errors=(404, 429)),
     summary="办件进度查询（匿名）/ Follow a case by number",
 )
-def cases_lookup(request: HttpRequest, number: str, id_suffix: str) -> dict:
+def cases_lookup(request: HttpRequest, number: str, id_suffix: str) -> dict[str, Any]:
     return selectors.case_lookup_public(number=number, id_suffix=id_suffix, client=client_address(request))
 
 
 @router.get(
     "/cases/mine", response=answers(list[ProgressOut], errors=(401,)), auth=session, summary="我的办件 / My cases"
 )
-def cases_mine(request: HttpRequest) -> list[dict]:
+def cases_mine(request: ApiRequest) -> list[dict[str, Any]]:
     """An applicant's own cases; a staff member's: those they received or acted on."""
-    return [selectors.case_progress(case=c) for c in selectors.cases_mine(actor=request.auth)]  # type: ignore[attr-defined]
+    return [selectors.case_progress(case=c) for c in selectors.cases_mine(actor=request.auth)]
 
 
 @router.get(
@@ -356,8 +378,8 @@ def cases_mine(request: HttpRequest) -> list[dict]:
     auth=session,
     summary="办件进度 / A case's progress",
 )
-def cases_get(request: HttpRequest, number: str) -> dict:
-    return selectors.case_progress_get(actor=request.auth, number=number)  # type: ignore[attr-defined]
+def cases_get(request: ApiRequest, number: str) -> dict[str, Any]:
+    return selectors.case_progress_get(actor=request.auth, number=number)
 
 
 @router.post(
@@ -366,11 +388,11 @@ def cases_get(request: HttpRequest, number: str) -> dict:
     auth=session,
     summary="办理操作 / Act on a case",
 )
-def cases_act(request: HttpRequest, number: str, payload: ActionIn) -> dict:
-    user: Account = request.auth  # type: ignore[attr-defined]
+def cases_act(request: ApiRequest, number: str, payload: ActionIn) -> dict[str, Any]:
+    user = request.auth
     case = selectors.case_get(actor=user, number=number)
     channel = Channel.ONLINE if user.kind != Account.Kind.STAFF else Channel.HALL
-    common = {"actor": user, "case_id": case.pk, "version": payload.version, "channel": channel}
+    common: _Acting = {"actor": user, "case_id": case.pk, "version": payload.version, "channel": channel}
     action = payload.action
     if action in ("accept", "review", "approve", "callback", "reply"):
         case = services.case_act(action=action, note=payload.note, dispatch_to=payload.dispatch_to, **common)
@@ -410,10 +432,10 @@ class ActionOffer(Schema):
     auth=session,
     summary="可办理的操作 / What a staff member may do on a case now",
 )
-def cases_actions(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+def cases_actions(request: ApiRequest, number: str) -> list[dict[str, Any]]:
     """The actions the case's state allows now, each allowed or refused with the reason, as the
     case page offers them (``cases.rules``): the same answer ``POST …/actions`` would give."""
-    user: Account = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     if user.kind != Account.Kind.STAFF:
         raise NotAllowed("仅限经办人员查询", "Only agency staff may ask this")
     case = selectors.case_get(actor=user, number=number)
@@ -434,9 +456,9 @@ def cases_actions(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     auth=session,
     summary="好差评 / Rate a completed case",
 )
-def cases_rate(request: HttpRequest, number: str, payload: RatingIn) -> Status:
-    case = selectors.case_get(actor=request.auth, number=number)  # type: ignore[attr-defined]
-    rating = services.case_rate(actor=request.auth, case_id=case.pk, score=payload.score, comment=payload.comment)  # type: ignore[attr-defined]
+def cases_rate(request: ApiRequest, number: str, payload: RatingIn) -> Status[Any]:
+    case = selectors.case_get(actor=request.auth, number=number)
+    rating = services.case_rate(actor=request.auth, case_id=case.pk, score=payload.score, comment=payload.comment)
     return Status(201, {"score": rating.score, "follow_up": rating.follow_up.number if rating.follow_up else None})
 
 
@@ -446,11 +468,11 @@ def cases_rate(request: HttpRequest, number: str, payload: RatingIn) -> Status:
     auth=session,
     summary="一岗通待办队列 / The clerk's queue",
 )
-def workbench(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict]:
+def workbench(request: ApiRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     from shebao.core.identifiers import mask_id_number
 
     limit = max(1, min(limit, 200))
-    rows = selectors.workbench_queue_rows(actor=request.auth, limit=limit, offset=offset)  # it bounds the offset  # type: ignore[attr-defined]
+    rows = selectors.workbench_queue_rows(actor=request.auth, limit=limit, offset=offset)  # it bounds the offset
     return [
         {
             "number": r["number"],

@@ -50,6 +50,7 @@ def applicant_for(
     if unit_code:
         unit_code = credit_code_validate(unit_code, field="unit_code")
     longest = Case._meta.get_field("applicant_name").max_length
+    assert longest is not None  # a CharField's
     if len(name.strip()) > longest:
         raise InvalidInput(
             f"申请人姓名最多{longest}个字",

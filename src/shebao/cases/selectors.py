@@ -51,7 +51,10 @@ def case_get(*, actor: Account, number: str | None = None, case_id: int | None =
         "item", "item__skill_group", "office", "receiving_office", "current_step", "current_step__phase"
     )
     qs = qs.filter(_visible(actor))
-    case = qs.filter(number=number).first() if number is not None else qs.filter(pk=case_id).first()
+    if number is not None:
+        case = qs.filter(number=number).first()
+    else:
+        case = qs.filter(pk=case_id).first() if case_id is not None else None
     if case is None:
         raise _case_not_found()
     return case

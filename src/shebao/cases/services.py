@@ -408,6 +408,7 @@ def _check_subject(
         )
     if actor is None or actor.kind != Account.Kind.UNIT:
         return
+    assert actor.unit_code is not None  # a unit's account has its code (account_unit_has_code)
     if not any(spec.get("name") == "unit_code" for spec in item.form_schema):
         raise NotAllowed(
             f"“{item.name}”须由参保人本人或经办窗口申请，单位不能代办",

@@ -25,6 +25,7 @@ from shebao.cases import materials as supplies
 from shebao.cases.models import Case, CaseMaterial, CaseRating
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, TooManyAttempts
+from shebao.core.http import AccountRequest
 from shebao.core.models import Account
 from shebao.core.throttle import client_address
 from shebao.registry.views import error_page
@@ -37,8 +38,8 @@ MY_CASES_LIMIT = 50
 APPLICANT_KINDS = (Account.Kind.CITIZEN, Account.Kind.UNIT)
 
 
-def _not_an_applicant(request: HttpRequest) -> HttpResponse | None:
-    if request.user.kind not in APPLICANT_KINDS:  # type: ignore[union-attr]
+def _not_an_applicant(request: AccountRequest) -> HttpResponse | None:
+    if request.user.kind not in APPLICANT_KINDS:
         return error_page(
             request, NotAllowed("该页面供参保人和参保单位使用", "This page is for insured persons and employers")
         )
@@ -47,12 +48,12 @@ def _not_an_applicant(request: HttpRequest) -> HttpResponse | None:
 
 @require_http_methods(["GET"])
 @signed_in
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AccountRequest) -> HttpResponse:
     """我的办件: every case of the signed-in person (or unit), newest first, with what is missing."""
     refused = _not_an_applicant(request)
     if refused:
         return refused
-    cases = list(selectors.cases_of_applicant(actor=request.user, limit=MY_CASES_LIMIT))  # type: ignore[arg-type]
+    cases = list(selectors.cases_of_applicant(actor=request.user, limit=MY_CASES_LIMIT))
     missing: dict[int, list[str]] = {}
     # One query for the whole page: the missing required materials of the cases just loaded.
     rows = CaseMaterial.objects.filter(
@@ -124,7 +125,7 @@ def _supply_rows(user: Account, case: Case) -> list[CaseMaterial]:
 
 
 def applicant_case(
-    request: HttpRequest, case: Case, *, form: RatingForm | None = None, error: str = "", status: int = 200
+    request: AccountRequest, case: Case, *, form: RatingForm | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
     """The applicant's case page (``shebao.web.workbench.case.case_page`` shows it to non-staff)."""
     progress = selectors.case_progress(case=case)
@@ -138,7 +139,7 @@ def applicant_case(
             "rating_label": label_of(rating.get_score_display()) if rating else "",
             "rating_form": (form or RatingForm()) if may_rate else None,
             "papers": paper_links(case),
-            "supply_rows": _supply_rows(request.user, case),  # type: ignore[arg-type]
+            "supply_rows": _supply_rows(request.user, case),
             "supply_limit": supplies.MAX_UPLOAD_BYTES // (1024 * 1024),
             "error": error,
         }
@@ -148,13 +149,13 @@ def applicant_case(
 
 @require_POST
 @signed_in
-def case_supply(request: HttpRequest, number: str) -> HttpResponse:
+def case_supply(request: AccountRequest, number: str) -> HttpResponse:
     """补正 online: a file uploaded for a missing material, or a signed commitment (告知承诺)
     where the catalogue allows one. Never "handed in": only a window verifies an original."""
     refused = _not_an_applicant(request)
     if refused:
         return refused
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         case = selectors.case_get(actor=user, number=number)
     except NotFound as error:
@@ -195,12 +196,12 @@ def case_supply(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_POST
 @signed_in
-def case_rate(request: HttpRequest, number: str) -> HttpResponse:
+def case_rate(request: AccountRequest, number: str) -> HttpResponse:
     """好差评: once per completed case; 不满意 or worse opens a follow-up case at the office."""
     refused = _not_an_applicant(request)
     if refused:
         return refused
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         case = selectors.case_get(actor=user, number=number)
     except NotFound as error:

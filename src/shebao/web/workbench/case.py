@@ -21,6 +21,7 @@ from shebao.cases import materials as supplies
 from shebao.cases.models import Case, CaseMaterial, CaseRating
 from shebao.catalog.models import ItemStep
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, StaleVersion
+from shebao.core.http import AccountRequest
 from shebao.core.identifiers import mask_id_number, mask_phone
 from shebao.core.models import Account, Office
 from shebao.registry.views import channel_for, error_page
@@ -175,10 +176,10 @@ def form_rows(schema: list[dict[str, Any]], data: dict[str, Any], labels: dict[s
 
 @require_GET
 @signed_in
-def case_page(request: HttpRequest, number: str) -> HttpResponse:
+def case_page(request: AccountRequest, number: str) -> HttpResponse:
     """One case. Staff see the file, the clocks, the history and their actions; the applicant
     (citizen or unit) sees its progress (``shebao.web.applicant``)."""
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         case = selectors.case_get(actor=user, number=number)
     except NotFound as error:
@@ -190,10 +191,10 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 @signed_in
-def case_material_file(request: HttpRequest, number: str, code: str) -> HttpResponse:
+def case_material_file(request: AccountRequest, number: str, code: str) -> HttpResponse:
     """The file uploaded for a material, to whoever may see the case (staff viewing is audited).
     Always a download: an uploaded file is never rendered as a page of ours."""
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         case = selectors.case_get(actor=user, number=number)
         upload = supplies.upload_open(actor=user, case=case, material_code=code, channel=channel_for(user))
@@ -271,10 +272,10 @@ def _conflict_text(error: ShebaoError) -> str:
 
 @require_POST
 @signed_in
-def case_act(request: HttpRequest, number: str) -> HttpResponse:
+def case_act(request: AccountRequest, number: str) -> HttpResponse:
     """One action on a case, posted with the version the page showed. htmx swaps the case's
     panel (or its card on the batch page); without JavaScript the browser is redirected."""
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         case = selectors.case_get(actor=user, number=number)
     except NotFound as error:
