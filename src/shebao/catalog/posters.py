@@ -182,6 +182,8 @@ def limit_text(days: int | None, legal: int | None = None, *, english: bool = Fa
 
 # A run of Latin letters, digits and their joiners stays whole (with the space after it);
 # every other character (汉字, punctuation) is a place a line may break.
+CANNOT_START = CHINESE_CANNOT_START + ",.;:!?)]}"
+CANNOT_END = "（《〔【「『“‘([{"
 _TOKEN = re.compile(r"[A-Za-z0-9@._%/:'’()\-–+·]+ *| +|.", re.DOTALL)
 
 
@@ -193,41 +195,41 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
 
 def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
     """``text`` broken into lines no wider than ``width`` at ``size``: between words, between
-    any two Han characters, never starting a line with 。，；etc. (GB/T 15834); a word longer
-    than a line is cut."""
+    any two Han characters, never starting a line with ，。；) etc. nor ending one with （《 etc.
+    (GB/T 15834); a word longer than a line is cut."""
 
     def fits(line: str) -> bool:
         return text_width(line.rstrip(), size, bold=bold) <= width
 
     lines: list[str] = []
-    current = ""
+    current: list[str] = []  # the tokens on the line being filled
     tokens = _TOKEN.findall(text)
     while tokens:
         token = tokens.pop(0)
-        if fits(current + token):
-            current += token
+        line = "".join(current)
+        if fits(line + token):
+            current.append(token)
             continue
-        if not current.strip():
+        if not line.strip():
             # a word wider than the line: cut it where it stops fitting
-            cut = max(1, next((i for i in range(len(token), 0, -1) if fits(current + token[:i])), 1))
-            lines.append((current + token[:cut]).rstrip())
+            cut = max(1, next((i for i in range(len(token), 0, -1) if fits(line + token[:i])), 1))
+            lines.append((line + token[:cut]).rstrip())
             tokens.insert(0, token[cut:])
-            current = ""
+            current = []
             continue
-        if token.isspace():
-            lines.append(current.rstrip())
-            current = ""
-            continue
-        if token[0] in CHINESE_CANNOT_START and len(current) > 1:
-            # carry the last character over so the punctuation does not open a line
-            lines.append(current[:-1].rstrip())
-            current = current[-1]
-            tokens.insert(0, token)
-            continue
-        lines.append(current.rstrip())
-        current = token.lstrip()
-    if current.strip() or not lines:
-        lines.append(current.rstrip())
+        carry: list[str] = []
+        if len(current) > 1 and (token[0] in CANNOT_START or current[-1][-1] in CANNOT_END):
+            # the punctuation may not open the next line, nor the bracket close this one:
+            # the word or character before the break moves down with it
+            carry = [current.pop()]
+            while len(current) > 1 and current[-1][-1] in CANNOT_END:
+                carry.insert(0, current.pop())
+        lines.append("".join(current).rstrip())
+        current = carry
+        if not token.isspace():
+            tokens.insert(0, token.lstrip())
+    if "".join(current).strip() or not lines:
+        lines.append("".join(current).rstrip())
     return [line for line in lines if line] or [""]
 
 
@@ -348,7 +350,7 @@ def item_layout(item: ServiceItem, *, narrow: bool = False, english: bool = Fals
     apply = add(_node("box", cx, y, f.box_w, 58, apply_texts))
     down(title, apply)
     y += apply.h + GAP
-    check_w = 200.0 if narrow else f.box_w - 80
+    check_w = 240.0 if narrow else f.box_w - 80
     check = add(_node("decision", spine - check_w / 2, y, check_w, 56, [(t.complete, f.text, False)]))
     down(apply, check)
     missing = [(t.missing, f.small, False), (t.restart, f.small, False)]
