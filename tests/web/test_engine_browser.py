@@ -168,7 +168,7 @@ def test_the_public_guide_shows_the_flowchart(chromium, live_server, catalogue):
         page.click('form[role="search"] button')
         page.click('a[href="/guide/T-XFER/"]')
         # then the flowchart is drawn inline, with the item's phases, at a readable size
-        svg = page.locator("#flowchart svg")
+        svg = page.locator("#flowchart svg.flowchart-wide")
         assert "转出地办理" in svg.text_content()
         assert svg.bounding_box()["width"] > 500
         ARTIFACTS.mkdir(exist_ok=True)
