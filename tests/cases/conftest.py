@@ -10,6 +10,7 @@ import zoneinfo
 import pytest
 import time_machine
 
+from shebao.cases.handlers import items_register
 from shebao.catalog.definitions import (
     Applicant,
     FieldSpec,
@@ -17,7 +18,6 @@ from shebao.catalog.definitions import (
     MaterialSpec,
     PhaseSpec,
     StepSpec,
-    register,
     registered_specs,
 )
 from shebao.catalog.services import catalog_sync
@@ -124,7 +124,7 @@ TEST_ITEMS = (
 @pytest.fixture(scope="session", autouse=True)
 def _register_test_items():
     if "T-L1" not in registered_specs():
-        register(*TEST_ITEMS)
+        items_register(*TEST_ITEMS)
 
 
 @pytest.fixture

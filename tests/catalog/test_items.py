@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from shebao.catalog.definitions import Applicant, clean_form, handler_for, registered_specs
+from shebao.cases.handlers import item_handlers
+from shebao.catalog.definitions import Applicant, clean_form, registered_specs
 from shebao.catalog.models import Insurance, ItemMaterial, ItemPhase, ItemStep, Jurisdiction, ServiceItem
 from shebao.catalog.services import FORM_GROUPS, catalog_sync
 from shebao.core.channels import Channel
@@ -78,7 +79,7 @@ def applicant_for(form: dict[str, str]) -> Applicant:
 
 
 def handler_clean(item: ServiceItem, form: dict[str, str]) -> dict[str, Any]:
-    return handler_for(item.handler).clean(item=item, form=form, applicant=applicant_for(form))
+    return item_handlers.get(item.handler).clean(item=item, form=form, applicant=applicant_for(form))
 
 
 def phases_of(item: ServiceItem) -> list[ItemPhase]:
@@ -406,7 +407,7 @@ def test_a_unit_may_file_for_its_own_staff_only(synced):
     other_unit = Applicant(id_number=form["id_number"], name="张三", unit_code="91310115MA1K3BTP2B")
 
     with pytest.raises(InvalidInput) as caught:
-        handler_for(item.handler).clean(item=item, form=form, applicant=other_unit)
+        item_handlers.get(item.handler).clean(item=item, form=form, applicant=other_unit)
     assert caught.value.field == "unit_code"
 
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from shebao.cases.handlers import FormHandler, ItemHandler, items_register
 from shebao.catalog.definitions import (
     ID_NUMBER,
     NAME,
     PHONE,
     Applicant,
     FieldSpec,
-    ItemHandler,
     ItemSpec,
     MaterialSpec,
-    register,
 )
+from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate
 
@@ -56,10 +56,10 @@ THE_CARD = MaterialSpec("card", "社会保障卡原卡", "The social security ca
 # --- handler ---------------------------------------------------------------------------------
 
 
-class CardHandler(ItemHandler):
+class CardHandler(FormHandler):
     """社保卡: the card number's format, a valid bank account number, an address when posting."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         if "card_number" in cleaned:
             number = cleaned["card_number"].replace(" ", "").upper()
@@ -290,4 +290,4 @@ HANDLERS: dict[str, ItemHandler] = {"cards.card": CardHandler()}
 
 def register_items() -> None:
     """Register this app's service items with the catalogue."""
-    register(*ITEMS, handlers=HANDLERS)
+    items_register(*ITEMS, handlers=HANDLERS)

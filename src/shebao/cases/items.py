@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shebao.catalog.definitions import FieldSpec, ItemSpec, PhaseSpec, StepSpec, register
+from shebao.cases.handlers import items_register
+from shebao.catalog.definitions import FieldSpec, ItemSpec, PhaseSpec, StepSpec
 
 FOLLOW_UP_CODE = "PJ-001"
 
@@ -37,4 +38,4 @@ FOLLOW_UP = ItemSpec(
 
 
 def register_engine_items() -> None:
-    register(FOLLOW_UP)
+    items_register(FOLLOW_UP)

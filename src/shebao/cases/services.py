@@ -26,6 +26,7 @@ from shebao.cases import authority, facts, rules
 from shebao.cases import materials as supplies
 from shebao.cases.applicants import unit_employs
 from shebao.cases.eligibility import eligibility_check
+from shebao.cases.handlers import completion_hooks, item_handlers
 from shebao.cases.items import FOLLOW_UP_CODE
 from shebao.cases.models import (
     Case,
@@ -36,7 +37,7 @@ from shebao.cases.models import (
     CaseRating,
     CaseStepRecord,
 )
-from shebao.catalog.definitions import MOBILE, Applicant, completion_hooks, handler_for
+from shebao.catalog.definitions import MOBILE, Applicant
 from shebao.catalog.models import ItemPhase, ItemStep, Jurisdiction, ServiceItem
 from shebao.catalog.selectors import item_get, item_offered
 from shebao.core import audit, workdays
@@ -225,8 +226,8 @@ def _resume_clock(case: Case, *, kind: str) -> None:
 
 def _finish(case: Case, *, actor: Account | None, channel: str) -> None:
     """Complete the case: the handler applies the item's effect in this transaction."""
-    result = handler_for(case.item.handler).complete(case=case, actor=actor)
-    for hook in completion_hooks(case.item.code):
+    result = item_handlers.get(case.item.handler).complete(case=case, actor=actor)
+    for hook in completion_hooks.get(case.item.code):
         extra = hook(case, actor, result)
         if extra:
             result = {**(result or {}), **extra}
@@ -435,7 +436,7 @@ def _open_one(
 ) -> Case:
     if phone and not MOBILE.fullmatch(phone):
         raise InvalidInput("联系电话应为11位手机号码", "The phone must be an 11-digit mobile number", field="phone")
-    handler = handler_for(item.handler)
+    handler = item_handlers.get(item.handler)
     cleaned = handler.clean(item=item, form=form, applicant=applicant)
     _check_subject(actor, item, applicant, cleaned, staff_only=handler.unit_files_for_staff_only)
     eligibility_check(item_code=item.code, form=cleaned, applicant_id_number=applicant.id_number, stage="receipt")

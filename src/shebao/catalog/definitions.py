@@ -1,15 +1,16 @@
-"""Declarative service-item definitions and the registry domain apps fill at start-up.
+"""Declarative service-item definitions and the registry of them domain apps fill at start-up.
 
-A domain app declares its items in ``items.py`` as :class:`ItemSpec` values with a handler
-and calls :func:`register` from its ``AppConfig.ready()``. The engine never imports a domain
-app: it finds handlers here by the item's ``handler`` key.
+A domain app declares its items in ``items.py`` as :class:`ItemSpec` values, each naming its
+handler by key, and registers them with their handlers through
+``shebao.cases.handlers.items_register`` from its ``AppConfig.ready()``: the definitions land
+in :data:`item_specs`, the handlers in the engine's ``item_handlers``. The engine never imports
+a domain app.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from shebao.core import workdays as working_days
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import id_number_validate
+from shebao.core.registry import Registry
 
 if TYPE_CHECKING:
     from shebao.core.models import Account, Area
@@ -208,69 +210,13 @@ class Applicant:
     unit_code: str = ""
 
 
-class ItemHandler:
-    """Validates an item's form and applies its effect on completion. Domain apps subclass it;
-    the generic handler checks the form against the item's schema and has no further effect."""
-
-    # An employer files an item that names its unit (a ``unit_code`` field) for the people it
-    # employs or employed. False where the item concerns the unit itself or creates the
-    # relation (unit registration, base declaration, 增员): the engine then asks for no tie.
-    unit_files_for_staff_only: bool = True
-
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
-        return clean_form(item.form_schema, form)
-
-    def complete(self, *, case: Any, actor: Account | None) -> dict[str, Any] | None:
-        """Apply the effect in the completing transaction; return a summary for the audit."""
-        return None
-
-
-_handlers: dict[str, ItemHandler] = {"generic": ItemHandler()}
-_specs: dict[str, ItemSpec] = {}
-
-
-def register(*specs: ItemSpec, handlers: dict[str, ItemHandler] | None = None) -> None:
-    """Called from a domain app's AppConfig.ready(). A code or handler key registered twice is
-    a programming error."""
-    for key, handler in (handlers or {}).items():
-        if key in _handlers and _handlers[key] is not handler:
-            raise RuntimeError(f"handler {key!r} registered twice")
-        _handlers[key] = handler
-    for spec in specs:
-        if spec.code in _specs and _specs[spec.code] != spec:
-            raise RuntimeError(f"service item {spec.code!r} registered twice")
-        if spec.handler not in _handlers:
-            raise RuntimeError(f"service item {spec.code!r} names unknown handler {spec.handler!r}")
-        _specs[spec.code] = spec
-
-
-CompletionHook = Callable[[Any, "Account | None", "dict[str, Any] | None"], "dict[str, Any] | None"]
-_hooks: dict[str, list[CompletionHook]] = {}
-
-
-def register_completion_hook(item_code: str, hook: CompletionHook) -> None:
-    """Let an app above the item's owner add to its effect, in the same completing transaction
-    and after the owner's handler: e.g. contributions records the wage declared when registry's
-    staff-addition item completes (registry may not import contributions). Explicit and wired
-    in ``AppConfig.ready()``, unlike a signal; ``hook(case, actor, handler_result)``."""
-    hooks = _hooks.setdefault(item_code, [])
-    if hook not in hooks:
-        hooks.append(hook)
-
-
-def completion_hooks(item_code: str) -> list[CompletionHook]:
-    return list(_hooks.get(item_code, ()))
+# Every item definition, by code: domain apps register theirs, with their handlers, through
+# ``shebao.cases.handlers.items_register`` from their ``AppConfig.ready()``.
+item_specs: Registry[str, ItemSpec] = Registry("service items")
 
 
 def registered_specs() -> dict[str, ItemSpec]:
-    return dict(_specs)
-
-
-def handler_for(key: str) -> ItemHandler:
-    try:
-        return _handlers[key]
-    except KeyError:
-        raise RuntimeError(f"no handler registered for {key!r}") from None
+    return dict(item_specs.items())
 
 
 def _bad(field: dict[str, Any], zh: str, en: str) -> InvalidInput:
@@ -319,7 +265,7 @@ def clean_form(schema: list[dict[str, Any]], form: dict[str, Any]) -> dict[str, 
                 raise _bad(spec, "应为非负数", "must be a non-negative number")
             if value >= MAX_FORM_DECIMAL:
                 raise _bad(spec, "超出允许范围", "is out of range")
-            if value.as_tuple().exponent < -2:  # type: ignore[operator]
+            if value.as_tuple().exponent < -2:
                 raise _bad(spec, "最多保留两位小数", "has at most two decimal places")
             value = str(value)
         elif kind == "date":

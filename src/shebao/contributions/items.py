@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from shebao.cases.handlers import FormHandler, ItemHandler, completion_hooks, items_register
+from shebao.cases.models import Case
 from shebao.catalog.definitions import (
     ID_CARD,
     ID_NUMBER,
@@ -16,14 +18,13 @@ from shebao.catalog.definitions import (
     PHONE,
     Applicant,
     FieldSpec,
-    ItemHandler,
     ItemSpec,
     MaterialSpec,
-    register,
-    register_completion_hook,
 )
+from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
+from shebao.core.models import Account
 from shebao.core.months import month_add
 
 LAW = "《中华人民共和国社会保险法》"
@@ -81,7 +82,7 @@ def _grade_percent(cleaned: dict[str, Any], *, months: tuple[dt.date, dt.date], 
     )
 
 
-def _person_of(case: Any) -> Any:
+def _person_of(case: Case) -> Any:
     """The insured person the case is about (registered by the enrolment item of the same
     one-form when it completes first)."""
     from shebao.registry.models import Person
@@ -99,18 +100,18 @@ def _month(value: str) -> dt.date:
     return dt.date.fromisoformat(value).replace(day=1)
 
 
-class GradeHandler(ItemHandler):
+class GradeHandler(FormHandler):
     """缴费档次: 60%-300% of the average wage (国办发〔2019〕13号). On completion the grade is set
     from the start month (a first choice) or, for a change, from the next month at the
     earliest (变更自次月起执行)."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         first = _month(cleaned.get("start_month") or timezone.localdate().isoformat())
         _grade_percent(cleaned, months=(first, first), month_field="start_month")
         return cleaned
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         from shebao.contributions.grades import flexible_grade_history, flexible_grade_set
 
         person = _person_of(case)
@@ -128,11 +129,11 @@ class GradeHandler(ItemHandler):
         return {"grade": str(grade.ratio), "effective_month": grade.effective_month.isoformat()}
 
 
-class PeriodHandler(ItemHandler):
+class PeriodHandler(FormHandler):
     """补缴、退费、更正: a period in order and not in the future; a positive amount; a valid
     bank card for money paid out."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         _month_order(cleaned)
         if "amount" in cleaned and Decimal(cleaned["amount"]) <= 0:
@@ -146,13 +147,13 @@ class BackpayHandler(PeriodHandler):
     """中断期补缴: on completion the months and their bill are written (contributions.backpay),
     at the grade given on the form."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         period = (_month(cleaned["period_from"]), _month(cleaned["period_to"]))
         _grade_percent(cleaned, months=period, month_field="period_from")
         return cleaned
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         from shebao.contributions.backpay import backpay_create
 
         person = _person_of(case)
@@ -173,12 +174,12 @@ class BackpayHandler(PeriodHandler):
         }
 
 
-class UnitHandler(ItemHandler):
+class UnitHandler(FormHandler):
     """单位事项: the applying unit's own credit code; a declaration year that exists."""
 
     unit_files_for_staff_only = False  # the unit's own declarations
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         cleaned["unit_code"] = credit_code_validate(cleaned["unit_code"], field="unit_code")
         if applicant.unit_code and cleaned["unit_code"] != applicant.unit_code.upper():
@@ -449,7 +450,7 @@ HANDLERS: dict[str, ItemHandler] = {
 STAFF_ADDITION = "DJ-011"  # registry's item: 职工参保登记（增员）
 
 
-def record_declared_wage(case: Any, actor: Any, result: dict[str, Any] | None) -> dict[str, Any] | None:
+def record_declared_wage(case: Case, actor: Account | None, result: dict[str, Any] | None) -> dict[str, Any] | None:
     """Completion hook on registry's staff addition: its declared wage is the person's
     缴费基数申报 for the year of hiring (registry cannot write contributions' tables)."""
     from shebao.contributions.services import declared_wage_record
@@ -470,5 +471,5 @@ def record_declared_wage(case: Any, actor: Any, result: dict[str, Any] | None) -
 def register_items() -> None:
     """Register this app's service items with the catalogue, and its addition to registry's
     staff-addition item."""
-    register(*ITEMS, handlers=HANDLERS)
-    register_completion_hook(STAFF_ADDITION, record_declared_wage)
+    items_register(*ITEMS, handlers=HANDLERS)
+    completion_hooks.register(STAFF_ADDITION, record_declared_wage)

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from shebao.cases.handlers import FormHandler, ItemHandler, items_register
 from shebao.catalog.definitions import (
     ACCEPT,
     Applicant,
     FieldSpec,
-    ItemHandler,
     ItemSpec,
     MaterialSpec,
     PhaseSpec,
     StepSpec,
-    register,
 )
+from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
 
 LAW_82 = "《中华人民共和国社会保险法》第八十二条"
@@ -55,11 +55,11 @@ REPLY_BY = FieldSpec(
 # --- handler ---------------------------------------------------------------------------------
 
 
-class TicketHandler(ItemHandler):
+class TicketHandler(FormHandler):
     """投诉举报: a reply by phone or text message needs a number to reach; an anonymous report
     asks for no reply."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         if cleaned.get("reply_by") in {"phone", "sms"} and not cleaned.get("phone"):
             raise InvalidInput("选择电话或短信答复的请留联系电话", "Give a phone number for the reply", field="phone")
@@ -186,4 +186,4 @@ HANDLERS: dict[str, ItemHandler] = {"hotline.ticket": TicketHandler()}
 
 def register_items() -> None:
     """Register this app's service items with the catalogue."""
-    register(*ITEMS, handlers=HANDLERS)
+    items_register(*ITEMS, handlers=HANDLERS)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from shebao.cases.handlers import FormHandler, ItemHandler, items_register
 from shebao.catalog.definitions import (
     ACCEPT,
     APPROVE,
@@ -18,12 +19,11 @@ from shebao.catalog.definitions import (
     REVIEW,
     Applicant,
     FieldSpec,
-    ItemHandler,
     ItemSpec,
     MaterialSpec,
     PhaseSpec,
-    register,
 )
+from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
 
@@ -51,11 +51,11 @@ BANK_CARD_COPY = MaterialSpec(
 # --- handler ---------------------------------------------------------------------------------
 
 
-class CareHandler(ItemHandler):
+class CareHandler(FormHandler):
     """就医类: discharge not before admission, care already given not in the future, a positive
     amount, a valid payment card, and a family member who is not the insured person."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         today = timezone.localdate().isoformat()
         for name in ("admission_date", "discharge_date", "delivery_date", "visit_to"):
@@ -464,4 +464,4 @@ HANDLERS: dict[str, ItemHandler] = {"medical.care": CareHandler()}
 
 def register_items() -> None:
     """Register this app's service items with the catalogue."""
-    register(*ITEMS, handlers=HANDLERS)
+    items_register(*ITEMS, handlers=HANDLERS)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from shebao.cases.handlers import FormHandler, ItemHandler, items_register
 from shebao.catalog.definitions import (
     ACCEPT,
     APPROVE,
@@ -18,13 +19,12 @@ from shebao.catalog.definitions import (
     REVIEW,
     Applicant,
     FieldSpec,
-    ItemHandler,
     ItemSpec,
     MaterialSpec,
     PhaseSpec,
     StepSpec,
-    register,
 )
+from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
 
@@ -78,11 +78,11 @@ def _bank_card(cleaned: dict[str, Any]) -> None:
         cleaned["bank_card"] = bank_card_validate(cleaned["bank_card"], field="bank_card")
 
 
-class BenefitHandler(ItemHandler):
+class BenefitHandler(FormHandler):
     """待遇类: a valid payment card; events that have happened are not in the future; periods
     in order; a positive amount."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         _bank_card(cleaned)
         _not_future(cleaned, "death_date", "suspend_from", "period_to")
@@ -95,7 +95,7 @@ class BenefitHandler(ItemHandler):
 class InjuryHandler(BenefitHandler):
     """工伤: a valid employer code; the diagnosis is not before the accident."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         if "unit_code" in cleaned:
             cleaned["unit_code"] = credit_code_validate(cleaned["unit_code"], field="unit_code")
@@ -563,4 +563,4 @@ HANDLERS: dict[str, ItemHandler] = {
 
 def register_items() -> None:
     """Register this app's service items with the catalogue."""
-    register(*ITEMS, handlers=HANDLERS)
+    items_register(*ITEMS, handlers=HANDLERS)

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from shebao.cases.handlers import FormHandler, ItemHandler, items_register
+from shebao.cases.models import Case
 from shebao.catalog.definitions import (
     ID_CARD,
     ID_NUMBER,
@@ -17,14 +19,13 @@ from shebao.catalog.definitions import (
     PHONE,
     Applicant,
     FieldSpec,
-    ItemHandler,
     ItemSpec,
     MaterialSpec,
-    register,
 )
+from shebao.catalog.models import ServiceItem
 from shebao.core.errors import Conflict, InvalidInput, NotFound
 from shebao.core.identifiers import credit_code_validate
-from shebao.core.models import Area
+from shebao.core.models import Account, Area
 from shebao.registry import services
 from shebao.registry.models import Employment, InsuredStatus, Person, Unit
 
@@ -91,13 +92,13 @@ def _check_not_future(cleaned: dict[str, Any], name: str, label: str) -> None:
         raise InvalidInput(f"{label}不能晚于今天", f"{name} cannot be in the future", field=name)
 
 
-class UnitHandler(ItemHandler):
+class UnitHandler(FormHandler):
     """The unit's own items: a valid credit code (the applying unit's), a founding date in the
     past, a risk class 1-8, a staff count that is not negative."""
 
     unit_files_for_staff_only = False  # the unit itself
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         _check_unit_code(cleaned, applicant)
         _check_not_future(cleaned, "founded_on", "成立日期")
@@ -113,7 +114,7 @@ class UnitHandler(ItemHandler):
 class UnitRegisterHandler(UnitHandler):
     """单位参保登记 (DJ-001…005, one case per insurance) writes the unit's UnitInsurance."""
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         rows = services.unit_register(
             actor=actor,
@@ -132,7 +133,7 @@ class UnitRegisterHandler(UnitHandler):
 class UnitChangeHandler(UnitHandler):
     """单位参保信息变更 (DJ-006) renames the unit or keeps the detail with the case."""
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         unit = services.unit_change(
             actor=actor,
@@ -147,7 +148,7 @@ class UnitChangeHandler(UnitHandler):
 class UnitDeregisterHandler(UnitHandler):
     """单位注销登记 (DJ-007) ends the unit's insurances on the day given."""
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         unit = services.unit_deregister(
             actor=actor, unit=_unit(form["unit_code"]), ended_on=_day(form["ended_on"]), channel=case.channel
@@ -155,14 +156,14 @@ class UnitDeregisterHandler(UnitHandler):
         return {"unit": unit.credit_code, "deregistered": True}
 
 
-class StaffHandler(ItemHandler):
+class StaffHandler(FormHandler):
     """增减员: the unit's own code and a positive declared wage, and at receipt what completion
     would refuse, so that a case that can only fail is never opened, and a stranger's
     registered name never reaches the unit's case list."""
 
     unit_files_for_staff_only = False  # 增员 creates the tie (减员 ends one that must exist)
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         _check_unit_code(cleaned, applicant)
         if "wage_base" in cleaned and Decimal(cleaned["wage_base"]) <= 0:
@@ -190,7 +191,7 @@ class StaffAddHandler(StaffHandler):
                 phone=cleaned.get("phone", ""),
             )
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         unit = _unit(form["unit_code"])
         employment = services.employment_add(
@@ -213,7 +214,7 @@ class StaffRemoveHandler(StaffHandler):
         if "ended_on" in cleaned:
             services.employment_end_check(unit=unit, id_number=cleaned["id_number"], name=cleaned.get("name", ""))
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         unit = _unit(form["unit_code"])
         employment = services.employment_end(
@@ -227,12 +228,12 @@ class StaffRemoveHandler(StaffHandler):
         return {"employment": employment.pk, "unit": unit.credit_code, "end": form["ended_on"]}
 
 
-class PersonHandler(ItemHandler):
+class PersonHandler(FormHandler):
     """个人事项: the form is about the applicant; dates that have happened are not in the future.
     Without a subclass the case is the record (城乡居民养老保险参保登记, DJ-033: its scheme has
     no status here yet)."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         _check_not_future(cleaned, "stop_month", "停保月份")
         return cleaned
@@ -242,14 +243,14 @@ class FlexibleEnrolHandler(PersonHandler):
     """灵活就业人员参保登记 (DJ-021): not employed, not already insured (said at receipt);
     registers the person if new and writes the flexible statuses."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         if "id_number" in cleaned:
             _check_not_employed(cleaned["id_number"])
             _check_not_enrolled(cleaned["id_number"])
         return cleaned
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         channel = case.channel
         person = _person_or_none(form["id_number"])
@@ -275,7 +276,7 @@ class FlexibleEnrolHandler(PersonHandler):
 class FlexibleResumeHandler(PersonHandler):
     """灵活就业人员续保 (DJ-022) resumes the suspended statuses."""
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         person = _person(form["id_number"])
         rows = services.status_resume(
@@ -287,7 +288,7 @@ class FlexibleResumeHandler(PersonHandler):
 class FlexibleStopHandler(PersonHandler):
     """灵活就业人员停保 (DJ-023) suspends the statuses after the last month paid."""
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         person = _person(form["id_number"])
         rows = services.flexible_stop(
@@ -305,7 +306,7 @@ class InfoChangeHandler(PersonHandler):
     acceptance, where the case could only be rejected); a phone or an address change updates
     the person, other changes are kept with the case."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         # clean_form has stripped the new value
         if cleaned.get("change_item") == "phone" and not MOBILE.fullmatch(cleaned.get("new_value", "")):
@@ -314,7 +315,7 @@ class InfoChangeHandler(PersonHandler):
             )
         return cleaned
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         person = _person(form["id_number"])
         change = form["change_item"]
@@ -328,7 +329,7 @@ class KeyCorrectionHandler(PersonHandler):
     """个人关键信息更正 (DJ-032): the name or the ID number, from the police certificate; the birth
     date is part of the ID number and is corrected with it."""
 
-    def complete(self, *, case: Any, actor: Any) -> dict[str, Any] | None:
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         form = case.form_data
         person = _person(form["id_number"])
         reason = f"办件 {case.number}"
@@ -363,10 +364,10 @@ def _day(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def _case_district(case: Any) -> Area:
+def _case_district(case: Case) -> Area:
     """The district of the office of jurisdiction (the applicant's district office)."""
     area = case.office.area
-    return area.district if area.district_id is not None else area
+    return area.district if area.district is not None else area
 
 
 def _unit(code: str) -> Unit:
@@ -813,4 +814,4 @@ HANDLERS: dict[str, ItemHandler] = {
 
 def register_items() -> None:
     """Register this app's service items with the catalogue."""
-    register(*ITEMS, handlers=HANDLERS)
+    items_register(*ITEMS, handlers=HANDLERS)

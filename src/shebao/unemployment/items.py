@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from shebao.cases.handlers import FormHandler, ItemHandler, items_register
 from shebao.catalog.definitions import (
     ID_CARD,
     ID_NUMBER,
@@ -14,11 +15,10 @@ from shebao.catalog.definitions import (
     PHONE,
     Applicant,
     FieldSpec,
-    ItemHandler,
     ItemSpec,
     MaterialSpec,
-    register,
 )
+from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
 
@@ -55,11 +55,11 @@ TERMINATION_PROOF = MaterialSpec(
 # --- handler ---------------------------------------------------------------------------------
 
 
-class UnemploymentHandler(ItemHandler):
+class UnemploymentHandler(FormHandler):
     """失业类: the employer's valid credit code (its own when a unit applies), events that have
     happened not in the future, a valid payment card."""
 
-    def clean(self, *, item: Any, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         if "unit_code" in cleaned:
             cleaned["unit_code"] = credit_code_validate(cleaned["unit_code"], field="unit_code")
@@ -232,4 +232,4 @@ HANDLERS: dict[str, ItemHandler] = {"unemployment.claim": UnemploymentHandler()}
 
 def register_items() -> None:
     """Register this app's service items with the catalogue."""
-    register(*ITEMS, handlers=HANDLERS)
+    items_register(*ITEMS, handlers=HANDLERS)
