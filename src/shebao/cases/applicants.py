@@ -1,5 +1,6 @@
-"""Who a case is about. The registry knows persons; the engine must not import it, so the
-registry registers a resolver here at start-up (AppConfig.ready)."""
+"""Who a case is about. The registry knows persons and employments; the engine must not import
+it, so the registry registers, at start-up (``AppConfig.ready``), the resolver of a person by ID
+number and the tie between a unit and a person into the registries below."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from shebao.catalog.definitions import Applicant
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import credit_code_validate, id_number_validate
 from shebao.core.models import Account, Area
+from shebao.core.registry import Registry
 
 Resolver = Callable[[str], Applicant | None]
-_resolver: Resolver | None = None
+PERSON = "person"
+# "person" -> the registry's resolver of a person by ID number (None: not registered)
+resolvers: Registry[str, Resolver] = Registry("applicant resolvers")
 
 
 def register_resolver(resolver: Resolver) -> None:
-    global _resolver
-    _resolver = resolver
+    resolvers.register(PERSON, resolver)
 
 
 class UnitTie(Protocol):
@@ -29,16 +32,18 @@ class UnitTie(Protocol):
     def __call__(self, unit_code: str, id_number: str, current: bool = False) -> bool: ...
 
 
-_unit_tie: UnitTie | None = None
+EMPLOYMENT = "employment"
+# "employment" -> the registry's tie between a unit and a person
+unit_ties: Registry[str, UnitTie] = Registry("unit ties")
 
 
 def register_unit_tie(tie: UnitTie) -> None:
-    global _unit_tie
-    _unit_tie = tie
+    unit_ties.register(EMPLOYMENT, tie)
 
 
 def unit_employs(*, unit_code: str, id_number: str, current: bool = False) -> bool:
-    return bool(_unit_tie and unit_code and _unit_tie(unit_code.upper(), id_number.upper(), current=current))
+    tie = unit_ties.find(EMPLOYMENT)
+    return bool(tie and unit_code and tie(unit_code.upper(), id_number.upper(), current=current))
 
 
 def applicant_for(
@@ -57,7 +62,8 @@ def applicant_for(
             f"The applicant's name is at most {longest} characters",
             field="applicant_name",
         )
-    known = _resolver(number) if _resolver else None
+    resolve = resolvers.find(PERSON)
+    known = resolve(number) if resolve else None
     if known is not None:
         return Applicant(
             id_number=known.id_number,
