@@ -30,10 +30,11 @@ demo: $(VENV)/.installed
 	$(DEMO_ENV) $(SHEBAO) catalog sync
 	$(DEMO_ENV) $(SHEBAO) serve $(HOST):$(PORT)
 
-## make test: lint contracts, migrations check, the suite on SQLite, then on PostgreSQL
+## make test: lint, layer contracts, types, migrations check, the suite on SQLite, then on PostgreSQL
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check --quiet src tests bench
 	$(VENV)/bin/lint-imports --no-cache
+	$(TEST_ENV) $(VENV)/bin/mypy
 	$(TEST_ENV) $(SHEBAO) makemigrations --check --dry-run -v 0
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -54,6 +55,7 @@ test-postgres: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/lint-imports
+	$(TEST_ENV) $(VENV)/bin/mypy
 
 bench: $(VENV)/.installed
 	$(DEMO_ENV) $(PY) bench/seed_bench.py --persons 100000
