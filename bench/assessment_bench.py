@@ -140,7 +140,8 @@ def _run(args: argparse.Namespace) -> int:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from shebao.contributions.assessment import _orm_flexible, _orm_units, ruleset_for
+    from shebao.contributions.assessment import ruleset_for
+    from shebao.contributions.assessment.orm import _orm_flexible, _orm_units
     from shebao.contributions.models import Bill, ContributionMonth, Payment
     from shebao.contributions.services import assessment_run, payment_record
     from shebao.core.jobs import LocalExecutor
