@@ -10,6 +10,7 @@ numbers are printed masked.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -65,8 +66,8 @@ def _limit(item: ServiceItem, case: Case) -> str:
     return "即时办结" if days == 0 else f"{days}个工作日"
 
 
-def _shown(at: object) -> str:
-    local = timezone.localtime(at)  # type: ignore[arg-type]
+def _shown(at: dt.datetime) -> str:
+    local = timezone.localtime(at)
     return f"{local:%Y-%m-%d %H:%M}（北京时间）"
 
 

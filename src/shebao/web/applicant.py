@@ -84,7 +84,9 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["score"].choices = [(s.value, label_of(s.label)) for s in CaseRating.Score]  # type: ignore[attr-defined]
+        score = self.fields["score"]
+        assert isinstance(score, forms.TypedChoiceField)  # declared above
+        score.choices = [(s.value, label_of(s.label)) for s in CaseRating.Score]
 
 
 def _progress_context(progress: dict[str, Any]) -> dict[str, Any]:

@@ -3,13 +3,13 @@ opened by the applicant online, for whoever may see the case (``selectors.case_g
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from shebao.cases import papers, selectors
 from shebao.cases.models import Case
 from shebao.core.errors import ShebaoError
-from shebao.core.models import Account
+from shebao.core.http import AccountRequest
 from shebao.registry.views import error_page
 from shebao.web.access import signed_in
 from shebao.web.workbench.labels import label_of
@@ -22,8 +22,8 @@ def paper_links(case: Case) -> list[tuple[str, str]]:
 
 @require_GET
 @signed_in
-def case_paper(request: HttpRequest, number: str, kind: str) -> HttpResponse:
-    user: Account = request.user  # type: ignore[assignment]
+def case_paper(request: AccountRequest, number: str, kind: str) -> HttpResponse:
+    user = request.user
     try:
         case = selectors.case_get(actor=user, number=number)
         pdf = papers.paper_pdf(case=case, kind=kind)

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -23,6 +23,7 @@ from shebao.cases import selectors as case_selectors
 from shebao.contributions.services import declared_wage_record
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, ShebaoError
+from shebao.core.http import AccountRequest
 from shebao.core.identifiers import id_number_validate, mask_id_number
 from shebao.core.models import Account
 from shebao.registry import imports, selectors, services
@@ -55,9 +56,9 @@ def label_of(label: object) -> str:
     return zh if chinese() or not en else en
 
 
-def _own_unit(request: HttpRequest) -> Unit | HttpResponse:
+def _own_unit(request: AccountRequest) -> Unit | HttpResponse:
     """The operator's unit, or the refusal page for anyone who is not a unit operator."""
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     if user.kind != Account.Kind.UNIT:
         return error_page(request, NotAllowed("仅限单位经办人使用", "For employer operators only"))
     try:
@@ -119,12 +120,12 @@ def _domain_error(form: forms.Form, error: ShebaoError, fields: dict[str, str]) 
 
 @require_http_methods(["GET", "POST"])
 @signed_in
-def staff_add(request: HttpRequest) -> HttpResponse:
+def staff_add(request: AccountRequest) -> HttpResponse:
     """增员: one person, registered from the form if new, insured through the unit."""
     unit = _own_unit(request)
     if isinstance(unit, HttpResponse):
         return unit
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     if request.method == "GET":
         form = AddForm(initial={"start": timezone.localdate()})
         return render(request, "web/unit/staff_add.html", {"unit": unit, "form": form})
@@ -156,12 +157,12 @@ def staff_add(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @signed_in
-def staff_remove(request: HttpRequest) -> HttpResponse:
+def staff_remove(request: AccountRequest) -> HttpResponse:
     """减员: one current employee; ``?employment=<id>`` fills the form from the staff list."""
     unit = _own_unit(request)
     if isinstance(unit, HttpResponse):
         return unit
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     context: dict[str, Any] = {"unit": unit}
     if request.method == "GET":
         initial: dict[str, Any] = {"end": timezone.localdate()}
@@ -197,7 +198,7 @@ def staff_remove(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @signed_in
-def staff_template(request: HttpRequest, kind: str) -> HttpResponse:
+def staff_template(request: AccountRequest, kind: str) -> HttpResponse:
     unit = _own_unit(request)
     if isinstance(unit, HttpResponse):
         return unit
@@ -213,12 +214,12 @@ def staff_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @signed_in
-def staff_import(request: HttpRequest) -> HttpResponse:
+def staff_import(request: AccountRequest) -> HttpResponse:
     """Upload a filled template; the report lists every bad row, or says all were imported."""
     unit = _own_unit(request)
     if isinstance(unit, HttpResponse):
         return unit
-    user: Account = request.user  # type: ignore[assignment]
+    user = request.user
     limits = imports.LIMITS
     context: dict[str, Any] = {"unit": unit, "limits": limits.describe_zh() if chinese() else limits.describe_en()}
     if request.method == "GET":
@@ -263,12 +264,12 @@ def staff_import(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @signed_in
-def unit_cases(request: HttpRequest) -> HttpResponse:
+def unit_cases(request: AccountRequest) -> HttpResponse:
     """The unit's cases, newest first, each linking to its progress page."""
     unit = _own_unit(request)
     if isinstance(unit, HttpResponse):
         return unit
-    cases = list(case_selectors.cases_of_applicant(actor=request.user, limit=CASES_LIMIT))  # type: ignore[arg-type]
+    cases = list(case_selectors.cases_of_applicant(actor=request.user, limit=CASES_LIMIT))
     rows = [
         (case, label_of(case_selectors.case_status_shown(case)), mask_id_number(case.applicant_id_number))
         for case in cases
