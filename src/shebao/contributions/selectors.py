@@ -31,7 +31,6 @@ from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Area, Role
 from shebao.core.money import round_fen
-from shebao.core.months import month_start
 from shebao.registry.models import Employment, Person, Unit
 from shebao.registry.selectors import CITY_WIDE_ROLES, DISTRICT_SCOPED_ROLES
 
@@ -326,10 +325,6 @@ def unit_find_for_staff(*, actor: Account, credit_code: str) -> Unit:
         return rows.get(credit_code=(credit_code or "").strip().upper())
     except Unit.DoesNotExist:
         raise NotFound("未找到该单位", "No such unit") from None
-
-
-def current_month(today: dt.date) -> dt.date:
-    return month_start(today)
 
 
 # --- the annual base declaration -----------------------------------------------------------------

@@ -191,9 +191,6 @@ def id_number_make(*, region_code: str, birth_date: dt.date, sequence: int) -> s
     return body + ric.calc_check_digit(body + "0")
 
 
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-
 def credit_code_make(*, region_code: str, serial: int) -> str:
     """Compose a valid unified social credit code for an enterprise (登记管理部门 9, 类别 1)."""
     org = f"{serial % 10**8:08d}"

@@ -1,14 +1,12 @@
-"""Organisation reads: an office's hours on a date, jurisdiction."""
+"""Organisation reads: an office's hours on a date."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from django.utils import timezone
-
 from shebao.core import workdays
-from shebao.core.models import Area, Office, OpeningException, OpeningHours
+from shebao.core.models import Office, OpeningException, OpeningHours
 
 # Offices whose weekend hours are their own regular hours, with all they offer: a partner
 # bank's outlet, a kiosk, the hotline. The agency's halls open on a day that is not a working
@@ -87,16 +85,3 @@ def office_day(*, office: Office, day: dt.date) -> OfficeDay:
 def office_hours_on(*, office: Office, day: dt.date) -> list[tuple[dt.time, dt.time]]:
     """The office's opening periods on ``day`` (:func:`office_day`'s spans)."""
     return list(office_day(office=office, day=day).spans)
-
-
-def office_open_at(*, office: Office, at: dt.datetime) -> bool:
-    local = timezone.localtime(at)
-    return office_day(office=office, day=local.date()).open_at(local.time())
-
-
-def office_jurisdiction_district(office: Office) -> Area | None:
-    """The district or zone an office serves; None for a city-level office (all districts)."""
-    area = office.area
-    if area.kind == Area.Kind.CITY:
-        return None
-    return area if area.district_id is None else area.district

@@ -166,10 +166,3 @@ def unit_employment_get(*, actor: Account, unit: Unit, employment_id: int) -> Em
         return unit_staff_list(actor=actor, unit=unit).get(pk=employment_id)
     except Employment.DoesNotExist:
         raise NotFound("该人员不是本单位在职参保职工", "This person is not on the unit's staff") from None
-
-
-def unit_insurances_list(*, actor: Account, unit: Unit) -> list[str]:
-    """The insurances the operator's own unit is registered for."""
-    if actor.kind != Account.Kind.UNIT or actor.unit_code != unit.credit_code:
-        raise NotFound("未找到本单位", "No such unit")
-    return list(unit.insurances.filter(active=True).order_by("insurance").values_list("insurance", flat=True))

@@ -22,21 +22,6 @@ class Role(models.TextChoices):
     UNIT = "unit", "单位经办人 / Employer operator"
 
 
-STAFF_ROLES = frozenset(
-    {
-        Role.CLERK,
-        Role.REVIEWER,
-        Role.APPROVER,
-        Role.SUPERVISOR,
-        Role.HOTLINE,
-        Role.BANK_AGENT,
-        Role.MONITOR_CITY,
-        Role.MONITOR_DISTRICT,
-        Role.ADMIN,
-    }
-)
-
-
 class SkillGroup(models.Model):
     """A group of service items one window handles (一岗通), e.g. 参保登记, 社保卡."""
 
