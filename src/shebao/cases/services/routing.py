@@ -1,0 +1,130 @@
+"""Routing a case between staff and offices: escalation, return to the previous step, transfer."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from shebao.cases import facts, rules
+from shebao.cases.models import (
+    Case,
+)
+from shebao.cases.services.clock import _running_phase, _show_clock
+from shebao.cases.services.common import _audit, _claim, _notify_staff, _record_step, _require, _today
+from shebao.catalog.models import ItemPhase
+from shebao.core.channels import Channel
+from shebao.core.errors import InvalidInput
+from shebao.core.models import Account, Office
+
+
+def case_escalate(*, actor: Account, case_id: int, version: int, reason: str, channel: str = Channel.HALL) -> Case:
+    """衔接响应: the handler refers a step beyond their authority one level up, saying why (the
+    page asks for the reason; the API must too)."""
+    if not reason.strip():
+        raise InvalidInput("请填写上报理由", "Give the reason for referring the case up", field="note")
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        _require(actor, case, rules.Action.ESCALATE)
+        case.required_authority += 1
+        case.escalation_level += 1
+        case.save()
+        _notify_staff(
+            case, event="referred", min_authority=case.required_authority, body=f"办件 {case.number} 已上报：{reason}"
+        )
+        _audit(
+            case,
+            actor=actor,
+            action="escalate",
+            channel=channel,
+            after={"required_authority": case.required_authority, "reason": reason},
+        )
+    return case
+
+
+def case_return(*, actor: Account, case_id: int, version: int, reason: str, channel: str = Channel.HALL) -> Case:
+    """退回: an office that received a dispatch that is not its own returns it, saying why,
+    within 2 working days of receiving it (``rules.RETURN_WINDOW_WORKDAYS``; 12333: a wrong
+    dispatch is returned within 2 working days). Clock rule: the returned phase's clock is void
+    — the right office will get its full time —, the dispatching phase reopens with the working
+    days it had left, and the item's promise keeps counting: the applicant's wait does not stop
+    for the agency's mistake. The dispatcher then dispatches again, by hand."""
+    if not reason.strip():
+        raise InvalidInput("请填写退回理由", "Give the reason for returning the case", field="note")
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        _require(actor, case, rules.Action.RETURN)
+        row = _running_phase(case)
+        assert row is not None and row.office is not None
+        previous = (
+            case.phases.select_related("phase", "office")
+            .filter(phase__order__lt=row.phase.order, phase__party=ItemPhase.Party.AGENCY)
+            .order_by("-phase__order")
+            .first()
+        )
+        assert previous is not None  # a dispatched phase follows one of ours (_dispatch)
+        returned_by = row.office
+        facts.clock_save(row, rules.clock_void(facts.clock_of(row)))
+        row.office, row.routed_on = None, None  # the dispatcher must choose the office again
+        row.save(update_fields=["office", "routed_on"])
+        _show_clock(case, previous, rules.clock_resume(facts.clock_of(previous), on=_today(), cal=facts.CALENDAR))
+        last = previous.phase.steps.order_by("-order").first()
+        assert last is not None
+        case.current_step, case.required_authority = last, last.min_authority
+        assert previous.office_id is not None
+        case.office_id, case.status = previous.office_id, Case.Status.IN_PROGRESS
+        _record_step(case, actor=actor, action="return", note=f"{returned_by.name}：{reason}")
+        case.save()
+        _notify_staff(
+            case,
+            event="returned",
+            min_authority=last.min_authority,
+            body=f"办件 {case.number} 被{returned_by.name}退回：{reason}。请重新派单。",
+        )
+        _audit(
+            case,
+            actor=actor,
+            action="return",
+            channel=channel,
+            before={"office": returned_by.code, "phase": row.phase.code},
+            after={"office": previous.office.code if previous.office else None, "reason": reason},
+        )
+    return case
+
+
+def case_transfer(
+    *, actor: Account, case_id: int, version: int, office_code: str, reason: str, channel: str = Channel.HALL
+) -> Case:
+    """移交: a reviewer (authority 2) or above of the office moves the current phase to another
+    office of the same kind (the applicant moved district, the case belongs elsewhere), saying
+    why. Clock rule: the clock runs on — the receiving office has the working days that were
+    left, since the agency, not the office, answers to the applicant for the time."""
+    if not reason.strip():
+        raise InvalidInput("请填写移交理由", "Give the reason for the transfer", field="note")
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        _require(actor, case, rules.Action.TRANSFER)
+        target = Office.objects.filter(code=office_code, is_active=True).first()
+        if target is None or target.kind != case.office.kind or target.pk == case.office_id:
+            raise InvalidInput("请选择同类的其他办理机构", "Choose another office of the same kind", field="office")
+        row = _running_phase(case)
+        assert row is not None
+        before = case.office
+        row.office, row.routed_on = target, None
+        row.save(update_fields=["office", "routed_on"])
+        case.office = target
+        _record_step(case, actor=actor, action="transfer", note=f"{before.name} → {target.name}：{reason}")
+        case.save()
+        _notify_staff(
+            case,
+            event="transferred",
+            min_authority=case.required_authority,
+            body=f"办件 {case.number} 已由{before.name}移交本机构：{reason}",
+        )
+        _audit(
+            case,
+            actor=actor,
+            action="transfer",
+            channel=channel,
+            before={"office": before.code},
+            after={"office": target.code, "reason": reason, "due_date": case.due_date},
+        )
+    return case
