@@ -474,7 +474,7 @@ def _admin_actions():
 
 
 DYNAMIC = {
-    ("cases/services.py", "case.{action}"): _step_actions,  # case_act: the current step's kind
+    ("cases/services/acting.py", "case.{action}"): _step_actions,  # case_act: the current step's kind
     ("registry/imports.py", "employment.import_{kind}"): lambda: ["employment.import_add", "employment.import_remove"],
     ("core/audit/admin.py", "{self.audit_action_names.get(kind, f'admin.{kind}')}"): _admin_actions,
 }
