@@ -98,10 +98,13 @@ INSTALLED_APPS = [
     "shebao.registry",
     "shebao.contributions",
     "shebao.pensions",
+    "shebao.pensions.transfers",
     "shebao.medical",
     "shebao.unemployment",
     "shebao.cards",
     "shebao.hotline",
+    "shebao.statements",
+    "shebao.statements.mailing",
     "shebao.web",
     "shebao.devtools",
 ]

@@ -21,6 +21,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shebao.registry.urls")),
+    path("", include("shebao.pensions.urls")),
+    path("", include("shebao.pensions.transfers.urls")),
+    path("", include("shebao.statements.urls")),
     # The shell (web) and the pages a domain app owns answer in one namespace, "web": the names
     # templates and redirects use (web:my_account, web:unit_bills …) stayed when the contributions
     # pages moved into their app, and web imports none of them.

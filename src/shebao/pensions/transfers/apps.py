@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PensionTransfersConfig(AppConfig):
+    name = "shebao.pensions.transfers"
+    label = "pension_transfers"
+    verbose_name = "养老保险关系转移接续 / Pension transfers"
