@@ -1,5 +1,6 @@
-"""养老和工伤待遇类服务事项: retirement, benefit determination, transfers (国办发〔2009〕66号),
-survivors' benefits, suspension and resumption, certification, work-injury recognition and benefits."""
+"""养老和工伤待遇类服务事项: retirement, benefit determination, survivors' benefits, suspension and
+resumption, certification, work-injury recognition and benefits. The transfers (YL-003, YL-004)
+live in shebao.pensions.transfers."""
 
 from __future__ import annotations
 
@@ -10,19 +11,14 @@ from django.utils import timezone
 
 from shebao.cases.handlers import FormHandler, ItemHandler, items_register
 from shebao.catalog.definitions import (
-    ACCEPT,
-    APPROVE,
     ID_CARD,
     ID_NUMBER,
     NAME,
     PHONE,
-    REVIEW,
     Applicant,
     FieldSpec,
     ItemSpec,
     MaterialSpec,
-    PhaseSpec,
-    StepSpec,
 )
 from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
@@ -33,8 +29,6 @@ INJURY_REGULATION = "《工伤保险条例》（国务院令第375号，国务�
 
 BANK_CARD = FieldSpec("bank_card", "待遇发放银行卡号（社会保障卡金融账户）", "Bank card for payments", max_length=19)
 RETIRE_DATE = FieldSpec("retire_date", "退休（待遇起始）日期", "Retirement date", "date")
-PERIOD_FROM = FieldSpec("period_from", "原参保地缴费起始月份", "First month paid at the original place", "date")
-PERIOD_TO = FieldSpec("period_to", "原参保地缴费截止月份", "Last month paid at the original place", "date")
 UNIT_CODE = FieldSpec("unit_code", "用人单位统一社会信用代码", "Employer's unified social credit code", max_length=18)
 RELATION = FieldSpec(
     "relation",
@@ -111,36 +105,6 @@ class InjuryHandler(BenefitHandler):
         return cleaned
 
 
-# --- the cross-province transfer: three clocks of 15 working days (国办发〔2009〕66号 第八条) -----
-
-TRANSFER_PHASES = (
-    PhaseSpec(
-        code="check",
-        name="转入地审核并发出联系函",
-        name_en="New agency checks and sends the acceptance letter",
-        steps=(ACCEPT, REVIEW),
-        promised_days=15,
-        legal_days=15,
-    ),
-    PhaseSpec(
-        code="transfer_out",
-        name="转出地办理转出",
-        name_en="Original agency transfers the relationship and funds",
-        steps=(StepSpec("outside", "转出地经办机构办理转出手续并转移基金", "Original agency transfers out", 1),),
-        party="outside",
-        promised_days=15,
-        legal_days=15,
-    ),
-    PhaseSpec(
-        code="transfer_in",
-        name="转入地办理接续",
-        name_en="New agency completes the transfer-in",
-        steps=(REVIEW, APPROVE),
-        promised_days=15,
-        legal_days=15,
-    ),
-)
-
 # --- items -----------------------------------------------------------------------------------
 
 ITEMS: tuple[ItemSpec, ...] = (
@@ -209,69 +173,6 @@ ITEMS: tuple[ItemSpec, ...] = (
         form_group="retirement",
         fields=(ID_NUMBER, NAME, PHONE, RETIRE_DATE, BANK_CARD),
         materials=(ID_CARD, BANK_CARD_COPY),
-        handler="pensions.benefit",
-    ),
-    ItemSpec(
-        code="YL-003",
-        name="企业职工基本养老保险关系跨省转移接续",
-        name_en="Cross-province transfer of the basic pension",
-        insurance="pension",
-        policy_basis=f"{LAW}第十九条；国办发〔2009〕66号《城镇企业职工基本养老保险关系转移接续暂行办法》第八条；人社部发〔2016〕94号",
-        skill_group="benefit",
-        risk_level=3,
-        jurisdiction="applicant_district",
-        channels=("hall", "online", "app"),
-        office_kinds=("district_office",),
-        promised_days=45,
-        legal_days=45,
-        description=(
-            "向新参保地（转入地）申请。转入地15个工作日内审核并发出同意接收函；转出地15个工作日内办理转出并转移基金；"
-            "转入地收到关系和基金后15个工作日内办结接续。转出地办理期间不计入本机构办理时限。"
-        ),
-        fields=(
-            ID_NUMBER,
-            NAME,
-            PHONE,
-            FieldSpec("from_place", "原参保地（省、市）", "Original place (province, city)"),
-            FieldSpec("from_agency", "原参保地社会保险经办机构", "Original insurance agency"),
-            PERIOD_FROM,
-            PERIOD_TO,
-        ),
-        materials=(
-            ID_CARD,
-            MaterialSpec(
-                "contribution_certificate",
-                "《基本养老保险参保缴费凭证》",
-                "Contribution certificate from the original agency",
-                commitment_allowed=True,  # 可通过全国社会保险关系转移系统获取
-            ),
-        ),
-        phases=TRANSFER_PHASES,
-        handler="pensions.benefit",
-    ),
-    ItemSpec(
-        code="YL-004",
-        name="企业职工基本养老保险关系省内转移接续",
-        name_en="Transfer of the basic pension within the province",
-        insurance="pension",
-        policy_basis=f"{LAW}第十九条",
-        skill_group="benefit",
-        risk_level=3,
-        jurisdiction="applicant_district",
-        channels=("hall", "online", "app"),
-        office_kinds=("district_office",),
-        promised_days=10,
-        description="省内不同统筹地区之间转移，只转移养老保险关系，缴费年限累计计算。",
-        fields=(
-            ID_NUMBER,
-            NAME,
-            PHONE,
-            FieldSpec("from_place", "原参保地（省、市）", "Original place (province, city)"),
-            FieldSpec("from_agency", "原参保地社会保险经办机构", "Original insurance agency"),
-            PERIOD_FROM,
-            PERIOD_TO,
-        ),
-        materials=(ID_CARD,),
         handler="pensions.benefit",
     ),
     ItemSpec(

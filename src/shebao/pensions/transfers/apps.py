@@ -5,3 +5,8 @@ class PensionTransfersConfig(AppConfig):
     name = "shebao.pensions.transfers"
     label = "pension_transfers"
     verbose_name = "养老保险关系转移接续 / Pension transfers"
+
+    def ready(self) -> None:
+        from shebao.pensions.transfers import items
+
+        items.register_items()

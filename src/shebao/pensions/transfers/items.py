@@ -1,0 +1,141 @@
+"""养老保险关系转移接续: the cross-province (YL-003) and in-province (YL-004) transfers of the
+basic pension of enterprise employees (国办发〔2009〕66号).
+
+YL-003 runs in three phases of 15 working days each (第八条): ours (check and send the
+acceptance letter), the original agency's (outside our timers), ours again (complete)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from shebao.cases.handlers import FormHandler, ItemHandler, items_register
+from shebao.catalog.definitions import (
+    ACCEPT,
+    APPROVE,
+    ID_CARD,
+    ID_NUMBER,
+    NAME,
+    PHONE,
+    REVIEW,
+    Applicant,
+    FieldSpec,
+    ItemSpec,
+    MaterialSpec,
+    PhaseSpec,
+    StepSpec,
+)
+from shebao.catalog.models import ServiceItem
+from shebao.core.errors import InvalidInput
+
+LAW = "《中华人民共和国社会保险法》"
+
+PERIOD_FROM = FieldSpec("period_from", "原参保地缴费起始月份", "First month paid at the original place", "date")
+PERIOD_TO = FieldSpec("period_to", "原参保地缴费截止月份", "Last month paid at the original place", "date")
+FROM_PLACE = FieldSpec("from_place", "原参保地（省、市）", "Original place (province, city)")
+FROM_AGENCY = FieldSpec("from_agency", "原参保地社会保险经办机构", "Original insurance agency")
+
+# --- the cross-province transfer: three clocks of 15 working days (国办发〔2009〕66号 第八条) -----
+
+TRANSFER_PHASES = (
+    PhaseSpec(
+        code="check",
+        name="转入地审核并发出联系函",
+        name_en="New agency checks and sends the acceptance letter",
+        steps=(ACCEPT, REVIEW),
+        promised_days=15,
+        legal_days=15,
+    ),
+    PhaseSpec(
+        code="transfer_out",
+        name="转出地办理转出",
+        name_en="Original agency transfers the relationship and funds",
+        steps=(StepSpec("outside", "转出地经办机构办理转出手续并转移基金", "Original agency transfers out", 1),),
+        party="outside",
+        promised_days=15,
+        legal_days=15,
+    ),
+    PhaseSpec(
+        code="transfer_in",
+        name="转入地办理接续",
+        name_en="New agency completes the transfer-in",
+        steps=(REVIEW, APPROVE),
+        promised_days=15,
+        legal_days=15,
+    ),
+)
+
+
+class TransferApplicationHandler(FormHandler):
+    """转移接续申请: the period paid at the original place is in the past and in order."""
+
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        today = timezone.localdate().isoformat()
+        if "period_to" in cleaned and cleaned["period_to"] > today:
+            raise InvalidInput("该日期不能晚于今天", "period_to cannot be in the future", field="period_to")
+        if "period_from" in cleaned and "period_to" in cleaned and cleaned["period_to"] < cleaned["period_from"]:
+            raise InvalidInput("截止日期不能早于起始日期", "period_to is before period_from", field="period_to")
+        return cleaned
+
+
+ITEMS: tuple[ItemSpec, ...] = (
+    ItemSpec(
+        code="YL-003",
+        name="企业职工基本养老保险关系跨省转移接续",
+        name_en="Cross-province transfer of the basic pension",
+        insurance="pension",
+        policy_basis=f"{LAW}第十九条；国办发〔2009〕66号《城镇企业职工基本养老保险关系转移接续暂行办法》第八条；人社部发〔2016〕94号",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall", "online", "app"),
+        office_kinds=("district_office",),
+        promised_days=45,
+        legal_days=45,
+        description=(
+            "向新参保地（转入地）申请。转入地15个工作日内审核并发出同意接收函；转出地15个工作日内办理转出并转移基金；"
+            "转入地收到关系和基金后15个工作日内办结接续。转出地办理期间不计入本机构办理时限。"
+        ),
+        fields=(ID_NUMBER, NAME, PHONE, FROM_PLACE, FROM_AGENCY, PERIOD_FROM, PERIOD_TO),
+        materials=(
+            ID_CARD,
+            MaterialSpec(
+                "contribution_certificate",
+                "《基本养老保险参保缴费凭证》",
+                "Contribution certificate from the original agency",
+                commitment_allowed=True,  # 可通过全国社会保险关系转移系统获取
+            ),
+        ),
+        phases=TRANSFER_PHASES,
+        handler="pensions.transfers.transfer_in",
+    ),
+    ItemSpec(
+        code="YL-004",
+        name="企业职工基本养老保险关系省内转移接续",
+        name_en="Transfer of the basic pension within the province",
+        insurance="pension",
+        policy_basis=f"{LAW}第十九条",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        channels=("hall", "online", "app"),
+        office_kinds=("district_office",),
+        promised_days=10,
+        description="省内不同统筹地区之间转移，只转移养老保险关系，缴费年限累计计算。",
+        fields=(ID_NUMBER, NAME, PHONE, FROM_PLACE, FROM_AGENCY, PERIOD_FROM, PERIOD_TO),
+        materials=(ID_CARD,),
+        handler="pensions.transfers.in_province",
+    ),
+)
+
+HANDLERS: dict[str, ItemHandler] = {
+    "pensions.transfers.transfer_in": TransferApplicationHandler(),
+    "pensions.transfers.in_province": TransferApplicationHandler(),
+}
+
+
+def register_items() -> None:
+    """Register the transfer items with the catalogue."""
+    items_register(*ITEMS, handlers=HANDLERS)
