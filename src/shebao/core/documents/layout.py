@@ -1,23 +1,5 @@
-"""Documents: every PDF shebao issues, and the codes that let anyone verify one.
-
-Owns the one embedded font (WenQuanYi Micro Hei, vendored in ``core/fonts``: never a system
-font, so a machine without CJK fonts renders the same bytes), a small builder that the apps
-use for letters, receipts, annual statements, booklets and A3 flowchart posters, and the
-verification code printed on each document.
-
-Invariants:
-
-* every glyph is drawn in the vendored TrueType font; ReportLab embeds the subset used, with a
-  ToUnicode map, so the Chinese text can be searched, copied and read by screen readers;
-* user text is escaped before it reaches ReportLab's paragraph markup (a name with ``<`` or
-  ``&`` prints as written, it cannot inject markup);
-* page furniture (running title, printed-at time in 北京时间, "第 n 页 / 共 N 页", the
-  verification line) is drawn after layout, when the page total is known;
-* a verification code is HMAC-SHA256 keyed from ``SECRET_KEY`` over (kind, ref): it proves the
-  document was issued here without a table lookup; ``SECRET_KEY_FALLBACKS`` keep old paper valid
-  across a key rotation;
-* the addresses printed (the QR's link, the 文件核验 menu) are under ``settings.PUBLIC_URL``, the
-  agency's public address, never the address a server happens to listen on.
+"""The document builder: :class:`Document` (headings, paragraphs, key-value blocks, tables,
+QR codes, drawings, page furniture) and the drawing primitives :class:`Box` and :class:`Pen`.
 
 ReportLab keeps per-font subsetting state in module globals and is not thread-safe, so
 :meth:`Document.render` holds a process-wide lock; bulk jobs scale out in processes.
@@ -25,32 +7,25 @@ ReportLab keeps per-font subsetting state in module globals and is not thread-sa
 
 from __future__ import annotations
 
-import hmac
 import io
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors, textsplit
+from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A3, A4, A5
 from reportlab.lib.pagesizes import landscape as to_landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -63,31 +38,13 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus import paragraph as rl_paragraph
 
+from shebao.core.documents.codes import document_code, verification_menu_url, verification_url
+from shebao.core.documents.fonts import FONT_NAME, missing_glyphs, register_fonts
 from shebao.core.errors import InvalidInput
-
-__all__ = [
-    "CODE_ALPHABET",
-    "FONT_NAME",
-    "FONT_PATH",
-    "Box",
-    "Document",
-    "Pen",
-    "document_code",
-    "document_verify",
-    "mm",
-    "register_fonts",
-    "verification_menu_url",
-    "verification_path",
-    "verification_url",
-]
 
 log = logging.getLogger(__name__)
 
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
-FONT_NAME = "WQYMicroHei"  # face 0 of the collection
-FONT_MONO = "WQYMicroHeiMono"  # face 1: codes and numbers that must line up
 SHOWN_TZ = ZoneInfo("Asia/Shanghai")
 PAGE_SIZES: dict[str, tuple[float, float]] = {"A3": A3, "A4": A4, "A5": A5}
 
@@ -97,132 +54,9 @@ RULE = colors.HexColor("#8c959f")
 HEADER_FILL = colors.HexColor("#e8eef6")
 ZEBRA_FILL = colors.HexColor("#f6f8fa")
 
-_font_lock = threading.Lock()
 _render_lock = threading.Lock()
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 Align = Literal["left", "center", "right", "justify"]
-
-
-# GB/T 15834 标点符号用法: these never begin a line. ReportLab's CJK wrap knows only the
-# Japanese set (、。）」…), so a line could start with "，" or "；"; it hangs them instead.
-CHINESE_CANNOT_START = "，；：！？）》〉】〕」』”’…—％"
-
-
-def _teach_chinese_line_breaking() -> None:
-    missing = "".join(ch for ch in CHINESE_CANNOT_START if ch not in textsplit.ALL_CANNOT_START)
-    if missing:
-        # Both modules hold the string (paragraph.py imported it by name): extend it in both.
-        textsplit.ALL_CANNOT_START += missing
-        rl_paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
-
-
-def register_fonts() -> str:
-    """Register the vendored font's two faces with ReportLab once per process; return the name."""
-    with _font_lock:
-        if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-            _teach_chinese_line_breaking()
-            pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
-            pdfmetrics.registerFont(TTFont(FONT_MONO, str(FONT_PATH), subfontIndex=1))
-            # The font has no bold or italic: map <b>/<i> to itself rather than fail.
-            pdfmetrics.registerFontFamily(
-                FONT_NAME, normal=FONT_NAME, bold=FONT_NAME, italic=FONT_NAME, boldItalic=FONT_NAME
-            )
-    return FONT_NAME
-
-
-def missing_glyphs(text: str) -> set[str]:
-    """Characters the font cannot draw (rare 生僻字 outside GBK, emoji): they would print as boxes."""
-    register_fonts()
-    cmap = pdfmetrics.getFont(FONT_NAME).face.charToGlyph
-    return {ch for ch in text if ord(ch) not in cmap and not ch.isspace()}
-
-
-# --- Verification codes -----------------------------------------------------------------
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols without 0/O and 1/I
-CODE_LENGTH = 16  # 80 bits, shown as four groups of four
-_CODE_SALT = "shebao.core.documents.document_code"
-_KIND_RE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
-# A ref appears in a URL and on paper: a document serial, never a resident ID number.
-_REF_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
-
-def _check_subject(kind: str, ref: str) -> None:
-    if not isinstance(kind, str) or not _KIND_RE.fullmatch(kind):
-        raise InvalidInput(
-            f"文件类别不正确：{kind!r}",
-            f"Document kind must be lower-case letters, digits, '-' or '_': {kind!r}",
-            field="kind",
-        )
-    if not isinstance(ref, str) or not _REF_RE.fullmatch(ref):
-        raise InvalidInput(
-            f"文件编号不正确：{ref!r}",
-            f"Document reference must be 1-64 letters, digits, '.', '-' or '_': {ref!r}",
-            field="ref",
-        )
-
-
-def _raw_code(kind: str, ref: str, secret: str | bytes) -> str:
-    mac = salted_hmac(_CODE_SALT, f"{kind}\n{ref}", secret=secret, algorithm="sha256").digest()
-    bits = int.from_bytes(mac[:10], "big")  # the first 80 bits: 16 symbols of 5 bits
-    return "".join(CODE_ALPHABET[(bits >> (5 * (CODE_LENGTH - 1 - i))) & 31] for i in range(CODE_LENGTH))
-
-
-def _group(raw: str) -> str:
-    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
-
-
-def document_code(*, kind: str, ref: str) -> str:
-    """The verification code (验证码) printed on document ``kind``/``ref``: ``ABCD-EFGH-JKLM-NPQR``.
-
-    HMAC-SHA256 keyed from ``settings.SECRET_KEY`` (Django's ``salted_hmac``, salted for this
-    purpose) over kind and ref, first 80 bits in a 32-symbol alphabet without 0/O/1/I.
-    """
-    _check_subject(kind, ref)
-    return _group(_raw_code(kind, ref, settings.SECRET_KEY))
-
-
-def document_verify(*, kind: str, ref: str, code: str) -> bool:
-    """True when ``code`` is the one issued for kind/ref (under the key or a fallback key).
-
-    Accepts the code as typed by a person (case, spaces and hyphens ignored). Anything malformed
-    is simply not valid: this reads outside input and never raises for it.
-    """
-    if not isinstance(code, str):
-        return False
-    try:
-        _check_subject(kind, ref)
-    except InvalidInput:
-        return False
-    given = re.sub(r"[\s-]", "", code).upper()
-    if len(given) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in given):
-        return False
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    matched = False
-    for secret in secrets:  # compare against every key, so timing does not tell which one
-        matched |= hmac.compare_digest(given.encode(), _raw_code(kind, ref, secret).encode())
-    return matched
-
-
-def verification_path(*, kind: str, ref: str, code: str | None = None) -> str:
-    """``/verify/<kind>/<ref>/<code>``: the page that confirms a printed document is genuine."""
-    code = code or document_code(kind=kind, ref=ref)
-    return f"/verify/{kind}/{ref}/{code}"
-
-
-def _public_base() -> str:
-    # The agency's public address (SHEBAO_PUBLIC_URL; production refuses to start without it).
-    return str(getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
-
-
-def verification_url(*, kind: str, ref: str, code: str | None = None) -> str:
-    """The path under ``settings.PUBLIC_URL`` (what a phone scanning the QR opens)."""
-    return _public_base() + verification_path(kind=kind, ref=ref, code=code)
-
-
-def verification_menu_url() -> str:
-    """文件核验, the page where a person types a document's number and code: printed on paper."""
-    return _public_base() + "/verify/"
 
 
 # --- Drawing primitives (posters, diagrams) ---------------------------------------------

@@ -1,0 +1,87 @@
+"""Documents: every PDF shebao issues, and the codes that let anyone verify one.
+
+Owns the one embedded font (WenQuanYi Micro Hei, vendored in ``core/fonts``: never a system
+font, so a machine without CJK fonts renders the same bytes), a small builder that the apps
+use for letters, receipts, annual statements, booklets and A3 flowchart posters, and the
+verification code printed on each document.
+
+Invariants:
+
+* every glyph is drawn in the vendored TrueType font; ReportLab embeds the subset used, with a
+  ToUnicode map, so the Chinese text can be searched, copied and read by screen readers;
+* user text is escaped before it reaches ReportLab's paragraph markup (a name with ``<`` or
+  ``&`` prints as written, it cannot inject markup);
+* page furniture (running title, printed-at time in 北京时间, "第 n 页 / 共 N 页", the
+  verification line) is drawn after layout, when the page total is known;
+* a verification code is HMAC-SHA256 keyed from ``SECRET_KEY`` over (kind, ref): it proves the
+  document was issued here without a table lookup; ``SECRET_KEY_FALLBACKS`` keep old paper valid
+  across a key rotation;
+* the addresses printed (the QR's link, the 文件核验 menu) are under ``settings.PUBLIC_URL``, the
+  agency's public address, never the address a server happens to listen on.
+
+ReportLab keeps per-font subsetting state in module globals and is not thread-safe, so
+:meth:`Document.render` holds a process-wide lock; bulk jobs scale out in processes.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+
+from shebao.core.documents.codes import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    document_code,
+    document_verify,
+    verification_menu_url,
+    verification_path,
+    verification_url,
+)
+from shebao.core.documents.fonts import (
+    CHINESE_CANNOT_START,
+    FONT_MONO,
+    FONT_NAME,
+    FONT_PATH,
+    missing_glyphs,
+    register_fonts,
+)
+from shebao.core.documents.layout import (
+    GREY,
+    HEADER_FILL,
+    INK,
+    PAGE_SIZES,
+    RULE,
+    SHOWN_TZ,
+    ZEBRA_FILL,
+    Align,
+    Box,
+    Document,
+    Pen,
+)
+
+__all__ = [
+    "CHINESE_CANNOT_START",
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "FONT_MONO",
+    "FONT_NAME",
+    "FONT_PATH",
+    "GREY",
+    "HEADER_FILL",
+    "INK",
+    "PAGE_SIZES",
+    "RULE",
+    "SHOWN_TZ",
+    "ZEBRA_FILL",
+    "Align",
+    "Box",
+    "Document",
+    "Pen",
+    "document_code",
+    "document_verify",
+    "missing_glyphs",
+    "mm",
+    "register_fonts",
+    "verification_menu_url",
+    "verification_path",
+    "verification_url",
+]
