@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -27,6 +28,15 @@ class Person(models.Model):
     category = models.CharField("人员类别 / Category", max_length=16, choices=Category.choices)
     hukou_place = models.CharField("户籍地 / Hukou place", max_length=128, blank=True)
     address = models.CharField("居住地址 / Address", max_length=255, blank=True)
+    # The mailing address's postcode and the postal delivery route (投递道段) within it: the
+    # annual statement's manifest is sorted by both for the postal service.
+    postcode = models.CharField(
+        "邮政编码 / Postcode",
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{6}$", "邮政编码应为6位数字 / A postcode is six digits")],
+    )
+    delivery_route = models.CharField("投递道段 / Delivery route", max_length=16, blank=True)
     phone = models.CharField("手机 / Mobile", max_length=20, blank=True)
     district = models.ForeignKey(
         "core.Area", on_delete=models.PROTECT, related_name="+", verbose_name="参保所属区 / District"
