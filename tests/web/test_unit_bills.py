@@ -350,3 +350,30 @@ def test_the_insured_person_sees_every_month_and_its_state(assessed):
         .status_code
         == 403
     )
+
+
+def test_every_page_uses_the_one_sign_in_check():
+    # given the shell's pages and the contributions pages
+    from shebao.contributions.views import _pages
+    from shebao.core import http
+    from shebao.web import access
+
+    # then both guard with core's one function (no second copy to drift)
+    assert access.signed_in is _pages.signed_in is http.signed_in
+
+
+def test_an_htmx_request_on_a_unit_page_after_the_session_expired_takes_the_page_to_sign_in(assessed):
+    # given a unit page open in a browser whose session has expired
+    client = Client()
+    bill = bill_a(assessed)
+    # when htmx posts the payment from that page
+    response = client.post(
+        f"/unit/bills/{bill.pk}/pay/",
+        {"key": "X-1", "amount": "12566.98"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver/unit/bills/{bill.pk}/",
+    )
+    # then the whole page goes to sign in and comes back to the bill, and nothing is paid
+    assert response.status_code == 401
+    assert response["HX-Redirect"] == f"/login/?next=/unit/bills/{bill.pk}/"
+    assert not Payment.objects.exists()

@@ -1,18 +1,35 @@
-"""Typed requests for views behind a sign-in.
+"""Requests behind a sign-in: the one sign-in check every page uses, and typed requests.
+
+:func:`signed_in` is the rule for every page of every app (the shell's and each domain app's
+own pages): anonymous visitors go to sign in and come back, staff whose session has not passed
+the second factor go to the staff sign-in, and an htmx request whose session expired takes the
+whole page there instead of swapping a sign-in form into a panel. It names the shell's pages by
+their URL names only (``web:home``, ``web:landing``, ``web:login``, ``LOGIN_URL``), so core imports no channel.
 
 Django types ``request.user`` as an account *or* the anonymous user, and knows nothing of the
 ``auth`` django-ninja sets on an authenticated API request. A view behind a guard that refuses
-the anonymous (``shebao.web.access.signed_in`` and the role guards built on it; an API route
-with ``auth=``) knows better: annotate its request with one of these classes instead of
-silencing the type checker at each use. They are annotations only; Django still hands the view
-its own ``HttpRequest``.
+the anonymous (:func:`signed_in` and the role guards built on it; an API route with ``auth=``)
+knows better: annotate its request with one of these classes instead of silencing the type
+checker at each use. They are annotations only; Django still hands the view its own
+``HttpRequest``.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+import functools
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from shebao.core.models import Account
+
+View = Callable[..., HttpResponse]
 
 
 class AccountRequest(HttpRequest):
@@ -25,3 +42,43 @@ class ApiRequest(HttpRequest):
     """An API request that the route's authentication accepted: ``auth`` is the account."""
 
     auth: Account
+
+
+def needs_second_factor(user: Account) -> bool:
+    """A staff session counts only once the TOTP code was checked (django_otp ``is_verified``)."""
+    return user.kind == Account.Kind.STAFF and not user.is_verified()  # type: ignore[attr-defined]  # set by django-otp's middleware
+
+
+def to_sign_in(request: HttpRequest, login_url: str) -> HttpResponse:
+    """To the sign-in, coming back afterwards. An htmx request (a session that expired while a
+    page was open) has the whole page go there and come back to that page — not to the
+    fragment's URL, which may take POST only — instead of a sign-in form swapped into a panel."""
+    if getattr(request, "htmx", False):
+        page = request.headers.get("HX-Current-URL", "")
+        back = urlsplit(page)
+        same_site = url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()})
+        target = (back.path + (f"?{back.query}" if back.query else "")) if page and same_site else reverse("web:home")
+        response = redirect_to_login(target, login_url)
+        response["HX-Redirect"] = response["Location"]
+        response.status_code = 401  # htmx follows HX-Redirect whatever the status
+        del response["Location"]
+        return response
+    return redirect_to_login(request.get_full_path(), login_url)
+
+
+def signed_in(view: View) -> View:
+    """Signed in, and for staff verified with the second factor. Anonymous visitors of the home
+    page go to the landing page with the three sign-ins; of any other page, to the sign-in."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            if request.path == reverse("web:home"):
+                return redirect("web:landing")
+            return to_sign_in(request, settings.LOGIN_URL)
+        if needs_second_factor(user):
+            return to_sign_in(request, reverse("web:login"))  # the staff sign-in, with its second factor
+        return view(request, *args, **kwargs)
+
+    return wrapped
