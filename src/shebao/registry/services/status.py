@@ -223,3 +223,48 @@ def status_resume(
             channel=channel,
         )
     return rows
+
+
+def person_retire(
+    *, actor: Account | None, person: Person, retirement_month: dt.date, channel: str = Channel.HALL
+) -> Person:
+    """退休: the person becomes a retiree from ``retirement_month``. Their pension insurance ends
+    (终止, since that month: a retiree contributes no more, 社会保险法第十六条), any open
+    employment ends on the last day of the month before, and the insurances held through a unit
+    or as a flexible worker other than medical end with it; medical insurance stays as it is
+    (a retiree with enough years keeps it without contributions — the medical app decides).
+    Called by the pension app when the retirement case completes, in its transaction."""
+    _person_authorise(actor)
+    first = month_start(retirement_month)
+    last_day = first - dt.timedelta(days=1)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.category == Person.Category.RETIREE:
+            raise Conflict("该人员已办理退休", "This person has already retired")
+        before = {"category": locked.category}
+        ended = 0
+        for employment in Employment.objects.select_for_update().filter(person=locked, end__isnull=True):
+            employment.end = max(last_day, employment.start)
+            employment.save(update_fields=["end"])
+            ended += 1
+        statuses = _load_statuses(locked, ("pension", "unemployment", "injury", "maternity"))
+        for row in statuses.values():
+            if row.status != Terminated:
+                row.status, row.since = Terminated, first
+                row.save(update_fields=["status", "since", "updated_at"])
+        if "pension" not in statuses:
+            InsuredStatus.objects.create(person=locked, insurance="pension", status=Terminated, since=first)
+        locked.category = Person.Category.RETIREE
+        locked.save(update_fields=["category"])
+        _audit(
+            actor=actor,
+            action="person.retire",
+            subject_type="person",
+            subject_id=locked.pk,
+            subject_person=locked.id_number,
+            before=before,
+            after={"category": Person.Category.RETIREE, "since": first, "employments_ended": ended},
+            channel=channel,
+        )
+    person.category = Person.Category.RETIREE
+    return locked
