@@ -20,6 +20,7 @@ class Call:
     line: int
     value: str | None  # the action, when the code names it
     template: str  # the action as written: "case.{action}" for a computed one
+    function: str = ""  # the qualified name of the function around the call ("AuditedAdmin.audit_record")
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,23 @@ def _wrappers(tree: ast.Module, modules: set[str], functions: set[str]) -> dict[
     return found
 
 
+def _qualnames(tree: ast.Module) -> dict[int, str]:
+    """Each node's innermost enclosing function (or class) by qualified name, keyed by ``id``:
+    a name that stays the same when the function moves to another module."""
+    found: dict[int, str] = {}
+
+    def visit(node: ast.AST, scope: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = scope
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                inner = f"{scope}.{child.name}" if scope else child.name
+            found[id(child)] = inner
+            visit(child, inner)
+
+    visit(tree, "")
+    return found
+
+
 def audit_calls() -> list[Call]:
     trees = {}
     for path in sorted(SRC.rglob("*.py")):
@@ -126,6 +144,7 @@ def audit_calls() -> list[Call]:
         where = str(path.relative_to(SRC))
         modules, functions = _recorder_names(tree, name)
         constants = _constants(tree)
+        scopes = _qualnames(tree)
         wrappers = dict(wrappers_by_module[name])
         for node in ast.walk(tree):  # wrappers imported from another module
             if isinstance(node, ast.ImportFrom) and node.module in wrappers_by_module:
@@ -146,14 +165,17 @@ def audit_calls() -> list[Call]:
                 continue
             if expr is None:
                 if wrapper.default is not None:
-                    calls.append(Call(where, node.lineno, wrapper.prefix + wrapper.default + wrapper.suffix, ""))
+                    value = wrapper.prefix + wrapper.default + wrapper.suffix
+                    calls.append(Call(where, node.lineno, value, "", scopes[id(node)]))
                 continue
             if isinstance(expr, ast.Name) and expr.id in constants:
                 expr = ast.Constant(constants[expr.id])
             if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-                calls.append(Call(where, node.lineno, wrapper.prefix + expr.value + wrapper.suffix, ""))
+                value = wrapper.prefix + expr.value + wrapper.suffix
+                calls.append(Call(where, node.lineno, value, "", scopes[id(node)]))
             else:
-                calls.append(Call(where, node.lineno, None, wrapper.prefix + _template(expr) + wrapper.suffix))
+                template = wrapper.prefix + _template(expr) + wrapper.suffix
+                calls.append(Call(where, node.lineno, None, template, scopes[id(node)]))
     return calls
 
 
