@@ -34,9 +34,10 @@ class Person(models.Model):
         "邮政编码 / Postcode",
         max_length=6,
         blank=True,
+        db_default="",
         validators=[RegexValidator(r"^[0-9]{6}$", "邮政编码应为6位数字 / A postcode is six digits")],
     )
-    delivery_route = models.CharField("投递道段 / Delivery route", max_length=16, blank=True)
+    delivery_route = models.CharField("投递道段 / Delivery route", max_length=16, blank=True, db_default="")
     phone = models.CharField("手机 / Mobile", max_length=20, blank=True)
     district = models.ForeignKey(
         "core.Area", on_delete=models.PROTECT, related_name="+", verbose_name="参保所属区 / District"
