@@ -7,8 +7,10 @@ two never collide (see ``bulk.py``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -74,6 +76,8 @@ class PersonRow:
     address: str
     phone: str
     has_account: bool
+    postcode: str = ""
+    delivery_route: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,39 @@ def home_address(rng: random.Random, district: DistrictInfo) -> str:
         f"武汉市{district.name}{street}{road}{rng.randint(1, 600)}号"
         f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元{rng.randint(1, 33)}{rng.randint(1, 8):02d}室"
     )
+
+
+# Postcodes of each district's delivery offices (430000-430400, as the postal service assigns
+# them in Wuhan); a street takes one of its district's codes.
+POSTCODES: dict[str, tuple[str, ...]] = {
+    "420102": ("430010", "430012", "430014", "430017"),
+    "420103": ("430015", "430021", "430022", "430023"),
+    "420104": ("430030", "430032", "430033", "430035"),
+    "420105": ("430050", "430051", "430052"),
+    "420106": ("430060", "430061", "430062", "430064"),
+    "420107": ("430080", "430081", "430082", "430085"),
+    "420111": ("430070", "430071", "430073", "430079"),
+    "420112": ("430040", "430042", "430043"),
+    "420113": ("430090",),
+    "420114": ("430100", "430101"),
+    "420115": ("430200", "430205", "430207"),
+    "420116": ("430300", "430301", "430302"),
+    "420117": ("430400", "430401"),
+    "4201Z1": ("430074", "430075", "430078"),
+    "4201Z2": ("430056", "430058"),
+    "4201Z3": ("430077",),
+    "4201Z4": ("430040", "430049"),
+    "4201Z5": ("430300", "430311"),
+}
+
+
+def mailing_code(district: DistrictInfo, address: str) -> tuple[str, str]:
+    """The postcode and delivery route (投递道段) of a demo address, derived from the address
+    itself (no draw from the plan's random stream, so the rest of the plan is unchanged)."""
+    codes = POSTCODES.get(district.code, ("430000",))
+    street = next((i for i, name in enumerate(district.streets) if name in address), 0)
+    postcode = codes[street % len(codes)]
+    return postcode, f"{postcode[-3:]}-{zlib.crc32(address.encode()) % 40 + 1:02d}"
 
 
 def _month_index(day: dt.date) -> int:
@@ -329,6 +366,8 @@ def plan_people(*, seed: int, persons: int, ids: IdNumberPool) -> PeoplePlan:
             phone=random_mobile(rng),
             has_account=i < len(DEMO_CITIZENS) or i % 10 == 0,
         )
+        postcode, route = mailing_code(district, person.address)
+        person = dataclasses.replace(person, postcode=postcode, delivery_route=route)
         plan.persons.append(person)
         if category == "employee":
             _plan_employee(rng, person, plan.units, sizes, plan)
@@ -395,6 +434,8 @@ def write_people(plan: PeoplePlan, *, area_ids: dict[str, int], citizen_password
                 category=p.category,
                 hukou_place=p.hukou_place,
                 address=p.address,
+                postcode=p.postcode,
+                delivery_route=p.delivery_route,
                 phone=p.phone,
                 district_id=area_ids[p.district],
                 account_id=account_ids.get(p.id_number),
