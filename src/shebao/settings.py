@@ -231,6 +231,10 @@ AXES_CLIENT_IP_CALLABLE = "shebao.core.throttle.client_ip"
 AUDIT_KEY = env_str("SHEBAO_AUDIT_KEY", "")
 _AUDIT_FILE_DEFAULT = "" if ENV == "test" else str(VAR_DIR / "audit" / "checkpoints.jsonl")
 AUDIT_CHECKPOINT_FILE = env_str("SHEBAO_AUDIT_CHECKPOINT_FILE", _AUDIT_FILE_DEFAULT) or None
+# Signed documents (core.documents.signing): their own key, derived from the secret key only in
+# the demo and tests; earlier keys, comma-separated, keep already issued paper verifiable.
+DOCUMENT_KEY = env_str("SHEBAO_DOCUMENT_KEY", "")
+DOCUMENT_KEY_FALLBACKS = [k for k in env_str("SHEBAO_DOCUMENT_KEY_FALLBACKS", "").split(",") if k.strip()]
 OTP_TOTP_ISSUER = "shebao 社保"
 
 # --- Internationalisation -------------------------------------------------------------
