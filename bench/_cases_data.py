@@ -133,6 +133,16 @@ PHASE_COLUMNS = (
 RECORD_COLUMNS = ("id", "case_id", "step_id", "action", "actor_id", "office_id", "note", "at")
 MATERIAL_COLUMNS = ("id", "case_id", "material_id", "status", "updated_at")
 PAUSE_COLUMNS = ("id", "case_id", "kind", "started_on", "ended_on", "days", "reason", "actor_id")
+# Columns the core corrections of issue 9 added (cases 0004 and 0006), written when the models
+# have them, so that this loader fills the schema of the code it runs with (the code before them
+# included): who filed the case, its opening key, the promise (the item's promised days and the
+# day its clock counts from), the overdue escalations the SLA scan raised; a phase's dispatch
+# day; a material's checker and upload.
+CASE_COLUMNS_ADDED = ("filer", "opening_id", "clock_start", "overdue_level", "promised_days")
+PHASE_COLUMNS_ADDED = ("routed_on",)
+MATERIAL_COLUMNS_ADDED = ("verified_by_id", "upload_id")
+ONLINE_CHANNELS = frozenset({"online", "app"})  # the rest are served at a window that day
+OFFICE_CLOSES = 17 * 60  # minutes: an online application after this is received the next working day
 
 
 def id_number(region: str, birth: dt.date, seq: int) -> str:
@@ -292,6 +302,7 @@ class ItemDef:
     phases: tuple[PhaseDef, ...]
     materials: tuple[tuple[int, bool, bool], ...]  # (id, required, commitment allowed)
     instant: bool
+    promised: int | None = None  # the item's promised working days (承诺时限) across its phases
 
 
 def catalogue() -> list[ItemDef]:
@@ -327,6 +338,7 @@ def catalogue() -> list[ItemDef]:
                 phases=phases,
                 materials=tuple((m.pk, m.required, m.commitment_allowed) for m in item.materials.all()),
                 instant=item.promised_days == 0,
+                promised=item.promised_days,
             )
         )
     return items
@@ -563,6 +575,7 @@ class CaseMaker:
                     0,
                     phase_due,
                     finished,
+                    None,  # routed_on: dispatched by hand or rule after opening; none here
                 )
             )
             self.next_phase += 1
@@ -645,7 +658,7 @@ class CaseMaker:
                 state, missing_one = "missing", False
             elif commitment and rng.random() < 0.2:
                 state = "commitment"
-            out.materials.append((self.next_material, case_id, material_id, state, received_at))
+            out.materials.append((self.next_material, case_id, material_id, state, received_at, None, None))
             self.next_material += 1
 
         form = {"phone": phone, "address": f"{rng.choice(STREETS)}{rng.randint(1, 999)}号"}
@@ -679,9 +692,26 @@ class CaseMaker:
                 json.dumps([REJECTION], ensure_ascii=False) if status == "rejected" else "[]",
                 None,
                 version,
+                # the columns added by the core corrections (CASE_COLUMNS_ADDED), as the services
+                # write them now: a window's receipt is filed by staff, the rest by the person
+                "staff" if received_by is not None else "citizen",
+                None,
+                self._clock_start(received, minute, channel),
+                escalation,  # the SLA scan raised escalation_level by its overdue level
+                item.promised,
             )
         )
         report.by_status[status] = report.by_status.get(status, 0) + 1
+
+    def _clock_start(self, received: dt.date, minute: int, channel: str) -> dt.date:
+        """The day the case's clock counts from (``cases.rules.clock_start_day``): the day of
+        receipt, or the next working day for an online application on a rest day or after the
+        office closed. Consumes no random numbers: the rows stay those of the same seed."""
+        if channel not in ONLINE_CHANNELS:
+            return received
+        if self.between(received - dt.timedelta(days=1), received) == 1 and minute < OFFICE_CLOSES:
+            return received
+        return self.due(received, 1)[0]
 
     def _pick_step(self, item: ItemDef, rng: random.Random) -> tuple[int, int]:
         """A current step that staff act on (not an outside party's), uniformly over the steps."""
@@ -700,20 +730,27 @@ class CaseMaker:
         return last_day, min(last_minute + rng.randint(3, 45), 23 * 60 + 59)
 
 
-def _check_columns() -> None:
-    """Fail early if the models moved away from the column lists above."""
+def _schema_columns() -> dict[str, tuple[str, ...]]:
+    """The columns to write per model: the base lists, plus the added ones when the models have
+    them (all of them or none). Fails early if the models moved away from the lists above."""
     from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseStepRecord
 
-    for model, columns in (
-        (Case, CASE_COLUMNS),
-        (CasePhase, PHASE_COLUMNS),
-        (CaseStepRecord, RECORD_COLUMNS),
-        (CaseMaterial, MATERIAL_COLUMNS),
-        (CasePause, PAUSE_COLUMNS),
+    out = {}
+    for model, base, added in (
+        (Case, CASE_COLUMNS, CASE_COLUMNS_ADDED),
+        (CasePhase, PHASE_COLUMNS, PHASE_COLUMNS_ADDED),
+        (CaseStepRecord, RECORD_COLUMNS, ()),
+        (CaseMaterial, MATERIAL_COLUMNS, MATERIAL_COLUMNS_ADDED),
+        (CasePause, PAUSE_COLUMNS, ()),
     ):
         actual = {f.column for f in model._meta.concrete_fields}
-        if actual != set(columns):
-            raise SystemExit(f"{model.__name__}: columns changed: {sorted(actual ^ set(columns))}")
+        for columns in (base + added, base):
+            if actual == set(columns):
+                out[model.__name__] = columns
+                break
+        else:
+            raise SystemExit(f"{model.__name__}: columns changed: {sorted(actual ^ set(base + added))}")
+    return out
 
 
 def load_cases(
@@ -723,13 +760,16 @@ def load_cases(
     one transaction per ``batch`` cases, then VACUUM ANALYZE the database."""
     from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseStepRecord
 
-    _check_columns()
+    columns = _schema_columns()
     tables = [
-        (Case._meta.db_table, CASE_COLUMNS, "cases"),
-        (CasePhase._meta.db_table, PHASE_COLUMNS, "phases"),
-        (CaseStepRecord._meta.db_table, RECORD_COLUMNS, "records"),
-        (CaseMaterial._meta.db_table, MATERIAL_COLUMNS, "materials"),
-        (CasePause._meta.db_table, PAUSE_COLUMNS, "pauses"),
+        (model._meta.db_table, columns[model.__name__], attr)
+        for model, attr in (
+            (Case, "cases"),
+            (CasePhase, "phases"),
+            (CaseStepRecord, "records"),
+            (CaseMaterial, "materials"),
+            (CasePause, "pauses"),
+        )
     ]
     maker = CaseMaker(org=org, items=catalogue(), today=today, seed=seed)
     report = LoadReport()
@@ -744,8 +784,9 @@ def load_cases(
             for table, columns, attr in tables:
                 rows = getattr(out, attr)
                 with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    width = len(columns)  # the rows carry the added columns last: cut to the schema
                     for row in rows:
-                        copy.write_row(row)
+                        copy.write_row(row[:width])
                 setattr(report, attr, getattr(report, attr) + len(rows))
         next_case = last + 1
         elapsed = time.perf_counter() - started
