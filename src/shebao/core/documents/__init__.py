@@ -13,6 +13,8 @@ Invariants:
   ``&`` prints as written, it cannot inject markup);
 * page furniture (running title, printed-at time in 北京时间, "第 n 页 / 共 N 页", the
   verification line) is drawn after layout, when the page total is known;
+* a document whose figures matter is also signed over its canonical content (``signing``), and
+  its code is then a digest of that signature, so an altered figure fails verification;
 * a verification code is HMAC-SHA256 keyed from ``SECRET_KEY`` over (kind, ref): it proves the
   document was issued here without a table lookup; ``SECRET_KEY_FALLBACKS`` keep old paper valid
   across a key rotation;
@@ -57,6 +59,7 @@ from shebao.core.documents.layout import (
     Document,
     Pen,
 )
+from shebao.core.documents.signing import Signed, canonical_json, document_sign, document_verify_content, signature_code
 
 __all__ = [
     "CHINESE_CANNOT_START",
@@ -76,11 +79,16 @@ __all__ = [
     "Box",
     "Document",
     "Pen",
+    "Signed",
+    "canonical_json",
     "document_code",
+    "document_sign",
     "document_verify",
+    "document_verify_content",
     "missing_glyphs",
     "mm",
     "register_fonts",
+    "signature_code",
     "verification_menu_url",
     "verification_path",
     "verification_url",

@@ -1,0 +1,178 @@
+"""Signed documents: a signature over a document's content, and the short code that carries it.
+
+A plain verification code (:mod:`.codes`) proves that a number was issued here. A document
+whose figures matter (an annual rights statement, a decision letter, a pension statement, a
+receipt) is also signed over its content, so that a forged or altered figure fails:
+
+* the content is serialised canonically (:func:`canonical_json`): keys sorted, no whitespace,
+  UTF-8, Decimals as their strings, dates and times ISO 8601; floats are refused (a float has
+  no single decimal spelling, and money is never a float here);
+* the signature is HMAC-SHA256 over ``shebao.document.v1``, the kind, the ref and that text,
+  keyed by ``settings.DOCUMENT_KEY`` (``SHEBAO_DOCUMENT_KEY``: not ``SECRET_KEY``, so the
+  session key can rotate without touching issued paper, and the other way round); in the demo
+  and tests the key is derived from ``SECRET_KEY``; elsewhere its absence refuses to sign;
+* ``settings.DOCUMENT_KEY_FALLBACKS`` keep signatures made under earlier keys valid after a
+  rotation (every key is tried, each compared in constant time);
+* the code printed is sixteen symbols of the code alphabet taken from a digest of the
+  signature: short enough to type, and it changes whenever any figure changes.
+
+The cryptography package (Ed25519) is not installed; HMAC keeps the key at the agency, which
+is where verification happens (the public page), so a public key would add nothing today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from shebao.core.documents.codes import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    _check_subject,
+    _group,
+    verification_path,
+    verification_url,
+)
+from shebao.core.errors import InvalidInput
+
+__all__ = [
+    "Signed",
+    "canonical_json",
+    "document_sign",
+    "document_verify_content",
+    "signature_code",
+]
+
+MIN_KEY_LENGTH = 32
+_DOMAIN = "shebao.document.v1"
+_DERIVATION = b"shebao.document.signing.v1"
+_DEMO_ENVS = frozenset({"demo", "test"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"a document cannot carry {value}")
+        return str(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("a signed time must be aware")
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        raise TypeError("a signed document holds no floats (use Decimal)")
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"a signed document's keys are strings, not {type(key).__name__}")
+            out[key] = _plain(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    raise TypeError(f"a signed document cannot hold {type(value).__name__}")
+
+
+def canonical_json(content: Mapping[str, Any]) -> str:
+    """The one spelling of ``content`` that is signed: sorted keys, no whitespace, UTF-8 text."""
+    return json.dumps(_plain(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _keys() -> list[bytes]:
+    """The signing key first, then the fallbacks that still verify."""
+    configured = str(getattr(settings, "DOCUMENT_KEY", "") or "")
+    fallbacks = [str(k) for k in getattr(settings, "DOCUMENT_KEY_FALLBACKS", []) or [] if k]
+    if configured:
+        for key in [configured, *fallbacks]:
+            if len(key) < MIN_KEY_LENGTH:
+                raise ImproperlyConfigured(
+                    f"SHEBAO_DOCUMENT_KEY 至少需要 {MIN_KEY_LENGTH} 个字符。 / "
+                    f"SHEBAO_DOCUMENT_KEY must be at least {MIN_KEY_LENGTH} characters."
+                )
+            if key == settings.SECRET_KEY:
+                raise ImproperlyConfigured(
+                    "SHEBAO_DOCUMENT_KEY 不能与 SHEBAO_SECRET_KEY 相同。 / "
+                    "SHEBAO_DOCUMENT_KEY must not be the same as SHEBAO_SECRET_KEY."
+                )
+        return [key.encode("utf-8") for key in [configured, *fallbacks]]
+    if getattr(settings, "ENV", "production") in _DEMO_ENVS:
+        return [hmac.new(settings.SECRET_KEY.encode("utf-8"), _DERIVATION, hashlib.sha256).digest()]
+    raise ImproperlyConfigured(
+        "生产环境须设置文书签名密钥 SHEBAO_DOCUMENT_KEY。 / "
+        "Refusing to sign documents in production without SHEBAO_DOCUMENT_KEY."
+    )
+
+
+def _mac(key: bytes, kind: str, ref: str, canonical: str) -> str:
+    message = f"{_DOMAIN}\n{kind}\n{ref}\n{canonical}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def signature_code(signature: str) -> str:
+    """The code printed for a signature: ``ABCD-EFGH-JKLM-NPQR`` from its SHA-256 digest."""
+    digest = hashlib.sha256(f"{_DOMAIN}.code\n{signature}".encode("ascii")).digest()
+    bits = int.from_bytes(digest[:10], "big")
+    raw = "".join(CODE_ALPHABET[(bits >> (5 * (CODE_LENGTH - 1 - i))) & 31] for i in range(CODE_LENGTH))
+    return _group(raw)
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A signed document: what to print (``code``, ``url``) and what to store (``signature``,
+    ``canonical``, the exact text signed)."""
+
+    kind: str
+    ref: str
+    code: str
+    signature: str
+    canonical: str
+
+    @property
+    def path(self) -> str:
+        return verification_path(kind=self.kind, ref=self.ref, code=self.code)
+
+    @property
+    def url(self) -> str:
+        """The verification address under ``settings.PUBLIC_URL`` (the QR code's data)."""
+        return verification_url(kind=self.kind, ref=self.ref, code=self.code)
+
+
+def document_sign(*, kind: str, ref: str, content: Mapping[str, Any]) -> Signed:
+    """Sign document ``kind``/``ref`` over its canonical content with the current key.
+
+    Raises InvalidInput for a malformed kind or ref (they go into a URL), TypeError/ValueError
+    for content that has no canonical spelling (floats, naive times, other objects).
+    """
+    _check_subject(kind, ref)
+    canonical = canonical_json(content)
+    signature = _mac(_keys()[0], kind, ref, canonical)
+    return Signed(kind=kind, ref=ref, code=signature_code(signature), signature=signature, canonical=canonical)
+
+
+def document_verify_content(*, kind: str, ref: str, content: Mapping[str, Any] | str, signature: str) -> bool:
+    """True when ``signature`` was made here (under the key or a fallback) over exactly this
+    content of kind/ref. ``content`` is the mapping or its canonical text. Never raises for
+    outside input: anything malformed is simply not genuine."""
+    if not isinstance(signature, str) or len(signature) != 64:
+        return False
+    try:
+        _check_subject(kind, ref)
+        canonical = content if isinstance(content, str) else canonical_json(content)
+    except (InvalidInput, ValueError, TypeError):
+        return False
+    matched = False
+    for key in _keys():  # every key, so timing does not tell which one matched
+        matched |= hmac.compare_digest(signature.encode("ascii", "replace"), _mac(key, kind, ref, canonical).encode())
+    return matched
