@@ -255,21 +255,34 @@ def months_of_person(*, actor: Account, person: Person, as_of: dt.date, limit: i
     monthly assessment's alike. The person themself, and staff who may see the person's bills;
     anyone else ``NotFound``. One query."""
     _may_see_months(actor, person)
-    views = []
     rows = ContributionMonth.objects.filter(person=person).select_related("bill", "unit").order_by("-period", "-id")
-    for row in rows[:limit] if limit is not None else rows:
-        status = SHOWN_STATUS.get(row.status, row.status)
-        if (
-            status == "due"
-            and row.bill is not None
-            and row.bill.status == Bill.Status.OPEN
-            and row.bill.due_date < as_of
-        ):
-            status = "arrears"
-        personal = sum((getattr(row, c) or Decimal(0) for c in _PERSONAL), Decimal("0.00"))
-        employer = sum((getattr(row, c) or Decimal(0) for c in _EMPLOYER), Decimal("0.00"))
-        views.append(MonthView(row=row, shown_status=status, personal=personal, employer=employer))
-    return views
+    return [_month_view(row, as_of) for row in (rows[:limit] if limit is not None else rows)]
+
+
+def _month_view(row: ContributionMonth, as_of: dt.date) -> MonthView:
+    status = SHOWN_STATUS.get(row.status, row.status)
+    if status == "due" and row.bill is not None and row.bill.status == Bill.Status.OPEN and row.bill.due_date < as_of:
+        status = "arrears"
+    personal = sum((getattr(row, c) or Decimal(0) for c in _PERSONAL), Decimal("0.00"))
+    employer = sum((getattr(row, c) or Decimal(0) for c in _EMPLOYER), Decimal("0.00"))
+    return MonthView(row=row, shown_status=status, personal=personal, employer=employer)
+
+
+def unit_months_of_person(*, actor: Account, person: Person, year: int, as_of: dt.date) -> list[MonthView]:
+    """The months of ``year`` that ``person`` paid through the actor's own unit, newest first
+    (人社部令第14号: an employer may query its own employees' contribution records, and only
+    those). A unit operator only, for a person the unit employs or employed; anyone else, or a
+    person the unit never employed, ``NotFound``. One query."""
+    if actor.kind != Account.Kind.UNIT or actor.role != Role.UNIT or not actor.unit_code:
+        raise NotFound("未找到该参保人", "No such insured person")
+    if not Employment.objects.filter(person=person, unit__credit_code=actor.unit_code).exists():
+        raise NotFound("未找到该参保人", "No such insured person")
+    rows = (
+        ContributionMonth.objects.filter(person=person, unit__credit_code=actor.unit_code, period__year=year)
+        .select_related("bill", "unit")
+        .order_by("-period", "-id")
+    )
+    return [_month_view(row, as_of) for row in rows]
 
 
 @dataclass(frozen=True)
