@@ -53,14 +53,6 @@ def parse_money(value: object, *, field: str = "amount") -> Decimal:
     return amount
 
 
-def fen_to_yuan(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(FEN)
-
-
-def yuan_to_fen(amount: Decimal) -> int:
-    return int(round_fen(amount) * 100)
-
-
 def format_yuan(amount: Decimal) -> str:
     """¥1,234.50 style, for pages and documents."""
     return f"¥{round_fen(amount):,.2f}"

@@ -113,7 +113,7 @@ def case_withdraw(
         case = _claim(case_id, version)
         if not case.is_open:
             raise Conflict("该办件已结束，不能撤回", "The case is closed and cannot be withdrawn")
-        _may_supplement(actor, case)
+        _may_supplement(actor, case, action=rules.Action.WITHDRAW)
         case.status, case.current_step, case.due_date, case.closed_at = (
             Case.Status.WITHDRAWN,
             None,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from shebao.cases import authority
+from shebao.cases import authority, rules
 from shebao.cases import materials as supplies
 from shebao.cases.models import (
     Case,
@@ -15,7 +15,14 @@ from shebao.cases.models import (
     CasePause,
 )
 from shebao.cases.services.clock import _pause_clock, _resume_clock
-from shebao.cases.services.common import _audit, _check_handler, _claim, _missing_required, _notify_applicant
+from shebao.cases.services.common import (
+    _audit,
+    _check_handler,
+    _claim,
+    _missing_required,
+    _notify_applicant,
+    _require,
+)
 from shebao.core.channels import Channel
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed
 from shebao.core.models import Account
@@ -58,16 +65,15 @@ def case_request_materials(
     return case
 
 
-def _may_supplement(actor: Account, case: Case) -> None:
-    """The applicant who filed it (a unit only what it filed: authority.applicant_owns), or the
-    staff of its office or of the window that received it."""
+def _may_supplement(actor: Account, case: Case, *, action: rules.Action = rules.Action.SUPPLEMENT) -> None:
+    """``action`` (a supplement or a withdrawal) by the applicant who filed the case (a unit only
+    what it filed: authority.applicant_owns), or by staff as the rules allow (the staff of its
+    office or of the window that received it, never on a case about themselves)."""
     if authority.applicant_owns(actor, case):
         return
     if actor.kind != Account.Kind.STAFF:
         raise NotAllowed("只能办理本人（本单位）提交的办件", "You may act only on cases you filed")
-    authority.require_handler(actor, case)
-    if not authority.in_jurisdiction(actor, case.office_id) and actor.office_id != case.receiving_office_id:
-        raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
+    _require(actor, case, action)
 
 
 def case_supplement(
