@@ -376,3 +376,103 @@ def declared_wage_record(
         channel="system",
     )
     return row
+
+
+# --- corrections of the record (个人权益记录更正) ---------------------------------------------
+
+
+def contribution_month_correct(
+    *, actor: Account | None, person: Person, period: dt.date, base: Decimal, case_number: str, reason: str = ""
+) -> ContributionMonth:
+    """更正一个月的缴费基数 (人社部令第14号: a disputed record checked and corrected), on the
+    completion of a correction case: the month's amounts recomputed at the corrected base by
+    that month's own rule rows (floor and cap applied, as the assessment does), its account
+    credit corrected, and every year's interest from the credit's year on recomputed at the
+    rate it was credited at, so the balance is what it would have been. The old figures stay
+    in the audit event (before/after) and the month's ``rules`` name the case. An employee's
+    month only (a flexible worker's base follows their grade: JF-001); a month not on record
+    is a back-payment (JF-002), not a correction."""
+    from shebao.contributions.accounts import _balance_before, _monthly_credits
+    from shebao.contributions.backpay import _month_calc
+    from shebao.contributions.models import AccountEntry
+    from shebao.contributions.rulebook import rulebook_load
+    from shebao.contributions.rules import account_interest
+
+    month = month_start(period)
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        row = ContributionMonth.objects.select_related("unit").filter(person=person, period=month).first()
+        if row is None:
+            raise InvalidInput(
+                f"{month:%Y-%m} 无缴费记录，缺失月份应由单位申报补缴",
+                f"{month:%Y-%m} is not on record: a missing month is a back-payment",
+                field="period",
+            )
+        if row.unit is None:
+            raise InvalidInput(
+                "灵活就业人员的缴费基数按所选档次确定，请办理档次变更",
+                "A flexible worker's base follows the grade: change the grade instead",
+                field="period",
+            )
+        insurances = tuple(
+            name
+            for name in ("pension", "medical", "unemployment", "injury", "maternity")
+            if getattr(row, f"{name}_employer", None) is not None or getattr(row, f"{name}_personal", None) is not None
+        )
+        calc = _month_calc(
+            book=rulebook_load(),
+            person=person,
+            person_type="employee",
+            period=month,
+            ratio=None,
+            wage=base,
+            risk_class=row.unit.injury_risk_class,
+            insurances=insurances,
+        )
+        columns = [f"{n}_{side}" for n in insurances for side in ("employer", "personal")]
+        before = {"base": row.base, "account_credit": row.account_credit}
+        before.update({c: getattr(row, c) for c in columns if hasattr(row, c)})
+        row.base = calc.base
+        row.account_credit = calc.account_credit
+        for line in calc.lines:
+            if line.employer is not None:
+                setattr(row, f"{line.insurance}_employer", line.employer)
+            if line.personal is not None:
+                setattr(row, f"{line.insurance}_personal", line.personal)
+        row.rules = {**row.rules, **calc.rule_ids(), "corrected_by": case_number}
+        row.save()
+        entry = AccountEntry.objects.filter(source_month=row).first()
+        interest_after: dict[str, Any] = {}
+        if entry is not None and entry.amount != row.account_credit:
+            entry.amount = row.account_credit
+            entry.note = f"{entry.note}（{case_number} 更正）"[:255]
+            entry.save(update_fields=["amount", "note"])
+            # every interest credited since depends on this credit: recompute, oldest first
+            for interest in AccountEntry.objects.filter(
+                person=person, kind=AccountEntry.Kind.INTEREST, year__gte=entry.year
+            ).order_by("year"):
+                if interest.rate is None:
+                    continue
+                again = account_interest(
+                    year=interest.year,
+                    opening_balance=_balance_before(person, interest.year),
+                    monthly_credits=_monthly_credits(person, interest.year),
+                    rate=interest.rate,
+                    months=interest.credited_month.month,
+                )
+                if again.interest != interest.amount:
+                    interest_after[str(interest.year)] = {"before": interest.amount, "after": again.interest}
+                    interest.amount = again.interest
+                    interest.save(update_fields=["amount"])
+        after = {"base": row.base, "account_credit": row.account_credit, "interest": interest_after}
+        after.update({c: getattr(row, c) for c in columns if hasattr(row, c)})
+        audit.record(
+            actor=actor,
+            action="contributions.month.correct",
+            subject_type="contributions.ContributionMonth",
+            subject_id=row.pk,
+            subject_person=person.id_number,
+            before=before,
+            after={**after, "period": month, "case": case_number, "reason": reason[:200]},
+        )
+    return row
