@@ -15,6 +15,7 @@ class ContributionAction(AuditActions):
     ACCOUNT_CREDIT = "account.credit", "个人账户记账 / Personal account credited"
     ACCOUNT_INTEREST = "account.interest", "个人账户计息 / Account interest credited"
     ACCOUNT_VIEW = "account.view", "查询个人账户 / Personal account viewed"
+    ACCOUNT_TRANSFER = "account.transfer", "个人账户转移（转入/转出）/ Account transferred in or out"
     MONTH_CORRECT = "contributions.month.correct", "更正缴费记录 / Contribution month corrected"
     HISTORY_LOAD = "contributions.history.load", "历年缴费记录入账 / Annual records loaded into the ledger"
     RULE_ADD = "rule.add", "新增规则 / Rule row added"
