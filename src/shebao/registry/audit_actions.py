@@ -11,6 +11,7 @@ class RegistryAction(AuditActions):
     PERSON_FLEXIBLE_STOP = "person.flexible_stop", "灵活就业停保 / Flexible insurance stopped"
     PERSON_RESUME = "person.resume", "恢复参保 / Insurance resumed"
     PERSON_RETIRE = "person.retire", "办理退休 / Person retired"
+    PERSON_TRANSFER_OUT = "person.transfer_out", "养老保险关系转出 / Pension relationship transferred out"
     PERSON_VIEW = "person.view", "查看个人信息 / Person's record viewed"
     PERSON_REVEAL_ID = "person.reveal_id", "查看完整身份证号 / Full ID number shown"
     UNIT_REGISTER = "unit.register", "单位参保登记 / Employer registered"

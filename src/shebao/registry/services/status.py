@@ -268,3 +268,36 @@ def person_retire(
         )
     person.category = Person.Category.RETIREE
     return locked
+
+
+def pension_transfer_out(
+    *, actor: Account | None, person: Person, last_month: dt.date, to_agency: str, channel: str = Channel.SYSTEM
+) -> InsuredStatus:
+    """养老保险关系转出 (国办发〔2009〕66号第八条): the pension relationship here ends (终止) from
+    the month after ``last_month``, the last month contributed here; the years contributed are
+    carried to the new place with the information form, never lost. Called by the pension
+    transfers app in the transfer-out command's transaction (``actor`` None: the approval's
+    engine step already checked who acted)."""
+    if actor is not None:
+        _person_authorise(actor)
+    since = month_add(month_start(last_month), 1)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        row = _load_statuses(locked, ("pension",)).get("pension")
+        before = {"status": row.status, "since": row.since} if row else None
+        if row is None:
+            row = InsuredStatus.objects.create(person=locked, insurance="pension", status=Terminated, since=since)
+        elif row.status != Terminated:
+            row.status, row.since, row.unit = Terminated, since, None
+            row.save(update_fields=["status", "since", "unit", "updated_at"])
+        _audit(
+            actor=actor,
+            action="person.transfer_out",
+            subject_type="person",
+            subject_id=locked.pk,
+            subject_person=locked.id_number,
+            before=before,
+            after={"status": Terminated, "since": since, "to_agency": to_agency},
+            channel=channel,
+        )
+    return row
