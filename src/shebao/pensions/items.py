@@ -4,11 +4,14 @@ live in shebao.pensions.transfers."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from shebao.cases.eligibility import Eligibility, register_check
 from shebao.cases.handlers import FormHandler, ItemHandler, items_register
 from shebao.catalog.definitions import (
     ID_CARD,
@@ -21,8 +24,13 @@ from shebao.catalog.definitions import (
     MaterialSpec,
 )
 from shebao.catalog.models import ServiceItem
-from shebao.core.errors import InvalidInput
+from shebao.core.errors import InvalidInput, NotFound
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
+
+if TYPE_CHECKING:
+    from shebao.cases.models import Case
+    from shebao.core.models import Account
+    from shebao.registry.models import Person
 
 LAW = "《中华人民共和国社会保险法》"
 INJURY_REGULATION = "《工伤保险条例》（国务院令第375号，国务院令第586号修订）"
@@ -105,6 +113,213 @@ class InjuryHandler(BenefitHandler):
         return cleaned
 
 
+# --- the pension items' effects: one handler per kind of effect ------------------------------
+
+WORK_START = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
+
+
+def _person(id_number: str) -> Person:
+    from shebao.registry.models import Person
+
+    try:
+        return Person.objects.select_related("district").get(id_number=id_number)
+    except Person.DoesNotExist:
+        raise NotFound("未找到该参保人的参保记录", "This person is not registered", field="id_number") from None
+
+
+def _day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+class RetirementHandler(BenefitHandler):
+    """退休审批 (YL-001): the form's profile facts are well formed at receipt (the statute is
+    checked by the eligibility check ``retirement_eligible``, at receipt and acceptance); at the
+    approver's completion the retirement, certificate and approved determination are written."""
+
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        start = cleaned.get("work_start")
+        if start and not WORK_START.fullmatch(start):
+            raise InvalidInput("参加工作时间应为 YYYY-MM", "The start of work is YYYY-MM", field="work_start")
+        deemed = int(cleaned.get("deemed_months") or 0)
+        if not 0 <= deemed <= 600:
+            raise InvalidInput("视同缴费月数应在0至600之间", "Deemed months are 0 to 600", field="deemed_months")
+        if deemed and not cleaned.get("deemed_source"):
+            raise InvalidInput(
+                "填写视同缴费月数时须写明依据（人事档案记载的工作经历）",
+                "Deemed months need their source (the personnel file's record)",
+                field="deemed_source",
+            )
+        return cleaned
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.services import pension_retire
+
+        done = pension_retire(
+            actor=actor,
+            person=_person(case.applicant_id_number),
+            form=case.form_data,
+            case_number=case.number or "",
+            channel=case.channel,
+        )
+        return {
+            "certificate": done.certificate.number,
+            "determination": done.determination.pk,
+            "total": str(done.determination.total),
+            "retirement_month": done.certificate.retirement_month.isoformat(),
+        }
+
+
+def retirement_eligible(facts: Eligibility) -> None:
+    """At the window (receipt and acceptance): registered, not retired, the month within the
+    statutory rule or the flexible window, and the minimum contribution months reached."""
+    from shebao.pensions.services import retirement_plan
+
+    retirement_plan(person=_person(facts.applicant_id_number), form=dict(facts.form))
+
+
+def retired(facts: Eligibility) -> None:
+    """Items for a retiree (redetermination, suspension, resumption, card, certification)."""
+    from shebao.pensions.models import PensionProfile
+
+    if not PensionProfile.objects.filter(
+        person__id_number=facts.applicant_id_number, retirement_month__isnull=False
+    ).exists():
+        raise InvalidInput(
+            "该人员尚未办理退休，不能办理养老待遇业务", "Not a retiree: no pension to act on", field="id_number"
+        )
+
+
+class RedeterminationHandler(BenefitHandler):
+    """基本养老金核定 (YL-002) for a retiree: recomputed and approved at completion."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.services import pension_redetermine
+
+        done = pension_redetermine(
+            actor=actor, person=_person(case.applicant_id_number), case_number=case.number or "", channel=case.channel
+        )
+        return {"determination": done.pk, "total": str(done.total), "from": done.effective_from.isoformat()}
+
+
+class SuspensionHandler(BenefitHandler):
+    """暂停发放 (YL-008)."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.services import pension_suspend
+
+        form = case.form_data
+        profile = pension_suspend(
+            actor=actor,
+            person=_person(case.applicant_id_number),
+            from_month=_day(form["suspend_from"]),
+            reason=form.get("suspend_reason", ""),
+            case_number=case.number or "",
+            channel=case.channel,
+        )
+        return {"suspended_from": str(profile.suspended_from)}
+
+
+class ResumptionHandler(BenefitHandler):
+    """恢复发放 (YL-009) with back payment of the suspended months."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.services import pension_resume
+
+        form = case.form_data
+        done = pension_resume(
+            actor=actor,
+            person=_person(case.applicant_id_number),
+            resume_from=_day(form["resume_from"]),
+            reason=form.get("resume_reason", ""),
+            bank_card=form.get("bank_card", ""),
+            case_number=case.number or "",
+            channel=case.channel,
+        )
+        return {
+            "back_paid": [p.month.isoformat() for p in done.back_paid],
+            "back_pay_total": str(sum((p.amount for p in done.back_paid), Decimal("0.00"))),
+            "not_paid": [m.isoformat() for m in done.not_paid],
+        }
+
+
+class AccountChangeHandler(BenefitHandler):
+    """变更发放账户 (YL-012)."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.services import pension_account_change
+
+        profile = pension_account_change(
+            actor=actor,
+            person=_person(case.applicant_id_number),
+            bank_card=case.form_data["bank_card"],
+            case_number=case.number or "",
+            channel=case.channel,
+        )
+        return {"since": str(profile.bank_card_since)}
+
+
+class CertificationHandler(BenefitHandler):
+    """资格认证 (YL-010): recorded with its method and the day."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.services import pension_certify
+
+        profile = pension_certify(
+            actor=actor,
+            person=_person(case.applicant_id_number),
+            method=case.form_data.get("method", ""),
+            on=timezone.localdate(),
+            case_number=case.number or "",
+            channel=case.channel,
+        )
+        return {"certified_on": str(profile.certified_on)}
+
+
+class SurvivorsHandler(BenefitHandler):
+    """丧葬补助金和抚恤金 (YL-006): paid once to the claimant; the deceased's pension stops."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.services import pension_survivors
+
+        form = case.form_data
+        done = pension_survivors(
+            actor=actor,
+            person=_person(form["deceased_id_number"]),
+            death_date=_day(form["death_date"]),
+            claimant=case.applicant_name,
+            relation=form.get("relation", ""),
+            bank_card=form.get("bank_card", ""),
+            case_number=case.number or "",
+            channel=case.channel,
+        )
+        return {"paid": {p.kind: str(p.amount) for p in done.payments}, "overpaid": list(done.overpaid)}
+
+
+class InheritanceHandler(BenefitHandler):
+    """个人账户余额继承 (YL-007): the balance paid once to the heir; the pension stops."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.contributions.accounts import account_summary
+        from shebao.pensions.services import pension_inheritance
+
+        form = case.form_data
+        person = _person(form["deceased_id_number"])
+        assert actor is not None  # a completing step always has its actor
+        done = pension_inheritance(
+            actor=actor,
+            person=person,
+            death_date=_day(form["death_date"]),
+            claimant=case.applicant_name,
+            relation=form.get("relation", ""),
+            bank_card=form.get("bank_card", ""),
+            account_balance=account_summary(actor=actor, person=person).balance,
+            case_number=case.number or "",
+            channel=case.channel,
+        )
+        return {"paid": str(done.payments[0].amount), "line": done.derivation[0], "overpaid": list(done.overpaid)}
+
+
 # --- items -----------------------------------------------------------------------------------
 
 ITEMS: tuple[ItemSpec, ...] = (
@@ -143,6 +358,23 @@ ITEMS: tuple[ItemSpec, ...] = (
                 ),
             ),
             RETIRE_DATE,
+            FieldSpec(
+                "job_type",
+                "岗位类别（女职工：工人原50周岁，干部或专业技术人员原55周岁）",
+                "Job type (women: worker 50, cadre or technical 55)",
+                "choice",
+                choices=(("worker", "工人"), ("cadre", "干部（管理、专业技术岗位）")),
+            ),
+            FieldSpec("work_start", "参加工作时间（YYYY-MM）", "Started work (YYYY-MM)", required=False, max_length=7),
+            FieldSpec("deemed_months", "视同缴费月数", "Deemed contribution months", "int", required=False),
+            FieldSpec(
+                "deemed_source",
+                "视同缴费依据（人事档案记载的工作经历）",
+                "Source of the deemed months (personnel file)",
+                required=False,
+                max_length=255,
+            ),
+            FieldSpec("hukou_local", "本市户籍", "Local hukou", "bool", required=False),
             BANK_CARD,
         ),
         materials=(
@@ -155,7 +387,7 @@ ITEMS: tuple[ItemSpec, ...] = (
                 required=False,
             ),
         ),
-        handler="pensions.benefit",
+        handler="pensions.retirement",
     ),
     ItemSpec(
         code="YL-002",
@@ -173,7 +405,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         form_group="retirement",
         fields=(ID_NUMBER, NAME, PHONE, RETIRE_DATE, BANK_CARD),
         materials=(ID_CARD, BANK_CARD_COPY),
-        handler="pensions.benefit",
+        handler="pensions.redetermination",
     ),
     ItemSpec(
         code="YL-005",
@@ -207,7 +439,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         description="参保人员因病或者非因工死亡的，其遗属可以领取丧葬补助金和抚恤金。",
         fields=(ID_NUMBER, NAME, PHONE, *DECEASED, RELATION, BANK_CARD),
         materials=(CLAIMANT_ID, DEATH_PROOF, KINSHIP_PROOF, BANK_CARD_COPY),
-        handler="pensions.benefit",
+        handler="pensions.survivors",
     ),
     ItemSpec(
         code="YL-007",
@@ -232,7 +464,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             ),
             BANK_CARD_COPY,
         ),
-        handler="pensions.benefit",
+        handler="pensions.inheritance",
     ),
     ItemSpec(
         code="YL-008",
@@ -266,7 +498,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             FieldSpec("suspend_from", "暂停起始日期", "Suspended from", "date"),
         ),
         materials=(MaterialSpec("reason_proof", "暂停事由证明", "Proof of the reason", commitment_allowed=True),),
-        handler="pensions.benefit",
+        handler="pensions.suspension",
     ),
     ItemSpec(
         code="YL-009",
@@ -303,7 +535,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             ID_CARD,
             MaterialSpec("reason_proof", "恢复事由证明", "Proof of the reason", commitment_allowed=True),
         ),
-        handler="pensions.benefit",
+        handler="pensions.resumption",
     ),
     ItemSpec(
         code="YL-010",
@@ -330,6 +562,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             ),
         ),
         materials=(ID_CARD,),
+        handler="pensions.certification",
     ),
     ItemSpec(
         code="YL-011",
@@ -363,7 +596,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         description="变更养老金发放账户须本人持身份证件到窗口办理，经复核后生效。",
         fields=(ID_NUMBER, NAME, PHONE, BANK_CARD),
         materials=(ID_CARD, BANK_CARD_COPY),
-        handler="pensions.benefit",
+        handler="pensions.account_change",
     ),
     ItemSpec(
         code="GS-001",
@@ -459,9 +692,32 @@ ITEMS: tuple[ItemSpec, ...] = (
 HANDLERS: dict[str, ItemHandler] = {
     "pensions.benefit": BenefitHandler(),
     "pensions.injury": InjuryHandler(),
+    "pensions.retirement": RetirementHandler(),
+    "pensions.redetermination": RedeterminationHandler(),
+    "pensions.suspension": SuspensionHandler(),
+    "pensions.resumption": ResumptionHandler(),
+    "pensions.account_change": AccountChangeHandler(),
+    "pensions.certification": CertificationHandler(),
+    "pensions.survivors": SurvivorsHandler(),
+    "pensions.inheritance": InheritanceHandler(),
 }
+# Items that act on a retiree's pension: refused at the window for anyone not retired.
+FOR_RETIREES = ("YL-002", "YL-008", "YL-009", "YL-010", "YL-012")
 
 
 def register_items() -> None:
-    """Register this app's service items with the catalogue."""
+    """Register this app's service items with the catalogue, their checks at the window, the
+    monthly payment job and the app's audit actions (from ``PensionsConfig.ready()``)."""
     items_register(*ITEMS, handlers=HANDLERS)
+    register_check("YL-001", retirement_eligible)
+    for code in FOR_RETIREES:
+        register_check(code, retired)
+
+    from shebao.core.audit import audit_actions
+    from shebao.core.jobs import job_kinds
+    from shebao.pensions.audit_actions import PensionAction
+    from shebao.pensions.services.payments import PAYMENTS
+
+    if PAYMENTS.name not in job_kinds:
+        job_kinds.add(PAYMENTS)
+    audit_actions.register(PensionAction)
