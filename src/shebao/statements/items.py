@@ -1,0 +1,132 @@
+"""QY-001 个人权益记录单更正: a wrong figure on a rights statement, corrected from the statement.
+
+The person (online, in the app, or at a window) names the statement, the month in question,
+what is wrong and the correct base; the case goes to the person's district office with the
+employer's evidence (payslips, the wage declaration) requested, since an employee's base is
+what the employer declared. On completion, in the completing transaction, the month is
+corrected through contributions' service (amounts recomputed by the month's own rules, the
+account and its interest recomputed, old figures kept in the audit chain) and a new version
+of every issued statement from that year on is signed; the old one then shows as superseded
+at the verification page. 人社部令第14号 (corrections: checked, corrected, replied in writing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+
+from shebao.cases.handlers import FormHandler, items_register
+from shebao.cases.models import Case
+from shebao.catalog.definitions import ID_CARD, ID_NUMBER, NAME, Applicant, FieldSpec, ItemSpec, MaterialSpec
+from shebao.catalog.models import ServiceItem
+from shebao.core.channels import Channel
+from shebao.core.errors import InvalidInput
+from shebao.core.models import Account
+
+CORRECTION_ITEM = "QY-001"
+RECORDS = "《社会保险个人权益记录管理办法》（人社部令第14号）"
+
+STATEMENT_REF = FieldSpec("statement_ref", "记录单文件编号", "Statement number", required=False, max_length=32)
+PERIOD = FieldSpec("period", "有异议的月份", "Month in question", "date")
+WHAT = FieldSpec(
+    "what",
+    "异议事项",
+    "What is wrong",
+    "choice",
+    choices=(("base", "缴费基数有误"), ("missing", "月份缺失"), ("other", "其他")),
+)
+BASE = FieldSpec("correct_base", "正确的缴费基数（元）", "Correct base (yuan)", "decimal", required=False)
+DETAIL = FieldSpec("detail", "异议内容及理由", "What is wrong and why", max_length=1000)
+EMPLOYER_EVIDENCE = MaterialSpec(
+    "employer_evidence",
+    "单位出具的工资发放记录或缴费工资申报表",
+    "The employer's payroll record or wage declaration",
+)
+
+
+class CorrectionHandler(FormHandler):
+    """The month is a past month; a base correction names the correct base (above zero)."""
+
+    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        cleaned = super().clean(item=item, form=form, applicant=applicant)
+        month = dt.date.fromisoformat(str(cleaned["period"])).replace(day=1)
+        if month > timezone.localdate().replace(day=1):
+            raise InvalidInput("有异议的月份不能晚于本月", "The month cannot be in the future", field="period")
+        cleaned["period"] = month.isoformat()
+        if cleaned["what"] == "base":
+            raw = cleaned.get("correct_base")
+            try:
+                value = Decimal(str(raw)) if raw not in (None, "") else None
+            except InvalidOperation:
+                value = None
+            if value is None or value <= 0:
+                raise InvalidInput(
+                    "基数有误的，请填写正确的缴费基数",
+                    "Give the correct base for a base correction",
+                    field="correct_base",
+                )
+        return cleaned
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.contributions.services import contribution_month_correct
+        from shebao.registry.models import Person
+        from shebao.statements.models import Statement
+        from shebao.statements.services import statement_issue
+
+        if actor is None:
+            raise InvalidInput("更正须由经办人员办结", "A correction is completed by staff", field="actor")
+        form = case.form_data
+        person = Person.objects.get(id_number=(form.get("id_number") or case.applicant_id_number).upper())
+        month = dt.date.fromisoformat(form["period"])
+        result: dict[str, Any] = {"period": month.isoformat()}
+        if form["what"] == "base":
+            row = contribution_month_correct(
+                actor=actor,
+                person=person,
+                period=month,
+                base=Decimal(str(form["correct_base"])),
+                case_number=case.number or "",
+                reason=str(form.get("detail", "")),
+            )
+            result["base"] = str(row.base)
+        # every statement issued from the month's year on is reissued with the corrected figures
+        years = set(Statement.objects.filter(person=person, year__gte=month.year).values_list("year", flat=True))
+        issued = []
+        for year in sorted(years | {month.year}):
+            statement = statement_issue(
+                actor=actor, person=person, year=year, channel=Channel.SYSTEM, correction_case=case.number or ""
+            )
+            issued.append(statement.ref)
+        result["statements"] = issued
+        return result
+
+
+ITEMS: tuple[ItemSpec, ...] = (
+    ItemSpec(
+        code=CORRECTION_ITEM,
+        name="个人权益记录单更正",
+        name_en="Correction of a figure on the rights statement",
+        insurance="general",
+        policy_basis=RECORDS,
+        skill_group="contribution",
+        risk_level=2,
+        jurisdiction="applicant_district",
+        channels=("hall", "community", "online", "app"),
+        office_kinds=("district_office", "community_centre"),
+        promised_days=15,
+        description=(
+            "对个人权益记录单所列缴费月份、缴费基数有异议的，可在线、通过App或到窗口申请核查；"
+            "单位申报的基数须由单位提供工资发放记录等证明。经核实确有错误的予以更正，重新出具记录单，原记录单作废。"
+        ),
+        fields=(ID_NUMBER, NAME, STATEMENT_REF, PERIOD, WHAT, BASE, DETAIL),
+        materials=(ID_CARD, EMPLOYER_EVIDENCE),
+        handler="statements.correction",
+    ),
+)
+
+
+def register_items() -> None:
+    items_register(*ITEMS, handlers={"statements.correction": CorrectionHandler()})

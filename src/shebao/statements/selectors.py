@@ -1,0 +1,325 @@
+"""Reads of rights records and issued statements, always scoped by the actor.
+
+Who may read a person's record (人社部令第14号, DOMAIN.md §4):
+
+- the insured person themself (their own account);
+- a window clerk of the person's district, or of a community centre in it, with the person's
+  ID shown at the window (the page finds the person by ID number; city-level offices see all),
+  and the reviewer and approver of the district who complete a correction;
+- an employer: its own employees' contribution months only (:func:`employee_months_for`), never
+  their account, address or other employers' months;
+- nobody else: a person outside the actor's sight is ``NotFound``, exactly like one that does
+  not exist.
+
+Every figure comes from contributions' selectors (the ledger's months through
+``months_of_person``, the account through ``account_statement`` / ``account_summary``), the
+same functions behind ``/my/contributions/``, ``/my/account/`` and ``/api/v1/my/account``, so
+the record agrees with them to the fen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shebao.contributions.accounts import account_statement
+from shebao.contributions.selectors import MonthView, months_of_person, unit_months_of_person
+from shebao.core.documents import document_verify_content, signature_code
+from shebao.core.errors import InvalidInput, NotFound
+from shebao.core.identifiers import mask_id_number
+from shebao.core.models import Account, Role
+from shebao.registry.models import Person
+from shebao.registry.selectors import person_employments, persons_visible
+from shebao.statements.models import Statement
+from shebao.statements.record import (
+    AccountBlock,
+    Flag,
+    InsuranceBlock,
+    MonthCell,
+    PersonBlock,
+    StatementRecord,
+)
+
+STATEMENT_KIND = "statement"  # the document kind in refs, codes and /verify/statement/...
+FIRST_YEAR = 1996  # personal accounts kept from 1996 on (国发〔1997〕26号), as the account API
+
+# The insurances a statement lists, with the ledger columns that say the month covers them.
+# Maternity is merged into medical (国办发〔2019〕10号): its months show under medical.
+INSURANCES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("pension", "养老保险", ("pension_employer", "pension_personal")),
+    ("medical", "医疗保险", ("medical_employer", "medical_personal", "maternity_employer")),
+    ("unemployment", "失业保险", ("unemployment_employer", "unemployment_personal")),
+    ("injury", "工伤保险", ("injury_employer",)),
+)
+_FLAG_OF: dict[str, Flag] = {"paid": "paid", "arrears": "arrears", "transferred_in": "transferred_in"}
+# Staff who read a record: the window clerk (who also prints), and the reviewer and approver
+# of a correction case in the person's district, whose completion reissues the statement.
+STATEMENT_STAFF_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER})
+PRINTING_ROLES = frozenset({Role.CLERK})
+
+NOTE_REFERENCE = "本记录单所列信息仅供参考。如对记录有异议，可在线、通过App或到参保地经办窗口申请核查更正。"
+NOTE_INJURY = "工伤保险由单位缴费，个人不缴费。"
+NOTE_MEDICAL = "职工医疗保险个人账户由医疗保障部门记载，本单不列示；生育保险已并入职工医疗保险。"
+
+
+def _not_found() -> NotFound:
+    return NotFound("未找到该参保人", "No such insured person")
+
+
+def year_check(year: int, *, today: dt.date | None = None) -> int:
+    """A statement year: 1996 to this year, else InvalidInput naming the field."""
+    this_year = (today or timezone.localdate()).year
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= this_year:
+        raise InvalidInput(
+            f"年度应在{FIRST_YEAR}年至{this_year}年之间", f"The year is {FIRST_YEAR} to {this_year}", field="year"
+        )
+    return year
+
+
+def record_may_see(*, actor: Account, person: Person) -> None:
+    """The person themself, or a window clerk who may see them; anyone else NotFound."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise _not_found()
+    own = person.account_id is not None and person.account_id == actor.pk
+    staff = actor.kind == Account.Kind.STAFF and actor.role in STATEMENT_STAFF_ROLES
+    if not own and not staff:
+        raise _not_found()
+    if not persons_visible(actor=actor).filter(pk=person.pk).exists():
+        raise _not_found()
+
+
+def _covers(view: MonthView, columns: tuple[str, ...]) -> bool:
+    return any(getattr(view.row, column) is not None for column in columns)
+
+
+def _cells(views: list[MonthView], columns: tuple[str, ...], *, pension: bool) -> tuple[MonthCell, ...]:
+    by_month = {v.row.period.month: v for v in views}
+    cells = []
+    for month in range(1, 13):
+        view = by_month.get(month)
+        # a month transferred in carries the pension even where the ledger row names no column
+        if view is None or not (_covers(view, columns) or (pension and view.shown_status == "transferred_in")):
+            cells.append(MonthCell(month=month, base=None, flag="none"))
+            continue
+        flag = _FLAG_OF.get(view.shown_status)
+        # a month assessed and not yet due shows its base without a mark (a note says so)
+        cells.append(MonthCell(month=month, base=view.row.base, flag=flag or "none"))
+    return tuple(cells)
+
+
+def _status(
+    *, insurance: str, cells: tuple[MonthCell, ...], earlier: bool, person: Person, year: int, today: dt.date
+) -> str:
+    if insurance == "pension" and person.category == Person.Category.RETIREE:
+        return "已退休"
+    last = 12 if year < today.year else max(today.month - 1, 1)
+    cell = cells[last - 1]
+    if cell.base is not None:
+        return "欠缴" if cell.flag == "arrears" else "正常缴费"
+    if earlier or any(c.base is not None for c in cells):
+        return "暂停缴费（中断）"
+    return "未参保"
+
+
+def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
+    """社会保险个人权益记录 of ``person`` for ``year``, computed from the ledger and the account.
+
+    Registration (name, masked ID, sex, the pension employer at the year's end or last in it,
+    address, postcode, the first employment's start as 参加工作时间); for each insurance its
+    first month in the ledger (参保时间), its status at the year's last complete month, and the
+    twelve months' base and flag (paid, in arrears — an open bill past its due date —,
+    transferred in, none); the pension account's year from ``account_statement`` (opening,
+    principal = every credit but interest and pay-outs, interest and its rate, months credited
+    up to the year's end, paid out, closing); notes. Who may read it: :func:`record_may_see`.
+    The account read is audited (``account.view``) by contributions.
+    """
+    record_may_see(actor=actor, person=person)
+    today = timezone.localdate()
+    year_check(year, today=today)
+    views = months_of_person(actor=actor, person=person, as_of=today)
+    in_year = [v for v in views if v.row.period.year == year]
+    before = [v for v in views if v.row.period.year < year]
+    notes: list[str] = [NOTE_REFERENCE]
+
+    insurances = []
+    for code, label, columns in INSURANCES:
+        cells = _cells(in_year, columns, pension=code == "pension")
+        earlier = [
+            v for v in before if _covers(v, columns) or (code == "pension" and v.shown_status == "transferred_in")
+        ]
+        mine = [v for v in views if _covers(v, columns)]
+        first = min((v.row.period for v in mine), default=None)
+        insurances.append(
+            InsuranceBlock(
+                insurance=code,
+                label_zh=label,
+                enrolled_on=first,
+                status=_status(
+                    insurance=code, cells=cells, earlier=bool(earlier), person=person, year=year, today=today
+                ),
+                months=cells,
+            )
+        )
+    due = sum(1 for v in in_year if v.shown_status == "due")
+    if due:
+        notes.append(f"本年有 {due} 个月已核定、尚未到缴费截止日，基数已列出，缴费情况暂不标注。")
+
+    statement = account_statement(actor=actor, person=person, year=year)
+    figures = statement.summary.year(year)
+    paid_out = -sum(
+        (line.amount for line in statement.lines if line.kind in ("payout", "transfer_out")), Decimal("0.00")
+    )
+    rate = next((line.rate for line in statement.lines if line.kind == "interest"), None)
+    pension_months = sum(
+        1
+        for v in views
+        if v.row.period.year <= year
+        and v.shown_status in ("paid", "transferred_in")
+        and (_covers(v, INSURANCES[0][2]) or v.shown_status == "transferred_in")
+    )
+    account = AccountBlock(
+        opening_balance=figures.opening,
+        principal=figures.credited + paid_out,  # credits net of pay-outs is what the summary adds
+        interest=figures.interest,
+        rate=rate,
+        months=pension_months,
+        paid_out=paid_out,
+        closing_balance=figures.closing,
+    )
+    if rate is None and year == today.year:
+        notes.append("本年利息于年末记账，记入前本年利息为 0。")
+
+    units = {v.row.unit.name for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])}
+    if len(units) > 1:
+        notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
+    notes += [NOTE_INJURY, NOTE_MEDICAL]
+    if person.category == Person.Category.RETIREE:
+        notes.append("退休人员的养老金待遇以养老金核定通知为准。")
+
+    return StatementRecord(
+        person=_person_block(actor=actor, person=person, in_year=in_year, year=year),
+        year=year,
+        insurances=tuple(insurances),
+        pension_account=account,
+        medical_account=None,
+        notes=tuple(notes),
+        as_of=today,
+    )
+
+
+def _person_block(*, actor: Account, person: Person, in_year: list[MonthView], year: int) -> PersonBlock:
+    employments = person_employments(actor=actor, person=person)
+    pension_rows = [v for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])]
+    if pension_rows:
+        employer = max(pension_rows, key=lambda v: v.row.period).row.unit.name  # type: ignore[union-attr]  # unit checked above
+    else:
+        year_end = dt.date(year, 12, 31)
+        current = [e for e in employments if e.start <= year_end and (e.end is None or e.end >= dt.date(year, 1, 1))]
+        employer = current[0].unit.name if current else ""
+    starts = [e.start for e in employments]
+    return PersonBlock(
+        name=person.name,
+        id_number_masked=mask_id_number(person.id_number),
+        sex={"M": "男", "F": "女"}.get(person.sex, ""),
+        employer=employer,
+        address=person.address,
+        postcode=person.postcode or "",
+        work_start=min(starts) if starts else None,
+    )
+
+
+# --- an employer's view ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmployeeMonths:
+    """What an employer sees of one employee's year: the name, the masked ID and the months
+    paid through the employer itself; every other month shows as none."""
+
+    name: str
+    id_number_masked: str
+    year: int
+    insurances: tuple[InsuranceBlock, ...]
+
+
+def employee_months_for(*, actor: Account, person: Person, year: int) -> EmployeeMonths:
+    """An employer's own employee's contribution months of ``year`` (人社部令第14号). A unit
+    operator only, for a person the unit employs or employed; anyone else NotFound."""
+    today = timezone.localdate()
+    year_check(year, today=today)
+    views = unit_months_of_person(actor=actor, person=person, year=year, as_of=today)
+    blocks = []
+    for code, label, columns in INSURANCES:
+        cells = _cells(views, columns, pension=code == "pension")
+        enrolled = min((v.row.period for v in views if _covers(v, columns)), default=None)
+        status = "本单位缴费" if any(c.base is not None for c in cells) else "本单位未缴费"
+        blocks.append(InsuranceBlock(code, label, enrolled, status, cells))
+    return EmployeeMonths(
+        name=person.name, id_number_masked=mask_id_number(person.id_number), year=year, insurances=tuple(blocks)
+    )
+
+
+# --- issued statements ------------------------------------------------------------------------
+
+
+def statements_of(*, actor: Account, person: Person) -> QuerySet[Statement]:
+    """The statements issued to ``person``, newest year and version first; who may: as the record."""
+    record_may_see(actor=actor, person=person)
+    return Statement.objects.filter(person=person).order_by("-year", "-version")
+
+
+def statement_current(*, actor: Account, person: Person, year: int) -> Statement | None:
+    """The current (not superseded) statement of ``person`` for ``year``, if one was issued."""
+    return statements_of(actor=actor, person=person).filter(year=year, superseded_by__isnull=True).first()
+
+
+def statement_by_ref(*, actor: Account, ref: str) -> Statement:
+    """One statement by its ref, for someone who may read its person's record; NotFound otherwise
+    (a guessed ref of another person's statement looks exactly like one that does not exist)."""
+    statement = Statement.objects.select_related("person").filter(ref=ref).first()
+    if statement is None:
+        raise NotFound("未找到该记录单", "No such statement")
+    try:
+        record_may_see(actor=actor, person=statement.person)
+    except NotFound:
+        raise NotFound("未找到该记录单", "No such statement") from None
+    return statement
+
+
+def statement_signature_valid(*, statement: Statement) -> bool:
+    """The stored content still matches the signature made when it was issued, and the code
+    stored is the one that signature prints (a figure or a code altered since both fail)."""
+    if not document_verify_content(
+        kind=STATEMENT_KIND, ref=statement.ref, content=statement.content, signature=statement.signature
+    ):
+        return False
+    return signature_code(statement.signature) == statement.code
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public verification page may show of a statement."""
+
+    statement: Statement | None
+    genuine: bool  # issued here, the code matches, and the stored content matches its signature
+    current: bool
+    superseded_at: dt.datetime | None
+
+
+def statement_verify(*, ref: str, code: str) -> Verification:
+    """文件核验 of a statement: found by its ref, the code as printed (case, spaces and hyphens
+    ignored) must be the stored one and the stored content must still match its signature —
+    a figure altered in the database fails, as does a code changed on paper. Public: it
+    reveals only what the paper printed, and nothing at all when not genuine."""
+    statement = Statement.objects.filter(ref=ref).first() if ref and len(ref) <= 32 else None
+    given = "".join(ch for ch in str(code) if ch not in " -").upper()
+    if statement is None or not hmac.compare_digest(given.encode(), statement.code.replace("-", "").encode()):
+        return Verification(None, False, False, None)
+    if not statement_signature_valid(statement=statement):
+        return Verification(None, False, False, None)
+    return Verification(statement, True, statement.superseded_at is None, statement.superseded_at)

@@ -1,0 +1,151 @@
+"""Commands on rights statements: issuing a signed statement, and handing one out (a download
+online or in the app, a print at a window), each with its audit event.
+
+Issuing is idempotent on the figures: the current statement of the person and year is
+returned while the record computed now has the same content (the as-of date aside); when any
+figure changed a new version is written, signed, and the old one marked superseded in the same
+transaction (``statement_current_unique`` keeps one current statement per person and year).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from shebao.core import audit
+from shebao.core.channels import Channel
+from shebao.core.documents import CODE_ALPHABET, document_sign
+from shebao.core.errors import NotAllowed, NotFound
+from shebao.core.models import Account
+from shebao.registry.models import Person
+from shebao.registry.selectors import person_find_by_id_number
+from shebao.statements.models import Statement
+from shebao.statements.record import StatementRecord, record_content, record_from_content
+from shebao.statements.selectors import PRINTING_ROLES, STATEMENT_KIND, record_for, record_may_see, year_check
+
+_REF_SYMBOLS = 12  # 60 random bits after the year: a ref cannot be guessed or counted
+
+
+def _new_ref(year: int) -> str:
+    return f"{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(_REF_SYMBOLS))
+
+
+def _figures(content: dict[str, Any]) -> dict[str, Any]:
+    """What decides whether a statement is still current: everything but the as-of date."""
+    return {key: value for key, value in content.items() if key != "as_of"}
+
+
+def statement_issue(*, actor: Account, person: Person, year: int, channel: str, correction_case: str = "") -> Statement:
+    """出具个人权益记录单: the current signed statement of ``person`` for ``year``.
+
+    The record is computed now (``record_for``, scoped by ``actor``: NotFound for anyone who
+    may not read it, and nothing written). Same figures as the current statement: that one is
+    returned and nothing is written. Otherwise version n+1 is signed (HMAC over the canonical
+    content, ``core.documents.signing``) and stored, the previous version marked superseded at
+    the same instant, and ``statement.issue`` recorded. 《社会保险法》第七十四条; 人社部令第14号.
+    """
+    record = record_for(actor=actor, person=person, year=year)
+    content = record_content(record)
+    with transaction.atomic():
+        # one issue at a time per person: the person row is the lock
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        current = Statement.objects.filter(person=person, year=year, superseded_at__isnull=True).first()
+        if current is not None and _figures(current.content) == _figures(content):
+            return current
+        last = Statement.objects.filter(person=person, year=year).order_by("-version").first()
+        now = timezone.now()
+        ref = _new_ref(year)
+        signed = document_sign(kind=STATEMENT_KIND, ref=ref, content=content)
+        if current is not None:
+            current.superseded_at = now
+            current.save(update_fields=["superseded_at"])
+        statement = Statement.objects.create(
+            person=person,
+            year=year,
+            version=(last.version + 1) if last is not None else 1,
+            ref=ref,
+            code=signed.code,
+            signature=signed.signature,
+            content=content,
+            issued_at=now,
+            issued_by=actor if actor.pk else None,
+            channel=channel,
+            correction_case=correction_case,
+        )
+        if current is not None:
+            current.superseded_by = statement
+            current.save(update_fields=["superseded_by"])
+        audit.record(
+            actor=actor,
+            action="statement.issue",
+            subject_type="statements.Statement",
+            subject_id=statement.pk,
+            subject_person=person.id_number,
+            after={
+                "year": year,
+                "version": statement.version,
+                "ref": ref,
+                "supersedes": current.ref if current is not None else None,
+                "correction_case": correction_case,
+                "closing_balance": content["pension_account"]["closing_balance"],
+            },
+            channel=channel,
+        )
+    return statement
+
+
+def statement_record(*, statement: Statement) -> StatementRecord:
+    """The record as issued (its signed content), for the pages and the PDF."""
+    return record_from_content(statement.content)
+
+
+def statement_pdf(*, actor: Account, statement: Statement, channel: str, printed: bool = False) -> bytes:
+    """The statement as a PDF for someone who may read the person's record (NotFound otherwise):
+    a download online or in the app (``statement.download``), or a print at a window
+    (``statement.print``: who printed whose)."""
+    from shebao.statements.document import statement_document
+
+    record_may_see(actor=actor, person=statement.person)
+    pdf = statement_document(statement=statement)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="statement.print" if printed else "statement.download",
+            subject_type="statements.Statement",
+            subject_id=statement.pk,
+            subject_person=statement.person.id_number,
+            after={"year": statement.year, "version": statement.version, "ref": statement.ref},
+            channel=channel,
+        )
+    return pdf
+
+
+def statement_window_print(*, actor: Account, id_number: str, year: int, channel: str = Channel.HALL) -> Statement:
+    """窗口打印: a window clerk finds the person by the ID number shown at the window (their
+    district or a community centre in it; NotFound otherwise, nothing written), issues the
+    year's statement and returns it for :func:`statement_pdf` with ``printed=True``."""
+    if actor.kind != Account.Kind.STAFF or actor.role not in PRINTING_ROLES:
+        raise NotAllowed("只有窗口经办员可以打印权益记录单", "Only a window clerk prints rights statements")
+    year_check(year)
+    person = person_find_by_id_number(actor=actor, id_number=id_number, channel=channel)
+    record_may_see(actor=actor, person=person)
+    return statement_issue(actor=actor, person=person, year=year, channel=channel)
+
+
+def statement_view_record(*, actor: Account, statement: Statement, channel: str) -> None:
+    """A statement opened on a page or over the API: ``statement.view``."""
+    if statement.person_id is None:
+        raise NotFound("未找到该记录单", "No such statement")
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="statement.view",
+            subject_type="statements.Statement",
+            subject_id=statement.pk,
+            subject_person=statement.person.id_number,
+            after={"year": statement.year, "version": statement.version},
+            channel=channel,
+        )
