@@ -4,13 +4,17 @@ the named rounding rules at their half points and as properties."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import importlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shebao.contributions import rules
 from shebao.contributions.rulebook import contribution_quote, crediting_rate, month_parse, rulebook_load
 from shebao.contributions.rules import (
     GradeBounds,
@@ -301,3 +305,36 @@ def test_an_administrators_correction_of_a_rate_is_audited_and_used_at_once(rf, 
     assert contribution_quote(person_type="employee", month=MARCH_2025, wage=D("1")).line("medical").employer == D(
         "337.35"
     )
+
+
+# --- purity ----------------------------------------------------------------------------------
+
+RULES_DIR = Path(rules.__file__).parent
+PURE_IMPORTS = ("shebao.contributions.rules", "shebao.core.errors", "shebao.core.money", "shebao.core.months")
+
+
+def _imported(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(RULES_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_the_rules_package_imports_no_django_and_only_the_pure_parts_of_core(path):
+    # given each module of the rules package (a package since it passed 600 lines), then it
+    # imports the standard library, its own modules and core's pure helpers only
+    assert [
+        n
+        for n in _imported(path)
+        if n.startswith("django") or (n.startswith("shebao") and not n.startswith(PURE_IMPORTS))
+    ] == []
+
+
+@pytest.mark.parametrize("name", PURE_IMPORTS[1:])
+def test_the_parts_of_core_the_rules_use_import_no_django(name):
+    path = Path(importlib.import_module(name).__file__)
+    assert [n for n in _imported(path) if n.startswith("django")] == []
