@@ -66,3 +66,22 @@ RETIRE_FORM = {
     "hukou_local": "on",
     "bank_card": CARD,
 }
+
+
+def retiree(*, district, approver, account=None, name="刘退休"):
+    """The man above, retired by the approver's completion of YL-001 (the service the handler
+    calls), paid February 2026 by the monthly job."""
+    from shebao.pensions.models import PensionProfile
+    from shebao.pensions.services import payments_issue_range, pension_retire
+
+    person = retiree_in_waiting(district=district, account=account, name=name)
+    pension_retire(actor=approver, person=person, form={**RETIRE_FORM, "id_number": person.id_number})
+    profile = PensionProfile.objects.get(person=person)
+    payments_issue_range(month=dt.date(2026, 2, 1), lo=profile.pk, hi=profile.pk)
+    return person
+
+
+def retiree_account(district):
+    from tests.factories import citizen_account
+
+    return citizen_account(name="刘退休", id_number=new_id_number(district.code, BIRTH))

@@ -1,0 +1,119 @@
+"""Every channel shows the same figures: the retiree's page, the app's API and the statement PDF
+agree to the fen; who may see what (the person, staff of their district, a bank outlet's card
+check) with nothing recorded on a refusal."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from shebao.core.models import AuditEvent
+from tests.pensions.support import TOTAL, retiree, retiree_account
+from tests.web.support import sign_in
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine")]
+
+
+@pytest.fixture
+def retired(district, approver):
+    account = retiree_account(district)
+    person = retiree(district=district, approver=approver, account=account)
+    return account, person
+
+
+def _pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return "".join((page.extract_text() or "") for page in reader.pages).replace(" ", "").replace("\n", "")
+
+
+def test_the_page_the_api_and_the_statement_show_the_same_total(client, retired):
+    account, person = retired
+    sign_in(client, account)
+    # the page
+    html = client.get("/my/pension/").content.decode()
+    page_total = re.search(r'id="pension-total">¥([0-9.]+)<', html).group(1)
+    # the API
+    body = client.get("/api/v1/my/pension").json()
+    # the statement
+    response = client.get("/my/pension/statement.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    # then all three show 2686.02, and the parts add up to it
+    assert page_total == body["monthly"] == str(TOTAL)
+    assert f"{TOTAL:,.2f}" in text
+    assert [c["amount"] for c in body["components"]] == ["1556.63", "582.67", "546.72"]
+    for label in ("基本养老金待遇明细表", "基础养老金", "个人账户养老金", "过渡性养老金", "计发月数", "所用规则"):
+        assert label in text
+    for part in body["components"]:
+        assert part["amount"] in text and part["amount"] in html
+    # the February payment is listed on the page and in the API
+    assert body["payments"][0] == {
+        "month": "2026-02-01",
+        "kind": "monthly",
+        "kind_label": "按月发放 / Monthly",
+        "amount": "2686.02",
+        "card": "****5702",
+        "note": "",
+    }
+    assert body["certificate_number"] in html
+
+
+@pytest.mark.parametrize("doc", ["certificate", "voucher"])
+def test_the_certificate_and_the_voucher_render_in_chinese_with_a_verification_code(client, retired, doc):
+    account, person = retired
+    sign_in(client, account)
+    text = _pdf_text(client.get(f"/my/pension/{doc}.pdf").content)
+    assert ("中华人民共和国退休证" if doc == "certificate" else "基本养老金发放开户凭证") in text
+    assert "验证码" in text and person.name in text
+    assert person.id_number not in text  # printed masked
+
+
+def test_who_may_open_the_retirees_own_page_and_api(client, retired, other_citizen, unit_operator, clerk):
+    assert client.get("/my/pension/").status_code == 302  # anonymous: sign in
+    assert client.get("/api/v1/my/pension").status_code == 401
+    sign_in(client, other_citizen)  # a citizen with no pension sees only that they have none
+    assert client.get("/api/v1/my/pension").status_code == 404
+    assert client.get("/my/pension/statement.pdf").status_code == 404
+    sign_in(client, unit_operator)
+    assert client.get("/my/pension/").status_code == 403
+    assert client.get("/api/v1/my/pension").status_code == 403
+    sign_in(client, clerk)
+    assert client.get("/my/pension/").status_code == 403
+    assert not AuditEvent.objects.filter(action="pension.view").exists()
+
+
+@pytest.mark.parametrize(
+    ("actor", "status", "sees_amount"),
+    [
+        ("clerk", 200, True),
+        ("reviewer", 200, True),
+        ("other_district_clerk", 404, False),
+        ("bank_agent", 403, False),
+        ("unit_operator", 403, False),
+        ("citizen", 403, False),
+    ],
+)
+def test_staff_look_up_a_retiree_of_their_district(client, request, retired, actor, status, sees_amount):
+    account, person = retired
+    user = request.getfixturevalue(actor)
+    sign_in(client, user)
+    response = client.post("/pensions/lookup/", {"id_number": person.id_number})
+    assert response.status_code == status
+    assert ("2686.02" in response.content.decode()) is sees_amount
+    # a look-up is audited; a refusal records nothing
+    assert AuditEvent.objects.filter(action="pension.view", actor=user).count() == (1 if sees_amount else 0)
+
+
+def test_a_bank_outlet_sees_the_card_not_the_amounts(client, retired, bank_agent, clerk):
+    account, person = retired
+    sign_in(client, bank_agent)
+    html = client.post("/bank/pension-card/", {"id_number": person.id_number}).content.decode()
+    assert 'id="paid-into-card">是' in html and 'id="card-tail">****5702<' in html
+    assert "2686.02" not in html and "1556.63" not in html
+    assert AuditEvent.objects.filter(action="pension.view", actor=bank_agent).count() == 1
+    sign_in(client, clerk)  # the outlet's page is the outlet's
+    assert client.post("/bank/pension-card/", {"id_number": person.id_number}).status_code == 403
+    assert AuditEvent.objects.filter(action="pension.view", actor=clerk).count() == 0
