@@ -22,6 +22,7 @@ from shebao.contributions.api_account import router as account_router
 from shebao.core.api import router as core_router
 from shebao.core.errors import ShebaoError
 from shebao.pensions.api import router as pensions_router
+from shebao.pensions.api_my import router as my_pension_router
 from shebao.pensions.transfers.api import router as transfers_router
 from shebao.statements.api import router as statements_router
 
@@ -142,5 +143,6 @@ api.add_router("/", cases_router)
 api.add_router("/calculators", calculators_router)
 api.add_router("/", account_router)
 api.add_router("/", pensions_router)
+api.add_router("/", my_pension_router)
 api.add_router("/", transfers_router)
 api.add_router("/", statements_router)
