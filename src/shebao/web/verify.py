@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET
 
 from shebao.cases.papers import PAPER_LABELS
 from shebao.core.documents import document_verify
+from shebao.statements.record import FLAG_LABELS, FLAG_SYMBOLS, record_from_content
+from shebao.statements.selectors import STATEMENT_KIND, statement_verify
 
 # Every kind of document shebao prints with a verification code: the menu tries each, so a
 # person types only what the paper shows (a new kind of document adds its line here).
@@ -20,6 +22,9 @@ KIND_LABELS = {
     "receipt": "缴费凭证 / Payment receipt",
     "statement": "权益记录单 / Rights statement",
     "sample": "样张 / Sample",
+    "retirement-cert": "退休证 / Retirement certificate",
+    "pension-voucher": "养老金发放开户凭证 / Pension account voucher",
+    "pension-statement": "养老待遇明细表 / Pension detail statement",
     **PAPER_LABELS,  # a case's receipt and notices
 }
 
@@ -38,9 +43,39 @@ class VerifyForm(forms.Form):
     )
 
 
+def _statement_answer(request: HttpRequest, ref: str, code: str, *, form: VerifyForm | None = None) -> HttpResponse:
+    """A signed statement: genuine only when the code is the one its signature prints and the
+    stored content still matches the signature; then what it contains (the masked ID, name,
+    year, the yearly totals and the account figures, no address) and whether it is current or
+    superseded (with the date). Not genuine: a 404 that reveals nothing."""
+    checked = statement_verify(ref=ref, code=code)
+    context: dict[str, object] = {
+        "genuine": checked.genuine,
+        "ref": ref,
+        "code": code,
+        "form": form,
+        "menu": form is not None,
+    }
+    if checked.statement is not None:
+        context.update(
+            {
+                "statement": checked.statement,
+                "record": record_from_content(checked.statement.content),
+                "current": checked.current,
+                "superseded_at": checked.superseded_at,
+                "public": True,
+                "months": range(1, 13),
+                "flags": [(FLAG_SYMBOLS[k], zh, en) for k, (zh, en) in FLAG_LABELS.items()],
+            }
+        )
+    return render(request, "statements/verify.html", context, status=200 if checked.genuine else 404)
+
+
 @require_GET
 def verify(request: HttpRequest, kind: str, ref: str, code: str) -> HttpResponse:
     """The page a document's QR code opens: genuine (200) or not (404)."""
+    if kind == STATEMENT_KIND:
+        return _statement_answer(request, ref, code)
     genuine = document_verify(kind=kind, ref=ref, code=code)
     context = {"genuine": genuine, "kind": kind, "kind_label": KIND_LABELS.get(kind, kind), "ref": ref, "code": code}
     return render(request, "web/verify.html", context, status=200 if genuine else 404)
@@ -56,6 +91,8 @@ def verify_menu(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "web/verify.html", {"form": form, "menu": True}, status=422)
     ref, code = form.cleaned_data["ref"].strip(), form.cleaned_data["code"]
+    if statement_verify(ref=ref, code=code).genuine:
+        return _statement_answer(request, ref, code, form=form)
     kind = next((k for k in KIND_LABELS if document_verify(kind=k, ref=ref, code=code)), None)
     context = {
         "form": form,
