@@ -30,7 +30,7 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_the_page_the_api_and_the_statement_show_the_same_total(client, retired):
-    account, person = retired
+    account, _person = retired
     sign_in(client, account)
     # the page
     html = client.get("/my/pension/").content.decode()
@@ -97,7 +97,7 @@ def test_who_may_open_the_retirees_own_page_and_api(client, retired, other_citiz
     ],
 )
 def test_staff_look_up_a_retiree_of_their_district(client, request, retired, actor, status, sees_amount):
-    account, person = retired
+    _account, person = retired
     user = request.getfixturevalue(actor)
     sign_in(client, user)
     response = client.post("/pensions/lookup/", {"id_number": person.id_number})
@@ -108,7 +108,7 @@ def test_staff_look_up_a_retiree_of_their_district(client, request, retired, act
 
 
 def test_a_bank_outlet_sees_the_card_not_the_amounts(client, retired, bank_agent, clerk):
-    account, person = retired
+    _account, person = retired
     sign_in(client, bank_agent)
     html = client.post("/bank/pension-card/", {"id_number": person.id_number}).content.decode()
     assert 'id="paid-into-card">是' in html and 'id="card-tail">****5702<' in html
