@@ -31,12 +31,16 @@ def _nav(user: Account) -> list[tuple[str, str]]:
     if user.kind == Account.Kind.CITIZEN:
         items.append((str(_("My contributions")), reverse("web:my_contributions")))
         items.append((str(_("My account")), reverse("web:my_account")))
+        items.append(("我的养老金 / My pension", reverse("pensions:my_pension")))
     if user.kind == Account.Kind.UNIT:
         items.append((str(_("Bills")), reverse("web:unit_bills")))
     if user.kind == Account.Kind.STAFF and user.role == Role.CLERK:
         items.append((str(_("Arrears at the window")), reverse("web:window_arrears")))
     if user.kind == Account.Kind.STAFF and user.role in SEARCH_ROLES:
         items.append((str(_("Find a person")), reverse("registry:person_search")))
+        items.append(("养老待遇查询 / Pension look-up", reverse("pensions:lookup")))
+    if user.kind == Account.Kind.STAFF and user.role == Role.BANK_AGENT:
+        items.append(("养老金发放账户核对 / Pension card check", reverse("pensions:bank_card_check")))
     items.append((str(_("Service guide")), reverse("web:guide")))
     if user.role == Role.ADMIN:
         items.append((str(_("Administration")), reverse("admin:index")))
