@@ -10,3 +10,8 @@ class PensionTransfersConfig(AppConfig):
         from shebao.pensions.transfers import items
 
         items.register_items()
+
+        from shebao.core.audit import audit_actions
+        from shebao.pensions.transfers.audit_actions import TransferAction
+
+        audit_actions.register(TransferAction)

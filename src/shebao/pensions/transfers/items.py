@@ -6,7 +6,7 @@ acceptance letter), the original agency's (outside our timers), ours again (comp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -28,6 +28,11 @@ from shebao.catalog.definitions import (
 )
 from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
+from shebao.pensions.transfers.platform import AGENCIES
+
+if TYPE_CHECKING:
+    from shebao.cases.models import Case
+    from shebao.core.models import Account
 
 LAW = "《中华人民共和国社会保险法》"
 
@@ -35,6 +40,14 @@ PERIOD_FROM = FieldSpec("period_from", "原参保地缴费起始月份", "First 
 PERIOD_TO = FieldSpec("period_to", "原参保地缴费截止月份", "Last month paid at the original place", "date")
 FROM_PLACE = FieldSpec("from_place", "原参保地（省、市）", "Original place (province, city)")
 FROM_AGENCY = FieldSpec("from_agency", "原参保地社会保险经办机构", "Original insurance agency")
+# the original agency on the national transfer platform (部级网上转移平台): where the letter goes
+FROM_AGENCY_CODE = FieldSpec(
+    "from_agency_code",
+    "原参保地经办机构（转移平台机构代码）",
+    "Original agency on the national transfer platform",
+    "choice",
+    choices=tuple((code, f"{code} {name}") for code, name in AGENCIES.items()),
+)
 
 # --- the cross-province transfer: three clocks of 15 working days (国办发〔2009〕66号 第八条) -----
 
@@ -80,6 +93,28 @@ class TransferApplicationHandler(FormHandler):
         return cleaned
 
 
+class TransferInHandler(TransferApplicationHandler):
+    """跨省转入 (YL-003): completing phase 3 records the years brought in, credits the personal
+    account with the balance, records the pooled amount and answers the original agency."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.transfers.services.acting import transfer_in_complete
+
+        return transfer_in_complete(case=case, actor=actor)
+
+
+class TransferOutHandler(FormHandler):
+    """跨省转出 (YL-013): completing our phase settles the transfer out — arrears refuse it
+    (第七条), the amount is computed, the relationship closed, the form and funds sent."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.transfers.services.outgoing import transfer_out_complete
+
+        return transfer_out_complete(case=case, actor=actor)
+
+
+TRANSFER_OUT_CODE = "YL-013"
+
 ITEMS: tuple[ItemSpec, ...] = (
     ItemSpec(
         code="YL-003",
@@ -98,7 +133,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             "向新参保地（转入地）申请。转入地15个工作日内审核并发出同意接收函；转出地15个工作日内办理转出并转移基金；"
             "转入地收到关系和基金后15个工作日内办结接续。转出地办理期间不计入本机构办理时限。"
         ),
-        fields=(ID_NUMBER, NAME, PHONE, FROM_PLACE, FROM_AGENCY, PERIOD_FROM, PERIOD_TO),
+        fields=(ID_NUMBER, NAME, PHONE, FROM_PLACE, FROM_AGENCY, FROM_AGENCY_CODE, PERIOD_FROM, PERIOD_TO),
         materials=(
             ID_CARD,
             MaterialSpec(
@@ -128,11 +163,52 @@ ITEMS: tuple[ItemSpec, ...] = (
         materials=(ID_CARD,),
         handler="pensions.transfers.in_province",
     ),
+    ItemSpec(
+        code=TRANSFER_OUT_CODE,
+        name="企业职工基本养老保险关系跨省转出",
+        name_en="Cross-province transfer of the basic pension out of the city",
+        insurance="pension",
+        policy_basis=f"{LAW}第十九条；国办发〔2009〕66号《城镇企业职工基本养老保险关系转移接续暂行办法》第七条、第八条",
+        skill_group="benefit",
+        risk_level=3,
+        jurisdiction="applicant_district",
+        # the acceptance letter arrives through the national platform (the system opens the
+        # case); a letter on paper is received at the district office's window
+        channels=("hall",),
+        office_kinds=("district_office",),
+        promised_days=15,
+        legal_days=15,
+        description=(
+            "转入地经办机构的联系函（同意接收函）经部级网上转移平台到达后，本机构（转出地）15个工作日内办理转出："
+            "有欠费的须先补缴（第七条）；计算转移金额，终止本地养老保险关系，发出参保缴费信息表并转移基金。"
+            "转入地审核和接续不计入本机构办理时限。"
+        ),
+        fields=(
+            ID_NUMBER,
+            NAME,
+            FieldSpec("transfer_ref", "转移业务编号", "Transfer reference", max_length=40),
+            FieldSpec("to_agency_code", "转入地经办机构代码", "New agency's code", max_length=12),
+            FieldSpec("to_agency", "转入地经办机构", "New agency", max_length=128),
+            FieldSpec("letter_date", "联系函日期", "Letter dated", "date"),
+        ),
+        phases=(
+            PhaseSpec(
+                code="transfer_out",
+                name="转出地办理转出",
+                name_en="We transfer the relationship and funds out",
+                steps=(REVIEW, APPROVE),
+                promised_days=15,
+                legal_days=15,
+            ),
+        ),
+        handler="pensions.transfers.transfer_out",
+    ),
 )
 
 HANDLERS: dict[str, ItemHandler] = {
-    "pensions.transfers.transfer_in": TransferApplicationHandler(),
+    "pensions.transfers.transfer_in": TransferInHandler(),
     "pensions.transfers.in_province": TransferApplicationHandler(),
+    "pensions.transfers.transfer_out": TransferOutHandler(),
 }
 
 

@@ -1,0 +1,230 @@
+"""Reads of the transfers, always scoped by the actor.
+
+Who sees which transfers: the person their own (by their account's ID number); staff of a
+district office those whose case is handled in their district, city-wide roles every one; a
+unit operator and a bank agent none. A transfer out of sight is :class:`NotFound`, exactly as
+one that does not exist.
+
+The three phases of a transfer are shown the same way in both directions (:func:`transfer_phases`):
+ours measured by the case's clocks, theirs recorded from the engine's outside clock or from the
+other agency's messages, each against 15 working days (第八条).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shebao.cases.models import CasePhase
+from shebao.contributions.selectors import staff_district_id
+from shebao.core import workdays
+from shebao.core.errors import NotFound
+from shebao.core.models import Account
+from shebao.pensions.transfers import rules
+from shebao.pensions.transfers.models import Transfer, TransferredPeriod
+
+PHASE_DAYS = 15  # 第八条: rules.PARAMETERS "phase_workdays/2010"
+
+
+def _phase_days(on: dt.date) -> int:
+    return int(rules.parameter_in_force("phase_workdays", on=on).value)
+
+
+def transfers_visible(*, actor: Account) -> QuerySet[Transfer]:
+    rows = Transfer.objects.select_related("case")
+    if actor is None or not actor.is_authenticated:
+        return rows.none()
+    if actor.kind == Account.Kind.CITIZEN:
+        return rows.filter(id_number=actor.id_number) if actor.id_number else rows.none()
+    district = staff_district_id(actor)
+    if district is False:
+        return rows.none()
+    if district is None:
+        return rows
+    return rows.filter(case__office__area__district_id=district)
+
+
+def transfer_get(*, actor: Account, ref: str) -> Transfer:
+    transfer = transfers_visible(actor=actor).filter(ref=ref).first()
+    if transfer is None:
+        raise NotFound("未找到该转移接续业务", "No such transfer")
+    return transfer
+
+
+def transfer_list(*, actor: Account, state: str = "", direction: str = "", limit: int = 200) -> list[Transfer]:
+    rows = transfers_visible(actor=actor)
+    if state == "open":
+        rows = rows.filter(state__in=Transfer.OPEN_STATES)
+    elif state:
+        rows = rows.filter(state=state)
+    if direction:
+        rows = rows.filter(direction=direction)
+    return list(rows.order_by("-applied_on", "-id")[:limit])
+
+
+def transferred_months(*, actor: Account, id_number: str) -> dict[int, set[int]]:
+    """The months brought in by completed transfers (year -> months), for the rights statement's
+    ○ marks: one query. The same sight as the transfers themselves."""
+    if not transfers_visible(actor=actor).filter(id_number=id_number).exists():
+        return {}
+    marks: dict[int, set[int]] = {}
+    rows = TransferredPeriod.objects.filter(id_number=id_number, transfer__state=Transfer.State.COMPLETED)
+    for year, first, months in rows.values_list("year", "first_month", "months"):
+        marks.setdefault(year, set()).update(range(first, min(first + months, 13)))
+    return marks
+
+
+# --- the three phases --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    number: int
+    name: str
+    ours: bool
+    started: dt.date | None
+    finished: dt.date | None
+    due: dt.date | None
+    used: int | None  # working days from the start to the end (or today while it runs)
+
+    @property
+    def running(self) -> bool:
+        return self.started is not None and self.finished is None
+
+    @property
+    def on_time(self) -> bool | None:
+        """Finished within its limit; None while it runs within it, or before it starts."""
+        if self.due is None or self.started is None:
+            return None
+        if self.finished is not None:
+            return self.finished <= self.due
+        return False if timezone.localdate() > self.due else None
+
+
+def _theirs(number: int, name: str, start: dt.date | None, end: dt.date | None, today: dt.date) -> PhaseView:
+    if start is None:
+        return PhaseView(number, name, False, None, None, None, None)
+    due = workdays.due_date(start=start, workdays=_phase_days(start)).due_date
+    used = workdays.workdays_between(start=start, end=end or today)
+    return PhaseView(number, name, False, start, end, due, used)
+
+
+def _ours(number: int, name: str, row: CasePhase | None, today: dt.date) -> PhaseView:
+    if row is None or row.started_on is None:
+        return PhaseView(number, name, True, None, None, None, None)
+    used = workdays.workdays_between(start=row.started_on, end=row.finished_on or today)
+    return PhaseView(number, name, True, row.started_on, row.finished_on, row.due_date, used)
+
+
+def transfer_phases(transfer: Transfer, *, rows: list[CasePhase] | None = None) -> list[PhaseView]:
+    today = timezone.localdate()
+    if rows is None:
+        rows = list(transfer.case.phases.select_related("phase").order_by("phase__order"))
+    by_code = {row.phase.code: row for row in rows}
+    if transfer.direction == Transfer.Direction.IN:
+        outside = by_code.get("transfer_out")
+        theirs = _theirs(
+            2,
+            "转出地办理转出",
+            transfer.letter_on,
+            (outside.finished_on if outside is not None else None),
+            today,
+        )
+        return [
+            _ours(1, "转入地审核并发出联系函", by_code.get("check"), today),
+            theirs,
+            _ours(3, "转入地办理接续", by_code.get("transfer_in"), today),
+        ]
+    return [
+        _theirs(1, "转入地审核并发出联系函", transfer.applied_on, transfer.letter_on, today),
+        _ours(2, "本机构办理转出", by_code.get("transfer_out"), today),
+        _theirs(3, "转入地办理接续", transfer.sent_on, transfer.completed_on, today),
+    ]
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseRate:
+    direction: str
+    number: int
+    name: str
+    ours: bool
+    finished: int
+    on_time: int
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self.finished else self.on_time / self.finished
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    transfer: Transfer
+    phase: PhaseView
+
+    @property
+    def overdue(self) -> bool:
+        return self.phase.on_time is False
+
+
+@dataclass
+class Dashboard:
+    years: list[tuple[int, int, int]] = field(default_factory=list)  # (year, in, out) completed
+    received: list[tuple[int, int, int]] = field(default_factory=list)  # (year, in, out) applied
+    rates: list[PhaseRate] = field(default_factory=list)
+    waiting: list[Waiting] = field(default_factory=list)
+    open_count: int = 0
+    refused: int = 0
+
+
+def transfers_dashboard(*, actor: Account) -> Dashboard:
+    """Transfers handled per year in and out, the on-time rate of each phase (ours measured,
+    theirs recorded) and the transfers waiting on the other agency, longest first. Two queries."""
+    transfers = list(transfers_visible(actor=actor).order_by("id"))
+    rows_by_case: dict[int, list[CasePhase]] = {}
+    phases = CasePhase.objects.filter(case_id__in=[t.case_id for t in transfers]).select_related("phase")
+    for row in phases.order_by("phase__order"):
+        rows_by_case.setdefault(row.case_id, []).append(row)
+    done: Counter[tuple[int, str]] = Counter()
+    applied: Counter[tuple[int, str]] = Counter()
+    finished: Counter[tuple[str, int]] = Counter()
+    on_time: Counter[tuple[str, int]] = Counter()
+    names: dict[tuple[str, int], tuple[str, bool]] = {}
+    board = Dashboard()
+    for transfer in transfers:
+        applied[(transfer.applied_on.year, transfer.direction)] += 1
+        if transfer.state == Transfer.State.COMPLETED and transfer.completed_on:
+            done[(transfer.completed_on.year, transfer.direction)] += 1
+        if transfer.state == Transfer.State.REFUSED:
+            board.refused += 1
+        if transfer.state in Transfer.OPEN_STATES:
+            board.open_count += 1
+        views = transfer_phases(transfer, rows=rows_by_case.get(transfer.case_id, []))
+        for view in views:
+            key = (transfer.direction, view.number)
+            names[key] = (view.name, view.ours)
+            if view.finished is not None and view.due is not None:
+                finished[key] += 1
+                on_time[key] += view.finished <= view.due
+            if view.running and not view.ours and transfer.state in Transfer.OPEN_STATES:
+                board.waiting.append(Waiting(transfer=transfer, phase=view))
+    years = sorted({y for y, _ in done} | {y for y, _ in applied})
+    board.years = [(y, done[(y, "in")], done[(y, "out")]) for y in years]
+    board.received = [(y, applied[(y, "in")], applied[(y, "out")]) for y in years]
+    for direction in ("in", "out"):
+        for number in (1, 2, 3):
+            key = (direction, number)
+            name, ours = names.get(key, ("", number != 2 if direction == "in" else number == 2))
+            board.rates.append(PhaseRate(direction, number, name, ours, finished[key], on_time[key]))
+    board.waiting.sort(key=lambda w: -(w.phase.used or 0))
+    return board
