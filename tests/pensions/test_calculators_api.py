@@ -68,7 +68,7 @@ def test_transition_pension_uses_the_wuhan_rule_row(client):
     assert f"pensions.TransitionRule#{rule.pk}" in body["rule_refs"]
     line = next(x for x in body["derivation"] if x["key"] == "transition_pension")
     assert line["rule_ref"] == f"pensions.TransitionRule#{rule.pk}"
-    assert line["formula"] == "9112.00 × 1.2 × 120/12 × 1.20000% = 1312.13"
+    assert line["formula"] == "9112.00 × 1.2 × 120/12 × 1.2% = 1312.13"
 
 
 def test_without_average_wage_a_published_year_uses_its_row(client):

@@ -44,7 +44,8 @@ MAX_BALANCE = Decimal("1000000000000")
 MAX_INDEX = Decimal("3")  # bases are clamped to 300% of the average (国办发〔2019〕13号)
 MAX_MONTHS = 720  # sixty years of contributions
 _DECIMAL = re.compile(r"[0-9]{1,13}(\.[0-9]{1,4})?")
-_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+_MONTH = re.compile(r"((?:19|20)[0-9]{2})-(0[1-9]|1[0-2])")
+_MONTH_SCHEMA = f"^{_MONTH.pattern}$"
 
 
 def _decimal_in(value: object) -> Decimal:
@@ -78,7 +79,7 @@ Index = Annotated[
 ]
 
 
-class PensionIn(Schema):
+class PensionCalculatorIn(Schema):
     region: str = Field("wuhan", max_length=16, description="统筹区 / pooling region")
     average_wage: Money | None = Field(
         None, description="计发基数 C̄ (yuan a month); omitted: the region's rule row for the retirement month"
@@ -101,11 +102,11 @@ class PensionIn(Schema):
     retirement_month: str | None = Field(
         None,
         description="YYYY-MM: whose rule row applies when average_wage is omitted (default: this month)",
-        json_schema_extra={"pattern": _MONTH.pattern},
+        json_schema_extra={"pattern": _MONTH_SCHEMA},
     )
 
 
-class DerivationOut(Schema):
+class PensionDerivationLineOut(Schema):
     key: str
     label_zh: str
     label_en: str
@@ -114,7 +115,7 @@ class DerivationOut(Schema):
     rule_ref: str | None
 
 
-class PensionOut(Schema):
+class PensionCalculatorOut(Schema):
     basic_pension: str = Field(description="基础养老金, yuan to the fen")
     account_pension: str = Field(description="个人账户养老金")
     transition_pension: str = Field(description="过渡性养老金")
@@ -124,10 +125,10 @@ class PensionOut(Schema):
     average_wage: str
     retirement_month: str
     rule_refs: list[str]
-    derivation: list[DerivationOut]
+    derivation: list[PensionDerivationLineOut]
 
 
-class RetirementAgeOut(Schema):
+class RetirementAgeCalculatorOut(Schema):
     delay_months: int
     age_years: int
     age_months: int
@@ -165,7 +166,7 @@ def month_of(text: str | None, *, field: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def pension_calculate(data: PensionIn) -> tuple[PensionResult, dict[str, Any]]:
+def pension_calculate(data: PensionCalculatorIn) -> tuple[PensionResult, dict[str, Any]]:
     """Shared by the API and the public estimator page: validate, compute, shape the answer."""
     _range(data.contribution_months, 0, MAX_MONTHS, field="contribution_months", zh="累计缴费月数")
     _range(data.deemed_months, 0, data.contribution_months, field="deemed_months", zh="视同缴费月数")
@@ -211,18 +212,18 @@ def pension_body(result: PensionResult, *, retirement: str) -> dict[str, Any]:
 
 @router.post(
     "/calculators/pension",
-    response=answers(PensionOut),
+    response=answers(PensionCalculatorOut),
     auth=None,
     summary="养老金测算 / Pension calculator",
 )
-def calculator_pension(request: HttpRequest, data: PensionIn) -> dict[str, Any]:
+def calculator_pension(request: HttpRequest, data: PensionCalculatorIn) -> dict[str, Any]:
     """基础养老金, 个人账户养老金 and 过渡性养老金 (国发〔2005〕38号 with the region's rule rows),
     their total, the 计发月数 and every step with its numbers and the rule row it used."""
     return pension_calculate(data)[1]
 
 
-class RetirementAgeQuery(Schema):
-    birth: str = Field(description="出生年月 YYYY-MM", json_schema_extra={"pattern": _MONTH.pattern})
+class RetirementAgeCalculatorQuery(Schema):
+    birth: str = Field(description="出生年月 YYYY-MM", json_schema_extra={"pattern": _MONTH_SCHEMA})
     sex: str = Field(description="M or F / 男 M，女 F", json_schema_extra={"enum": ["M", "F"]})
     base_age: int = Field(
         description="original statutory age: men 60; women cadre/technical 55, worker 50",
@@ -258,11 +259,11 @@ def retirement_age_answer(*, birth: str, sex: str, base_age: int) -> dict[str, A
 
 @router.get(
     "/calculators/retirement-age",
-    response=answers(RetirementAgeOut),
+    response=answers(RetirementAgeCalculatorOut),
     auth=None,
     summary="法定退休年龄 / Statutory retirement age",
 )
-def calculator_retirement_age(request: HttpRequest, query: Query[RetirementAgeQuery]) -> dict[str, Any]:
+def calculator_retirement_age(request: HttpRequest, query: Query[RetirementAgeCalculatorQuery]) -> dict[str, Any]:
     """The retirement age and month of a birth month under the 2024 gradual-delay decision
     (men 60 → 63, women 55 → 58 and 50 → 55), its flexible window (人社部发〔2024〕94号) and
     the minimum contribution months in the year it is reached."""

@@ -172,6 +172,10 @@ def deemed_index(*, rule: DeemedIndexRule, average_index: Decimal) -> Decimal:
     raise ValueError(f"unknown deemed index rule: {rule}")
 
 
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
 def _n(months: int) -> str:
     return f"{months}/12"
 
@@ -255,7 +259,7 @@ def pension_compute(*, inputs: PensionInputs, params: PensionParams) -> PensionR
             )
         )
         transition = round_fen(c * z_deemed * deemed * k / MONTHS_IN_YEAR)
-        formula = f"{c} × {z_deemed} × {_n(deemed)} × {k * 100}% = {transition}"
+        formula = f"{c} × {z_deemed} × {_n(deemed)} × {_percent(k)} = {transition}"
     else:
         transition = round_fen(Decimal(0))
         formula = "无视同缴费年限 / no deemed years: 0.00"
