@@ -87,7 +87,9 @@ def _document_pdf(*, record: StatementRecord, ref: str, code: str, url: str) -> 
                 *[f"{FLAG_SYMBOLS[c.flag]}\n{c.base:,.0f}" if c.base is not None else "–" for c in block.months],
             ]
         )
-    align: list[Align] = ["left"] * 3 + ["center"] * 12
+    left: Align = "left"
+    center: Align = "center"
+    align = [left] * 3 + [center] * 12
     doc.table(header=header, rows=rows, widths=[3, 3, 4, *[2.2] * 12], align=align, size=6.5)
     doc.heading("说明", level=3)
     for number, note in enumerate(record.notes, start=1):

@@ -1,0 +1,190 @@
+"""The rights-statement pages: the insured person's 我的权益记录单 (the years, one year's record
+as a table, its PDF, a correction asked for from it), the window print for staff, and an
+employer's view of its own employee's months. Each view parses its parameters and calls one
+service or selector; the services audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.http import AccountRequest, signed_in
+from shebao.core.models import Account
+from shebao.registry.selectors import person_find_by_id_number
+from shebao.registry.views import channel_for, error_page
+from shebao.statements import selectors, services
+from shebao.statements.document import statement_verify_url
+from shebao.statements.models import Statement
+from shebao.statements.record import FLAG_LABELS, FLAG_SYMBOLS
+from shebao.statements.selectors import PRINTING_ROLES
+
+
+def _citizen(request: AccountRequest) -> Account:
+    if request.user.kind != Account.Kind.CITIZEN:
+        raise NotAllowed("仅限参保人本人查询", "For insured persons only")
+    return request.user
+
+
+def _year(raw: object) -> int:
+    try:
+        return selectors.year_check(int(str(raw)))
+    except ValueError:
+        raise InvalidInput("年度不正确", "Not a year", field="year") from None
+
+
+def _pdf(statement: Statement, pdf: bytes) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="statement-{statement.ref}.pdf"'
+    return response
+
+
+def _statement_context(statement: Statement) -> dict[str, object]:
+    return {
+        "statement": statement,
+        "record": services.statement_record(statement=statement),
+        "verify_url": statement_verify_url(statement),
+        "flags": [(FLAG_SYMBOLS[k], zh, en) for k, (zh, en) in FLAG_LABELS.items()],
+        "months": range(1, 13),
+    }
+
+
+@require_GET
+@signed_in
+def mine(request: AccountRequest) -> HttpResponse:
+    """我的权益记录单: this year's and every earlier year's, with the versions issued."""
+    try:
+        user = _citizen(request)
+        person = person_find_by_id_number(actor=user, id_number=user.id_number or "", channel=channel_for(user))
+        years = selectors.statement_years(actor=user, person=person)
+        issued = list(selectors.statements_of(actor=user, person=person))
+    except ShebaoError as error:
+        return error_page(request, error)
+    return render(request, "statements/mine.html", {"years": years, "issued": issued})
+
+
+@require_GET
+@signed_in
+def my_year(request: AccountRequest, year: int) -> HttpResponse:
+    """One year's statement as a table (issued now if none is current or a figure changed)."""
+    try:
+        user = _citizen(request)
+        selectors.year_check(year)
+        person = person_find_by_id_number(actor=user, id_number=user.id_number or "", channel=channel_for(user))
+        statement = services.statement_issue(actor=user, person=person, year=year, channel=channel_for(user))
+        services.statement_view_record(actor=user, statement=statement, channel=channel_for(user))
+    except ShebaoError as error:
+        return error_page(request, error)
+    return render(request, "statements/statement.html", {**_statement_context(statement), "own": True})
+
+
+@require_GET
+@signed_in
+def pdf(request: AccountRequest, ref: str) -> HttpResponse:
+    """A statement's PDF by its ref, for whoever may read its person's record (404 otherwise)."""
+    try:
+        statement = selectors.statement_by_ref(actor=request.user, ref=ref)
+        printed = request.GET.get("print") == "1" and request.user.role in PRINTING_ROLES
+        body = services.statement_pdf(
+            actor=request.user, statement=statement, channel=channel_for(request.user), printed=printed
+        )
+    except ShebaoError as error:
+        return error_page(request, error)
+    return _pdf(statement, body)
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def correction(request: AccountRequest, ref: str) -> HttpResponse:
+    """更正申请 from a statement: the month in question, what is wrong, the correct base."""
+    try:
+        statement = selectors.statement_by_ref(actor=request.user, ref=ref)
+    except ShebaoError as error:
+        return error_page(request, error)
+    # the form's idempotency key: a resubmitted form opens the case once
+    key = request.POST.get("key", "") if request.method == "POST" else secrets.token_urlsafe(16)
+    context: dict[str, object] = {"statement": statement, "values": request.POST, "key": key}
+    if request.method == "POST":
+        try:
+            period = _month(request.POST.get("period", ""))
+            raw_base = request.POST.get("correct_base", "").strip()
+            base = Decimal(raw_base) if raw_base else None
+            case = services.statement_correction_request(
+                actor=request.user,
+                statement=statement,
+                period=period,
+                what=request.POST.get("what", ""),
+                correct_base=base,
+                detail=request.POST.get("detail", ""),
+                channel=channel_for(request.user),
+                key=key,
+            )
+        except InvalidOperation:
+            context["error"] = "缴费基数应为金额 / The base must be an amount"
+            return render(request, "statements/correction.html", context, status=422)
+        except ShebaoError as error:
+            context["error"] = f"{error.message_zh} / {error.message_en}"
+            return render(request, "statements/correction.html", context, status=error.status)
+        return render(request, "statements/correction_done.html", {"statement": statement, "case": case}, status=201)
+    return render(request, "statements/correction.html", context)
+
+
+def _month(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw[:7] + "-01")
+    except ValueError:
+        raise InvalidInput("请按 年-月 填写月份", "Give the month as YYYY-MM", field="period") from None
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def window(request: AccountRequest) -> HttpResponse:
+    """窗口打印: the clerk types the ID number shown at the window and the year, and prints."""
+    user = request.user
+    if user.kind != Account.Kind.STAFF or user.role not in PRINTING_ROLES:
+        return error_page(request, NotAllowed("只有窗口经办员可以打印权益记录单", "Window clerks only"))
+    this_year = timezone.localdate().year
+    context: dict[str, object] = {"years": range(this_year, this_year - 11, -1), "values": request.POST}
+    if request.method == "POST":
+        try:
+            statement = services.statement_window_print(
+                actor=user,
+                id_number=request.POST.get("id_number", ""),
+                year=_year(request.POST.get("year", this_year)),
+                channel=channel_for(user),
+            )
+        except ShebaoError as error:
+            context["error"] = f"{error.message_zh} / {error.message_en}"
+            return render(request, "statements/window.html", context, status=error.status)
+        context.update(_statement_context(statement))
+    return render(request, "statements/window.html", context)
+
+
+@require_GET
+@signed_in
+def unit_employee(request: AccountRequest) -> HttpResponse:
+    """单位查询职工缴费记录: an employee of the unit by ID number, the months the unit paid."""
+    user = request.user
+    if user.kind != Account.Kind.UNIT:
+        return error_page(request, NotAllowed("仅限单位经办人查询", "For employer operators only"))
+    this_year = timezone.localdate().year
+    context: dict[str, object] = {"years": range(this_year, this_year - 11, -1), "values": request.GET}
+    if request.GET.get("id_number"):
+        try:
+            year = _year(request.GET.get("year", this_year))
+            person = person_find_by_id_number(actor=user, id_number=request.GET["id_number"], channel=channel_for(user))
+            context["seen"] = services.statement_employer_view(
+                actor=user, person_id=person.pk, year=year, channel=channel_for(user)
+            )
+        except ShebaoError as error:
+            if isinstance(error, NotFound):
+                error = NotFound("未找到本单位的该职工", "No such employee of this unit")
+            context["error"] = f"{error.message_zh} / {error.message_en}"
+            return render(request, "statements/unit.html", context, status=error.status)
+    return render(request, "statements/unit.html", context)
