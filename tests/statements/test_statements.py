@@ -71,7 +71,9 @@ def test_a_superseded_statement_verifies_as_superseded_with_its_date(client, his
     ContributionMonth.objects.filter(person=history, period=dt.date(YEAR, 12, 1)).update(status="paid")
     new = statement_issue(actor=citizen, person=history, year=YEAR, channel="online")
     html = client.get(f"/verify/statement/{old.ref}/{old.code}").content.decode()
-    assert "已作废" in html and new.issued_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d") in html
+    assert (
+        "已作废" in html and new.issued_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d") in html
+    )
     assert "真实有效" in client.get(f"/verify/statement/{new.ref}/{new.code}").content.decode()
 
 

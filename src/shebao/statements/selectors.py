@@ -267,6 +267,16 @@ def employee_months_for(*, actor: Account, person: Person, year: int) -> Employe
 # --- issued statements ------------------------------------------------------------------------
 
 
+def statement_years(*, actor: Account, person: Person) -> list[int]:
+    """This year and every earlier year with a month or an account entry, newest first."""
+    record_may_see(actor=actor, person=person)
+    this_year = timezone.localdate().year
+    views = months_of_person(actor=actor, person=person, as_of=timezone.localdate())
+    years = {v.row.period.year for v in views} | {this_year}
+    opened = Statement.objects.filter(person=person).values_list("year", flat=True)
+    return sorted({y for y in years | set(opened) if FIRST_YEAR <= y <= this_year}, reverse=True)
+
+
 def statements_of(*, actor: Account, person: Person) -> QuerySet[Statement]:
     """The statements issued to ``person``, newest year and version first; who may: as the record."""
     record_may_see(actor=actor, person=person)

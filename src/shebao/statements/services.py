@@ -9,12 +9,17 @@ transaction (``statement_current_unique`` keeps one current statement per person
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from shebao.cases.applicants import applicant_for
+from shebao.cases.models import Case
+from shebao.cases.services import case_open
 from shebao.core import audit
 from shebao.core.channels import Channel
 from shebao.core.documents import CODE_ALPHABET, document_sign
@@ -22,9 +27,18 @@ from shebao.core.errors import NotAllowed, NotFound
 from shebao.core.models import Account
 from shebao.registry.models import Person
 from shebao.registry.selectors import person_find_by_id_number
+from shebao.statements.items import CORRECTION_ITEM
 from shebao.statements.models import Statement
 from shebao.statements.record import StatementRecord, record_content, record_from_content
-from shebao.statements.selectors import PRINTING_ROLES, STATEMENT_KIND, record_for, record_may_see, year_check
+from shebao.statements.selectors import (
+    PRINTING_ROLES,
+    STATEMENT_KIND,
+    EmployeeMonths,
+    employee_months_for,
+    record_for,
+    record_may_see,
+    year_check,
+)
 
 _REF_SYMBOLS = 12  # 60 random bits after the year: a ref cannot be guessed or counted
 
@@ -149,3 +163,63 @@ def statement_view_record(*, actor: Account, statement: Statement, channel: str)
             after={"year": statement.year, "version": statement.version},
             channel=channel,
         )
+
+
+def statement_employer_view(*, actor: Account, person_id: int, year: int, channel: str) -> EmployeeMonths:
+    """单位查询职工缴费记录: the months of ``year`` the actor's unit paid for its employee; a
+    person the unit never employed is NotFound, nothing written. Audited
+    (``statement.employer_view``: which unit looked at whose months)."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("未找到该参保人", "No such insured person")
+    seen = employee_months_for(actor=actor, person=person, year=year)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="statement.employer_view",
+            subject_type="registry.Person",
+            subject_id=person.pk,
+            subject_person=person.id_number,
+            after={"year": year, "unit": actor.unit_code},
+            channel=channel,
+        )
+    return seen
+
+
+def statement_correction_request(
+    *,
+    actor: Account,
+    statement: Statement,
+    period: dt.date,
+    what: str,
+    correct_base: Decimal | None,
+    detail: str,
+    channel: str,
+    key: str = "",
+    materials: dict[str, Any] | None = None,
+) -> Case:
+    """A correction asked for from a statement: a QY-001 case naming the statement, the month
+    and what is wrong, opened by the engine (its checks, its clock, its 一次性告知 of the
+    employer's evidence when not handed in). The person themself online or in the app, or a
+    window clerk for the person at the counter."""
+    record_may_see(actor=actor, person=statement.person)
+    person = statement.person
+    applicant = applicant_for(id_number=person.id_number, account=actor if actor.kind == Account.Kind.CITIZEN else None)
+    form = {
+        "id_number": person.id_number,
+        "name": person.name,
+        "statement_ref": statement.ref,
+        "period": period.isoformat(),
+        "what": what,
+        "correct_base": "" if correct_base is None else str(correct_base),
+        "detail": detail,
+    }
+    return case_open(
+        actor=actor,
+        item_code=CORRECTION_ITEM,
+        applicant=applicant,
+        channel=channel,
+        form=form,
+        materials=materials,
+        key=key,
+    )
