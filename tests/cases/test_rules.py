@@ -238,6 +238,7 @@ def staff(pk: int, authority: int = 3, *, skill: int = SKILL, office: int = OFFI
 
 
 def case_at(step: StepFacts | None, *, state: State = State.IN_PROGRESS, done=None, **kw) -> CaseFacts:
+    kw = {"return_days": 2, "transfer_authority": 2, **kw}  # the catalogue's defaults
     return CaseFacts(
         state=state,
         insurance="pension",
@@ -337,12 +338,27 @@ def test_the_state_refuses_before_the_person_and_says_so():
 
 def test_a_return_only_for_a_dispatched_phase_and_only_within_two_working_days():
     cal = WeekCalendar()
-    assert rules.return_allowed(routed_on=D(2026, 1, 9), today=D(2026, 1, 13), cal=cal)  # Fri -> Tue: 2
-    assert not rules.return_allowed(routed_on=D(2026, 1, 9), today=D(2026, 1, 14), cal=cal)
-    assert not rules.return_allowed(routed_on=None, today=D(2026, 1, 9), cal=cal)
+    assert rules.return_allowed(routed_on=D(2026, 1, 9), today=D(2026, 1, 13), within=2, cal=cal)  # Fri -> Tue: 2
+    assert not rules.return_allowed(routed_on=D(2026, 1, 9), today=D(2026, 1, 14), within=2, cal=cal)
+    assert not rules.return_allowed(routed_on=None, today=D(2026, 1, 9), within=2, cal=cal)
     late = rules.refusal(staff(1), case_at(CHAIN[1], routed=True, returnable=False), Action.RETURN)
     assert late is not None and "2个工作日" in late.zh
     assert rules.refusal(staff(1), case_at(CHAIN[1], routed=False), Action.RETURN) is not None
+
+
+def test_the_return_window_and_the_transfer_authority_are_the_items_not_the_rules():
+    # given an item whose return window is 3 working days and whose transfers a clerk may make
+    cal = WeekCalendar()
+    # then a dispatch of Fri 9 Jan may be returned on Wed 14 (3 working days) but not on Thu 15
+    assert rules.return_allowed(routed_on=D(2026, 1, 9), today=D(2026, 1, 14), within=3, cal=cal)
+    assert not rules.return_allowed(routed_on=D(2026, 1, 9), today=D(2026, 1, 15), within=3, cal=cal)
+    late = rules.refusal(staff(1), case_at(CHAIN[1], routed=True, returnable=False, return_days=3), Action.RETURN)
+    assert late is not None and "3个工作日" in late.zh and "3 working days" in late.en
+    clerk = staff(1, 1, role="clerk")
+    assert rules.refusal(clerk, case_at(CHAIN[1], transfer_authority=1), Action.TRANSFER) is None
+    # and where the item asks an approver, a reviewer is refused with the level named
+    refused = rules.refusal(staff(2, 2, role="reviewer"), case_at(CHAIN[1], transfer_authority=3), Action.TRANSFER)
+    assert refused is not None and "3级" in refused.zh and not refused.conflict
 
 
 def test_offers_list_only_what_the_state_allows_with_the_refusals():

@@ -11,6 +11,8 @@ import pytest
 
 from shebao.cases import selectors, services
 from shebao.cases.models import Case, CasePhase
+from shebao.catalog.models import ServiceItem
+from shebao.catalog.services import catalog_sync
 from shebao.core.errors import Conflict, NotAllowed
 from shebao.core.models import AuditEvent, OpeningHours, Role, SkillGroup
 from tests.cases.test_api import staff_client
@@ -119,7 +121,7 @@ def test_a_transfer_moves_the_phase_and_its_running_clock_to_another_office(
     due = case.due_date
     # a clerk (authority 1) may not transfer; nothing changes
     clerk.skill_groups.add(SkillGroup.objects.get(code="consult"))
-    with pytest.raises(NotAllowed, match="二级"):
+    with pytest.raises(NotAllowed, match="2级"):
         services.case_transfer(
             actor=clerk, case_id=case.pk, version=case.version, office_code=other_office.code, reason="迁居"
         )
@@ -134,3 +136,61 @@ def test_a_transfer_moves_the_phase_and_its_running_clock_to_another_office(
     assert event.before["office"] == "SI-420102" and event.after["office"] == other_office.code
     # a transfer is not a dispatch: the receiving office cannot "return" it
     assert reply_phase(case).routed_on is None
+
+
+@pytest.mark.parametrize(("return_days", "returned"), [(2, False), (3, True)])
+def test_the_return_window_is_the_items_as_the_administrator_sets_it(
+    client, engine, hotline_staff, applicant, city_office, office, return_days, returned
+):
+    dispatcher, jiangan, _wuchang = hotline_staff
+    # given complaints whose return window the administrator set to 2 (the default) or 3 working days
+    ServiceItem.objects.filter(code="RX-002").update(return_days=return_days)
+    case = complaint(dispatcher, applicant)
+    case = services.case_act(actor=dispatcher, case_id=case.pk, version=case.version, action="accept")
+    assert reply_phase(case).routed_on == D(2026, 2, 10)
+    # when 江岸 returns it on Fri 13 Feb, the third working day after the dispatch
+    engine(2026, 2, 13, 10, 0)
+    staff_client(client, jiangan)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert ('data-action="return"' in page) is returned
+    if returned:
+        # then with a window of 3 the return is taken, and the page said so
+        assert f"within {return_days} working days" in page or f"{return_days}个工作日" in page
+        case = services.case_return(actor=jiangan, case_id=case.pk, version=case.version, reason="属武昌区管辖")
+        assert case.office == city_office
+        return
+    # and with the default window of 2 it is refused, naming the window, and nothing changes
+    version = case.version
+    with pytest.raises(Conflict, match="2个工作日"):
+        services.case_return(actor=jiangan, case_id=case.pk, version=version, reason="属武昌区管辖")
+    case.refresh_from_db()
+    assert (case.version, case.office) == (version, office)
+
+
+def test_the_transfer_authority_is_the_items_as_the_administrator_sets_it(
+    engine, hotline_staff, applicant, clerk, other_office
+):
+    dispatcher = hotline_staff[0]
+    clerk.skill_groups.add(SkillGroup.objects.get(code="consult"))
+    case = complaint(dispatcher, applicant)
+    case = services.case_act(actor=dispatcher, case_id=case.pk, version=case.version, action="accept")
+    # given complaints that the administrator lets a clerk (authority 1) transfer
+    ServiceItem.objects.filter(code="RX-002").update(transfer_authority=1)
+    # when the district's clerk transfers one to 武昌
+    case = services.case_transfer(
+        actor=clerk, case_id=case.pk, version=case.version, office_code=other_office.code, reason="投诉人已迁居武昌"
+    )
+    # then it moves, audited
+    assert case.office == other_office
+    assert AuditEvent.objects.filter(action="case.transfer", subject_id=str(case.pk)).exists()
+
+
+def test_the_catalogue_sync_keeps_the_administrators_return_window_and_transfer_authority(engine):
+    # given an administrator who set RX-002's return window and transfer authority
+    ServiceItem.objects.filter(code="RX-002").update(return_days=4, transfer_authority=3)
+    # when the catalogue is synced from the definitions, the settings stay
+    catalog_sync()
+    assert ServiceItem.objects.filter(code="RX-002").values_list("return_days", "transfer_authority").get() == (4, 3)
+    # and a reset takes the definition's (2 working days; a reviewer)
+    catalog_sync(reset=True)
+    assert ServiceItem.objects.filter(code="RX-002").values_list("return_days", "transfer_authority").get() == (2, 2)

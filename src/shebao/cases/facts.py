@@ -90,7 +90,9 @@ def case_facts(
         steps_by=steps_by(case) if done is None else done,
         clock_running=case.status == Case.Status.IN_PROGRESS and case.due_date is not None,
         routed=routed_on is not None,
-        returnable=rules.return_allowed(routed_on=routed_on, today=today, cal=CALENDAR),
+        returnable=rules.return_allowed(routed_on=routed_on, today=today, within=case.item.return_days, cal=CALENDAR),
+        return_days=case.item.return_days,
+        transfer_authority=case.item.transfer_authority,
     )
 
 

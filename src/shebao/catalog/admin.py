@@ -1,5 +1,6 @@
-"""Administrators adjust the catalogue without code: time limits, channels, office kinds,
-Saturday service, materials, activation. Every change bumps the item's version (cases record
+"""Administrators adjust the catalogue without code: time limits (the promise, the legal limit,
+extensions, the window to return a wrong dispatch), who may transfer a case, channels, office
+kinds, Saturday service, materials, activation. Every change bumps the item's version (cases record
 the version they were opened under) and is an audit event."""
 
 from __future__ import annotations

@@ -108,6 +108,10 @@ class ItemSpec:
     promised_days: int | None
     legal_days: int | None = None
     max_extension_days: int | None = None  # None: the engine's general cap
+    # a dispatched phase may be returned as wrongly dispatched within these working days (12333:
+    # 2, 人社厅发〔2010〕92号 as practised), and a transfer to another office needs this authority
+    return_days: int = 2
+    transfer_authority: int = 2
     saturday: bool = False
     description: str = ""
     form_group: str = ""

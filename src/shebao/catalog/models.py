@@ -69,6 +69,17 @@ class ServiceItem(models.Model):
     max_extension_days = models.PositiveSmallIntegerField(
         "最多延期（工作日）/ Longest total extension", null=True, blank=True
     )
+    # 12333: an office that receives a dispatch that is not its own returns it within 2 working
+    # days, with its reason (人社厅发〔2010〕92号 as practised; DOMAIN.md §9); the agency may
+    # set another window per item (cases.rules.return_allowed).
+    return_days = models.PositiveSmallIntegerField(
+        "派单退回时限（工作日）/ A wrong dispatch is returned within (working days)", default=2
+    )
+    # Who may move a case of the item to another office of the same kind (移交): a reviewer by
+    # default, since the move changes who answers for the case; the agency may lower or raise it.
+    transfer_authority = models.PositiveSmallIntegerField(
+        "移交所需权限 / Authority a transfer to another office needs", default=2
+    )
     handler = models.CharField("处理程序 / Handler", max_length=64)
     is_active = models.BooleanField("启用 / Active", default=True)
     version = models.PositiveIntegerField("版本 / Version", default=1)
@@ -80,6 +91,9 @@ class ServiceItem(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(condition=Q(risk_level__gte=1, risk_level__lte=3), name="item_risk_level_range"),
+            models.CheckConstraint(
+                condition=Q(transfer_authority__gte=1, transfer_authority__lte=3), name="item_transfer_authority_range"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -65,8 +65,8 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
 
     A new item is created whole. For an existing item the code-owned fields (names, policy
     basis, form schema, handler, insurance, form group) follow the definition, while what
-    administrators adjust (time limits, channels, office kinds, Saturday service, materials,
-    activation) is kept. ``reset`` rebuilds phases, steps and materials from the definition too.
+    administrators adjust (time limits, the return window and the transfer authority, channels,
+    office kinds, Saturday service, materials, activation) is kept. ``reset`` rebuilds phases, steps and materials from the definition too.
     """
     created = updated = 0
     specs = registered_specs()
@@ -103,6 +103,8 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
                     promised_days=spec.promised_days,
                     legal_days=spec.legal_days,
                     max_extension_days=spec.max_extension_days,
+                    return_days=spec.return_days,
+                    transfer_authority=spec.transfer_authority,
                     **code_owned,
                 )
                 _build_structure(item, spec)
@@ -120,6 +122,8 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
                     ("promised_days", spec.promised_days),
                     ("legal_days", spec.legal_days),
                     ("max_extension_days", spec.max_extension_days),
+                    ("return_days", spec.return_days),
+                    ("transfer_authority", spec.transfer_authority),
                 )
                 for key, value in adjusted:
                     setattr(item, key, value)

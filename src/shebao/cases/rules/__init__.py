@@ -11,7 +11,6 @@ system the official calendar (``shebao.core.workdays``), in property tests a pla
 
 from shebao.cases.rules.clock import (
     MAX_OVERDUE_LEVEL,
-    RETURN_WINDOW_WORKDAYS,
     Calendar,
     Clock,
     Promise,
@@ -54,7 +53,6 @@ __all__ = [
     "HANDLING_ROLES",
     "MAX_OVERDUE_LEVEL",
     "OPEN",
-    "RETURN_WINDOW_WORKDAYS",
     "STEP_ACTIONS",
     "TRANSITIONS",
     "Action",

@@ -20,9 +20,6 @@ from typing import Protocol
 
 PENDING, RUNNING, PAUSED, DONE = "pending", "running", "paused", "done"
 
-# 12333: an office that receives a dispatch that is not its own returns it within 2 working
-# days, with its reason (人社厅发〔2010〕92号 as practised; DOMAIN.md §9).
-RETURN_WINDOW_WORKDAYS = 2
 # Overdue work escalates one authority level per working day overdue, at most two (衔接响应).
 MAX_OVERDUE_LEVEL = 2
 
@@ -203,11 +200,12 @@ def overdue_target(days_overdue: int) -> int:
     return min(MAX_OVERDUE_LEVEL, max(0, days_overdue))
 
 
-def return_allowed(*, routed_on: dt.date | None, today: dt.date, cal: Calendar) -> bool:
-    """A dispatched phase may be returned as wrongly dispatched within the return window."""
+def return_allowed(*, routed_on: dt.date | None, today: dt.date, within: int, cal: Calendar) -> bool:
+    """A dispatched phase may be returned as wrongly dispatched within ``within`` working days
+    of the dispatch (the item's return window, catalogue data: 12333's is 2)."""
     if routed_on is None:
         return False
-    return cal.workdays_between(start=routed_on, end=today) <= RETURN_WINDOW_WORKDAYS
+    return cal.workdays_between(start=routed_on, end=today) <= within
 
 
 def clock_start_day(

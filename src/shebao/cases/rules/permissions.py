@@ -25,7 +25,6 @@ BANK_AGENT = "bank_agent"
 STAFF = "staff"
 CARD_INSURANCE = "card"
 EXTEND_AUTHORITY = 3  # 延期: an approver
-TRANSFER_AUTHORITY = 2  # 移交 to another office: a reviewer or above
 TOP_AUTHORITY = 3
 
 
@@ -68,6 +67,10 @@ class CaseFacts:
     clock_running: bool = False
     routed: bool = False  # the current phase came to its office by dispatch
     returnable: bool = False  # ... and may still be returned (within the window)
+    # the item's settings (catalogue data, ServiceItem): the working days within which a wrong
+    # dispatch is returned, and the authority a transfer to another office needs
+    return_days: int = field(kw_only=True)
+    transfer_authority: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -196,17 +199,19 @@ def refusal(actor: ActorFacts | None, case: CaseFacts, action: Action) -> Refusa
         return base
     if action == Action.EXTEND and actor.authority < EXTEND_AUTHORITY:
         return Refusal("延期须由三级审批权限人员批准", "An extension needs an approver (authority level 3)")
-    if action == Action.TRANSFER and actor.authority < TRANSFER_AUTHORITY:
-        return Refusal("移交其他机构须由二级以上权限人员办理", "A transfer needs authority level 2 or above")
+    if action == Action.TRANSFER and actor.authority < case.transfer_authority:
+        needed = case.transfer_authority
+        return Refusal(f"移交其他机构须由{needed}级以上权限人员办理", f"A transfer needs authority level {needed} or above")
     if action == Action.ESCALATE and case.required_authority >= TOP_AUTHORITY:
         return _state("该环节已是最高权限", "The step already needs the highest authority")
     if action == Action.RETURN:
         if not case.routed:
             return _state("该环节不是派单转来的，不能退回", "This phase was not dispatched to your office")
         if not case.returnable:
+            days = case.return_days
             return _state(
-                "已超过退回期限：派单错误须在收到后2个工作日内退回",
-                "Too late: a wrong dispatch is returned within 2 working days of receiving it",
+                f"已超过退回期限：派单错误须在收到后{days}个工作日内退回",
+                f"Too late: a wrong dispatch is returned within {days} working days of receiving it",
             )
     return None
 

@@ -42,7 +42,7 @@ def case_escalate(*, actor: Account, case_id: int, version: int, reason: str, ch
 
 def case_return(*, actor: Account, case_id: int, version: int, reason: str, channel: str = Channel.HALL) -> Case:
     """退回: an office that received a dispatch that is not its own returns it, saying why,
-    within 2 working days of receiving it (``rules.RETURN_WINDOW_WORKDAYS``; 12333: a wrong
+    within the item's return window (``ServiceItem.return_days``, catalogue data; 12333: a wrong
     dispatch is returned within 2 working days). Clock rule: the returned phase's clock is void
     — the right office will get its full time —, the dispatching phase reopens with the working
     days it had left, and the item's promise keeps counting: the applicant's wait does not stop
@@ -93,7 +93,8 @@ def case_return(*, actor: Account, case_id: int, version: int, reason: str, chan
 def case_transfer(
     *, actor: Account, case_id: int, version: int, office_code: str, reason: str, channel: str = Channel.HALL
 ) -> Case:
-    """移交: a reviewer (authority 2) or above of the office moves the current phase to another
+    """移交: staff of the office with the item's transfer authority (``ServiceItem.
+    transfer_authority``, a reviewer by default) move the current phase to another
     office of the same kind (the applicant moved district, the case belongs elsewhere), saying
     why. Clock rule: the clock runs on — the receiving office has the working days that were
     left, since the agency, not the office, answers to the applicant for the time."""
