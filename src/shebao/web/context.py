@@ -31,11 +31,14 @@ def _nav(user: Account) -> list[tuple[str, str]]:
     if user.kind == Account.Kind.CITIZEN:
         items.append((str(_("My contributions")), reverse("web:my_contributions")))
         items.append((str(_("My account")), reverse("web:my_account")))
+        items.append(("我的权益记录单 / My rights statements", reverse("statements:mine")))
         items.append(("我的养老金 / My pension", reverse("pensions:my_pension")))
     if user.kind == Account.Kind.UNIT:
         items.append((str(_("Bills")), reverse("web:unit_bills")))
+        items.append(("职工缴费记录 / Employees' months", reverse("statements:unit")))
     if user.kind == Account.Kind.STAFF and user.role == Role.CLERK:
         items.append((str(_("Arrears at the window")), reverse("web:window_arrears")))
+        items.append(("权益记录单打印 / Print rights statements", reverse("statements:window")))
     if user.kind == Account.Kind.STAFF and user.role in SEARCH_ROLES:
         items.append((str(_("Find a person")), reverse("registry:person_search")))
         items.append(("养老待遇查询 / Pension look-up", reverse("pensions:lookup")))
