@@ -1,0 +1,150 @@
+"""The annual mailing of rights statements (权益记录单寄送): the run, its batches, the address
+manifest, each person's delivery preference, returned mail and the re-send list.
+
+A run is a job of the foundation's job table (``core.Job``): its chunks are id ranges of
+persons; a chunk issues its persons' statements, writes one PDF (a batch) and its manifest
+rows in the chunk's own transaction, so a crashed run resumes with no duplicate and no gap —
+and ``mailing_item_unique`` (one item per person and run) says so in the schema as well.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class DeliveryPreference(models.Model):
+    """How a person wants the annual statement: on paper by post (the default, when no row
+    exists) or electronically (a message in the app and by SMS with a link, no paper)."""
+
+    class Mode(models.TextChoices):
+        PAPER = "paper", "纸质邮寄 / Paper by post"
+        ELECTRONIC = "electronic", "电子对账单 / Electronic"
+
+    person = models.OneToOneField("registry.Person", on_delete=models.CASCADE, related_name="+")
+    mode = models.CharField("寄送方式 / Delivery", max_length=16, choices=Mode.choices)
+    changed_at = models.DateTimeField("变更时间 / Changed at")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField("渠道 / Channel", max_length=16)
+
+    class Meta:
+        verbose_name = "寄送方式 / Delivery preference"
+        verbose_name_plural = "寄送方式 / Delivery preferences"
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.mode}"
+
+
+class MailingRun(models.Model):
+    """One mailing run: the year's statements for everyone, one district, or a list."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", "全体参保人 / Everyone insured"
+        DISTRICT = "district", "一个区 / One district"
+        LIST = "list", "名单 / A list of ID numbers"
+        RESEND = "resend", "退信重寄 / Re-send list"
+
+    year = models.PositiveSmallIntegerField("记录年度 / Year")
+    scope = models.CharField("范围 / Scope", max_length=16, choices=Scope.choices)
+    district = models.ForeignKey(
+        "core.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="区 / District"
+    )
+    job = models.OneToOneField("core.Job", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # LIST and RESEND: the persons' ids, sorted (resolved from the ID numbers at the start)
+    persons = models.JSONField("名单 / Persons", default=list, blank=True)
+    directory = models.CharField("输出目录 / Output directory", max_length=255)
+    manifest_at = models.DateTimeField("清单生成时间 / Manifest written at", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "寄送批次 / Mailing run"
+        verbose_name_plural = "寄送批次 / Mailing runs"
+
+    def __str__(self) -> str:
+        return f"{self.year} #{self.pk} {self.scope}"
+
+
+class MailingBatch(models.Model):
+    """One PDF file of a run: the paper statements of one chunk, page by page in postal order."""
+
+    run = models.ForeignKey(MailingRun, on_delete=models.CASCADE, related_name="batches")
+    first_id = models.PositiveBigIntegerField("起始编号 / First person id")  # the chunk's range
+    last_id = models.PositiveBigIntegerField("终止编号 / Last person id")
+    file = models.CharField("文件 / File", max_length=255)
+    pages = models.PositiveIntegerField("页数 / Pages")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "打印批次 / Print batch"
+        verbose_name_plural = "打印批次 / Print batches"
+        constraints = [models.UniqueConstraint(fields=["run", "first_id"], name="mailing_batch_unique")]
+
+    def __str__(self) -> str:
+        return self.file
+
+
+class MailingItem(models.Model):
+    """One person in one run: the statement sent, how, and (for paper) where it is in which
+    batch and the address it went to — the rows of the address manifest."""
+
+    class Delivery(models.TextChoices):
+        PAPER = "paper", "纸质邮寄 / Paper"
+        ELECTRONIC = "electronic", "电子 / Electronic"
+
+    run = models.ForeignKey(MailingRun, on_delete=models.CASCADE, related_name="items")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    statement = models.ForeignKey("statements.Statement", on_delete=models.PROTECT, related_name="+")
+    delivery = models.CharField("寄送方式 / Delivery", max_length=16, choices=Delivery.choices)
+    batch = models.ForeignKey(MailingBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="items")
+    page = models.PositiveIntegerField("页码 / Page", null=True, blank=True)
+    postcode = models.CharField("邮政编码 / Postcode", max_length=6, blank=True)
+    route = models.CharField("投递道段 / Route", max_length=16, blank=True)
+    name = models.CharField("姓名 / Name", max_length=64)
+    address = models.CharField("地址 / Address", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "寄送明细 / Mailing item"
+        verbose_name_plural = "寄送明细 / Mailing items"
+        constraints = [models.UniqueConstraint(fields=["run", "person"], name="mailing_item_unique")]
+        indexes = [
+            models.Index(fields=["run", "delivery", "postcode", "route", "person"], name="mailing_manifest_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.person_id}"
+
+
+class ReturnedMail(models.Model):
+    """退信: a paper statement the post brought back, recorded by a clerk or from the post's
+    scanned batch file; it stays on the re-send list until a re-send run mails it again."""
+
+    class Reason(models.TextChoices):
+        ADDRESS_UNKNOWN = "address_unknown", "地址不详 / Address unknown"
+        NO_SUCH_PERSON = "no_such_person", "查无此人 / No such person"
+        MOVED = "moved", "迁移新址不明 / Moved, no forwarding address"
+        REFUSED = "refused", "拒收 / Refused"
+        OTHER = "other", "其他 / Other"
+
+    class Source(models.TextChoices):
+        CLERK = "clerk", "窗口登记 / Recorded by a clerk"
+        SCAN = "scan", "邮政退信扫描 / Post's scan file"
+
+    item = models.OneToOneField(MailingItem, on_delete=models.PROTECT, related_name="returned")
+    reason = models.CharField("退信原因 / Reason", max_length=24, choices=Reason.choices)
+    source = models.CharField("来源 / Source", max_length=8, choices=Source.choices)
+    recorded_at = models.DateTimeField("登记时间 / Recorded at")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resent_in = models.ForeignKey(
+        MailingRun, null=True, blank=True, on_delete=models.PROTECT, related_name="resent", verbose_name="重寄批次"
+    )
+
+    class Meta:
+        verbose_name = "退信 / Returned mail"
+        verbose_name_plural = "退信 / Returned mail"
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.reason}"
