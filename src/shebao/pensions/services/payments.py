@@ -210,7 +210,9 @@ def pension_resume(
         back: list[PensionPayment] = []
         skipped: list[dt.date] = []
         for m in gap:
-            if reason in NO_BACK_PAY_REASONS and m < first:
+            if m >= today:  # this month (and a resumption dated later): paid as usual
+                note, amount, kind = "恢复发放", determination.total, PensionPayment.Kind.MONTHLY
+            elif reason in NO_BACK_PAY_REASONS and m < first:
                 skipped.append(m)
                 note, amount, kind = "暂停期间不予补发（服刑期间）", Decimal("0.00"), PensionPayment.Kind.MONTHLY
             else:
