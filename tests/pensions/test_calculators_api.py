@@ -211,3 +211,25 @@ def test_both_calculators_are_in_the_openapi_document(client):
     assert "security" not in pension or pension["security"] == []
     age = doc["paths"]["/api/v1/calculators/retirement-age"]["get"]
     assert {p["name"] for p in age["parameters"]} == {"birth", "sex", "base_age"}
+
+
+def test_an_administrators_correction_of_the_base_is_audited_and_used_at_once(client, rf, admin_user):
+    from django.contrib import admin
+
+    from shebao.core.models import AuditEvent
+
+    # given the 2025 计发基数 (L) corrected from 9112 to 9200 in the admin
+    row = PensionBase.objects.get(region="wuhan", year=2025)
+    request = rf.post("/admin/")
+    request.user = admin_user
+    row.amount = D("9200")
+    admin.site._registry[PensionBase].save_model(request, row, form=None, change=True)
+    # then the change is an audit event with the row before and after
+    event = AuditEvent.objects.filter(action="rule.change").latest("id")
+    assert (event.before["amount"], event.after["amount"]) == ("9112.00", "9200")
+    assert event.actor_id == admin_user.pk
+    # and the calculator uses it at once: (9200 + 5520) / 2 × 15 × 1% = 1104.00
+    body = post(
+        client, {**{k: v for k, v in CONTRACT.items() if k != "average_wage"}, "retirement_month": "2025-03"}
+    ).json()
+    assert (body["average_wage"], body["basic_pension"]) == ("9200.00", "1104.00")

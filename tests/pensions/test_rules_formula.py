@@ -169,3 +169,20 @@ def test_impossible_inputs_are_refused_naming_the_field(change, field):
     with pytest.raises(InvalidInput) as refused:
         pension_compute(inputs=inputs(**change), params=WUHAN)
     assert refused.value.field == field
+
+
+def test_the_rules_package_is_pure():
+    import ast
+    from pathlib import Path
+
+    import shebao.pensions.rules as package
+
+    allowed = ("shebao.pensions.rules", "shebao.core.errors", "shebao.core.money")
+    for path in Path(package.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert not name.startswith("django"), f"{path.name} imports {name}"
+                assert not name.startswith("shebao") or name.startswith(allowed), f"{path.name} imports {name}"
