@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 
 import pypdf
 import pytest
@@ -274,3 +275,25 @@ def test_another_person_cannot_set_my_delivery_preference(other_citizen, citizen
     with pytest.raises(NotFound):
         delivery_preference_set(actor=other_citizen, person=mine, mode="electronic", channel="online")
     assert DeliveryPreference.objects.count() == 0
+
+
+def test_the_command_starts_runs_and_writes_the_manifest(city_clerk, people, tmp_path):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "mailing", "start", "--year", str(YEAR), "--as", "city_clerk", "--chunk-size", "4", "--run", stdout=out
+    )
+    run = MailingRun.objects.get()
+    assert "mailing #" in out.getvalue() and "6 rows" in out.getvalue()
+    assert (tmp_path / "statements" / str(YEAR) / str(run.pk) / f"manifest-{YEAR}-{run.pk}.xlsx").exists()
+    assert sorted(p.name for p in (tmp_path / "statements" / str(YEAR) / str(run.pk)).glob("batch-*.pdf")) == [
+        f"batch-{people[0].pk:010d}-{people[0].pk + 3:010d}.pdf",
+        f"batch-{people[4].pk:010d}-{people[5].pk:010d}.pdf",
+    ]
+    # the post's scan file through the command
+    scan = tmp_path / "returns.csv"
+    ref = MailingItem.objects.filter(run=run).first().statement.ref
+    scan.write_text(f"ref,reason\n{ref},refused\n", encoding="utf-8")
+    call_command("mailing", "returns", str(scan), "--as", "city_clerk", stdout=out)
+    assert ReturnedMail.objects.get().reason == "refused"
