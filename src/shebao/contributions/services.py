@@ -432,7 +432,7 @@ def contribution_month_correct(
         columns = [f"{n}_{side}" for n in insurances for side in ("employer", "personal")]
         before = {"base": row.base, "account_credit": row.account_credit}
         before.update({c: getattr(row, c) for c in columns if hasattr(row, c)})
-        row.base = calc.base
+        row.base = calc.base.quantize(Decimal("0.01"))  # as stored, so the audit shows what the row holds
         row.account_credit = calc.account_credit
         for line in calc.lines:
             if line.employer is not None:
