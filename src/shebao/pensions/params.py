@@ -90,9 +90,10 @@ def pension_params_for(
     refs: list[str] = [transition_ref]
     provisional = False
     note_zh = note_en = ""
+    base_year: int | None = None
     if average_wage is None:
         base = pension_base_for(region=region, on=on)
-        c = base.row.amount
+        c, base_year = base.row.amount, base.row.year
         average_ref: str | None = base.row.ref
         refs.insert(0, base.row.ref)
         if base.carried:
@@ -116,6 +117,7 @@ def pension_params_for(
         transition_ref=transition_ref,
         provisional_note_zh=note_zh,
         provisional_note_en=note_en,
+        average_wage_year=base_year,
     )
 
 

@@ -97,6 +97,7 @@ class PensionParams:
     transition_ref: str | None = None  # the rule row k and Z同 came from
     provisional_note_zh: str = ""
     provisional_note_en: str = ""
+    average_wage_year: int | None = None  # the year of the 计发基数 row (None: given by the caller)
 
 
 @dataclass(frozen=True)
