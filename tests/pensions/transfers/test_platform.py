@@ -1,0 +1,118 @@
+"""The national platform's contract: bad messages are refused with their reason, the same
+message twice is one message, the real platform refuses as not configured."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shebao.core.models import AuditEvent
+from shebao.pensions.transfers import platform, services
+from shebao.pensions.transfers.models import PlatformMessage, Transfer
+from tests.pensions.transfers.conftest import person_of
+from tests.pensions.transfers.test_transfer_in import apply
+
+
+def _letter(who, **overrides):
+    raw = platform.message_new(
+        kind="letter",
+        sender="440300",
+        receiver=platform.OUR_AGENCY,
+        transfer_ref="440300-X-1",
+        id_number=who.id_number,
+        name=who.name,
+        body={"applied_on": "2026-02-24", "letter_date": "2026-02-27"},
+    ).as_json()
+    raw.update(overrides)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"receiver": "440300"}, "not to us"),
+        ({"sender": "42010"}, "sender is malformed"),
+        ({"kind": "gossip"}, "Unknown message kind"),
+        ({"sent_at": "2026-03-02T10:00:00"}, "time zone"),
+        ({"body": {"applied_on": "2026-02-27", "letter_date": "2026-02-24"}}, "before body.applied_on"),
+        ({"person": {"id_number": "420102198503140000", "name": "张三"}}, "身份证"),
+    ],
+)
+def test_a_bad_message_is_stored_rejected_with_its_reason_and_changes_nothing(world, district, citizen, change, reason):
+    person = person_of(citizen, district)
+    receipt = services.platform_receive(raw=_letter(person, **change))
+    assert not receipt.accepted and reason in receipt.reason
+    row = PlatformMessage.objects.get(direction="in")
+    assert (row.state, reason in row.reason) == ("rejected", True)
+    assert not Transfer.objects.exists()
+    assert AuditEvent.objects.filter(action="transfer.platform.reject").count() == 1
+
+
+def test_a_letter_for_someone_not_insured_here_is_rejected(world, citizen):
+    class Nobody:
+        id_number, name = citizen.id_number, "张三"
+
+    receipt = services.platform_receive(raw=_letter(Nobody))
+    assert not receipt.accepted and "No pension relationship" in receipt.reason
+
+
+def test_an_information_form_whose_pooled_part_breaks_the_rule_is_refused(
+    world, at, district, citizen, clerk, reviewer
+):
+    person_of(citizen, district)
+    case = apply(clerk, citizen, district)
+    services.transfer_act(actor=clerk, case_id=case.pk, version=case.version, action="accept")
+    case.refresh_from_db()
+    t = services.transfer_act(actor=reviewer, case_id=case.pk, version=case.version, action="review")
+    body = {
+        "years": [
+            {"year": 2016, "months": 12, "base_total": "60000.00", "personal_amount": "4800.00", "pooled": "7000.00"}
+        ],
+        "balance": "4800.00",
+        "pooled_total": "7000.00",
+        "total": "11800.00",
+    }
+    raw = platform.message_new(
+        kind="info_form",
+        sender="440300",
+        receiver=platform.OUR_AGENCY,
+        transfer_ref=t.ref,
+        id_number=t.id_number,
+        name=t.name,
+        body=body,
+    ).as_json()
+    receipt = services.platform_receive(raw=raw)
+    # 60000.00 × 12 % = 7200.00
+    assert not receipt.accepted and "7200.00" in receipt.reason
+    t.refresh_from_db()
+    assert t.state == "letter_sent" and t.form_received_on is None
+    # the same message again: the same refusal, nothing more stored
+    again = services.platform_receive(raw=raw)
+    assert again.duplicate and not again.accepted
+    assert PlatformMessage.objects.filter(direction="in").count() == 1
+
+
+def test_the_national_platform_is_not_configured_and_the_outbox_waits(
+    world, settings, at, district, citizen, clerk, reviewer
+):
+    person_of(citizen, district)
+    case = apply(clerk, citizen, district)
+    services.transfer_act(actor=clerk, case_id=case.pk, version=case.version, action="accept")
+    case.refresh_from_db()
+    services.transfer_act(actor=reviewer, case_id=case.pk, version=case.version, action="review")
+    settings.PENSION_TRANSFER_PLATFORM = "national"
+    with pytest.raises(platform.PlatformNotConfigured):
+        platform.platform_adapter().send(platform.message_from_outbox(PlatformMessage.objects.get().payload))
+    assert services.platform_send_pending() == {"sent": 0, "failed": 1}
+    row = PlatformMessage.objects.get()
+    assert (row.state, row.attempts) == ("pending", 1)
+    # when it is configured as the simulator again, the letter goes
+    settings.PENSION_TRANSFER_PLATFORM = "simulated"
+    assert services.platform_send_pending()["sent"] == 1
+
+
+def test_sent_at_in_the_future_is_refused(world, district, citizen):
+    person = person_of(citizen, district)
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
+    assert "future" in services.platform_receive(raw=_letter(person, sent_at=later)).reason
