@@ -170,7 +170,7 @@ def test_electronic_preference_sends_one_notification_and_no_paper(city_clerk, p
     assert (item.delivery, item.batch_id, item.page) == ("electronic", None, None)
     messages = Notification.objects.filter(key__startswith=f"statement-mailing:{run.pk}:")
     assert [(m.recipient, m.channel) for m in messages] == [("13900000000", "sms")]
-    assert item.statement.code in messages[0].body and "/my/statements/" in messages[0].body
+    assert item.statement.code in messages[0].body and "/statements/my/" in messages[0].body
     assert "郑七" not in manifest.csv.read_text(encoding="utf-8-sig")
     assert manifest.rows == 6
     assert MailingBatch.objects.get(run=run).pages == 6

@@ -8,3 +8,4 @@ class MailingAction(AuditActions):
     RUN_START = "mailing.run_start", "发起权益记录单寄送 / Statement mailing run started"
     PREFERENCE = "mailing.preference", "变更记录单寄送方式 / Statement delivery preference changed"
     RETURNED = "mailing.returned", "登记退信 / Returned mail recorded"
+    MANIFEST = "mailing.manifest_download", "下载邮寄清单 / Mailing manifest downloaded"

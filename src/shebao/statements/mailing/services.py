@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min
+from django.urls import reverse
 from django.utils import timezone
 
 from shebao.core import audit
@@ -230,7 +231,7 @@ def _electronic_notice(*, run: MailingRun, person: Person, statement: Statement)
     reached electronically (no mobile number, no account), who then gets paper."""
     if not person.phone and person.account_id is None:
         return False
-    base = str(getattr(settings, "PUBLIC_URL", "")).rstrip("/")
+    link = str(getattr(settings, "PUBLIC_URL", "")).rstrip("/") + reverse("statements:mine")
     notification_enqueue(
         key=f"statement-mailing:{run.pk}:{person.pk}",
         channel="sms" if person.phone else "push",
@@ -239,7 +240,7 @@ def _electronic_notice(*, run: MailingRun, person: Person, statement: Statement)
         subject=f"{run.year}年度社会保险个人权益记录单",
         body=(
             f"您的{run.year}年度社会保险个人权益记录单已出具（编号 {statement.ref}，验证码 {statement.code}），"
-            f"请登录 {base}/my/statements/ 查看和下载。"
+            f"请登录 {link} 查看和下载。"
         ),
     )
     return True
@@ -368,6 +369,19 @@ def mailing_manifest_write(*, run: MailingRun) -> Manifest:
     os.replace(temporary, xlsx_path)
     MailingRun.objects.filter(pk=run.pk).update(manifest_at=timezone.now())
     return Manifest(csv=csv_path, xlsx=xlsx_path, rows=count)
+
+
+def mailing_manifest_downloaded(*, actor: Account, run: MailingRun, kind: str) -> None:
+    """The manifest names and addresses everyone in the run: who took a copy is recorded."""
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="mailing.manifest_download",
+            subject_type="statement_mailing.MailingRun",
+            subject_id=run.pk,
+            after={"kind": kind, "year": run.year},
+            channel=Channel.HALL,
+        )
 
 
 # --- returned mail --------------------------------------------------------------------------------

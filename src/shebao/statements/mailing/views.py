@@ -1,0 +1,166 @@
+"""The mailing pages: the runs and their progress for staff (with the manifest downloads),
+returned mail and the re-send list, and the insured person's choice of paper or electronic
+statements. Each view parses its parameters and calls one service or selector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.http import AccountRequest, signed_in
+from shebao.core.models import Account
+from shebao.registry.selectors import person_find_by_id_number
+from shebao.registry.views import channel_for, error_page
+from shebao.statements.mailing import selectors, services
+from shebao.statements.mailing.models import DeliveryPreference, ReturnedMail
+
+UPLOAD_LIMIT = 5 * 1024 * 1024  # a scan file of returned mail: 50,000 short lines at most
+
+
+def _staff(request: AccountRequest) -> Account:
+    user = request.user
+    if user.kind != Account.Kind.STAFF or user.role not in services.MAILING_ROLES:
+        raise NotAllowed("仅限经办人员", "For agency staff only")
+    return user
+
+
+def _int(raw: object, field: str) -> int:
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise InvalidInput("应为整数", "Must be a whole number", field=field) from None
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def runs(request: AccountRequest) -> HttpResponse:
+    """寄送批次: the runs the actor may follow, and a form to start one."""
+    error = None
+    try:
+        actor = _staff(request)
+        if request.method == "POST":
+            numbers = request.POST.get("id_numbers", "").split()
+            run = services.mailing_run_start(
+                actor=actor,
+                year=_int(request.POST.get("year", ""), "year"),
+                district_code=request.POST.get("district", "").strip() or None,
+                id_numbers=numbers or None,
+                channel=channel_for(actor),
+            )
+            return redirect("statement_mailing:run", run_id=run.pk)
+        listed = list(selectors.runs_visible(actor=actor).order_by("-id")[:50])
+    except InvalidInput as invalid:
+        error = invalid
+        listed = list(selectors.runs_visible(actor=request.user).order_by("-id")[:50])
+    except ShebaoError as refusal:
+        return error_page(request, refusal)
+    progress = {run.pk: selectors.run_progress(run=run) for run in listed}
+    return render(
+        request,
+        "statement_mailing/runs.html",
+        {"runs": [(run, progress[run.pk]) for run in listed], "error": error, "form": request.POST},
+        status=422 if error else 200,
+    )
+
+
+@require_GET
+@signed_in
+def run(request: AccountRequest, run_id: int) -> HttpResponse:
+    """One run's progress; htmx asks for the progress fragment again while the run is going."""
+    try:
+        mailing = selectors.run_get(actor=_staff(request), run_id=run_id)
+    except ShebaoError as refusal:
+        return error_page(request, refusal)
+    context = {"run": mailing, "progress": selectors.run_progress(run=mailing)}
+    if getattr(request, "htmx", False):
+        return render(request, "statement_mailing/_progress.html", context)
+    return render(request, "statement_mailing/run.html", context)
+
+
+@require_GET
+@signed_in
+def manifest(request: AccountRequest, run_id: int, kind: str) -> HttpResponse:
+    """The address manifest (CSV or Excel), as the last ``shebao mailing manifest`` wrote it."""
+    try:
+        mailing = selectors.run_get(actor=_staff(request), run_id=run_id)
+        path = Path(mailing.directory) / f"manifest-{mailing.year}-{mailing.pk}.{kind}"
+        if kind not in ("csv", "xlsx") or mailing.manifest_at is None or not path.exists():
+            raise NotFound("邮寄清单尚未生成", "The manifest has not been written yet")
+    except ShebaoError as refusal:
+        return error_page(request, refusal)
+    services.mailing_manifest_downloaded(actor=request.user, run=mailing, kind=kind)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def returns(request: AccountRequest) -> HttpResponse:
+    """登记退信 and the re-send list: one letter by its number, or the post's scan file."""
+    try:
+        actor = _staff(request)
+    except ShebaoError as refusal:
+        return error_page(request, refusal)
+    error = None
+    done = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "resend":
+                resend = services.mailing_resend_start(actor=actor, year=_int(request.POST.get("year", ""), "year"))
+                return redirect("statement_mailing:run", run_id=resend.pk)
+            upload = request.FILES.get("file")
+            if upload is not None:
+                if upload.size is None or upload.size > UPLOAD_LIMIT:
+                    raise InvalidInput("文件过大（上限 5 MB）", "The file is too large (5 MB at most)", field="file")
+                recorded = services.returned_mail_import(actor=actor, rows=services.scan_rows(upload.read()))
+                done = f"已登记 {len(recorded)} 封退信 / {len(recorded)} returned letters recorded"
+            else:
+                services.returned_mail_record(
+                    actor=actor, ref=request.POST.get("ref", ""), reason=request.POST.get("reason", "")
+                )
+                done = "已登记退信 / Returned letter recorded"
+        except (InvalidInput, NotFound) as problem:
+            error = problem
+        except ShebaoError as refusal:
+            return error_page(request, refusal)
+    listed = services.resend_list(actor=actor)
+    return render(
+        request,
+        "statement_mailing/returns.html",
+        {"returned": listed, "reasons": ReturnedMail.Reason.choices, "error": error, "done": done},
+        status=422 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def delivery(request: AccountRequest) -> HttpResponse:
+    """我的记录单寄送方式: paper by post or electronic (a message with a link), for the person."""
+    user = request.user
+    try:
+        if user.kind != Account.Kind.CITIZEN:
+            raise NotAllowed("仅限参保人本人设置", "For insured persons only")
+        person = person_find_by_id_number(actor=user, id_number=user.id_number or "", channel=channel_for(user))
+        if request.method == "POST":
+            services.delivery_preference_set(
+                actor=user, person=person, mode=request.POST.get("mode", ""), channel=channel_for(user)
+            )
+            return redirect(reverse("statement_mailing:delivery") + "?saved=1")
+    except InvalidInput as invalid:
+        return render(request, "statement_mailing/delivery.html", {"mode": "", "error": invalid}, status=422)
+    except ShebaoError as refusal:
+        return error_page(request, refusal)
+    return render(
+        request,
+        "statement_mailing/delivery.html",
+        {
+            "mode": selectors.delivery_mode_of(person=person),
+            "modes": DeliveryPreference.Mode.choices,
+            "saved": request.GET.get("saved") == "1",
+            "has_phone": bool(person.phone),
+        },
+    )
