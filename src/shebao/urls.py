@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("shebao.pensions.urls")),
     path("", include("shebao.pensions.transfers.urls")),
     path("", include("shebao.statements.urls")),
+    path("", include("shebao.statements.mailing.urls")),
     # The shell (web) and the pages a domain app owns answer in one namespace, "web": the names
     # templates and redirects use (web:my_account, web:unit_bills …) stayed when the contributions
     # pages moved into their app, and web imports none of them.
