@@ -32,6 +32,7 @@ def _nav(user: Account) -> list[tuple[str, str]]:
         items.append((str(_("My contributions")), reverse("web:my_contributions")))
         items.append((str(_("My account")), reverse("web:my_account")))
         items.append(("我的权益记录单 / My rights statements", reverse("statements:mine")))
+        items.append(("记录单寄送方式 / Statement delivery", reverse("statement_mailing:delivery")))
         items.append(("我的养老金 / My pension", reverse("pensions:my_pension")))
     if user.kind == Account.Kind.UNIT:
         items.append((str(_("Bills")), reverse("web:unit_bills")))
@@ -39,6 +40,8 @@ def _nav(user: Account) -> list[tuple[str, str]]:
     if user.kind == Account.Kind.STAFF and user.role == Role.CLERK:
         items.append((str(_("Arrears at the window")), reverse("web:window_arrears")))
         items.append(("权益记录单打印 / Print rights statements", reverse("statements:window")))
+    if user.kind == Account.Kind.STAFF and user.role in (Role.CLERK, Role.REVIEWER, Role.APPROVER):
+        items.append(("权益记录单寄送 / Statement mailing", reverse("statement_mailing:runs")))
     if user.kind == Account.Kind.STAFF and user.role in SEARCH_ROLES:
         items.append((str(_("Find a person")), reverse("registry:person_search")))
         items.append(("养老待遇查询 / Pension look-up", reverse("pensions:lookup")))
