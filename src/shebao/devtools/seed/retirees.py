@@ -1,0 +1,184 @@
+"""Demo retirees (issue 11): people to sign in as whose retirement, determination, statement and
+monthly payments can be seen, and a retiree-in-waiting a clerk can walk YL-001 through.
+
+Made by the production code, not fixtures: each retiree's record (ledger months from 2014, the
+first year with the demo's wage rows, each month's base the year's average; a personal account
+credited 8 % a year; deemed months from their 参加工作时间 to 1995-12) is retired by
+``pension_retire`` as the approver of their district would at the completion of YL-001, and
+paid by the monthly job's service up to this month. Idempotent: a person already there is left
+as they are. The waiting man's birth month is chosen so that his statutory month is next month,
+whatever day the demo is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from shebao.contributions.models import AccountEntry, ContributionMonth
+from shebao.contributions.rulebook import rulebook_load
+from shebao.core.identifiers import id_number_make
+from shebao.core.models import Account, Area, Role
+from shebao.core.months import month_add, month_start, months_between
+from shebao.pensions.models import PensionProfile
+from shebao.pensions.rules.ages import retirement_age
+from shebao.pensions.services import payments_issue_range, pension_retire
+from shebao.registry.models import Person
+
+LEDGER_FROM = dt.date(2014, 1, 1)
+ACCOUNT_SHARE = Decimal("0.08")  # 8 % of the base to the personal account (国发〔2005〕38号)
+
+
+@dataclass(frozen=True)
+class DemoRetiree:
+    name: str
+    sex: str
+    birth: dt.date
+    district: str
+    job_type: str
+    work_start: str
+    sequence: int
+    retire: bool = True
+
+
+def _waiting_birth(today: dt.date) -> dt.date:
+    """A man's birth month whose statutory retirement month is next month."""
+    target = month_add(today, 1)
+    for months in range(0, 120):
+        birth = month_add(dt.date(1965, 1, 1), months)
+        age = retirement_age(birth_year=birth.year, birth_month=birth.month, sex="M", base_age=60)
+        if (age.retirement_year, age.retirement_month) == (target.year, target.month):
+            return birth.replace(day=8)
+    return dt.date(1966, 8, 8)
+
+
+def plan(today: dt.date) -> tuple[DemoRetiree, ...]:
+    return (
+        DemoRetiree("周建国", "M", dt.date(1964, 6, 18), "420102", "worker", "1982-07", 901),
+        DemoRetiree("陈秀兰", "F", dt.date(1975, 3, 9), "420102", "worker", "1991-07", 902),
+        DemoRetiree("黄德明", "M", _waiting_birth(today), "420102", "worker", "1985-07", 903, retire=False),
+    )
+
+
+def _deemed(work_start: str) -> int:
+    start = dt.date.fromisoformat(f"{work_start}-01")
+    return len(months_between(start, dt.date(1995, 12, 1)))
+
+
+def _record(person: Person, until: dt.date) -> None:
+    """Ledger months from 2014 to the month before ``until``, paid, at the year's average base;
+    the personal account credited 8 % of each year's bases in its December."""
+    rulebook = rulebook_load(region="wuhan")
+    months = months_between(LEDGER_FROM, month_add(until, -1))
+    rows = [
+        ContributionMonth(
+            person=person,
+            period=m,
+            base=rulebook.base_limits(m).average,
+            pension_personal=(rulebook.base_limits(m).average * ACCOUNT_SHARE).quantize(Decimal("0.01")),
+            account_credit=(rulebook.base_limits(m).average * ACCOUNT_SHARE).quantize(Decimal("0.01")),
+            status=ContributionMonth.Status.PAID,
+        )
+        for m in months
+    ]
+    ContributionMonth.objects.bulk_create(rows)
+    by_year: dict[int, Decimal] = {}
+    for row in rows:
+        by_year[row.period.year] = by_year.get(row.period.year, Decimal("0.00")) + row.account_credit
+    AccountEntry.objects.bulk_create(
+        AccountEntry(
+            person=person,
+            kind=AccountEntry.Kind.CONTRIBUTION,
+            year=year,
+            credited_month=dt.date(year, 12, 1) if year < until.year else month_add(until, -1),
+            amount=amount,
+            note="演示数据：当年记账合计",
+        )
+        for year, amount in sorted(by_year.items())
+    )
+
+
+def write_demo_retirees(*, today: dt.date | None = None) -> list[Account]:
+    """Write the demo retirees once (idempotent); return their sign-in accounts."""
+    today = today or timezone.localdate()
+    password = None
+    accounts = []
+    approver = Account.objects.filter(username="approver", role=Role.APPROVER).first()
+    for row in plan(today):
+        number = id_number_make(region_code=row.district, birth_date=row.birth, sequence=row.sequence)
+        account = Account.objects.filter(username=number).first()
+        if account is not None:
+            accounts.append(account)
+            continue
+        with transaction.atomic():
+            from shebao.devtools.seed.demo import DEMO_PASSWORDS
+
+            password = password or make_password(DEMO_PASSWORDS[Account.Kind.CITIZEN])
+            account = Account.objects.create(
+                username=number,
+                password=password,
+                kind=Account.Kind.CITIZEN,
+                role=Role.CITIZEN,
+                id_number=number,
+                full_name=row.name,
+            )
+            person = Person.objects.create(
+                id_number=number,
+                name=row.name,
+                sex=row.sex,
+                birth_date=row.birth,
+                category=Person.Category.EMPLOYEE,
+                district=Area.objects.get(code=row.district),
+                account=account,
+                address="江岸区胜利街18号",
+            )
+            base_age = 60 if row.sex == "M" else (55 if row.job_type == "cadre" else 50)
+            age = retirement_age(
+                birth_year=row.birth.year,
+                birth_month=row.birth.month,
+                sex="M" if row.sex == "M" else "F",
+                base_age=base_age,  # type: ignore[arg-type]  # 60, 55 or 50 by construction
+            )
+            statutory = dt.date(age.retirement_year, age.retirement_month, 1)
+            _record(person, statutory if row.retire else month_start(today))
+            if row.retire and approver is not None:
+                pension_retire(
+                    actor=approver,
+                    person=person,
+                    form={
+                        "retire_type": "normal",
+                        "retire_date": statutory.isoformat(),
+                        "job_type": row.job_type,
+                        "work_start": row.work_start,
+                        "deemed_months": _deemed(row.work_start),
+                        "deemed_source": f"演示数据：人事档案记载 {row.work_start} 参加工作，至1995-12视同缴费",
+                        "hukou_local": True,
+                        "bank_card": "6222021001116245702",
+                    },
+                    case_number="",
+                    channel="hall",
+                )
+                profile = PensionProfile.objects.get(person=person)
+                payments_issue_range(month=month_start(today), lo=profile.pk, hi=profile.pk)
+        accounts.append(account)
+    return accounts
+
+
+def retiree_logins() -> list[tuple[str, Account]]:
+    """(role label, account) of the demo retirees and the retiree-in-waiting, for the printed
+    logins: the citizen accounts the plan makes (their sequence numbers), oldest first."""
+    names = {row.name: row.sequence for row in plan(timezone.localdate())}
+    found = Account.objects.filter(kind=Account.Kind.CITIZEN, full_name__in=names).select_related("person")
+    logins = []
+    for account in found.order_by("id"):
+        if account.username[14:17] != f"{names[account.full_name]:03d}":
+            continue
+        person = getattr(account, "person", None)
+        retired = person is not None and person.category == Person.Category.RETIREE
+        logins.append(("参保人（退休人员）" if retired else "参保人（待退休，可办理YL-001）", account))
+    return logins
