@@ -28,6 +28,7 @@ from shebao.devtools.seed.data import CITY_CODE
 from shebao.devtools.seed.ledger import write_demo_ledger
 from shebao.devtools.seed.org import OrgPlan, plan_org, write_org
 from shebao.devtools.seed.people import DEMO_CITIZENS, IdNumberPool, PeoplePlan, plan_people, write_people
+from shebao.devtools.seed.retirees import retiree_logins, write_demo_retirees
 from shebao.devtools.seed.staff import STAFF, StaffPlan, plan_staff, totp_code, totp_secret, write_staff
 from shebao.registry.models import Employment, Person, Unit
 
@@ -111,6 +112,7 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS) -> DemoResult:
         )
     with transaction.atomic():
         if demo_present():
+            write_demo_retirees(today=timezone.localdate())  # a demo made before the retirees came
             return DemoResult(created=False, counts=data_counts())
         if Area.objects.filter(code=CITY_CODE).exists():
             raise SeedConflict(
@@ -134,6 +136,7 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS) -> DemoResult:
         catalog_sync()
         write_demo_ledger(today=timezone.localdate())
         write_demo_cases()
+        write_demo_retirees(today=timezone.localdate())
         counts = data_counts()
         audit.record(actor=None, action=DEMO_ACTION, subject_type="seed", subject_id="demo", after=counts)
     return DemoResult(created=True, counts=counts)
@@ -182,6 +185,9 @@ def demo_logins() -> list[Login]:
                 office="",
             )
         )
+    logins += [
+        Login(role, a.username, DEMO_PASSWORDS[Account.Kind.CITIZEN], a.full_name, "") for role, a in retiree_logins()
+    ]
     operator = Account.objects.filter(kind=Account.Kind.UNIT).order_by("id").first()
     if operator is not None:
         logins.append(
