@@ -1,0 +1,167 @@
+"""Reading an uploaded .xlsx within limits: every upload that reads a workbook goes through here.
+
+A workbook of a few kilobytes can make a naive reader work for minutes: one cell in row
+60,000,000 makes openpyxl hand out sixty million empty rows, a compressed sheet of a few
+megabytes can unpack to gigabytes, and a dimension tag can claim anything. So, before any
+row is read:
+
+- the archive's unpacked size is bounded (the zip headers' declared sizes, which the zip
+  reader also enforces while it reads);
+- the sheet's declared dimension (``<dimension ref="A1:E5001">``) must lie within the limits;
+
+and while reading, the rows actually present in the sheet's XML are walked one by one (never
+the gaps between them): a row past the last allowed one, a cell past the last allowed column,
+or a read that runs past its time budget is refused at once. Every refusal is an
+``InvalidInput`` on the ``file`` field, in Chinese and English, and nothing has been read into
+the caller by then.
+
+The limits are the caller's (``Limits``); ``LIMITS`` is the default for staff lists and base
+declarations: 5,000 data rows under one header row, 30 columns, 40 MB unpacked, 15 seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+# The read-only worksheet's own row iterator fills every missing row between two present ones
+# (the whole point of the attack), so the rows present are read with the parser it uses.
+# openpyxl is pinned exactly in pyproject.toml; tests/registry/test_workbooks.py covers this.
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from shebao.core.errors import InvalidInput
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Limits:
+    rows: int = 5_000  # data rows, under the header rows
+    columns: int = 30
+    header_rows: int = 1
+    unpacked_bytes: int = 40 * 1024 * 1024
+    seconds: float = 15.0
+
+    @property
+    def last_row(self) -> int:
+        return self.header_rows + self.rows
+
+    def describe_zh(self) -> str:
+        return f"每个文件最多{self.rows}行数据（不含表头）、{self.columns}列"
+
+    def describe_en(self) -> str:
+        return f"at most {self.rows} data rows (besides the header) and {self.columns} columns per file"
+
+
+LIMITS = Limits()
+
+
+def _refuse(zh: str, en: str) -> InvalidInput:
+    return InvalidInput(zh, en, field="file")
+
+
+def _unreadable(error: BaseException) -> InvalidInput:
+    return _refuse(
+        "无法读取文件，请上传由模板填写的 .xlsx 文件",
+        f"The file cannot be read as .xlsx ({type(error).__name__})",
+    )
+
+
+def workbook_open(data: bytes, *, limits: Limits = LIMITS) -> Workbook:
+    """Open ``data`` as a read-only workbook after checking its unpacked size.
+
+    Not an .xlsx (not a zip, no workbook part …) and too large when unpacked are refused; the
+    caller closes the returned workbook."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise _unreadable(error) from None
+    if unpacked > limits.unpacked_bytes:
+        mb = limits.unpacked_bytes // (1024 * 1024)
+        raise _refuse(
+            f"文件解压后超过{mb} MB，请删除多余的工作表和内容，或分批上传",
+            f"The file unpacks to more than {mb} MB; remove the extra sheets and content, or split it",
+        )
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a file that is not xlsx (KeyError, …)
+        raise _unreadable(error) from None
+
+
+def _too_large(limits: Limits, where_zh: str, where_en: str) -> InvalidInput:
+    return _refuse(
+        f"{where_zh}，超出上限：{limits.describe_zh()}。请删除多余的行和列（包括只设了格式的空行），或分批上传",
+        f"{where_en}, beyond the limit of {limits.describe_en()}. "
+        "Delete the extra rows and columns (formatted empty ones too), or split the file",
+    )
+
+
+def _check_declared(sheet: Any, limits: Limits) -> None:
+    """The dimension the sheet declares (when it declares one) must lie within the limits."""
+    max_row, max_column = sheet.max_row, sheet.max_column
+    if max_row is not None and max_row > limits.last_row:
+        raise _too_large(limits, f"工作表声明有{max_row}行", f"The sheet declares {max_row} rows")
+    if max_column is not None and max_column > limits.columns:
+        letter = get_column_letter(min(max_column, 16384))
+        raise _too_large(limits, f"工作表声明的范围到第{letter}列", f"The sheet declares columns up to {letter}")
+
+
+def _present_rows(sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """(row number, cells) for each row element in the sheet's XML, in order; gaps not filled."""
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        yield from parser.parse()
+
+
+def sheet_rows(
+    sheet: Any, *, limits: Limits = LIMITS, clock: Clock = time.monotonic
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The rows of a read-only ``sheet`` as (Excel row number, values), within ``limits``.
+
+    Only rows present in the file are yielded, each as a tuple of ``limits.columns`` values
+    (missing cells are ``None``); the header rows are yielded too. Raises ``InvalidInput``
+    (field ``file``) for a declared dimension beyond the limits, as soon as a row past
+    ``limits.last_row`` or a cell past column ``limits.columns`` appears, and when reading
+    takes longer than ``limits.seconds``: nothing past the limits is ever iterated."""
+    _check_declared(sheet, limits)
+    deadline = clock() + limits.seconds
+    try:
+        for number, cells in _present_rows(sheet):
+            if number > limits.last_row:
+                raise _too_large(limits, f"第{number}行仍有内容", f"Row {number} has content")
+            values: list[Any] = [None] * limits.columns
+            for cell in cells:
+                column = cell["column"]
+                if column > limits.columns:
+                    letter = get_column_letter(min(column, 16384))
+                    raise _too_large(
+                        limits, f"第{number}行第{letter}列仍有内容", f"Row {number} has content in column {letter}"
+                    )
+                values[column - 1] = cell["value"]
+            if clock() > deadline:
+                raise _refuse(
+                    f"文件读取超过{limits.seconds:g}秒，请删除多余内容或分批上传",
+                    f"Reading the file took longer than {limits.seconds:g} seconds; remove extra content or split it",
+                )
+            yield number, tuple(values)
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, SyntaxError) as error:
+        # a malformed part of the archive: bad XML (ParseError is a SyntaxError), a bad cell
+        # reference or number, a part whose content does not match its CRC
+        raise _unreadable(error) from None
