@@ -16,15 +16,30 @@ from shebao.statements.mailing.services import MAILING_ROLES, _staff_area
 
 
 def runs_visible(*, actor: Account) -> QuerySet[MailingRun]:
-    """City staff follow every run; a district's staff the runs of their district and those
-    started from it; nobody else any."""
+    """City staff follow every run; a district's staff the city-wide runs (their district is in
+    them), the runs of their district and those started from it; nobody else any."""
     area = _staff_area(actor)
     if area is None or actor.role not in MAILING_ROLES:
         return MailingRun.objects.none()
     runs = MailingRun.objects.select_related("job", "district", "created_by")
     if area.kind == Area.Kind.CITY:
         return runs
-    return runs.filter(Q(district_id=area.district_id) | Q(created_by__office__area__district_id=area.district_id))
+    return runs.filter(
+        Q(scope=MailingRun.Scope.ALL)
+        | Q(district_id=area.district_id)
+        | Q(created_by__office__area__district_id=area.district_id)
+    )
+
+
+def run_manifest_get(*, actor: Account, run_id: int) -> MailingRun:
+    """A run whose manifest (everyone's name and address) ``actor`` may take: city staff any,
+    a district's staff only a run of their own district (NotFound otherwise)."""
+    run = run_get(actor=actor, run_id=run_id)
+    area = _staff_area(actor)
+    assert area is not None  # run_get found the run, so the actor is staff
+    if area.kind != Area.Kind.CITY and (run.district_id is None or run.district_id != area.district_id):
+        raise NotFound("未找到该寄送批次的邮寄清单", "No manifest of this run for you")
+    return run
 
 
 def run_get(*, actor: Account, run_id: int) -> MailingRun:

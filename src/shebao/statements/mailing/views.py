@@ -87,7 +87,7 @@ def run(request: AccountRequest, run_id: int) -> HttpResponse:
 def manifest(request: AccountRequest, run_id: int, kind: str) -> HttpResponse:
     """The address manifest (CSV or Excel), as the last ``shebao mailing manifest`` wrote it."""
     try:
-        mailing = selectors.run_get(actor=_staff(request), run_id=run_id)
+        mailing = selectors.run_manifest_get(actor=_staff(request), run_id=run_id)
         path = Path(mailing.directory) / f"manifest-{mailing.year}-{mailing.pk}.{kind}"
         if kind not in ("csv", "xlsx") or mailing.manifest_at is None or not path.exists():
             raise NotFound("邮寄清单尚未生成", "The manifest has not been written yet")
