@@ -1,0 +1,199 @@
+"""养老金测算 pages: the public estimator (anonymous, the API's figures, 422 with the reason)
+and the signed-in citizen's own estimate from their own record — each retirement month of the
+flexible window with its hand-computed figures, the grades of a flexible worker, and never
+another person's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from shebao.contributions.models import AccountEntry, ContributionMonth, WageBase
+from shebao.registry.models import Person
+from tests.web.support import make_person, sign_in
+
+D = Decimal
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+NOW = dt.datetime(2026, 2, 10, 10, 0, tzinfo=SHANGHAI)
+HTMX = {"HTTP_HX_REQUEST": "true"}
+PUBLIC = "/pension-estimator/"
+MINE = "/my/pension/estimate/"
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def record(person: Person, *, index: Decimal, balance: Decimal) -> None:
+    """144 paid months 2014-01..2025-12 at ``index`` × each year's average wage, and an account."""
+    averages = {row.year: row.average for row in WageBase.objects.filter(region="wuhan")}
+    ContributionMonth.objects.bulk_create(
+        ContributionMonth(
+            person=person,
+            period=dt.date(year, month, 1),
+            base=averages[year] * index,
+            account_credit=D("0"),
+            status=ContributionMonth.Status.PAID,
+        )
+        for year in range(2014, 2026)
+        for month in range(1, 13)
+    )
+    AccountEntry.objects.create(
+        person=person, kind="contribution", year=2025, credited_month=dt.date(2025, 12, 1), amount=balance
+    )
+
+
+@pytest.fixture
+def retiring_soon(citizen, district):
+    """A man born 1966-01 (statutory 60y4m, 2026-05), an employee at twice the average wage."""
+    person = make_person(district=district, account=citizen, birth_date=dt.date(1966, 1, 20))
+    record(person, index=D("2"), balance=D("100000.00"))
+    return person
+
+
+@pytest.fixture
+def other_record(other_citizen, district):
+    person = make_person(district=district, account=other_citizen, name="李四", birth_date=dt.date(1970, 3, 1))
+    record(person, index=D("0.6"), balance=D("5000.00"))
+    return person
+
+
+# --- the public estimator --------------------------------------------------------------------
+
+
+def test_the_public_estimator_opens_without_signing_in(client):
+    response = client.get(PUBLIC)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "养老金测算" in page and "Pension estimator" in page
+    assert 'hx-post="/pension-estimator/pension/"' in page
+
+
+def test_the_public_estimate_equals_the_api(client):
+    form = {
+        "average_index": "0.60",
+        "contribution_months": "180",
+        "deemed_months": "0",
+        "account_balance": "60000.00",
+        "age_years": "60",
+        "age_months": "0",
+        "average_wage": "9112.00",
+        "retirement_month": "",
+    }
+    # when the form is sent by htmx: only the result fragment comes back
+    response = client.post(f"{PUBLIC}pension/", form, **HTMX)
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    # then the figures are the API's: 1093.44 + 431.65 + 0.00 = 1525.09
+    assert 'id="pension-total">¥1525.09<' in fragment
+    assert 'id="pension-basic">1093.44<' in fragment
+    assert 'id="pension-account">431.65<' in fragment
+    assert "<svg" in fragment and "(9112.00 + 9112.00 × 0.60) ÷ 2 × 180/12 × 1% = 1093.44" in fragment
+    # and without JavaScript the whole page comes back with the result in place
+    page = client.post(f"{PUBLIC}pension/", form).content.decode()
+    assert "<html" in page and "¥1525.09" in page
+
+
+def test_the_public_estimate_without_a_wage_is_provisional_this_year(client):
+    form = {"average_index": "1", "contribution_months": "240", "deemed_months": "0", "account_balance": "0"}
+    form |= {"age_years": "60", "age_months": "0"}
+    fragment = client.post(f"{PUBLIC}pension/", form, **HTMX).content.decode()
+    # 2026 has no row yet: 2025's 9112 stands in; (9112 + 9112) / 2 × 20 × 1% = 1822.40
+    assert 'data-testid="provisional"' in fragment
+    assert 'id="pension-basic">1822.40<' in fragment
+
+
+def test_bad_public_input_is_a_422_with_the_reason(client):
+    form = {"average_index": "1", "contribution_months": "100", "deemed_months": "120", "account_balance": "0"}
+    form |= {"age_years": "60", "age_months": "0"}
+    response = client.post(f"{PUBLIC}pension/", form, **HTMX)
+    assert response.status_code == 422
+    assert "视同缴费月数" in response.content.decode()
+
+
+def test_the_retirement_age_lookup(client):
+    response = client.post(f"{PUBLIC}age/", {"birth": "1965-05", "sex": "M", "base_age": "60"}, **HTMX)
+    fragment = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="age-month">2025-07<' in fragment
+    assert 'id="age-window">2025-05 — 2028-07<' in fragment
+    refused = client.post(f"{PUBLIC}age/", {"birth": "1965-05", "sex": "M", "base_age": "50"}, **HTMX)
+    assert refused.status_code == 422
+    assert "原法定退休年龄与性别不符" in refused.content.decode()
+
+
+# --- the personal estimate -------------------------------------------------------------------
+
+
+def test_the_personal_estimate_needs_a_signed_in_citizen(client, clerk, unit_operator):
+    assert client.get(MINE).status_code == 302
+    assert sign_in(client, clerk).get(MINE).status_code == 403
+    client.logout()
+    assert sign_in(client, unit_operator).get(MINE).status_code == 403
+
+
+def test_the_personal_estimate_from_the_own_record(client, citizen, retiring_soon):
+    # when the man born 1966-01 asks, with the crediting rate set to 0 to keep the sum by hand
+    response = sign_in(client, citizen).get(MINE, {"interest_rate": "0", "wage_growth": "0"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    # then his statutory month is 2026-05 at 60y4m; his window 2026-01 to 2029-05, shown from this month
+    assert 'id="estimate-month">2026-05<' in page
+    assert 'id="estimate-window">2026-01 — 2029-05<' in page
+    # at 2026-05: 144 + 3 months (Feb-Apr) at index 2; the account 100000 + 3 × 8% × 14992 = 103598.08
+    # basic (9112 + 18224) / 2 × 147/12 × 1% = 1674.33; divisor 139 − 7 × 4/12 = 136.7;
+    # account 103598.08 / 136.7 = 757.85; total 2432.18 — and 147 months is below the 180 needed
+    assert 'id="estimate-statutory-total">¥2432.18<' in page
+    row = page.split('data-month="2026-05"')[1].split("</tr>")[0]
+    assert "1674.33" in row and "757.85" in row and "2432.18" in row and "不足180" in row
+    # a window of 40 months is shown every third month, the statutory month among them
+    assert "每三个月列一次" in page
+    assert 'data-month="2026-02"' in page and 'data-month="2026-03"' not in page
+    assert "<svg" in page and "各退休月份的月养老金" in page
+    # a person on the employee ledger is not shown the grade comparison
+    assert 'id="estimate-grades"' not in page
+
+
+def test_the_personal_estimate_never_reads_another_persons_record(client, citizen, retiring_soon, other_record):
+    # when the other citizen asks, even naming the first person's id
+    page = sign_in(client, other_citizen_account(other_record)).get(MINE, {"person": retiring_soon.pk})
+    text = page.content.decode()
+    # then it is their own: born 1970-03, statutory 61y4m in 2031-07, index 0.6 — never 2432.18
+    assert page.status_code == 200
+    assert 'id="estimate-month">2031-07<' in text
+    assert "2432.18" not in text and "100000.00" not in text
+    assert "5000.00" in text
+
+
+def other_citizen_account(person: Person):
+    return person.account
+
+
+def test_a_flexible_worker_compares_the_grades(client, citizen, district):
+    person = make_person(
+        district=district, account=citizen, birth_date=dt.date(1966, 1, 20), category=Person.Category.FLEXIBLE
+    )
+    record(person, index=D("1"), balance=D("50000.00"))
+    page = sign_in(client, citizen).get(MINE, {"interest_rate": "0"}).content.decode()
+    assert 'id="estimate-grades"' in page
+    grades = [part.split('"')[0] for part in page.split('data-grade="')[1:]]
+    assert grades == ["0.60", "1.00", "2.00", "3.00"]
+    # grade 1.00: 20% of 7496 (2025's average, carried into 2026) = 1499.20 a month, 3 months to 2026-05
+    row = page.split('data-grade="1.00"')[1].split("</tr>")[0]
+    assert "1499.20" in row and "4497.60" in row
+    # no grade chosen yet: the lowest is taken as the current one
+    assert "当前 / current" in page.split('data-grade="0.60"')[1].split("</tr>")[0]
+
+
+def test_bad_assumptions_are_a_422(client, citizen, retiring_soon):
+    response = sign_in(client, citizen).get(MINE, {"interest_rate": "abc"})
+    assert response.status_code == 422
