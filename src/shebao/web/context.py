@@ -21,6 +21,7 @@ def _nav(user: Account) -> list[tuple[str, str]]:
             (str(_("Track a case")), reverse("web:track")),
             (str(_("Working-day calculator")), reverse("web:workdays")),
             (str(_("Contribution calculators")), reverse("web:calculators")),
+            ("养老金测算 / Pension estimator", reverse("pensions:estimator")),
             (str(_("Verify a document")), reverse("web:verify_menu")),
         ]
     items = [(str(_("Home")), reverse("web:home"))]
@@ -54,6 +55,7 @@ def _nav(user: Account) -> list[tuple[str, str]]:
         items.append((str(_("Working-day calculator")), reverse("web:workdays")))
     if user.kind == Account.Kind.CITIZEN:
         items.append((str(_("Contribution calculators")), reverse("web:calculators")))
+        items.append(("养老金测算 / Pension estimator", reverse("pensions:my_estimate")))
     if user.kind in (Account.Kind.CITIZEN, Account.Kind.UNIT):
         items.append((str(_("Verify a document")), reverse("web:verify_menu")))
     return items
