@@ -17,7 +17,7 @@ from shebao.core.errors import InvalidInput
 from shebao.core.models import Office
 
 SKILL_GROUPS = {"register", "contribution", "benefit", "medical", "unemployment", "card", "consult"}
-APP_PREFIXES = ("registry.", "contributions.", "pensions.", "medical.", "unemployment.", "cards.", "hotline.")
+APP_PREFIXES = ("registry.", "contributions.", "pensions.", "medical.", "unemployment.", "cards.", "hotline.", "statements.")
 # Channels on which no receiving office exists, so the item's jurisdiction cannot be "the receiving office".
 REMOTE_CHANNELS = {"online", "app"}
 COUNTER_CHANNELS = {"hall", "community", "bank"}
