@@ -129,6 +129,17 @@ def test_a_file_that_unpacks_beyond_the_limit_is_refused_before_it_is_parsed():
     assert "解压后超过" in error.value.message_zh
 
 
+def test_a_file_larger_than_the_limit_is_refused_and_read_no_further():
+    # given a stream far larger than the 5 MB limit
+    stream = io.BytesIO(template_with(with_rows([good_row()])) + b"\0" * (6 * 1024 * 1024))
+    # when it is taken, then only the limit and one byte are read, and the file is refused
+    data = workbooks.upload_bytes(stream)
+    assert len(data) == workbooks.LIMITS.file_bytes + 1
+    with pytest.raises(InvalidInput) as error:
+        workbooks.workbook_open(data)
+    assert error.value.field == "file" and "文件过大（最大5 MB）" in error.value.message_zh
+
+
 def test_a_read_that_runs_past_its_time_is_refused():
     # given a clock that moves a minute per reading (no real waiting)
     ticks = iter(range(0, 10_000, 60))

@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 
 from shebao.contributions.models import Bill, DeclaredBase, Payment
 from shebao.contributions.services import assessment_run
+from shebao.core import workbooks
 from shebao.core.models import Account, Role
 from tests.contributions.test_assessment import JAN, SHANGHAI, frozen, world  # noqa: F401 (fixtures)
 from tests.factories import AccountFactory, citizen_account
+from tests.registry.test_workbooks import row_60_million
 from tests.web.support import sign_in
 
 D = Decimal
@@ -251,31 +253,114 @@ def test_the_declaration_by_excel_declares_everyone_when_every_row_is_right(asse
     assert declared[assessed.p1.pk] == D("8000.00") and len(declared) == 5
 
 
-def test_an_upload_claiming_a_cell_far_down_is_refused_without_reading_it(assessed, operator, monkeypatch):
-    # given a tiny file whose one wage cell sits in row 1,000,000 (the issue saw 60,000,000)
+def _far_down(operator, *, declared: bool) -> bytes:
+    """The 2026 template with one wage cell in the last row Excel has; without its dimension tag
+    and moved to row 60,000,000 when ``declared`` is false (as a hand-made file may be)."""
     book = load_workbook(io.BytesIO(operator.get("/unit/bases/2026/template.xlsx").content))
-    book.worksheets[0].cell(row=1_000_000, column=3, value="1")
+    book.worksheets[0].cell(row=1_048_576, column=3, value="1")
     out = io.BytesIO()
     book.save(out)
-    assert len(out.getvalue()) < 20_000
-    out.seek(0)
-    out.name = "far.xlsx"
-    # when uploaded (rows past the cap are never iterated: the read is bounded by the cap)
-    from openpyxl.worksheet import _read_only
+    return out.getvalue() if declared else row_60_million(out.getvalue())
 
-    seen: list[int] = []
-    original = _read_only.ReadOnlyWorksheet._cells_by_row
 
-    def counting(self, min_col, min_row, max_col, max_row, values_only=False):
-        seen.append(max_row)
-        yield from original(self, min_col, min_row, max_col, max_row, values_only)
+def _post(operator, data: bytes):
+    upload = io.BytesIO(data)
+    upload.name = "bases.xlsx"
+    return operator.post("/unit/bases/2026/upload/", {"file": upload})
 
-    monkeypatch.setattr(_read_only.ReadOnlyWorksheet, "_cells_by_row", counting)
-    response = operator.post("/unit/bases/2026/upload/", {"file": out})
-    # then a clear refusal, no 500, nothing declared, nothing read past the cap
-    assert response.status_code == 422 and "一次最多申报" in response.content.decode()
-    assert all(m is not None and m <= 20_002 for m in seen)
-    assert not DeclaredBase.objects.filter(year=2026, person=assessed.p3).exists()
+
+class _SlowClock:
+    """``time`` for the reader: a minute passes at each look at the clock (no real waiting)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 60
+        return self.now
+
+
+@pytest.mark.parametrize("fault", ["declared far row", "far row without a dimension", "too slow", "too large"])
+def test_a_declaration_over_a_cap_or_too_slow_is_refused_as_every_upload_is_and_nothing_is_written(
+    assessed, operator, monkeypatch, fault
+):
+    from shebao.contributions import declarations
+    from shebao.core.errors import InvalidInput
+    from shebao.core.models import AuditEvent
+
+    # given a declaration file with the fault (each small: the reader refuses before reading much)
+    template = operator.get("/unit/bases/2026/template.xlsx").content
+    data = {
+        "declared far row": lambda: _far_down(operator, declared=True),
+        "far row without a dimension": lambda: _far_down(operator, declared=False),
+        "too slow": lambda: template,
+        "too large": lambda: template + b"\0" * (5 * 1024 * 1024),
+    }[fault]()
+    if fault == "too slow":
+        monkeypatch.setattr(workbooks, "time", _SlowClock())
+    # and what the one upload reader says of it (the staff import hears the same words)
+    with pytest.raises(InvalidInput) as said:
+        book = workbooks.workbook_open(
+            workbooks.upload_bytes(data, limits=declarations.LIMITS), limits=declarations.LIMITS
+        )
+        try:
+            for _ in workbooks.sheet_rows(book.worksheets[0], limits=declarations.LIMITS):
+                pass
+        finally:
+            book.close()
+    if fault == "too slow":
+        monkeypatch.setattr(workbooks, "time", _SlowClock())  # a fresh clock for the upload
+    expected = {
+        "declared far row": (
+            "工作表声明有1048576行，超出上限：每个文件最多20000行数据",
+            "The sheet declares 1048576 rows, beyond",
+        ),
+        "far row without a dimension": (
+            "第60000000行仍有内容，超出上限：每个文件最多20000行数据",
+            "Row 60000000 has content, beyond",
+        ),
+        "too slow": ("文件读取超过15秒", "Reading the file took longer than 15 seconds"),
+        "too large": ("文件过大（最大5 MB）", "The file is larger than 5 MB"),
+    }[fault]
+    assert said.value.message_zh.startswith(expected[0]) and said.value.message_en.startswith(expected[1])
+    events = AuditEvent.objects.count()
+    # when the unit uploads it
+    response = _post(operator, data)
+    # then the page refuses it with the reader's own message, a 4xx, and nothing is declared
+    assert response.status_code == 422
+    assert said.value.message_zh in response.content.decode()
+    assert not DeclaredBase.objects.filter(year=2026, person__in=[assessed.p2, assessed.p3, assessed.p7]).exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_declaration_and_the_staff_import_refuse_a_far_row_in_the_same_words(assessed, operator):
+    from shebao.contributions import declarations
+    from shebao.core.errors import InvalidInput
+    from shebao.registry import imports
+
+    def far_row(template: bytes) -> bytes:
+        book = load_workbook(io.BytesIO(template))
+        book.worksheets[0].cell(row=1_048_576, column=1, value="x")
+        out = io.BytesIO()
+        book.save(out)
+        return row_60_million(out.getvalue())
+
+    def read_staff_list(data: bytes) -> None:  # what staff_import does with the file, within its limits
+        book = workbooks.workbook_open(data, limits=imports.LIMITS)
+        list(workbooks.sheet_rows(book.worksheets[0], limits=imports.LIMITS))
+
+    # given a far row in each one's template
+    declaration_file = far_row(operator.get("/unit/bases/2026/template.xlsx").content)
+    staff_file = far_row(imports.staff_import_template(kind="add"))
+    # when each is read
+    with pytest.raises(InvalidInput) as declaration:
+        declarations.read_rows(declaration_file, unit=assessed.unit_a, year=2026)
+    with pytest.raises(InvalidInput) as staff:
+        read_staff_list(staff_file)
+    # then the same sentence in both languages, but for each one's own row cap
+    assert declaration.value.message_zh == staff.value.message_zh.replace("5000行", "20000行")
+    assert declaration.value.message_en == staff.value.message_en.replace("5000 data rows", "20000 data rows")
+    assert declaration.value.field == staff.value.field == "file"
 
 
 def test_a_template_of_another_year_or_not_a_workbook_is_refused_clearly(assessed, operator):

@@ -6,23 +6,26 @@ An upload is read whole and checked row by row before anything is written: a row
 employee of the year, a person named twice, a wage that is missing or wrong, and an employee of
 the year the file leaves out are each reported with the row, the person, the column and the
 reason, in Chinese and English. Only a file without a single problem is declared, through
-``services.base_declare`` (all or nothing, its own checks again). What is read is capped: the
-file's size, its unpacked size, the rows (``MAX_ROWS``) and the columns, so a small file that
-claims a cell in row 60,000,000 is refused at once instead of holding a worker.
+``services.base_declare`` (all or nothing, its own checks again). The file is read by the one
+upload reader (:mod:`shebao.core.workbooks`) within ``LIMITS``: the file's size, its unpacked
+size, the rows (``MAX_ROWS``), the columns and the time, so a small file that claims a cell in
+row 60,000,000 is refused at once instead of holding a worker, with the same message as every
+other upload.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from shebao.contributions import selectors, services
+from shebao.core import workbooks
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import InvalidIdNumber, id_number_validate
 from shebao.core.models import Account
@@ -31,8 +34,7 @@ from shebao.registry.models import Unit
 KIND = "base_declaration"
 META_SHEET = "meta"
 MAX_ROWS = 20_000  # data rows; a unit with more staff declares in the hall
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+LIMITS = workbooks.Limits(rows=MAX_ROWS)  # the reader's other limits: 30 columns, 5 MB, 40 MB unpacked, 15 s
 HEADERS = ("姓名", "身份证号码", "月平均工资（元）")
 COLUMN_EN = {"姓名": "Name", "身份证号码": "ID number", "月平均工资（元）": "Monthly wage"}
 NOTES = (
@@ -101,34 +103,14 @@ def _refuse(zh: str, en: str) -> InvalidInput:
     return InvalidInput(zh, en, field="file")
 
 
-def _check_package(data: bytes) -> None:
-    if len(data) > MAX_FILE_BYTES:
-        raise _refuse("文件过大（最大 5 MB）", "The file is too large (at most 5 MB)")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
-    except zipfile.BadZipFile:
-        raise _refuse("无法读取文件，请上传由模板填写的 .xlsx 文件", "The file cannot be read as .xlsx") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _refuse("文件内容过大，请使用系统提供的模板", "The file unpacks too large; use the template")
-
-
 def read_rows(file: IO[bytes] | bytes, *, unit: Unit, year: int) -> list[tuple[int, tuple[Any, ...]]]:
     """The filled rows of an uploaded template as (Excel row number, (name, ID, wage)): blank
-    rows left out, at most ``MAX_ROWS``, never reading past the cap (rows or columns)."""
-    data = file if isinstance(file, bytes) else file.read(MAX_FILE_BYTES + 1)
-    _check_package(data)
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a file that is not xlsx
-        raise _refuse(
-            "无法读取文件，请上传由模板填写的 .xlsx 文件", f"The file cannot be read as .xlsx ({type(error).__name__})"
-        ) from None
+    rows left out, within ``LIMITS`` (nothing past them is read: ``shebao.core.workbooks``)."""
+    book = workbooks.workbook_open(workbooks.upload_bytes(file, limits=LIMITS), limits=LIMITS)
     try:
         if META_SHEET in book.sheetnames:
-            meta = {
-                r[0]: r[1] for r in book[META_SHEET].iter_rows(max_row=5, max_col=2, values_only=True) if r and r[0]
-            }
+            meta_rows = itertools.islice(workbooks.sheet_rows(book[META_SHEET], limits=LIMITS), 5)
+            meta = {values[0]: values[1] for _, values in meta_rows if values[0]}
             if meta.get("kind") != KIND:
                 raise _refuse("这不是缴费基数申报模板", "This is not the base declaration template")
             if str(meta.get("unit")) != unit.credit_code or str(meta.get("year")) != str(year):
@@ -136,28 +118,21 @@ def read_rows(file: IO[bytes] | bytes, *, unit: Unit, year: int) -> list[tuple[i
                     f"这份模板属于{meta.get('year')}年或其他单位，请下载{year}年的模板",
                     f"This template is for another year ({meta.get('year')}) or unit: download the {year} one",
                 )
-        sheet = book.worksheets[0]
-        declared_rows = sheet.max_row  # from the file's own <dimension>, when it has one
-        if declared_rows is not None and declared_rows > MAX_ROWS + 1:
-            raise _refuse(
-                f"一次最多申报{MAX_ROWS}行（文件声明有{declared_rows}行），请分批上传",
-                f"At most {MAX_ROWS} rows per file (the file declares {declared_rows}); split it",
-            )
-        rows = sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=len(HEADERS), values_only=True)
-        header = next(rows, None)
-        got = [str(h).strip() if h is not None else "" for h in (header or ())]
+        rows = workbooks.sheet_rows(book.worksheets[0], limits=LIMITS)
+        first = next(rows, None)
+        header = first[1] if first is not None and first[0] == 1 else ()
+        got = [str(h).strip() if h is not None else "" for h in header][: len(HEADERS)]
         if got != list(HEADERS):
             raise _refuse(
                 f"表头应为：{'、'.join(HEADERS)}；请使用系统提供的模板",
                 "The header row is not the template's; please use the template",
             )
         out: list[tuple[int, tuple[Any, ...]]] = []
-        for number, values in enumerate(rows, start=2):
+        for number, row in rows:
+            values = row[: len(HEADERS)]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            if number > MAX_ROWS + 1:
-                raise _refuse(f"一次最多申报{MAX_ROWS}行，请分批上传", f"At most {MAX_ROWS} rows per file; split it")
-            out.append((number, tuple(values)))
+            out.append((number, values))
         return out
     finally:
         book.close()

@@ -1,10 +1,13 @@
-"""Reading an uploaded .xlsx within limits: every upload that reads a workbook goes through here.
+"""Reading an uploaded .xlsx within limits: every upload that reads a workbook goes through here
+(the staff import, the base declaration, whatever comes next), so each is capped the same way and
+refused with the same message.
 
 A workbook of a few kilobytes can make a naive reader work for minutes: one cell in row
 60,000,000 makes openpyxl hand out sixty million empty rows, a compressed sheet of a few
 megabytes can unpack to gigabytes, and a dimension tag can claim anything. So, before any
 row is read:
 
+- the file's own size is bounded (:func:`upload_bytes` reads no more than the limit and one byte);
 - the archive's unpacked size is bounded (the zip headers' declared sizes, which the zip
   reader also enforces while it reads);
 - the sheet's declared dimension (``<dimension ref="A1:E5001">``) must lie within the limits;
@@ -15,8 +18,8 @@ or a read that runs past its time budget is refused at once. Every refusal is an
 ``InvalidInput`` on the ``file`` field, in Chinese and English, and nothing has been read into
 the caller by then.
 
-The limits are the caller's (``Limits``); ``LIMITS`` is the default for staff lists and base
-declarations: 5,000 data rows under one header row, 30 columns, 40 MB unpacked, 15 seconds.
+The limits are the caller's (``Limits``); ``LIMITS`` is the default: 5,000 data rows under one
+header row, 30 columns, a 5 MB file, 40 MB unpacked, 15 seconds.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -47,6 +50,7 @@ class Limits:
     rows: int = 5_000  # data rows, under the header rows
     columns: int = 30
     header_rows: int = 1
+    file_bytes: int = 5 * 1024 * 1024
     unpacked_bytes: int = 40 * 1024 * 1024
     seconds: float = 15.0
 
@@ -75,11 +79,20 @@ def _unreadable(error: BaseException) -> InvalidInput:
     )
 
 
-def workbook_open(data: bytes, *, limits: Limits = LIMITS) -> Workbook:
-    """Open ``data`` as a read-only workbook after checking its unpacked size.
+def upload_bytes(file: IO[bytes] | bytes, *, limits: Limits = LIMITS) -> bytes:
+    """The bytes of an upload, reading no more than ``limits.file_bytes`` and one byte (a larger
+    file is refused by :func:`workbook_open` without being read whole)."""
+    return file if isinstance(file, bytes) else file.read(limits.file_bytes + 1)
 
-    Not an .xlsx (not a zip, no workbook part …) and too large when unpacked are refused; the
-    caller closes the returned workbook."""
+
+def workbook_open(data: bytes, *, limits: Limits = LIMITS) -> Workbook:
+    """Open ``data`` as a read-only workbook after checking its size and its unpacked size.
+
+    Not an .xlsx (not a zip, no workbook part …), a larger file and one too large when unpacked
+    are refused; the caller closes the returned workbook."""
+    if len(data) > limits.file_bytes:
+        mb = limits.file_bytes // (1024 * 1024)
+        raise _refuse(f"文件过大（最大{mb} MB），请分批上传", f"The file is larger than {mb} MB; split it")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -131,7 +144,7 @@ def _present_rows(sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
 
 
 def sheet_rows(
-    sheet: Any, *, limits: Limits = LIMITS, clock: Clock = time.monotonic
+    sheet: Any, *, limits: Limits = LIMITS, clock: Clock | None = None
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """The rows of a read-only ``sheet`` as (Excel row number, values), within ``limits``.
 
@@ -139,8 +152,10 @@ def sheet_rows(
     (missing cells are ``None``); the header rows are yielded too. Raises ``InvalidInput``
     (field ``file``) for a declared dimension beyond the limits, as soon as a row past
     ``limits.last_row`` or a cell past column ``limits.columns`` appears, and when reading
-    takes longer than ``limits.seconds``: nothing past the limits is ever iterated."""
+    takes longer than ``limits.seconds`` by ``clock`` (``time.monotonic``, looked up at each
+    read): nothing past the limits is ever iterated."""
     _check_declared(sheet, limits)
+    clock = clock if clock is not None else time.monotonic
     deadline = clock() + limits.seconds
     try:
         for number, cells in _present_rows(sheet):
