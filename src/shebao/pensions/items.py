@@ -717,7 +717,9 @@ def register_items() -> None:
     from shebao.core.jobs import job_kinds
     from shebao.pensions.audit_actions import PensionAction
     from shebao.pensions.services.payments import PAYMENTS
+    from shebao.pensions.services.recompute import RECOMPUTE
 
-    if PAYMENTS.name not in job_kinds:
-        job_kinds.add(PAYMENTS)
+    for kind in (PAYMENTS, RECOMPUTE):
+        if kind.name not in job_kinds:
+            job_kinds.add(kind)
     audit_actions.register(PensionAction)

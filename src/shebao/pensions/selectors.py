@@ -37,9 +37,12 @@ from shebao.pensions.models import (
     PensionProfile,
     RetirementCertificate,
 )
+from shebao.pensions.rules.formula import pension_compute
 from shebao.registry.models import Person
 from shebao.registry.selectors import persons_visible
 
+# The derivation lines that come from the person's record (pension_inputs_for), kept as stored.
+RECORD_KEYS = frozenset({"actual_months", "deemed_months", "contribution_months", "average_index", "account_balance"})
 RECENT_PAYMENTS = 24  # months shown on the page and in the API; the statement prints 12
 COMPONENTS = (
     ("basic_pension", "基础养老金", "Basic pension"),
@@ -98,10 +101,26 @@ def card_tail(card: str) -> str:
     return f"****{card[-4:]}" if card else ""
 
 
-def _components(determination: PensionDetermination | None) -> tuple[Component, ...]:
+def derivation_of(determination: PensionDetermination) -> tuple[dict[str, Any], ...]:
+    """The lines a retiree follows: the record's lines as stored (months, index, balance: what
+    the person's record said at determination), then the formula's lines replayed from the
+    stored inputs and params — so they match the stored figures after a bulk recompute too."""
+    from shebao.pensions.services.determination import inputs_from_json, params_from_json
+
+    record = [line for line in determination.derivation if line["key"] in RECORD_KEYS]
+    seen = {line["key"] for line in record}
+    result = pension_compute(
+        inputs=inputs_from_json(determination.inputs), params=params_from_json(determination.params)
+    )
+    return (*record, *(line.as_dict() for line in result.derivation if line.key not in seen))
+
+
+def _components(
+    determination: PensionDetermination | None, derivation: tuple[dict[str, Any], ...]
+) -> tuple[Component, ...]:
     if determination is None:
         return ()
-    formulas = {line["key"]: line["formula"] for line in determination.derivation}
+    formulas = {line["key"]: line["formula"] for line in derivation}
     return tuple(
         Component(key, zh, en, getattr(determination, key), formulas.get(key, "")) for key, zh, en in COMPONENTS
     )
@@ -119,13 +138,14 @@ def _build(person: Person) -> PensionView:
     )
     paid = PensionPayment.objects.filter(person=person).aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
     events = tuple(BenefitEvent.objects.filter(person=person).order_by("-on", "-id")[:20])
+    derivation = derivation_of(determination) if determination is not None else ()
     return PensionView(
         person=person,
         profile=profile,
         certificate=certificate,
         determination=determination,
-        components=_components(determination),
-        derivation=tuple(determination.derivation) if determination is not None else (),
+        components=_components(determination, derivation),
+        derivation=derivation,
         payments=payments,
         paid_total=paid,
         events=events,

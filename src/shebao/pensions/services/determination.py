@@ -34,6 +34,8 @@ from shebao.pensions.rules.formula import (
 from shebao.pensions.services.common import REGION, approver_authorise, event_add, record, staff_authorise
 from shebao.registry.models import Person
 
+_DECIMAL_PARAMS = frozenset({"average_wage", "transition_coefficient"})
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -63,17 +65,28 @@ def inputs_from_json(data: dict[str, Any]) -> PensionInputs:
 
 
 def params_from_json(data: dict[str, Any]) -> PensionParams:
-    return PensionParams(
-        average_wage=Decimal(data["average_wage"]),
-        transition_coefficient=Decimal(data["transition_coefficient"]),
-        deemed_index_rule=cast(DeemedIndexRule, data["deemed_index_rule"]),
-        rule_refs=tuple(data.get("rule_refs") or ()),
-        provisional=bool(data.get("provisional")),
-        average_wage_ref=data.get("average_wage_ref"),
-        transition_ref=data.get("transition_ref"),
-        provisional_note_zh=data.get("provisional_note_zh", ""),
-        provisional_note_en=data.get("provisional_note_en", ""),
-    )
+    """The stored params back as the formula's dataclass; a field added to it later and absent
+    from an older row keeps its default."""
+    values: dict[str, Any] = {}
+    for field in fields(PensionParams):
+        if field.name not in data:
+            continue
+        value = data[field.name]
+        if field.name in _DECIMAL_PARAMS:
+            value = Decimal(value)
+        elif field.name == "rule_refs":
+            value = tuple(value or ())
+        values[field.name] = value
+    values["deemed_index_rule"] = cast(DeemedIndexRule, values["deemed_index_rule"])
+    return PensionParams(**values)
+
+
+# What decides the figures: a replay under rows whose values differ in these is another result.
+RULE_VALUES = ("average_wage", "transition_coefficient", "deemed_index_rule", "rule_refs", "provisional")
+
+
+def rules_differ(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return any(a.get(key) != b.get(key) for key in RULE_VALUES)
 
 
 def _lines(lines: tuple[DerivationLine, ...] | list[DerivationLine]) -> list[dict[str, object]]:
@@ -223,7 +236,7 @@ def pension_replay(*, determination: PensionDetermination) -> Replay:
     month = determination.retirement_month
     try:
         now = pension_params_for(region=REGION, retirement_year=month.year, retirement_month=month.month)
-        rules_changed = params_to_json(now) != determination.params
+        rules_changed = rules_differ(params_to_json(now), determination.params)
     except InvalidInput:
         rules_changed = True
     return Replay(result=result, same=same, rules_changed=rules_changed)
