@@ -124,16 +124,28 @@ def statement_pdf(*, actor: Account, statement: Statement, channel: str, printed
 
     record_may_see(actor=actor, person=statement.person)
     pdf = statement_document(statement=statement)
+    what = {"year": statement.year, "version": statement.version, "ref": statement.ref}
     with transaction.atomic():
-        audit.record(
-            actor=actor,
-            action="statement.print" if printed else "statement.download",
-            subject_type="statements.Statement",
-            subject_id=statement.pk,
-            subject_person=statement.person.id_number,
-            after={"year": statement.year, "version": statement.version, "ref": statement.ref},
-            channel=channel,
-        )
+        if printed:
+            audit.record(
+                actor=actor,
+                action="statement.print",
+                subject_type="statements.Statement",
+                subject_id=statement.pk,
+                subject_person=statement.person.id_number,
+                after=what,
+                channel=channel,
+            )
+        else:
+            audit.record(
+                actor=actor,
+                action="statement.download",
+                subject_type="statements.Statement",
+                subject_id=statement.pk,
+                subject_person=statement.person.id_number,
+                after=what,
+                channel=channel,
+            )
     return pdf
 
 
