@@ -19,15 +19,23 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from shebao.cases.models import CasePhase
+from shebao.cases.models import Case, CasePhase
 from shebao.contributions.selectors import staff_district_id
 from shebao.core import workdays
 from shebao.core.errors import NotFound
 from shebao.core.models import Account
 from shebao.pensions.transfers import rules
-from shebao.pensions.transfers.models import Transfer, TransferredPeriod
+from shebao.pensions.transfers.models import PlatformMessage, Transfer, TransferredPeriod
 
-PHASE_DAYS = 15  # 第八条: rules.PARAMETERS "phase_workdays/2010"
+# (direction, phase) -> (name, ours)
+PHASE_NAMES: dict[tuple[str, int], tuple[str, bool]] = {
+    ("in", 1): ("转入地审核并发出联系函", True),
+    ("in", 2): ("转出地办理转出", False),
+    ("in", 3): ("转入地办理接续", True),
+    ("out", 1): ("转入地审核并发出联系函", False),
+    ("out", 2): ("本机构办理转出", True),
+    ("out", 3): ("转入地办理接续", False),
+}
 
 
 def _phase_days(on: dt.date) -> int:
@@ -55,6 +63,52 @@ def transfer_get(*, actor: Account, ref: str) -> Transfer:
     return transfer
 
 
+def _case_visible(actor: Account, case: Case) -> bool:
+    if actor is None or not actor.is_authenticated:
+        return False
+    if actor.kind == Account.Kind.CITIZEN:
+        return bool(actor.id_number) and case.applicant_id_number == actor.id_number
+    district = staff_district_id(actor)
+    return district is None or (district is not False and case.office.area.district_id == district)
+
+
+def transfer_for_case(*, actor: Account, number: str) -> Transfer:
+    """The transfer of the case numbered ``number`` (a YL-003 case not yet recorded gives the
+    transfer it describes, unsaved), if the actor may see it; NotFound otherwise."""
+    from shebao.pensions.transfers.services.acting import TRANSFER_IN_CODE, transfer_in_draft
+
+    case = Case.objects.select_related("item", "office__area", "current_step__phase").filter(number=number).first()
+    if case is None or not _case_visible(actor, case):
+        raise NotFound("未找到该转移接续业务", "No such transfer")
+    found = Transfer.objects.filter(case=case).first()
+    if found is not None:
+        found.case = case
+        return found
+    if case.item.code != TRANSFER_IN_CODE:
+        raise NotFound("未找到该转移接续业务", "No such transfer")
+    return transfer_in_draft(case=case)
+
+
+def applications_unrecorded(*, actor: Account, limit: int = 100) -> list[Case]:
+    """YL-003 cases in the actor's sight whose transfer is not recorded yet (the window received
+    them; the first step or the platform job records them)."""
+    from shebao.pensions.transfers.services.acting import TRANSFER_IN_CODE
+
+    rows = Case.objects.select_related("office__area").filter(
+        item__code=TRANSFER_IN_CODE, status__in=Case.OPEN_STATUSES
+    )
+    rows = rows.exclude(pk__in=Transfer.objects.values("case_id"))
+    if actor.kind == Account.Kind.CITIZEN:
+        rows = rows.filter(applicant_id_number=actor.id_number)
+    else:
+        district = staff_district_id(actor)
+        if district is False:
+            return []
+        if district is not None:
+            rows = rows.filter(office__area__district_id=district)
+    return list(rows.order_by("-received_at")[:limit])
+
+
 def transfer_list(*, actor: Account, state: str = "", direction: str = "", limit: int = 200) -> list[Transfer]:
     rows = transfers_visible(actor=actor)
     if state == "open":
@@ -76,6 +130,11 @@ def transferred_months(*, actor: Account, id_number: str) -> dict[int, set[int]]
     for year, first, months in rows.values_list("year", "first_month", "months"):
         marks.setdefault(year, set()).update(range(first, min(first + months, 13)))
     return marks
+
+
+def outbox_pending() -> int:
+    """Messages of ours the platform has not taken yet (a count, no one's data)."""
+    return PlatformMessage.objects.filter(direction="out", state="pending").count()
 
 
 # --- the three phases --------------------------------------------------------------------------
@@ -224,7 +283,7 @@ def transfers_dashboard(*, actor: Account) -> Dashboard:
     for direction in ("in", "out"):
         for number in (1, 2, 3):
             key = (direction, number)
-            name, ours = names.get(key, ("", number != 2 if direction == "in" else number == 2))
+            name, ours = names.get(key, PHASE_NAMES[key])
             board.rates.append(PhaseRate(direction, number, name, ours, finished[key], on_time[key]))
     board.waiting.sort(key=lambda w: -(w.phase.used or 0))
     return board

@@ -33,36 +33,42 @@ from shebao.pensions.transfers.services.common import (
 )
 
 
+def transfer_in_draft(*, case: Case) -> Transfer:
+    """The transfer a YL-003 case describes, not saved: what its pages show before the first
+    command records it."""
+    if case.item.code != TRANSFER_IN_CODE:
+        raise InvalidInput("该办件不是跨省转入", "This case is not a cross-province transfer in", field="case")
+    form = case.form_data
+    number = id_number_validate(case.applicant_id_number)
+    code = str(form.get("from_agency_code") or "")
+    return Transfer(
+        ref=f"{platform.OUR_AGENCY}-{case.number}",
+        direction=Transfer.Direction.IN,
+        case=case,
+        state=S.APPLIED,
+        id_number=case.applicant_id_number,
+        name=case.applicant_name,
+        sex="M" if number.sex == "M" else "F",
+        birth_date=number.birth_date,
+        hukou_place=_person_hukou(case.applicant_id_number),
+        other_agency=code,
+        other_agency_name=platform.AGENCIES.get(code, str(form.get("from_agency") or "")),
+        period_from=_form_date(form.get("period_from")),
+        period_to=_form_date(form.get("period_to")),
+        applied_on=timezone.localtime(case.received_at).date(),
+    )
+
+
 def transfer_in_record(*, case: Case) -> Transfer:
     """The transfer of a YL-003 case, recorded from its form the first time it is needed
     (idempotent: the case is unique on the transfer)."""
     found = Transfer.objects.filter(case=case).first()
     if found is not None:
         return found
-    if case.item.code != TRANSFER_IN_CODE:
-        raise InvalidInput("该办件不是跨省转入", "This case is not a cross-province transfer in", field="case")
-    form = case.form_data
-    number = id_number_validate(case.applicant_id_number)
-    hukou = _person_hukou(case.applicant_id_number)
-    code = str(form.get("from_agency_code") or "")
+    transfer = transfer_in_draft(case=case)
     try:
         with transaction.atomic():
-            transfer = Transfer.objects.create(
-                ref=f"{platform.OUR_AGENCY}-{case.number}",
-                direction=Transfer.Direction.IN,
-                case=case,
-                state=S.APPLIED,
-                id_number=case.applicant_id_number,
-                name=case.applicant_name,
-                sex="M" if number.sex == "M" else "F",
-                birth_date=number.birth_date,
-                hukou_place=hukou,
-                other_agency=code,
-                other_agency_name=platform.AGENCIES.get(code, str(form.get("from_agency") or "")),
-                period_from=_form_date(form.get("period_from")),
-                period_to=_form_date(form.get("period_to")),
-                applied_on=timezone.localtime(case.received_at).date(),
-            )
+            transfer.save(force_insert=True)
             _audit(transfer, actor=None, action="transfer.record", after={"case": case.number, "ref": transfer.ref})
     except IntegrityError:
         return Transfer.objects.get(case=case)
