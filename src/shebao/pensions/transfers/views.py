@@ -207,7 +207,9 @@ def _chart(years: list[tuple[int, int, int]]) -> Chart:
         x = 40 + n * 70
         for k, (kind, value) in enumerate((("in", done_in), ("out", done_out))):
             height = round(110 * value / ceiling)
-            bars.append(Bar(x + k * 26, 130 - height, height, value, f"{year} {'转入' if kind == 'in' else '转出'}", kind))
+            bars.append(
+                Bar(x + k * 26, 130 - height, height, value, f"{year} {'转入' if kind == 'in' else '转出'}", kind)
+            )
         labels.append((year, x + 26))
     grid = [(ceiling * i // 2, 130 - 110 * i // 2) for i in range(3)]
     return Chart(width=max(200, 40 + 70 * len(years)), bars=bars, years=labels, gridlines=grid)
