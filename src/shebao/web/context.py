@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from shebao.cases.authority import HANDLING_ROLES
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
+from shebao.pensions.transfers.views import STAFF_ROLES as TRANSFER_ROLES
 from shebao.registry.models import Person
 from shebao.registry.views import SEARCH_ROLES
 
@@ -35,6 +36,7 @@ def _nav(user: Account) -> list[tuple[str, str]]:
         items.append(("我的权益记录单 / My rights statements", reverse("statements:mine")))
         items.append(("记录单寄送方式 / Statement delivery", reverse("statement_mailing:delivery")))
         items.append(("我的养老金 / My pension", reverse("pensions:my_pension")))
+        items.append(("我的关系转移 / My pension transfers", reverse("pensions_transfers:list")))
     if user.kind == Account.Kind.UNIT:
         items.append((str(_("Bills")), reverse("web:unit_bills")))
         items.append(("职工缴费记录 / Employees' months", reverse("statements:unit")))
@@ -46,6 +48,8 @@ def _nav(user: Account) -> list[tuple[str, str]]:
     if user.kind == Account.Kind.STAFF and user.role in SEARCH_ROLES:
         items.append((str(_("Find a person")), reverse("registry:person_search")))
         items.append(("养老待遇查询 / Pension look-up", reverse("pensions:lookup")))
+    if user.kind == Account.Kind.STAFF and user.role in TRANSFER_ROLES:
+        items.append(("养老保险关系转移 / Pension transfers", reverse("pensions_transfers:dashboard")))
     if user.kind == Account.Kind.STAFF and user.role == Role.BANK_AGENT:
         items.append(("养老金发放账户核对 / Pension card check", reverse("pensions:bank_card_check")))
     items.append((str(_("Service guide")), reverse("web:guide")))
