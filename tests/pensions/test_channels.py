@@ -59,6 +59,7 @@ def test_the_page_the_api_and_the_statement_show_the_same_total(client, retired)
         "note": "",
     }
     assert body["certificate_number"] in html
+    assert body["paid_total"] == "2686.02" and 'id="pension-paid-total">¥2686.02<' in html
 
 
 @pytest.mark.parametrize("doc", ["certificate", "voucher"])

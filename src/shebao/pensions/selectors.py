@@ -30,6 +30,7 @@ from shebao.core import audit
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import id_number_validate, mask_id_number
 from shebao.core.models import Account, Role
+from shebao.core.money import round_fen
 from shebao.pensions.models import (
     BenefitEvent,
     PensionDetermination,
@@ -136,7 +137,7 @@ def _build(person: Person) -> PensionView:
     payments = tuple(
         PaymentLine(p.month, p.kind, p.get_kind_display(), p.amount, card_tail(p.bank_card), p.note) for p in rows
     )
-    paid = PensionPayment.objects.filter(person=person).aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    paid = round_fen(PensionPayment.objects.filter(person=person).aggregate(s=Sum("amount"))["s"] or Decimal("0.00"))
     events = tuple(BenefitEvent.objects.filter(person=person).order_by("-on", "-id")[:20])
     derivation = derivation_of(determination) if determination is not None else ()
     return PensionView(
