@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from shebao.core.audit.admin import AuditedModelAdmin
-from shebao.pensions.models import PensionBase, TransitionRule
+from shebao.pensions.models import PensionBase, SurvivorBenefitRule, TransitionRule
 
 RULE_FIELDS = ("effective_from", "effective_to", "confidence", "source")
 
@@ -26,4 +26,12 @@ class PensionBaseAdmin(AuditedRuleAdmin):
 @admin.register(TransitionRule)
 class TransitionRuleAdmin(AuditedRuleAdmin):
     list_display = ("region", "coefficient", "deemed_index_rule", "account_start", *RULE_FIELDS)
+    list_filter = ("region", "confidence")
+
+
+@admin.register(SurvivorBenefitRule)
+class SurvivorBenefitRuleAdmin(AuditedRuleAdmin):
+    """丧葬补助金 / 抚恤金 months (the demo row is an assumption at confidence L: correct it here)."""
+
+    list_display = ("region", "funeral_months", "survivor_months", "effective_from", "confidence", "source")
     list_filter = ("region", "confidence")
