@@ -148,7 +148,7 @@ PARTS = (
     ("account", "个人账户养老金 / Account", "#3f9b5a"),
     ("transition", "过渡性养老金 / Transition", "#c7832b"),
 )
-CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 640, 260, 56, 40, 16
+CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 360, 220, 44, 28, 22
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,7 @@ class Bar:
     segments: list[dict[str, Any]]
     highlight: bool = False
     height: float = 0.0
+    show_label: bool = False
 
 
 def chart(*, bars: list[tuple[str, dict[str, Decimal], bool]]) -> dict[str, Any]:
@@ -201,7 +202,11 @@ def chart(*, bars: list[tuple[str, dict[str, Decimal], bool]]) -> dict[str, Any]
     while value <= top_value:
         ticks.append({"y": round(CHART_H - PAD_B - float(value / top_value) * plot_h, 1), "label": f"{value:,.0f}"})
         value += step
-    every = max(1, len(bars) // 8)  # at most about eight month labels under the axis
+    every = max(1, -(-len(bars) // 3))  # at most about four labels under the axis: a phone's width
+    last = len(out) - 1
+    out = [
+        replace(bar, show_label=i == last or (i % every == 0 and last - i > every // 2)) for i, bar in enumerate(out)
+    ]
     return {
         "w": CHART_W,
         "h": CHART_H,
@@ -210,8 +215,9 @@ def chart(*, bars: list[tuple[str, dict[str, Decimal], bool]]) -> dict[str, Any]
         "bars": out,
         "ticks": ticks,
         "label_every": every,
-        "label_y": CHART_H - PAD_B + 16,
+        "label_y": CHART_H - PAD_B + 18,
         "legend": [{"name": name, "fill": colour} for _, name, colour in PARTS],
+        "has_highlight": any(bar.highlight for bar in out),
     }
 
 
@@ -435,6 +441,7 @@ def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> d
         "assumption_lines": assumptions.lines(),
         "base_note": base_note,
         "crediting": crediting,
+        "crediting_percent": f"{(crediting.rate * 100).normalize():f}%",
         "rows": rows,
         "statutory": statutory,
         "every_third": len(rows) > 1 and rows[0].retirement.months_until(rows[1].retirement) == 3,
