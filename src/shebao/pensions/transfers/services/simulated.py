@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -64,15 +65,15 @@ def _as_counterpart(transfer: Transfer, *, kind: str, body: dict[str, Any]) -> d
     return message.as_json()
 
 
-def platform_simulate(*, today: dt.date | None = None) -> dict[str, int]:
+def platform_simulate(*, today: dt.date | None = None, now_for: Sequence[int] = ()) -> dict[str, int]:
     """The simulated counterpart answers what we sent once its working days have passed: a
     letter gets the information form and the fund notice, a form and funds sent out get the
-    completion receipt. Driven by the platform job, never by waiting."""
+    completion receipt. Driven by the platform job, never by waiting. ``now_for``: transfer ids
+    whose messages are answered at once, due or not (the demo's seed, which does not move time)."""
     today = today or _today()
     answered = 0
-    due = PlatformMessage.objects.filter(
-        direction="out", state="sent", answered=False, answer_on__lte=today
-    ).select_related("transfer")
+    due = PlatformMessage.objects.filter(direction="out", state="sent", answered=False).select_related("transfer")
+    due = due.filter(transfer_id__in=now_for) if now_for else due.filter(answer_on__lte=today)
     for row in due.order_by("id"):
         transfer = row.transfer
         replies: list[dict[str, Any]] = []
