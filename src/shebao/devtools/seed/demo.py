@@ -30,6 +30,7 @@ from shebao.devtools.seed.org import OrgPlan, plan_org, write_org
 from shebao.devtools.seed.people import DEMO_CITIZENS, IdNumberPool, PeoplePlan, plan_people, write_people
 from shebao.devtools.seed.retirees import retiree_logins, write_demo_retirees
 from shebao.devtools.seed.staff import STAFF, StaffPlan, plan_staff, totp_code, totp_secret, write_staff
+from shebao.pensions.transfers.demo import write_demo_transfers
 from shebao.registry.models import Employment, Person, Unit
 
 SEED = 2026
@@ -137,6 +138,7 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS) -> DemoResult:
         write_demo_ledger(today=timezone.localdate())
         write_demo_cases()
         write_demo_retirees(today=timezone.localdate())
+        write_demo_transfers(today=timezone.localdate())
         counts = data_counts()
         audit.record(actor=None, action=DEMO_ACTION, subject_type="seed", subject_id="demo", after=counts)
     return DemoResult(created=True, counts=counts)
