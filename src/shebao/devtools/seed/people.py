@@ -282,7 +282,11 @@ def _contribution_rows(
     rows = []
     for insurance in insurances:
         employer, personal, account = rates.amounts(
-            base_total=base_total, category=category, insurance=insurance, risk_class=unit.risk_class if unit else None
+            base_total=base_total,
+            category=category,
+            insurance=insurance,
+            year=year,
+            risk_class=unit.risk_class if unit else None,
         )
         rows.append(
             ContributionRow(
@@ -316,7 +320,7 @@ def _plan_employee(
         wage = float(rates.average_wage(year)) * wage_share * (1.03 ** (year - DEMO_YEARS[0]))
         base = rates.clamp_base(wage, year)
         plan.contributions += _contribution_rows(
-            person, "employee", year, months, base, unit, rates.EMPLOYEE_INSURANCES
+            person, "employee", year, months, base, unit, rates.insurances_charged(category="employee", year=year)
         )
 
 
