@@ -229,8 +229,8 @@ class _Generator:
         self.limits = {y: rates.base_limits(y) for y in years}
         # wages ~3% lower for each year back from the last; each year's limits clamp the base
         self.averages = {y: float(rates.average_wage(y)) * 1.03 ** (y - years[-1]) for y in years}
-        employee = rates.SEED_CONTRIBUTION_RATES[("employee", "pension")]
-        flexible = rates.SEED_CONTRIBUTION_RATES[("flexible", "pension")]
+        employee = rates.rates_for(category="employee", insurance="pension", year=years[-1])
+        flexible = rates.rates_for(category="flexible", insurance="pension", year=years[-1])
         self.points = {
             "employee": tuple(rates.percent_points(r) for r in employee),
             "flexible": tuple(rates.percent_points(r) for r in flexible),
