@@ -26,6 +26,7 @@ from django.db.models import Max
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shebao.contributions.models import ContributionYear
+from shebao.contributions.rulebook import rulebook_load
 from shebao.core.identifiers import credit_code_validate, id_number_make, id_number_validate
 from shebao.core.models import (
     Account,
@@ -40,6 +41,7 @@ from shebao.core.models import (
 from shebao.core.money import round_fen
 from shebao.devtools.seed import rates
 from shebao.devtools.seed.demo import plan_demo
+from shebao.devtools.seed.people import DEMO_YEARS
 from shebao.devtools.seed.staff import demo_totp_key
 from shebao.registry.models import Employment, Person, Unit
 
@@ -63,6 +65,11 @@ DISTRICT_CODES = {
 AVERAGE_WAGE = {2023: Decimal("7040"), 2024: Decimal("7489"), 2025: Decimal("7496")}
 PENSION_EMPLOYEE = (Decimal("0.16"), Decimal("0.08"), Decimal("0.08"))
 PENSION_FLEXIBLE = (Decimal("0"), Decimal("0.20"), Decimal("0.08"))
+# the rule rows of 2023-2025 (migration 0008): medical employer 8% + maternity 0.7% merged, the
+# flexible worker's medical 10%, no account share but the pension's
+MEDICAL_EMPLOYEE = (Decimal("0.087"), Decimal("0.02"), Decimal("0"))
+MEDICAL_FLEXIBLE = (Decimal("0"), Decimal("0.10"), Decimal("0"))
+UNEMPLOYMENT_EMPLOYEE = (Decimal("0.007"), Decimal("0.003"), Decimal("0"))
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +234,8 @@ def test_contribution_records_by_category(demo):
             insurances = {r.insurance for r in records if r.year == year}
             units = {r.unit_id for r in records if r.year == year}
             if person.category == "employee":
-                assert insurances == {"pension", "medical", "unemployment", "injury", "maternity"}
+                # maternity is collected with medical since 2019 (国办发〔2019〕10号): no record of its own
+                assert insurances == {"pension", "medical", "unemployment", "injury"}
                 assert len(units) == 1 and None not in units
             else:
                 assert insurances in ({"pension"}, {"pension", "medical"}) and units == {None}
@@ -237,6 +245,20 @@ def test_contribution_records_by_category(demo):
     assert Employment.objects.count() > employed  # some employees changed employers
     assert Employment.objects.filter(end__isnull=False).exists()
     assert ContributionYear.objects.filter(months__lt=12).exists()  # interruptions and late starts
+
+
+def _rule_row_rates(category: str, insurance: str, year: int, risk_class: int | None):
+    """(employer, individual, account) as the rule rows in force on 1 January say, read here
+    through the rulebook the assessment uses, not through the seed."""
+    book = rulebook_load()
+    on = dt.date(year, 1, 1)
+    if insurance == "injury":
+        return book.injury_rate(risk_class=risk_class, on=on).value, Decimal("0"), Decimal("0")
+    in_force = book.rates(person_type=category, on=on)
+    return tuple(
+        in_force[(insurance, payer)].value if (insurance, payer) in in_force else Decimal("0")
+        for payer in ("employer", "individual", "account")
+    )
 
 
 def test_bases_within_60_to_300_percent_and_amounts_round_fen_of_base_times_rate(demo):
@@ -250,14 +272,48 @@ def test_bases_within_60_to_300_percent_and_amounts_round_fen_of_base_times_rate
         assert base == base.to_integral_value(), r.base_total
         assert AVERAGE_WAGE[r.year] * Decimal("0.6") <= base <= AVERAGE_WAGE[r.year] * 3
         category = categories[r.person_id]
-        if r.insurance == "pension":
-            expected = PENSION_EMPLOYEE if category == "employee" else PENSION_FLEXIBLE
-        else:
-            expected = rates.rates_for(category=category, insurance=r.insurance, risk_class=units.get(r.unit_id))
-        employer, personal, account = expected
+        employer, personal, account = _rule_row_rates(category, r.insurance, r.year, units.get(r.unit_id))
         assert r.employer_amount == round_fen(r.base_total * employer)
         assert r.personal_amount == round_fen(r.base_total * personal)
         assert r.account_credit == round_fen(r.base_total * account)
+
+
+def test_the_seeded_records_rates_are_the_rule_rows_and_the_seed_keeps_no_copy(demo):
+    # given the seeded annual records of the three years
+    units = {u.pk: u.injury_risk_class for u in Unit.objects.all()}
+    categories = dict(Person.objects.values_list("id", "category"))
+    hand = {
+        ("employee", "pension"): PENSION_EMPLOYEE,
+        ("flexible", "pension"): PENSION_FLEXIBLE,
+        ("employee", "medical"): MEDICAL_EMPLOYEE,
+        ("flexible", "medical"): MEDICAL_FLEXIBLE,
+        ("employee", "unemployment"): UNEMPLOYMENT_EMPLOYEE,
+    }
+    seen = set()
+    for r in ContributionYear.objects.all():
+        category = categories[r.person_id]
+        rates_used = _rule_row_rates(category, r.insurance, r.year, units.get(r.unit_id))
+        # then each record's rates are the rule rows' (and those are the figures written out above)
+        assert (category, r.insurance) == ("employee", "injury") or rates_used == hand[(category, r.insurance)]
+        assert (r.employer_amount, r.personal_amount, r.account_credit) == tuple(
+            round_fen(r.base_total * rate) for rate in rates_used
+        )
+        seen.add((category, r.insurance))
+    assert seen == {*hand, ("employee", "injury")}
+    # and the seed's figures are read from the rows: a changed row changes the next plan's figures
+    from shebao.contributions.models import ContributionRate
+
+    row_id = rulebook_load().rates(person_type="employee", on=dt.date(2025, 1, 1))[("medical", "employer")].id
+    try:
+        with transaction.atomic():
+            ContributionRate.objects.filter(pk=row_id).update(rate=Decimal("0.09"))
+            rates.figures_forget()
+            assert rates.rates_for(category="employee", insurance="medical", year=2025)[0] == Decimal("0.09")
+            transaction.set_rollback(True)
+    finally:
+        rates.figures_forget()
+    assert rates.rates_for(category="employee", insurance="medical", year=2025) == MEDICAL_EMPLOYEE
+    assert not hasattr(rates, "SEED_CONTRIBUTION_RATES") and not hasattr(rates, "SEED_AVERAGE_MONTHLY_WAGE")
 
 
 def test_demo_is_deterministic_the_stored_rows_are_the_plan(demo):
@@ -292,8 +348,15 @@ def test_demo_is_deterministic_the_stored_rows_are_the_plan(demo):
 
 def test_plan_is_the_same_in_another_process_with_another_hash_seed():
     # given the plan's digest here and in a fresh interpreter with a different PYTHONHASHSEED
+    # (the plan computes with the rule rows, read here and handed over: the other process has no
+    # database with them)
+    figures = {year: rates.year_figures(year) for year in DEMO_YEARS}
     code = (
         "import django, hashlib; django.setup();"
+        "from decimal import Decimal;"
+        "from shebao.devtools.seed import rates;"
+        "from shebao.devtools.seed.rates import YearFigures;"
+        f"rates.figures_use({figures!r});"
         "from shebao.devtools.seed.demo import plan_demo;"
         f"print(hashlib.sha256(repr(plan_demo(persons={DEMO_PERSONS})).encode()).hexdigest())"
     )
