@@ -18,6 +18,7 @@ use :func:`interest_quote`, so they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -454,14 +455,45 @@ class AccountSummary:
 
 def _years(person: Person) -> tuple[AccountYear, ...]:
     """Every year's figures in one grouped query: the only place an account is summed."""
-    sums: dict[int, list[Decimal]] = {}
-    interest_years: set[int] = set()
     rows = (
         AccountEntry.objects.filter(person=person)
         .values_list("year", "kind")
         .annotate(total=Sum("amount"))
         .order_by("year")
     )
+    return _years_from(rows)
+
+
+def _visible_all(actor: Account, persons: Sequence[Person]) -> list[int]:
+    """The persons' ids when the actor may see every one of them (as :func:`_visible`), else NotFound."""
+    ids = [person.pk for person in persons]
+    if actor is None or not actor.is_authenticated or actor.kind == Account.Kind.UNIT:
+        raise NotFound("未找到该参保人", "No such insured person")
+    if persons_visible(actor=actor).filter(pk__in=ids).count() != len(set(ids)):
+        raise NotFound("未找到该参保人", "No such insured person")
+    return ids
+
+
+def account_summaries(*, actor: Account, persons: Sequence[Person]) -> dict[int, AccountSummary]:
+    """:func:`account_summary` for many persons in one grouped query (a bulk job's chunk), the
+    figures summed exactly as there. Any person the actor may not see makes it ``NotFound``."""
+    ids = _visible_all(actor, persons)
+    grouped: dict[int, list[tuple[int, str, Decimal]]] = {pk: [] for pk in ids}
+    rows = (
+        AccountEntry.objects.filter(person_id__in=ids)
+        .values_list("person_id", "year", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by("person_id", "year")
+    )
+    for person_id, year, kind, total in rows:
+        grouped[person_id].append((year, kind, total))
+    return {person.pk: AccountSummary(person=person, years=_years_from(grouped[person.pk])) for person in persons}
+
+
+def _years_from(rows: Iterable[tuple[int, str, Decimal]]) -> tuple[AccountYear, ...]:
+    """The years' figures from (year, kind, sum of amounts) rows, oldest year first."""
+    sums: dict[int, list[Decimal]] = {}
+    interest_years: set[int] = set()
     for year, kind, raw in rows:
         total = raw.quantize(ZERO)  # a sum of fen amounts (SQLite's Sum carries extra digits)
         credited, interest = sums.setdefault(year, [ZERO, ZERO])
@@ -515,6 +547,23 @@ class AccountStatement:
     closing_balance: Decimal
     interest: InterestCalc | None
     summary: AccountSummary
+
+
+def account_lines_of_persons(
+    *, actor: Account, persons: Sequence[Person], year: int
+) -> dict[int, tuple[StatementLine, ...]]:
+    """The year's account lines of many persons in one query (a bulk job's chunk), each in the
+    order :func:`account_statement` gives them. Visibility as :func:`account_summaries`."""
+    ids = _visible_all(actor, persons)
+    found: dict[int, list[StatementLine]] = {pk: [] for pk in ids}
+    rows = AccountEntry.objects.filter(person_id__in=ids, year=year).order_by(
+        "person_id", "credited_month", "kind", "id"
+    )
+    for e in rows:
+        found[e.person_id].append(
+            StatementLine(e.credited_month, e.kind, e.get_kind_display(), e.amount, e.rate, e.note)
+        )
+    return {pk: tuple(lines) for pk, lines in found.items()}
 
 
 def account_statement(*, actor: Account, person: Person, year: int) -> AccountStatement:
