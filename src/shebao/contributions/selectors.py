@@ -20,6 +20,7 @@ stored ``ContributionMonth.status`` is brought in line by ``services.arrears_mar
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -257,6 +258,23 @@ def months_of_person(*, actor: Account, person: Person, as_of: dt.date, limit: i
     _may_see_months(actor, person)
     rows = ContributionMonth.objects.filter(person=person).select_related("bill", "unit").order_by("-period", "-id")
     return [_month_view(row, as_of) for row in (rows[:limit] if limit is not None else rows)]
+
+
+def months_of_persons(*, actor: Account, persons: Sequence[Person], as_of: dt.date) -> dict[int, list[MonthView]]:
+    """:func:`months_of_person` for many persons in one query (a bulk job's chunk): each
+    person's months, newest first, exactly as that function gives them. Any person the actor
+    may not see makes the whole call ``NotFound``."""
+    for person in persons:
+        _may_see_months(actor, person)
+    found: dict[int, list[MonthView]] = {person.pk: [] for person in persons}
+    rows = (
+        ContributionMonth.objects.filter(person_id__in=list(found))
+        .select_related("bill", "unit")
+        .order_by("person_id", "-period", "-id")
+    )
+    for row in rows:
+        found[row.person_id].append(_month_view(row, as_of))
+    return found
 
 
 def _month_view(row: ContributionMonth, as_of: dt.date) -> MonthView:
