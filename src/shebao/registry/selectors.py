@@ -17,6 +17,8 @@ event (``person.view``) in its own transaction: viewing a record is an event too
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -136,6 +138,18 @@ def person_employments(*, actor: Account, person: Person) -> list[Employment]:
     if actor.kind == Account.Kind.UNIT:
         rows = rows.filter(unit__credit_code=actor.unit_code or "")
     return list(rows)
+
+
+def employments_of_persons(*, actor: Account, persons: Sequence[Person]) -> dict[int, list[Employment]]:
+    """:func:`person_employments` for many persons in one query (a bulk job's chunk), each list
+    in the same order and with the same unit-operator restriction."""
+    found: dict[int, list[Employment]] = {person.pk: [] for person in persons}
+    rows = Employment.objects.filter(person_id__in=list(found)).select_related("unit").order_by("-start", "-id")
+    if actor.kind == Account.Kind.UNIT:
+        rows = rows.filter(unit__credit_code=actor.unit_code or "")
+    for row in rows:
+        found[row.person_id].append(row)
+    return found
 
 
 def unit_get_own(*, actor: Account) -> Unit:
