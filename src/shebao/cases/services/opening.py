@@ -9,6 +9,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -190,34 +191,38 @@ def _open_one(
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,64}")  # visible ASCII, as a header carries it
 
 
-def _opening_fingerprint(
-    *,
-    items: list[str],
-    group_code: str,
-    applicant: Applicant,
-    channel: str,
-    form: dict[str, Any],
-    materials: Mapping[str, Any] | None,
-    office: Office | None,
-    phone: str,
-) -> str:
+@dataclass(frozen=True)
+class _Request:
+    """What an opening asks for, one item or a one-form's items alike."""
+
+    items: list[str]
+    group_code: str
+    applicant: Applicant
+    channel: str
+    form: dict[str, Any]
+    materials: Mapping[str, Any]
+    phone: str
+
+
+def _opening_fingerprint(request: _Request, *, office: Office | None) -> str:
     """A digest of what an opening asks for: the same key may only ever mean the same request."""
-    request = {
-        "items": sorted(items),
-        "group": group_code,
+    applicant = request.applicant
+    asked = {
+        "items": sorted(request.items),
+        "group": request.group_code,
         "applicant": [
             applicant.id_number,
             applicant.name,
             getattr(applicant.district, "code", ""),
             applicant.unit_code,
         ],
-        "channel": channel,
-        "form": form,
-        "materials": {c: [s.state, s.file] for c, s in supplies.supplies_parse(materials).items()},
+        "channel": request.channel,
+        "form": request.form,
+        "materials": {c: [s.state, s.file] for c, s in supplies.supplies_parse(request.materials).items()},
         "office": office.pk if office is not None else None,
-        "phone": phone,
+        "phone": request.phone,
     }
-    canonical = json.dumps(request, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    canonical = json.dumps(asked, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -263,6 +268,64 @@ def _idempotency_key(key: str, actor: Account | None) -> str:
     return key
 
 
+@dataclass(frozen=True)
+class _Start:
+    """What an opening knows before it opens anything (:func:`_opening_start`)."""
+
+    key: str
+    office: Office | None  # the receiving office
+    fingerprint: str
+    replay: list[Case] | None  # the cases an earlier submission under the key opened
+
+
+def _opening_start(*, actor: Account | None, key: str, request: _Request, receiving_office: Office | None) -> _Start:
+    """The first checks of one case and of a one-form alike: the idempotency key, the receiving
+    office (a staff member's own when none is named), and with a key the request's digest and
+    the cases an earlier submission under it opened."""
+    key = _idempotency_key(key, actor)
+    office = (
+        receiving_office
+        if receiving_office is not None
+        else (actor.office if actor and actor.kind == Account.Kind.STAFF else None)
+    )
+    if not key:
+        return _Start(key=key, office=office, fingerprint="", replay=None)
+    assert actor is not None  # _idempotency_key refuses a key without a signed-in filer
+    fingerprint = _opening_fingerprint(request, office=office)
+    replay = _opening_replay(actor=actor, key=key, fingerprint=fingerprint)
+    return _Start(key=key, office=office, fingerprint=fingerprint, replay=replay)
+
+
+def _open_all(
+    *, actor: Account | None, start: _Start, request: _Request, items: list[ServiceItem], group_ref: str
+) -> list[Case]:
+    """Open a case of each item in one transaction, the key claimed first (a concurrent
+    submission under the same key gets the cases of the one that claimed it)."""
+    with transaction.atomic():
+        opening = None
+        if start.key:
+            assert actor is not None
+            claimed = _opening_claim(actor=actor, key=start.key, fingerprint=start.fingerprint)
+            if isinstance(claimed, list):
+                return claimed
+            opening = claimed
+        return [
+            _open_one(
+                actor=actor,
+                item=item,
+                applicant=request.applicant,
+                channel=request.channel,
+                form=request.form,
+                materials=request.materials,
+                receiving_office=start.office,
+                phone=request.phone,
+                group_ref=group_ref,
+                opening=opening,
+            )
+            for item in items
+        ]
+
+
 def case_open(
     *,
     actor: Account | None,
@@ -284,51 +347,14 @@ def case_open(
     ``key``: the submission's idempotency key (the API's ``Idempotency-Key``, the token a form
     is drawn with). The same key with the same request gives the case it opened the first time;
     with a different request it is a :class:`Conflict`. Materials: :mod:`shebao.cases.materials`."""
-    key = _idempotency_key(key, actor)
-    office = (
-        receiving_office
-        if receiving_office is not None
-        else (actor.office if actor and actor.kind == Account.Kind.STAFF else None)
-    )
-    fingerprint = ""
-    if key:
-        assert actor is not None
-        fingerprint = _opening_fingerprint(
-            items=[item_code],
-            group_code="",
-            applicant=applicant,
-            channel=channel,
-            form=form,
-            materials=materials,
-            office=office,
-            phone=phone,
-        )
-        replay = _opening_replay(actor=actor, key=key, fingerprint=fingerprint)
-        if replay:
-            return replay[0]
+    request = _Request([item_code], "", applicant, channel, form, materials or {}, phone)
+    start = _opening_start(actor=actor, key=key, request=request, receiving_office=receiving_office)
+    if start.replay:
+        return start.replay[0]
     item = item_get(code=item_code)
-    item_offered(item=item, channel=channel, office=office, at=at)
-    _check_may_open(actor, item, applicant, channel, office)
-    with transaction.atomic():
-        opening = None
-        if key:
-            assert actor is not None
-            claimed = _opening_claim(actor=actor, key=key, fingerprint=fingerprint)
-            if isinstance(claimed, list):
-                return claimed[0]
-            opening = claimed
-        return _open_one(
-            actor=actor,
-            item=item,
-            applicant=applicant,
-            channel=channel,
-            form=form,
-            materials=materials or {},
-            receiving_office=office,
-            phone=phone,
-            group_ref="",
-            opening=opening,
-        )
+    item_offered(item=item, channel=channel, office=start.office, at=at)
+    _check_may_open(actor, item, applicant, channel, start.office)
+    return _open_all(actor=actor, start=start, request=request, items=[item], group_ref="")[0]
 
 
 def case_open_group(
@@ -347,31 +373,13 @@ def case_open_group(
 ) -> list[Case]:
     """一表通: one form opens a case for each chosen item of a form group, all or none.
     ``key`` as for :func:`case_open`: a resubmitted form gives the cases it opened."""
-    key = _idempotency_key(key, actor)
     codes = list(dict.fromkeys(item_codes))
+    request = _Request(codes, group_code, applicant, channel, form, materials or {}, phone)
+    start = _opening_start(actor=actor, key=key, request=request, receiving_office=receiving_office)
     if not codes:
         raise InvalidInput("请至少选择一个事项", "Choose at least one item", field="items")
-    office = (
-        receiving_office
-        if receiving_office is not None
-        else (actor.office if actor and actor.kind == Account.Kind.STAFF else None)
-    )
-    fingerprint = ""
-    if key:
-        assert actor is not None
-        fingerprint = _opening_fingerprint(
-            items=codes,
-            group_code=group_code,
-            applicant=applicant,
-            channel=channel,
-            form=form,
-            materials=materials,
-            office=office,
-            phone=phone,
-        )
-        replay = _opening_replay(actor=actor, key=key, fingerprint=fingerprint)
-        if replay:
-            return replay
+    if start.replay:
+        return start.replay
     items = [item_get(code=c) for c in codes]
     for item in items:
         if item.form_group is None or item.form_group.code != group_code:
@@ -379,29 +387,6 @@ def case_open_group(
                 f"事项 {item.code} 不属于该表单组", f"Item {item.code} is not in form group {group_code}", field="items"
             )
     for item in items:
-        item_offered(item=item, channel=channel, office=office, at=at)
-        _check_may_open(actor, item, applicant, channel, office)
-    group_ref = uuid.uuid4().hex
-    with transaction.atomic():
-        opening = None
-        if key:
-            assert actor is not None
-            claimed = _opening_claim(actor=actor, key=key, fingerprint=fingerprint)
-            if isinstance(claimed, list):
-                return claimed
-            opening = claimed
-        return [
-            _open_one(
-                actor=actor,
-                item=item,
-                applicant=applicant,
-                channel=channel,
-                form=form,
-                materials=materials or {},
-                receiving_office=office,
-                phone=phone,
-                group_ref=group_ref,
-                opening=opening,
-            )
-            for item in items
-        ]
+        item_offered(item=item, channel=channel, office=start.office, at=at)
+        _check_may_open(actor, item, applicant, channel, start.office)
+    return _open_all(actor=actor, start=start, request=request, items=items, group_ref=uuid.uuid4().hex)
