@@ -7,15 +7,13 @@ page, each with the error's own message.
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
-from shebao.core.http import AccountRequest
+from shebao.core.http import AccountRequest, signed_in
 from shebao.core.identifiers import mask_id_number, mask_phone
 from shebao.core.models import Account, Office
 from shebao.registry import selectors
@@ -37,15 +35,6 @@ def channel_for(user: Account) -> str:
     if user.kind == Account.Kind.STAFF and user.office is not None:
         return _OFFICE_CHANNEL.get(user.office.kind, Channel.HALL)
     return Channel.ONLINE
-
-
-def _refuse_unless_signed_in(request: HttpRequest) -> HttpResponse | None:
-    user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if user.kind == Account.Kind.STAFF and not user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
-        return redirect_to_login(request.get_full_path(), reverse("web:login"))
-    return None
 
 
 def error_page(request: HttpRequest, error: ShebaoError) -> HttpResponse:
@@ -72,10 +61,8 @@ def _person_context(request: AccountRequest, person: Person, *, revealed: bool =
 
 
 @require_GET
+@signed_in
 def person_detail(request: AccountRequest, pk: int) -> HttpResponse:
-    refused = _refuse_unless_signed_in(request)
-    if refused:
-        return refused
     user = request.user
     try:
         person = selectors.person_get(actor=user, person_id=pk, channel=channel_for(user))
@@ -85,10 +72,8 @@ def person_detail(request: AccountRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@signed_in
 def person_reveal(request: AccountRequest, pk: int) -> HttpResponse:
-    refused = _refuse_unless_signed_in(request)
-    if refused:
-        return refused
     user = request.user
     try:
         person = selectors.person_reveal_id_number(actor=user, person_id=pk, channel=channel_for(user))
@@ -101,11 +86,9 @@ def person_reveal(request: AccountRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@signed_in
 def person_search(request: AccountRequest) -> HttpResponse:
     """Staff look a person up by ID number; the result is the person page (audited)."""
-    refused = _refuse_unless_signed_in(request)
-    if refused:
-        return refused
     user = request.user
     if user.kind != Account.Kind.STAFF or user.role not in SEARCH_ROLES:
         return error_page(
