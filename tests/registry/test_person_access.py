@@ -157,6 +157,22 @@ def test_reveal_refused_for_others_and_not_audited(request, client, insured, act
     assert not AuditEvent.objects.filter(action="person.reveal_id").exists()
 
 
+def test_an_htmx_reveal_after_the_session_expired_takes_the_page_to_sign_in_and_back(client, insured):
+    # given the person page open in a browser whose session has expired
+    page = reverse("registry:person", args=[insured.pk])
+    # when htmx posts the reveal from it
+    response = client.post(
+        reverse("registry:person_reveal", args=[insured.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}",
+    )
+    # then the whole page goes to sign in and comes back to the person (the one sign-in check,
+    # core.http.signed_in), not a sign-in form swapped into the number's place; nothing revealed
+    assert response.status_code == 401
+    assert response["HX-Redirect"] == f"{reverse('web:login')}?next={page}"
+    assert not AuditEvent.objects.filter(action="person.reveal_id").exists()
+
+
 def test_reveal_is_a_post(client, clerk, insured):
     sign_in(client, clerk)
     assert client.get(reverse("registry:person_reveal", args=[insured.pk])).status_code == 405
