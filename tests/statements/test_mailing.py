@@ -122,23 +122,19 @@ def test_a_run_killed_halfway_and_resumed_has_no_duplicate_and_no_gap(city_clerk
     run = mailing_run_start(actor=city_clerk, year=YEAR, chunk_size=2)
     chunks = job_chunk_list(job_id=run.job_id)
     assert len(chunks) == 3
-    # when the first chunk completes and the process dies inside the second (after issuing a
-    # statement and writing its PDF, before the chunk commits)
+    # when the first chunk completes and the process dies inside the second (its statements
+    # issued and its PDF batch written, before the chunk commits)
     assert chunk_execute(chunk_id=chunks[0].pk) is True
-    real_issue = mailing.statement_issue
-    calls = {"n": 0}
+    real_write = mailing._write_atomically
 
-    def dying_issue(**kwargs):
-        statement = real_issue(**kwargs)
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise SystemExit("killed")  # a kill, not an error the job could record
-        return statement
+    def write_then_die(path, data):
+        real_write(path, data)
+        raise SystemExit("killed")  # a kill, not an error the job could record
 
-    monkeypatch.setattr(mailing, "statement_issue", dying_issue)
+    monkeypatch.setattr(mailing, "_write_atomically", write_then_die)
     with pytest.raises(SystemExit):
         chunk_execute(chunk_id=chunks[1].pk)
-    monkeypatch.setattr(mailing, "statement_issue", real_issue)
+    monkeypatch.setattr(mailing, "_write_atomically", real_write)
     # then nothing of the second chunk remains
     assert MailingItem.objects.filter(run=run).count() == 2
     assert Statement.objects.filter(person__in=people).count() == 2

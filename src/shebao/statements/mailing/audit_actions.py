@@ -9,3 +9,4 @@ class MailingAction(AuditActions):
     PREFERENCE = "mailing.preference", "变更记录单寄送方式 / Statement delivery preference changed"
     RETURNED = "mailing.returned", "登记退信 / Returned mail recorded"
     MANIFEST = "mailing.manifest_download", "下载邮寄清单 / Mailing manifest downloaded"
+    ISSUE = "mailing.issue", "寄送批量出具权益记录单 / Statements issued by a mailing chunk"

@@ -32,12 +32,11 @@ from shebao.core.notify import notification_enqueue
 from shebao.registry.models import Person
 from shebao.registry.selectors import persons_visible
 from shebao.statements.document import statement_verify_url
+from shebao.statements.mailing.bulk import statements_issue_bulk
 from shebao.statements.mailing.models import DeliveryPreference, MailingBatch, MailingItem, MailingRun, ReturnedMail
 from shebao.statements.models import Statement
-from shebao.statements.record import record_from_content
 from shebao.statements.render import StatementBook
 from shebao.statements.selectors import year_check
-from shebao.statements.services import statement_issue
 
 JOB_KIND = "statement_mailing.run"
 CHUNK_SIZE = 500  # persons per chunk: one PDF batch of at most this many pages
@@ -248,7 +247,8 @@ def _electronic_notice(*, run: MailingRun, person: Person, statement: Statement)
 
 def run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
     """One chunk of a run, inside the chunk's transaction: issue each person's statement
-    (``statements.services.statement_issue``, idempotent on the figures), draw the paper ones
+    (``bulk.statements_issue_bulk``: statement_issue's rule, idempotent on the figures, read
+    and written for the whole chunk at once), draw the paper ones
     into one PDF in postal order (postcode, route), notify the electronic ones, and write the
     manifest rows and the batch row. Persons already in the run (none, unless a chunk ran
     twice) are left out, and ``mailing_item_unique`` refuses a second row for anyone."""
@@ -270,8 +270,9 @@ def run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
     book = StatementBook()
     items: list[MailingItem] = []
     notified = 0
+    issued = statements_issue_bulk(actor=run.created_by, persons=persons, year=run.year, channel=Channel.SYSTEM)
     for person in persons:
-        statement = statement_issue(actor=run.created_by, person=person, year=run.year, channel=Channel.SYSTEM)
+        statement, record = issued[person.pk]
         item = MailingItem(
             run=run,
             person=person,
@@ -287,7 +288,7 @@ def run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
         else:
             item.delivery = MailingItem.Delivery.PAPER
             item.page = book.add(
-                record=record_from_content(statement.content),
+                record=record,
                 code=statement.code,
                 verify_url=statement_verify_url(statement),
                 ref=statement.ref,

@@ -1,0 +1,236 @@
+"""Records and statements for a chunk of persons at once: the mailing run's fast path.
+
+:func:`records_for_persons` is :func:`shebao.statements.selectors.record_for` for many persons,
+computed from the same selectors' bulk variants (the ledger months, the account summaries and
+lines, the employments: one query each for the whole chunk instead of about twenty per
+person) and the same helpers (``_cells``, ``_status``, ``_covers``, the notes), so every
+figure is the one the person sees online; ``tests/statements/test_mailing_bulk.py`` holds the
+two equal on hand-built years.
+
+:func:`statements_issue_bulk` is ``statement_issue`` for those records: the current statement
+is kept when its figures are unchanged, otherwise a new version is signed and stored and the
+old one marked superseded — with the persons' rows locked in one statement, the statements
+written in one insert, and one audit event for the chunk that lists every person and
+statement (instead of one event, taken under the audit chain's lock, per statement).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from shebao.contributions.accounts import account_lines_of_persons, account_summaries
+from shebao.contributions.selectors import MonthView, months_of_persons
+from shebao.core import audit
+from shebao.core.documents import document_sign
+from shebao.core.errors import NotFound
+from shebao.core.identifiers import mask_id_number
+from shebao.core.models import Account
+from shebao.registry.models import Employment, Person
+from shebao.registry.selectors import employments_of_persons, persons_visible
+from shebao.statements.models import Statement
+from shebao.statements.record import AccountBlock, InsuranceBlock, PersonBlock, StatementRecord, record_content
+from shebao.statements.selectors import (
+    INSURANCES,
+    NOTE_INJURY,
+    NOTE_MEDICAL,
+    NOTE_REFERENCE,
+    STATEMENT_KIND,
+    STATEMENT_STAFF_ROLES,
+    _cells,
+    _covers,
+    _status,
+    year_check,
+)
+from shebao.statements.services import _figures, _new_ref
+
+__all__ = ["records_for_persons", "statements_issue_bulk"]
+
+
+def _may_see_all(*, actor: Account, persons: Sequence[Person]) -> None:
+    """``record_may_see`` for every person, in one query: a statement clerk who may see them all."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise NotFound("未找到该参保人", "No such insured person")
+    if actor.kind != Account.Kind.STAFF or actor.role not in STATEMENT_STAFF_ROLES:
+        raise NotFound("未找到该参保人", "No such insured person")
+    ids = {person.pk for person in persons}
+    if persons_visible(actor=actor).filter(pk__in=ids).count() != len(ids):
+        raise NotFound("未找到该参保人", "No such insured person")
+
+
+def _person_block(*, person: Person, employments: list[Employment], in_year: list[MonthView], year: int) -> PersonBlock:
+    pension_rows = [v for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])]
+    if pension_rows:
+        unit = max(pension_rows, key=lambda v: v.row.period).row.unit
+        employer = unit.name if unit is not None else ""
+    else:
+        year_end = dt.date(year, 12, 31)
+        current = [e for e in employments if e.start <= year_end and (e.end is None or e.end >= dt.date(year, 1, 1))]
+        employer = current[0].unit.name if current else ""
+    starts = [e.start for e in employments]
+    return PersonBlock(
+        name=person.name,
+        id_number_masked=mask_id_number(person.id_number),
+        sex={"M": "男", "F": "女"}.get(person.sex, ""),
+        employer=employer,
+        address=person.address,
+        postcode=person.postcode or "",
+        work_start=min(starts) if starts else None,
+    )
+
+
+def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int) -> dict[int, StatementRecord]:
+    """``record_for`` of each person for ``year``, read for all of them at once (see the module)."""
+    _may_see_all(actor=actor, persons=persons)
+    today = timezone.localdate()
+    year_check(year, today=today)
+    months = months_of_persons(actor=actor, persons=persons, as_of=today)
+    summaries = account_summaries(actor=actor, persons=persons)
+    lines_of = account_lines_of_persons(actor=actor, persons=persons, year=year)
+    employments = employments_of_persons(actor=actor, persons=persons)
+    records: dict[int, StatementRecord] = {}
+    for person in persons:
+        views = months[person.pk]
+        in_year = [v for v in views if v.row.period.year == year]
+        before = [v for v in views if v.row.period.year < year]
+        notes: list[str] = [NOTE_REFERENCE]
+        insurances = []
+        for code, label, columns in INSURANCES:
+            cells = _cells(in_year, columns, pension=code == "pension")
+            earlier = [
+                v for v in before if _covers(v, columns) or (code == "pension" and v.shown_status == "transferred_in")
+            ]
+            mine = [v for v in views if _covers(v, columns)]
+            first = min((v.row.period for v in mine), default=None)
+            insurances.append(
+                InsuranceBlock(
+                    insurance=code,
+                    label_zh=label,
+                    enrolled_on=first,
+                    status=_status(
+                        insurance=code, cells=cells, earlier=bool(earlier), person=person, year=year, today=today
+                    ),
+                    months=cells,
+                )
+            )
+        due = sum(1 for v in in_year if v.shown_status == "due")
+        if due:
+            notes.append(f"本年有 {due} 个月已核定、尚未到缴费截止日，基数已列出，缴费情况暂不标注。")
+        lines = lines_of[person.pk]
+        figures = summaries[person.pk].year(year)
+        paid_out = -sum((line.amount for line in lines if line.kind in ("payout", "transfer_out")), Decimal("0.00"))
+        rate = next((line.rate for line in lines if line.kind == "interest"), None)
+        pension_months = sum(
+            1
+            for v in views
+            if v.row.period.year <= year
+            and v.shown_status in ("paid", "transferred_in")
+            and (_covers(v, INSURANCES[0][2]) or v.shown_status == "transferred_in")
+        )
+        account = AccountBlock(
+            opening_balance=figures.opening,
+            principal=figures.credited + paid_out,
+            interest=figures.interest,
+            rate=rate,
+            months=pension_months,
+            paid_out=paid_out,
+            closing_balance=figures.closing,
+        )
+        if rate is None and year == today.year:
+            notes.append("本年利息于年末记账，记入前本年利息为 0。")
+        units = {v.row.unit.name for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])}
+        if len(units) > 1:
+            notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
+        notes += [NOTE_INJURY, NOTE_MEDICAL]
+        if person.category == Person.Category.RETIREE:
+            notes.append("退休人员的养老金待遇以养老金核定通知为准。")
+        records[person.pk] = StatementRecord(
+            person=_person_block(person=person, employments=employments[person.pk], in_year=in_year, year=year),
+            year=year,
+            insurances=tuple(insurances),
+            pension_account=account,
+            medical_account=None,
+            notes=tuple(notes),
+            as_of=today,
+        )
+    return records
+
+
+def statements_issue_bulk(
+    *, actor: Account, persons: Sequence[Person], year: int, channel: str, audit_action: str = "mailing.issue"
+) -> dict[int, tuple[Statement, StatementRecord]]:
+    """出具个人权益记录单 for every person of a chunk: ``statement_issue``'s rule (same figures →
+    the current statement, nothing written; changed → version n+1 signed, the old one
+    superseded at the same instant) with one lock statement, one insert and one audit event."""
+    if not persons:
+        return {}
+    records = records_for_persons(actor=actor, persons=persons, year=year)
+    ids = [person.pk for person in persons]
+    result: dict[int, tuple[Statement, StatementRecord]] = {}
+    with transaction.atomic():
+        list(Person.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+        current = {
+            s.person_id: s for s in Statement.objects.filter(person_id__in=ids, year=year, superseded_at__isnull=True)
+        }
+        last = dict(
+            Statement.objects.filter(person_id__in=ids, year=year)
+            .values("person_id")
+            .annotate(v=Max("version"))
+            .values_list("person_id", "v")
+        )
+        now = timezone.now()
+        fresh: list[Statement] = []
+        superseded: list[Statement] = []
+        for person in persons:
+            record = records[person.pk]
+            content = record_content(record)
+            old = current.get(person.pk)
+            if old is not None and _figures(old.content) == _figures(content):
+                result[person.pk] = (old, record)
+                continue
+            ref = _new_ref(year)
+            signed = document_sign(kind=STATEMENT_KIND, ref=ref, content=content)
+            statement = Statement(
+                person=person,
+                year=year,
+                version=last.get(person.pk, 0) + 1,
+                ref=ref,
+                code=signed.code,
+                signature=signed.signature,
+                content=content,
+                issued_at=now,
+                issued_by=actor if actor.pk else None,
+                channel=channel,
+            )
+            fresh.append(statement)
+            result[person.pk] = (statement, record)
+            if old is not None:
+                old.superseded_at = now
+                superseded.append(old)
+        if superseded:  # before the insert: one current statement per person and year
+            Statement.objects.bulk_update(superseded, ["superseded_at"])
+        Statement.objects.bulk_create(fresh, batch_size=1000)
+        if superseded:
+            by_person = {s.person_id: s for s in fresh}
+            for old in superseded:
+                old.superseded_by = by_person[old.person_id]
+            Statement.objects.bulk_update(superseded, ["superseded_by"])
+        if fresh:
+            audit.record(
+                actor=actor,
+                action=audit_action,
+                subject_type="statements.Statement",
+                subject_id=f"{fresh[0].pk}-{fresh[-1].pk}",
+                after={
+                    "year": year,
+                    "issued": [[s.person_id, s.ref, s.version] for s in fresh],
+                    "superseded": [s.ref for s in superseded],
+                },
+                channel=channel,
+            )
+    return result

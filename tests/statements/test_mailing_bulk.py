@@ -1,0 +1,92 @@
+"""The mailing run's bulk read equals record_for, person by person, to the fen; its bulk issue
+follows statement_issue's rule (unchanged figures: the same statement; changed: a new version)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shebao.contributions.models import ContributionMonth
+from shebao.core.errors import NotFound
+from shebao.core.models import AuditEvent
+from shebao.registry.models import Person
+from shebao.statements.mailing.bulk import records_for_persons, statements_issue_bulk
+from shebao.statements.models import Statement
+from shebao.statements.selectors import record_for
+from shebao.statements.services import statement_issue
+from tests.statements.conftest import YEAR
+from tests.web.support import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def others(today, district, unit_a):
+    """Beside the hand-built year: a person with no ledger at all, a retiree with earlier years
+    only, and one employed all year at 甲."""
+    empty = make_person(district=district, name="无记录")
+    retiree = make_person(district=district, name="老李", category=Person.Category.RETIREE)
+    ContributionMonth.objects.create(
+        person=retiree, period=dt.date(2019, 5, 1), base=Decimal("3000"), status="paid", pension_personal=Decimal("240")
+    )
+    worker = make_person(district=district, name="全年")
+    for month in range(1, 13):
+        ContributionMonth.objects.create(
+            person=worker,
+            unit=unit_a,
+            period=dt.date(YEAR, month, 1),
+            base=Decimal("7000"),
+            status="paid",
+            pension_personal=Decimal("560"),
+            medical_personal=Decimal("140"),
+            account_credit=Decimal("560"),
+        )
+    return [empty, retiree, worker]
+
+
+def test_bulk_records_equal_record_for_person_by_person(history, others, clerk):
+    persons = [history, *others]
+    # when the chunk's records are read at once
+    with CaptureQueriesContext(connection) as queries:
+        bulk = records_for_persons(actor=clerk, persons=persons, year=YEAR)
+    # then each equals the one record_for computes (every month, flag, figure and note)
+    for person in persons:
+        assert bulk[person.pk] == record_for(actor=clerk, person=person, year=YEAR), person.name
+    # in a handful of queries for the whole chunk, not ~20 per person
+    assert len(queries) <= 8
+    assert bulk[history.pk].pension_account.closing_balance == Decimal("15932.74")
+
+
+def test_bulk_read_refuses_a_chunk_with_a_person_the_actor_may_not_see(history, other_district, other_district_clerk):
+    with pytest.raises(NotFound):
+        records_for_persons(actor=other_district_clerk, persons=[history], year=YEAR)
+
+
+def test_bulk_issue_keeps_unchanged_statements_and_versions_changed_ones(history, others, clerk):
+    persons = [history, *others]
+    # given one statement issued before, online, by the person's own service
+    earlier = statement_issue(actor=clerk, person=history, year=YEAR, channel="hall")
+    # when the chunk is issued
+    issued = statements_issue_bulk(actor=clerk, persons=persons, year=YEAR, channel="system")
+    # then the unchanged one is kept and the others are version 1, one audit event for the chunk
+    assert issued[history.pk][0].pk == earlier.pk
+    assert [issued[p.pk][0].version for p in others] == [1, 1, 1]
+    event = AuditEvent.objects.get(action="mailing.issue")
+    assert sorted(row[0] for row in event.after["issued"]) == sorted(p.pk for p in others)
+    # when a figure changes and the chunk is issued again
+    worker = others[2]
+    ContributionMonth.objects.filter(person=worker, period=dt.date(YEAR, 12, 1)).update(base=Decimal("7500"))
+    again = statements_issue_bulk(actor=clerk, persons=persons, year=YEAR, channel="system")
+    # then only that person gets version 2 and the old one is superseded by it
+    assert {p.name: again[p.pk][0].version for p in persons} == {"张三": 1, "无记录": 1, "老李": 1, "全年": 2}
+    old = Statement.objects.get(person=worker, version=1)
+    assert old.superseded_by_id == again[worker.pk][0].pk and old.superseded_at is not None
+    assert Statement.objects.filter(person__in=persons, superseded_at__isnull=True).count() == 4
+    # and a signed statement verifies like any other
+    from shebao.statements.selectors import statement_signature_valid
+
+    assert statement_signature_valid(statement=again[worker.pk][0])
