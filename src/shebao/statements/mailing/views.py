@@ -84,7 +84,7 @@ def run(request: AccountRequest, run_id: int) -> HttpResponse:
 
 @require_GET
 @signed_in
-def manifest(request: AccountRequest, run_id: int, kind: str) -> HttpResponse:
+def manifest(request: AccountRequest, run_id: int, kind: str) -> HttpResponse | FileResponse:
     """The address manifest (CSV or Excel), as the last ``shebao mailing manifest`` wrote it."""
     try:
         mailing = selectors.run_manifest_get(actor=_staff(request), run_id=run_id)
