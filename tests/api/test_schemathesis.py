@@ -201,6 +201,14 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ("POST", "/cases/{number}/rating"): _rate,
     ("POST", "/cases"): lambda c, w, t: _body(c, _opening(w, t), t),
     ("GET", "/my/account"): lambda c, w, t: _query(c, {"year": _pick(YEARS, t)}),
+    ("GET", "/unit/employees/{person_id}/months"): lambda c, w, t: (
+        c.path_parameters.update(person_id=w.person.pk),
+        _query(c, {"year": _pick(YEARS, t)}),
+    ),
+    ("POST", "/my/statements/{year}/corrections"): lambda c, w, t: (
+        c.path_parameters.update(year=_pick(YEARS, t)),
+        _body(c, {"period": "2025-01-01", "what": "other", "correct_base": None, "detail": "缺少一个月"}, t),
+    ),
     ("POST", "/calculators/contribution"): _contribution,
     ("POST", "/calculators/account-interest"): _interest,
 }
