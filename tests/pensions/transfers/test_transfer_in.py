@@ -13,9 +13,11 @@ from shebao.cases.models import Case
 from shebao.catalog.definitions import Applicant
 from shebao.contributions.models import AccountEntry
 from shebao.core.errors import Conflict
+from shebao.core.identifiers import id_number_make
 from shebao.pensions.transfers import services
 from shebao.pensions.transfers.models import PlatformMessage, Transfer, TransferredPeriod
 from shebao.pensions.transfers.selectors import transfer_phases, transferred_months
+from tests.factories import citizen_account
 from tests.pensions.transfers.conftest import person_of
 
 D = dt.date
@@ -112,9 +114,11 @@ def test_phase_two_waits_on_the_other_agency_across_a_weekend_and_a_holiday_outs
 
 
 def test_a_man_of_50_moving_here_without_hukou_gets_a_temporary_account_not_a_transfer(
-    world, at, district, citizen, clerk, reviewer
+    world, at, district, clerk, reviewer
 ):
-    # given a man born 2 Mar 1976 (50 on the day he applies), 户籍 in Shenzhen
+    # given a man born 2 Mar 1976 (50 on the day he applies: odd sequence, a man), 户籍 in Shenzhen
+    number = id_number_make(region_code="420102", birth_date=D(1976, 3, 2), sequence=101)
+    citizen = citizen_account(id_number=number, name="赵五十")
     person_of(citizen, district, birth=D(1976, 3, 2), hukou="广东省深圳市")
     case = apply(clerk, citizen, district)
     services.transfer_act(actor=clerk, case_id=case.pk, version=case.version, action="accept")
