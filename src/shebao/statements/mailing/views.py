@@ -83,7 +83,7 @@ def run(request: AccountRequest, run_id: int) -> HttpResponse:
 
 
 @require_GET
-@signed_in
+@signed_in  # type: ignore[arg-type]  # signed_in is typed for HttpResponse; the manifest streams as a FileResponse
 def manifest(request: AccountRequest, run_id: int, kind: str) -> HttpResponse | FileResponse:
     """The address manifest (CSV or Excel), as the last ``shebao mailing manifest`` wrote it."""
     try:
