@@ -272,7 +272,19 @@ CELERY_BEAT_SCHEDULE = {
     "cases-sla-scan": {"task": "shebao.cases.tasks.sla_scan_task", "schedule": 4 * 3600.0},
     "contributions-arrears-mark": {"task": "shebao.contributions.tasks.arrears_mark_task", "schedule": 24 * 3600.0},
     "audit-checkpoint": {"task": "shebao.core.tasks.audit_checkpoint_task", "schedule": 600.0},
+    "pension-transfers-tick": {"task": "shebao.pensions.transfers.tasks.platform_tick_task", "schedule": 3600.0},
 }
+# The national pension-transfer platform (部级网上转移平台): "simulated" answers as the other
+# agencies would, after the working days below (demo, tests); "national" is the real platform,
+# which this installation cannot reach yet: sending refuses, the outbox waits. Production may
+# not simulate another province's funds.
+PENSION_TRANSFER_PLATFORM = env_str("SHEBAO_TRANSFER_PLATFORM", "national" if ENV == "production" else "simulated")
+PENSION_TRANSFER_SIMULATED_DAYS = env_int("SHEBAO_TRANSFER_SIMULATED_DAYS", 5)
+if ENV == "production" and PENSION_TRANSFER_PLATFORM != "national":
+    raise ImproperlyConfigured(
+        "生产环境只能使用部级转移平台（SHEBAO_TRANSFER_PLATFORM=national）。 / "
+        "Production uses the national transfer platform only (SHEBAO_TRANSFER_PLATFORM=national)."
+    )
 NOTIFY_ADAPTERS = {
     "sms": env_str("SHEBAO_SMS_ADAPTER", "shebao.core.notify.ConsoleAdapter"),
     "push": env_str("SHEBAO_PUSH_ADAPTER", "shebao.core.notify.ConsoleAdapter"),
