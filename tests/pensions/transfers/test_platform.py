@@ -116,3 +116,22 @@ def test_sent_at_in_the_future_is_refused(world, district, citizen):
     person = person_of(citizen, district)
     later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
     assert "future" in services.platform_receive(raw=_letter(person, sent_at=later)).reason
+
+
+def test_production_may_not_simulate_another_provinces_funds():
+    from tests.core.test_settings import PUBLIC, REAL_SECRET, _load
+
+    refused = _load(
+        SHEBAO_ENV="production",
+        SHEBAO_SECRET_KEY=REAL_SECRET,
+        SHEBAO_PUBLIC_URL=PUBLIC,
+        SHEBAO_TRANSFER_PLATFORM="simulated",
+    )
+    assert refused.returncode != 0 and "SHEBAO_TRANSFER_PLATFORM=national" in refused.stderr
+    shown = _load(
+        "import shebao.settings as s; print(s.PENSION_TRANSFER_PLATFORM)",
+        SHEBAO_ENV="production",
+        SHEBAO_SECRET_KEY=REAL_SECRET,
+        SHEBAO_PUBLIC_URL=PUBLIC,
+    )
+    assert shown.stdout.strip() == "national", shown.stderr

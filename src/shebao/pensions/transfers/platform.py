@@ -17,8 +17,8 @@ receipt          接续完成回执: completed_on
 
 :func:`message_parse` checks what arrives and refuses it with a reason (:class:`BadMessage`);
 money travels as strings with two decimals, dates as ISO dates. The adapter that sends is
-chosen by the ``PENSION_TRANSFER_PLATFORM`` setting: ``simulated`` (the default outside
-production) answers as the other agency would, after ``PENSION_TRANSFER_SIMULATED_DAYS``
+chosen by the ``PENSION_TRANSFER_PLATFORM`` setting (``SHEBAO_TRANSFER_PLATFORM``): ``simulated``
+(the default outside production, refused in production) answers as the other agency would, after ``PENSION_TRANSFER_SIMULATED_DAYS``
 working days, when the platform job runs (:func:`shebao.pensions.transfers.services.
 platform_simulate`); ``national`` is the real platform, which this installation cannot reach:
 it raises :class:`PlatformNotConfigured`.
@@ -353,7 +353,7 @@ class SimulatedPlatform:
 
 
 def platform_adapter() -> Platform:
-    chosen = getattr(settings, "PENSION_TRANSFER_PLATFORM", "simulated")
+    chosen = getattr(settings, "PENSION_TRANSFER_PLATFORM", "national")
     if chosen == "national":
         return NationalPlatform()
     if chosen == "simulated":
