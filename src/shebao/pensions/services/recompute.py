@@ -87,43 +87,36 @@ def recompute_range_orm(*, year: int, params: PensionParams, lo: int, hi: int) -
 
 # The formula of rules.formula.pension_compute, divisions last so that PostgreSQL's numeric
 # and Python's Decimal meet at the same rounding to the fen (round() on numeric is half up).
-_SQL = """
-UPDATE pensions_pensiondetermination AS d SET
-    basic_pension = round((%(c)s + %(c)s * s.z) * s.m / 2400, 2),
-    account_pension = round(s.bal / d.months_divisor, 2),
-    transition_pension = round(%(c)s * s.zd * s.dm * %(k)s / 12, 2),
-    total = round((%(c)s + %(c)s * s.z) * s.m / 2400, 2) + round(s.bal / d.months_divisor, 2)
-          + round(%(c)s * s.zd * s.dm * %(k)s / 12, 2),
+# One pass over the chunk's rows (no self-join): each row's inputs are read from its own JSON.
+_Z = "(inputs->>'average_index')::numeric"
+_DEEMED_INDEX = {"fixed_one": "1", "own_index": _Z, "half_sum": f"((1 + {_Z}) / 2)"}
+_BASIC = f"round((%(c)s + %(c)s * {_Z}) * (inputs->>'contribution_months')::int / 2400, 2)"
+_ACCOUNT = "round((inputs->>'account_balance')::numeric / months_divisor, 2)"
+_TRANSITION = "round(%(c)s * {zd} * (inputs->>'deemed_months')::int * %(k)s / 12, 2)"
+# Constant fragments only (the deemed-index expression comes from a fixed map); values are bound.
+_SQL = f"""
+UPDATE pensions_pensiondetermination SET
+    basic_pension = {_BASIC},
+    account_pension = {_ACCOUNT},
+    transition_pension = {_TRANSITION},
+    total = {_BASIC} + {_ACCOUNT} + {_TRANSITION},
     provisional = %(provisional)s,
     params = %(params)s::jsonb,
     rule_refs = %(refs)s::jsonb
-FROM (
-    SELECT id,
-           (inputs->>'average_index')::numeric AS z,
-           (inputs->>'contribution_months')::int AS m,
-           (inputs->>'deemed_months')::int AS dm,
-           (inputs->>'account_balance')::numeric AS bal,
-           CASE %(rule)s WHEN 'fixed_one' THEN 1::numeric
-                         WHEN 'own_index' THEN (inputs->>'average_index')::numeric
-                         ELSE (1 + (inputs->>'average_index')::numeric) / 2 END AS zd
-    FROM pensions_pensiondetermination
-    WHERE id BETWEEN %(lo)s AND %(hi)s AND status = 'approved'
-      AND retirement_month >= %(first)s AND retirement_month < %(after)s
-      AND params <> %(params)s::jsonb
-) AS s
-WHERE d.id = s.id
-"""
+WHERE id BETWEEN %(lo)s AND %(hi)s AND status = 'approved'
+  AND retirement_month >= %(first)s AND retirement_month < %(after)s
+  AND params <> %(params)s::jsonb
+"""  # noqa: S608
 
 
 def recompute_range_sql(*, year: int, params: PensionParams, lo: int, hi: int) -> dict[str, int]:
     """Set-based: one UPDATE of the chunk's determinations (PostgreSQL)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _SQL,
+            _SQL.replace("{zd}", _DEEMED_INDEX[params.deemed_index_rule]),
             {
                 "c": params.average_wage,
                 "k": params.transition_coefficient,
-                "rule": params.deemed_index_rule,
                 "provisional": params.provisional,
                 "params": json.dumps(params_to_json(params), ensure_ascii=False),
                 "refs": json.dumps(list(params.rule_refs)),
