@@ -16,7 +16,6 @@ other upload.
 from __future__ import annotations
 
 import io
-import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -108,9 +107,8 @@ def read_rows(file: IO[bytes] | bytes, *, unit: Unit, year: int) -> list[tuple[i
     rows left out, within ``LIMITS`` (nothing past them is read: ``shebao.core.workbooks``)."""
     book = workbooks.workbook_open(workbooks.upload_bytes(file, limits=LIMITS), limits=LIMITS)
     try:
-        if META_SHEET in book.sheetnames:
-            meta_rows = itertools.islice(workbooks.sheet_rows(book[META_SHEET], limits=LIMITS), 5)
-            meta = {values[0]: values[1] for _, values in meta_rows if values[0]}
+        meta = workbooks.template_meta(book, sheet=META_SHEET, limits=LIMITS)
+        if meta is not None:
             if meta.get("kind") != KIND:
                 raise _refuse("这不是缴费基数申报模板", "This is not the base declaration template")
             if str(meta.get("unit")) != unit.credit_code or str(meta.get("year")) != str(year):
@@ -118,22 +116,7 @@ def read_rows(file: IO[bytes] | bytes, *, unit: Unit, year: int) -> list[tuple[i
                     f"这份模板属于{meta.get('year')}年或其他单位，请下载{year}年的模板",
                     f"This template is for another year ({meta.get('year')}) or unit: download the {year} one",
                 )
-        rows = workbooks.sheet_rows(book.worksheets[0], limits=LIMITS)
-        first = next(rows, None)
-        header = first[1] if first is not None and first[0] == 1 else ()
-        got = [str(h).strip() if h is not None else "" for h in header][: len(HEADERS)]
-        if got != list(HEADERS):
-            raise _refuse(
-                f"表头应为：{'、'.join(HEADERS)}；请使用系统提供的模板",
-                "The header row is not the template's; please use the template",
-            )
-        out: list[tuple[int, tuple[Any, ...]]] = []
-        for number, row in rows:
-            values = row[: len(HEADERS)]
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            out.append((number, values))
-        return out
+        return workbooks.template_rows(book.worksheets[0], headers=HEADERS, limits=LIMITS)
     finally:
         book.close()
 

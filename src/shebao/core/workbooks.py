@@ -18,6 +18,10 @@ or a read that runs past its time budget is refused at once. Every refusal is an
 ``InvalidInput`` on the ``file`` field, in Chinese and English, and nothing has been read into
 the caller by then.
 
+A template (the file the platform hands out to be filled in) is read with :func:`template_meta`
+(its hidden sheet naming what it is for) and :func:`template_rows` (the header row checked, the
+blank rows left out), so every upload refuses a wrong header in the same words.
+
 The limits are the caller's (``Limits``); ``LIMITS`` is the default: 5,000 data rows under one
 header row, 30 columns, a 5 MB file, 40 MB unpacked, 15 seconds.
 """
@@ -25,9 +29,10 @@ header row, 30 columns, a 5 MB file, 40 MB unpacked, 15 seconds.
 from __future__ import annotations
 
 import io
+import itertools
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -180,3 +185,34 @@ def sheet_rows(
         # a malformed part of the archive: bad XML (ParseError is a SyntaxError), a bad cell
         # reference or number, a part whose content does not match its CRC
         raise _unreadable(error) from None
+
+
+def template_meta(book: Workbook, *, sheet: str, limits: Limits = LIMITS) -> dict[Any, Any] | None:
+    """The key-value pairs in the first rows of a template's hidden ``sheet`` (what the file is
+    for: its kind, unit, year …), or None when the file has no such sheet."""
+    if sheet not in book.sheetnames:
+        return None
+    rows = itertools.islice(sheet_rows(book[sheet], limits=limits), 5)
+    return {values[0]: values[1] for _, values in rows if values[0]}
+
+
+def template_rows(sheet: Any, *, headers: Sequence[str], limits: Limits = LIMITS) -> list[tuple[int, tuple[Any, ...]]]:
+    """The filled rows under a template's header row, as (Excel row number, the values of the
+    ``headers`` columns); blank rows left out. A first row that is not ``headers`` is refused
+    (``InvalidInput`` on ``file``): the file was not made from the template."""
+    rows = sheet_rows(sheet, limits=limits)
+    first = next(rows, None)
+    header = first[1] if first is not None and first[0] == 1 else ()
+    got = [str(h).strip() if h is not None else "" for h in header][: len(headers)]
+    if got != list(headers):
+        raise _refuse(
+            f"表头应为：{'、'.join(headers)}；请使用系统提供的模板",
+            "The header row is not the template's; please use the template",
+        )
+    out: list[tuple[int, tuple[Any, ...]]] = []
+    for number, row in rows:
+        values = row[: len(headers)]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        out.append((number, values))
+    return out
