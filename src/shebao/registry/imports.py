@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -169,36 +168,19 @@ def _read(kind: str, file: IO[bytes] | bytes) -> list[tuple[int, dict[str, Any]]
     data = file if isinstance(file, bytes) else file.read()
     book = workbooks.workbook_open(data, limits=LIMITS)
     try:
-        if META_SHEET in book.sheetnames:
-            meta_rows = workbooks.sheet_rows(book[META_SHEET], limits=LIMITS)
-            meta = {r[0]: r[1] for _, r in itertools.islice(meta_rows, 5)}
-            if meta.get("kind") in KINDS and meta["kind"] != kind:
-                raise InvalidInput(
-                    "上传的是减员模板，请在减员处上传"
-                    if meta["kind"] == "remove"
-                    else "上传的是增员模板，请在增员处上传",
-                    f"This is the {meta['kind']} template, not the {kind} one",
-                    field="file",
-                )
-        rows = workbooks.sheet_rows(book.worksheets[0], limits=LIMITS)
-        first = next(rows, None)
-        header = first[1] if first is not None and first[0] == 1 else ()
-        expected = [c[0] for c in COLUMNS[kind]]
-        got = [str(h).strip() if h is not None else "" for h in header][: len(expected)]
-        if got != expected:
+        meta = workbooks.template_meta(book, sheet=META_SHEET, limits=LIMITS) or {}
+        if meta.get("kind") in KINDS and meta["kind"] != kind:
             raise InvalidInput(
-                f"表头应为：{'、'.join(expected)}；请使用系统提供的模板",
-                "The header row is not the template's; please use the template",
+                "上传的是减员模板，请在减员处上传"
+                if meta["kind"] == "remove"
+                else "上传的是增员模板，请在增员处上传",
+                f"This is the {meta['kind']} template, not the {kind} one",
                 field="file",
             )
+        expected = [c[0] for c in COLUMNS[kind]]
         keys = [c[1] for c in COLUMNS[kind]]
-        out: list[tuple[int, dict[str, Any]]] = []
-        for number, row in rows:
-            values = row[: len(keys)]
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            out.append((number, dict(zip(keys, values, strict=True))))
-        return out
+        rows = workbooks.template_rows(book.worksheets[0], headers=expected, limits=LIMITS)
+        return [(number, dict(zip(keys, values, strict=True))) for number, values in rows]
     finally:
         book.close()
 
