@@ -95,11 +95,26 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="run against a database kept by --keep (no load)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
+        "--numbers",
+        type=Path,
+        help="keep the sampled case numbers in this file and reuse them: every run on a kept database"
+        " then reads the same cases, and skips the sampling (minutes on a busy machine)",
+    )
+    parser.add_argument(
         "--redis",
         default="redis://127.0.0.1:6379/15",
         help="the shared cache of a production deployment (sessions are read from it); '' for none",
     )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="no load: compare the --json files of interleaved runs, given as pairs OLD NEW OLD NEW ...",
+    )
     args = parser.parse_args()
+    if args.compare:
+        return compare(args.compare)
     if not 1 <= args.users <= 16:
         parser.error("--users must be between 1 and 16")
 
@@ -193,6 +208,19 @@ def _bench_users(count: int) -> list[tuple[int, str, int]]:
     names = [f"clerk-{c.lower()}-1" for c in codes]
     found = {a.username: a for a in Account.objects.filter(username__in=names)}
     return [(found[n].pk, n, found[n].office_id) for n in names[:count]]
+
+
+def _sampled_numbers(path: Path | None, user_ids: list[int]) -> dict[int, list[str]]:
+    """``_case_numbers`` of each user, from ``path`` when it holds them for these users."""
+    if path is not None and path.exists():
+        saved = {int(k): v for k, v in json.loads(path.read_text()).items()}
+        if set(saved) == set(user_ids):
+            print(f"case numbers from {path}")
+            return saved
+    numbers = {pk: _case_numbers(pk) for pk in user_ids}
+    if path is not None:
+        path.write_text(json.dumps(numbers))
+    return numbers
 
 
 def _case_numbers(user_id: int) -> list[str]:
@@ -451,7 +479,7 @@ def _measure(args: argparse.Namespace, server: Server) -> int:
     people = _bench_users(args.users)
     keys = staff_sessions(user_ids=[pk for pk, _n, _o in people])
     cookies = [f"sessionid={k}" for k in keys]
-    numbers = {pk: _case_numbers(pk) for pk, _n, _office in people}
+    numbers = _sampled_numbers(args.numbers, [pk for pk, _n, _office in people])
     print(f"case numbers per user: {[len(v) for v in numbers.values()]} (visible, checked by case_get)")
     with_page = _smoke(server, cookies, numbers[people[0][0]][0])
 
@@ -567,6 +595,45 @@ def _profile(person: tuple[int, str, int], session_key: str, number: str) -> dic
     print(plan)
     out["queue_plan"] = plan
     return out
+
+
+# --- 5. interleaved runs of two versions ----------------------------------------------------------
+
+
+def compare(files: list[Path]) -> int:
+    """Each pair's ratio new ÷ old of the medians and p95 per run and endpoint, and of the CPU
+    per request; then the median of the pairs' ratios. ``files``: OLD NEW OLD NEW ... (the
+    ``--json`` of runs interleaved on one machine, so that other load falls on both alike)."""
+    if len(files) < 2 or len(files) % 2:
+        raise SystemExit("--compare takes pairs: OLD NEW [OLD NEW ...]")
+    runs = [json.loads(f.read_text()) for f in files]
+    pairs = list(zip(runs[0::2], runs[1::2], strict=True))
+
+    def rows(figures: dict) -> dict[tuple[str, str], dict]:
+        return {(r["run"], r["endpoint"]): r for r in figures.get("concurrent", []) + figures.get("single", [])}
+
+    keys = [k for k in rows(pairs[0][0]) if all(k in rows(o) and k in rows(n) for o, n in pairs)]
+    n = len(pairs)
+    print(
+        f"{n} pairs: each pair's ratio new ÷ old (below 1: the new code is faster), the median of the {n}"
+        " ratios, and the median of each code's own figures over its runs"
+    )
+    head = " ".join(f"{'pair ' + str(i + 1):>7}" for i in range(n))
+    print(f"{'run':<22} {'endpoint':<30} {'figure':<10} {head} {'median':>7} {'old':>8} {'new':>8}")
+    for key in keys:
+        figures = ("cpu_ms_per_request",) if key[1] == "(all)" else ("median_ms", "p95_ms")
+        for figure in figures:
+            old_values = [rows(old)[key][figure] for old, _new in pairs]
+            new_values = [rows(new)[key][figure] for _old, new in pairs]
+            ratios = [b / a for a, b in zip(old_values, new_values, strict=True)]
+            label = figure[:-3] if figure.endswith("_ms") else "CPU ms/req"
+            print(
+                f"{key[0]:<22} {key[1]:<30} {label:<10} "
+                + " ".join(f"{r:>7.2f}" for r in ratios)
+                + f" {statistics.median(ratios):>7.2f} {statistics.median(old_values):>8.1f}"
+                f" {statistics.median(new_values):>8.1f}"
+            )
+    return 0
 
 
 if __name__ == "__main__":
