@@ -253,11 +253,11 @@ def test_the_declaration_by_excel_declares_everyone_when_every_row_is_right(asse
     assert declared[assessed.p1.pk] == D("8000.00") and len(declared) == 5
 
 
-def _far_down(operator, *, declared: bool) -> bytes:
-    """The 2026 template with one wage cell in the last row Excel has; without its dimension tag
-    and moved to row 60,000,000 when ``declared`` is false (as a hand-made file may be)."""
-    book = load_workbook(io.BytesIO(operator.get("/unit/bases/2026/template.xlsx").content))
-    book.worksheets[0].cell(row=1_048_576, column=3, value="1")
+def _far_down(template: bytes, *, declared: bool = True) -> bytes:
+    """``template`` with one cell in the last row Excel has; without its dimension tag and moved
+    to row 60,000,000 when ``declared`` is false (as a hand-made file may be)."""
+    book = load_workbook(io.BytesIO(template))
+    book.worksheets[0].cell(row=1_048_576, column=1, value="1")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue() if declared else row_60_million(out.getvalue())
@@ -291,8 +291,8 @@ def test_a_declaration_over_a_cap_or_too_slow_is_refused_as_every_upload_is_and_
     # given a declaration file with the fault (each small: the reader refuses before reading much)
     template = operator.get("/unit/bases/2026/template.xlsx").content
     data = {
-        "declared far row": lambda: _far_down(operator, declared=True),
-        "far row without a dimension": lambda: _far_down(operator, declared=False),
+        "declared far row": lambda: _far_down(template),
+        "far row without a dimension": lambda: _far_down(template, declared=False),
         "too slow": lambda: template,
         "too large": lambda: template + b"\0" * (5 * 1024 * 1024),
     }[fault]()
@@ -338,20 +338,13 @@ def test_the_declaration_and_the_staff_import_refuse_a_far_row_in_the_same_words
     from shebao.core.errors import InvalidInput
     from shebao.registry import imports
 
-    def far_row(template: bytes) -> bytes:
-        book = load_workbook(io.BytesIO(template))
-        book.worksheets[0].cell(row=1_048_576, column=1, value="x")
-        out = io.BytesIO()
-        book.save(out)
-        return row_60_million(out.getvalue())
-
     def read_staff_list(data: bytes) -> None:  # what staff_import does with the file, within its limits
         book = workbooks.workbook_open(data, limits=imports.LIMITS)
         list(workbooks.sheet_rows(book.worksheets[0], limits=imports.LIMITS))
 
     # given a far row in each one's template
-    declaration_file = far_row(operator.get("/unit/bases/2026/template.xlsx").content)
-    staff_file = far_row(imports.staff_import_template(kind="add"))
+    declaration_file = _far_down(operator.get("/unit/bases/2026/template.xlsx").content, declared=False)
+    staff_file = _far_down(imports.staff_import_template(kind="add"), declared=False)
     # when each is read
     with pytest.raises(InvalidInput) as declaration:
         declarations.read_rows(declaration_file, unit=assessed.unit_a, year=2026)
