@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import JSONField, Max, Value
 from django.utils import timezone
 
 from shebao.contributions.accounts import account_lines_of_persons, account_summaries
@@ -214,7 +214,15 @@ def statements_issue_bulk(
                 superseded.append(old)
         if superseded:  # before the insert: one current statement per person and year
             Statement.objects.bulk_update(superseded, ["superseded_at"])
+        # The content goes in as one JSON expression per row: PostgreSQL's bulk insert otherwise
+        # sends the column as an array literal, escaping every quote of every document in
+        # Python (measured: 4.6 ms a statement, most of a chunk's insert).
+        contents = [s.content for s in fresh]
+        for s, content in zip(fresh, contents, strict=True):
+            s.content = Value(content, output_field=JSONField())
         Statement.objects.bulk_create(fresh, batch_size=1000)
+        for s, content in zip(fresh, contents, strict=True):
+            s.content = content
         if superseded:
             by_person = {s.person_id: s for s in fresh}
             for old in superseded:
