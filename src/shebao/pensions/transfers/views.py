@@ -201,7 +201,7 @@ def _chart(years: list[tuple[int, int, int]]) -> Chart:
     """Transfers completed per year, in and out side by side: bars scaled to the largest year."""
     top = max([1, *(max(i, o) for _, i, o in years)])
     step = 10 ** max(0, len(str(top)) - 1)
-    ceiling = -(-top // step) * step
+    ceiling = max(2, -(-top // step) * step)  # two gridlines above zero, never the same number
     bars, labels = [], []
     for n, (year, done_in, done_out) in enumerate(years):
         x = 40 + n * 70
