@@ -259,3 +259,71 @@ def test_the_estimators_in_a_phone_browser(chromium, live_server, client, citize
         assert csp_errors == []
     finally:
         context.close()
+
+
+# --- the inputs from the own record, women's original age, retirees, the query budget -------
+
+
+def test_pension_inputs_count_paid_months_only_and_only_for_who_may_see_them(citizen, other_citizen, district):
+    from shebao.core.errors import NotFound
+    from shebao.pensions.inputs import pension_inputs_for
+
+    # given 12 paid months of 2024 at the average (7489) and three 2025 months still due
+    person = make_person(district=district, account=citizen)
+    ContributionMonth.objects.bulk_create(
+        [
+            ContributionMonth(person=person, period=dt.date(2024, m, 1), base=D("7489"), status="paid")
+            for m in range(1, 13)
+        ]
+        + [
+            ContributionMonth(person=person, period=dt.date(2025, m, 1), base=D("22488"), status="due")
+            for m in (1, 2, 3)
+        ]
+    )
+    AccountEntry.objects.create(
+        person=person, kind="contribution", year=2024, credited_month=dt.date(2024, 12, 1), amount=D("7189.44")
+    )
+    # when the person's own inputs are read with 5 deemed months
+    inputs, lines = pension_inputs_for(actor=citizen, person=person, age_years=60, age_months=0, deemed_months=5)
+    # then only the paid months count: 12 at index 1; 12 + 5 = 17 months; the account's balance
+    assert (inputs.average_index, inputs.contribution_months, inputs.deemed_months) == (D("1.0000"), 17, 5)
+    assert inputs.account_balance == D("7189.44")
+    assert [line.key for line in lines] == [
+        "actual_months",
+        "deemed_months",
+        "contribution_months",
+        "average_index",
+        "account_balance",
+    ]
+    # and before a retirement month, only the months before it
+    before, _ = pension_inputs_for(
+        actor=citizen, person=person, age_years=60, age_months=0, retirement=dt.date(2024, 7, 1)
+    )
+    assert before.contribution_months == 6
+    # and another citizen may not read them
+    with pytest.raises(NotFound):
+        pension_inputs_for(actor=other_citizen, person=person, age_years=60, age_months=0)
+
+
+def test_a_woman_chooses_her_original_age(client, citizen, district):
+    person = make_person(district=district, account=citizen, sex="F", birth_date=dt.date(1976, 1, 5))
+    record(person, index=D("1"), balance=D("30000.00"))
+    sign_in(client, citizen)
+    # a worker (the default): 50 from 1975-01, one month per two: born 1976-01 → 7 months → 2026-08
+    assert 'id="estimate-month">2026-08<' in client.get(MINE).content.decode()
+    # a cadre: 55 from 1970-01, one month per four: 72 months later → 19 months → 56y7m → 2032-08
+    assert 'id="estimate-month">2032-08<' in client.get(MINE, {"base_age": "55"}).content.decode()
+
+
+def test_a_retiree_is_sent_to_the_determined_pension(client, citizen, district):
+    make_person(district=district, account=citizen, category=Person.Category.RETIREE, birth_date=dt.date(1960, 1, 1))
+    page = sign_in(client, citizen).get(MINE).content.decode()
+    assert 'id="estimate-retired"' in page and "/my/pension/" in page
+
+
+def test_the_personal_estimate_keeps_to_a_query_budget(client, citizen, retiring_soon, django_assert_max_num_queries):
+    sign_in(client, citizen)
+    # 34 today: the rule tables once (not per month or grade), the pension rule rows once a year
+    # of the window (four here), the ledger and the account
+    with django_assert_max_num_queries(36):
+        assert client.get(MINE).status_code == 200

@@ -28,7 +28,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from shebao.contributions.grades import flexible_grade_on
-from shebao.contributions.rulebook import contribution_quote, crediting_rate, grade_bounds_on
+from shebao.contributions.rulebook import Rulebook, contribution_quote, crediting_rate, rulebook_load
 from shebao.core.errors import InvalidInput, NotAllowed, ShebaoError
 from shebao.core.http import AccountRequest, signed_in
 from shebao.core.models import Account
@@ -43,6 +43,7 @@ from shebao.pensions.rules.ages import (
     minimum_contribution_months,
     retirement_age,
 )
+from shebao.pensions.rules.formula import PensionParams
 from shebao.pensions.rules.projection import Assumptions, Projection, Record, pension_project
 from shebao.registry import selectors as registry_selectors
 from shebao.registry.models import Person
@@ -319,9 +320,9 @@ def _months_shown(earliest: YearMonth, latest: YearMonth, statutory: YearMonth, 
     return sorted(months)
 
 
-def _latest_row(person: Person, actor: Account) -> tuple[Decimal, Decimal] | None:
+def _latest_row(person: Person, actor: Account, book: Rulebook) -> tuple[Decimal, Decimal] | None:
     """(base, index) of the person's latest counted month, or None without one."""
-    months = ledger_index_months(actor=actor, person=person)
+    months = ledger_index_months(actor=actor, person=person, book=book)
     if not months:
         return None
     _, base, average = months[-1]
@@ -352,6 +353,8 @@ def my_estimate(request: AccountRequest) -> HttpResponse:
         return render(request, "pensions/estimator_mine.html", {"person": None, "form": form})
     if request.GET and not form.is_valid():
         return render(request, "pensions/estimator_mine.html", {"person": person, "form": form}, status=422)
+    if person.category == Person.Category.RETIREE:
+        return render(request, "pensions/estimator_mine.html", {"person": person, "form": form, "retired": True})
     chosen = form.cleaned_data if request.GET else {}
     try:
         context = estimate_for(actor=user, person=person, chosen=chosen)
@@ -378,8 +381,9 @@ def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> d
     birth = YearMonth(person.birth_date.year, person.birth_date.month)
     age = retirement_age(birth_year=birth.year, birth_month=birth.month, sex=sex, base_age=base_age)
     earliest, latest = flexible_window(birth_year=birth.year, birth_month=birth.month, sex=sex, base_age=base_age)
+    book = rulebook_load(region=DEFAULT_REGION)
     inputs, input_lines = pension_inputs_for(
-        actor=actor, person=person, age_years=age.age_years, age_months=age.age_months
+        actor=actor, person=person, age_years=age.age_years, age_months=age.age_months, book=book
     )
     record = Record(
         actual_months=inputs.contribution_months - inputs.deemed_months,
@@ -393,14 +397,14 @@ def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> d
     month_day = dt.date(today.year, today.month, 1)
     flexible = person.category == Person.Category.FLEXIBLE
     grade = flexible_grade_on(person=person, month=month_day) if flexible else None
-    latest_row = _latest_row(person, actor)
+    latest_row = _latest_row(person, actor, book)
     if flexible:
-        ratio = grade.ratio if grade is not None else grade_bounds_on(on=month_day).minimum
-        quote = contribution_quote(person_type="flexible", month=month_day, grade=ratio)
+        ratio = grade.ratio if grade is not None else book.grade_bounds(month_day).minimum
+        quote = contribution_quote(person_type="flexible", month=month_day, grade=ratio, book=book)
         base_note = f"按当前缴费档次 {ratio} / at the current grade {ratio}"
     else:
         wage = latest_row[0] if latest_row else None
-        quote = contribution_quote(person_type="employee", month=month_day, wage=wage or Decimal(0))
+        quote = contribution_quote(person_type="employee", month=month_day, wage=wage or Decimal(0), book=book)
         base_note = (
             "按最近一个月的缴费基数 / at the latest month's base"
             if wage
@@ -416,8 +420,13 @@ def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> d
         wage_growth=growth,
     )
     rows: list[Projection] = []
+    by_year: dict[int, PensionParams] = {}  # 计发基数 rows are annual: one look-up a year, not a month
     for month in _months_shown(earliest, latest, age.retirement, start):
-        params = pension_params_for(region=DEFAULT_REGION, retirement_year=month.year, retirement_month=month.month)
+        if month.year not in by_year:
+            by_year[month.year] = pension_params_for(
+                region=DEFAULT_REGION, retirement_year=month.year, retirement_month=month.month
+            )
+        params = by_year[month.year]
         rows.append(
             pension_project(
                 record=record,
@@ -447,7 +456,7 @@ def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> d
         "every_third": len(rows) > 1 and rows[0].retirement.months_until(rows[1].retirement) == 3,
         "chart": chart(bars=[(str(p.retirement), _parts(p), p.retirement == age.retirement) for p in rows]),
         "flexible": flexible,
-        "grades": _grades(record, assumptions, start, age.retirement, birth, month_day)
+        "grades": _grades(record, assumptions, start, age.retirement, birth, month_day, book)
         if flexible and statutory
         else [],
     }
@@ -485,9 +494,10 @@ def _grades(
     retirement: YearMonth,
     birth: YearMonth,
     month_day: dt.date,
+    book: Rulebook,
 ) -> list[dict[str, Any]]:
     """A flexible worker's pension at each grade if they pay it from now to the statutory month."""
-    bounds = grade_bounds_on(on=month_day)
+    bounds = book.grade_bounds(month_day)
     params = pension_params_for(
         region=DEFAULT_REGION, retirement_year=retirement.year, retirement_month=retirement.month
     )
@@ -495,7 +505,7 @@ def _grades(
     months = max(0, start.months_until(retirement))
     out: list[dict[str, Any]] = []
     for ratio in grade_choices(bounds.minimum, bounds.maximum):
-        quote = contribution_quote(person_type="flexible", month=month_day, grade=ratio)
+        quote = contribution_quote(person_type="flexible", month=month_day, grade=ratio, book=book)
         pension_line = quote.line("pension")
         cost = pension_line.personal if pension_line is not None and pension_line.personal is not None else Decimal(0)
         graded = replace(

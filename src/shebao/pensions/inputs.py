@@ -29,11 +29,17 @@ COUNTED = frozenset({"paid", "transferred_in"})  # months that count as actual c
 
 
 def ledger_index_months(
-    *, actor: Account, person: Person, before: dt.date | None = None, region: str = DEFAULT_REGION
+    *,
+    actor: Account,
+    person: Person,
+    before: dt.date | None = None,
+    region: str = DEFAULT_REGION,
+    book: Rulebook | None = None,
 ) -> list[tuple[dt.date, Decimal, Decimal]]:
     """(month, base, average wage) of each counted month of the person's ledger, oldest first,
-    before ``before`` (the retirement month) when given."""
-    rulebook: Rulebook = rulebook_load(region=region)
+    before ``before`` (the retirement month) when given. ``book``: the region's rule tables
+    already loaded (a page reading them several times loads them once)."""
+    rulebook: Rulebook = book or rulebook_load(region=region)
     averages: dict[dt.date, Decimal] = {}
     out = []
     for view in months_of_person(actor=actor, person=person, as_of=timezone.localdate()):
@@ -71,6 +77,7 @@ def pension_inputs_for(
     retirement: dt.date | None = None,
     deemed_months: int = 0,
     region: str = DEFAULT_REGION,
+    book: Rulebook | None = None,
 ) -> tuple[PensionInputs, list[DerivationLine]]:
     """The inputs of ``person``'s pension at a retirement age, from their own record now (the
     months before ``retirement`` when given). The balance is today's: interest and credits up to
@@ -78,7 +85,7 @@ def pension_inputs_for(
     if deemed_months < 0:
         raise InvalidInput("视同缴费月数不能为负数", "deemed_months cannot be negative", field="deemed_months")
     summary = account_summary(actor=actor, person=person)  # NotFound for anyone who may not see it
-    months = ledger_index_months(actor=actor, person=person, before=retirement, region=region)
+    months = ledger_index_months(actor=actor, person=person, before=retirement, region=region, book=book)
     index = average_index(months=[(base, avg) for _, base, avg in months])
     actual = len(months)
     balance = summary.balance
