@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shebao.core.documents import verification_path
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
 from shebao.core.http import AccountRequest, signed_in
 from shebao.core.models import Account
@@ -23,7 +24,7 @@ from shebao.statements import selectors, services
 from shebao.statements.document import statement_verify_url
 from shebao.statements.models import Statement
 from shebao.statements.record import FLAG_LABELS, FLAG_SYMBOLS
-from shebao.statements.selectors import PRINTING_ROLES
+from shebao.statements.selectors import PRINTING_ROLES, STATEMENT_KIND
 
 
 def _citizen(request: AccountRequest) -> Account:
@@ -50,6 +51,7 @@ def _statement_context(statement: Statement) -> dict[str, object]:
         "statement": statement,
         "record": services.statement_record(statement=statement),
         "verify_url": statement_verify_url(statement),
+        "verify_path": verification_path(kind=STATEMENT_KIND, ref=statement.ref, code=statement.code),
         "flags": [(FLAG_SYMBOLS[k], zh, en) for k, (zh, en) in FLAG_LABELS.items()],
         "months": range(1, 13),
     }
