@@ -186,3 +186,50 @@ def test_the_rules_package_is_pure():
             for name in names:
                 assert not name.startswith("django"), f"{path.name} imports {name}"
                 assert not name.startswith("shebao") or name.startswith(allowed), f"{path.name} imports {name}"
+
+
+# --- the estimate's projection (rules.projection) ---------------------------------------------
+
+
+def test_account_projection_by_the_month_product_method():
+    from shebao.pensions.rules.ages import YearMonth
+    from shebao.pensions.rules.projection import account_project
+
+    # 1000 at the start of 2026-11, 100 a month for three months, 12% a year:
+    # Nov 1100 earns 11; Dec 1200 earns 12; December credits 23 → 1223;
+    # Jan 1323 earns 13.23, credited at the end → 1336.23
+    projected = account_project(
+        balance=D("1000"), start=YearMonth(2026, 11), months=3, monthly_credit=D("100"), rate=D("0.12"), growth=D(0)
+    )
+    assert projected == D("1336.23")
+    # with wages 10% up from 2027 January's credit is 110: 1333 earns 13.33 → 1346.33
+    grown = account_project(
+        balance=D("1000"), start=YearMonth(2026, 11), months=3, monthly_credit=D("100"), rate=D("0.12"), growth=D("0.1")
+    )
+    assert grown == D("1346.33")
+
+
+def test_projection_weights_the_index_and_checks_the_minimum():
+    from shebao.pensions.rules.ages import YearMonth
+    from shebao.pensions.rules.projection import Assumptions, Record, pension_project
+
+    # 120 months at Z̄ 0.8, then 60 months at index 2 (base 14992 at 7496): (96 + 120) / 180 = 1.2
+    projection = pension_project(
+        record=Record(actual_months=120, average_index=D("0.8"), account_balance=D("0")),
+        assumptions=Assumptions(
+            monthly_base=D("14992"), monthly_index=D("2"), account_share=D("0.08"), interest_rate=D(0)
+        ),
+        start=YearMonth(2026, 1),
+        retirement=YearMonth(2031, 1),
+        birth=YearMonth(1971, 1),
+        params=WUHAN,
+        minimum_months=192,
+    )
+    assert (projection.future_months, projection.average_index) == (60, D("1.2000"))
+    # account: 60 × 8% × 14992 = 60 × 1199.36 = 71961.60; age 60y0m → 139: 517.71
+    assert projection.account_balance == D("71961.60")
+    assert projection.result.account_pension == D("517.71")
+    # basic: (9112 + 10934.4) / 2 × 15 × 1% = 1503.48; 180 months is below the 192 of 2031
+    assert projection.result.basic_pension == D("1503.48")
+    assert projection.eligible is False
+    assert [line.key for line in projection.derivation][:3] == ["assumed_base", "assumed_interest", "assumed_growth"]
