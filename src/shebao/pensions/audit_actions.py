@@ -17,3 +17,5 @@ class PensionAction(AuditActions):
     SURVIVORS = "pension.survivors", "遗属待遇 / Survivors' benefits paid"
     INHERITANCE = "pension.inheritance", "个人账户余额继承 / Account balance inherited"
     VIEW = "pension.view", "查询养老待遇 / Pension viewed"
+    INJURY_RECOGNISE = "pension.injury_recognise", "认定工伤 / Work injury recognised"
+    INJURY_BENEFIT = "pension.injury_benefit", "工伤待遇核定 / Work-injury benefit determined"

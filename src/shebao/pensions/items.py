@@ -320,6 +320,47 @@ class InheritanceHandler(BenefitHandler):
         return {"paid": str(done.payments[0].amount), "line": done.derivation[0], "overpaid": list(done.overpaid)}
 
 
+class InjuryRecognitionHandler(InjuryHandler):
+    """工伤认定 (GS-001): the decision, numbered, written at the approver's completion."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.services.injury import injury_recognise
+
+        decision = injury_recognise(
+            actor=actor,
+            person=_person(case.form_data.get("id_number") or case.applicant_id_number),
+            form=case.form_data,
+            case_number=case.number or "",
+            channel=case.channel,
+        )
+        return {"decision": decision.number}
+
+
+class InjuryBenefitHandler(InjuryHandler):
+    """工伤保险待遇核定 (GS-002) under a recognition decision of the same worker."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.pensions.services.injury import injury_benefit_approve
+
+        benefit = injury_benefit_approve(
+            actor=actor,
+            person=_person(case.form_data.get("id_number") or case.applicant_id_number),
+            form=case.form_data,
+            case_number=case.number or "",
+            channel=case.channel,
+        )
+        return {"benefit": benefit.benefit_type, "amount": str(benefit.amount)}
+
+
+def injury_decision_known(facts: Eligibility) -> None:
+    """GS-002 at the window: the decision number is this worker's recognition, and an amount."""
+    from shebao.pensions.services.injury import recognition_of
+
+    recognition_of(person=_person(facts.applicant_id_number), number=str(facts.form.get("decision_no", "")))
+    if facts.form.get("amount") in (None, ""):
+        raise InvalidInput("请填写申请金额", "The amount claimed is required", field="amount")
+
+
 # --- items -----------------------------------------------------------------------------------
 
 ITEMS: tuple[ItemSpec, ...] = (
@@ -638,7 +679,7 @@ ITEMS: tuple[ItemSpec, ...] = (
                 "diagnosis", "医疗诊断证明或者职业病诊断证明书", "Medical diagnosis or occupational-disease certificate"
             ),
         ),
-        handler="pensions.injury",
+        handler="pensions.injury_recognition",
     ),
     ItemSpec(
         code="GS-002",
@@ -685,7 +726,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             ),
             BANK_CARD_COPY,
         ),
-        handler="pensions.injury",
+        handler="pensions.injury_benefit",
     ),
 )
 
@@ -700,6 +741,8 @@ HANDLERS: dict[str, ItemHandler] = {
     "pensions.certification": CertificationHandler(),
     "pensions.survivors": SurvivorsHandler(),
     "pensions.inheritance": InheritanceHandler(),
+    "pensions.injury_recognition": InjuryRecognitionHandler(),
+    "pensions.injury_benefit": InjuryBenefitHandler(),
 }
 # Items that act on a retiree's pension: refused at the window for anyone not retired.
 FOR_RETIREES = ("YL-002", "YL-008", "YL-009", "YL-010", "YL-012")
@@ -712,6 +755,7 @@ def register_items() -> None:
     register_check("YL-001", retirement_eligible)
     for code in FOR_RETIREES:
         register_check(code, retired)
+    register_check("GS-002", injury_decision_known)
 
     from shebao.core.audit import audit_actions
     from shebao.core.jobs import job_kinds

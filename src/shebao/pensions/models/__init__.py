@@ -3,6 +3,8 @@ retiree has with the agency (``benefits``)."""
 
 from shebao.pensions.models.benefits import (
     BenefitEvent,
+    InjuryBenefit,
+    InjuryRecognition,
     JobType,
     NumberSequence,
     PensionDetermination,
@@ -17,6 +19,8 @@ __all__ = [
     "BenefitEvent",
     "Confidence",
     "DeemedIndexRule",
+    "InjuryBenefit",
+    "InjuryRecognition",
     "JobType",
     "NumberSequence",
     "PensionBase",

@@ -130,9 +130,7 @@ class PensionDetermination(models.Model):
         verbose_name_plural = "养老待遇核定 / Pension determinations"
         indexes = [models.Index(fields=["person", "-created_at"], name="pension_det_person_idx")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["person"], condition=Q(status="approved"), name="pension_det_one_approved"
-            ),
+            models.UniqueConstraint(fields=["person"], condition=Q(status="approved"), name="pension_det_one_approved"),
             models.CheckConstraint(condition=Q(total__gte=0), name="pension_det_total_nonnegative"),
         ]
 
@@ -198,7 +196,9 @@ class BenefitEvent(models.Model):
     case_number = models.CharField("办件编号 / Case", max_length=20, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "待遇事件 / Benefit event"
@@ -224,3 +224,45 @@ class SurvivorBenefitRule(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "effective_from"], name="survivor_rule_unique"),
         ]
+
+
+class InjuryRecognition(models.Model):
+    """认定工伤决定 (GS-001): the decision written at the completion of the recognition case,
+    with its number (``GSRD`` + year + six-digit serial), the accident and the employer."""
+
+    number = models.CharField("认定决定书编号 / Decision number", max_length=20, unique=True)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="injury_recognitions")
+    unit_code = models.CharField("用人单位 / Employer", max_length=18)
+    accident_date = models.DateField("事故发生日期 / Accident")
+    diagnosis_date = models.DateField("初次诊断日期 / Diagnosis")
+    applicant_type = models.CharField("申请人类别 / Filed by", max_length=12)
+    description = models.TextField("受伤经过 / What happened", blank=True)
+    case_number = models.CharField("办件编号 / Case", max_length=20, blank=True)
+    decided_at = models.DateTimeField("决定时间 / Decided at")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "工伤认定决定 / Work-injury recognition"
+        verbose_name_plural = "工伤认定决定 / Work-injury recognitions"
+
+
+class InjuryBenefit(models.Model):
+    """工伤保险待遇核定 (GS-002): one benefit approved under a recognition decision, paid once."""
+
+    recognition = models.ForeignKey(InjuryRecognition, on_delete=models.PROTECT, related_name="benefits")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="injury_benefits")
+    benefit_type = models.CharField("待遇项目 / Benefit", max_length=24)
+    amount = models.DecimalField("核定金额 / Amount", max_digits=12, decimal_places=2)
+    bank_card = models.CharField("收款账户 / Card", max_length=19, blank=True)
+    case_number = models.CharField("办件编号 / Case", max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "工伤保险待遇核定 / Work-injury benefit"
+        verbose_name_plural = "工伤保险待遇核定 / Work-injury benefits"
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="injury_benefit_nonnegative")]
