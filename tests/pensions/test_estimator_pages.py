@@ -327,3 +327,20 @@ def test_the_personal_estimate_keeps_to_a_query_budget(client, citizen, retiring
     # of the window (four here), the ledger and the account
     with django_assert_max_num_queries(36):
         assert client.get(MINE).status_code == 200
+
+
+def test_the_pension_profile_gives_the_deemed_months_and_the_job(client, citizen, district):
+    from shebao.pensions.models import JobType, PensionProfile
+
+    # given a woman cadre born 1970-05 with 24 deemed months on her pension profile
+    person = make_person(district=district, account=citizen, sex="F", birth_date=dt.date(1970, 5, 9))
+    record(person, index=D("1"), balance=D("40000.00"))
+    PensionProfile.objects.create(person=person, job_type=JobType.CADRE, deemed_months=24)
+    page = sign_in(client, citizen).get(MINE, {"interest_rate": "0"}).content.decode()
+    # then her age is the cadre's (55 from 1970-01: 2 months → 55y2m → 2025-07) and her months count
+    # the deemed ones: 144 actual + 24 = 168 before any further month
+    assert 'id="estimate-month">2025-07<' in page
+    assert "144 + 24 = 168" in page
+    # and the transition pension is paid on them: at 2026-02, Z̄ 1, 9112 × 1 × 24/12 × 1.2% = 218.69
+    row = page.split('data-month="2026-02"')[1].split("</tr>")[0]
+    assert "218.69" in row

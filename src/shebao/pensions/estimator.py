@@ -34,6 +34,7 @@ from shebao.core.http import AccountRequest, signed_in
 from shebao.core.models import Account
 from shebao.pensions.api import PensionCalculatorIn, pension_calculate, retirement_age_answer
 from shebao.pensions.inputs import ledger_index_months, pension_inputs_for
+from shebao.pensions.models import JobType, PensionProfile
 from shebao.pensions.params import DEFAULT_REGION, pension_params_for
 from shebao.pensions.rules.ages import (
     BaseAge,
@@ -329,6 +330,12 @@ def _latest_row(person: Person, actor: Account, book: Rulebook) -> tuple[Decimal
     return base, (base / average).quantize(INDEX, rounding=ROUND_HALF_UP)
 
 
+def _profile(person: Person) -> tuple[int, str | None]:
+    """(deemed months, job type) from the person's pension profile, (0, None) without one."""
+    row = PensionProfile.objects.filter(person=person).values_list("deemed_months", "job_type").first()
+    return (row[0], row[1]) if row else (0, None)
+
+
 def _percent_in(value: Decimal | None, default: Decimal) -> Decimal:
     return default if value is None else value * PERCENT
 
@@ -377,13 +384,20 @@ def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> d
     today = timezone.localdate()
     start = YearMonth(today.year, today.month)
     sex: Sex = "M" if person.sex == "M" else "F"
-    base_age: BaseAge = 60 if sex == "M" else (55 if chosen.get("base_age") == 55 else 50)
+    deemed, job_type = _profile(person)
+    wanted = chosen.get("base_age") or (55 if job_type == JobType.CADRE else 50)
+    base_age: BaseAge = 60 if sex == "M" else (55 if wanted == 55 else 50)
     birth = YearMonth(person.birth_date.year, person.birth_date.month)
     age = retirement_age(birth_year=birth.year, birth_month=birth.month, sex=sex, base_age=base_age)
     earliest, latest = flexible_window(birth_year=birth.year, birth_month=birth.month, sex=sex, base_age=base_age)
     book = rulebook_load(region=DEFAULT_REGION)
     inputs, input_lines = pension_inputs_for(
-        actor=actor, person=person, age_years=age.age_years, age_months=age.age_months, book=book
+        actor=actor,
+        person=person,
+        age_years=age.age_years,
+        age_months=age.age_months,
+        deemed_months=deemed,
+        book=book,
     )
     record = Record(
         actual_months=inputs.contribution_months - inputs.deemed_months,
