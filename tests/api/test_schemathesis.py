@@ -122,6 +122,24 @@ def _case_number(case: Any, world: World, turn: int) -> Case:
     return target
 
 
+def _transfer_number(case: Any, world: World) -> None:
+    """The case of a pension transfer out of the world's person (the simulated new agency's
+    letter opens it the first time it is needed)."""
+    import datetime as dt
+
+    from shebao.pensions.transfers.models import Transfer
+    from shebao.pensions.transfers.services import platform_letter_simulate
+
+    transfer = Transfer.objects.select_related("case").first()
+    if transfer is None:
+        day = dt.date(2026, 2, 2)
+        platform_letter_simulate(
+            id_number=world.person.id_number, from_agency="440300", applied_on=day, letter_date=day
+        )
+        transfer = Transfer.objects.select_related("case").get()
+    case.path_parameters["number"] = transfer.case.number
+
+
 def _actions(world: World) -> list[dict[str, Any]]:
     """One action each caller may take on some case at some point (its current version is set)."""
     return [
@@ -209,6 +227,7 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
         c.path_parameters.update(year=_pick(YEARS, t)),
         _body(c, {"period": "2025-01-01", "what": "other", "correct_base": None, "detail": "缺少一个月"}, t),
     ),
+    ("GET", "/transfers/{number}"): lambda c, w, t: _transfer_number(c, w),
     ("POST", "/calculators/contribution"): _contribution,
     ("POST", "/calculators/account-interest"): _interest,
 }
