@@ -223,3 +223,17 @@ def open_body(citizen, district, media):
         "form": {"address": "江岸区胜利街1号"},
         "materials": online(citizen),
     }
+
+
+@pytest.fixture
+def firm(unit_operator, district):
+    """The operator's unit, with a current employee (who has an account) and a former one."""
+    from tests.factories import citizen_account
+    from tests.web.support import employ, make_person, make_unit
+
+    unit = make_unit(code=unit_operator.unit_code, district=district)
+    employee = citizen_account(name="王五")
+    employ(make_person(district=district, name="王五", account=employee), unit)
+    former = citizen_account(name="赵六")
+    employ(make_person(district=district, name="赵六", account=former), unit, end=dt.date(2025, 12, 31))
+    return {"unit": unit, "employee": employee, "former": former}

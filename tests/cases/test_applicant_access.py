@@ -6,8 +6,6 @@ no new audit event."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from shebao.cases import services
@@ -17,19 +15,7 @@ from shebao.catalog.definitions import Applicant
 from shebao.core.models import Account, AuditEvent
 from tests.cases.conftest import ALL, online
 from tests.cases.test_api import post
-from tests.factories import citizen_account
-from tests.web.support import employ, make_person, make_unit
-
-
-@pytest.fixture
-def firm(unit_operator, district):
-    """The operator's unit, with a current employee (who has an account) and a former one."""
-    unit = make_unit(code=unit_operator.unit_code, district=district)
-    employee = citizen_account(name="王五")
-    employ(make_person(district=district, name="王五", account=employee), unit)
-    former = citizen_account(name="赵六")
-    employ(make_person(district=district, name="赵六", account=former), unit, end=dt.date(2025, 12, 31))
-    return {"unit": unit, "employee": employee, "former": former}
+from tests.web.support import make_unit
 
 
 @pytest.fixture

@@ -334,6 +334,7 @@ def cases_open(
         district_code=payload.district_code,
         unit_code=payload.unit_code,
         account=user if user.kind == Account.Kind.CITIZEN else None,
+        filed_by=user,
     )
     common: _Opening = {
         "actor": user,

@@ -47,10 +47,22 @@ def unit_employs(*, unit_code: str, id_number: str, current: bool = False) -> bo
 
 
 def applicant_for(
-    *, id_number: str, name: str = "", district_code: str = "", unit_code: str = "", account: Account | None = None
+    *,
+    id_number: str,
+    name: str = "",
+    district_code: str = "",
+    unit_code: str = "",
+    account: Account | None = None,
+    filed_by: Account | None = None,
 ) -> Applicant:
     """The registered person if the registry knows them; otherwise the name and district the
-    applicant gave (a first enrolment)."""
+    applicant gave (a first enrolment).
+
+    ``filed_by``: who files. A unit learns a registered person's name and district only for
+    someone it employs or employed (its own records show them); for anyone else it is answered
+    as for an ID number the registry does not know — the name it gave, or the same request for
+    a name — so a unit can neither read a stranger's name off its case list nor tell whether an
+    ID number is registered."""
     number = id_number_validate(id_number, field="applicant_id_number").number
     if unit_code:
         unit_code = credit_code_validate(unit_code, field="unit_code")
@@ -64,6 +76,13 @@ def applicant_for(
         )
     resolve = resolvers.find(PERSON)
     known = resolve(number) if resolve else None
+    stranger = (
+        filed_by is not None
+        and filed_by.kind == Account.Kind.UNIT
+        and not unit_employs(unit_code=filed_by.unit_code or "", id_number=number)
+    )
+    if stranger:
+        known = None
     if known is not None:
         return Applicant(
             id_number=known.id_number,
