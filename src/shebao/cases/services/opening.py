@@ -33,6 +33,7 @@ from shebao.catalog.models import ServiceItem
 from shebao.catalog.selectors import item_get, item_offered
 from shebao.core.channels import Channel
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed
+from shebao.core.identifiers import credit_code_validate
 from shebao.core.models import Account, Office, Role
 
 
@@ -134,6 +135,11 @@ def _open_one(
         )
         for p in phases
     ]
+    unit_code = applicant.unit_code
+    if not unit_code and actor is not None and actor.kind == Account.Kind.STAFF and cleaned.get("unit_code"):
+        # a window files for a unit (增减员, 基数申报 at the hall): the case is the unit's too, in
+        # its hall's list (to see, not to withdraw: the window filed it)
+        unit_code = credit_code_validate(str(cleaned["unit_code"]), field="unit_code")
     now = timezone.now()
     case = Case.objects.create(
         item=item,
@@ -142,7 +148,7 @@ def _open_one(
         applicant_id_number=applicant.id_number,
         applicant_name=applicant.name,
         applicant_account=applicant.account,
-        applicant_unit_code=applicant.unit_code,
+        applicant_unit_code=unit_code,
         applicant_phone=phone,
         channel=channel,
         filer=actor.kind if actor is not None else Case.Filer.SYSTEM,
