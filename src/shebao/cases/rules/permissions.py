@@ -201,7 +201,9 @@ def refusal(actor: ActorFacts | None, case: CaseFacts, action: Action) -> Refusa
         return Refusal("延期须由三级审批权限人员批准", "An extension needs an approver (authority level 3)")
     if action == Action.TRANSFER and actor.authority < case.transfer_authority:
         needed = case.transfer_authority
-        return Refusal(f"移交其他机构须由{needed}级以上权限人员办理", f"A transfer needs authority level {needed} or above")
+        return Refusal(
+            f"移交其他机构须由{needed}级以上权限人员办理", f"A transfer needs authority level {needed} or above"
+        )
     if action == Action.ESCALATE and case.required_authority >= TOP_AUTHORITY:
         return _state("该环节已是最高权限", "The step already needs the highest authority")
     if action == Action.RETURN:
