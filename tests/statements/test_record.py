@@ -11,7 +11,7 @@ import pytest
 
 from shebao.contributions.selectors import contribution_history
 from shebao.core.errors import NotFound
-from shebao.statements.record import record_content, record_from_content
+from shebao.statements.record import MonthCell, record_content, record_from_content
 from shebao.statements.selectors import employee_months_for, record_for
 from tests.statements.conftest import YEAR
 from tests.web.support import sign_in
@@ -126,3 +126,64 @@ def test_an_employer_sees_its_own_months_of_its_employee_only(history, unit_oper
     for other in (citizen, clerk):
         with pytest.raises(NotFound):
             employee_months_for(actor=other, person=history, year=YEAR)
+
+
+@pytest.fixture
+def transfer_in_may(history, office, db):
+    """A transfer completed in January 2025 brought in May 2024 (paid in 宜昌 during the interruption)."""
+    from django.utils import timezone
+
+    from shebao.cases.models import Case
+    from shebao.catalog.models import ServiceItem
+    from shebao.catalog.services import catalog_sync
+    from shebao.pensions.transfers.models import Transfer, TransferredPeriod
+
+    catalog_sync()
+    case = Case.objects.create(
+        item=ServiceItem.objects.get(code="YL-003"),
+        item_version=1,
+        applicant_id_number=history.id_number,
+        applicant_name=history.name,
+        channel="hall",
+        office=office,
+        received_at=timezone.now(),
+        status=Case.Status.COMPLETED,
+    )
+    transfer = Transfer.objects.create(
+        ref="ZY-2025-0001",
+        direction=Transfer.Direction.IN,
+        case=case,
+        state=Transfer.State.COMPLETED,
+        id_number=history.id_number,
+        name=history.name,
+        sex="M",
+        birth_date=history.birth_date,
+        other_agency="420500",
+        other_agency_name="宜昌市社会保险经办机构",
+        applied_on=dt.date(2024, 12, 2),
+        completed_on=dt.date(2025, 1, 20),
+    )
+    TransferredPeriod.objects.create(
+        transfer=transfer,
+        id_number=history.id_number,
+        year=YEAR,
+        first_month=5,
+        months=1,
+        base_total=D("5500.00"),
+        personal_amount=D("440.00"),
+        pooled=D("880.00"),
+        place="宜昌市",
+    )
+    return history
+
+
+def test_a_month_brought_in_by_a_completed_transfer_shows_as_transferred_in(transfer_in_may, citizen):
+    # when the record is read after the transfer (pensions.transfers.transferred_months)
+    record = record_for(actor=citizen, person=transfer_in_may, year=YEAR)
+    pension = record.insurance("pension")
+    # then May, the interruption, is ○ (its base is the other city's, not known month by month)
+    assert pension.months[4] == MonthCell(month=5, base=None, flag="transferred_in")
+    assert pension.months_paid == 11
+    assert record.pension_account.months == 11
+    # the other insurances are not transferred
+    assert record.insurance("medical").months[4].flag == "none"

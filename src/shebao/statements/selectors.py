@@ -33,6 +33,7 @@ from shebao.core.documents import document_verify_content, signature_code
 from shebao.core.errors import InvalidInput, NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
+from shebao.pensions.transfers.selectors import transferred_months
 from shebao.registry.models import Person
 from shebao.registry.selectors import person_employments, persons_visible
 from shebao.statements.models import Statement
@@ -146,22 +147,31 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     before = [v for v in views if v.row.period.year < year]
     notes: list[str] = [NOTE_REFERENCE]
 
+    # years brought in by completed transfers (pensions.transfers): ○ where the ledger has no month
+    transferred = transferred_months(actor=actor, id_number=person.id_number)
+    moved_in = transferred.get(year, set())
     insurances = []
     for code, label, columns in INSURANCES:
-        cells = _cells(in_year, columns, pension=code == "pension")
-        earlier = [
-            v for v in before if _covers(v, columns) or (code == "pension" and v.shown_status == "transferred_in")
-        ]
-        mine = [v for v in views if _covers(v, columns)]
-        first = min((v.row.period for v in mine), default=None)
+        pension = code == "pension"
+        cells = _cells(in_year, columns, pension=pension)
+        earlier = any(_covers(v, columns) or (pension and v.shown_status == "transferred_in") for v in before)
+        first = min((v.row.period for v in views if _covers(v, columns)), default=None)
+        if pension and transferred:
+            cells = tuple(
+                MonthCell(month=c.month, base=None, flag="transferred_in")
+                if c.base is None and c.month in moved_in
+                else c
+                for c in cells
+            )
+            first_in = min(dt.date(y, min(ms), 1) for y, ms in transferred.items() if ms)
+            first = first_in if first is None else min(first, first_in)
+            earlier = earlier or any(y < year for y in transferred)
         insurances.append(
             InsuranceBlock(
                 insurance=code,
                 label_zh=label,
                 enrolled_on=first,
-                status=_status(
-                    insurance=code, cells=cells, earlier=bool(earlier), person=person, year=year, today=today
-                ),
+                status=_status(insurance=code, cells=cells, earlier=earlier, person=person, year=year, today=today),
                 months=cells,
             )
         )
@@ -175,13 +185,15 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
         (line.amount for line in statement.lines if line.kind in ("payout", "transfer_out")), Decimal("0.00")
     )
     rate = next((line.rate for line in statement.lines if line.kind == "interest"), None)
-    pension_months = sum(
-        1
+    ledger_months = {
+        (v.row.period.year, v.row.period.month)
         for v in views
         if v.row.period.year <= year
         and v.shown_status in ("paid", "transferred_in")
         and (_covers(v, INSURANCES[0][2]) or v.shown_status == "transferred_in")
-    )
+    }
+    moved_months = {(y, m) for y, months in transferred.items() if y <= year for m in months}
+    pension_months = len(ledger_months | moved_months)  # 账户月数: a month counted once
     account = AccountBlock(
         opening_balance=figures.opening,
         principal=figures.credited + paid_out,  # credits net of pay-outs is what the summary adds
