@@ -187,3 +187,13 @@ def test_a_month_brought_in_by_a_completed_transfer_shows_as_transferred_in(tran
     assert record.pension_account.months == 11
     # the other insurances are not transferred
     assert record.insurance("medical").months[4].flag == "none"
+
+
+def test_a_retirees_record_notes_the_monthly_pension_the_pensions_app_approved(district, approver):
+    from tests.pensions.support import TOTAL, retiree, retiree_account
+
+    account = retiree_account(district)
+    person = retiree(district=district, approver=approver, account=account)
+    record = record_for(actor=account, person=person, year=2026)
+    assert f"基本养老金月标准 {TOTAL} 元" in " ".join(record.notes)  # 2686.02, as 我的养老金 shows
+    assert record.insurance("pension").status == "已退休"

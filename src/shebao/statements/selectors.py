@@ -29,10 +29,12 @@ from django.utils import timezone
 
 from shebao.contributions.accounts import account_statement
 from shebao.contributions.selectors import MonthView, months_of_person, unit_months_of_person
+from shebao.core.channels import Channel
 from shebao.core.documents import document_verify_content, signature_code
 from shebao.core.errors import InvalidInput, NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
+from shebao.pensions.selectors import pension_for_staff, pension_of_mine
 from shebao.pensions.transfers.selectors import transferred_months
 from shebao.registry.models import Person
 from shebao.registry.selectors import person_employments, persons_visible
@@ -211,7 +213,7 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
         notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
     notes += [NOTE_INJURY, NOTE_MEDICAL]
     if person.category == Person.Category.RETIREE:
-        notes.append("退休人员的养老金待遇以养老金核定通知为准。")
+        notes.append(_pension_note(actor=actor, person=person))
 
     return StatementRecord(
         person=_person_block(actor=actor, person=person, in_year=in_year, year=year),
@@ -222,6 +224,21 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
         notes=tuple(notes),
         as_of=today,
     )
+
+
+def _pension_note(*, actor: Account, person: Person) -> str:
+    """A retiree's monthly pension as approved (pensions' selectors, the figure 我的养老金 shows)."""
+    own = person.account_id is not None and person.account_id == actor.pk
+    try:
+        if own:
+            view = pension_of_mine(actor=actor)
+        else:
+            view = pension_for_staff(actor=actor, id_number=person.id_number, channel=Channel.HALL)
+    except NotFound:
+        view = None
+    if view is None or view.monthly is None or view.determination is None:
+        return "退休人员的养老金待遇以养老金核定通知为准。"
+    return f"本人已退休，基本养老金月标准 {view.monthly} 元（以养老金核定通知为准）。"
 
 
 def _person_block(*, actor: Account, person: Person, in_year: list[MonthView], year: int) -> PersonBlock:
