@@ -46,7 +46,14 @@ class MailingRun(models.Model):
         LIST = "list", "名单 / A list of ID numbers"
         RESEND = "resend", "退信重寄 / Re-send list"
 
+    class Variant(models.TextChoices):
+        ANNUAL = "annual", "年度个人权益记录单 / Annual rights statement"
+        PENSION_NOTICE = "pension_notice", "养老待遇信息告知（退休人员）/ Pension information notice (retirees)"
+
     year = models.PositiveSmallIntegerField("记录年度 / Year")
+    variant = models.CharField(
+        "寄送内容 / What is sent", max_length=16, choices=Variant.choices, default=Variant.ANNUAL
+    )
     scope = models.CharField("范围 / Scope", max_length=16, choices=Scope.choices)
     district = models.ForeignKey(
         "core.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="区 / District"
@@ -68,7 +75,8 @@ class MailingRun(models.Model):
 
 
 class MailingBatch(models.Model):
-    """One PDF file of a run: the paper statements of one chunk, page by page in postal order."""
+    """One file of a run: the paper statements of one chunk, page by page in postal order (a
+    PDF), or a pension-notice run's notices of one chunk (a zip of PDFs, numbered in that order)."""
 
     run = models.ForeignKey(MailingRun, on_delete=models.CASCADE, related_name="batches")
     first_id = models.PositiveBigIntegerField("起始编号 / First person id")  # the chunk's range
@@ -97,7 +105,11 @@ class MailingItem(models.Model):
 
     run = models.ForeignKey(MailingRun, on_delete=models.CASCADE, related_name="items")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
-    statement = models.ForeignKey("statements.Statement", on_delete=models.PROTECT, related_name="+")
+    # the annual statement sent (none for a pension notice, whose number is in document_ref)
+    statement = models.ForeignKey(
+        "statements.Statement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    document_ref = models.CharField("文件编号 / Document number", max_length=32, db_index=True)
     delivery = models.CharField("寄送方式 / Delivery", max_length=16, choices=Delivery.choices)
     batch = models.ForeignKey(MailingBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="items")
     page = models.PositiveIntegerField("页码 / Page", null=True, blank=True)

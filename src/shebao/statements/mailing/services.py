@@ -107,8 +107,11 @@ def mailing_run_start(
     id_numbers: Iterable[str] | None = None,
     channel: str = Channel.HALL,
     chunk_size: int = CHUNK_SIZE,
+    variant: str = MailingRun.Variant.ANNUAL,
 ) -> MailingRun:
     """Plan the year's mailing as a job: everyone insured, one district, or a list of ID numbers.
+    ``variant`` ``pension_notice``: the retirees among them get the pension information notice
+    (养老待遇明细表, from the pensions app) instead of the annual statement.
 
     Who: a statement clerk (clerk, reviewer, approver). Everyone: only from a city-level office;
     a district: the actor's own (or any, from the city); a list: the persons the actor may see
@@ -116,6 +119,8 @@ def mailing_run_start(
     """
     area = _require_mailing_staff(actor)
     year_check(year)
+    if variant not in MailingRun.Variant.values:
+        raise InvalidInput("寄送内容不正确", "Unknown variant", field="variant")
     city_wide = area.kind == Area.Kind.CITY
     district: Area | None = None
     persons: list[int] = []
@@ -145,7 +150,14 @@ def mailing_run_start(
             raise NotAllowed("全市寄送须由市级经办机构发起", "A city-wide run is started from a city-level office")
         scope = MailingRun.Scope.ALL
     return _run_create(
-        actor=actor, year=year, scope=scope, district=district, persons=persons, channel=channel, chunk_size=chunk_size
+        actor=actor,
+        year=year,
+        scope=scope,
+        district=district,
+        persons=persons,
+        channel=channel,
+        chunk_size=chunk_size,
+        variant=variant,
     )
 
 
@@ -158,10 +170,17 @@ def _run_create(
     persons: list[int],
     channel: str,
     chunk_size: int = CHUNK_SIZE,
+    variant: str = MailingRun.Variant.ANNUAL,
 ) -> MailingRun:
     with transaction.atomic():
         run = MailingRun.objects.create(
-            year=year, scope=scope, district=district, persons=persons, created_by=actor, directory=""
+            year=year,
+            variant=variant,
+            scope=scope,
+            district=district,
+            persons=persons,
+            created_by=actor,
+            directory="",
         )
         run.directory = str(_run_directory(year=year, run_id=run.pk))
         run.job = job_create(
@@ -175,6 +194,7 @@ def _run_create(
             subject_id=run.pk,
             after={
                 "year": year,
+                "variant": variant,
                 "scope": scope,
                 "district": district.code if district else None,
                 "persons": len(persons) if persons else None,
@@ -204,6 +224,8 @@ def _run_persons(run: MailingRun) -> Any:
         persons = persons.filter(district_id=run.district_id)
     elif run.scope in (MailingRun.Scope.LIST, MailingRun.Scope.RESEND):
         persons = persons.filter(pk__in=run.persons)
+    if run.variant == MailingRun.Variant.PENSION_NOTICE:
+        persons = persons.filter(category=Person.Category.RETIREE)
     return persons
 
 
@@ -262,6 +284,8 @@ def run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
     )
     if not persons:
         return {"persons": 0}
+    if run.variant == MailingRun.Variant.PENSION_NOTICE:
+        return _notice_chunk(run=run, persons=persons, lo=lo, hi=hi)
     electronic = set(
         DeliveryPreference.objects.filter(person__in=persons, mode=DeliveryPreference.Mode.ELECTRONIC).values_list(
             "person_id", flat=True
@@ -277,6 +301,7 @@ def run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
             run=run,
             person=person,
             statement=statement,
+            document_ref=statement.ref,
             postcode=person.postcode,
             route=person.delivery_route,
             name=person.name,
@@ -311,11 +336,94 @@ def run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
             if item.delivery == MailingItem.Delivery.PAPER:
                 item.batch = batch
     MailingItem.objects.bulk_create(items, batch_size=1000)
-    if run.scope == MailingRun.Scope.RESEND:
-        ReturnedMail.objects.filter(item__person__in=persons, resent_in__isnull=True, item__run__year=run.year).update(
-            resent_in=run
-        )
+    _mark_resent(run=run, persons=persons)
     return {"persons": len(items), "paper": len(items) - notified, "electronic": notified, "file": batch and batch.file}
+
+
+def _mark_resent(*, run: MailingRun, persons: list[Person]) -> None:
+    """A re-send run's chunk takes its persons' returned letters (same year and variant) off the list."""
+    if run.scope == MailingRun.Scope.RESEND:
+        ReturnedMail.objects.filter(
+            item__person__in=persons, resent_in__isnull=True, item__run__year=run.year, item__run__variant=run.variant
+        ).update(resent_in=run)
+
+
+def _notice_chunk(*, run: MailingRun, persons: list[Person], lo: int, hi: int) -> dict[str, Any]:
+    """A pension-notice chunk: each retiree's 养老待遇明细表 (the pensions app's PDF of the
+    figures its page and API show, read through its scoped, audited selector), paper ones in a
+    zip numbered in postal order, electronic ones a message with the link; retirees whose
+    pension is not yet determined are counted and left out."""
+    import zipfile
+
+    from shebao.pensions.documents import statement_pdf as pension_notice_pdf
+    from shebao.pensions.selectors import pension_for_staff
+
+    electronic = set(
+        DeliveryPreference.objects.filter(person__in=persons, mode=DeliveryPreference.Mode.ELECTRONIC).values_list(
+            "person_id", flat=True
+        )
+    )
+    archive = io.BytesIO()
+    items: list[MailingItem] = []
+    notified = skipped = 0
+    link = str(getattr(settings, "PUBLIC_URL", "")).rstrip("/") + reverse("pensions:my_pension")
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as bundle:
+        for person in persons:
+            try:
+                view = pension_for_staff(actor=run.created_by, id_number=person.id_number, channel=Channel.SYSTEM)
+            except NotFound:
+                skipped += 1
+                continue
+            if view.determination is None or view.certificate is None:
+                skipped += 1
+                continue
+            ref = view.determination.ref
+            item = MailingItem(
+                run=run,
+                person=person,
+                document_ref=ref,
+                postcode=person.postcode,
+                route=person.delivery_route,
+                name=person.name,
+                address=person.address,
+            )
+            reachable = bool(person.phone) or person.account_id is not None
+            if person.pk in electronic and reachable:
+                notification_enqueue(
+                    key=f"statement-mailing:{run.pk}:{person.pk}",
+                    channel="sms" if person.phone else "push",
+                    recipient=person.phone or str(person.account_id),
+                    account=person.account,
+                    subject="养老待遇信息告知",
+                    body=f"您的基本养老金待遇明细（核定编号 {ref}）可在线查看：{link}",
+                )
+                item.delivery = MailingItem.Delivery.ELECTRONIC
+                notified += 1
+            else:
+                item.delivery = MailingItem.Delivery.PAPER
+                item.page = sum(1 for i in items if i.delivery == MailingItem.Delivery.PAPER) + 1
+                bundle.writestr(f"{item.page:05d}-{ref}.pdf", pension_notice_pdf(view=view))
+            items.append(item)
+    paper = [item for item in items if item.delivery == MailingItem.Delivery.PAPER]
+    batch = None
+    if paper:
+        data = archive.getvalue()
+        path = Path(run.directory) / f"notices-{lo:010d}-{hi:010d}.zip"
+        _write_atomically(path, data)
+        batch = MailingBatch.objects.create(
+            run=run, first_id=lo, last_id=hi, file=path.name, pages=len(paper), sha256=hashlib.sha256(data).hexdigest()
+        )
+        for item in paper:
+            item.batch = batch
+    MailingItem.objects.bulk_create(items, batch_size=1000)
+    _mark_resent(run=run, persons=persons)
+    return {
+        "persons": len(items),
+        "paper": len(paper),
+        "electronic": notified,
+        "not_determined": skipped,
+        "file": batch and batch.file,
+    }
 
 
 # --- the manifest -----------------------------------------------------------------------------
@@ -332,7 +440,7 @@ def _manifest_rows(run: MailingRun) -> Iterable[tuple[Any, ...]]:
     rows = (
         MailingItem.objects.filter(run=run, delivery=MailingItem.Delivery.PAPER)
         .order_by("postcode", "route", "person_id")
-        .values_list("postcode", "route", "name", "address", "statement__ref", "batch__file", "page")
+        .values_list("postcode", "route", "name", "address", "document_ref", "batch__file", "page")
     )
     for n, row in enumerate(rows.iterator(chunk_size=5000), start=1):
         yield (n, *row)
@@ -390,7 +498,7 @@ def mailing_manifest_downloaded(*, actor: Account, run: MailingRun, kind: str) -
 
 def _item_for_ref(*, actor: Account, ref: str) -> MailingItem:
     item = (
-        MailingItem.objects.filter(statement__ref=ref.strip(), delivery=MailingItem.Delivery.PAPER)
+        MailingItem.objects.filter(document_ref=ref.strip(), delivery=MailingItem.Delivery.PAPER)
         .select_related("person", "run", "statement")
         .order_by("-run_id")
         .first()
@@ -463,7 +571,7 @@ def returned_mail_import(
             action="mailing.returned",
             subject_type="statement_mailing.MailingRun",
             subject_id=found[0][0].run_id if found else "",
-            after={"source": source, "refs": [item.statement.ref for item, _ in found][:1000], "count": len(found)},
+            after={"source": source, "refs": [item.document_ref for item, _ in found][:1000], "count": len(found)},
             channel=Channel.HALL,
         )
     return returned
@@ -480,12 +588,15 @@ def resend_list(*, actor: Account, year: int | None = None) -> list[ReturnedMail
     return list(returned.order_by("item__postcode", "item__route", "item__person_id"))
 
 
-def mailing_resend_start(*, actor: Account, year: int, chunk_size: int = CHUNK_SIZE) -> MailingRun:
+def mailing_resend_start(
+    *, actor: Account, year: int, chunk_size: int = CHUNK_SIZE, variant: str = MailingRun.Variant.ANNUAL
+) -> MailingRun:
     """A run over the re-send list of ``year`` (the addresses as the registry holds them now:
     correct the address first); each returned letter is marked resent by the chunk that mails it."""
     _require_mailing_staff(actor)
     year_check(year)
-    persons = sorted({returned.item.person_id for returned in resend_list(actor=actor, year=year)})
+    returned = [r for r in resend_list(actor=actor, year=year) if r.item.run.variant == variant]
+    persons = sorted({r.item.person_id for r in returned})
     if not persons:
         raise InvalidInput(f"{year}年度没有待重寄的退信", f"Nothing to re-send for {year}", field="year")
     return _run_create(
@@ -496,6 +607,7 @@ def mailing_resend_start(*, actor: Account, year: int, chunk_size: int = CHUNK_S
         persons=persons,
         channel=Channel.HALL,
         chunk_size=chunk_size,
+        variant=variant,
     )
 
 

@@ -17,7 +17,7 @@ from shebao.core.models import Account
 from shebao.registry.selectors import person_find_by_id_number
 from shebao.registry.views import channel_for, error_page
 from shebao.statements.mailing import selectors, services
-from shebao.statements.mailing.models import DeliveryPreference, ReturnedMail
+from shebao.statements.mailing.models import DeliveryPreference, MailingRun, ReturnedMail
 
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a scan file of returned mail: 50,000 short lines at most
 
@@ -51,6 +51,7 @@ def runs(request: AccountRequest) -> HttpResponse:
                 district_code=request.POST.get("district", "").strip() or None,
                 id_numbers=numbers or None,
                 channel=channel_for(actor),
+                variant=request.POST.get("variant", MailingRun.Variant.ANNUAL),
             )
             return redirect("statement_mailing:run", run_id=run.pk)
         listed = list(selectors.runs_visible(actor=actor).order_by("-id")[:50])
@@ -63,7 +64,12 @@ def runs(request: AccountRequest) -> HttpResponse:
     return render(
         request,
         "statement_mailing/runs.html",
-        {"runs": [(run, progress[run.pk]) for run in listed], "error": error, "form": request.POST},
+        {
+            "runs": [(run, progress[run.pk]) for run in listed],
+            "error": error,
+            "form": request.POST,
+            "variants": MailingRun.Variant.choices,
+        },
         status=422 if error else 200,
     )
 
@@ -110,7 +116,11 @@ def returns(request: AccountRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "resend":
-                resend = services.mailing_resend_start(actor=actor, year=_int(request.POST.get("year", ""), "year"))
+                resend = services.mailing_resend_start(
+                    actor=actor,
+                    year=_int(request.POST.get("year", ""), "year"),
+                    variant=request.POST.get("variant", MailingRun.Variant.ANNUAL),
+                )
                 return redirect("statement_mailing:run", run_id=resend.pk)
             upload = request.FILES.get("file")
             if upload is not None:
@@ -131,7 +141,13 @@ def returns(request: AccountRequest) -> HttpResponse:
     return render(
         request,
         "statement_mailing/returns.html",
-        {"returned": listed, "reasons": ReturnedMail.Reason.choices, "error": error, "done": done},
+        {
+            "returned": listed,
+            "reasons": ReturnedMail.Reason.choices,
+            "variants": MailingRun.Variant.choices,
+            "error": error,
+            "done": done,
+        },
         status=422 if error else 200,
     )
 

@@ -1,6 +1,7 @@
 """``shebao mailing``: the annual statement mailing from the command line.
 
-    shebao mailing start --year 2025 --as USERNAME [--district 420102 | --id-numbers FILE] [--run]
+    shebao mailing start --year 2025 --as USERNAME [--district 420102 | --id-numbers FILE]
+                         [--variant annual|pension_notice] [--run]
     shebao mailing run RUN_ID [--executor local|celery] [--processes N]     (run or resume)
     shebao mailing manifest RUN_ID
     shebao mailing returns FILE --as USERNAME        (the post's scan file: ref, reason per line)
@@ -50,11 +51,18 @@ class Command(BaseCommand):
         start.add_argument("--district", default=None, help="a district's code (420102)")
         start.add_argument("--id-numbers", default=None, type=Path, help="a file of ID numbers, one a line")
         start.add_argument("--chunk-size", type=int, default=None)
+        start.add_argument(
+            "--variant",
+            choices=MailingRun.Variant.values,
+            default=MailingRun.Variant.ANNUAL,
+            help="pension_notice: retirees",
+        )
         run = sub.add_parser("run", help="run or resume a run")
         run.add_argument("run_id", type=int)
         resend = sub.add_parser("resend", help="plan a run over the re-send list")
         resend.add_argument("--year", type=int, required=True)
         resend.add_argument("--as", dest="username", required=True)
+        resend.add_argument("--variant", choices=MailingRun.Variant.values, default=MailingRun.Variant.ANNUAL)
         for target in (start, resend):
             target.add_argument("--run", action="store_true", help="run it at once")
         for target in (start, run, resend):
@@ -96,6 +104,7 @@ class Command(BaseCommand):
         district: str | None,
         id_numbers: Path | None,
         chunk_size: int | None,
+        variant: str,
         run: bool,
         **options: Any,
     ) -> None:
@@ -109,12 +118,13 @@ class Command(BaseCommand):
             district_code=district,
             id_numbers=numbers,
             channel=Channel.CLI,
+            variant=variant,
             **extra,
         )
         self._created(mailing, run=run, **options)
 
-    def _resend(self, *, year: int, username: str, run: bool, **options: Any) -> None:
-        self._created(mailing_resend_start(actor=self._actor(username), year=year), run=run, **options)
+    def _resend(self, *, year: int, username: str, variant: str, run: bool, **options: Any) -> None:
+        self._created(mailing_resend_start(actor=self._actor(username), year=year, variant=variant), run=run, **options)
 
     def _created(self, mailing: MailingRun, *, run: bool, **options: Any) -> None:
         assert mailing.job is not None
