@@ -4,13 +4,14 @@ a bad one opens a follow-up case) and the public look-up by number and ID suffix
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shebao.cases import services
-from shebao.cases.models import Case, CaseMaterial, CaseRating
+from shebao.cases.models import Case, CaseMaterial, CaseRating, CaseUpload
 from shebao.catalog.definitions import Applicant
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import AuditEvent
@@ -247,7 +248,7 @@ def test_the_applicant_uploads_the_missing_material_and_the_clock_starts(client,
         ("clerk", {"how": "upload", "file": ("x.pdf", PDF)}, 403),  # the page is the applicant's
     ],
 )
-def test_a_refused_supply_changes_nothing(client, request, waiting_online, who, data, status):
+def test_a_refused_supply_changes_nothing(client, request, settings, waiting_online, who, data, status):
     sign_in(client, request.getfixturevalue(who))
     if "file" in data:
         name, content = data["file"]
@@ -258,6 +259,11 @@ def test_a_refused_supply_changes_nothing(client, request, waiting_online, who, 
     waiting_online.refresh_from_db()
     assert (waiting_online.status, waiting_online.version, AuditEvent.objects.count()) == before
     assert waiting_online.materials.get(material__code="id_card").status == CaseMaterial.Status.MISSING
+    # and no file stays behind: not the upload's row, nor the file it wrote before the refusal
+    assert not CaseUpload.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    files = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+    assert files == []
 
 
 def test_nobody_else_opens_an_uploaded_file(client, waiting_online, citizen, other_citizen, other_district_clerk):

@@ -174,6 +174,13 @@ def upload_store(*, actor: Account, name: str, content: bytes, channel: str) -> 
     return upload
 
 
+def upload_discard(upload: CaseUpload) -> None:
+    """Remove the file of an upload whose row did not commit (the supplement that named it was
+    refused and rolled back with it): storage is outside the transaction, so nothing else would."""
+    if upload.file.name:
+        upload.file.storage.delete(upload.file.name)
+
+
 def upload_open(*, actor: Account, case: Case, material_code: str, channel: str) -> CaseUpload:
     """The file uploaded for one material of ``case``, which the caller loaded for ``actor``
     through ``selectors.case_get`` (so only who may see the case sees the file). Staff opening

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shebao.cases import authority, selectors, services
 from shebao.cases import materials as supplies
-from shebao.cases.models import Case, CaseMaterial, CaseRating
+from shebao.cases.models import Case, CaseMaterial, CaseRating, CaseUpload
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, TooManyAttempts
 from shebao.core.http import AccountRequest
@@ -167,6 +167,8 @@ def case_supply(request: AccountRequest, number: str) -> HttpResponse:
         return applicant_case(request, case, error=_("Choose a file to upload."), status=422)
     code, how = form.cleaned_data["material"], form.cleaned_data["how"]
     upload = form.cleaned_data["file"]
+    stored: CaseUpload | None = None
+    committed = False
     try:
         with transaction.atomic():  # the upload and the supplement together, or neither
             if how == "commitment":
@@ -186,9 +188,13 @@ def case_supply(request: AccountRequest, number: str) -> HttpResponse:
                 materials=given,
                 channel=Channel.ONLINE,
             )
+        committed = True
     except ShebaoError as error:
         fresh = selectors.case_get(actor=user, number=number)
         return applicant_case(request, fresh, error=error_text(error), status=error.status)
+    finally:
+        if stored is not None and not committed:
+            supplies.upload_discard(stored)  # its row was rolled back with the refusal
     if case.status == Case.Status.AWAITING_MATERIALS:
         messages.success(request, _("Received. Some materials are still missing."))
     else:
