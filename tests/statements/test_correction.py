@@ -129,3 +129,26 @@ def test_a_base_correction_without_a_base_is_refused_and_opens_nothing(window, c
             materials=MATERIALS,
         )
     assert not Case.objects.exists()
+
+
+def test_the_window_asks_for_a_correction_with_the_papers_handed_in(client, window, clerk, citizen):
+    statement = statement_issue(actor=citizen, person=window, year=YEAR, channel="online")
+    sign_in(client, clerk)
+    form = client.get(f"/statements/s/{statement.ref}/correction/").content.decode()
+    assert "已收材料" in form  # the clerk ticks the papers; a person online does not see this
+    key = form.split('name="key" value="')[1].split('"')[0]
+    answer = client.post(
+        f"/statements/s/{statement.ref}/correction/",
+        {
+            "key": key,
+            "period": "2024-04",
+            "what": "base",
+            "correct_base": "7000",
+            "detail": "单位按7000元申报",
+            "material_id_card": "1",
+            "material_employer_evidence": "1",
+        },
+    )
+    assert answer.status_code == 201
+    case = Case.objects.get(item__code="QY-001")
+    assert (case.channel, case.received_by_id, case_progress(case=case)["missing_materials"]) == ("hall", clerk.pk, [])

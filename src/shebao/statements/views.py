@@ -111,7 +111,12 @@ def correction(request: AccountRequest, ref: str) -> HttpResponse:
         return error_page(request, error)
     # the form's idempotency key: a resubmitted form opens the case once
     key = request.POST.get("key", "") if request.method == "POST" else secrets.token_urlsafe(16)
-    context: dict[str, object] = {"statement": statement, "values": request.POST, "key": key}
+    context: dict[str, object] = {
+        "statement": statement,
+        "values": request.POST,
+        "key": key,
+        "staff": request.user.kind == Account.Kind.STAFF,
+    }
     if request.method == "POST":
         try:
             period = _month(request.POST.get("period", ""))
@@ -126,6 +131,7 @@ def correction(request: AccountRequest, ref: str) -> HttpResponse:
                 detail=request.POST.get("detail", ""),
                 channel=channel_for(request.user),
                 key=key,
+                materials=_handed_in(request),
             )
         except InvalidOperation:
             context["error"] = "缴费基数应为金额 / The base must be an amount"
@@ -135,6 +141,13 @@ def correction(request: AccountRequest, ref: str) -> HttpResponse:
             return render(request, "statements/correction.html", context, status=error.status)
         return render(request, "statements/correction_done.html", {"statement": statement, "case": case}, status=201)
     return render(request, "statements/correction.html", context)
+
+
+def _handed_in(request: AccountRequest) -> dict[str, str] | None:
+    """At a window the clerk ticks the papers handed in; online they follow (一次性告知)."""
+    if request.user.kind != Account.Kind.STAFF:
+        return None
+    return {code: "received" for code in ("id_card", "employer_evidence") if request.POST.get(f"material_{code}")}
 
 
 def _month(raw: str) -> dt.date:
