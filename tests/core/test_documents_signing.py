@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import os
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -112,3 +115,26 @@ def test_production_refuses_to_sign_without_its_own_key(settings):
     settings.DOCUMENT_KEY = settings.SECRET_KEY  # the session key is not the document key
     with pytest.raises(ImproperlyConfigured):
         document_sign(kind="statement", ref="2025-ABC", content=CONTENT)
+
+
+def _start(**env: str) -> subprocess.CompletedProcess:
+    code = "import django; django.setup(); print('started')"
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SHEBAO_") and k != "DATABASE_URL"}
+    production = {
+        "SHEBAO_ENV": "production",
+        "SHEBAO_SECRET_KEY": "a-real-secret-from-the-vault-0123456789",
+        "SHEBAO_PUBLIC_URL": "https://shebao.example.cn",
+        "SHEBAO_AUDIT_KEY": "a" * 48,
+        "DJANGO_SETTINGS_MODULE": "shebao.settings",
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**base, **production, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_refuses_to_start_without_the_document_key():
+    refused = _start()
+    assert refused.returncode != 0 and "SHEBAO_DOCUMENT_KEY" in refused.stderr
+    assert _start(SHEBAO_DOCUMENT_KEY="short").returncode != 0
+    started = _start(SHEBAO_DOCUMENT_KEY="d" * 48)
+    assert started.returncode == 0, started.stderr

@@ -50,6 +50,7 @@ __all__ = [
     "document_sign",
     "document_verify_content",
     "signature_code",
+    "signing_key_check",
 ]
 
 MIN_KEY_LENGTH = 32
@@ -113,6 +114,13 @@ def _keys() -> list[bytes]:
         "生产环境须设置文书签名密钥 SHEBAO_DOCUMENT_KEY。 / "
         "Refusing to sign documents in production without SHEBAO_DOCUMENT_KEY."
     )
+
+
+def signing_key_check() -> None:
+    """Raise ImproperlyConfigured unless documents can be signed here (called at start-up, so
+    production refuses to start without SHEBAO_DOCUMENT_KEY rather than fail at the first
+    statement)."""
+    _keys()
 
 
 def _mac(key: bytes, kind: str, ref: str, canonical: str) -> str:
