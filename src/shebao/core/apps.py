@@ -14,3 +14,6 @@ class CoreConfig(AppConfig):
 
         audit_actions.register(CoreAction)
         anchor_key()  # production refuses to start without SHEBAO_AUDIT_KEY
+        from shebao.core.documents.signing import signing_key_check
+
+        signing_key_check()  # nor without SHEBAO_DOCUMENT_KEY, which signs documents' content
