@@ -369,6 +369,7 @@ def _start(env):
         "SHEBAO_ENV": "production",
         "SHEBAO_SECRET_KEY": "a-real-secret-from-the-vault-0123456789",
         "SHEBAO_PUBLIC_URL": "https://shebao.example.cn",
+        "SHEBAO_DOCUMENT_KEY": "d" * 48,
         "DJANGO_SETTINGS_MODULE": "shebao.settings",
     }
     return subprocess.run(
@@ -479,6 +480,8 @@ DYNAMIC = {
     ("case_act", "case.{action}"): _step_actions,  # the current step's kind
     ("staff_import", "employment.import_{kind}"): lambda: ["employment.import_add", "employment.import_remove"],
     ("AuditedModelAdmin.audit_record", "{self.audit_action_names.get(kind, f'admin.{kind}')}"): _admin_actions,
+    # its one caller (the mailing run's chunk) takes the default
+    ("statements_issue_bulk", "{audit_action}"): lambda: ["mailing.issue"],
 }
 
 
@@ -527,10 +530,14 @@ def test_the_dynamic_listing_survives_a_move_and_still_catches_a_new_computed_ac
     from tests.core.audit_calls import Call, audit_calls
 
     calls = audit_calls()
+    problems, seen = _undeclared(calls)
+    assert seen  # the source has computed actions to recognise
     # given every call moved to another file (as a split into a package does)
     moved = [replace(call, module=f"moved/{call.module}") for call in calls]
-    # then nothing is reported and every listed computed action is still recognised
-    assert _undeclared(moved) == ([], set(DYNAMIC))
+    # then every listed computed action is still recognised, and nothing more is reported
+    moved_problems, moved_seen = _undeclared(moved)
+    assert moved_seen == seen
+    assert [p.removeprefix("moved/") for p in moved_problems] == problems
     # when a new function records an action computed at run time, not listed in DYNAMIC
     new = Call("registry/services/units.py", 12, None, "unit.{kind}", "unit_suspend")
     # then it is reported, by file, line and function
