@@ -114,6 +114,7 @@ class OpenIn(Schema):
 
 class StepProgress(Schema):
     name: str
+    name_en: str = ""
     kind: str
     done: bool
     current: bool
@@ -122,6 +123,7 @@ class StepProgress(Schema):
 
 class PhaseProgress(Schema):
     name: str
+    name_en: str = ""
     party: str
     office: str
     status: str
@@ -146,6 +148,7 @@ class ProgressOut(Schema):
     number: str
     item_code: str
     item: str
+    item_en: str = ""
     status: str
     status_label: str
     shown_status: str = Field(description="status, or 'overdue' for a case in progress past its due date")
@@ -157,6 +160,7 @@ class ProgressOut(Schema):
     due_date: dt.date | None
     due_provisional: bool
     current_step: str | None
+    current_step_en: str | None = None
     missing_materials: list[str]
     rejection_reasons: list[str]
     version: int

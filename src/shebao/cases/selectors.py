@@ -79,7 +79,9 @@ PROGRESS_FIELDS = (
     "version",
     "item__code",
     "item__name",
+    "item__name_en",
     "current_step__name",
+    "current_step__name_en",
 )
 
 
@@ -290,6 +292,7 @@ def case_progress(*, case: Case, today: dt.date | None = None) -> dict[str, Any]
         phase_rows.append(
             {
                 "name": cp.phase.name,
+                "name_en": cp.phase.name_en,
                 "party": cp.phase.party,
                 "office": cp.office.name if cp.office else "",
                 "status": cp.status,
@@ -300,6 +303,7 @@ def case_progress(*, case: Case, today: dt.date | None = None) -> dict[str, Any]
                 "steps": [
                     {
                         "name": s.name,
+                        "name_en": s.name_en,
                         "kind": s.kind,
                         "done": s.pk in done_steps,
                         "current": case.current_step_id == s.pk,
@@ -317,6 +321,7 @@ def case_progress(*, case: Case, today: dt.date | None = None) -> dict[str, Any]
         "number": case.number,
         "item_code": case.item.code,
         "item": case.item.name,
+        "item_en": case.item.name_en,
         "status": case.status,
         "status_label": case.get_status_display() if shown == case.status else f"{shown_zh} / {shown_en}",
         "shown_status": shown,
@@ -334,6 +339,7 @@ def case_progress(*, case: Case, today: dt.date | None = None) -> dict[str, Any]
         "received_at": case.received_at,
         "closed_at": case.closed_at,
         "current_step": case.current_step.name if case.current_step else None,
+        "current_step_en": case.current_step.name_en if case.current_step else None,
         "missing_materials": missing,
         "rejection_reasons": case.rejection_reasons,
         "version": case.version,
