@@ -65,7 +65,7 @@ class MonthOut(Schema):
     flag: str
 
 
-class InsuranceOut(Schema):
+class StatementInsuranceOut(Schema):
     insurance: str
     label_zh: str
     enrolled_on: dt.date | None
@@ -77,7 +77,7 @@ class EmployeeMonthsOut(Schema):
     name: str
     id_number_masked: str
     year: int
-    insurances: list[InsuranceOut]
+    insurances: list[StatementInsuranceOut]
 
 
 def _own_person(user: Account) -> Person:
