@@ -47,6 +47,8 @@ STAFF: tuple[StaffRow, ...] = (
     StaffRow("clerk", Role.CLERK, "SI-420102", 1, "王晓燕", "F", ALL_GROUPS),
     StaffRow("reviewer", Role.REVIEWER, "SI-420102", 2, "李建国", "M", ALL_GROUPS),
     StaffRow("approver", Role.APPROVER, "SI-420102", 3, "赵志刚", "M", ALL_GROUPS),
+    # a transfer in takes four people (受理, 复核, 复核 after the other agency, 审批)
+    StaffRow("reviewer_yl", Role.REVIEWER, "SI-420102", 2, "孔繁华", "F", ALL_GROUPS),
     StaffRow("clerk_wc", Role.CLERK, "SI-420106", 1, "钱丽娟", "F", ALL_GROUPS),
     StaffRow("reviewer_wc", Role.REVIEWER, "SI-420106", 2, "孙海涛", "M", ALL_GROUPS),
     StaffRow("approver_wc", Role.APPROVER, "SI-420106", 3, "周红梅", "F", ALL_GROUPS),
