@@ -6,13 +6,18 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
+from shebao.core.models import Role, SkillGroup
 from shebao.pensions.transfers.demo import write_demo_transfers
 from shebao.pensions.transfers.models import Transfer
+from tests.conftest import _staff
 from tests.factories import citizen_account
 from tests.pensions.transfers.conftest import months, person_of
 
 
-def test_the_demo_has_transfers_in_each_state_once(world, district, clerk, reviewer, approver):
+def test_the_demo_has_transfers_in_each_state_once(world, district, office, clerk, reviewer, approver):
+    # the demo's second reviewer of 江岸区 (devtools.seed.staff): a transfer in takes four people
+    second = _staff("reviewer_yl", Role.REVIEWER, office, 2)
+    second.skill_groups.add(SkillGroup.objects.get(code="benefit"))
     for n in range(8):
         person = person_of(citizen_account(name=f"演示{n}"), district)
         months(person, dt.date(2024, 1, 1), 6, Decimal("6000.00"))

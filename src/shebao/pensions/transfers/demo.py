@@ -5,22 +5,20 @@ from other provinces; the simulated counterparts send letters for others moving 
 
 Every date is the day the seed runs: the engine's clocks count from the moment a step is done,
 and the seed does not move time, so "waiting for N working days" starts at 0 in the demo.
-A transfer in takes four people (受理, 复核, 复核, 审批: nobody does two steps of one case), so
-the demo adds a second reviewer of 江岸区 for the transfers, ``reviewer_yl``.
+A transfer in takes four people (受理, 复核, 复核, 审批: nobody does two steps of one case): the
+demo's staff have a second reviewer of 江岸区, ``reviewer_yl``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.hashers import make_password
-
 from shebao.cases import services as case_services
 from shebao.cases.materials import upload_store
 from shebao.cases.models import Case
 from shebao.catalog.definitions import Applicant
 from shebao.core.errors import ShebaoError
-from shebao.core.models import Account, Office, Role, SkillGroup
+from shebao.core.models import Account
 from shebao.pensions.transfers import services
 from shebao.pensions.transfers.models import Transfer
 from shebao.registry.models import Person
@@ -34,24 +32,6 @@ ORIGINS = (
     ("330100", dt.date(2016, 1, 1), dt.date(2019, 6, 1)),
     ("510100", dt.date(1995, 9, 1), dt.date(2003, 4, 1)),
 )
-
-
-def _second_reviewer() -> Account:
-    office = Office.objects.get(code=f"SI-{DISTRICT}")
-    account, created = Account.objects.get_or_create(
-        username="reviewer_yl",
-        defaults={
-            "kind": Account.Kind.STAFF,
-            "role": Role.REVIEWER,
-            "office": office,
-            "authority_level": 2,
-            "full_name": "孔繁华",
-            "password": make_password(None),  # no sign-in: it acts in the seed only
-        },
-    )
-    if created:
-        account.skill_groups.add(*SkillGroup.objects.filter(code="benefit"))
-    return account
 
 
 def _apply(person: Person, origin: tuple[str, dt.date, dt.date]) -> Case:
@@ -92,10 +72,10 @@ def write_demo_transfers(*, today: dt.date) -> int:
     caller's transaction; a person whose records refuse a step is passed over. Returns how many."""
     if Transfer.objects.exists():
         return 0
-    staff = {a.username: a for a in Account.objects.filter(username__in=["clerk", "reviewer", "approver"])}
-    if len(staff) < 3 or not Office.objects.filter(code=f"SI-{DISTRICT}").exists():
+    names = ["clerk", "reviewer", "approver", "reviewer_yl"]
+    staff = {a.username: a for a in Account.objects.filter(username__in=names)}
+    if len(staff) < len(names):
         return 0
-    second = _second_reviewer()
     people = list(
         Person.objects.filter(account__isnull=False, district__code=DISTRICT, category=Person.Category.EMPLOYEE)
         .select_related("account", "district")
@@ -109,7 +89,7 @@ def write_demo_transfers(*, today: dt.date) -> int:
         (),
     )
     made = 0
-    actors = {**staff, "reviewer_yl": second}
+    actors = staff
     for person, origin, plan in zip(people[:4], ORIGINS, plans, strict=False):
         try:
             case = _apply(person, origin)
