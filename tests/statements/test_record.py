@@ -197,3 +197,11 @@ def test_a_retirees_record_notes_the_monthly_pension_the_pensions_app_approved(d
     record = record_for(actor=account, person=person, year=2026)
     assert f"基本养老金月标准 {TOTAL} 元" in " ".join(record.notes)  # 2686.02, as 我的养老金 shows
     assert record.insurance("pension").status == "已退休"
+
+
+def test_the_record_takes_a_fixed_number_of_queries(history, citizen, django_assert_max_num_queries):
+    # the months, the account years and lines, the transfers, the employments, the audit event:
+    # one query each however many months there are (14 on SQLite, savepoints included; 15 on
+    # PostgreSQL, where the audit chain's tail is locked)
+    with django_assert_max_num_queries(15):
+        record_for(actor=citizen, person=history, year=YEAR)
