@@ -23,7 +23,7 @@ from shebao.pensions.transfers.views import STAFF_ROLES
 router = Router(tags=["transfers 养老保险关系转移接续"])
 
 
-class PhaseOut(Schema):
+class TransferPhaseOut(Schema):
     number: int
     name: str
     ours: bool
@@ -50,7 +50,7 @@ class TransferOut(Schema):
     pooled: Decimal | None
     total: Decimal | None
     refusal_reason: str
-    phases: list[PhaseOut]
+    phases: list[TransferPhaseOut]
 
 
 class RateOut(Schema):
