@@ -233,3 +233,23 @@ def test_an_administrators_correction_of_the_base_is_audited_and_used_at_once(cl
         client, {**{k: v for k, v in CONTRACT.items() if k != "average_wage"}, "retirement_month": "2025-03"}
     ).json()
     assert (body["average_wage"], body["basic_pension"]) == ("9200.00", "1104.00")
+
+
+def test_no_two_api_schemas_share_a_name():
+    # ninja names an OpenAPI component by the class name alone: two schemas of one name become
+    # one component, and a route is documented with another's fields (the calculator's answer
+    # once was, as PensionOut; the contribution calculator's as the statements' InsuranceOut)
+    from ninja import Schema
+
+    import shebao.api  # noqa: F401 (every router loaded)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    modules: dict[str, set[str]] = {}
+    for schema in subclasses(Schema):
+        if schema.__module__.startswith("shebao."):
+            modules.setdefault(schema.__name__, set()).add(schema.__module__)
+    assert {name: found for name, found in modules.items() if len(found) > 1} == {}
