@@ -135,3 +135,55 @@ def test_production_may_not_simulate_another_provinces_funds():
         SHEBAO_PUBLIC_URL=PUBLIC,
     )
     assert shown.stdout.strip() == "national", shown.stderr
+
+
+def _application(person, **body):
+    return platform.message_new(
+        kind="application",
+        sender="100000",  # the national public service platform
+        receiver=platform.OUR_AGENCY,
+        transfer_ref="GJ-2026-000001",
+        id_number=person.id_number,
+        name=person.name,
+        body={
+            "from_agency": "440300",
+            "applied_on": "2026-03-01",
+            "sex": "M",
+            "birth_date": "1985-03-14",
+            "hukou_place": "",
+            "period_from": "2015-07-01",
+            "period_to": "2017-03-01",
+            **body,
+        },
+    ).as_json()
+
+
+def test_an_application_filed_online_nationally_opens_the_transfer_in_here(world, district, citizen):
+    from shebao.cases.models import Case
+
+    person = person_of(citizen, district)
+    raw = _application(person)
+    receipt = services.platform_receive(raw=raw)
+    assert receipt.accepted, receipt.reason
+    t = Transfer.objects.get()
+    assert (t.ref, t.direction, t.state, t.other_agency, t.applied_on) == (
+        "GJ-2026-000001",
+        "in",
+        "applied",
+        "440300",
+        dt.date(2026, 3, 1),
+    )
+    # received online: the ID card is asked for once (一次性告知), the clock waits for it
+    assert (t.case.item.code, t.case.channel, t.case.status) == ("YL-003", "online", Case.Status.AWAITING_MATERIALS)
+    # the same application again: one case
+    assert services.platform_receive(raw=raw).duplicate
+    assert Case.objects.filter(item__code="YL-003").count() == 1
+
+
+def test_an_application_for_someone_not_insured_here_is_refused(world, citizen):
+    class Nobody:
+        id_number, name = citizen.id_number, "张三"
+
+    receipt = services.platform_receive(raw=_application(Nobody))
+    assert not receipt.accepted and "not insured here" in receipt.reason
+    assert not Transfer.objects.exists()

@@ -6,7 +6,9 @@ the transfer's reference (转移业务编号, made by the new agency and carried
 one transfer) and whom it is about — with a body per kind:
 
 ===============  =========================================================================
-application      转移接续申请: applied_on, sex, birth_date, hukou_place, period_from/to
+application      转移接续申请 (filed online with the national public service platform, which
+                 sends it to the new agency): from_agency, applied_on, sex, birth_date,
+                 hukou_place, period_from/to
 letter           联系函（同意接收函）: applied_on, letter_date, to_hukou_place
 refusal          不予办理告知: reason
 info_form        信息表: first_month, last_month, years [{year, months, base_total,
@@ -183,6 +185,7 @@ def _body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
         if sex not in ("M", "F"):
             raise _bad("性别应为 M 或 F", "body.sex must be M or F", "body.sex")
         out: dict[str, Any] = {
+            "from_agency": _text(body, "from_agency", where="body.", pattern=AGENCY_CODE),
             "applied_on": _date(body, "applied_on").isoformat(),
             "sex": sex,
             "birth_date": _date(body, "birth_date").isoformat(),

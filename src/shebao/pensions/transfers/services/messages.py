@@ -11,12 +11,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from shebao.cases import services as case_services
+from shebao.cases.applicants import applicant_for
+from shebao.cases.services.opening import _open_one  # the engine's system opening (as its ratings use)
+from shebao.catalog.selectors import item_get
 from shebao.core import audit, workdays
+from shebao.core.channels import Channel
 from shebao.core.errors import ShebaoError
 from shebao.pensions.transfers import platform, rules
 from shebao.pensions.transfers.models import PlatformMessage, Transfer
-from shebao.pensions.transfers.services.acting import _funds_arrived, _inbound
-from shebao.pensions.transfers.services.common import S, _audit, _today
+from shebao.pensions.transfers.services.acting import _funds_arrived, _inbound, transfer_in_draft
+from shebao.pensions.transfers.services.common import TRANSFER_IN_CODE, S, _audit, _today
 from shebao.pensions.transfers.services.outgoing import _transfer_out_open
 
 
@@ -113,9 +117,61 @@ def platform_receive(*, raw: Any) -> Receipt:
     return Receipt(message=row, accepted=True)
 
 
+def _transfer_in_apply(message: platform.Message) -> Transfer:
+    """An application filed online with the national public service platform: the YL-003 case
+    is received here as an online application (its materials told once, 一次性告知: the ID card
+    is uploaded by the applicant; the contribution certificate comes through the platform), and
+    the transfer keeps the platform's reference."""
+    from shebao.registry.models import Person
+
+    body = message.body
+    if Transfer.objects.filter(ref=message.transfer_ref).exists():
+        raise platform.BadMessage(
+            f"转移业务 {message.transfer_ref} 已有申请", "An application for this transfer is already here"
+        )
+    if body["from_agency"] not in platform.AGENCIES or body["from_agency"] == platform.OUR_AGENCY:
+        raise platform.BadMessage(
+            f"未知的原参保地经办机构 {body['from_agency']}", "Unknown original agency", field="body.from_agency"
+        )
+    person = Person.objects.filter(id_number=message.id_number).first()
+    if person is None:
+        raise platform.BadMessage(
+            "申请人尚未在本市参保缴费，须先在新参保地参保后申请转入", "The applicant is not insured here yet"
+        )
+    phone = person.phone if len(person.phone) == 11 else ""
+    case = _open_one(
+        actor=None,
+        item=item_get(code=TRANSFER_IN_CODE),
+        applicant=applicant_for(id_number=person.id_number),
+        channel=Channel.ONLINE,
+        form={
+            "id_number": person.id_number,
+            "name": person.name,
+            "phone": phone or "13800138000",
+            "from_place": platform.AGENCIES[body["from_agency"]][:2],
+            "from_agency": platform.AGENCIES[body["from_agency"]],
+            "from_agency_code": body["from_agency"],
+            "period_from": body["period_from"],
+            "period_to": body["period_to"],
+        },
+        materials={"contribution_certificate": "commitment"},
+        receiving_office=None,
+        phone=phone,
+        group_ref="",
+    )
+    draft = transfer_in_draft(case=case)
+    draft.ref = message.transfer_ref
+    draft.applied_on = dt.date.fromisoformat(body["applied_on"])
+    draft.save(force_insert=True)
+    _audit(draft, actor=None, action="transfer.record", after={"case": case.number, "ref": draft.ref})
+    return draft
+
+
 def _dispatch(message: platform.Message) -> Transfer:
     if message.kind == "letter":
         return _transfer_out_open(message)
+    if message.kind == "application":
+        return _transfer_in_apply(message)
     transfer = Transfer.objects.filter(ref=message.transfer_ref).select_related("case").first()
     if transfer is None or transfer.other_agency != message.sender or transfer.id_number != message.id_number:
         raise platform.BadMessage(
