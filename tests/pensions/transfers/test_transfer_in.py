@@ -132,3 +132,14 @@ def test_a_man_of_50_moving_here_without_hukou_gets_a_temporary_account_not_a_tr
         actor=reviewer, case_id=case.pk, version=fresh(case).version, reasons=["第五条：建立临时基本养老保险缴费账户"]
     )
     assert t.state == Transfer.State.REFUSED and "临时" in t.refusal_reason
+
+
+def test_a_stale_step_records_nothing_not_even_the_transfer(world, district, citizen, clerk):
+    from shebao.core.errors import StaleVersion
+
+    person_of(citizen, district)
+    case = apply(clerk, citizen, district)
+    with pytest.raises(StaleVersion):
+        services.transfer_act(actor=clerk, case_id=case.pk, version=case.version + 1, action="accept")
+    assert not Transfer.objects.exists()
+    assert fresh(case).current_step.kind == "accept"

@@ -158,10 +158,10 @@ def transfer_act(
     Refused before anything is written: phase 1's review of someone who must get a temporary
     account instead (第五条: the relationship stays at the original place); the approval of a
     transfer out while contributions are in arrears (第七条) — the amount owed is named."""
-    transfer = _transfer_for_staff(actor, case_id)
-    case = transfer.case
-    step = case.current_step
-    with transaction.atomic():
+    with transaction.atomic():  # a refusal leaves nothing, not even the transfer's record
+        transfer = _transfer_for_staff(actor, case_id)
+        case = transfer.case
+        step = case.current_step
         phase_one = step is not None and step.phase.code == "check"
         if transfer.direction == Transfer.Direction.IN and action == "review" and phase_one:
             decision = temporary_account_for(transfer)
@@ -189,8 +189,8 @@ def transfer_refuse(
 ) -> Transfer:
     """不予转移, with the written reasons (第八条: "不符合条件的，书面说明理由"): the case is
     refused, the person told; a transfer out also tells the new agency through the platform."""
-    transfer = _transfer_for_staff(actor, case_id)
     with transaction.atomic():
+        transfer = _transfer_for_staff(actor, case_id)
         case_services.case_reject(
             actor=actor, case_id=transfer.case_id, version=version, reasons=reasons, channel=channel
         )
