@@ -344,3 +344,15 @@ def test_the_pension_profile_gives_the_deemed_months_and_the_job(client, citizen
     # and the transition pension is paid on them: at 2026-02, Z̄ 1, 9112 × 1 × 24/12 × 1.2% = 218.69
     row = page.split('data-month="2026-02"')[1].split("</tr>")[0]
     assert "218.69" in row
+
+
+def test_the_assumptions_form_swaps_only_the_result_refusals_included(client, citizen, retiring_soon):
+    sign_in(client, citizen)
+    # when the assumptions are sent through htmx: only the result, no second page inside the first
+    ok = client.get(MINE, {"interest_rate": "0"}, **HTMX)
+    assert ok.status_code == 200
+    assert "<html" not in ok.content.decode() and 'id="estimate-month">2026-05<' in ok.content.decode()
+    # and a bad one is a 422 with its reason, in place
+    bad = client.get(MINE, {"wage_growth": "50"}, **HTMX)
+    assert bad.status_code == 422
+    assert "<html" not in bad.content.decode() and 'role="alert"' in bad.content.decode()

@@ -357,26 +357,24 @@ def my_estimate(request: AccountRequest) -> HttpResponse:
     try:
         person = _own_person(user)
     except ShebaoError:
-        return render(request, "pensions/estimator_mine.html", {"person": None, "form": form})
+        return _mine_page(request, {"person": None, "form": form})
     if request.GET and not form.is_valid():
-        return render(request, "pensions/estimator_mine.html", {"person": person, "form": form}, status=422)
+        return _mine_page(request, {"person": person, "form": form}, status=422)
     if person.category == Person.Category.RETIREE:
-        return render(request, "pensions/estimator_mine.html", {"person": person, "form": form, "retired": True})
+        return _mine_page(request, {"person": person, "form": form, "retired": True})
     chosen = form.cleaned_data if request.GET else {}
     try:
         context = estimate_for(actor=user, person=person, chosen=chosen)
     except ShebaoError as exc:
-        return render(
-            request,
-            "pensions/estimator_mine.html",
-            {"person": person, "form": form, "error": _error_text(exc)},
-            status=exc.status,
-        )
-    context.update({"person": person, "form": form})
-    template = (
-        "pensions/estimator_mine_result.html" if getattr(request, "htmx", False) else "pensions/estimator_mine.html"
-    )
-    return render(request, template, context)
+        return _mine_page(request, {"person": person, "form": form, "error": _error_text(exc)}, status=exc.status)
+    return _mine_page(request, {**context, "person": person, "form": form})
+
+
+def _mine_page(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    """The whole page, or to htmx (the assumptions form) only the result, refusals included."""
+    htmx = getattr(request, "htmx", False) and context.get("person") is not None and not context.get("retired")
+    template = "pensions/estimator_mine_result.html" if htmx else "pensions/estimator_mine.html"
+    return render(request, template, context, status=status)
 
 
 def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> dict[str, Any]:
