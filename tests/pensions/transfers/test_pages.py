@@ -102,3 +102,10 @@ def test_the_page_works_before_the_transfer_is_recorded_and_writes_nothing(clien
     sign_in(client, clerk)
     assert client.get(f"/transfers/{applied.number}/").status_code == 200
     assert not Transfer.objects.exists()
+
+
+def test_the_dashboard_refuses_a_year_out_of_range(client, world, monitor):
+    sign_in(client, monitor)
+    assert client.get("/transfers/dashboard/?year=1999").status_code == 422
+    assert client.get("/transfers/dashboard/?year=abc").status_code == 422
+    assert client.get("/transfers/dashboard/?year=2026").status_code == 200

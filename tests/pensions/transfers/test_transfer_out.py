@@ -14,7 +14,7 @@ from shebao.contributions.models import AccountEntry, ContributionMonth
 from shebao.core.errors import Conflict, NotFound
 from shebao.pensions.transfers import services
 from shebao.pensions.transfers.models import PlatformMessage, Transfer
-from shebao.pensions.transfers.selectors import transfer_phases, transfers_visible
+from shebao.pensions.transfers.selectors import transfer_phases, transfers_dashboard, transfers_visible
 from shebao.registry.models import InsuredStatus
 from tests.pensions.transfers.conftest import months, person_of
 
@@ -51,7 +51,9 @@ def fresh(case):
     return Case.objects.get(pk=case.pk)
 
 
-def test_the_letter_opens_the_case_and_our_approval_sends_form_and_funds(leaving, at, citizen, reviewer, approver):
+def test_the_letter_opens_the_case_and_our_approval_sends_form_and_funds(
+    leaving, at, citizen, reviewer, approver, monitor
+):
     # given the new agency's letter arriving on Mon 2 Mar 2026
     receipt = letter(leaving)
     assert receipt.accepted
@@ -93,6 +95,15 @@ def test_the_letter_opens_the_case_and_our_approval_sends_form_and_funds(leaving
     assert (one.ours, one.used, one.on_time) == (False, 3, True)
     assert (two.ours, two.finished, two.on_time) == (True, D(2026, 3, 4), True)
     assert (three.ours, three.used, three.on_time) == (False, 5, True)
+    # and the dashboard counts it: one transfer out completed in 2026, each phase on time
+    board = transfers_dashboard(actor=monitor, year=2026)
+    assert board.years == [(2026, 0, 1)]
+    assert [(r.number, r.finished, r.on_time) for r in board.rates if r.direction == "out"] == [
+        (1, 1, 1),
+        (2, 1, 1),
+        (3, 1, 1),
+    ]
+    assert transfers_dashboard(actor=monitor, year=2025).rates[3].finished == 0  # another year's rates
 
 
 def test_refused_while_in_arrears_with_the_amount_owed(leaving, at, reviewer):

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from shebao.cases.models import Case, CasePhase
@@ -238,6 +238,7 @@ class Waiting:
 
 @dataclass
 class Dashboard:
+    year: int = 0  # the year whose transfers the phase rates measure
     years: list[tuple[int, int, int]] = field(default_factory=list)  # (year, in, out) completed
     received: list[tuple[int, int, int]] = field(default_factory=list)  # (year, in, out) applied
     rates: list[PhaseRate] = field(default_factory=list)
@@ -246,44 +247,53 @@ class Dashboard:
     refused: int = 0
 
 
-def transfers_dashboard(*, actor: Account) -> Dashboard:
-    """Transfers handled per year in and out, the on-time rate of each phase (ours measured,
-    theirs recorded) and the transfers waiting on the other agency, longest first. Two queries."""
-    transfers = list(transfers_visible(actor=actor).order_by("id"))
+def transfers_dashboard(*, actor: Account, year: int | None = None) -> Dashboard:
+    """Transfers handled per year in and out (counted in the database, every year), the on-time
+    rate of each phase (ours measured, theirs recorded) for the transfers applied for in
+    ``year`` (this year by default), and every open transfer waiting on the other agency,
+    longest first. The phases are computed in Python on the working-day calendar, so they are
+    read for one year's transfers and the open ones only (the agency handles over 10,000 a
+    year), never for the whole history."""
+    today = timezone.localdate()
+    year = year or today.year
+    visible = transfers_visible(actor=actor)
+    board = Dashboard(year=year)
+    done: Counter[tuple[int, str]] = Counter()
+    applied: Counter[tuple[int, str]] = Counter()
+    for y, direction, n in (
+        visible.filter(state=Transfer.State.COMPLETED, completed_on__isnull=False)
+        .values_list("completed_on__year", "direction")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        done[(y, direction)] += n
+    for y, direction, n in visible.values_list("applied_on__year", "direction").annotate(n=Count("id")).order_by():
+        applied[(y, direction)] += n
+    years = sorted({y for y, _ in done} | {y for y, _ in applied})
+    board.years = [(y, done[(y, "in")], done[(y, "out")]) for y in years]
+    board.received = [(y, applied[(y, "in")], applied[(y, "out")]) for y in years]
+    board.refused = visible.filter(state=Transfer.State.REFUSED).count()
+    board.open_count = visible.filter(state__in=Transfer.OPEN_STATES).count()
+    transfers = list(visible.filter(Q(applied_on__year=year) | Q(state__in=Transfer.OPEN_STATES)).order_by("id"))
     rows_by_case: dict[int, list[CasePhase]] = {}
     phases = CasePhase.objects.filter(case_id__in=[t.case_id for t in transfers]).select_related("phase")
     for row in phases.order_by("phase__order"):
         rows_by_case.setdefault(row.case_id, []).append(row)
-    done: Counter[tuple[int, str]] = Counter()
-    applied: Counter[tuple[int, str]] = Counter()
     finished: Counter[tuple[str, int]] = Counter()
     on_time: Counter[tuple[str, int]] = Counter()
-    names: dict[tuple[str, int], tuple[str, bool]] = {}
-    board = Dashboard()
     for transfer in transfers:
-        applied[(transfer.applied_on.year, transfer.direction)] += 1
-        if transfer.state == Transfer.State.COMPLETED and transfer.completed_on:
-            done[(transfer.completed_on.year, transfer.direction)] += 1
-        if transfer.state == Transfer.State.REFUSED:
-            board.refused += 1
-        if transfer.state in Transfer.OPEN_STATES:
-            board.open_count += 1
         views = transfer_phases(transfer, rows=rows_by_case.get(transfer.case_id, []))
         for view in views:
             key = (transfer.direction, view.number)
-            names[key] = (view.name, view.ours)
-            if view.finished is not None and view.due is not None:
+            if transfer.applied_on.year == year and view.finished is not None and view.due is not None:
                 finished[key] += 1
                 on_time[key] += view.finished <= view.due
             if view.running and not view.ours and transfer.state in Transfer.OPEN_STATES:
                 board.waiting.append(Waiting(transfer=transfer, phase=view))
-    years = sorted({y for y, _ in done} | {y for y, _ in applied})
-    board.years = [(y, done[(y, "in")], done[(y, "out")]) for y in years]
-    board.received = [(y, applied[(y, "in")], applied[(y, "out")]) for y in years]
     for direction in ("in", "out"):
         for number in (1, 2, 3):
             key = (direction, number)
-            name, ours = names.get(key, PHASE_NAMES[key])
+            name, ours = PHASE_NAMES[key]
             board.rates.append(PhaseRate(direction, number, name, ours, finished[key], on_time[key]))
     board.waiting.sort(key=lambda w: -(w.phase.used or 0))
     return board

@@ -223,13 +223,21 @@ def transfers_dashboard(request: AccountRequest) -> HttpResponse:
         _may_open(user, citizens=False)
     except ShebaoError as error:
         return error_page(request, error)
-    board = selectors.transfers_dashboard(actor=user)
+    today = timezone.localdate()
+    raw = request.GET.get("year", "")
+    if raw and (not raw.isdigit() or not 2010 <= int(raw) <= today.year):
+        return error_page(
+            request,
+            InvalidInput(f"年度应在2010年至{today.year}年之间", f"The year is 2010 to {today.year}", field="year"),
+        )
+    board = selectors.transfers_dashboard(actor=user, year=int(raw) if raw else today.year)
     pending = selectors.outbox_pending()
     context = {
         "board": board,
         "chart": _chart(board.years),
-        "today": timezone.localdate(),
+        "today": today,
         "pending": pending,
+        "year_choices": list(range(today.year, 2009, -1))[:10],
         "waiting": [(w, mask_id_number(w.transfer.id_number)) for w in board.waiting[:100]],
     }
     return render(request, "pension_transfers/dashboard.html", context)
