@@ -456,26 +456,28 @@ def mailing_manifest_write(*, run: MailingRun) -> Manifest:
     directory.mkdir(parents=True, exist_ok=True)
     csv_path = directory / f"manifest-{run.year}-{run.pk}.csv"
     xlsx_path = directory / f"manifest-{run.year}-{run.pk}.xlsx"
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(MANIFEST_COLUMNS)
+    csv_temporary = csv_path.with_name(f".{csv_path.name}.{os.getpid()}.tmp")
+    xlsx_temporary = xlsx_path.with_name(f".{xlsx_path.name}.{os.getpid()}.tmp")
     workbook = Workbook(write_only=True)
     sheet = None
     count = 0
-    for row in _manifest_rows(run):
-        writer.writerow(row)
-        if count % XLSX_SHEET_ROWS == 0:
-            sheet = workbook.create_sheet(f"邮寄清单{count // XLSX_SHEET_ROWS + 1}")
-            sheet.append(MANIFEST_COLUMNS)
-        assert sheet is not None
-        sheet.append(row)
-        count += 1
+    # streamed to disk row by row (a city's manifest is a million rows), then renamed whole
+    with csv_temporary.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(MANIFEST_COLUMNS)
+        for row in _manifest_rows(run):
+            writer.writerow(row)
+            if count % XLSX_SHEET_ROWS == 0:
+                sheet = workbook.create_sheet(f"邮寄清单{count // XLSX_SHEET_ROWS + 1}")
+                sheet.append(MANIFEST_COLUMNS)
+            assert sheet is not None
+            sheet.append(row)
+            count += 1
     if sheet is None:
         workbook.create_sheet("邮寄清单1").append(MANIFEST_COLUMNS)
-    _write_atomically(csv_path, ("\ufeff" + text.getvalue()).encode("utf-8"))
-    temporary = xlsx_path.with_name(f".{xlsx_path.name}.{os.getpid()}.tmp")
-    workbook.save(temporary)
-    os.replace(temporary, xlsx_path)
+    workbook.save(xlsx_temporary)
+    os.replace(csv_temporary, csv_path)
+    os.replace(xlsx_temporary, xlsx_path)
     MailingRun.objects.filter(pk=run.pk).update(manifest_at=timezone.now())
     return Manifest(csv=csv_path, xlsx=xlsx_path, rows=count)
 
