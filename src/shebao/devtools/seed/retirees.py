@@ -20,7 +20,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from shebao.contributions.models import AccountEntry, ContributionMonth
+from shebao.contributions.accounts import account_credit_rows, account_interest_credit
+from shebao.contributions.models import ContributionMonth, InterestRate
 from shebao.contributions.rulebook import rulebook_load
 from shebao.core.identifiers import id_number_make
 from shebao.core.models import Account, Area, Role
@@ -59,9 +60,9 @@ def _waiting_birth(today: dt.date) -> dt.date:
 
 def plan(today: dt.date) -> tuple[DemoRetiree, ...]:
     return (
-        DemoRetiree("周建国", "M", dt.date(1964, 6, 18), "420102", "worker", "1982-07", 901),
-        DemoRetiree("陈秀兰", "F", dt.date(1975, 3, 9), "420102", "worker", "1991-07", 902),
-        DemoRetiree("黄德明", "M", _waiting_birth(today), "420102", "worker", "1985-07", 903, retire=False),
+        DemoRetiree("周建国", "M", dt.date(1964, 6, 18), "420102", "worker", "1982-07", 401),
+        DemoRetiree("陈秀兰", "F", dt.date(1975, 3, 9), "420102", "worker", "1991-07", 402),
+        DemoRetiree("黄德明", "M", _waiting_birth(today), "420102", "worker", "1985-07", 403, retire=False),
     )
 
 
@@ -70,37 +71,34 @@ def _deemed(work_start: str) -> int:
     return len(months_between(start, dt.date(1995, 12, 1)))
 
 
-def _record(person: Person, until: dt.date) -> None:
-    """Ledger months from 2014 to the month before ``until``, paid, at the year's average base;
-    the personal account credited 8 % of each year's bases in its December."""
+def _record(person: Person, until: dt.date, *, retiring: bool) -> None:
+    """Ledger months from 2014 to the month before ``until``, paid, at the year's average base,
+    each credited 8 % to the personal account by the production crediting (one entry a month)
+    and every closed year's interest credited by the production interest service."""
     rulebook = rulebook_load(region="wuhan")
-    months = months_between(LEDGER_FROM, month_add(until, -1))
-    rows = [
-        ContributionMonth(
-            person=person,
-            period=m,
-            base=rulebook.base_limits(m).average,
-            pension_personal=(rulebook.base_limits(m).average * ACCOUNT_SHARE).quantize(Decimal("0.01")),
-            account_credit=(rulebook.base_limits(m).average * ACCOUNT_SHARE).quantize(Decimal("0.01")),
-            status=ContributionMonth.Status.PAID,
+    rows = []
+    for month in months_between(LEDGER_FROM, month_add(until, -1)):
+        base = rulebook.base_limits(month).average
+        credit = (base * ACCOUNT_SHARE).quantize(Decimal("0.01"))
+        rows.append(
+            ContributionMonth(
+                person=person,
+                period=month,
+                base=base,
+                pension_personal=credit,
+                account_credit=credit,
+                status=ContributionMonth.Status.PAID,
+                rules={"source": "annual_record"},  # the record of the system before, as the history job writes
+            )
         )
-        for m in months
-    ]
-    ContributionMonth.objects.bulk_create(rows)
-    by_year: dict[int, Decimal] = {}
-    for row in rows:
-        by_year[row.period.year] = by_year.get(row.period.year, Decimal("0.00")) + row.account_credit
-    AccountEntry.objects.bulk_create(
-        AccountEntry(
-            person=person,
-            kind=AccountEntry.Kind.CONTRIBUTION,
-            year=year,
-            credited_month=dt.date(year, 12, 1) if year < until.year else month_add(until, -1),
-            amount=amount,
-            note="演示数据：当年记账合计",
-        )
-        for year, amount in sorted(by_year.items())
-    )
+    saved = ContributionMonth.objects.bulk_create(rows)
+    account_credit_rows(rows=saved)
+    rated = set(InterestRate.objects.values_list("year", flat=True))
+    for year in sorted({row.period.year for row in saved} & rated):
+        if year < until.year:
+            account_interest_credit(person=person, year=year)
+        elif retiring and until.month > 1:  # at retirement: credited up to the month before (劳办发〔1997〕116号)
+            account_interest_credit(person=person, year=year, up_to_month=until.month - 1)
 
 
 def write_demo_retirees(*, today: dt.date | None = None) -> list[Account]:
@@ -111,7 +109,7 @@ def write_demo_retirees(*, today: dt.date | None = None) -> list[Account]:
     approver = Account.objects.filter(username="approver", role=Role.APPROVER).first()
     for row in plan(today):
         number = id_number_make(region_code=row.district, birth_date=row.birth, sequence=row.sequence)
-        account = Account.objects.filter(username=number).first()
+        account = Account.objects.filter(username=number, full_name=row.name).first()
         if account is not None:
             accounts.append(account)
             continue
@@ -136,6 +134,7 @@ def write_demo_retirees(*, today: dt.date | None = None) -> list[Account]:
                 district=Area.objects.get(code=row.district),
                 account=account,
                 address="江岸区胜利街18号",
+                phone=f"1380000{row.sequence:04d}",
             )
             base_age = 60 if row.sex == "M" else (55 if row.job_type == "cadre" else 50)
             age = retirement_age(
@@ -145,7 +144,7 @@ def write_demo_retirees(*, today: dt.date | None = None) -> list[Account]:
                 base_age=base_age,  # type: ignore[arg-type]  # 60, 55 or 50 by construction
             )
             statutory = dt.date(age.retirement_year, age.retirement_month, 1)
-            _record(person, statutory if row.retire else month_start(today))
+            _record(person, statutory if row.retire else month_start(today), retiring=row.retire)
             if row.retire and approver is not None:
                 pension_retire(
                     actor=approver,
@@ -182,3 +181,19 @@ def retiree_logins() -> list[tuple[str, Account]]:
         retired = person is not None and person.category == Person.Category.RETIREE
         logins.append(("参保人（退休人员）" if retired else "参保人（待退休，可办理YL-001）", account))
     return logins
+
+
+def planned_persons(today: dt.date) -> set[tuple[str, str, str, dt.date, str, str]]:
+    """(ID number, name, sex, birth date, category, district code) of the persons this module
+    adds to the demo: what the demo's own plan does not hold."""
+    return {
+        (
+            id_number_make(region_code=row.district, birth_date=row.birth, sequence=row.sequence),
+            row.name,
+            row.sex,
+            row.birth,
+            Person.Category.RETIREE if row.retire else Person.Category.EMPLOYEE,
+            row.district,
+        )
+        for row in plan(today)
+    }
