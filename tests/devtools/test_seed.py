@@ -23,6 +23,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shebao.contributions.models import ContributionYear
@@ -42,6 +43,7 @@ from shebao.core.money import round_fen
 from shebao.devtools.seed import rates
 from shebao.devtools.seed.demo import plan_demo
 from shebao.devtools.seed.people import DEMO_YEARS
+from shebao.devtools.seed.retirees import planned_persons
 from shebao.devtools.seed.staff import demo_totp_key
 from shebao.registry.models import Employment, Person, Unit
 
@@ -188,7 +190,8 @@ def test_skill_groups_are_the_ones_the_service_items_name(demo):
 
 def test_persons_have_valid_id_numbers_consistent_with_sex_birth_and_category(demo):
     persons = list(Person.objects.select_related("district", "account"))
-    assert len(persons) == DEMO_PERSONS
+    retirees = {row[0] for row in planned_persons(timezone.localdate())}
+    assert len(persons) == DEMO_PERSONS + len(retirees)  # + the demo retirees (issue 11)
     assert {p.category for p in persons} == {"employee", "flexible", "retiree"}
     assert any(p.district.kind == Area.Kind.ZONE for p in persons)
     for p in persons:
@@ -199,6 +202,8 @@ def test_persons_have_valid_id_numbers_consistent_with_sex_birth_and_category(de
         assert int(p.id_number[14:17]) < 500  # the demo's sequence codes (bulk data uses 500-999)
         assert re.fullmatch(r"1\d{10}", p.phone)
         age_2023 = 2023 - p.birth_date.year
+        if p.id_number in retirees:
+            continue  # the demo retirees retire under the 2025 delay (checked in tests/pensions)
         if p.category == "retiree":
             assert age_2023 > (60 if p.sex == "M" else 50)
         else:
@@ -323,7 +328,7 @@ def test_demo_is_deterministic_the_stored_rows_are_the_plan(demo):
     # then the database holds exactly the planned persons and contribution records
     planned = {(p.id_number, p.name, p.sex, p.birth_date, p.category, p.district) for p in first.people.persons}
     stored = set(Person.objects.values_list("id_number", "name", "sex", "birth_date", "category", "district__code"))
-    assert stored == planned
+    assert stored == planned | planned_persons(timezone.localdate())  # and the demo retirees (issue 11)
     planned_years = {
         (c.id_number, c.credit_code, c.insurance, c.year, c.months, c.base_total, c.employer_amount, c.personal_amount)
         for c in first.people.contributions
@@ -476,8 +481,6 @@ def test_bulk_seed_adds_persons_with_valid_unique_ids_and_annual_pension_records
 def test_the_demo_ledger_is_made_by_the_monthly_job_and_paid_by_the_bank_on_time(demo):
     # every month after the annual records up to last month (at least three), assessed by the
     # real job (one bill per unit and worker): no gap between the history and the ledger
-    from django.utils import timezone
-
     from shebao.contributions.models import AccountEntry, Bill, ContributionMonth, Payment
     from shebao.core.months import month_add
 
