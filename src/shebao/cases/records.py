@@ -91,6 +91,7 @@ def cases_record_done(*, actor: Account, item_code: str, district: Area, done: S
                 applicant_name=d.applicant.name,
                 applicant_unit_code=unit_code,
                 channel=Channel.ONLINE,
+                filer=Case.Filer.UNIT,
                 office=office,
                 received_at=now,
                 form_data=d.form,

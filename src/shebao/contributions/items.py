@@ -262,6 +262,12 @@ ITEMS: tuple[ItemSpec, ...] = (
         ),
         materials=(ID_CARD,),
     ),
+    # The unit's own statement of its employees' wages, made online (every employee's wage, on
+    # the page or as the Excel template) and completed at once (即时办结): nobody at the agency
+    # re-keys it, so there is nothing for a second person to check; the limits are applied at
+    # assessment. Each declaration is recorded as a completed case (contributions.services.
+    # base_declare), counted and audited like any other. A clerk changing a base at a window is
+    # another act, for a reviewer (not in the catalogue yet).
     ItemSpec(
         code="JF-004",
         name="社会保险缴费基数申报",
@@ -269,12 +275,15 @@ ITEMS: tuple[ItemSpec, ...] = (
         insurance="general",
         policy_basis=f"{COLLECTION}；国办发〔2019〕13号",
         skill_group="contribution",
-        risk_level=2,
+        risk_level=1,
         jurisdiction="applicant_district",
-        channels=("online", "hall"),
+        channels=("online",),
         office_kinds=("district_office",),
-        promised_days=3,
-        description="用人单位每年按职工上年度月平均工资申报缴费基数，低于下限的按下限、高于上限的按上限核定。",
+        promised_days=0,
+        description=(
+            "用人单位每年按职工上年度月平均工资申报缴费基数，网上逐人申报（或上传申报表），即时办结；"
+            "低于下限的按下限、高于上限的按上限核定。"
+        ),
         fields=(
             UNIT_CODE,
             FieldSpec("declare_year", "申报年度", "Declaration year", "int"),
@@ -282,7 +291,10 @@ ITEMS: tuple[ItemSpec, ...] = (
             FieldSpec("wage_total", "上年度职工工资总额（元）", "Last year's total wages (yuan)", "decimal"),
             PHONE,
         ),
-        materials=(MaterialSpec("wage_list", "职工上年度工资明细表", "Staff wage list for last year"),),
+        # the declaration's own rows are the wage list: the unit's statement stands for the paper
+        materials=(
+            MaterialSpec("wage_list", "职工上年度工资明细表", "Staff wage list for last year", commitment_allowed=True),
+        ),
         handler="contributions.unit",
     ),
     ItemSpec(
