@@ -15,6 +15,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from shebao.cases.records import Done, cases_record_done
+from shebao.catalog.definitions import Applicant
 from shebao.contributions import selectors
 from shebao.contributions.accounts import account_credit_rows
 from shebao.contributions.assessment import JOB_KIND, path_resolve, ruleset_for
@@ -354,6 +356,19 @@ def base_declare(*, actor: Account, unit: Unit, year: int, wages: dict[int, Any]
             },
             channel=Channel.ONLINE if actor.kind == Account.Kind.UNIT else Channel.HALL,
         )
+        if actor.kind == Account.Kind.UNIT:  # JF-004, 即时办结: the declaration is a completed case
+            cases_record_done(
+                actor=actor,
+                item_code="JF-004",
+                district=unit.district,
+                done=[
+                    Done(
+                        applicant=Applicant(id_number="", name=unit.name[:64], unit_code=unit.credit_code),
+                        form={"unit_code": unit.credit_code, "declare_year": year, "staff_count": len(staff)},
+                        result={"declared": len(clean), "created": len(created), "changed": len(changed)},
+                    )
+                ],
+            )
     return list(DeclaredBase.objects.filter(unit=unit, year=year, person_id__in=list(staff)).order_by("person_id"))
 
 
