@@ -24,7 +24,8 @@ D = Decimal
 
 
 @pytest.fixture
-def assessed(world, admin_user, frozen):  # noqa: F811
+def assessed(world, admin_user, frozen, catalogue, office):  # noqa: F811
+    # (the catalogue and the district office: a declaration is recorded as a JF-004 case)
     assessment_run(period=JAN, actor=admin_user)
     return world
 
