@@ -68,3 +68,26 @@ def test_a_refused_declaration_records_no_case(declaring, unit_operator):
     assert response.status_code == 422
     assert not Case.objects.filter(item__code="JF-004").exists()
     assert not AuditEvent.objects.filter(action="case.open").exists()
+
+
+def test_the_migration_brings_an_existing_catalogue_to_the_definition(catalogue):  # noqa: F811
+    import importlib
+
+    from django.apps import apps
+
+    from shebao.catalog.models import ItemMaterial, ItemStep, ServiceItem
+
+    migration = importlib.import_module("shebao.catalog.migrations.0004_jf004_online_instant")
+    # given a database synced before: JF-004 at risk 2, 3 days, online and hall, with a review
+    item = ServiceItem.objects.get(code="JF-004")
+    ServiceItem.objects.filter(pk=item.pk).update(risk_level=2, promised_days=3, channels=["online", "hall"])
+    ItemMaterial.objects.filter(item=item).update(commitment_allowed=False)
+    phase = item.phases.get()
+    ItemStep.objects.create(phase=phase, order=2, kind="review", name="复核", name_en="Review", min_authority=2)
+    # when the migration runs
+    migration.forwards(apps, None)
+    # then the item is the definition's: instant, risk 1, online, one accepting step
+    item.refresh_from_db()
+    assert (item.risk_level, item.promised_days, item.channels) == (1, 0, ["online"])
+    assert list(ItemStep.objects.filter(phase=phase).values_list("kind", flat=True)) == ["accept"]
+    assert ItemMaterial.objects.get(item=item, code="wage_list").commitment_allowed
