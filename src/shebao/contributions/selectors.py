@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from shebao.contributions.assessment import DEFAULT_REGION
 from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, LateFeeRule
@@ -398,3 +398,19 @@ def declaration_rows(*, actor: Account, unit: Unit, year: int) -> list[Declarati
             left_on=spell.end,
         )
     return list(rows.values())
+
+
+def unemployment_paid_months(*, person_ids: Sequence[int], before: dt.date | None = None) -> dict[int, int]:
+    """失业保险累计缴费月数: each person's months paid (or transferred in) with an unemployment
+    contribution, periods before ``before`` when given. Read by the unemployment checks at the
+    window and its claims (a system read: the callers scope who asks). One query."""
+    rows = ContributionMonth.objects.filter(
+        person_id__in=list(person_ids),
+        status__in=(ContributionMonth.Status.PAID, ContributionMonth.Status.TRANSFERRED_IN),
+    ).filter(Q(unemployment_personal__isnull=False) | Q(unemployment_employer__isnull=False))
+    if before is not None:
+        rows = rows.filter(period__lt=before)
+    counts = dict.fromkeys(person_ids, 0)
+    for pid, count in rows.values("person_id").annotate(n=Count("id")).values_list("person_id", "n"):
+        counts[pid] = count
+    return counts
