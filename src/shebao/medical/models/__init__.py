@@ -1,0 +1,16 @@
+"""医疗保险 models: the hospitals register, the reimbursement rule rows, the filings and
+approvals that a reimbursement reads, the reimbursements with their payments, and the
+military-transferred cadres."""
+
+from shebao.medical.models.hospitals import Hospital, HospitalLevel, HospitalLocation
+from shebao.medical.models.rules import BenefitRule, Confidence, CrossRegionCut, FundLimit
+
+__all__ = [
+    "BenefitRule",
+    "Confidence",
+    "CrossRegionCut",
+    "FundLimit",
+    "Hospital",
+    "HospitalLevel",
+    "HospitalLocation",
+]
