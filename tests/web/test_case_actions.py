@@ -14,15 +14,28 @@ from tests.web.test_workbench import act, body, open_case
 
 
 class _Forms(HTMLParser):
-    """The forms of a page: their hidden inputs, buttons, label targets and field ids."""
+    """The forms of a page: their hidden inputs, buttons, label targets and field ids, and the
+    words of its summaries, labels and buttons."""
 
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[dict] = []
         self.ids: list[str] = []
+        self.words: list[str] = []
+        self._open: str | None = None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open and data.strip():
+            self.words.append(data.strip())
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
+        if tag in ("summary", "label", "button", "legend"):
+            self._open = tag
         if a.get("id"):
             self.ids.append(a["id"])
         if tag == "form":
@@ -75,3 +88,15 @@ def test_every_action_form_posts_the_version_and_its_own_action(client, engine, 
     # the batch card leaves the step's note out; the page asks for it
     step = next(f for f in forms if f["hidden"]["action"] == "review")
     assert (f"note-{case.number}-review" in step["ids"]) is not compact
+
+
+def test_the_action_forms_speak_chinese_on_a_chinese_page(client, engine, clerk, approver, applicant):
+    # given the approver's page of a case in progress (Chinese, the default)
+    case = act(clerk, open_case(clerk, applicant, "T-L2"), "accept")
+    sign_in(client, approver)
+    html = body(client.get(reverse("web:case", args=[case.number])))
+    parser = _Forms()
+    parser.feed(html[html.index('<div class="case-actions">') :])  # the actions, not the shell
+    # then every summary, label, legend and button of the actions is in Chinese
+    panel = [w for w in parser.words if w]
+    assert panel and all(any("\u4e00" <= ch <= "\u9fff" for ch in w) for w in panel), panel
