@@ -17,7 +17,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -71,6 +71,26 @@ def notification_enqueue(
             "next_attempt_at": timezone.now(),
         },
     )
+    return row
+
+
+def notifications_of(*, account: Account, unread: bool = False) -> QuerySet[Notification]:
+    """The messages addressed to ``account`` (their own only), newest first."""
+    rows = Notification.objects.filter(account=account).order_by("-created_at", "-id")
+    return rows.filter(read_at__isnull=True) if unread else rows
+
+
+def notification_mark_read(*, account: Account, notification_id: int) -> Notification:
+    """Mark one of ``account``'s own messages read (once: the first reading time is kept).
+    Another person's message is not found, exactly like a missing one."""
+    from shebao.core.errors import NotFound
+
+    row = Notification.objects.filter(pk=notification_id, account=account).first()
+    if row is None:
+        raise NotFound()
+    if row.read_at is None:
+        row.read_at = timezone.now()
+        Notification.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=row.read_at)
     return row
 
 

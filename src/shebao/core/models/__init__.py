@@ -9,9 +9,12 @@ from shebao.core.models.calendar import CalendarDay, CalendarYear
 from shebao.core.models.jobs import Job, JobChunk
 from shebao.core.models.notify import Notification
 from shebao.core.models.org import Area, Office, OpeningException, OpeningHours
+from shebao.core.models.tokens import AppSession, AppToken
 
 __all__ = [
     "Account",
+    "AppSession",
+    "AppToken",
     "Area",
     "AuditCheckpoint",
     "AuditEvent",

@@ -32,6 +32,7 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     provider_ref = models.CharField("回执 / Provider reference", max_length=128, blank=True)
     last_error = models.CharField(max_length=255, blank=True)
+    read_at = models.DateTimeField("已读时间 / Read at", null=True, blank=True)  # in the app's message list
 
     class Meta:
         verbose_name = "通知 / Notification"
