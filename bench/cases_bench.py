@@ -95,6 +95,12 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="run against a database kept by --keep (no load)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
+        "--start-at",
+        type=float,
+        help="start the runs at this Unix time (after the set-up): two versions started together, each"
+        " with its own server and database, then meet the machine's other load at the same moments",
+    )
+    parser.add_argument(
         "--numbers",
         type=Path,
         help="keep the sampled case numbers in this file and reuse them: every run on a kept database"
@@ -510,6 +516,12 @@ def _measure(args: argparse.Namespace, server: Server) -> int:
         "page": with_page,
     }
     n, single = args.users, args.single_seconds
+    if args.start_at:
+        wait = args.start_at - time.time()
+        if wait < 0:
+            raise SystemExit(f"--start-at passed {-wait:.0f} s before the set-up ended")
+        print(f"waiting {wait:.1f} s for --start-at", flush=True)
+        time.sleep(wait)
     _run(server, "priming", plans(n), 2.0, 0.0)  # every worker thread opens its database connection
     q = args.wait_quiet
     mixed = _run(server, f"{n} users", plans(n), args.seconds, args.warmup, q)
