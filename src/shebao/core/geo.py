@@ -19,3 +19,12 @@ def wgs84_to_gcj02(lat: Decimal | float, lng: Decimal | float) -> tuple[float, f
 def wgs84_to_bd09(lat: Decimal | float, lng: Decimal | float) -> tuple[float, float]:
     out_lng, out_lat = coordTransform.wgs84_to_bd09(float(lng), float(lat))
     return out_lat, out_lng
+
+
+def gcj02_to_wgs84(lat: Decimal | float, lng: Decimal | float) -> tuple[float, float]:
+    """(lat, lng) in GCJ-02, as Chinese phones' map SDKs report it → (lat, lng) in WGS-84.
+
+    coordTransform's inverse is one step of the forward offset (error of a few metres), close
+    enough to choose and rank service points; outside China the point is unchanged."""
+    out_lng, out_lat = coordTransform.gcj02_to_wgs84(float(lng), float(lat))
+    return out_lat, out_lng
