@@ -21,10 +21,13 @@ from shebao.contributions.api import router as calculators_router
 from shebao.contributions.api_account import router as account_router
 from shebao.core.api import router as core_router
 from shebao.core.errors import ShebaoError
+from shebao.mobile.api import router as app_router
 from shebao.pensions.api import router as pensions_router
 from shebao.pensions.api_my import router as my_pension_router
 from shebao.pensions.transfers.api import router as transfers_router
 from shebao.statements.api import router as statements_router
+from shebao.unemployment.api import calculators_router as unemployment_calculators_router
+from shebao.unemployment.api import router as unemployment_router
 
 
 class NotJson(Exception):
@@ -146,3 +149,6 @@ api.add_router("/", pensions_router)
 api.add_router("/", my_pension_router)
 api.add_router("/", transfers_router)
 api.add_router("/", statements_router)
+api.add_router("/calculators", unemployment_calculators_router)
+api.add_router("/", unemployment_router)
+api.add_router("/app", app_router)
