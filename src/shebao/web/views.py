@@ -112,6 +112,13 @@ def large_text(request: HttpRequest) -> HttpResponse:
 def lockout(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
     """django-axes' answer once a username and address failed too often (status 429)."""
     minutes = int(float(getattr(settings, "AXES_COOLOFF_TIME", 0.25) or 0) * 60)
+    if request.path.startswith("/api/"):  # the app's sign-in: the house JSON shape
+        body = {
+            "code": "too_many_attempts",
+            "message": f"登录失败次数过多，请 {minutes} 分钟后再试",
+            "message_en": f"Too many failed sign-ins: try again in {minutes} minutes",
+        }
+        return JsonResponse(body, status=429)
     return render(request, "429.html", {"cooloff_minutes": minutes}, status=429)
 
 
