@@ -26,6 +26,8 @@ from shebao.pensions.api import router as pensions_router
 from shebao.pensions.api_my import router as my_pension_router
 from shebao.pensions.transfers.api import router as transfers_router
 from shebao.statements.api import router as statements_router
+from shebao.unemployment.api import calculators_router as unemployment_calculators_router
+from shebao.unemployment.api import router as unemployment_router
 
 
 class NotJson(Exception):
@@ -147,4 +149,6 @@ api.add_router("/", pensions_router)
 api.add_router("/", my_pension_router)
 api.add_router("/", transfers_router)
 api.add_router("/", statements_router)
+api.add_router("/calculators", unemployment_calculators_router)
+api.add_router("/", unemployment_router)
 api.add_router("/app", app_router)
