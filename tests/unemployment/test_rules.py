@@ -24,7 +24,9 @@ PARAMS = rules.Params(
     deadline_days=60,
     durations=tuple(rules.DurationStep(m, n, _ref(f"d{m}", str(n))) for m, n in ((12, 12), (60, 18), (120, 24))),
     reasons={
-        "contract_ended": rules.SeparationRule("contract_ended", True, "劳动合同期满终止", "Contract ended", "第四条", _ref("r1", "1")),
+        "contract_ended": rules.SeparationRule(
+            "contract_ended", True, "劳动合同期满终止", "Contract ended", "第四条", _ref("r1", "1")
+        ),
         "resigned": rules.SeparationRule("resigned", False, "本人主动辞职", "Resigned", "第十四条", _ref("r2", "0")),
     },
     rules=(_ref("benefit_share", "0.9", "L"), _ref("minimum_wage", "2010", "L")),
