@@ -4,7 +4,7 @@ reimbursements, account queries, chronic-disease filings, transfers, maternity b
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -26,6 +26,10 @@ from shebao.catalog.definitions import (
 from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
+
+if TYPE_CHECKING:
+    from shebao.cases.models import Case
+    from shebao.core.models import Account
 
 LAW = "《中华人民共和国社会保险法》"
 CROSS_REGION = "医保发〔2022〕22号（关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知）"
@@ -81,6 +85,34 @@ class CareHandler(FormHandler):
         return cleaned
 
 
+class AuthorisationHandler(CareHandler):
+    """A filing or an approval: on completion it is recorded (``CareAuthorisation``), with its
+    validity, for the reimbursement to read. ``kind`` None: the form's filing type says which
+    (emergency or referral: temporary; retiree, resident, posted: long-term)."""
+
+    def __init__(self, kind: str | None = None) -> None:
+        self.kind = kind
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.medical.filings import authorisation_record
+
+        form = dict(case.form_data)
+        kind = self.kind or (
+            form["filing_type"] if form.get("filing_type") in ("emergency", "referral") else "long_term"
+        )
+        return authorisation_record(case=case, actor=actor, kind=kind, form=form)
+
+
+class ReimbursementHandler(CareHandler):
+    """YB-004: on the centre's approval, the reimbursement is decided from the rule rows (the
+    centre's assessment must be there), the decision letter issued and the payment ordered."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.medical.services import reimbursement_decide
+
+        return reimbursement_decide(case=case, actor=actor)
+
+
 # --- items -----------------------------------------------------------------------------------
 
 
@@ -99,6 +131,7 @@ def _medical_centre_item(**kw: Any) -> ItemSpec:
 ITEMS: tuple[ItemSpec, ...] = (
     _medical_centre_item(
         code="YB-001",
+        handler="medical.filing",
         name="异地就医急诊转诊备案",
         name_en="Filing of emergency or referral care elsewhere",
         policy_basis=CROSS_REGION,
@@ -134,6 +167,7 @@ ITEMS: tuple[ItemSpec, ...] = (
     ),
     _medical_centre_item(
         code="YB-002",
+        handler="medical.transfer",
         name="转诊转院审批",
         name_en="Approval of a hospital transfer",
         policy_basis=f"{LAW}第二十八条；{CROSS_REGION}",
@@ -157,6 +191,7 @@ ITEMS: tuple[ItemSpec, ...] = (
     ),
     _medical_centre_item(
         code="YB-003",
+        handler="medical.non_designated",
         name="非定点医院急诊就医审批",
         name_en="Approval of emergency care at a non-designated hospital",
         policy_basis=f"{LAW}第二十八条",
@@ -173,6 +208,7 @@ ITEMS: tuple[ItemSpec, ...] = (
     ),
     _medical_centre_item(
         code="YB-004",
+        handler="medical.reimbursement",
         name="异地就医零星报销",
         name_en="Reimbursement of care received elsewhere",
         policy_basis=f"{LAW}第二十八条；{CROSS_REGION}",
@@ -286,6 +322,7 @@ ITEMS: tuple[ItemSpec, ...] = (
     ),
     _medical_centre_item(
         code="YB-008",
+        handler="medical.filing",
         name="异地长期居住备案",
         name_en="Filing of long-term residence elsewhere",
         policy_basis=CROSS_REGION,
@@ -459,9 +496,19 @@ ITEMS: tuple[ItemSpec, ...] = (
     ),
 )
 
-HANDLERS: dict[str, ItemHandler] = {"medical.care": CareHandler()}
+HANDLERS: dict[str, ItemHandler] = {
+    "medical.care": CareHandler(),
+    "medical.filing": AuthorisationHandler(),
+    "medical.transfer": AuthorisationHandler("transfer"),
+    "medical.non_designated": AuthorisationHandler("non_designated"),
+    "medical.reimbursement": ReimbursementHandler(),
+}
 
 
 def register_items() -> None:
     """Register this app's service items with the catalogue."""
+    from shebao.core.audit import audit_actions
+    from shebao.medical.audit_actions import MedicalAction
+
     items_register(*ITEMS, handlers=HANDLERS)
+    audit_actions.register(MedicalAction)

@@ -2,15 +2,20 @@
 approvals that a reimbursement reads, the reimbursements with their payments, and the
 military-transferred cadres."""
 
+from shebao.medical.models.filings import CareAuthorisation
 from shebao.medical.models.hospitals import Hospital, HospitalLevel, HospitalLocation
+from shebao.medical.models.reimbursements import Reimbursement, ReimbursementPayment
 from shebao.medical.models.rules import BenefitRule, Confidence, CrossRegionCut, FundLimit
 
 __all__ = [
     "BenefitRule",
+    "CareAuthorisation",
     "Confidence",
     "CrossRegionCut",
     "FundLimit",
     "Hospital",
     "HospitalLevel",
     "HospitalLocation",
+    "Reimbursement",
+    "ReimbursementPayment",
 ]
