@@ -61,17 +61,16 @@ def my_pension_pdf(request: AccountRequest, doc: str) -> HttpResponse:
         return error_page(request, NotAllowed("仅限参保人本人下载", "For insured persons only"))
     try:
         view = pension_of_mine(actor=user)
-        render_pdf, title = PDFS[doc]
+        render_pdf, _title = PDFS[doc]
         pdf = render_pdf(view=view)
     except ShebaoError as error:
         return error_page(request, error)
-    return _pdf(pdf, f"{doc}.pdf", title)
+    return _pdf(pdf, f"{doc}.pdf")
 
 
-def _pdf(content: bytes, name: str, title: str) -> HttpResponse:
+def _pdf(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Document-Title"] = title.encode("utf-8").decode("latin-1")
     return response
 
 

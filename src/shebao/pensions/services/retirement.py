@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from shebao.contributions.models import ContributionMonth
 from shebao.core.errors import Conflict, InvalidInput
-from shebao.core.models import Account
+from shebao.core.models import Account, Area
 from shebao.pensions.inputs import COUNTED
 from shebao.pensions.models import JobType, NumberSequence, PensionDetermination, PensionProfile, RetirementCertificate
 from shebao.pensions.rules.ages import (
@@ -75,6 +75,17 @@ def certificate_number_valid(number: str) -> bool:
     if len(text) != 19 or not text.startswith(CERTIFICATE_PREFIX) or not text[2:18].isdigit():
         return False
     return _check_char(text[2:18]) == text[18]
+
+
+def _region_code(person: Person) -> str:
+    """The six-digit administrative code the certificate carries: the person's district, or
+    for a development zone (an internal code) the district above it, else the city's."""
+    area: Area | None = person.district
+    while area is not None:
+        if len(area.code) == 6 and area.code.isdigit():
+            return area.code
+        area = area.parent
+    return "420100"
 
 
 def _serial_next(key: str) -> int:
@@ -208,7 +219,7 @@ def pension_retire(
         profile.deemed_source = str(form.get("deemed_source") or "")
         profile.hukou_local = str(form.get("hukou_local", "true")).lower() in {"1", "true", "on", "yes"}
         person_retire(actor=actor, person=person, retirement_month=month, channel=channel)
-        district_code = person.district.code if person.district_id else "420100"
+        district_code = _region_code(person)
         serial = _serial_next(f"TX-{district_code}-{timezone.localdate().year}")
         certificate = RetirementCertificate.objects.create(
             number=certificate_number_make(district_code=district_code, year=timezone.localdate().year, serial=serial),
