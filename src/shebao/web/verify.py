@@ -25,6 +25,7 @@ KIND_LABELS = {
     "retirement-cert": "退休证 / Retirement certificate",
     "pension-voucher": "养老金发放开户凭证 / Pension account voucher",
     "pension-statement": "养老待遇明细表 / Pension detail statement",
+    "medical-decision": "医疗费用零星报销核定通知书 / Medical reimbursement decision",
     **PAPER_LABELS,  # a case's receipt and notices
 }
 
