@@ -3,7 +3,8 @@ materials), stopping benefits, training subsidies, job-retention refunds, transf
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -22,6 +23,10 @@ from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import bank_card_validate, credit_code_validate
 
+if TYPE_CHECKING:
+    from shebao.cases.models import Case
+    from shebao.core.models import Account
+
 LAW = "《中华人民共和国社会保险法》"
 REGULATION = "《失业保险条例》（国务院令第258号）"
 
@@ -32,13 +37,14 @@ END_REASON = FieldSpec(
     "终止或解除劳动关系原因",
     "Why employment ended",
     "choice",
+    # the codes of the separation-reason rule table (unemployment.SeparationReason), as the
+    # calculator takes them
     choices=(
-        ("contract_end", "劳动合同期满终止"),
-        ("employer_ends", "用人单位解除劳动合同"),
-        ("employer_fault", "因用人单位过错由本人解除劳动合同"),
-        ("bankruptcy", "用人单位破产、撤销、解散"),
+        ("contract_ended", "劳动合同期满终止"),
+        ("dismissed", "被用人单位解除劳动合同"),
+        ("unit_closed", "用人单位破产、撤销、解散"),
+        ("mutual_agreement_by_unit", "用人单位提出、协商一致解除"),
         ("resigned", "本人主动辞职"),
-        ("other", "其他"),
     ),
 )
 BANK_CARD = FieldSpec("bank_card", "收款银行卡号（社会保障卡金融账户）", "Bank card for the payment", max_length=19)
@@ -74,6 +80,50 @@ class UnemploymentHandler(FormHandler):
         return cleaned
 
 
+class FilingHandler(UnemploymentHandler):
+    """SY-001: the employer's statement of why the job ended, recorded when the case completes."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.unemployment.services import separation_file
+
+        row = separation_file(actor=actor, case_number=case.number or "", form=case.form_data)
+        return {"separation": row.pk, "reason": row.reason}
+
+
+class ClaimHandler(UnemploymentHandler):
+    """SY-002: the claim, assessed from the records and created when the case completes (at
+    acceptance: 即时办结)."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.unemployment.services import claim_create
+
+        claim = claim_create(actor=actor, case_number=case.number or "", form=case.form_data)
+        return {
+            "claim": claim.pk,
+            "start_month": f"{claim.start_month:%Y-%m}",
+            "max_months": claim.max_months,
+            "monthly_benefit": str(claim.monthly_benefit),
+        }
+
+
+class StopHandler(UnemploymentHandler):
+    """SY-003: the claim stops from the month of ``stop_from``; the unpaid months are kept."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.unemployment.services import claim_stop, person_by_id_number
+
+        form = case.form_data
+        reason = str(form["stop_reason"])
+        claim = claim_stop(
+            actor=actor,
+            person=person_by_id_number(str(form["id_number"])),
+            reason=reason,
+            from_month=dt.date.fromisoformat(str(form["stop_from"])),
+            case_number=case.number or "",
+        )
+        return {"claim": claim.pk, "stopped_from": f"{claim.stopped_from:%Y-%m}"}
+
+
 # --- items -----------------------------------------------------------------------------------
 
 
@@ -83,7 +133,7 @@ def _item(**kw: Any) -> ItemSpec:
         "skill_group": "unemployment",
         "jurisdiction": "applicant_district",
         "office_kinds": ("district_office",),
-        "handler": "unemployment.claim",
+        "handler": "unemployment.form",
     }
     return ItemSpec(**(defaults | kw))
 
@@ -99,6 +149,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         promised_days=0,
         description="用人单位为失业人员出具终止或者解除劳动关系证明，并将失业人员名单报社会保险经办机构备案；材料齐全的即时办结。",
         form_group="unemployment",
+        handler="unemployment.filing",
         fields=(UNIT_CODE, ID_NUMBER, NAME, TERMINATED_ON, END_REASON),
         materials=(TERMINATION_PROOF,),
     ),
@@ -116,6 +167,7 @@ ITEMS: tuple[ItemSpec, ...] = (
             "材料齐全的即时办结，次月起按月发放失业保险金。"
         ),
         form_group="unemployment",
+        handler="unemployment.claim",
         fields=(ID_NUMBER, NAME, PHONE, TERMINATED_ON, END_REASON, BANK_CARD),
         materials=(
             ID_CARD,
@@ -132,6 +184,7 @@ ITEMS: tuple[ItemSpec, ...] = (
         channels=("hall", "community", "online"),
         office_kinds=("district_office", "community_centre"),
         promised_days=1,
+        handler="unemployment.stop",
         description="重新就业、应征服兵役、移居境外、享受基本养老保险待遇或无正当理由拒不接受推荐工作或培训的，停止发放。",
         fields=(
             ID_NUMBER,
@@ -147,7 +200,6 @@ ITEMS: tuple[ItemSpec, ...] = (
                     ("abroad", "移居境外"),
                     ("pension", "享受基本养老保险待遇"),
                     ("refused", "无正当理由拒不接受推荐的工作或培训"),
-                    ("other", "其他"),
                 ),
             ),
             FieldSpec("stop_from", "停发起始日期", "Stopped from", "date"),
@@ -227,7 +279,12 @@ ITEMS: tuple[ItemSpec, ...] = (
     ),
 )
 
-HANDLERS: dict[str, ItemHandler] = {"unemployment.claim": UnemploymentHandler()}
+HANDLERS: dict[str, ItemHandler] = {
+    "unemployment.form": UnemploymentHandler(),
+    "unemployment.filing": FilingHandler(),
+    "unemployment.claim": ClaimHandler(),
+    "unemployment.stop": StopHandler(),
+}
 
 
 def register_items() -> None:
