@@ -13,6 +13,7 @@ from shebao.cases.models import Case
 from shebao.core.errors import Conflict, InvalidInput
 from shebao.core.identifiers import credit_code_make
 from shebao.core.models import AuditEvent, SkillGroup
+from tests.unemployment.conftest import contribute
 from tests.web.support import employ, make_person, make_unit
 
 
@@ -55,6 +56,7 @@ def test_a_birth_date_correction_the_id_number_contradicts_is_refused_at_receipt
 
 @pytest.fixture
 def employer(person, district):
+    contribute(person, months=24)  # SY-002 also checks 12 months of unemployment contributions
     return make_unit(code=credit_code_make(region_code="420102", serial=7), district=district, name="汉口纺织有限公司")
 
 
@@ -69,7 +71,7 @@ def claim(clerk, applicant, citizen):
             "name": citizen.full_name,
             "phone": "13800138000",
             "terminated_on": "2026-01-31",
-            "end_reason": "contract_end",
+            "end_reason": "contract_ended",
             "bank_card": "6222021234567894",
         },
         materials={"id_card": "received", "termination_proof": "received"},
