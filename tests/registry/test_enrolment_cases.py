@@ -326,7 +326,7 @@ def test_an_employer_files_a_unit_item_only_for_its_own_staff(clerk, district, u
                 "id_number": person.id_number,
                 "name": person.name,
                 "terminated_on": "2026-02-06",
-                "end_reason": "contract_end",
+                "end_reason": "contract_ended",
             },
             materials={"termination_proof": "commitment"},
         )
