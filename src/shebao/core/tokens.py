@@ -17,9 +17,12 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
 
 from shebao.core import audit
 from shebao.core.audit_actions import CoreAction
@@ -198,3 +201,27 @@ def push_register(*, session: AppSession, platform: str, token: str) -> None:
     AppSession.objects.filter(pk=session.pk).update(
         push_platform=platform, push_token=token, push_registered_at=timezone.now()
     )
+
+
+DEVICE_HEADER = "HTTP_X_DEVICE_ID"
+
+
+class AppBearer(HttpBearer):
+    """``Authorization: Bearer <access token>`` with ``X-Device-Id: <the device it was issued
+    to>``. A token from another device, expired or revoked answers like no token at all (401).
+    ``request.auth`` is the account; ``request.app_session`` the device's sign-in."""
+
+    openapi_description = "App 访问令牌，须同时发送 X-Device-Id / The app's access token, sent with X-Device-Id"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        try:
+            account, session = token_verify(access=token, device_id=str(request.META.get(DEVICE_HEADER, "")))
+        except InvalidToken:
+            return None
+        request.app_session = session  # type: ignore[attr-defined]  # the app's routes read the sign-in
+        return account
+
+
+app_bearer = AppBearer()
+# The person's own routes (/api/v1/my/...): a signed-in web session, or the app's bearer token.
+person_auth: list[Any] = [SessionAuth(), app_bearer]

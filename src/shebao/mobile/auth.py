@@ -1,33 +1,14 @@
-"""The app's bearer authentication: ``Authorization: Bearer <access token>`` together with
-``X-Device-Id: <the device the token was issued to>``. A token from another device, expired
-or revoked, answers 401 like no token at all."""
+"""The app's bearer authentication (``shebao.core.tokens.AppBearer``: ``Authorization: Bearer
+<access token>`` with ``X-Device-Id``) and the two things a route reads after it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
-from ninja.security import HttpBearer
 
 from shebao.core.models import Account, AppSession
-from shebao.core.tokens import InvalidToken, token_verify
+from shebao.core.tokens import app_bearer
 
-DEVICE_HEADER = "HTTP_X_DEVICE_ID"
-
-
-class AppBearer(HttpBearer):
-    openapi_description = "App 访问令牌，须同时发送 X-Device-Id / The app's access token, sent with X-Device-Id"
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        try:
-            account, session = token_verify(access=token, device_id=str(request.META.get(DEVICE_HEADER, "")))
-        except InvalidToken:
-            return None
-        request.app_session = session  # type: ignore[attr-defined]  # read by the routes below
-        return account
-
-
-app_bearer = AppBearer()
+__all__ = ["app_account", "app_bearer", "app_session"]
 
 
 def app_session(request: HttpRequest) -> AppSession:
