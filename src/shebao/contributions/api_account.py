@@ -10,7 +10,6 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.security import SessionAuth
 
 from shebao.contributions.accounts import account_statement
 from shebao.core.api import answers
@@ -18,6 +17,7 @@ from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed
 from shebao.core.http import ApiRequest
 from shebao.core.models import Account
+from shebao.core.tokens import person_auth
 from shebao.registry.selectors import person_find_by_id_number
 
 router = Router(tags=["account 个人账户"])
@@ -54,7 +54,7 @@ class AccountOut(Schema):
 @router.get(
     "/my/account",
     response=answers(AccountOut, errors=(401, 403, 404)),
-    auth=SessionAuth(),
+    auth=person_auth,
     summary="我的个人账户 / My pension personal account",
 )
 def my_account(request: ApiRequest, year: int | None = None) -> dict[str, Any]:
