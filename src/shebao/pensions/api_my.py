@@ -8,12 +8,12 @@ import datetime as dt
 from typing import Any
 
 from ninja import Router, Schema
-from ninja.security import SessionAuth
 
 from shebao.core.api import answers
 from shebao.core.errors import NotAllowed
 from shebao.core.http import ApiRequest
 from shebao.core.models import Account
+from shebao.core.tokens import person_auth
 from shebao.pensions.selectors import pension_of_mine
 
 router = Router(tags=["pension 养老待遇"])
@@ -63,7 +63,7 @@ class PensionOut(Schema):
 @router.get(
     "/my/pension",
     response=answers(PensionOut, errors=(401, 403, 404)),
-    auth=SessionAuth(),
+    auth=person_auth,
     summary="我的养老金 / My pension",
 )
 def my_pension(request: ApiRequest) -> dict[str, Any]:
