@@ -20,6 +20,7 @@ from shebao.core.channels import Channel
 from shebao.core.errors import NotAllowed
 from shebao.core.http import ApiRequest
 from shebao.core.models import Account
+from shebao.core.tokens import person_auth
 from shebao.registry.models import Person
 from shebao.registry.selectors import person_find_by_id_number
 from shebao.statements import selectors, services
@@ -103,7 +104,7 @@ def _out(statement: Statement) -> dict[str, Any]:
 @router.get(
     "/my/statements",
     response=answers(StatementYearsOut, errors=(401, 403, 404)),
-    auth=session,
+    auth=person_auth,
     summary="我的权益记录单 / My rights statements",
 )
 def my_statements(request: ApiRequest) -> dict[str, Any]:
@@ -118,7 +119,7 @@ def my_statements(request: ApiRequest) -> dict[str, Any]:
 @router.get(
     "/my/statements/{year}",
     response=answers(StatementRecordOut, errors=(401, 403, 404)),
-    auth=session,
+    auth=person_auth,
     summary="某年度权益记录单 / One year's rights statement",
 )
 def my_statement(request: ApiRequest, year: int) -> dict[str, Any]:
@@ -135,7 +136,7 @@ def my_statement(request: ApiRequest, year: int) -> dict[str, Any]:
 @router.get(
     "/my/statements/{year}/pdf",
     response=answers(bytes, errors=(401, 403, 404)),
-    auth=session,
+    auth=person_auth,
     summary="下载权益记录单 PDF / The rights statement as PDF",
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}, "description": "PDF"}}},
 )
