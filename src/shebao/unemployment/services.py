@@ -230,8 +230,8 @@ def payments_issue_range(
     claims = list(Claim.objects.filter(id__gte=lo, id__lte=hi, status=Claim.Status.PAYING, start_month__lte=month))
     if not claims:
         return {"claims": 0, "payments": 0, "stopped": 0}
+    # a claimant employed again is stopped first; the months before the stop are still paid
     stopped = _stop_reemployed(claims, month=month)
-    claims = [c for c in claims if c.pk not in stopped]
     paid: dict[int, int] = {}
     last: dict[int, dt.date] = {}
     for cid, count, latest in (
@@ -247,7 +247,8 @@ def payments_issue_range(
     for claim in claims:
         count = paid.get(claim.pk, 0)
         current = month_add(last[claim.pk], 1) if claim.pk in last else claim.start_month
-        while current <= month and count < claim.max_months:
+        end = min(month, month_add(claim.stopped_from, -1)) if claim.stopped_from else month
+        while current <= end and count < claim.max_months:
             key = f"SY-{claim.pk}-{current:%Y%m}"
             receipt = adapter.transfer(
                 key=key, account=claim.bank_card, amount=claim.monthly_benefit, memo="失业保险金"
@@ -266,7 +267,7 @@ def payments_issue_range(
             )
             count += 1
             current = month_add(current, 1)
-        if count >= claim.max_months:
+        if count >= claim.max_months and claim.pk not in stopped:
             exhausted.append(claim.pk)
     ClaimPayment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     if exhausted:
@@ -280,7 +281,7 @@ def payments_issue_range(
             after={"claims": [lo, hi], "payments": len(rows), "stopped": len(stopped), "used_up": len(exhausted)},
             channel="system",
         )
-    return {"claims": len(claims) + len(stopped), "payments": len(rows), "stopped": len(stopped)}
+    return {"claims": len(claims), "payments": len(rows), "stopped": len(stopped)}
 
 
 def _plan(job_params: Params) -> list[tuple[int, int]]:
