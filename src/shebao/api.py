@@ -21,6 +21,7 @@ from shebao.contributions.api import router as calculators_router
 from shebao.contributions.api_account import router as account_router
 from shebao.core.api import router as core_router
 from shebao.core.errors import ShebaoError
+from shebao.medical.api import router as medical_router
 from shebao.mobile.api import router as app_router
 from shebao.pensions.api import router as pensions_router
 from shebao.pensions.api_my import router as my_pension_router
@@ -151,4 +152,5 @@ api.add_router("/", transfers_router)
 api.add_router("/", statements_router)
 api.add_router("/calculators", unemployment_calculators_router)
 api.add_router("/", unemployment_router)
+api.add_router("/", medical_router)
 api.add_router("/app", app_router)
