@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from shebao.core.models import OpeningHours, Office, Role, SkillGroup
+from shebao.core.models import Office, OpeningHours, Role, SkillGroup
 from shebao.medical.bank import FakeBank, bank_adapter, bank_adapter_set
-from tests.cases.conftest import (  # noqa: F401  (fixtures)
+from tests.cases.conftest import (  # noqa: F401  (the engine's fixtures, used by name)
     _register_test_items,
     applicant,
     at,
@@ -34,7 +34,7 @@ def medical_centre(city) -> Office:
 
 
 @pytest.fixture
-def centre_staff(engine, medical_centre, clerk):
+def centre_staff(engine, medical_centre, clerk):  # noqa: F811
     """(centre clerk, centre reviewer, centre approver); the district clerk gets the medical skill."""
     from tests.conftest import _staff
 

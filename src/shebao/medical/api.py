@@ -1,0 +1,124 @@
+"""Medical insurance over the API: the hospitals register (public), the person's own
+reimbursements with their line-by-line derivation, a reimbursement as its case's viewers see
+it, and the centre's assessment. Money as strings to the fen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Router, Schema
+
+from shebao.cases.api import StaffVerifiedSession
+from shebao.core.api import answers
+from shebao.core.http import ApiRequest
+from shebao.medical import selectors, services
+from shebao.medical.models import Reimbursement
+
+router = Router(tags=["medical 医疗保险"])
+session = StaffVerifiedSession()
+
+
+class HospitalOut(Schema):
+    code: str
+    name: str
+    level: str
+    designated: bool
+    location: str
+    place: str
+
+
+class LineOut(Schema):
+    label_zh: str
+    label_en: str
+    value: str
+
+
+class ReimbursementOut(Schema):
+    case_number: str
+    status: str
+    hospital: str
+    hospital_level: str
+    admitted_on: str
+    claimed: str
+    in_policy_cost: str
+    person_type: str
+    filing_type: str
+    admission_number: int
+    amount: str
+    provisional: bool
+    lines: list[LineOut]
+    rule_refs: list[str]
+    payment_status: str | None
+    letter_url: str | None
+
+
+class AssessIn(Schema):
+    hospital_code: str
+    in_policy_cost: str
+    person_type: str
+
+
+def reimbursement_out(row: Reimbursement) -> dict[str, Any]:
+    payment = getattr(row, "payment", None) if row.pk else None
+    decided = row.status == Reimbursement.Status.DECIDED
+    return {
+        "case_number": row.case_number,
+        "status": row.status,
+        "hospital": row.hospital_name,
+        "hospital_level": row.hospital_level,
+        "admitted_on": row.admitted_on.isoformat(),
+        "claimed": f"{row.claimed:.2f}",
+        "in_policy_cost": f"{row.in_policy_cost:.2f}",
+        "person_type": row.person_type,
+        "filing_type": row.filing_type,
+        "admission_number": row.admission_number,
+        "amount": f"{row.amount:.2f}",
+        "provisional": row.provisional,
+        "lines": row.derivation.get("lines", []),
+        "rule_refs": [r["ref"] for r in row.derivation.get("rules", [])],
+        "payment_status": payment.status if payment else None,
+        "letter_url": f"/medical/reimbursements/{row.case_number}/letter.pdf" if decided else None,
+    }
+
+
+@router.get("/medical/hospitals", response=list[HospitalOut], auth=None, summary="医疗机构 / Hospitals register")
+def hospitals(request: ApiRequest) -> list[dict[str, Any]]:
+    fields = ("code", "name", "level", "designated", "location", "place")
+    return [{name: getattr(h, name) for name in fields} for h in selectors.hospitals_list()]
+
+
+@router.get(
+    "/medical/reimbursements",
+    response=answers(list[ReimbursementOut], errors=(401,)),
+    auth=session,
+    summary="我的零星报销 / My reimbursements",
+)
+def my_reimbursements(request: ApiRequest) -> list[dict[str, Any]]:
+    return [reimbursement_out(row) for row in selectors.reimbursements_mine(actor=request.auth)]
+
+
+@router.get(
+    "/medical/reimbursements/{number}",
+    response=answers(ReimbursementOut, errors=(401, 404)),
+    auth=session,
+    summary="零星报销核定 / A reimbursement",
+)
+def reimbursement(request: ApiRequest, number: str) -> dict[str, Any]:
+    return reimbursement_out(selectors.reimbursement_get(actor=request.auth, case_number=number))
+
+
+@router.post(
+    "/medical/reimbursements/{number}/assessment",
+    response=answers(ReimbursementOut, errors=(401, 403, 404, 409, 422)),
+    auth=session,
+    summary="医保中心审核 / The centre's assessment",
+)
+def reimbursement_assess(request: ApiRequest, number: str, payload: AssessIn) -> dict[str, Any]:
+    row = services.reimbursement_assess(
+        actor=request.auth,
+        case_number=number,
+        hospital_code=payload.hospital_code,
+        in_policy_cost=payload.in_policy_cost,
+        person_type=payload.person_type,
+    )
+    return reimbursement_out(row)

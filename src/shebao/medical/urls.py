@@ -1,0 +1,13 @@
+"""The medical pages (mounted by shebao.urls under the "medical" namespace)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from shebao.medical import views
+
+app_name = "medical"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("medical/hospitals/", views.hospitals, name="hospitals"),
+    path("my/medical/", views.my_medical, name="mine"),
+    path("medical/reimbursements/<str:number>/", views.reimbursement, name="reimbursement"),
+    path("medical/reimbursements/<str:number>/letter.pdf", views.reimbursement_letter, name="letter"),
+]

@@ -1,0 +1,92 @@
+"""The medical pages: the person's own reimbursements (with the decision letter) and filings,
+a reimbursement's page (its derivation; the centre's assessment form for the centre's staff),
+the letter PDF, and the public hospitals register. Parameter parsing plus one selector or
+service call; the selectors decide who sees what."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shebao.core.errors import ShebaoError
+from shebao.core.http import AccountRequest, signed_in
+from shebao.core.models import Account, Office
+from shebao.medical import documents, selectors, services
+from shebao.medical.models import Hospital, Reimbursement
+from shebao.registry.views import error_page
+
+
+@require_GET
+def hospitals(request: HttpRequest) -> HttpResponse:
+    return render(request, "medical/hospitals.html", {"hospitals": selectors.hospitals_list()})
+
+
+@require_GET
+@signed_in
+def my_medical(request: AccountRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "reimbursements": selectors.reimbursements_mine(actor=user),
+        "authorisations": selectors.authorisations_mine(actor=user),
+    }
+    return render(request, "medical/mine.html", context)
+
+
+def _centre_staff(user: Account) -> bool:
+    office = getattr(user, "office", None)
+    return user.kind == Account.Kind.STAFF and office is not None and office.kind == Office.Kind.MEDICAL_CENTRE
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def reimbursement(request: AccountRequest, number: str) -> HttpResponse:
+    user = request.user
+    error: ShebaoError | None = None
+    if request.method == "POST":
+        try:
+            services.reimbursement_assess(
+                actor=user,
+                case_number=number,
+                hospital_code=request.POST.get("hospital_code", ""),
+                in_policy_cost=request.POST.get("in_policy_cost", ""),
+                person_type=request.POST.get("person_type", ""),
+            )
+        except ShebaoError as refused:
+            if refused.status in (403, 404):
+                return error_page(request, refused)
+            error = refused
+        else:
+            return redirect("medical:reimbursement", number=number)
+    row: Reimbursement | None
+    try:
+        row = selectors.reimbursement_get(actor=user, case_number=number)
+    except ShebaoError as missing:
+        if not _centre_staff(user):
+            return error_page(request, missing)
+        row = None  # the centre has not assessed it yet: the form alone
+    context = {
+        "number": number,
+        "row": row,
+        "payment": getattr(row, "payment", None) if row else None,
+        "can_assess": _centre_staff(user) and (row is None or row.status == Reimbursement.Status.ASSESSED),
+        "hospitals": Hospital.objects.order_by("location", "code"),
+        "error": error,
+    }
+    return render(request, "medical/reimbursement.html", context, status=error.status if error else 200)
+
+
+@require_GET
+@signed_in
+def reimbursement_letter(request: AccountRequest, number: str) -> HttpResponse:
+    try:
+        row = selectors.reimbursement_get(actor=request.user, case_number=number)
+    except ShebaoError as error:
+        return error_page(request, error)
+    if row.status != Reimbursement.Status.DECIDED:
+        from shebao.core.errors import NotFound
+
+        return error_page(request, NotFound("尚未核定", "Not decided yet"))
+    response = HttpResponse(documents.decision_letter_pdf(row=row), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{row.letter_ref}.pdf"'
+    return response
