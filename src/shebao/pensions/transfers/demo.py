@@ -12,6 +12,9 @@ demo's staff have a second reviewer of 江岸区, ``reviewer_yl``.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
 
 from shebao.cases import services as case_services
 from shebao.cases.materials import upload_store
@@ -19,7 +22,7 @@ from shebao.cases.models import Case
 from shebao.catalog.definitions import Applicant
 from shebao.core.errors import ShebaoError
 from shebao.core.models import Account
-from shebao.pensions.transfers import services
+from shebao.pensions.transfers import rules, services
 from shebao.pensions.transfers.models import Transfer
 from shebao.registry.models import Person
 
@@ -67,80 +70,118 @@ def _act(actor: Account, case: Case, action: str) -> None:
     services.transfer_act(actor=actor, case_id=case.pk, version=case.version, action=action, channel="hall")
 
 
+def _owed(actor: Account, person: Person, today: dt.date) -> Decimal:
+    from shebao.contributions.selectors import months_of_person
+
+    months = months_of_person(actor=actor, person=person, as_of=today)
+    return sum((m.personal + m.employer for m in months if m.shown_status == "arrears"), Decimal("0.00"))
+
+
 def write_demo_transfers(*, today: dt.date) -> int:
     """Make the demo's transfers once (none are made when any transfer exists). Runs inside the
-    caller's transaction; a person whose records refuse a step is passed over. Returns how many."""
+    caller's transaction, each transfer in a savepoint: one whose records refuse a step is
+    passed over and leaves nothing. Returns how many were made.
+
+    Into the city (persons with accounts, who apply online): completed, waiting for the funds,
+    funds here, just applied, and one refused in writing — under 第五条 when someone of the
+    age moving here without Wuhan hukou is among them. Out of the city (the new agencies'
+    letters): one to handle, one sent and waiting for the receipt, one completed, among persons
+    without arrears, and one refused for its arrears (第七条)."""
     if Transfer.objects.exists():
         return 0
     names = ["clerk", "reviewer", "approver", "reviewer_yl"]
     staff = {a.username: a for a in Account.objects.filter(username__in=names)}
     if len(staff) < len(names):
         return 0
-    people = list(
+    applicants = list(
         Person.objects.filter(account__isnull=False, district__code=DISTRICT, category=Person.Category.EMPLOYEE)
         .select_related("account", "district")
-        .order_by("id")[:12]
+        .order_by("id")[:40]
     )
-    # into the city: completed, waiting for the funds, funds here, just applied
+
+    def temporary(person: Person) -> bool:
+        return rules.temporary_account_decide(
+            sex=person.sex,
+            birth_date=person.birth_date,
+            on=today,
+            to_hukou_place=("武汉" in person.hukou_place)
+            if person.hukou_place
+            else person.id_number.startswith("4201"),
+        ).temporary
+
+    ordinary = [p for p in applicants if not temporary(p)]
+    elderly = [p for p in applicants if temporary(p)]
+    made = 0
     plans = (
-        ("clerk", "reviewer", "tick", "reviewer_yl", "approver"),
-        ("clerk", "reviewer"),
-        ("clerk", "reviewer", "tick"),
+        ("accept", "review", "tick", "review", "approve"),
+        ("accept", "review"),
+        ("accept", "review", "tick"),
         (),
     )
-    made = 0
-    actors = staff
-    for person, origin, plan in zip(people[:4], ORIGINS, plans, strict=False):
+    actors = {0: "clerk", 1: "reviewer", 3: "reviewer_yl", 4: "approver"}
+    for person, origin, plan in zip(ordinary, ORIGINS, plans, strict=False):
         try:
-            case = _apply(person, origin)
-            transfer = services.transfer_in_record(case=case)
-            for i, who in enumerate(plan):
-                if who == "tick":
-                    services.platform_send_pending()
-                    services.platform_simulate(today=today, now_for=[transfer.pk])
-                    continue
-                kinds = ("accept", "review", None, "review", "approve")
-                action = kinds[i]
-                assert action is not None
-                _act(actors[who], case, action)
+            with transaction.atomic():
+                case = _apply(person, origin)
+                transfer = services.transfer_in_record(case=case)
+                for i, action in enumerate(plan):
+                    if action == "tick":
+                        services.platform_send_pending()
+                        services.platform_simulate(today=today, now_for=[transfer.pk])
+                    else:
+                        _act(staff[actors[i]], case, action)
+            made += 1
         except ShebaoError:
             continue
-        made += 1
-    # refused in writing at phase 1
-    if len(people) > 7:
+    refused = (elderly or ordinary[4:5])[:1]
+    for person in refused:
+        reason = (
+            "依国办发〔2009〕66号第五条，保留原参保地基本养老保险关系，在本市建立临时基本养老保险缴费账户"
+            if temporary(person)
+            else "原参保地缴费凭证记载的缴费期间与转移系统信息不一致，请向原参保地核实后重新申请"
+        )
         try:
-            case = _apply(people[7], ORIGINS[0])
-            _act(staff["clerk"], case, "accept")
-            case = Case.objects.get(pk=case.pk)
-            services.transfer_refuse(
-                actor=staff["reviewer"],
-                case_id=case.pk,
-                version=case.version,
-                reasons=["原参保地缴费凭证记载的缴费期间与转移系统信息不一致，请向原参保地核实后重新申请"],
-            )
+            with transaction.atomic():
+                case = _apply(person, ORIGINS[0])
+                _act(staff["clerk"], case, "accept")
+                case = Case.objects.get(pk=case.pk)
+                services.transfer_refuse(
+                    actor=staff["reviewer"], case_id=case.pk, version=case.version, reasons=[reason]
+                )
             made += 1
         except ShebaoError:
             pass
-    # out of the city: a letter to handle, one sent and waiting for the receipt, one completed
-    for n, person in enumerate(people[4:7]):
+    applied = set(Transfer.objects.values_list("id_number", flat=True))
+    leaving = [
+        p
+        for p in Person.objects.filter(district__code=DISTRICT, category=Person.Category.EMPLOYEE).order_by("-id")[:40]
+        if p.id_number not in applied
+    ]
+    clean = [p for p in leaving if _owed(staff["reviewer"], p, today) == 0][:3]
+    owing = [p for p in leaving if p not in clean and _owed(staff["reviewer"], p, today) > 0][:1]
+    for n, person in enumerate([*clean, *owing]):
         try:
-            receipt = services.platform_letter_simulate(
-                id_number=person.id_number,
-                from_agency=("440300", "110000", "430100")[n],
-                applied_on=today - dt.timedelta(days=12),
-                letter_date=today - dt.timedelta(days=5),
-            )
-            if not receipt.accepted or receipt.message is None or receipt.message.transfer is None:
-                continue
-            case = receipt.message.transfer.case
-            if n >= 1:
-                _act(staff["reviewer"], case, "review")
-                _act(staff["approver"], case, "approve")
-            if n == 2:
-                services.platform_send_pending()
-                services.platform_simulate(today=today, now_for=[receipt.message.transfer.pk])
+            with transaction.atomic():
+                receipt = services.platform_letter_simulate(
+                    id_number=person.id_number,
+                    from_agency=("440300", "110000", "430100", "310000")[n],
+                    applied_on=today - dt.timedelta(days=12),
+                    letter_date=today - dt.timedelta(days=5),
+                )
+                if not receipt.accepted or receipt.message is None or receipt.message.transfer is None:
+                    continue
+                transfer = receipt.message.transfer
+                case = transfer.case
+                if person in owing:
+                    services.transfer_refuse_arrears(actor=staff["reviewer"], case_id=case.pk, version=case.version)
+                elif n >= 1:
+                    _act(staff["reviewer"], case, "review")
+                    _act(staff["approver"], case, "approve")
+                if n == 2 and person not in owing:
+                    services.platform_send_pending()
+                    services.platform_simulate(today=today, now_for=[transfer.pk])
+            made += 1
         except ShebaoError:
             continue
-        made += 1
     services.platform_send_pending()
     return made
