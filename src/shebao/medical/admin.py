@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from shebao.core.audit.admin import AuditedModelAdmin
-from shebao.medical.models import BenefitRule, CrossRegionCut, FundLimit, Hospital
+from shebao.medical.models import BenefitRule, Cadre, CentralDistrictsRule, CrossRegionCut, FundLimit, Hospital
 
 RULE_FIELDS = ("effective_from", "effective_to", "confidence", "source")
 
@@ -36,3 +36,15 @@ class CrossRegionCutAdmin(AuditedRuleAdmin):
 @admin.register(FundLimit)
 class FundLimitAdmin(AuditedRuleAdmin):
     list_display = ("annual_cap", "large_band", "large_rate", *RULE_FIELDS)
+
+
+@admin.register(CentralDistrictsRule)
+class CentralDistrictsRuleAdmin(AuditedRuleAdmin):
+    list_display = ("district_codes", *RULE_FIELDS)
+
+
+@admin.register(Cadre)
+class CadreAdmin(AuditedModelAdmin):
+    list_display = ("id_number", "name", "residence_district", "management", "managing_office", "split_on")
+    list_filter = ("management", "residence_district")
+    search_fields = ("id_number", "name")

@@ -2,6 +2,7 @@
 approvals that a reimbursement reads, the reimbursements with their payments, and the
 military-transferred cadres."""
 
+from shebao.medical.models.cadres import Cadre, CentralDistrictsRule
 from shebao.medical.models.filings import CareAuthorisation
 from shebao.medical.models.hospitals import Hospital, HospitalLevel, HospitalLocation
 from shebao.medical.models.reimbursements import Reimbursement, ReimbursementPayment
@@ -9,7 +10,9 @@ from shebao.medical.models.rules import BenefitRule, Confidence, CrossRegionCut,
 
 __all__ = [
     "BenefitRule",
+    "Cadre",
     "CareAuthorisation",
+    "CentralDistrictsRule",
     "Confidence",
     "CrossRegionCut",
     "FundLimit",

@@ -1,0 +1,88 @@
+"""自主择业军转干部: the move to district management reassigns every cadre to their district's
+office (分户 and 续保 that day), keeps the new urban districts central (the rule row), reports
+the count per district, moves nobody twice; a district clerk sees only their own district's
+cadres."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from shebao.core.errors import NotFound
+from shebao.core.models import Area, AuditEvent, Office
+from shebao.medical.cadres import cadre_get, cadres_move_to_districts, cadres_visible
+from shebao.medical.models import Cadre
+from tests.factories import new_id_number
+
+DAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture
+def huangpi(city) -> Area:
+    area = Area.objects.create(code="420116", name="黄陂区", kind=Area.Kind.DISTRICT, parent=city)
+    area.district = area
+    area.save()
+    return area
+
+
+@pytest.fixture
+def medical_centre(city) -> Office:
+    return Office.objects.create(
+        code="YB-CITY", name="武汉市医疗保障事务中心", kind=Office.Kind.MEDICAL_CENTRE, area=city
+    )
+
+
+@pytest.fixture
+def cadres(district, other_district, huangpi, office, other_office, medical_centre):
+    rows = []
+    for n, area in enumerate([district, district, district, other_district, huangpi]):
+        rows.append(
+            Cadre.objects.create(
+                id_number=new_id_number(area.code, dt.date(1975, 1, 1 + n)), name=f"干部{n}", residence_district=area
+            )
+        )
+    return rows
+
+
+def test_the_move_reassigns_every_cadre_and_reports_the_count_per_district(
+    cadres, office, other_office, medical_centre
+):
+    report = cadres_move_to_districts(actor=None, day=DAY)
+    # 3 in 江岸 (420102), 1 in 武昌 (420106), 黄陂 (420116) is a new urban district: kept central
+    assert report.per_district == {"420102": 3, "420106": 1, "central": 1} and report.total == 5
+    jiangan = Cadre.objects.filter(residence_district__code="420102")
+    assert {(c.management, c.managing_office_id, c.split_on, c.continued_on) for c in jiangan} == {
+        ("district", office.pk, DAY, DAY)
+    }
+    kept = Cadre.objects.get(residence_district__code="420116")
+    assert (kept.management, kept.managing_office_id, kept.split_on) == ("central", medical_centre.pk, None)
+    assert kept.rule_ref.startswith("medical.CentralDistrictsRule#")
+    assert AuditEvent.objects.filter(action="medical.cadres_move").count() == 1
+    # run again: the four moved are not moved twice; the one kept central is counted again
+    again = cadres_move_to_districts(actor=None, day=DAY + dt.timedelta(days=1))
+    assert again.per_district == {"central": 1}
+    assert Cadre.objects.get(pk=cadres[0].pk).split_on == DAY
+
+
+def test_the_command_prints_the_report(cadres, capsys):
+    call_command("medical_cadres_move", "--day", "2026-12-01")
+    out = capsys.readouterr().out
+    assert "420102\t3" in out and "central\t1" in out
+
+
+def test_a_district_clerk_sees_only_their_own_districts_cadres(cadres, clerk, other_district_clerk):
+    mine, theirs = cadres[0], cadres[3]
+    assert set(cadres_visible(actor=clerk)) == set(cadres[:3])
+    assert cadre_get(actor=clerk, cadre_id=mine.pk) == mine
+    events = AuditEvent.objects.count()
+    with pytest.raises(NotFound):
+        cadre_get(actor=clerk, cadre_id=theirs.pk)
+    assert AuditEvent.objects.count() == events  # a refused look records nothing
+    assert set(cadres_visible(actor=other_district_clerk)) == {theirs}
+
+
+def test_citizens_and_bank_agents_see_no_cadre(cadres, citizen, bank_agent):
+    assert not cadres_visible(actor=citizen).exists()
+    assert not cadres_visible(actor=bank_agent).exists()
