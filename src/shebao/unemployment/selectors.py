@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from shebao.core import audit
 from shebao.core.errors import NotFound
 from shebao.core.models import Account
 from shebao.core.months import month_add, month_start
@@ -31,13 +32,23 @@ def claims_of_self(*, actor: Account) -> list[Claim]:
     )
 
 
-def claim_get(*, actor: Account, claim_id: int) -> Claim:
-    """One claim the actor may see; any other is ``NotFound`` (not telling it exists)."""
+def claim_get(*, actor: Account, claim_id: int, channel: str = "") -> Claim:
+    """One claim the actor may see; any other is ``NotFound`` (not telling it exists). A staff
+    member's look is an audit event (个人权益记录: who saw whose record)."""
     claim = (
         claims_visible(actor=actor).select_related("person").prefetch_related("payments").filter(pk=claim_id).first()
     )
     if claim is None:
         raise NotFound("未找到该失业保险金记录", "No such unemployment claim")
+    if actor.kind == Account.Kind.STAFF:
+        audit.record(
+            actor=actor,
+            action="unemployment.claim.view",
+            subject_type="unemployment.Claim",
+            subject_id=claim.pk,
+            subject_person=claim.person.id_number,
+            channel=channel,
+        )
     return claim
 
 
