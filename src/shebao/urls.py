@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shebao.registry.urls")),
     path("", include("shebao.pensions.urls")),
+    path("", include("shebao.unemployment.urls")),
     path("", include("shebao.medical.urls")),
     path("", include("shebao.pensions.transfers.urls")),
     path("", include("shebao.statements.urls")),
