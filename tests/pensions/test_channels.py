@@ -118,3 +118,13 @@ def test_a_bank_outlet_sees_the_card_not_the_amounts(client, retired, bank_agent
     sign_in(client, clerk)  # the outlet's page is the outlet's
     assert client.post("/bank/pension-card/", {"id_number": person.id_number}).status_code == 403
     assert AuditEvent.objects.filter(action="pension.view", actor=clerk).count() == 0
+
+
+@pytest.mark.parametrize("doc", ["statement", "certificate", "voucher"])
+def test_every_character_on_paper_is_in_the_embedded_font(client, retired, caplog, doc):
+    # C̄ and Z̄ of the page are printed as plain C and Z: the font has no combining macron
+    account, _person = retired
+    sign_in(client, account)
+    with caplog.at_level("WARNING"):
+        assert client.get(f"/my/pension/{doc}.pdf").status_code == 200
+    assert "font lacks" not in caplog.text

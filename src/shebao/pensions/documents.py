@@ -24,6 +24,11 @@ ISSUER = "武汉市社会保险经办服务"
 STATEMENT_PAYMENTS = 12
 
 
+def _printable(text: object) -> str:
+    """The embedded font has no combining macron (C̄, Z̄ on the page): on paper plain C and Z."""
+    return str(text).replace("\u0304", "")
+
+
 def _require(view: PensionView) -> None:
     if view.certificate is None or view.determination is None or view.profile is None:
         raise NotFound("尚未办理退休或待遇尚未核定", "Not retired, or the pension is not yet determined")
@@ -114,7 +119,7 @@ def statement_pdf(*, view: PensionView) -> bytes:
     doc.heading("月基本养老金 " + format_yuan(det.total), level=2)
     doc.table(
         header=["项目", "计算公式及数值", "金额（元）"],
-        rows=[[c.label_zh, c.formula, f"{c.amount:,.2f}"] for c in view.components]
+        rows=[[c.label_zh, _printable(c.formula), f"{c.amount:,.2f}"] for c in view.components]
         + [["合计（月基本养老金）", " + ".join(f"{c.amount}" for c in view.components), f"{det.total:,.2f}"]],
         widths=[2.2, 6, 1.6],
         align=["left", "left", "right"],
@@ -123,7 +128,8 @@ def statement_pdf(*, view: PensionView) -> bytes:
     doc.table(
         header=["步骤", "算式", "结果", "所用规则"],
         rows=[
-            [line["label_zh"], line["formula"], line["value"], line.get("rule_ref") or ""] for line in view.derivation
+            [_printable(line["label_zh"]), _printable(line["formula"]), line["value"], line.get("rule_ref") or ""]
+            for line in view.derivation
         ],
         widths=[3, 5, 1.6, 2.4],
         align=["left", "left", "right", "left"],
@@ -133,7 +139,7 @@ def statement_pdf(*, view: PensionView) -> bytes:
     doc.heading("所用规则", level=2)
     doc.key_values(
         [
-            ("计发基数 C̄", f"{params['average_wage']} 元（{params.get('average_wage_ref') or '—'}）"),
+            ("计发基数 C", f"{params['average_wage']} 元（{params.get('average_wage_ref') or '—'}）"),
             (
                 "过渡系数 k",
                 f"{params['transition_coefficient']}（{params.get('transition_ref') or '—'}，视同缴费指数规则 "
