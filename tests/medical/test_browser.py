@@ -1,0 +1,151 @@
+"""In a real browser (Debian's Chromium via Playwright), in real time: a district clerk accepts a
+reimbursement file on its case page; the city medical centre's reviewer assesses it on the
+reimbursement page (the amount and every line shown) and reviews it, its approver approves — the
+payment goes to the card; the person signs in, sees the amount and opens the decision letter."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from shebao.cases import services
+from shebao.cases.models import Case
+from shebao.catalog.definitions import Applicant
+from shebao.core.models import OpeningHours, Role, SkillGroup
+from shebao.medical.models import CareAuthorisation, FundLimit, Reimbursement, ReimbursementPayment
+from tests.conftest import _staff
+from tests.factories import PASSWORD
+from tests.medical.test_reimbursement import MATERIALS
+from tests.web.support import confirmed_device
+from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the browser fixture)
+from tests.web.test_engine_browser import ALL_DAY, open_office, staff_sign_in, watch_csp  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def medical_rows(db):
+    """A transactional test's flush removes migration data: put the rule rows back if so."""
+    if not FundLimit.objects.exists():
+        for name in ("0002_rule_rows_and_hospitals", "0005_central_districts_rule"):
+            importlib.import_module(f"shebao.medical.migrations.{name}").forwards(apps, None)
+
+
+def acted(page, action: str) -> None:
+    with page.expect_response(lambda r: r.request.method == "POST" and "/cases/" in r.url):
+        page.click(f'#case-panel button[data-action="{action}"]')
+
+
+def test_district_accepts_centre_pays_person_reads_the_letter(
+    chromium,  # noqa: F811
+    live_server,
+    catalogue,
+    medical_rows,
+    open_office,  # noqa: F811
+    city,
+    clerk,
+    citizen,
+    district,
+):
+    from shebao.core.models import Office
+
+    centre = Office.objects.create(
+        code="YB-CITY", name="武汉市医疗保障事务中心", kind=Office.Kind.MEDICAL_CENTRE, area=city
+    )
+    for weekday in range(7):
+        OpeningHours.objects.create(office=centre, weekday=weekday, opens=ALL_DAY[0], closes=ALL_DAY[1])
+    medical = SkillGroup.objects.get(code="medical")
+    reviewer = _staff("yb_reviewer", Role.REVIEWER, centre, 2, full_name="医保复核")
+    approver = _staff("yb_approver", Role.APPROVER, centre, 3, full_name="医保审批")
+    for person in (clerk, reviewer, approver):
+        person.skill_groups.add(medical)
+    today = timezone.localdate()
+    CareAuthorisation.objects.create(
+        id_number=citizen.id_number, kind="referral", valid_from=today.replace(day=1), case_number="F-1"
+    )
+    # given a reimbursement file received at the district window today
+    case = services.case_open(
+        actor=clerk,
+        item_code="YB-004",
+        applicant=Applicant(id_number=citizen.id_number, name=citizen.full_name, district=district, account=citizen),
+        channel="hall",
+        form={
+            "id_number": citizen.id_number,
+            "name": citizen.full_name,
+            "phone": "13800138000",
+            "place": "广东省广州市",
+            "hospital": "中山大学附属第一医院",
+            "admission_date": today.replace(day=1).isoformat(),
+            "discharge_date": today.replace(day=1).isoformat(),
+            "amount": "8650.40",
+            "bank_card": "6222021234567894",
+        },
+        materials=MATERIALS,
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    csp_errors: list[str] = []
+
+    # when the district clerk accepts it on its case page
+    context, page = staff_sign_in(chromium, live_server, clerk, confirmed_device(clerk))
+    try:
+        watch_csp(page, csp_errors)
+        page.goto(f"{live_server.url}/cases/{case.number}/")
+        acted(page, "accept")
+    finally:
+        context.close()
+    assert Case.objects.get(pk=case.pk).current_step.phase.code == "centre_pay"
+
+    # and the centre's reviewer assesses it: 8,000.00 in policy, working
+    context, page = staff_sign_in(chromium, live_server, reviewer, confirmed_device(reviewer))
+    try:
+        watch_csp(page, csp_errors)
+        page.goto(f"{live_server.url}/medical/reimbursements/{case.number}/")
+        page.select_option("#hospital_code", "H440100001")
+        page.fill("#in_policy_cost", "8000.00")
+        page.check('input[name="person_type"][value="working"]')
+        page.click("#assess-submit")
+        page.wait_for_selector("#reimbursement-amount")
+        # then the amount is the hand computation: (8 000 − 800) × (86% − 10 referral) = 5 472.00
+        assert page.inner_text("#reimbursement-amount") == "¥5472.00"
+        assert "起付标准" in page.inner_text("#reimbursement-lines")
+        page.screenshot(path=str(ARTIFACTS / "medical-assessment.png"), full_page=True)
+        page.goto(f"{live_server.url}/cases/{case.number}/")
+        acted(page, "review")
+    finally:
+        context.close()
+
+    # and its approver approves
+    context, page = staff_sign_in(chromium, live_server, approver, confirmed_device(approver))
+    try:
+        watch_csp(page, csp_errors)
+        page.goto(f"{live_server.url}/cases/{case.number}/")
+        acted(page, "approve")
+    finally:
+        context.close()
+    row = Reimbursement.objects.get(case_number=case.number)
+    assert (row.status, str(row.amount)) == ("decided", "5472.00")
+    assert ReimbursementPayment.objects.get(reimbursement=row).status == "paid"
+
+    # then the person signs in, sees the amount and opens the decision letter
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        watch_csp(page, csp_errors)
+        page.goto(f"{live_server.url}/login/citizen/")
+        page.fill("#id_id_number", citizen.id_number)
+        page.fill("#id_password", PASSWORD)
+        page.click("button.primary")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/my/medical/")
+        assert "5472.00" in page.inner_text("#my-reimbursements")
+        page.screenshot(path=str(ARTIFACTS / "medical-my-reimbursements.png"), full_page=True)
+        href = page.get_attribute("#my-reimbursements a.letter-link", "href")
+        letter = context.request.get(f"{live_server.url}{href}")
+        assert letter.status == 200 and letter.body().startswith(b"%PDF")
+        assert letter.headers["content-type"] == "application/pdf"
+    finally:
+        context.close()
+    assert csp_errors == []
