@@ -204,6 +204,20 @@ def _interest(case: Any, world: World, turn: int) -> None:
     _body(case, values, turn)
 
 
+REASONS = ("contract_ended", "resigned", "dismissed", "unit_closed", "mutual_agreement_by_unit", "quit")
+
+
+def _unemployment(case: Any, world: World, turn: int) -> None:
+    values = {
+        "region": "wuhan" if turn % 4 else _pick(TEXTS, turn // 4),
+        "contribution_months": (0, 11, 12, 60, 120, 1200)[turn % 6],
+        "separation_reason": _pick(REASONS, turn),
+        "previous_unused_months": turn % 25,
+        "month": _pick(MONTHS, turn),
+    }
+    _body(case, values, turn)
+
+
 AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ("GET", "/calendar/due-date"): lambda c, w, t: _query(
         c, {"start": _pick(DATES, t), "workdays": _pick(WORKDAYS, t // len(DATES))}
@@ -230,6 +244,7 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ("GET", "/transfers/{number}"): lambda c, w, t: _transfer_number(c, w),
     ("POST", "/calculators/contribution"): _contribution,
     ("POST", "/calculators/account-interest"): _interest,
+    ("POST", "/calculators/unemployment"): _unemployment,
 }
 
 
