@@ -56,3 +56,11 @@ def test_publishing_the_years_average_wage_recomputes_the_provisional_pensions(d
     lines = {line["key"]: line for line in derivation_of(det)}
     assert lines["basic_pension"]["formula"].endswith("= 1588.75") and lines["total"]["value"] == "2729.42"
     assert lines["actual_months"]["value"] == "145"
+
+
+def test_the_derivation_shows_each_line_once_in_order(district, approver):
+    person = retiree(district=district, approver=approver)
+    keys = [line["key"] for line in derivation_of(PensionDetermination.objects.get(person=person))]
+    assert len(keys) == len(set(keys))
+    assert keys[:5] == ["actual_months", "deemed_months", "contribution_months", "average_index", "account_balance"]
+    assert keys[-1] in ("total", "provisional") and "basic_pension" in keys and "transition_pension" in keys

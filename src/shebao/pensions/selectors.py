@@ -108,8 +108,12 @@ def derivation_of(determination: PensionDetermination) -> tuple[dict[str, Any], 
     stored inputs and params — so they match the stored figures after a bulk recompute too."""
     from shebao.pensions.services.determination import inputs_from_json, params_from_json
 
-    record = [line for line in determination.derivation if line["key"] in RECORD_KEYS]
-    seen = {line["key"] for line in record}
+    record: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for line in determination.derivation:  # the record's lines, each key once (the first: the record's)
+        if line["key"] in RECORD_KEYS and line["key"] not in seen:
+            record.append(line)
+            seen.add(line["key"])
     result = pension_compute(
         inputs=inputs_from_json(determination.inputs), params=params_from_json(determination.params)
     )
