@@ -86,3 +86,11 @@ def test_a_district_clerk_sees_only_their_own_districts_cadres(cadres, clerk, ot
 def test_citizens_and_bank_agents_see_no_cadre(cadres, citizen, bank_agent):
     assert not cadres_visible(actor=citizen).exists()
     assert not cadres_visible(actor=bank_agent).exists()
+
+
+def test_the_cadres_page_lists_only_the_clerks_district(client, cadres, clerk):
+    from tests.web.support import sign_in
+
+    sign_in(client, clerk)
+    page = client.get("/medical/cadres/").content.decode()
+    assert "干部0" in page and "干部2" in page and "干部3" not in page and "干部4" not in page

@@ -7,6 +7,7 @@ from shebao.medical import views
 app_name = "medical"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("medical/hospitals/", views.hospitals, name="hospitals"),
+    path("medical/cadres/", views.cadres, name="cadres"),
     path("my/medical/", views.my_medical, name="mine"),
     path("medical/reimbursements/<str:number>/", views.reimbursement, name="reimbursement"),
     path("medical/reimbursements/<str:number>/letter.pdf", views.reimbursement_letter, name="letter"),

@@ -90,3 +90,13 @@ def reimbursement_letter(request: AccountRequest, number: str) -> HttpResponse:
     response = HttpResponse(documents.decision_letter_pdf(row=row), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{row.letter_ref}.pdf"'
     return response
+
+
+@require_GET
+@signed_in
+def cadres(request: AccountRequest) -> HttpResponse:
+    """The military-transferred cadres the actor may see (a district's staff: their district's)."""
+    from shebao.medical.cadres import cadres_visible
+
+    rows = cadres_visible(actor=request.user).select_related("residence_district", "managing_office")
+    return render(request, "medical/cadres.html", {"cadres": rows[:500]})
