@@ -38,6 +38,7 @@ def _nav(user: Account) -> list[tuple[str, str]]:
         items.append(("我的养老金 / My pension", reverse("pensions:my_pension")))
         items.append(("我的关系转移 / My pension transfers", reverse("pensions_transfers:list")))
         items.append(("我的失业保险金 / My unemployment benefit", reverse("unemployment:mine")))
+        items.append(("我的医保 / My medical insurance", reverse("medical:mine")))
     if user.kind == Account.Kind.UNIT:
         items.append((str(_("Bills")), reverse("web:unit_bills")))
         items.append(("职工缴费记录 / Employees' months", reverse("statements:unit")))
@@ -50,6 +51,7 @@ def _nav(user: Account) -> list[tuple[str, str]]:
         items.append((str(_("Find a person")), reverse("registry:person_search")))
         items.append(("养老待遇查询 / Pension look-up", reverse("pensions:lookup")))
         items.append(("失业保险金领取 / Unemployment claims", reverse("unemployment:claims")))
+        items.append(("自主择业军转干部 / Military-transferred cadres", reverse("medical:cadres")))
     if user.kind == Account.Kind.STAFF and user.role in TRANSFER_ROLES:
         items.append(("养老保险关系转移 / Pension transfers", reverse("pensions_transfers:dashboard")))
     if user.kind == Account.Kind.STAFF and user.role == Role.BANK_AGENT:
