@@ -72,6 +72,13 @@ def test_retirees_get_the_pension_notice_in_a_zip_listed_in_the_manifest(
         assert bundle.namelist() == [f"00001-{ref}.pdf"]
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(bundle.read(bundle.namelist()[0]))).pages)
     assert "基本养老金待遇明细表" in text.replace(" ", "") and f"{TOTAL:,.2f}" in text
+    # the annual record's bulk read (the run's fast path) notes the approved pension as record_for does
+    from shebao.statements.mailing.bulk import records_for_persons
+    from shebao.statements.selectors import record_for
+
+    bulk = records_for_persons(actor=city_clerk, persons=[determined], year=2025)[determined.pk]
+    assert bulk == record_for(actor=city_clerk, person=determined, year=2025)
+    assert any(str(TOTAL) in note for note in bulk.notes)
     # and the manifest lists it with its number
     with manifest.csv.open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))

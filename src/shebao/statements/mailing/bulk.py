@@ -31,10 +31,18 @@ from shebao.core.documents import document_sign
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
+from shebao.pensions.transfers.selectors import transferred_months
 from shebao.registry.models import Employment, Person
 from shebao.registry.selectors import employments_of_persons, persons_visible
 from shebao.statements.models import Statement
-from shebao.statements.record import AccountBlock, InsuranceBlock, PersonBlock, StatementRecord, record_content
+from shebao.statements.record import (
+    AccountBlock,
+    InsuranceBlock,
+    MonthCell,
+    PersonBlock,
+    StatementRecord,
+    record_content,
+)
 from shebao.statements.selectors import (
     INSURANCES,
     NOTE_INJURY,
@@ -44,6 +52,7 @@ from shebao.statements.selectors import (
     STATEMENT_STAFF_ROLES,
     _cells,
     _covers,
+    _pension_note,
     _status,
     year_check,
 )
@@ -99,22 +108,31 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         in_year = [v for v in views if v.row.period.year == year]
         before = [v for v in views if v.row.period.year < year]
         notes: list[str] = [NOTE_REFERENCE]
+        # years brought in by completed transfers: one query a person (no bulk variant yet)
+        transferred = transferred_months(actor=actor, id_number=person.id_number)
+        moved_in = transferred.get(year, set())
         insurances = []
         for code, label, columns in INSURANCES:
-            cells = _cells(in_year, columns, pension=code == "pension")
-            earlier = [
-                v for v in before if _covers(v, columns) or (code == "pension" and v.shown_status == "transferred_in")
-            ]
-            mine = [v for v in views if _covers(v, columns)]
-            first = min((v.row.period for v in mine), default=None)
+            pension = code == "pension"
+            cells = _cells(in_year, columns, pension=pension)
+            earlier = any(_covers(v, columns) or (pension and v.shown_status == "transferred_in") for v in before)
+            first = min((v.row.period for v in views if _covers(v, columns)), default=None)
+            if pension and transferred:
+                cells = tuple(
+                    MonthCell(month=c.month, base=None, flag="transferred_in")
+                    if c.base is None and c.month in moved_in
+                    else c
+                    for c in cells
+                )
+                first_in = min(dt.date(y, min(ms), 1) for y, ms in transferred.items() if ms)
+                first = first_in if first is None else min(first, first_in)
+                earlier = earlier or any(y < year for y in transferred)
             insurances.append(
                 InsuranceBlock(
                     insurance=code,
                     label_zh=label,
                     enrolled_on=first,
-                    status=_status(
-                        insurance=code, cells=cells, earlier=bool(earlier), person=person, year=year, today=today
-                    ),
+                    status=_status(insurance=code, cells=cells, earlier=earlier, person=person, year=year, today=today),
                     months=cells,
                 )
             )
@@ -125,19 +143,20 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         figures = summaries[person.pk].year(year)
         paid_out = -sum((line.amount for line in lines if line.kind in ("payout", "transfer_out")), Decimal("0.00"))
         rate = next((line.rate for line in lines if line.kind == "interest"), None)
-        pension_months = sum(
-            1
+        ledger_months = {
+            (v.row.period.year, v.row.period.month)
             for v in views
             if v.row.period.year <= year
             and v.shown_status in ("paid", "transferred_in")
             and (_covers(v, INSURANCES[0][2]) or v.shown_status == "transferred_in")
-        )
+        }
+        moved_months = {(y, m) for y, ms in transferred.items() if y <= year for m in ms}
         account = AccountBlock(
             opening_balance=figures.opening,
             principal=figures.credited + paid_out,
             interest=figures.interest,
             rate=rate,
-            months=pension_months,
+            months=len(ledger_months | moved_months),
             paid_out=paid_out,
             closing_balance=figures.closing,
         )
@@ -148,7 +167,7 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
             notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
         notes += [NOTE_INJURY, NOTE_MEDICAL]
         if person.category == Person.Category.RETIREE:
-            notes.append("退休人员的养老金待遇以养老金核定通知为准。")
+            notes.append(_pension_note(actor=actor, person=person))
         records[person.pk] = StatementRecord(
             person=_person_block(person=person, employments=employments[person.pk], in_year=in_year, year=year),
             year=year,
