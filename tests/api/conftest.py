@@ -32,6 +32,7 @@ from shebao.contributions.accounts import account_interest_credit
 from shebao.contributions.models import AccountEntry, Bill, DeclaredBase
 from shebao.contributions.services import assessment_run
 from shebao.core.models import Account, OpeningHours, SkillGroup
+from shebao.core.tokens import token_issue
 from shebao.registry.models import Person, Unit
 from tests.contributions.test_assessment import insure, register
 from tests.web.support import employ, make_person, make_unit, sign_in
@@ -43,6 +44,7 @@ SCAN = b"%PDF-1.4\n% a scanned material\n%%EOF\n"
 # The CSRF secret every signed-in actor sends as its cookie and its X-CSRFToken header (Django
 # accepts the unmasked 32-character secret in the header), as a browser page's script would.
 CSRF_SECRET = "schemathesisCsrfSecret0123456789"
+APP_DEVICE = "schemathesis-phone-01"
 FIVE = ("pension", "medical", "unemployment", "injury", "maternity")
 
 
@@ -196,7 +198,11 @@ def _caller(name: str, user: Account | None) -> Caller:
         return Caller(name=name, cookies={}, headers={})
     client = sign_in(Client(), user)
     cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF_SECRET}
-    return Caller(name=name, cookies=cookies, headers={"X-CSRFToken": CSRF_SECRET})
+    headers = {"X-CSRFToken": CSRF_SECRET}
+    if user.kind == Account.Kind.CITIZEN:  # the app's routes (/api/v1/app) take its bearer token
+        pair = token_issue(account=user, device_id=APP_DEVICE)
+        headers |= {"Authorization": f"Bearer {pair.access}", "X-Device-Id": APP_DEVICE}
+    return Caller(name=name, cookies=cookies, headers=headers)
 
 
 @pytest.fixture

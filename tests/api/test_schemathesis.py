@@ -33,7 +33,8 @@ from schemathesis.specs.openapi.checks import (
 
 from shebao.cases.models import Case
 from shebao.wsgi import application
-from tests.api.conftest import World
+from tests.api.conftest import APP_DEVICE, World
+from tests.factories import PASSWORD
 
 CHECKS = [
     not_a_server_error,
@@ -218,7 +219,34 @@ def _unemployment(case: Any, world: World, turn: int) -> None:
     _body(case, values, turn)
 
 
+def _app_refresh(case: Any, world: World, turn: int) -> None:
+    """A refresh token of a fresh app sign-in of the world's person (one of it is used per request)."""
+    from shebao.core.tokens import token_issue
+
+    pair = token_issue(account=world.person.account, device_id=APP_DEVICE)
+    _body(case, {"refresh_token": pair.refresh, "device_id": APP_DEVICE}, turn)
+
+
+def _app_message(case: Any, world: World, turn: int) -> None:
+    """One of the world's person's own messages."""
+    from shebao.core.notify import notification_enqueue
+
+    row = notification_enqueue(
+        key=f"schemathesis:{turn % 3}", channel="push", recipient="x", body="办件已办结", account=world.person.account
+    )
+    case.path_parameters["notification_id"] = row.pk
+
+
 AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
+    ("POST", "/app/auth/token"): lambda c, w, t: _body(
+        c, {"id_number": w.person.id_number, "password": PASSWORD, "device_id": APP_DEVICE}, t
+    ),
+    ("POST", "/app/auth/refresh"): _app_refresh,
+    ("GET", "/app/outlets/nearby"): lambda c, w, t: _query(
+        c, {"lat": 30.58 + t / 1000, "lng": 114.29, "item": ("YL-005", "KA-003", "JF-009")[t % 3]}
+    ),
+    ("POST", "/app/notifications/{notification_id}/read"): _app_message,
+    ("POST", "/app/push"): lambda c, w, t: _body(c, {"platform": "fcm", "token": "schemathesis-push-token"}, t),
     ("GET", "/calendar/due-date"): lambda c, w, t: _query(
         c, {"start": _pick(DATES, t), "workdays": _pick(WORKDAYS, t // len(DATES))}
     ),
