@@ -1,0 +1,53 @@
+"""A claimant opens 我的失业保险金 in a real browser (Chromium via Playwright) on a phone, in
+large text: months paid and left and the amount are there, the derivation opens, and the page
+has no serious accessibility violation (axe-core) and no CSP error."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shebao.unemployment.services import payments_issue_range
+from tests.factories import PASSWORD
+from tests.pensions.test_retiree_browser import _serious
+from tests.unemployment.test_payments import make_claim
+from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the same launch settings)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_a_claimant_reads_their_claim_on_a_phone_in_large_text(chromium, live_server, citizen, district):  # noqa: F811
+    # given a claim of 12 months from March 2026 with March and April paid
+    claim = make_claim(district, 1, months=12)
+    claim.person.account = citizen
+    claim.person.save()
+    claim.derivation = {"steps": ["2010.00 × 0.9 = 1809.00 元/月（四舍五入到分）"], "rules": []}
+    claim.save()
+    payments_issue_range(month=dt.date(2026, 4, 1), lo=claim.pk, hi=claim.pk)
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    csp_errors: list[str] = []
+    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    try:
+        page.goto(f"{live_server.url}/login/citizen/")
+        page.fill("#id_id_number", citizen.id_number)
+        page.fill("#id_password", PASSWORD)
+        page.click("button.primary")
+        page.wait_for_url(f"{live_server.url}/")
+        page.click("text=大字版")
+        page.wait_for_selector("body.large-text")
+        # when they open it from the navigation
+        page.click("text=我的失业保险金 / My unemployment benefit")
+        page.wait_for_url(f"{live_server.url}/my/unemployment/")
+        # then the figures are there and the derivation opens
+        assert page.inner_text("#claim-paid") == "2" and page.inner_text("#claim-left") == "10"
+        assert "¥1809.00" in page.inner_text("#claim-monthly")
+        page.click("#claim-derivation summary")
+        assert "2010.00 × 0.9" in page.inner_text("#claim-derivation")
+        assert _serious(page) == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "unemployment-mine-phone.png"), full_page=True)
+        assert csp_errors == []
+    finally:
+        context.close()
