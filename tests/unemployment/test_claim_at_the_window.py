@@ -12,9 +12,10 @@ import pytest
 from shebao.cases import services
 from shebao.cases.models import Case
 from shebao.core.errors import Conflict
-from shebao.core.models import AuditEvent
+from shebao.core.models import AuditEvent, SkillGroup
 from shebao.unemployment.models import Claim, Separation
 from shebao.unemployment.selectors import medical_paid_by_fund
+from shebao.unemployment.services import claim_stop, unused_months
 from tests.unemployment.conftest import CARD, ENDED, claim_form, contribute
 from tests.web.support import employ
 
@@ -149,8 +150,6 @@ def test_the_checks_run_again_at_acceptance(separated, employer, clerk, applican
 
 
 def test_a_second_claim_carries_the_unused_months_capped_at_24(separated, employer, clerk, applicant, citizen, engine):
-    from shebao.unemployment.services import claim_stop
-
     first = Claim.objects.get(pk=accept(clerk, open_claim(clerk, applicant, citizen)).result["claim"])
     # stopped before any month was paid: 18 months unused
     claim_stop(actor=clerk, person=separated, reason="reemployed", from_month=dt.date(2026, 3, 1))
@@ -162,3 +161,32 @@ def test_a_second_claim_carries_the_unused_months_capped_at_24(separated, employ
     claim = Claim.objects.get(pk=second.result["claim"])
     assert first.pk != claim.pk
     assert claim.contribution_months == 82 and claim.carried_months == 18 and claim.max_months == 24
+
+
+def test_sy_003_stops_the_claim_through_the_case_and_keeps_the_months_left(
+    separated, clerk, reviewer, applicant, citizen
+):
+    reviewer.skill_groups.add(SkillGroup.objects.get(code="unemployment"))
+    accept(clerk, open_claim(clerk, applicant, citizen))
+    # when the clerk files the stop (enlisted from March) and each step is done by its officer
+    case = services.case_open(
+        actor=clerk,
+        item_code="SY-003",
+        applicant=applicant,
+        channel="hall",
+        form={
+            "id_number": citizen.id_number,
+            "name": citizen.full_name,
+            "stop_reason": "military",
+            "stop_from": "2026-02-09",
+        },
+        materials={"reason_proof": "received"},
+    )
+    officers = {"accept": clerk, "review": reviewer}
+    while case.status != Case.Status.COMPLETED:
+        kind = case.current_step.kind
+        case = services.case_act(actor=officers[kind], case_id=case.pk, version=case.version, action=kind)
+    # then the claim is stopped from February, nothing paid, its 18 months kept for a later claim
+    claim = Claim.objects.get(person=separated)
+    assert (claim.status, claim.stop_reason, claim.stopped_from) == ("stopped", "military", dt.date(2026, 2, 1))
+    assert unused_months(person_id=separated.pk) == 18
