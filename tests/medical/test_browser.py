@@ -1,7 +1,8 @@
 """In a real browser (Debian's Chromium via Playwright), in real time: a district clerk accepts a
 reimbursement file on its case page; the city medical centre's reviewer assesses it on the
 reimbursement page (the amount and every line shown) and reviews it, its approver approves — the
-payment goes to the card; the person signs in, sees the amount and opens the decision letter."""
+payment goes to the card; the person signs in on a phone-sized page, sees the amount and opens
+the decision letter. No serious axe-core violation on the two medical pages, no CSP error."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from shebao.medical.models import CareAuthorisation, FundLimit, Reimbursement, R
 from tests.conftest import _staff
 from tests.factories import PASSWORD
 from tests.medical.test_reimbursement import MATERIALS
+from tests.pensions.test_retiree_browser import _serious
 from tests.web.support import confirmed_device
 from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the browser fixture)
 from tests.web.test_engine_browser import ALL_DAY, open_office, staff_sign_in, watch_csp  # noqa: F401
@@ -112,6 +114,7 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
         assert page.inner_text("#reimbursement-amount") == "¥5472.00"
         assert "起付标准" in page.inner_text("#reimbursement-lines")
         page.screenshot(path=str(ARTIFACTS / "medical-assessment.png"), full_page=True)
+        assert _serious(page) == []
         page.goto(f"{live_server.url}/cases/{case.number}/")
         acted(page, "review")
     finally:
@@ -142,6 +145,7 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
         page.goto(f"{live_server.url}/my/medical/")
         assert "5472.00" in page.inner_text("#my-reimbursements")
         page.screenshot(path=str(ARTIFACTS / "medical-my-reimbursements.png"), full_page=True)
+        assert _serious(page) == []
         href = page.get_attribute("#my-reimbursements a.letter-link", "href")
         letter = context.request.get(f"{live_server.url}{href}")
         assert letter.status == 200 and letter.body().startswith(b"%PDF")
