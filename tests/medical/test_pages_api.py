@@ -60,3 +60,24 @@ def test_the_register_is_public(client, db):
     assert (body["H110000001"]["location"], body["H110000001"]["level"]) == ("outside", "3")
     assert body["H310000001"]["designated"] is False
     assert "武汉大学人民医院" in client.get("/medical/hospitals/").content.decode()
+
+
+def test_the_person_prints_the_settlement_list_of_a_period(
+    client, engine, clerk, citizen, applicant, centre_staff, django_capture_on_commit_callbacks
+):
+    _, reviewer, approver = centre_staff
+    case = claim(clerk, applicant, citizen)
+    through_the_centre(case, clerk, reviewer, approver, capture=django_capture_on_commit_callbacks)
+    client.force_login(citizen)
+    pdf = client.get("/my/medical/settlements.pdf", {"from": "2026-01-01", "to": "2026-01-31"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from shebao.medical.documents import settlement_list_pdf
+    from shebao.medical.selectors import reimbursements_mine
+
+    rows = list(reimbursements_mine(actor=citizen))
+    # the same two figures the list prints: claimed 8 650.40, the person bore 8 650.40 − 5 181.26
+    assert [(r.claimed, r.claimed - r.amount) for r in rows] == [(Decimal("8650.40"), Decimal("3469.14"))]
+    assert settlement_list_pdf(name="张三", id_number=citizen.id_number, rows=rows, start="a", end="b").startswith(
+        b"%PDF"
+    )
+    assert client.get("/my/medical/settlements.pdf", {"from": "x"}).status_code == 422

@@ -4,6 +4,8 @@ the embedded font, with its verification code and QR). The ID and card numbers a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from shebao.core.documents import Document
 from shebao.core.identifiers import mask_id_number
 from shebao.core.money import format_yuan
@@ -66,3 +68,41 @@ def decision_letter_pdf(*, row: Reimbursement) -> bytes:
         size=9,
     )
     return doc.verification(kind=LETTER_KIND, ref=row.letter_ref).render()
+
+
+SETTLEMENT_KIND = "medical-settlements"
+
+
+def settlement_list_pdf(*, name: str, id_number: str, rows: list[Reimbursement], start: str, end: str) -> bytes:
+    """医疗费用结算清单 (YB-006) of the reimbursements decided for care in the period: for each,
+    the costs claimed, what the basic fund and the large-amount band paid, and the rest the
+    person bore. Care settled directly at a hospital is not held here (the national platform's)."""
+    doc = Document(title="医疗费用结算清单", issuer=ISSUER)
+    doc.heading("医疗费用结算清单（零星报销）")
+    doc.key_values(
+        [("姓名", name), ("公民身份号码", mask_id_number(id_number)), ("就医期间", f"{start} 至 {end}")], columns=1
+    )
+    total = {
+        "claimed": sum((r.claimed for r in rows), start=Decimal("0")),
+        "paid": sum((r.amount for r in rows), start=Decimal("0")),
+    }
+    doc.table(
+        header=["办件编号", "医疗机构", "入院日期", "费用总额", "统筹基金", "大额医疗", "个人负担"],
+        rows=[
+            [
+                r.case_number,
+                r.hospital_name,
+                f"{r.admitted_on:%Y-%m-%d}",
+                f"{r.claimed:,.2f}",
+                f"{r.basic_paid:,.2f}",
+                f"{r.large_paid:,.2f}",
+                f"{r.claimed - r.amount:,.2f}",
+            ]
+            for r in rows
+        ]
+        + [["合计", "", "", f"{total['claimed']:,.2f}", "", "", f"{total['claimed'] - total['paid']:,.2f}"]],
+        widths=[2.2, 3.2, 1.6, 1.5, 1.5, 1.3, 1.5],
+        align=["left", "left", "left", "right", "right", "right", "right"],
+        size=7,
+    )
+    return doc.verification(kind=SETTLEMENT_KIND, ref=f"JSQD-{id_number[-4:]}-{start}-{end}").render()

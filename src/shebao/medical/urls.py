@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("medical/hospitals/", views.hospitals, name="hospitals"),
     path("medical/cadres/", views.cadres, name="cadres"),
     path("my/medical/", views.my_medical, name="mine"),
+    path("my/medical/settlements.pdf", views.my_settlements_pdf, name="settlements"),
     path("medical/reimbursements/<str:number>/", views.reimbursement, name="reimbursement"),
     path("medical/reimbursements/<str:number>/letter.pdf", views.reimbursement_letter, name="letter"),
 ]

@@ -100,3 +100,30 @@ def cadres(request: AccountRequest) -> HttpResponse:
 
     rows = cadres_visible(actor=request.user).select_related("residence_district", "managing_office")
     return render(request, "medical/cadres.html", {"cadres": rows[:500]})
+
+
+@require_GET
+@signed_in
+def my_settlements_pdf(request: AccountRequest) -> HttpResponse:
+    """医疗费用结算清单 (YB-006) of the person's own decided reimbursements, care in the period."""
+    import datetime as dt
+
+    from shebao.core.errors import InvalidInput
+
+    user = request.user
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from", ""))
+        end = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        return error_page(request, InvalidInput("请填写正确的起止日期", "Give the period's dates", field="from"))
+    rows = list(
+        selectors.reimbursements_mine(actor=user)
+        .filter(status=Reimbursement.Status.DECIDED, admitted_on__gte=start, admitted_on__lte=end)
+        .order_by("admitted_on")
+    )
+    pdf = documents.settlement_list_pdf(
+        name=user.full_name, id_number=user.id_number or "", rows=rows, start=start.isoformat(), end=end.isoformat()
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="settlements.pdf"'
+    return response
