@@ -26,6 +26,7 @@ KIND_LABELS = {
     "pension-voucher": "养老金发放开户凭证 / Pension account voucher",
     "pension-statement": "养老待遇明细表 / Pension detail statement",
     "medical-decision": "医疗费用零星报销核定通知书 / Medical reimbursement decision",
+    "medical-settlements": "医疗费用结算清单 / Medical settlement list",
     **PAPER_LABELS,  # a case's receipt and notices
 }
 
