@@ -27,6 +27,7 @@ SPECIAL_TEXT = {
     "unit_code": "91420684MA4927PJ7B",
     "card_number": "A1B2C3D4E",
     "bank_card": "6222021001116245702",
+    "work_start": "1985-07",  # 参加工作时间, a month (YL-001 checks YYYY-MM)
 }
 SPECIAL_INT = {"declare_year": "2025", "record_year": "2025"}
 
