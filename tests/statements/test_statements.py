@@ -163,3 +163,14 @@ def test_the_employer_sees_only_its_own_months_of_its_employee(client, history, 
     sign_in(client, other_citizen)
     assert client.get(f"/api/v1/unit/employees/{history.pk}/months?year={YEAR}").status_code == 404
     assert AuditEvent.objects.count() == before
+
+
+def test_the_menu_does_not_take_an_unsigned_statement_code_for_a_statement(client):
+    """Given a code of the older kind-and-ref scheme for a "statement" that was never issued
+    (what `shebao pdf_sample` prints), when it is typed into the 文件核验 menu, then it is not
+    genuine: statements are checked only against their signed content."""
+    from shebao.core.documents import document_code
+
+    code = document_code(kind="statement", ref="2025ABCDEFGHJKLM")
+    response = client.get("/verify/", {"ref": "2025ABCDEFGHJKLM", "code": code})
+    assert response.status_code == 404

@@ -95,7 +95,11 @@ def verify_menu(request: HttpRequest) -> HttpResponse:
     ref, code = form.cleaned_data["ref"].strip(), form.cleaned_data["code"]
     if statement_verify(ref=ref, code=code).genuine:
         return _statement_answer(request, ref, code, form=form)
-    kind = next((k for k in KIND_LABELS if document_verify(kind=k, ref=ref, code=code)), None)
+    # a rights statement is genuine only by its signed content (above): a code of the older
+    # kind-and-ref scheme for "statement" has no issued statement behind it
+    kind = next(
+        (k for k in KIND_LABELS if k != STATEMENT_KIND and document_verify(kind=k, ref=ref, code=code)), None
+    )
     context = {
         "form": form,
         "menu": True,
