@@ -37,6 +37,7 @@ from shebao.core.audit.admin import SECRET_CHANGED, AuditedModelAdmin, audited_a
 from shebao.core.channels import Channel
 from shebao.core.models import (
     Account,
+    AppSession,
     Area,
     AuditCheckpoint,
     AuditEvent,
@@ -237,6 +238,17 @@ class AuditCheckpointAdmin(ReadOnlyAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("id", "channel", "recipient", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "channel")
+
+
+@admin.register(AppSession)
+class AppSessionAdmin(ReadOnlyAdmin):
+    """The app's device sign-ins, to answer "where am I signed in?"; the tokens themselves are
+    stored as hashes and not shown. A person signs a device out through the app."""
+
+    list_display = ("id", "account", "device_id", "created_at", "revoked_at", "revoked_reason", "push_platform")
+    list_filter = ("revoked_reason", "push_platform")
+    search_fields = ("account__username", "device_id")
+    exclude = ("push_token",)
 
 
 class JobChunkInline(admin.TabularInline):

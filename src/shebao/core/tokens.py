@@ -25,7 +25,6 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from shebao.core import audit
-from shebao.core.audit_actions import CoreAction
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, ShebaoError
 from shebao.core.models import Account, AppSession, AppToken
@@ -98,7 +97,7 @@ def token_issue(*, account: Account, device_id: str) -> TokenPair:
         pair = _pair(session=session, now=now)
         audit.record(
             actor=account,
-            action=CoreAction.APP_TOKEN_ISSUE,
+            action="app_token.issue",
             subject_type="app_session",
             subject_id=session.pk,
             subject_person=account.id_number or "",
@@ -136,7 +135,7 @@ def token_refresh(*, refresh: str, device_id: str) -> TokenPair:
             _revoke(sessions=[session], reason=AppSession.Revoked.REUSE, now=now)
             audit.record(
                 actor=session.account,
-                action=CoreAction.APP_TOKEN_REUSE,
+                action="app_token.reuse",
                 subject_type="app_session",
                 subject_id=session.pk,
                 subject_person=session.account.id_number or "",
@@ -182,7 +181,7 @@ def token_revoke(*, account: Account, session: AppSession, all_devices: bool = F
         _revoke(sessions=sessions, reason=reason, now=now)
         audit.record(
             actor=account,
-            action=CoreAction.APP_TOKEN_REVOKE,
+            action="app_token.revoke",
             subject_type="app_session",
             subject_id=session.pk,
             subject_person=account.id_number or "",
