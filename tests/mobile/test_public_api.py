@@ -83,3 +83,14 @@ def test_guides_answer_materials_channels_limits_and_the_poster(client, db):
     ]
     assert guide["poster_url"] == "/guide/G2/poster.pdf"
     assert [g["code"] for g in client.get("/api/v1/app/guides", {"q": "身份证"}).json()] == ["G2"]
+
+
+def test_the_app_s_schemas_do_not_replace_the_catalogue_s_in_the_openapi_document():
+    # ninja names components by class name: an app "GuideOut" once replaced the catalogue's,
+    # and /catalog/items/{code} answered against the wrong schema
+    from shebao.api import api
+
+    components = api.get_openapi_schema()["components"]["schemas"]
+    assert "phases" in components["GuideOut"]["properties"]
+    assert "poster_url" in components["AppGuideOut"]["properties"]
+    assert "poster_url" not in components["GuideOut"]["properties"]

@@ -24,17 +24,17 @@ from shebao.core.models import Account
 from shebao.core.notify import notification_mark_read, notifications_of
 from shebao.mobile.auth import app_account, app_bearer, app_session
 from shebao.mobile.schemas import (
-    GuideOut,
-    MeOut,
-    NotificationOut,
-    OkOut,
-    OutletOut,
-    PushIn,
-    RefreshIn,
-    RevokedOut,
-    RevokeIn,
-    TokenIn,
-    TokenOut,
+    AppGuideOut,
+    AppMeOut,
+    AppNotificationOut,
+    AppOkOut,
+    AppOutletOut,
+    AppPushIn,
+    AppRefreshIn,
+    AppRevokedOut,
+    AppRevokeIn,
+    AppTokenIn,
+    AppTokenOut,
 )
 from shebao.registry.selectors import person_find_by_id_number
 
@@ -59,9 +59,9 @@ def _pair_out(pair: tokens.TokenPair) -> dict[str, Any]:
 
 
 @router.post(
-    "/auth/token", response=answers(TokenOut, errors=(401, 429)), auth=None, summary="App 登录 / Sign in on the app"
+    "/auth/token", response=answers(AppTokenOut, errors=(401, 429)), auth=None, summary="App 登录 / Sign in on the app"
 )
-def token_issue(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
+def token_issue(request: HttpRequest, payload: AppTokenIn) -> dict[str, Any]:
     """A citizen's ID number and password → an access token (15 minutes) and a refresh token
     (30 days) bound to ``device_id``. Failures are counted by the web sign-in's throttle
     (django-axes): too many answer 429. Whatever was wrong, the answer is the same 401."""
@@ -83,9 +83,12 @@ def token_issue(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
 
 
 @router.post(
-    "/auth/refresh", response=answers(TokenOut, errors=TOKEN_ERRORS), auth=None, summary="刷新令牌 / Refresh the tokens"
+    "/auth/refresh",
+    response=answers(AppTokenOut, errors=TOKEN_ERRORS),
+    auth=None,
+    summary="刷新令牌 / Refresh the tokens",
 )
-def token_refresh(request: HttpRequest, payload: RefreshIn) -> dict[str, Any]:
+def token_refresh(request: HttpRequest, payload: AppRefreshIn) -> dict[str, Any]:
     """A new pair for an unused refresh token from its own device; the old one stops working.
     A refresh token shown a second time revokes every token of that sign-in."""
     return _pair_out(tokens.token_refresh(refresh=payload.refresh_token, device_id=payload.device_id))
@@ -93,11 +96,11 @@ def token_refresh(request: HttpRequest, payload: RefreshIn) -> dict[str, Any]:
 
 @router.post(
     "/auth/revoke",
-    response=answers(RevokedOut, errors=TOKEN_ERRORS),
+    response=answers(AppRevokedOut, errors=TOKEN_ERRORS),
     auth=app_bearer,
     summary="退出登录 / Sign out (this device or all)",
 )
-def token_revoke(request: HttpRequest, payload: RevokeIn) -> dict[str, Any]:
+def token_revoke(request: HttpRequest, payload: AppRevokeIn) -> dict[str, Any]:
     count = tokens.token_revoke(
         account=app_account(request), session=app_session(request), all_devices=payload.all_devices
     )
@@ -107,7 +110,7 @@ def token_revoke(request: HttpRequest, payload: RevokeIn) -> dict[str, Any]:
 # --- nearby service points ------------------------------------------------------------------
 
 
-class NearbyQuery(Schema):
+class AppNearbyQuery(Schema):
     lat: float = Field(..., ge=-90, le=90, description="纬度 / Latitude")
     lng: float = Field(..., ge=-180, le=180, description="经度 / Longitude")
     crs: Literal["wgs84", "gcj02"] = Field("wgs84", description="坐标系 / Coordinate system")
@@ -117,11 +120,11 @@ class NearbyQuery(Schema):
 
 @router.get(
     "/outlets/nearby",
-    response=answers(list[OutletOut], errors=(404,)),
+    response=answers(list[AppOutletOut], errors=(404,)),
     auth=None,
     summary="附近服务网点 / Nearby service points",
 )
-def outlets_near(request: HttpRequest, query: Query[NearbyQuery]) -> list[dict[str, Any]]:
+def outlets_near(request: HttpRequest, query: Query[AppNearbyQuery]) -> list[dict[str, Any]]:
     """The nearest offices, community centres, bank outlets and kiosks that offer ``item``
     (any when omitted), nearest first, with distance in metres, today's hours, whether open
     now (Asia/Shanghai) or when next open, and the waiting count where the hall reports it."""
@@ -156,7 +159,7 @@ def outlets_near(request: HttpRequest, query: Query[NearbyQuery]) -> list[dict[s
 # --- guides ---------------------------------------------------------------------------------
 
 
-class GuideQuery(Schema):
+class AppGuideQuery(Schema):
     q: str = Field("", max_length=64, description="关键词 / Search words (Chinese substring)")
     limit: int = Field(20, ge=1, le=100)
 
@@ -189,8 +192,8 @@ def _guide(item: ServiceItem) -> dict[str, Any]:
     }
 
 
-@router.get("/guides", response=answers(list[GuideOut]), auth=None, summary="办事指南 / Service guides")
-def guides(request: HttpRequest, query: Query[GuideQuery]) -> list[dict[str, Any]]:
+@router.get("/guides", response=answers(list[AppGuideOut]), auth=None, summary="办事指南 / Service guides")
+def guides(request: HttpRequest, query: Query[AppGuideQuery]) -> list[dict[str, Any]]:
     """Active catalogue items whose name, English name, code, description or materials contain
     ``q`` (all when empty), by code: materials, channels, Saturday service, time limits, poster."""
     return [_guide(item) for item in guides_search(query=query.q, limit=query.limit)]
@@ -199,7 +202,7 @@ def guides(request: HttpRequest, query: Query[GuideQuery]) -> list[dict[str, Any
 # --- the person's own -----------------------------------------------------------------------
 
 
-@router.get("/me", response=answers(MeOut, errors=TOKEN_ERRORS), auth=app_bearer, summary="我的信息 / About me")
+@router.get("/me", response=answers(AppMeOut, errors=TOKEN_ERRORS), auth=app_bearer, summary="我的信息 / About me")
 def me(request: HttpRequest) -> dict[str, Any]:
     account = app_account(request)
     category = label = None
@@ -224,18 +227,18 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-class PageQuery(Schema):
+class AppPageQuery(Schema):
     unread: bool = False
     limit: int = Field(50, ge=1, le=200)
 
 
 @router.get(
     "/notifications",
-    response=answers(list[NotificationOut], errors=TOKEN_ERRORS),
+    response=answers(list[AppNotificationOut], errors=TOKEN_ERRORS),
     auth=app_bearer,
     summary="我的消息 / My messages",
 )
-def notifications(request: HttpRequest, query: Query[PageQuery]) -> list[dict[str, Any]]:
+def notifications(request: HttpRequest, query: Query[AppPageQuery]) -> list[dict[str, Any]]:
     """The signed-in person's own messages from the outbox, newest first."""
     rows = notifications_of(account=app_account(request), unread=query.unread)
     return [
@@ -253,7 +256,7 @@ def notifications(request: HttpRequest, query: Query[PageQuery]) -> list[dict[st
 
 @router.post(
     "/notifications/{notification_id}/read",
-    response=answers(OkOut, errors=(401, 404)),
+    response=answers(AppOkOut, errors=(401, 404)),
     auth=app_bearer,
     summary="标记已读 / Mark a message read",
 )
@@ -265,10 +268,10 @@ def notification_read(request: HttpRequest, notification_id: int) -> dict[str, A
 
 @router.post(
     "/push",
-    response=answers(OkOut, errors=TOKEN_ERRORS),
+    response=answers(AppOkOut, errors=TOKEN_ERRORS),
     auth=app_bearer,
     summary="登记推送令牌 / Register the device's push token",
 )
-def push(request: HttpRequest, payload: PushIn) -> dict[str, Any]:
+def push(request: HttpRequest, payload: AppPushIn) -> dict[str, Any]:
     tokens.push_register(session=app_session(request), platform=payload.platform, token=payload.token)
     return {"ok": True}

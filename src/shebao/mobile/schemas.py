@@ -8,22 +8,22 @@ from typing import Literal
 from ninja import Field, Schema
 
 
-class TokenIn(Schema):
+class AppTokenIn(Schema):
     id_number: str = Field(..., min_length=15, max_length=18, description="公民身份号码 / Resident ID number")
     password: str = Field(..., min_length=1, max_length=128)
     device_id: str = Field(..., min_length=8, max_length=128, description="设备标识 / Device id")
 
 
-class RefreshIn(Schema):
+class AppRefreshIn(Schema):
     refresh_token: str = Field(..., min_length=1, max_length=128)
     device_id: str = Field(..., min_length=8, max_length=128)
 
 
-class RevokeIn(Schema):
+class AppRevokeIn(Schema):
     all_devices: bool = False
 
 
-class TokenOut(Schema):
+class AppTokenOut(Schema):
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105  (the scheme name, not a secret)
     access_token: str
     refresh_token: str
@@ -31,11 +31,11 @@ class TokenOut(Schema):
     refresh_expires_at: dt.datetime
 
 
-class RevokedOut(Schema):
+class AppRevokedOut(Schema):
     revoked: int
 
 
-class MeOut(Schema):
+class AppMeOut(Schema):
     name: str
     id_number_masked: str
     category: str | None
@@ -43,7 +43,7 @@ class MeOut(Schema):
     links: dict[str, str]
 
 
-class NotificationOut(Schema):
+class AppNotificationOut(Schema):
     id: int
     channel: str
     subject: str
@@ -52,21 +52,21 @@ class NotificationOut(Schema):
     read: bool
 
 
-class PushIn(Schema):
+class AppPushIn(Schema):
     platform: Literal["apns", "fcm", "hms", "mipush", "jpush"]
     token: str = Field(..., min_length=8, max_length=512)
 
 
-class OkOut(Schema):
+class AppOkOut(Schema):
     ok: bool = True
 
 
-class HoursOut(Schema):
+class AppHoursOut(Schema):
     opens: str
     closes: str
 
 
-class OutletOut(Schema):
+class AppOutletOut(Schema):
     code: str
     name: str
     kind: str
@@ -78,12 +78,12 @@ class OutletOut(Schema):
     distance_m: int
     open_now: bool
     next_opening: dt.datetime | None
-    hours_today: list[HoursOut]
+    hours_today: list[AppHoursOut]
     day_kind: str
     waiting: int | None
 
 
-class MaterialOut(Schema):
+class AppMaterialOut(Schema):
     code: str
     name: str
     name_en: str
@@ -91,7 +91,7 @@ class MaterialOut(Schema):
     commitment_allowed: bool
 
 
-class GuideOut(Schema):
+class AppGuideOut(Schema):
     code: str
     name: str
     name_en: str
@@ -104,5 +104,5 @@ class GuideOut(Schema):
     promised_days: int | None
     legal_days: int | None
     instant: bool
-    materials: list[MaterialOut]
+    materials: list[AppMaterialOut]
     poster_url: str
