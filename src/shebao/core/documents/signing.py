@@ -60,6 +60,8 @@ _DEMO_ENVS = frozenset({"demo", "test"})
 
 
 def _plain(value: Any) -> Any:
+    """The reference serialiser's conversion (kept as the specification :func:`canonical_json`
+    must match byte for byte; the tests compare the two over random content)."""
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"a document cannot carry {value}")
@@ -86,9 +88,90 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"a signed document cannot hold {type(value).__name__}")
 
 
-def canonical_json(content: Mapping[str, Any]) -> str:
-    """The one spelling of ``content`` that is signed: sorted keys, no whitespace, UTF-8 text."""
+def canonical_json_reference(content: Mapping[str, Any]) -> str:
+    """:func:`canonical_json` as first written (convert everything, then ``json.dumps``): slower,
+    kept so that tests can hold the fast one to it."""
     return json.dumps(_plain(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+# The types json's C encoder writes as _plain would leave them (no conversion, no check).
+_LEAVES = frozenset({str, int, bool, type(None)})
+
+
+def _check(value: Any) -> None:
+    """Refuse what has no canonical spelling (floats, non-string keys, unknown objects, naive
+    times, non-finite Decimals) without building a converted copy: the encoder's ``default``
+    (:func:`_default`) converts the rest as it writes. Exact types first (a statement's content
+    is dicts, lists and strings); anything else goes through the same tests as :func:`_plain`."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str and not isinstance(key, str):
+                raise TypeError(f"a signed document's keys are strings, not {type(key).__name__}")
+            if type(item) not in _LEAVES:
+                _check(item)
+        return
+    if kind is list or kind is tuple:
+        for item in value:
+            if type(item) not in _LEAVES:
+                _check(item)
+        return
+    _plain_leaf_check(value)
+
+
+def _plain_leaf_check(value: Any) -> None:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"a document cannot carry {value}")
+        return
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("a signed time must be aware")
+        return
+    if isinstance(value, dt.date):
+        return
+    if isinstance(value, float):
+        raise TypeError("a signed document holds no floats (use Decimal)")
+    if isinstance(value, Mapping):
+        _check(dict(value.items()))
+        return
+    if isinstance(value, list | tuple):
+        for item in value:
+            _check(item)
+        return
+    if isinstance(value, str | int | bool):
+        return
+    raise TypeError(f"a signed document cannot hold {type(value).__name__}")
+
+
+def _default(value: Any) -> Any:
+    """What the encoder cannot write itself, converted as :func:`_plain` does (checked already)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return dict(value.items())
+    raise TypeError(f"a signed document cannot hold {type(value).__name__}")  # pragma: no cover (checked)
+
+
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_default
+)
+
+
+def canonical_json(content: Mapping[str, Any]) -> str:
+    """The one spelling of ``content`` that is signed: sorted keys, no whitespace, UTF-8 text.
+
+    Byte for byte :func:`canonical_json_reference` (keys sorted, Decimals as their strings,
+    times in UTC ISO 8601, floats refused), written by json's C encoder straight from the
+    content after one checking walk instead of a converted copy of it (a third of the time)."""
+    _check(content)
+    return _ENCODER.encode(content)
 
 
 def _keys() -> list[bytes]:
