@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -42,10 +43,6 @@ router = Router(tags=["app 手机 App"])
 TOKEN_ERRORS = (401,)
 
 
-def _neutral() -> tokens.InvalidToken:
-    return tokens.InvalidToken()
-
-
 def _pair_out(pair: tokens.TokenPair) -> dict[str, Any]:
     return {
         "access_token": pair.access,
@@ -73,12 +70,10 @@ def token_issue(request: HttpRequest, payload: AppTokenIn) -> dict[str, Any]:
     if getattr(request, "axes_locked_out", False):
         raise TooManyAttempts("登录失败次数过多，请稍后再试", "Too many failed sign-ins: try again later")
     if user is None or not isinstance(user, Account):
-        raise _neutral()
+        raise tokens.InvalidToken()
     if user.kind != Account.Kind.CITIZEN or not user.is_active:
-        from django.contrib.auth.signals import user_login_failed
-
         user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
-        raise _neutral()
+        raise tokens.InvalidToken()
     return _pair_out(tokens.token_issue(account=user, device_id=payload.device_id))
 
 
