@@ -58,9 +58,10 @@ def test_bulk_records_equal_record_for_person_by_person(history, others, clerk):
     for person in persons:
         assert bulk[person.pk] == record_for(actor=clerk, person=person, year=YEAR), person.name
     # the ledger, the account and the employments read once for the whole chunk, not per person
-    # (the transfers' marks and a retiree's pension note are still read per person)
+    # and the transfers' marks once too (a retiree's pension note is still read per person)
     sqls = [q["sql"] for q in queries.captured_queries]
     assert sum('FROM "contributions_contributionmonth"' in q for q in sqls) == 1
+    assert sum('FROM "pension_transfers_transfer"' in q for q in sqls) == 1
     assert sum('FROM "contributions_accountentry"' in q for q in sqls) == 2  # summaries, lines
     assert sum('FROM "registry_employment"' in q for q in sqls) == 1
     assert bulk[history.pk].pension_account.closing_balance == Decimal("15932.74")
@@ -104,3 +105,23 @@ def test_bulk_records_equal_record_for_with_a_month_brought_in_by_a_transfer(req
     assert bulk[moved.pk].insurance("pension").months[4].flag == "transferred_in"
     for person in persons:
         assert bulk[person.pk] == record_for(actor=clerk, person=person, year=YEAR), person.name
+
+
+def test_bulk_transferred_months_equal_the_per_person_read_with_the_same_sight(
+    request, others, clerk, unit_operator, other_district_clerk
+):
+    from shebao.pensions.transfers.selectors import transferred_months, transferred_months_of_persons
+
+    moved = request.getfixturevalue("transfer_in_may")
+    numbers = [moved.id_number, *(p.id_number for p in others)]
+    # when the marks of a chunk are read at once
+    with CaptureQueriesContext(connection) as queries:
+        bulk = transferred_months_of_persons(actor=clerk, id_numbers=numbers)
+    # then two queries, every ID number a key, each equal to the person-by-person read
+    assert len(queries.captured_queries) == 2
+    assert bulk == {number: transferred_months(actor=clerk, id_number=number) for number in numbers}
+    assert bulk[moved.id_number] == {2024: {5}}  # May 2024, paid in 宜昌
+    # and someone who may not see the transfer gets nothing for it, as person by person
+    for outsider in (unit_operator, other_district_clerk):
+        assert transferred_months_of_persons(actor=outsider, id_numbers=numbers) == {number: {} for number in numbers}
+        assert transferred_months(actor=outsider, id_number=moved.id_number) == {}

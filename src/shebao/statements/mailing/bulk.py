@@ -2,7 +2,7 @@
 
 :func:`records_for_persons` is :func:`shebao.statements.selectors.record_for` for many persons,
 computed from the same selectors' bulk variants (the ledger months, the account summaries and
-lines, the employments: one query each for the whole chunk instead of about twenty per
+lines, the employments, the months brought in by transfers: one query each for the whole chunk instead of about twenty per
 person) and the same helpers (``_cells``, ``_status``, ``_covers``, the notes), so every
 figure is the one the person sees online; ``tests/statements/test_mailing_bulk.py`` holds the
 two equal on hand-built years.
@@ -31,7 +31,7 @@ from shebao.core.documents import document_sign
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
-from shebao.pensions.transfers.selectors import transferred_months
+from shebao.pensions.transfers.selectors import transferred_months_of_persons
 from shebao.registry.models import Employment, Person
 from shebao.registry.selectors import employments_of_persons, persons_visible
 from shebao.statements.models import Statement
@@ -102,14 +102,14 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
     summaries = account_summaries(actor=actor, persons=persons)
     lines_of = account_lines_of_persons(actor=actor, persons=persons, year=year)
     employments = employments_of_persons(actor=actor, persons=persons)
+    transferred_of = transferred_months_of_persons(actor=actor, id_numbers=[person.id_number for person in persons])
     records: dict[int, StatementRecord] = {}
     for person in persons:
         views = months[person.pk]
         in_year = [v for v in views if v.row.period.year == year]
         before = [v for v in views if v.row.period.year < year]
         notes: list[str] = [NOTE_REFERENCE]
-        # years brought in by completed transfers: one query a person (no bulk variant yet)
-        transferred = transferred_months(actor=actor, id_number=person.id_number)
+        transferred = transferred_of[person.id_number]  # years brought in by completed transfers
         moved_in = transferred.get(year, set())
         insurances = []
         for code, label, columns in INSURANCES:
