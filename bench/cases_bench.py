@@ -133,6 +133,7 @@ def main() -> int:
         "SHEBAO_ENV": "production",
         "SHEBAO_SECRET_KEY": secrets.token_urlsafe(48),
         "SHEBAO_AUDIT_KEY": secrets.token_urlsafe(48),
+        "SHEBAO_DOCUMENT_KEY": secrets.token_urlsafe(48),  # production refuses to start without it
         "SHEBAO_PUBLIC_URL": f"http://{HOST}",  # production refuses to start without it
         "SHEBAO_DEBUG": "0",
         "SHEBAO_SECURE_COOKIES": "0",

@@ -89,7 +89,15 @@ def main() -> int:
     endpoints = [e for e in args.endpoints.split(",") if e]
     if unknown := set(endpoints) - set(PATHS):
         parser.error(f"unknown endpoints: {sorted(unknown)}")
-    _environment(args)
+    created = _environment(args)
+    try:
+        return _run(args, endpoints)
+    finally:
+        if created:
+            shutil.rmtree(created, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, endpoints: list[str]) -> int:
     if args.child:
         facts = _child(args, endpoints)
         args.child.with_name("facts.json").write_text(json.dumps(facts))
@@ -97,9 +105,11 @@ def main() -> int:
     return _parent(args, endpoints)
 
 
-def _environment(args: argparse.Namespace) -> None:
-    """The production settings cases_bench.py serves with (it sets the same variables)."""
-    var_dir = os.environ.get("SHEBAO_VAR_DIR") or tempfile.mkdtemp(prefix="shebao_bench_instr_")
+def _environment(args: argparse.Namespace) -> str | None:
+    """The production settings cases_bench.py serves with (it sets the same variables); returns
+    the scratch SHEBAO_VAR_DIR when it made one (the child inherits the parent's)."""
+    created = None if os.environ.get("SHEBAO_VAR_DIR") else tempfile.mkdtemp(prefix="shebao_bench_instr_")
+    var_dir = os.environ.get("SHEBAO_VAR_DIR") or created or ""
     Path(var_dir, "static").mkdir(parents=True, exist_ok=True)
     defaults = {
         "DATABASE_URL": f"{args.server}/{args.db}",
@@ -107,6 +117,7 @@ def _environment(args: argparse.Namespace) -> None:
         "SHEBAO_ENV": "production",
         "SHEBAO_SECRET_KEY": secrets.token_urlsafe(48),
         "SHEBAO_AUDIT_KEY": secrets.token_urlsafe(48),
+        "SHEBAO_DOCUMENT_KEY": secrets.token_urlsafe(48),
         "SHEBAO_PUBLIC_URL": "http://127.0.0.1",
         "SHEBAO_DEBUG": "0",
         "SHEBAO_SECURE_COOKIES": "0",
@@ -120,6 +131,7 @@ def _environment(args: argparse.Namespace) -> None:
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+    return created
 
 
 # --- the parent: valgrind, then the dumps ---------------------------------------------------------
