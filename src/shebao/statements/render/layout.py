@@ -42,10 +42,20 @@ LEGEND = "  ".join(
     f"{FLAG_SYMBOLS[flag]} {FLAG_LABELS[flag][0]}" for flag in ("paid", "arrears", "transferred_in", "none")
 )
 STANDARD_NOTES = (
-    "1. 本记录单所列信息仅供参考，如有疑问请持本人有效身份证件到参保地社会保险经办机构查询核实。",
-    "2. 参保人在多个单位就业的，单位名称为养老保险缴费单位；工伤保险个人不缴费。",
+    "1. 本记录单所列信息仅供参考。如对记录有异议，可在线、通过App或持本人有效身份证件到参保地经办窗口申请核查更正。",
+    "2. 参保人在多个单位就业的，单位名称为养老保险缴费单位；工伤保险由单位缴费，个人不缴费。",
     "3. 扫描二维码，或登录下列网址输入记录单编号和验证码，可核验本记录单的真伪和内容：",
 )
+# The medical account is kept by the medical security bureau (医保部门), not by this agency.
+MEDICAL_NOT_LISTED = "医保个人账户由医疗保障部门记载，本单不列示"
+# A record's notes that the page already says (standard notes 1 and 2, the medical block; the
+# texts of statements.selectors' NOTE_REFERENCE, NOTE_INJURY, NOTE_MEDICAL) → what is left of
+# each to print, so that a note is printed once. Stored statements keep their notes verbatim.
+NOTES_SAID = {
+    "本记录单所列信息仅供参考。如对记录有异议，可在线、通过App或到参保地经办窗口申请核查更正。": "",
+    "工伤保险由单位缴费，个人不缴费。": "",
+    "职工医疗保险个人账户由医疗保障部门记载，本单不列示；生育保险已并入职工医疗保险。": "生育保险已并入职工医疗保险。",
+}
 
 # --- geometry (top-down y of each block) -----------------------------------------------------
 
@@ -99,6 +109,8 @@ def fixed_text() -> str:
         LEGEND,
         *SECTION.values(),
         *STANDARD_NOTES,
+        MEDICAL_NOT_LISTED,
+        *NOTES_SAID.values(),
         *(label for row in PERSON_LABELS for label in row if label),
         *PENSION_LABELS,
         *MEDICAL_LABELS,
@@ -318,10 +330,10 @@ def day(value: dt.date | None) -> str:
     return "" if value is None else value.isoformat()
 
 
-def _account_values(ops: Ops, top: float, block: AccountBlock | None) -> None:
+def _account_values(ops: Ops, top: float, block: AccountBlock | None, *, absent: str = "未建立个人账户") -> None:
     y = top - ROW - ACCOUNT_LABEL_H - ROW + 5
     if block is None:
-        ops.text(PAGE_W / 2, y, "未建立个人账户", size=8, align="center", color=GREY)
+        ops.text(PAGE_W / 2, y, absent, size=8, align="center", color=GREY)
         return
     values = (
         money(block.opening_balance),
@@ -391,7 +403,7 @@ def draw_record(
                 ops.text(x1 - 2, top - GRID_ROW + 3.6, money(cell.base), size=6.3, align="right", fit=x1 - x0 - 3)
             ops.text((x0 + x1) / 2, top - 2 * GRID_ROW + 3.2, cell.symbol, size=8, align="center")
     _account_values(ops, PENSION_TOP, record.pension_account)
-    _account_values(ops, MEDICAL_TOP, record.medical_account)
+    _account_values(ops, MEDICAL_TOP, record.medical_account, absent=MEDICAL_NOT_LISTED)
     # the verification address under the standard notes, then the record's own notes
     y = notes_top
     ops.text(LEFT + 14, y, menu_url, size=NOTES_SIZE)
@@ -399,6 +411,9 @@ def draw_record(
     number = len(STANDARD_NOTES)
     lines: list[str] = []
     for note in record.notes:
+        note = NOTES_SAID.get(note, note)
+        if not note:
+            continue
         number += 1
         lines.extend(ops.wrap(f"{number}. {note}", WIDTH - 12, NOTES_SIZE))
     room = int((y - NOTES_BOTTOM - 4) // NOTES_LINE) + 1
