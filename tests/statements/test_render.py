@@ -144,7 +144,7 @@ def test_pypdf_extracts_the_chinese_labels_and_every_figure():
         "2.62%",
         "132",
         "53147.96",
-        "未建立个人账户",  # no medical account block
+        "医保个人账户由医疗保障部门记载，本单不列示",  # the medical account is the bureau's
         "未参保",
         "ST2026-00012345",
         CODE,
