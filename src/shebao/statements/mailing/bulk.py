@@ -19,13 +19,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple, cast
 
 from django.db import transaction
 from django.db.models import JSONField, Max, Value
 from django.utils import timezone
 
 from shebao.contributions.accounts import account_lines_of_persons, account_summaries
-from shebao.contributions.selectors import MonthView, months_of_persons
+from shebao.contributions.models import Bill, ContributionMonth
+from shebao.contributions.selectors import SHOWN_STATUS, MonthView
 from shebao.core import audit
 from shebao.core.documents import document_sign
 from shebao.core.errors import NotFound
@@ -72,6 +74,60 @@ def _may_see_all(*, actor: Account, persons: Sequence[Person]) -> None:
         raise NotFound("未找到该参保人", "No such insured person")
 
 
+class _Unit(NamedTuple):
+    name: str
+
+
+_COLUMNS = tuple(dict.fromkeys(column for _, _, columns in INSURANCES for column in columns))
+
+
+class _Month:
+    """A ledger month as the record's helpers read a ``MonthView`` (``view.row.period``,
+    ``.base``, ``.unit.name``, the insurance columns, ``view.shown_status``), built from a value
+    row (a model instance per month, per unit and per bill, and the decoding of every row's
+    rules JSON, led the chunk's profile)."""
+
+    __slots__ = ("period", "base", "unit", "shown_status", *_COLUMNS)
+    period: dt.date
+    base: Decimal
+    unit: _Unit | None
+    shown_status: str
+
+    @property
+    def row(self) -> _Month:
+        return self
+
+
+def _months_of_persons(*, persons: Sequence[Person], as_of: dt.date) -> dict[int, list[MonthView]]:
+    """``contributions.selectors.months_of_persons`` for the record's needs, in one query of
+    value rows: each person's months newest first, with the shown status computed the same way
+    (``SHOWN_STATUS``; a due month whose bill is open and past its due date is in arrears).
+    ``records_for_persons`` has checked the actor's sight of every person already."""
+    found: dict[int, list[MonthView]] = {person.pk: [] for person in persons}
+    units: dict[str, _Unit] = {}
+    rows = (
+        ContributionMonth.objects.filter(person_id__in=list(found))
+        .order_by("person_id", "-period", "-id")
+        .values_list("person_id", "period", "base", "status", "bill__status", "bill__due_date", "unit__name", *_COLUMNS)
+    )
+    for person_id, period, base, status, bill_status, bill_due, unit_name, *amounts in rows:
+        month = _Month()
+        month.period = period
+        month.base = base
+        if unit_name is None:
+            month.unit = None
+        else:
+            month.unit = units.get(unit_name) or units.setdefault(unit_name, _Unit(unit_name))
+        shown = SHOWN_STATUS.get(status, status)
+        if shown == "due" and bill_status == Bill.Status.OPEN and bill_due is not None and bill_due < as_of:
+            shown = "arrears"
+        month.shown_status = shown
+        for column, amount in zip(_COLUMNS, amounts, strict=True):
+            setattr(month, column, amount)
+        found[person_id].append(cast(MonthView, month))
+    return found
+
+
 def _person_block(*, person: Person, employments: list[Employment], in_year: list[MonthView], year: int) -> PersonBlock:
     pension_rows = [v for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])]
     if pension_rows:
@@ -98,7 +154,7 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
     _may_see_all(actor=actor, persons=persons)
     today = timezone.localdate()
     year_check(year, today=today)
-    months = months_of_persons(actor=actor, persons=persons, as_of=today)
+    months = _months_of_persons(persons=persons, as_of=today)
     summaries = account_summaries(actor=actor, persons=persons)
     lines_of = account_lines_of_persons(actor=actor, persons=persons, year=year)
     employments = employments_of_persons(actor=actor, persons=persons)
