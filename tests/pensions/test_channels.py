@@ -4,8 +4,11 @@ check) with nothing recorded on a refusal."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -128,3 +131,97 @@ def test_every_character_on_paper_is_in_the_embedded_font(client, retired, caplo
     with caplog.at_level("WARNING"):
         assert client.get(f"/my/pension/{doc}.pdf").status_code == 200
     assert "font lacks" not in caplog.text
+
+
+def _printed_code(text: str) -> tuple[str, str]:
+    found = re.search(r"文件编号：(HD\d{6}-\d{8})验证码：([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", text)
+    assert found, "the statement prints its number and code"
+    return found.group(1), found.group(2)
+
+
+def test_the_pension_statement_verifies_by_its_figures(client, retired):
+    # given the statement the retiree downloaded
+    account, person = retired
+    sign_in(client, account)
+    ref, code = _printed_code(_pdf_text(client.get("/my/pension/statement.pdf").content))
+    client.logout()
+    # when anyone opens its QR address (no sign-in)
+    response = client.get(f"/verify/pension-statement/{ref}/{code}")
+    html = response.content.decode()
+    # then it is genuine and current, and shows the figures that were signed
+    assert response.status_code == 200
+    assert "真实有效" in html and "已被替代" not in html
+    assert 'id="verify-total">¥2686.02<' in html
+    assert 'id="verify-basic">¥1556.63<' in html and 'id="verify-account">¥582.67<' in html
+    assert 'id="verify-transition">¥546.72<' in html
+    assert person.name in html and person.id_number not in html  # the ID number shown masked
+    # and the menu answers the same for the number and code typed in lower case
+    typed = client.get("/verify/", {"ref": ref, "code": code.lower()})
+    assert typed.status_code == 200 and 'id="verify-total">¥2686.02<' in typed.content.decode()
+
+
+def test_a_code_of_other_figures_or_of_the_number_alone_fails(client, retired):
+    from shebao.core.documents import document_code
+    from shebao.pensions.documents import STATEMENT_KIND, statement_code
+    from shebao.pensions.models import PensionDetermination
+
+    account, person = retired
+    sign_in(client, account)
+    ref, code = _printed_code(_pdf_text(client.get("/my/pension/statement.pdf").content))
+    client.logout()
+    det = PensionDetermination.objects.get(person=person, status="approved")
+    # the code for a statement showing a total of 3686.02 (forged paper) is not the one issued
+    det.total = Decimal("3686.02")
+    forged = statement_code(determination=det, person=person)
+    assert forged != code
+    assert client.get(f"/verify/pension-statement/{ref}/{forged}").status_code == 404
+    # the old (kind, number) code no longer passes, by the QR address or the menu
+    old = document_code(kind=STATEMENT_KIND, ref=ref)
+    response = client.get(f"/verify/pension-statement/{ref}/{old}")
+    assert response.status_code == 404 and "verify-total" not in response.content.decode()
+    assert client.get("/verify/", {"ref": ref, "code": old}).status_code == 404
+    # and when the stored figures change, the code printed before no longer matches them
+    PensionDetermination.objects.filter(pk=det.pk).update(total=Decimal("3686.02"))
+    response = client.get(f"/verify/pension-statement/{ref}/{code}")
+    assert response.status_code == 404 and "2686.02" not in response.content.decode()
+    # a malformed or unknown number reveals nothing
+    assert client.get(f"/verify/pension-statement/HD202602-99999999/{code}").status_code == 404
+    assert client.get(f"/verify/pension-statement/nonsense/{code}").status_code == 404
+
+
+def test_a_superseded_determinations_statement_says_so(client, retired, approver):
+    from shebao.pensions.models import PensionDetermination
+
+    account, person = retired
+    sign_in(client, account)
+    ref, code = _printed_code(_pdf_text(client.get("/my/pension/statement.pdf").content))
+    client.logout()
+    # given the determination was superseded by a later approved one
+    det = PensionDetermination.objects.get(person=person, status="approved")
+    PensionDetermination.objects.filter(pk=det.pk).update(status="superseded")
+    later = det.approved_at + dt.timedelta(days=30)
+    PensionDetermination.objects.create(
+        person=person,
+        kind=det.kind,
+        status="approved",
+        retirement_month=det.retirement_month,
+        effective_from=det.effective_from,
+        age_years=det.age_years,
+        age_months=det.age_months,
+        basic_pension=det.basic_pension,
+        account_pension=det.account_pension,
+        transition_pension=Decimal("600.00"),
+        total=Decimal("2739.30"),
+        months_divisor=det.months_divisor,
+        inputs=det.inputs,
+        params=det.params,
+        approved_at=later,
+        approved_by=approver,
+    )
+    # then the old paper is genuine, but says it was superseded, and when
+    response = client.get(f"/verify/pension-statement/{ref}/{code}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "真实但已被替代" in html and "真实有效" not in html
+    assert f"{later.astimezone(ZoneInfo('Asia/Shanghai')):%Y-%m-%d}" in html
+    assert 'id="verify-total">¥2686.02<' in html

@@ -6,22 +6,115 @@ rule rows used and the monthly amount, so the retiree can follow it line by line
 Rendering only: the caller loads the :class:`~shebao.pensions.selectors.PensionView` through
 the scoped selectors, so the paper shows the figures the page and the API show. ID numbers and
 card numbers are printed masked.
+
+The 养老待遇明细表 is signed over its figures (``shebao.core.documents.signing``): the name, the
+masked ID number, the retirement month, the three parts, the total and the approval date. Its
+code is a digest of that signature, so a figure altered on paper no longer matches: the public
+文件核验 page (:func:`pension_statement_verify`) re-signs the determination's stored figures and
+says genuine only when the code printed is theirs, showing the figures and whether the
+determination is still current or has been superseded (and when).
 """
 
 from __future__ import annotations
 
-from shebao.core.documents import Document
+import datetime as dt
+import hmac
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from shebao.core.documents import Document, document_sign, verification_menu_url, verification_url
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.money import format_yuan
+from shebao.pensions.models import PensionDetermination
 from shebao.pensions.selectors import PensionView, card_tail
 from shebao.pensions.services.retirement import RETIRE_TYPES
+from shebao.registry.models import Person
 
 CERTIFICATE_KIND = "retirement-cert"
 VOUCHER_KIND = "pension-voucher"
 STATEMENT_KIND = "pension-statement"
 ISSUER = "武汉市社会保险经办服务"
 STATEMENT_PAYMENTS = 12
+
+
+STATEMENT_REF = re.compile(r"HD(\d{6})-(\d{8})")
+
+
+def statement_content(*, determination: PensionDetermination, person: Person) -> dict[str, Any]:
+    """What the 养老待遇明细表's code signs: the figures a reader checks against the paper."""
+    approved = determination.approved_at
+    return {
+        "name": person.name,
+        "id_number": mask_id_number(person.id_number),
+        "retirement_month": f"{determination.retirement_month:%Y-%m}",
+        "basic_pension": determination.basic_pension,
+        "account_pension": determination.account_pension,
+        "transition_pension": determination.transition_pension,
+        "total": determination.total,
+        "approved_on": timezone.localtime(approved).date() if approved else None,
+    }
+
+
+def statement_code(*, determination: PensionDetermination, person: Person) -> str:
+    """The code printed on the statement: a digest of the signature over its figures."""
+    content = statement_content(determination=determination, person=person)
+    return document_sign(kind=STATEMENT_KIND, ref=determination.ref, content=content).code
+
+
+@dataclass(frozen=True)
+class StatementCheck:
+    """What the public page may show of a pension statement: the signed figures when genuine."""
+
+    genuine: bool
+    content: dict[str, Any] | None = None
+    current: bool = False
+    superseded_at: dt.datetime | None = None
+
+
+def pension_statement_verify(*, ref: str, code: str) -> StatementCheck:
+    """文件核验 of a 养老待遇明细表: the determination named by ``ref`` (approved, or superseded
+    since) re-signed over its stored figures must print exactly ``code`` (case, spaces and
+    hyphens ignored). A code for other figures, or the old (kind, number) code, is not genuine.
+    Public and read-only: nothing at all is shown when not genuine."""
+    match = STATEMENT_REF.fullmatch(ref or "")
+    if match is None:
+        return StatementCheck(genuine=False)
+    determination = (
+        PensionDetermination.objects.select_related("person")
+        .filter(
+            pk=int(match.group(2)),
+            status__in=[PensionDetermination.Status.APPROVED, PensionDetermination.Status.SUPERSEDED],
+        )
+        .first()
+    )
+    if determination is None or determination.ref != ref:
+        return StatementCheck(genuine=False)
+    given = "".join(ch for ch in str(code) if ch not in " -").upper()
+    expected = statement_code(determination=determination, person=determination.person).replace("-", "")
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        return StatementCheck(genuine=False)
+    current = determination.status == PensionDetermination.Status.APPROVED
+    successor = (
+        None
+        if current
+        else PensionDetermination.objects.filter(
+            person_id=determination.person_id, approved_at__gt=determination.approved_at
+        )
+        .exclude(approved_at=None)
+        .order_by("approved_at")
+        .values_list("approved_at", flat=True)
+        .first()
+    )
+    return StatementCheck(
+        genuine=True,
+        content=statement_content(determination=determination, person=determination.person),
+        current=current,
+        superseded_at=successor,
+    )
 
 
 def _printable(text: object) -> str:
@@ -166,4 +259,17 @@ def statement_pdf(*, view: PensionView) -> bytes:
         "如对核定结果有疑问，可携本表到参保地社会保险经办机构查询，或拨打12333咨询。本表金额以元为单位，各项分别四舍五入到分，合计为各项之和。",
         size=9,
     )
-    return doc.verification(kind=STATEMENT_KIND, ref=det.ref).render()
+    return _signed_verification(doc, ref=det.ref, code=statement_code(determination=det, person=person)).render()
+
+
+def _signed_verification(doc: Document, *, ref: str, code: str) -> Document:
+    """As ``Document.verification``, with the code of the signed figures (not of the number)."""
+    doc.verification_code = code
+    doc.verification_link = verification_url(kind=STATEMENT_KIND, ref=ref, code=code)
+    doc.qr(
+        doc.verification_link,
+        caption=f"文件编号：{ref}　验证码：{code}\n"
+        f"扫描二维码，或访问 {verification_menu_url()}（“文件核验”）输入文件编号和验证码，"
+        "可核验本文件真伪及所列金额。",
+    )
+    return doc
