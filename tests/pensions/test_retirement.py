@@ -4,16 +4,27 @@ completion writes (retiree status, certificate, approved determination) — or n
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
+import time_machine
 
 from shebao.cases.applicants import applicant_for
+from shebao.cases.eligibility import Eligibility
 from shebao.cases.models import Case
 from shebao.cases.services import case_act, case_open
 from shebao.core.errors import InvalidInput
 from shebao.core.models import AuditEvent
+from shebao.pensions.items import retirement_eligible
 from shebao.pensions.models import BenefitEvent, PensionDetermination, PensionProfile, RetirementCertificate
-from shebao.pensions.services import certificate_number_make, certificate_number_valid
+from shebao.pensions.rules.ages import (
+    EARLY_RETIREMENT_AGES,
+    YearMonth,
+    deemed_months_check,
+    early_retirement_check,
+)
+from shebao.pensions.services import certificate_number_make, certificate_number_valid, pension_retire
+from shebao.pensions.services.retirement import retirement_plan
 from shebao.registry.models import Employment, InsuredStatus, Person
 from tests.pensions.support import ACCOUNT, BASIC, CARD, RETIRE_FORM, TOTAL, TRANSITION, retiree_in_waiting
 from tests.web.support import make_unit
@@ -141,3 +152,154 @@ def test_certificate_numbers_carry_a_check_character():
     assert not certificate_number_valid(number[:10] + "7" + number[11:])
     assert not certificate_number_valid("TX4201022026000010" + number[18])
     assert not certificate_number_valid("TX42010220260000")
+
+
+# --- issue #11: deemed months, the special early retirements, unknown kinds -------------------
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def _nothing_written():
+    assert not Case.objects.exists()
+    assert not PensionProfile.objects.exists() and not RetirementCertificate.objects.exists()
+    assert not PensionDetermination.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        (  # the reviewer's case: 1990-01..1995-12 is 6 × 12 = 72 months, 400 entered
+            {"work_start": "1990-01", "deemed_months": "400"},
+            "deemed_months",
+            "视同缴费月数400超过参加工作时间 1990-01 至 1995-12 的72个月",
+        ),
+        (  # 1986-07..1995-12: 9 × 12 + 6 = 114 months; one more is refused
+            {"deemed_months": "115"},
+            "deemed_months",
+            "视同缴费月数115超过参加工作时间 1986-07 至 1995-12 的114个月",
+        ),
+        (  # born 1965-11: 16 in 1981-11
+            {"work_start": "1981-10"},
+            "work_start",
+            "参加工作时间 1981-10 早于年满16周岁的月份 1981-11，请核对人事档案",
+        ),
+        (
+            {"work_start": "1996-01", "deemed_months": "12"},
+            "deemed_months",
+            "参加工作时间 1996-01 不早于个人账户建立时间 1996-01，没有视同缴费年限，视同缴费月数应为0，填写的是12",
+        ),
+        ({"work_start": ""}, "work_start", "填写视同缴费月数时须填写参加工作时间（YYYY-MM）"),
+    ],
+)
+def test_the_window_refuses_deemed_months_beyond_the_work_before_the_accounts(clerk, district, changes, field, reason):
+    # given the man born 1965-11 (the transition rule's accounts started 1996-01)
+    person = retiree_in_waiting(district=district)
+    # when the clerk receives deemed months his working time before 1996 cannot hold
+    with pytest.raises(InvalidInput) as refused:
+        _open(clerk, person, **changes)
+    # then it is refused at receipt with the exact reason naming the field, and nothing written
+    assert refused.value.message_zh == reason
+    assert refused.value.field == field
+    _nothing_written()
+
+
+def test_the_most_deemed_months_the_work_allows_are_received(clerk, district):
+    person = retiree_in_waiting(district=district)
+    case = _open(clerk, person, deemed_months="114")
+    assert case.number and case.form_data["deemed_months"] == 114
+
+
+def test_the_acceptance_check_and_the_approver_refuse_the_reviewers_400_deemed_months(district, approver):
+    # given a form that passed no window (a case written before the fix)
+    person = retiree_in_waiting(district=district)
+    form = {**RETIRE_FORM, "id_number": person.id_number, "work_start": "1990-01", "deemed_months": 400}
+    # when it is accepted, then the eligibility check refuses it
+    with pytest.raises(InvalidInput) as at_acceptance:
+        retirement_eligible(
+            Eligibility(
+                item_code="YL-001", form=form, applicant_id_number=person.id_number, stage="acceptance", person=None
+            )
+        )
+    assert at_acceptance.value.field == "deemed_months"
+    assert "72个月" in at_acceptance.value.message_zh
+    # and the approver's completion refuses it too, writing nothing
+    with pytest.raises(InvalidInput):
+        pension_retire(actor=approver, person=person, form=form)
+    _nothing_written()
+    assert not AuditEvent.objects.filter(action="pension.retire").exists()
+
+
+def test_deemed_months_rules_by_hand():
+    birth, accounts = YearMonth(1972, 3), YearMonth(1996, 1)
+    # 16 in 1988-03; 1988-03..1995-12 is 7 × 12 + 10 = 94
+    assert (
+        deemed_months_check(birth=birth, work_start=YearMonth(1988, 3), account_start=accounts, deemed_months=94) == 94
+    )
+    assert deemed_months_check(birth=birth, work_start=None, account_start=accounts, deemed_months=0) == 0
+    with pytest.raises(InvalidInput):
+        deemed_months_check(birth=birth, work_start=YearMonth(1988, 3), account_start=accounts, deemed_months=95)
+    with pytest.raises(InvalidInput) as early:
+        deemed_months_check(birth=birth, work_start=YearMonth(1988, 2), account_start=accounts, deemed_months=0)
+    assert early.value.field == "work_start"
+
+
+def test_the_early_retirement_ages_are_sourced_rows():
+    ages = {(row.kind, row.sex): row.age_years for row in EARLY_RETIREMENT_AGES}
+    assert ages == {
+        ("special_work", "M"): 55,
+        ("special_work", "F"): 45,
+        ("disability", "M"): 50,
+        ("disability", "F"): 45,
+    }
+    for row in EARLY_RETIREMENT_AGES:
+        assert "国发〔1978〕104号" in row.source and row.confidence == "M" and "2024" in row.note
+    # a woman born 1981-05 is 45 in 2026-05: 2026-04 refused, 2026-05 allowed
+    with pytest.raises(InvalidInput) as refused:
+        early_retirement_check(kind="disability", sex="F", birth=YearMonth(1981, 5), retirement=YearMonth(2026, 4))
+    assert refused.value.field == "retire_date"
+    assert "最早为 2026-05，申请的是 2026-04" in refused.value.message_zh
+    early_retirement_check(kind="disability", sex="F", birth=YearMonth(1981, 5), retirement=YearMonth(2026, 5))
+
+
+@time_machine.travel(dt.datetime(2026, 1, 12, 10, 0, tzinfo=SHANGHAI), tick=False)
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        (  # born 1965-11: 55 in 2020-11
+            {"retire_type": "special_work", "retire_date": "2020-10-01"},
+            "特殊工种提前退休：男职工须年满55周岁（国发〔1978〕104号《国务院关于工人退休、退职的暂行办法》第一条），"
+            "最早为 2020-11，申请的是 2020-10",
+        ),
+        (  # 50 in 2015-11
+            {"retire_type": "disability", "retire_date": "2015-10-01"},
+            "因病或非因工致残完全丧失劳动能力退休：男职工须年满50周岁（国发〔1978〕104号《国务院关于工人退休、退职的暂行办法》第一条），"
+            "最早为 2015-11，申请的是 2015-10",
+        ),
+        (  # old enough, but a month before the month of application (2026-01)
+            {"retire_type": "disability", "retire_date": "2025-12-01"},
+            "提前退休的月份不能早于申请当月 2026-01，申请的是 2025-12",
+        ),
+    ],
+)
+def test_the_special_early_retirements_are_checked_against_their_age_and_the_month(clerk, district, changes, reason):
+    person = retiree_in_waiting(district=district)
+    with pytest.raises(InvalidInput) as refused:
+        _open(clerk, person, **changes)
+    assert refused.value.message_zh == reason
+    assert refused.value.field == "retire_date"
+    _nothing_written()
+
+
+@time_machine.travel(dt.datetime(2026, 1, 12, 10, 0, tzinfo=SHANGHAI), tick=False)
+def test_a_special_work_retirement_of_the_current_month_at_60_is_received(clerk, district):
+    person = retiree_in_waiting(district=district)
+    case = _open(clerk, person, retire_type="special_work", retire_date="2026-01-01")
+    assert case.number and case.form_data["retire_type"] == "special_work"
+
+
+def test_an_unknown_kind_of_retirement_is_refused_by_the_plan(district):
+    person = retiree_in_waiting(district=district)
+    with pytest.raises(InvalidInput) as refused:
+        retirement_plan(person=person, form={**RETIRE_FORM, "retire_type": "whenever"})
+    assert refused.value.field == "retire_type"
+    assert refused.value.message_zh == "未知的退休类别：whenever"

@@ -25,7 +25,7 @@ from shebao.catalog.definitions import (
 )
 from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput, NotFound
-from shebao.core.identifiers import bank_card_validate, credit_code_validate
+from shebao.core.identifiers import bank_card_validate, credit_code_validate, id_number_validate
 
 if TYPE_CHECKING:
     from shebao.cases.models import Case
@@ -150,6 +150,14 @@ class RetirementHandler(BenefitHandler):
                 "Deemed months need their source (the personnel file's record)",
                 field="deemed_source",
             )
+        if "retire_date" in cleaned:
+            from shebao.pensions.services.retirement import deemed_months_valid
+            from shebao.registry.models import Person
+
+            id_number = str(cleaned.get("id_number") or applicant.id_number)
+            recorded = Person.objects.filter(id_number=id_number).values_list("birth_date", flat=True).first()
+            birth = recorded or id_number_validate(id_number).birth_date
+            deemed_months_valid(birth_date=birth, form=cleaned)
         return cleaned
 
     def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
@@ -175,7 +183,8 @@ def retirement_eligible(facts: Eligibility) -> None:
     statutory rule or the flexible window, and the minimum contribution months reached."""
     from shebao.pensions.services import retirement_plan
 
-    retirement_plan(person=_person(facts.applicant_id_number), form=dict(facts.form))
+    today = timezone.localdate() if facts.stage == "receipt" else None
+    retirement_plan(person=_person(facts.applicant_id_number), form=dict(facts.form), today=today)
 
 
 def retired(facts: Eligibility) -> None:

@@ -173,3 +173,103 @@ def minimum_contribution_months(*, retirement_year: int, retirement_month: int) 
         if retirement_year >= from_year:
             months = required
     return months
+
+
+# --- 提前退休 of special cases (DOMAIN.md §1.4), and the minimum working age ----------------------
+
+MINIMUM_WORKING_AGE = 16  # 《劳动法》第十五条：禁止用人单位招用未满十六周岁的未成年人
+
+
+@dataclass(frozen=True)
+class EarlyRetirementAge:
+    """The age from which a special case may retire, one row per kind and sex, with its source."""
+
+    kind: str
+    sex: Sex
+    age_years: int
+    source: str
+    confidence: str
+    note: str
+
+
+EARLY_RETIREMENT_SOURCE = "国发〔1978〕104号《国务院关于工人退休、退职的暂行办法》第一条"
+EARLY_RETIREMENT_NOTE = (
+    "2024年全国人大常委会关于实施渐进式延迟法定退休年龄的决定保留特殊工种、因病或非因工致残提前退休的规定"
+    "（国家另有规定的，从其规定）；这些年龄不随延迟调整。"
+)
+EARLY_RETIREMENT_AGES: tuple[EarlyRetirementAge, ...] = (
+    EarlyRetirementAge("special_work", "M", 55, EARLY_RETIREMENT_SOURCE, "M", EARLY_RETIREMENT_NOTE),
+    EarlyRetirementAge("special_work", "F", 45, EARLY_RETIREMENT_SOURCE, "M", EARLY_RETIREMENT_NOTE),
+    EarlyRetirementAge("disability", "M", 50, EARLY_RETIREMENT_SOURCE, "M", EARLY_RETIREMENT_NOTE),
+    EarlyRetirementAge("disability", "F", 45, EARLY_RETIREMENT_SOURCE, "M", EARLY_RETIREMENT_NOTE),
+)
+EARLY_RETIREMENT_LABELS = {"special_work": "特殊工种提前退休", "disability": "因病或非因工致残完全丧失劳动能力退休"}
+
+
+def early_retirement_age(*, kind: str, sex: Sex) -> EarlyRetirementAge:
+    """The row of ``kind`` (``special_work`` or ``disability``) for ``sex``."""
+    for row in EARLY_RETIREMENT_AGES:
+        if row.kind == kind and row.sex == sex:
+            return row
+    raise InvalidInput(f"未知的提前退休类别：{kind}", f"Unknown early-retirement kind: {kind}", field="retire_type")
+
+
+def early_retirement_check(*, kind: str, sex: Sex, birth: YearMonth, retirement: YearMonth) -> EarlyRetirementAge:
+    """Refuse a special-case retirement month before the month the row's age is reached."""
+    row = early_retirement_age(kind=kind, sex=sex)
+    earliest = birth.plus(row.age_years * MONTHS_IN_YEAR)
+    if retirement < earliest:
+        sex_zh, sex_en = ("男", "men") if sex == "M" else ("女", "women")
+        raise InvalidInput(
+            f"{EARLY_RETIREMENT_LABELS[kind]}：{sex_zh}职工须年满{row.age_years}周岁（{row.source}），"
+            f"最早为 {earliest}，申请的是 {retirement}",
+            f"{kind} retirement: {sex_en} must be {row.age_years}; the earliest month is {earliest}, "
+            f"{retirement} was asked for",
+            field="retire_date",
+        )
+    return row
+
+
+def deemed_months_limit(*, birth: YearMonth, work_start: YearMonth | None, account_start: YearMonth) -> int:
+    """视同缴费 is the working time before the personal accounts started: at most the months
+    from the start of work to the month before ``account_start`` (1990-01 with 1996-01 → 72).
+    A start of work before the 16th birthday month is refused; none given allows none."""
+    if work_start is None:
+        return 0
+    sixteen = birth.plus(MINIMUM_WORKING_AGE * MONTHS_IN_YEAR)
+    if work_start < sixteen:
+        raise InvalidInput(
+            f"参加工作时间 {work_start} 早于年满16周岁的月份 {sixteen}，请核对人事档案",
+            f"The start of work {work_start} is before the 16th birthday month {sixteen}",
+            field="work_start",
+        )
+    return max(0, work_start.months_until(account_start))
+
+
+def deemed_months_check(
+    *, birth: YearMonth, work_start: YearMonth | None, account_start: YearMonth, deemed_months: int
+) -> int:
+    """Refuse deemed months above :func:`deemed_months_limit`, naming the field; the limit."""
+    limit = deemed_months_limit(birth=birth, work_start=work_start, account_start=account_start)
+    if deemed_months <= limit:
+        return limit
+    if work_start is None:
+        raise InvalidInput(
+            "填写视同缴费月数时须填写参加工作时间（YYYY-MM）",
+            "Deemed months need the start of work (YYYY-MM)",
+            field="work_start",
+        )
+    if limit == 0:
+        raise InvalidInput(
+            f"参加工作时间 {work_start} 不早于个人账户建立时间 {account_start}，没有视同缴费年限，"
+            f"视同缴费月数应为0，填写的是{deemed_months}",
+            f"The start of work {work_start} is not before the personal accounts started ({account_start}): "
+            f"no deemed months are possible, {deemed_months} were entered",
+            field="deemed_months",
+        )
+    last = account_start.plus(-1)
+    raise InvalidInput(
+        f"视同缴费月数{deemed_months}超过参加工作时间 {work_start} 至 {last} 的{limit}个月",
+        f"{deemed_months} deemed months exceed the {limit} months from {work_start} to {last}",
+        field="deemed_months",
+    )

@@ -23,11 +23,14 @@ from shebao.core.errors import Conflict, InvalidInput
 from shebao.core.models import Account, Area
 from shebao.pensions.inputs import COUNTED
 from shebao.pensions.models import JobType, NumberSequence, PensionDetermination, PensionProfile, RetirementCertificate
+from shebao.pensions.params import DEFAULT_REGION, deemed_cutoff
 from shebao.pensions.rules.ages import (
     BaseAge,
     Sex,
     YearMonth,
     age_at,
+    deemed_months_check,
+    early_retirement_check,
     flexible_window,
     minimum_contribution_months,
     retirement_age,
@@ -128,13 +131,36 @@ def contribution_months_before(*, person: Person, month: dt.date) -> int:
     return ContributionMonth.objects.filter(person=person, status__in=COUNTED, period__lt=month).count()
 
 
-def retirement_plan(*, person: Person, form: dict[str, Any]) -> RetirementPlan:
+def deemed_months_valid(*, birth_date: dt.date, form: dict[str, Any]) -> int:
+    """The form's deemed months against the start of work and the month the region's personal
+    accounts started (the transition rule row in force on the retirement month): the number, or
+    the exact reason (``InvalidInput`` naming ``deemed_months`` or ``work_start``)."""
+    deemed = int(form.get("deemed_months") or 0)
+    start = str(form.get("work_start") or "")
+    work_start = YearMonth(int(start[:4]), int(start[5:7])) if start else None
+    day = dt.date.fromisoformat(str(form["retire_date"]))
+    cutoff = deemed_cutoff(region=DEFAULT_REGION, on=dt.date(day.year, day.month, 1))
+    deemed_months_check(
+        birth=YearMonth(birth_date.year, birth_date.month),
+        work_start=work_start,
+        account_start=YearMonth(cutoff.year, cutoff.month),
+        deemed_months=deemed,
+    )
+    return deemed
+
+
+def retirement_plan(*, person: Person, form: dict[str, Any], today: dt.date | None = None) -> RetirementPlan:
     """The plan of a retirement form, or the exact reason it cannot be approved
-    (``InvalidInput`` naming the field): the month outside the statutory rule or the flexible
-    window (人社部发〔2024〕94号), or fewer contribution months (actual + deemed) than the
-    minimum for that month (2024 decision: 180, rising from 2030)."""
+    (``InvalidInput`` naming the field): an unknown kind; the month outside the statutory rule
+    or the flexible window (人社部发〔2024〕94号); a special case (特殊工种, 因病或非因工致残)
+    before its age (国发〔1978〕104号) or, given ``today`` (at receipt), in a month already past;
+    deemed months beyond the working time before the personal accounts; or fewer contribution
+    months (actual + deemed) than the minimum for that month (2024 decision: 180, rising from 2030)."""
     if person.category == Person.Category.RETIREE:
         raise InvalidInput("该人员已办理退休", "This person has already retired", field="id_number")
+    kind = str(form.get("retire_type") or "normal")
+    if kind not in RETIRE_TYPES:
+        raise InvalidInput(f"未知的退休类别：{kind}", f"Unknown kind of retirement: {kind}", field="retire_type")
     day = dt.date.fromisoformat(str(form["retire_date"]))
     retirement = YearMonth(day.year, day.month)
     sex = cast(Sex, person.sex)
@@ -143,7 +169,15 @@ def retirement_plan(*, person: Person, form: dict[str, Any]) -> RetirementPlan:
     statutory_age = retirement_age(birth_year=birth.year, birth_month=birth.month, sex=sex, base_age=base_age)
     statutory = statutory_age.retirement
     earliest, latest = flexible_window(birth_year=birth.year, birth_month=birth.month, sex=sex, base_age=base_age)
-    kind = str(form.get("retire_type") or "normal")
+    if kind in ("special_work", "disability"):
+        early_retirement_check(kind=kind, sex=sex, birth=YearMonth(birth.year, birth.month), retirement=retirement)
+        if today is not None and retirement < YearMonth(today.year, today.month):
+            current = YearMonth(today.year, today.month)
+            raise InvalidInput(
+                f"提前退休的月份不能早于申请当月 {current}，申请的是 {retirement}",
+                f"An early retirement cannot start before the month of application ({current}); {retirement} was asked for",
+                field="retire_date",
+            )
     if kind == "normal" and retirement != statutory:
         raise InvalidInput(
             f"法定退休月份为 {statutory}（{statutory_age.age_years}周岁{statutory_age.age_months}个月），"
@@ -166,7 +200,7 @@ def retirement_plan(*, person: Person, form: dict[str, Any]) -> RetirementPlan:
         )
     age_years, age_months = age_at(birth_year=birth.year, birth_month=birth.month, at=retirement)
     required = minimum_contribution_months(retirement_year=retirement.year, retirement_month=retirement.month)
-    deemed = int(form.get("deemed_months") or 0)
+    deemed = deemed_months_valid(birth_date=birth, form=form)
     months = contribution_months_before(person=person, month=dt.date(retirement.year, retirement.month, 1)) + deemed
     if months < required:
         raise InvalidInput(
