@@ -48,13 +48,38 @@ EMPLOYER_EVIDENCE = MaterialSpec(
 
 
 class CorrectionHandler(FormHandler):
-    """The month is a past month; a base correction names the correct base (above zero)."""
+    """The month is a month a statement can show: from 1996 (personal accounts) to this month,
+    and in the named statement's year, the statement being the applicant's own; a base
+    correction names the correct base (above zero)."""
 
     def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
+        from shebao.statements.models import Statement
+        from shebao.statements.selectors import FIRST_YEAR
+
         cleaned = super().clean(item=item, form=form, applicant=applicant)
         month = dt.date.fromisoformat(str(cleaned["period"])).replace(day=1)
         if month > timezone.localdate().replace(day=1):
             raise InvalidInput("有异议的月份不能晚于本月", "The month cannot be in the future", field="period")
+        if month.year < FIRST_YEAR:
+            raise InvalidInput(
+                f"有异议的月份不能早于{FIRST_YEAR}年1月（个人账户自{FIRST_YEAR}年起记载）",
+                f"The month cannot be before January {FIRST_YEAR}, when personal accounts begin",
+                field="period",
+            )
+        ref = str(cleaned.get("statement_ref") or "").strip()
+        if ref:
+            id_number = str(cleaned.get("id_number") or applicant.id_number or "").upper()
+            statement = Statement.objects.filter(ref=ref, person__id_number=id_number).only("year").first()
+            if statement is None:
+                raise InvalidInput(
+                    "未找到该参保人的此份记录单", "No such statement of this person", field="statement_ref"
+                )
+            if month.year != statement.year:
+                raise InvalidInput(
+                    f"有异议的月份应在记录单所属的{statement.year}年度内",
+                    f"The month must be in the statement's year, {statement.year}",
+                    field="period",
+                )
         cleaned["period"] = month.isoformat()
         if cleaned["what"] == "base":
             raw = cleaned.get("correct_base")
