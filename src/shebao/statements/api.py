@@ -17,7 +17,7 @@ from shebao.cases.api import ProgressOut
 from shebao.cases.selectors import case_progress
 from shebao.core.api import answers
 from shebao.core.channels import Channel
-from shebao.core.errors import NotAllowed
+from shebao.core.errors import NotAllowed, NotFound
 from shebao.core.http import ApiRequest
 from shebao.core.models import Account
 from shebao.core.tokens import person_auth
@@ -97,7 +97,8 @@ def _out(statement: Statement) -> dict[str, Any]:
         "current": statement.current,
         "superseded_at": statement.superseded_at,
         "verify_url": statement_verify_url(statement),
-        "pdf_url": f"/api/v1/my/statements/{statement.year}/pdf",
+        # by the version's own ref: an old link never gives a later version's document
+        "pdf_url": f"/api/v1/my/statements/s/{statement.ref}/pdf",
     }
 
 
@@ -151,10 +152,31 @@ def my_statement_pdf(request: ApiRequest, year: int) -> HttpResponse:
     return response
 
 
+@router.get(
+    "/my/statements/s/{ref}/pdf",
+    response=answers(bytes, errors=(401, 403, 404)),
+    auth=person_auth,
+    summary="按编号下载某一版权益记录单 PDF / One version of a rights statement as PDF, by its number",
+    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}, "description": "PDF"}}},
+)
+def my_statement_pdf_by_ref(request: ApiRequest, ref: str) -> HttpResponse:
+    """That version's signed document (a superseded one too, as issued), never a newer one; the
+    person's own statements only (another person's ref is 404, like one that does not exist)."""
+    user = request.auth
+    person = _own_person(user)
+    statement = selectors.statement_by_ref(actor=user, ref=ref)
+    if statement.person_id != person.pk:
+        raise NotFound("未找到该记录单", "No such statement")
+    pdf = services.statement_pdf(actor=user, statement=statement, channel=Channel.APP)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="statement-{statement.ref}.pdf"'
+    return response
+
+
 @router.post(
     "/my/statements/{year}/corrections",
     response=answers(ProgressOut, status=201, errors=(401, 403, 404, 409)),
-    auth=session,
+    auth=person_auth,
     summary="申请更正权益记录 / Ask for a correction from the statement",
 )
 def my_statement_correction(
