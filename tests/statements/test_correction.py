@@ -18,6 +18,7 @@ from shebao.statements.models import Statement
 from shebao.statements.selectors import record_for
 from shebao.statements.services import statement_correction_request, statement_issue
 from tests.cases import conftest as engine_fixtures
+from tests.mobile.conftest import app_sign_in, bearer
 from tests.statements.conftest import YEAR
 from tests.web.support import sign_in
 
@@ -152,3 +153,67 @@ def test_the_window_asks_for_a_correction_with_the_papers_handed_in(client, wind
     assert answer.status_code == 201
     case = Case.objects.get(item__code="QY-001")
     assert (case.channel, case.received_by_id, case_progress(case=case)["missing_materials"]) == ("hall", clerk.pk, [])
+
+
+def test_the_app_asks_for_a_correction_with_its_bearer_token_without_a_csrf_token(client, window, citizen):
+    # given the person signed in to the app (a bearer token, no session cookie, no CSRF token)
+    signed = app_sign_in(client, citizen)
+    assert signed.status_code == 200, signed.content
+    headers = bearer(signed.json()["access_token"])
+    client.cookies.clear()
+    # when the app asks for a correction of April's base from the 2024 statement
+    answer = client.post(
+        f"/api/v1/my/statements/{YEAR}/corrections",
+        {"period": f"{YEAR}-04-01", "what": "base", "correct_base": "7000", "detail": "基数应为7000元"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="app-correction-0001",
+        **headers,
+    )
+    # then a QY-001 case is opened through the app channel, naming the current statement
+    assert answer.status_code == 201, answer.content
+    case = Case.objects.get(item__code="QY-001")
+    statement = Statement.objects.get(person=window, year=YEAR)
+    assert (case.channel, case.form_data["statement_ref"], case.form_data["period"]) == (
+        "app",
+        statement.ref,
+        f"{YEAR}-04-01",
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        (dt.date(1900, 1, 1), "1996年1月"),  # before personal accounts: would break statement_issue
+        (dt.date(YEAR - 1, 12, 1), f"{YEAR}年度"),  # a real month, but not the statement's year
+        (dt.date(YEAR + 1, 1, 1), f"{YEAR}年度"),  # this month (2025-02 is today), still another year
+    ],
+)
+def test_a_month_outside_the_statements_year_is_refused_and_opens_nothing(window, clerk, citizen, period, message):
+    statement = statement_issue(actor=citizen, person=window, year=YEAR, channel="online")
+    with pytest.raises(InvalidInput) as refused:
+        statement_correction_request(
+            actor=clerk,
+            statement=statement,
+            period=period,
+            what="base",
+            correct_base=D("7000"),
+            detail="x",
+            channel="hall",
+            materials=MATERIALS,
+        )
+    assert refused.value.field == "period"
+    assert message in refused.value.message_zh and refused.value.message_en
+    assert not Case.objects.exists()
+
+
+def test_the_app_gets_a_bilingual_422_for_the_impossible_month_and_nothing_is_opened(client, window, citizen):
+    sign_in(client, citizen)
+    answer = client.post(
+        f"/api/v1/my/statements/{YEAR}/corrections",
+        {"period": "1900-01-01", "what": "missing", "detail": "缺月"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="app-correction-1900",
+    )
+    assert answer.status_code == 422, answer.content
+    assert answer.json()["field"] == "period"
+    assert not Case.objects.exists()

@@ -5,16 +5,19 @@ window print with its audit; the employer's view; and the pages and API that han
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from shebao.contributions.models import ContributionMonth
 from shebao.core.documents import CODE_ALPHABET
 from shebao.core.errors import NotAllowed, NotFound
 from shebao.core.models import AuditEvent
 from shebao.statements.models import Statement
-from shebao.statements.services import statement_issue, statement_window_print
+from shebao.statements.selectors import NOTE_INJURY, NOTE_REFERENCE
+from shebao.statements.services import statement_issue, statement_pdf, statement_window_print
 from tests.statements.conftest import YEAR
 from tests.web.support import sign_in
 
@@ -174,3 +177,53 @@ def test_the_menu_does_not_take_an_unsigned_statement_code_for_a_statement(clien
     code = document_code(kind="statement", ref="2025ABCDEFGHJKLM")
     response = client.get("/verify/", {"ref": "2025ABCDEFGHJKLM", "code": code})
     assert response.status_code == 404
+
+
+def test_each_version_in_the_app_list_has_its_own_pdf_url_and_an_old_link_gives_the_old_document(
+    client, history, citizen, other_citizen
+):
+    # given version 1, then a figure changes and version 2 is issued
+    first = statement_issue(actor=citizen, person=history, year=YEAR, channel="online")
+    ContributionMonth.objects.filter(person=history, period=dt.date(YEAR, 12, 1)).update(status="paid")
+    second = statement_issue(actor=citizen, person=history, year=YEAR, channel="online")
+    sign_in(client, citizen)
+    # when the app lists the statements
+    issued = client.get("/api/v1/my/statements").json()["issued"]
+    urls = {s["ref"]: s["pdf_url"] for s in issued}
+    # then each version's PDF is addressed by its own ref, not by the year
+    assert urls == {
+        second.ref: f"/api/v1/my/statements/s/{second.ref}/pdf",
+        first.ref: f"/api/v1/my/statements/s/{first.ref}/pdf",
+    }
+    # and the superseded version's link gives that version's document (its own code), no new issue
+    old = client.get(urls[first.ref])
+    assert old.status_code == 200 and old["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(old.content)).pages)
+    assert first.code in text and second.code not in text
+    assert Statement.objects.filter(person=history).count() == 2
+    # another person's ref is 404, like one that does not exist, and the refusal is not audited
+    before = AuditEvent.objects.count()
+    client.logout()
+    sign_in(client, other_citizen)
+    assert client.get(urls[first.ref]).status_code == 404
+    assert client.get("/api/v1/my/statements/s/2024-ABCDEFGHJKLM/pdf").status_code == 404
+    assert AuditEvent.objects.filter(action="statement.download").count() == 1
+    assert AuditEvent.objects.count() >= before
+
+
+def test_the_pdf_says_the_medical_account_is_the_bureaus_and_prints_each_note_once(history, citizen):
+    statement = statement_issue(actor=citizen, person=history, year=YEAR, channel="online")
+    # the record (the page and the JSON) keeps its notes as signed
+    assert NOTE_REFERENCE in statement.content["notes"] and NOTE_INJURY in statement.content["notes"]
+    pdf = statement_pdf(actor=citizen, statement=statement, channel="online")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    compact = "".join(text.split())
+    # the medical block says who keeps the account, not that there is none
+    assert "未建立个人账户" not in compact
+    assert "医保个人账户由医疗保障部门记载，本单不列示" in compact
+    # every note once: the standard notes say what NOTE_REFERENCE and NOTE_INJURY say
+    assert compact.count("仅供参考") == 1
+    assert compact.count("个人不缴费") == 1
+    assert compact.count("由医疗保障部门记载") == 1
+    assert compact.count("生育保险已并入职工医疗保险") == 1
+    assert compact.count("在线、通过App或") == 1
