@@ -80,6 +80,14 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--reuse", action="store_true", help="use --db as loaded by a --keep run")
     parser.add_argument("--skip-run", action="store_true", help="the renderers only (no whole run)")
+    parser.add_argument(
+        "--chunk-cpu",
+        type=int,
+        default=0,
+        metavar="N",
+        help="first: N chunks of 500 persons in this process (rolled back), CPU and wall ms a statement",
+    )
+    parser.add_argument("--profile", action="store_true", help="with --chunk-cpu: cProfile's top functions")
     args = parser.parse_args()
     if not args.reuse:
         with _admin(args.server) as conn:
@@ -293,6 +301,53 @@ def _timed_pool(worker, payload: list[tuple], processes: int, *, repeat: int = 1
     return done / elapsed, (_children_cpu() - cpu) * 1000 / (done + warm)
 
 
+def _chunk_cpu(args: argparse.Namespace, clerk) -> None:
+    """The run's per-statement cost without the pool: ``run_chunk`` on N chunks of 500 persons
+    (issue, sign, PDF batch, manifest rows) in this process, each in a transaction rolled back
+    so that every repetition signs and writes afresh. Process CPU time is what the loaded
+    machine distorts least; wall time includes waiting for PostgreSQL and for the cores."""
+    import cProfile
+    import pstats
+
+    from django.db import transaction
+
+    from shebao.statements.mailing.services import mailing_run_start, run_chunk
+
+    class _Undo(Exception):
+        pass
+
+    def chunk(lo: int) -> tuple[int, float, float]:
+        measured = (0, 0.0, 0.0)
+        try:
+            with transaction.atomic():
+                run = mailing_run_start(actor=clerk, year=args.year, channel="cli")
+                cpu, wall = time.process_time(), time.perf_counter()
+                done = run_chunk(params={"run": run.pk}, lo=lo, hi=lo + 499)["persons"]
+                measured = (done, time.process_time() - cpu, time.perf_counter() - wall)
+                raise _Undo
+        except _Undo:
+            return measured
+
+    chunk(1)  # warm: imports, the font, the static page
+    profile = cProfile.Profile() if args.profile else None
+    total = [0, 0.0, 0.0]
+    if profile:
+        profile.enable()
+    for i in range(args.chunk_cpu):
+        done, cpu, wall = chunk(1001 + 500 * i)
+        total[0] += done
+        total[1] += cpu
+        total[2] += wall
+    if profile:
+        profile.disable()
+        pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+    print(
+        f"chunks in process: {total[0]} statements, {total[1] * 1000 / total[0]:.2f} CPU ms a statement "
+        f"({total[2] * 1000 / total[0]:.2f} wall ms; {1000 / (total[1] * 1000 / total[0]) * 2:.0f}/s on two idle cores"
+        f"{', profiled' if profile else ''})"
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
     import django
 
@@ -319,6 +374,8 @@ def _run(args: argparse.Namespace) -> int:
         _load(args)
         print(f"load: {time.perf_counter() - started:.1f} s")
     clerk = _clerk()
+    if args.chunk_cpu:
+        _chunk_cpu(args, clerk)
 
     # the sample: N statements issued through the service (their records are what every writer draws)
     sample = []
