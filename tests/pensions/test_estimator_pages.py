@@ -356,3 +356,49 @@ def test_the_assumptions_form_swaps_only_the_result_refusals_included(client, ci
     bad = client.get(MINE, {"wage_growth": "50"}, **HTMX)
     assert bad.status_code == 422
     assert "<html" not in bad.content.decode() and 'role="alert"' in bad.content.decode()
+
+
+def test_deemed_months_missing_are_said_and_can_be_entered(client, citizen, retiring_soon):
+    sign_in(client, citizen)
+    # given the man born 1966-01 has no pension profile yet (YL-001 would write it)
+    page = client.get(MINE, {"interest_rate": "0"}).content.decode()
+    # then the page says his deemed months are unknown and taken as 0: 147 months, short of 180
+    assert 'id="estimate-deemed-missing"' in page
+    row = page.split('data-month="2026-05"')[1].split("</tr>")[0]
+    assert "2432.18" in row and "不足180" in row
+    # when he enters the 60 deemed months his personnel file records
+    page = client.get(MINE, {"interest_rate": "0", "deemed_months": "60"}).content.decode()
+    # then at 2026-05: 144 + 60 + 3 = 207 months; basic (9112 + 18224) / 2 × 207/12 × 1% = 2357.73;
+    # transition 9112 × 2 × 60/12 × 1.2% = 1093.44; account 757.85 as before; total 4209.02
+    assert 'id="estimate-deemed-missing"' not in page
+    assert "您填写的" in page.split('id="estimate-deemed"')[1].split("</li>")[0]
+    row = page.split('data-month="2026-05"')[1].split("</tr>")[0]
+    assert "207" in row and "不足" not in row
+    assert "2357.73" in row and "1093.44" in row and "757.85" in row and "4209.02" in row
+
+
+def test_the_start_of_work_counts_the_months_before_personal_accounts(client, citizen, retiring_soon):
+    # when he gives only the start of work, 1986-07: 1986-07..1995-12 are 114 months before 1996-01
+    page = sign_in(client, citizen).get(MINE, {"interest_rate": "0", "work_start": "1986-07"}).content.decode()
+    stated = page.split('id="estimate-deemed"')[1].split("</li>")[0]
+    assert ">114<" in stated and "1986-07" in stated and "1996-01" in stated and "人事档案认定为准" in stated
+    assert 'id="estimate-deemed-missing"' not in page
+    # 144 + 114 + 3 = 261 months at 2026-05
+    assert "261" in page.split('data-month="2026-05"')[1].split("</tr>")[0]
+    # a start of work in the future, or malformed, is refused with its reason
+    assert client.get(MINE, {"work_start": "2027-01"}).status_code == 422
+    assert client.get(MINE, {"work_start": "1986/07"}).status_code == 422
+    assert client.get(MINE, {"deemed_months": "601"}).status_code == 422
+
+
+def test_the_profile_prefills_the_deemed_months_and_the_start_of_work(client, citizen, district):
+    from shebao.pensions.models import PensionProfile
+
+    person = make_person(district=district, account=citizen, birth_date=dt.date(1966, 1, 20))
+    record(person, index=D("2"), balance=D("100000.00"))
+    PensionProfile.objects.create(person=person, deemed_months=60, work_start=dt.date(1986, 7, 1))
+    page = sign_in(client, citizen).get(MINE).content.decode()
+    # then the form shows the profile's facts and the estimate uses its 60 months
+    assert 'name="deemed_months" value="60"' in page and 'name="work_start" value="1986-07"' in page
+    assert "养老待遇档案记载" in page.split('id="estimate-deemed"')[1].split("</li>")[0]
+    assert 'id="estimate-deemed-missing"' not in page

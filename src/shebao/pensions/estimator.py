@@ -9,6 +9,11 @@
   worker, the pension at each contribution grade of the grade rule in force and what each
   costs. Every assumption is stated on the page (wage growth 0 and the latest published
   crediting rate unless the person sets them).
+- Deemed months (视同缴费) are recorded on the pension profile only at retirement (YL-001), so
+  a person not yet retired has none on record: the page asks for them (or for the start of
+  work, from which the months before the personal accounts began are counted as an upper
+  bound), prefills both from the profile when there is one, and says plainly when they are
+  missing and taken as 0 (the months then look short of the minimum and the pension low).
 
 The pages work without JavaScript (a full page comes back); with htmx only the result is swapped.
 """
@@ -16,6 +21,7 @@ The pages work without JavaScript (a full page comes back); with htmx only the r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -36,7 +42,7 @@ from shebao.pensions.api import PensionCalculatorIn, pension_calculate, retireme
 from shebao.pensions.charts import chart
 from shebao.pensions.inputs import ledger_index_months, pension_inputs_for
 from shebao.pensions.models import JobType, PensionProfile
-from shebao.pensions.params import DEFAULT_REGION, pension_params_for
+from shebao.pensions.params import DEFAULT_REGION, deemed_cutoff, pension_params_for
 from shebao.pensions.rules.ages import (
     BaseAge,
     Sex,
@@ -119,7 +125,28 @@ class PensionForm(forms.Form):
     )
 
 
+WORK_START_FORMAT = "%Y-%m"
+WORK_START = re.compile(r"(\d{4})-(\d{2})")
+
+
+MAX_DEEMED_MONTHS = 600  # as the retirement form (YL-001) accepts
+
+
 class AssumptionsForm(forms.Form):
+    work_start = forms.CharField(
+        label="参加工作时间（YYYY-MM） / Started work (YYYY-MM)",
+        max_length=7,
+        required=False,
+        help_text="用于推算1996年个人账户建立前的视同缴费月数 / Counts the deemed months before personal accounts began",
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "1986-07"}),
+    )
+    deemed_months = forms.IntegerField(
+        label="视同缴费月数（人事档案认定） / Deemed months (from the personnel file)",
+        min_value=0,
+        max_value=MAX_DEEMED_MONTHS,
+        required=False,
+        help_text="留空：按参加工作时间推算，或取退休审批时认定的月数 / Blank: from the start of work, or as determined",
+    )
     base_age = forms.TypedChoiceField(
         label="原法定退休年龄（岗位） / Original retirement age (job)",
         choices=BASE_AGES,
@@ -142,6 +169,15 @@ class AssumptionsForm(forms.Form):
         decimal_places=2,
         required=False,
     )
+
+    def clean_work_start(self) -> dt.date | None:
+        text = (self.cleaned_data.get("work_start") or "").strip()
+        if not text:
+            return None
+        match = WORK_START.fullmatch(text)
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError("参加工作时间应为 YYYY-MM / The start of work is YYYY-MM", code="invalid")
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def _parts(projection: Projection) -> dict[str, Decimal]:
@@ -244,10 +280,42 @@ def _latest_row(person: Person, actor: Account, book: Rulebook) -> tuple[Decimal
     return base, (base / average).quantize(INDEX, rounding=ROUND_HALF_UP)
 
 
-def _profile(person: Person) -> tuple[int, str | None]:
-    """(deemed months, job type) from the person's pension profile, (0, None) without one."""
-    row = PensionProfile.objects.filter(person=person).values_list("deemed_months", "job_type").first()
-    return (row[0], row[1]) if row else (0, None)
+def _profile(person: Person) -> tuple[int | None, str | None, dt.date | None]:
+    """(deemed months, job type, start of work) from the person's pension profile; (None, None,
+    None) without one (deemed months unknown, not 0)."""
+    row = PensionProfile.objects.filter(person=person).values_list("deemed_months", "job_type", "work_start").first()
+    return (row[0], row[1], row[2]) if row else (None, None, None)
+
+
+def _months_before(start: dt.date, cutoff: dt.date) -> int:
+    """Whole months from ``start``'s month up to the month before ``cutoff`` (0 when after)."""
+    return max(0, (cutoff.year - start.year) * 12 + cutoff.month - start.month)
+
+
+def deemed_assumption(
+    *, person: Person, chosen: dict[str, Any], profile: tuple[int | None, str | None, dt.date | None], today: dt.date
+) -> dict[str, Any]:
+    """The deemed months the estimate uses and where they come from, stated on the page:
+    entered by the person; else the start of work (the months before the region's personal
+    accounts began, an upper bound: the personnel file decides); else the profile's (YL-001);
+    else 0, marked missing."""
+    deemed, _job, profile_start = profile
+    entered, work_start = chosen.get("deemed_months"), chosen.get("work_start") or profile_start
+    if work_start is not None and not person.birth_date < work_start <= today:
+        raise InvalidInput(
+            "参加工作时间应在出生之后、本月之前",
+            "The start of work is after birth and not in the future",
+            field="work_start",
+        )
+    if entered is not None:
+        return {"months": entered, "source": "entered", "work_start": work_start, "missing": False}
+    if chosen.get("work_start") is not None and work_start is not None:
+        cutoff = deemed_cutoff(region=DEFAULT_REGION, on=today)
+        months = min(_months_before(work_start, cutoff), MAX_DEEMED_MONTHS)
+        return {"months": months, "source": "work_start", "work_start": work_start, "cutoff": cutoff, "missing": False}
+    if deemed is not None:
+        return {"months": deemed, "source": "profile", "work_start": work_start, "missing": False}
+    return {"months": 0, "source": "missing", "work_start": None, "missing": True}
 
 
 def _percent_in(value: Decimal | None, default: Decimal) -> Decimal:
@@ -272,6 +340,14 @@ def my_estimate(request: AccountRequest) -> HttpResponse:
         person = _own_person(user)
     except ShebaoError:
         return _mine_page(request, {"person": None, "form": form})
+    if not request.GET:  # the first visit: the profile's facts, when there are any, prefilled
+        deemed, _job, work_start = _profile(person)
+        form = AssumptionsForm(
+            initial={
+                "deemed_months": deemed,
+                "work_start": f"{work_start:{WORK_START_FORMAT}}" if work_start else "",
+            }
+        )
     if request.GET and not form.is_valid():
         return _mine_page(request, {"person": person, "form": form}, status=422)
     if person.category == Person.Category.RETIREE:
@@ -296,7 +372,10 @@ def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> d
     today = timezone.localdate()
     start = YearMonth(today.year, today.month)
     sex: Sex = "M" if person.sex == "M" else "F"
-    deemed, job_type = _profile(person)
+    profile = _profile(person)
+    job_type = profile[1]
+    deemed_used = deemed_assumption(person=person, chosen=chosen, profile=profile, today=today)
+    deemed = deemed_used["months"]
     wanted = chosen.get("base_age") or (55 if job_type == JobType.CADRE else 50)
     base_age: BaseAge = 60 if sex == "M" else (55 if wanted == 55 else 50)
     birth = YearMonth(person.birth_date.year, person.birth_date.month)
@@ -375,6 +454,7 @@ def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> d
         "assumptions": assumptions,
         "assumption_lines": assumptions.lines(),
         "base_note": base_note,
+        "deemed": deemed_used,
         "crediting": crediting,
         "crediting_percent": f"{(crediting.rate * 100).normalize():f}%",
         "rows": rows,
