@@ -233,3 +233,31 @@ def test_subset_font_keeps_composite_glyphs_whole():
     assert subset.glyphs[: len(asked) + 1] == (0, *asked)
     assert len(subset.glyphs) > len(asked) + 1  # components appended
     assert subset.data[:4] == b"\x00\x01\x00\x00"
+
+
+def test_wrapping_a_note_again_gives_the_same_lines_and_the_same_growing_font():
+    from shebao.statements.render import _static
+    from shebao.statements.render.layout import Ops
+    from shebao.statements.render.pdf import GrowingFont, text_segments
+
+    static = _static()
+    # 鄂渝黔滇: characters the fixed font lacks
+    note = "本年有 3 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。鄂渝黔滇" * 3
+    # given a page's operators over a growing font
+    growing = GrowingFont(static.face)
+    ops = Ops(static.fixed, growing)
+    # when a note is wrapped twice (the second time from the book's cache)
+    first = ops.wrap(note, 400.0, 7.0)
+    chars = list(growing.chars)
+    first.append("changed by the caller")  # the cache hands out copies
+    second = ops.wrap(note, 400.0, 7.0)
+    # then the lines are the same and no character was added twice
+    assert second == first[:-1] and growing.chars == chars and len(second) >= 2
+    # and they are what breaking by text_segments' widths gives (never wider than the width,
+    # a line not starting with closing punctuation)
+    for line in second:
+        assert text_segments(line, static.fixed, growing)[1] * 7.0 / 1000 <= 400.0 or len(line) == 1
+    assert "".join(second) == note and not any(line[0] in "，。、；：）》”" for line in second[1:])
+    # and a fresh font wraps it the same way, adding the new characters in the same order
+    again = GrowingFont(static.face)
+    assert Ops(static.fixed, again).wrap(note, 400.0, 7.0) == second and again.chars == chars

@@ -186,11 +186,18 @@ class Ops:
     def wrap(self, text: str, width: float, size: float) -> list[str]:
         """Lines of ``text`` no wider than ``width`` (broken between any two characters, the
         way Chinese text breaks; a line never starts with closing punctuation)."""
+        key = (text, width, size)
+        done = self.growing.wrapped.get(key)
+        if done is not None:
+            return list(done)
+        fixed_codes, growing_codes, growing = self.fixed.codes, self.growing.codes, self.growing
         lines: list[str] = []
         line: list[str] = []
         used = 0.0
         for char in text:
-            runs_w = text_segments(char, self.fixed, self.growing)[1] * size / 1000
+            # a character's width as text_segments gives it (fixed font first, then the growing one)
+            code = fixed_codes.get(char) or growing_codes.get(char) or growing.add(char)
+            runs_w = (0.0 + code[1]) * size / 1000
             if line and used + runs_w > width and char not in "，。、；：）》”":
                 lines.append("".join(line))
                 line, used = [], 0.0
@@ -198,6 +205,7 @@ class Ops:
             used += runs_w
         if line:
             lines.append("".join(line))
+        growing.wrapped[key] = tuple(lines)
         return lines
 
 

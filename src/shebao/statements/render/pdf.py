@@ -199,6 +199,9 @@ class GrowingFont:
         # text → its runs and width, for the strings a book draws again and again (bases, flags,
         # dates): valid for this font's life, since a character's code never changes in it
         self.measured: dict[str, tuple[list[tuple[int, bytes]], float]] = {}
+        # (text, width, size) → its wrapped lines (the notes and labels every page repeats): valid
+        # for the same reason, and the first wrapping has added the characters already
+        self.wrapped: dict[tuple[str, float, float], tuple[str, ...]] = {}
 
     def add(self, char: str) -> tuple[bytes, float]:
         gid = self.face.glyph_of(char)  # 0 (.notdef, a box) where the font has no glyph
