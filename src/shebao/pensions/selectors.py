@@ -43,7 +43,10 @@ from shebao.registry.models import Person
 from shebao.registry.selectors import persons_visible
 
 # The derivation lines that come from the person's record (pension_inputs_for), kept as stored.
-RECORD_KEYS = frozenset({"actual_months", "deemed_months", "contribution_months", "average_index", "account_balance"})
+RECORD_KEYS = frozenset(
+    {"actual_months", "deemed_months", "contribution_months", "average_index", "account_balance"}
+    | {"account_opening", "account_credited", "account_interest"}  # the balance at retirement, step by step
+)
 RECENT_PAYMENTS = 24  # months shown on the page and in the API; the statement prints 12
 COMPONENTS = (
     ("basic_pension", "基础养老金", "Basic pension"),
