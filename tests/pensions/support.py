@@ -7,6 +7,8 @@ Hand-computed for a retirement in 2026-02 at 60y3m (born 1965-11, delay 3 months
   基础养老金 = (9112 + 9112 × 1) ÷ 2 × 205/12 × 1%  = 1556.63
   计发月数   = 139 + (132 − 139) × 3/12 = 137.25 → 137.3
   个人账户养老金 = 80000.00 ÷ 137.3                  = 582.67
+  (the balance at retirement: 79900.12 credited in 2026-01 + January's interest at 2025's
+  1.50 % carried forward, provisional: 79900.12 × 1.5 % × 1/12 = 99.87515 → 99.88; = 80000.00)
   过渡性养老金 = 9112 × 1 × 60/12 × 1.2%            = 546.72
   total                                             = 2686.02
 """
@@ -49,7 +51,7 @@ def retiree_in_waiting(*, district, account=None, name="刘退休", first=dt.dat
         for month in months_between(first, last)
     )
     AccountEntry.objects.create(
-        person=person, kind="contribution", year=2025, credited_month=dt.date(2025, 12, 1), amount=Decimal("80000.00")
+        person=person, kind="contribution", year=2026, credited_month=dt.date(2026, 1, 1), amount=Decimal("79900.12")
     )
     return person
 

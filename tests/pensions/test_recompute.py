@@ -62,5 +62,14 @@ def test_the_derivation_shows_each_line_once_in_order(district, approver):
     person = retiree(district=district, approver=approver)
     keys = [line["key"] for line in derivation_of(PensionDetermination.objects.get(person=person))]
     assert len(keys) == len(set(keys))
-    assert keys[:5] == ["actual_months", "deemed_months", "contribution_months", "average_index", "account_balance"]
+    assert keys[:8] == [
+        "actual_months",
+        "deemed_months",
+        "contribution_months",
+        "average_index",
+        "account_opening",  # the balance at retirement, step by step (issue 11)
+        "account_credited",
+        "account_interest",
+        "account_balance",
+    ]
     assert keys[-1] in ("total", "provisional") and "basic_pension" in keys and "transition_pension" in keys

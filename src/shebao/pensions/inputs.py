@@ -3,7 +3,8 @@
 From contributions' selectors only (never its tables): the ledger months that count (paid, or
 transferred in) with each month's base and the 全口径 average wage of the WageBase row that
 applied to that month; the personal-account balance (``account_summary``, the account's one
-source of truth). Deemed months (视同缴费) come from the pension profile; until the profile's
+source of truth; at retirement ``account_balance_at``, the balance at the retirement month
+with that year's interest). Deemed months (视同缴费) come from the pension profile; until the profile's
 reader exists the caller passes them (default 0). Who may read: whoever may see the person's
 account (the person, staff of their district, city-wide roles); anyone else ``NotFound``.
 """
@@ -16,8 +17,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from shebao.contributions.accounts import account_summary
-from shebao.contributions.rulebook import Rulebook, rulebook_load
+from shebao.contributions.accounts import AccountAtMonth, account_balance_at, account_summary
+from shebao.contributions.rulebook import Crediting, Rulebook, rulebook_load
 from shebao.contributions.selectors import months_of_person
 from shebao.core.errors import InvalidInput
 from shebao.core.models import Account
@@ -68,6 +69,61 @@ def index_derivation(months: Sequence[tuple[dt.date, Decimal, Decimal]], index: 
     return DerivationLine("average_index", "本人平均缴费工资指数 Z̄", "Average contribution index Z̄", formula, index)
 
 
+def _rate_text(crediting: Crediting) -> str:
+    return f"{crediting.rate}{'（暂定利率 / provisional）' if crediting.provisional else ''}"
+
+
+def balance_at_lines(at: AccountAtMonth) -> list[DerivationLine]:
+    """The balance at retirement step by step: the opening balance of the retirement year (with
+    any earlier year's interest quoted because its crediting has not run), the year's credits
+    before the retirement month, the year's interest to the month before (月积数法), the sum."""
+    year, months = at.month.year, at.month.month - 1
+    quoted = "".join(
+        f"；含{y}年利息 {calc.interest}（未记账，按利率 {_rate_text(rate)} 计）"
+        for y, calc, rate in at.earlier_interest
+    )
+    lines = [
+        DerivationLine(
+            "account_opening",
+            f"{year}年初个人账户余额",
+            f"Account balance at the start of {year}",
+            f"截至{year - 1}年末的记账额及利息 = {at.opening}{quoted}",
+            at.opening,
+        ),
+        DerivationLine(
+            "account_credited",
+            f"{year}年退休前记账额",
+            f"Credited in {year} before retirement",
+            f"{year}-01 至 {year}-{months:02d} 记账额合计 = {at.credited}"
+            if months
+            else f"{year}年1月退休，当年无记账额",
+            at.credited,
+        ),
+    ]
+    if at.interest is not None and at.crediting is not None:
+        steps = "；".join(at.interest.steps[:3])
+        lines.append(
+            DerivationLine(
+                "account_interest",
+                f"{year}年利息（计息至{months}月，月积数法）",
+                f"Interest of {year} to month {months} (monthly-product method)",
+                f"利率 {_rate_text(at.crediting)}：{steps}",
+                at.interest.interest,
+            )
+        )
+    interest = at.interest.interest if at.interest is not None else Decimal("0.00")
+    lines.append(
+        DerivationLine(
+            "account_balance",
+            f"个人账户累计储存额（截至{at.month:%Y-%m}退休时）",
+            f"Personal account balance at retirement ({at.month:%Y-%m})",
+            f"{at.opening} + {at.credited} + {interest} = {at.balance}",
+            at.balance,
+        )
+    )
+    return lines
+
+
 def pension_inputs_for(
     *,
     actor: Account,
@@ -84,11 +140,24 @@ def pension_inputs_for(
     the retirement month are the estimator's projection, not the record's."""
     if deemed_months < 0:
         raise InvalidInput("视同缴费月数不能为负数", "deemed_months cannot be negative", field="deemed_months")
-    summary = account_summary(actor=actor, person=person)  # NotFound for anyone who may not see it
+    if retirement is None:
+        # NotFound for anyone who may not see it
+        balance = account_summary(actor=actor, person=person).balance
+        balance_lines = [
+            DerivationLine(
+                "account_balance",
+                "个人账户累计储存额（截至目前）",
+                "Personal account balance (to date)",
+                f"{balance}",
+                balance,
+            )
+        ]
+    else:
+        at = account_balance_at(actor=actor, person=person, month=retirement)
+        balance, balance_lines = at.balance, balance_at_lines(at)
     months = ledger_index_months(actor=actor, person=person, before=retirement, region=region, book=book)
     index = average_index(months=[(base, avg) for _, base, avg in months])
     actual = len(months)
-    balance = summary.balance
     lines = [
         DerivationLine(
             "actual_months",
@@ -112,13 +181,7 @@ def pension_inputs_for(
             Decimal(actual + deemed_months),
         ),
         index_derivation(months, index),
-        DerivationLine(
-            "account_balance",
-            "个人账户累计储存额（截至目前）",
-            "Personal account balance (to date)",
-            f"{balance}",
-            balance,
-        ),
+        *balance_lines,
     ]
     inputs = PensionInputs(
         average_index=index,
