@@ -65,6 +65,31 @@ def _apply(person: Person, origin: tuple[str, dt.date, dt.date]) -> Case:
     )
 
 
+def _fitted(person: Person, origin: tuple[str, dt.date, dt.date]) -> tuple[str, dt.date, dt.date] | None:
+    """The origin's period for this person: from no earlier than the month they turned 18 (a
+    plausible first job; the window refuses a period before 16), or None when nothing is left."""
+    code, first, last = origin
+    birth = person.birth_date
+    first = max(first, dt.date(birth.year + 18, birth.month, 1))
+    return (code, first, last) if first <= last else None
+
+
+def _paired(
+    persons: list[Person], origins: tuple[tuple[str, dt.date, dt.date], ...], plans: tuple[tuple[str, ...], ...]
+) -> list[tuple[Person, tuple[str, dt.date, dt.date], tuple[str, ...]]]:
+    """Each origin with the next person not yet given one, its period fitted to their age."""
+    pairs: list[tuple[Person, tuple[str, dt.date, dt.date], tuple[str, ...]]] = []
+    taken: set[int] = set()
+    for origin, plan in zip(origins, plans, strict=True):
+        for person in persons:
+            fitted = _fitted(person, origin) if person.pk not in taken else None
+            if fitted is not None:
+                taken.add(person.pk)
+                pairs.append((person, fitted, plan))
+                break
+    return pairs
+
+
 def _act(actor: Account, case: Case, action: str) -> None:
     case = Case.objects.get(pk=case.pk)
     services.transfer_act(actor=actor, case_id=case.pk, version=case.version, action=action, channel="hall")
@@ -119,7 +144,7 @@ def write_demo_transfers(*, today: dt.date) -> int:
         (),
     )
     actors = {0: "clerk", 1: "reviewer", 3: "reviewer_yl", 4: "approver"}
-    for person, origin, plan in zip(ordinary, ORIGINS, plans, strict=False):
+    for person, origin, plan in _paired(ordinary, ORIGINS, plans):
         try:
             with transaction.atomic():
                 case = _apply(person, origin)
@@ -133,7 +158,8 @@ def write_demo_transfers(*, today: dt.date) -> int:
             made += 1
         except ShebaoError:
             continue
-    refused = (elderly or ordinary[4:5])[:1]
+    used = {p.pk for p, _, _ in _paired(ordinary, ORIGINS, plans)}
+    refused = [p for p in (elderly or [p for p in ordinary if p.pk not in used]) if _fitted(p, ORIGINS[0])][:1]
     for person in refused:
         reason = (
             "依国办发〔2009〕66号第五条，保留原参保地基本养老保险关系，在本市建立临时基本养老保险缴费账户"
@@ -142,7 +168,7 @@ def write_demo_transfers(*, today: dt.date) -> int:
         )
         try:
             with transaction.atomic():
-                case = _apply(person, ORIGINS[0])
+                case = _apply(person, _fitted(person, ORIGINS[0]) or ORIGINS[0])
                 _act(staff["clerk"], case, "accept")
                 case = Case.objects.get(pk=case.pk)
                 services.transfer_refuse(

@@ -6,6 +6,7 @@ acceptance letter), the original agency's (outside our timers), ours again (comp
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -28,6 +29,7 @@ from shebao.catalog.definitions import (
 )
 from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
+from shebao.core.identifiers import id_number_validate
 from shebao.pensions.transfers.platform import AGENCIES
 
 if TYPE_CHECKING:
@@ -80,16 +82,46 @@ TRANSFER_PHASES = (
 )
 
 
+MINIMUM_WORKING_AGE = 16  # 《劳动法》第十五条：禁止用人单位招用未满十六周岁的未成年人
+
+
+def _birth_date(id_number: str) -> dt.date:
+    """The registry's birth date of the person, or the one the ID number carries."""
+    from shebao.registry.models import Person
+
+    recorded = Person.objects.filter(id_number=id_number).values_list("birth_date", flat=True).first()
+    return recorded or id_number_validate(id_number).birth_date
+
+
+def _month(iso: str) -> str:
+    return iso[:7]
+
+
 class TransferApplicationHandler(FormHandler):
-    """转移接续申请: the period paid at the original place is in the past and in order."""
+    """转移接续申请: the period paid at the original place is in order, starts no earlier than
+    the month the person turned 16 and ends no later than the month of application."""
 
     def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         cleaned = super().clean(item=item, form=form, applicant=applicant)
-        today = timezone.localdate().isoformat()
-        if "period_to" in cleaned and cleaned["period_to"] > today:
-            raise InvalidInput("该日期不能晚于今天", "period_to cannot be in the future", field="period_to")
+        today = timezone.localdate()
+        if "period_to" in cleaned and _month(cleaned["period_to"]) > f"{today:%Y-%m}":
+            raise InvalidInput(
+                f"原参保地缴费截止月份 {_month(cleaned['period_to'])} 晚于申请当月 {today:%Y-%m}",
+                f"period_to ({_month(cleaned['period_to'])}) is after the month of application ({today:%Y-%m})",
+                field="period_to",
+            )
         if "period_from" in cleaned and "period_to" in cleaned and cleaned["period_to"] < cleaned["period_from"]:
             raise InvalidInput("截止日期不能早于起始日期", "period_to is before period_from", field="period_to")
+        if "period_from" in cleaned:
+            birth = _birth_date(str(cleaned.get("id_number") or applicant.id_number))
+            sixteen = f"{birth.year + MINIMUM_WORKING_AGE:04d}-{birth.month:02d}"
+            if _month(cleaned["period_from"]) < sixteen:
+                raise InvalidInput(
+                    f"原参保地缴费起始月份 {_month(cleaned['period_from'])} 早于参保人年满16周岁的月份 {sixteen}，"
+                    "请核对原参保地缴费凭证",
+                    f"period_from ({_month(cleaned['period_from'])}) is before the month the person turned 16 ({sixteen})",
+                    field="period_from",
+                )
         return cleaned
 
 
