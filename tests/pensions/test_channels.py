@@ -134,7 +134,7 @@ def test_every_character_on_paper_is_in_the_embedded_font(client, retired, caplo
 
 
 def _printed_code(text: str) -> tuple[str, str]:
-    found = re.search(r"文件编号：(HD\d{6}-\d{8})验证码：([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", text)
+    found = re.search(r"文件编号：([A-Z0-9-]+?)验证码：([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", text)
     assert found, "the statement prints its number and code"
     return found.group(1), found.group(2)
 
@@ -190,13 +190,26 @@ def test_a_code_of_other_figures_or_of_the_number_alone_fails(client, retired):
 
 
 def test_a_superseded_determinations_statement_says_so(client, retired, approver):
-    from shebao.pensions.models import PensionDetermination
 
     account, person = retired
     sign_in(client, account)
     ref, code = _printed_code(_pdf_text(client.get("/my/pension/statement.pdf").content))
     client.logout()
     # given the determination was superseded by a later approved one
+    later = _redetermine(person, approver)
+    # then the old paper is genuine, but says it was superseded, and when
+    response = client.get(f"/verify/pension-statement/{ref}/{code}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "真实但已被替代" in html and "真实有效" not in html
+    assert f"{later.astimezone(ZoneInfo('Asia/Shanghai')):%Y-%m-%d}" in html
+    assert 'id="verify-total">¥2686.02<' in html
+
+
+def _redetermine(person, approver):
+    """A later determination approved 30 days after the first (transition 546.72 → 600.00)."""
+    from shebao.pensions.models import PensionDetermination
+
     det = PensionDetermination.objects.get(person=person, status="approved")
     PensionDetermination.objects.filter(pk=det.pk).update(status="superseded")
     later = det.approved_at + dt.timedelta(days=30)
@@ -218,10 +231,36 @@ def test_a_superseded_determinations_statement_says_so(client, retired, approver
         approved_at=later,
         approved_by=approver,
     )
-    # then the old paper is genuine, but says it was superseded, and when
-    response = client.get(f"/verify/pension-statement/{ref}/{code}")
+    return later
+
+
+def test_the_retirement_certificate_verifies_by_what_it_shows(client, retired, approver):
+    from shebao.core.documents import document_code
+    from shebao.pensions.documents import CERTIFICATE_KIND
+
+    account, person = retired
+    sign_in(client, account)
+    number, code = _printed_code(_pdf_text(client.get("/my/pension/certificate.pdf").content))
+    client.logout()
+    # the certificate's code passes, showing its number, the masked ID and the pension on it
+    response = client.get(f"/verify/{CERTIFICATE_KIND}/{number}/{code}")
     html = response.content.decode()
-    assert response.status_code == 200
-    assert "真实但已被替代" in html and "真实有效" not in html
-    assert f"{later.astimezone(ZoneInfo('Asia/Shanghai')):%Y-%m-%d}" in html
-    assert 'id="verify-total">¥2686.02<' in html
+    assert response.status_code == 200 and "真实有效" in html
+    assert f'id="verify-number">{number}<' in html and 'id="verify-total">¥2686.02<' in html
+    assert person.id_number not in html
+    # the old (kind, number) code no longer passes, by the QR address or the menu
+    old = document_code(kind=CERTIFICATE_KIND, ref=number)
+    assert client.get(f"/verify/{CERTIFICATE_KIND}/{number}/{old}").status_code == 404
+    assert client.get("/verify/", {"ref": number, "code": old}).status_code == 404
+    # when the pension is determined again, the old certificate says its pension was superseded
+    _redetermine(person, approver)
+    html = client.get(f"/verify/{CERTIFICATE_KIND}/{number}/{code}").content.decode()
+    assert "真实但已被替代" in html and 'id="verify-total">¥2686.02<' in html
+    # and the certificate printed now carries the new total under a new code, current
+    sign_in(client, account)
+    _number, new_code = _printed_code(_pdf_text(client.get("/my/pension/certificate.pdf").content))
+    client.logout()
+    assert new_code != code
+    typed = client.get("/verify/", {"ref": number, "code": new_code})
+    assert typed.status_code == 200
+    assert "真实有效" in typed.content.decode() and 'id="verify-total">¥2739.30<' in typed.content.decode()

@@ -21,6 +21,7 @@ import datetime as dt
 import hmac
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -29,7 +30,7 @@ from shebao.core.documents import Document, document_sign, verification_menu_url
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.money import format_yuan
-from shebao.pensions.models import PensionDetermination
+from shebao.pensions.models import PensionDetermination, RetirementCertificate
 from shebao.pensions.selectors import PensionView, card_tail
 from shebao.pensions.services.retirement import RETIRE_TYPES
 from shebao.registry.models import Person
@@ -41,6 +42,8 @@ ISSUER = "武汉市社会保险经办服务"
 STATEMENT_PAYMENTS = 12
 
 
+CERTIFICATE_REF_LENGTH = 24  # RetirementCertificate.number's max_length
+CERTIFICATE_DETERMINATIONS_TRIED = 24  # the determinations a certificate may have printed, newest first
 STATEMENT_REF = re.compile(r"HD(\d{6})-(\d{8})")
 
 
@@ -65,56 +68,142 @@ def statement_code(*, determination: PensionDetermination, person: Person) -> st
     return document_sign(kind=STATEMENT_KIND, ref=determination.ref, content=content).code
 
 
+def certificate_content(
+    *, certificate: RetirementCertificate, determination: PensionDetermination, person: Person
+) -> dict[str, Any]:
+    """What the 退休证's code signs: its number, the person (ID masked), the retirement and the
+    monthly pension printed on it (the determination's total), and the date of issue."""
+    return {
+        "number": certificate.number,
+        "name": person.name,
+        "id_number": mask_id_number(person.id_number),
+        "retire_type": certificate.retire_type,
+        "retirement_month": f"{certificate.retirement_month:%Y-%m}",
+        "age": f"{certificate.age_years}-{certificate.age_months}",
+        "total": determination.total,
+        "issued_on": timezone.localtime(certificate.issued_at).date(),
+    }
+
+
+def certificate_code(*, certificate: RetirementCertificate, determination: PensionDetermination, person: Person) -> str:
+    """The code printed on the 退休证: a digest of the signature over what it shows."""
+    content = certificate_content(certificate=certificate, determination=determination, person=person)
+    return document_sign(kind=CERTIFICATE_KIND, ref=certificate.number, content=content).code
+
+
 @dataclass(frozen=True)
-class StatementCheck:
-    """What the public page may show of a pension statement: the signed figures when genuine."""
+class PaperCheck:
+    """What the public page may show of a signed pension paper: its figures when genuine, as
+    (key, label, value) lines, and whether the determination behind them is still current."""
 
     genuine: bool
-    content: dict[str, Any] | None = None
+    facts: tuple[tuple[str, str, str], ...] = ()
     current: bool = False
     superseded_at: dt.datetime | None = None
 
 
-def pension_statement_verify(*, ref: str, code: str) -> StatementCheck:
+_SIGNED = (PensionDetermination.Status.APPROVED, PensionDetermination.Status.SUPERSEDED)
+
+
+def _typed(code: str) -> bytes:
+    return "".join(ch for ch in str(code) if ch not in " -").upper().encode()
+
+
+def _superseded_at(determination: PensionDetermination) -> dt.datetime | None:
+    """When a later determination of the same person was approved (None while current)."""
+    if determination.status == PensionDetermination.Status.APPROVED or determination.approved_at is None:
+        return None
+    return (
+        PensionDetermination.objects.filter(
+            person_id=determination.person_id, approved_at__gt=determination.approved_at
+        )
+        .order_by("approved_at")
+        .values_list("approved_at", flat=True)
+        .first()
+    )
+
+
+def _yuan(value: Decimal) -> str:
+    return f"¥{value}"
+
+
+def pension_statement_verify(*, ref: str, code: str) -> PaperCheck:
     """文件核验 of a 养老待遇明细表: the determination named by ``ref`` (approved, or superseded
     since) re-signed over its stored figures must print exactly ``code`` (case, spaces and
     hyphens ignored). A code for other figures, or the old (kind, number) code, is not genuine.
     Public and read-only: nothing at all is shown when not genuine."""
     match = STATEMENT_REF.fullmatch(ref or "")
     if match is None:
-        return StatementCheck(genuine=False)
+        return PaperCheck(genuine=False)
     determination = (
-        PensionDetermination.objects.select_related("person")
-        .filter(
-            pk=int(match.group(2)),
-            status__in=[PensionDetermination.Status.APPROVED, PensionDetermination.Status.SUPERSEDED],
-        )
-        .first()
+        PensionDetermination.objects.select_related("person").filter(pk=int(match.group(2)), status__in=_SIGNED).first()
     )
     if determination is None or determination.ref != ref:
-        return StatementCheck(genuine=False)
-    given = "".join(ch for ch in str(code) if ch not in " -").upper()
-    expected = statement_code(determination=determination, person=determination.person).replace("-", "")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
-        return StatementCheck(genuine=False)
-    current = determination.status == PensionDetermination.Status.APPROVED
-    successor = (
-        None
-        if current
-        else PensionDetermination.objects.filter(
-            person_id=determination.person_id, approved_at__gt=determination.approved_at
-        )
-        .exclude(approved_at=None)
-        .order_by("approved_at")
-        .values_list("approved_at", flat=True)
-        .first()
+        return PaperCheck(genuine=False)
+    person = determination.person
+    expected = statement_code(determination=determination, person=person).replace("-", "")
+    if not hmac.compare_digest(_typed(code), expected.encode()):
+        return PaperCheck(genuine=False)
+    content = statement_content(determination=determination, person=person)
+    approved = content["approved_on"]
+    facts = (
+        ("name", "姓名 / Name", content["name"]),
+        ("id", "公民身份号码 / ID number", content["id_number"]),
+        ("month", "退休时间 / Retirement month", content["retirement_month"]),
+        ("basic", "基础养老金 / Basic pension", _yuan(content["basic_pension"])),
+        ("account", "个人账户养老金 / Account pension", _yuan(content["account_pension"])),
+        ("transition", "过渡性养老金 / Transition pension", _yuan(content["transition_pension"])),
+        ("total", "月基本养老金 / Monthly pension", _yuan(content["total"])),
+        ("approved", "核定日期 / Approved on", f"{approved:%Y-%m-%d}" if approved else "—"),
     )
-    return StatementCheck(
+    return PaperCheck(
         genuine=True,
-        content=statement_content(determination=determination, person=determination.person),
-        current=current,
-        superseded_at=successor,
+        facts=facts,
+        current=determination.status == PensionDetermination.Status.APPROVED,
+        superseded_at=_superseded_at(determination),
     )
+
+
+def pension_certificate_verify(*, ref: str, code: str) -> PaperCheck:
+    """文件核验 of a 退休证: the certificate numbered ``ref``, re-signed with each approved or
+    superseded determination of its holder (newest first), must print exactly ``code``; the
+    one that matches says whether the pension printed on it is still the current one."""
+    certificate = (
+        RetirementCertificate.objects.select_related("person").filter(number=ref).first()
+        if ref and len(ref) <= CERTIFICATE_REF_LENGTH
+        else None
+    )
+    if certificate is None:
+        return PaperCheck(genuine=False)
+    person = certificate.person
+    given = _typed(code)
+    for determination in PensionDetermination.objects.filter(person=person, status__in=_SIGNED).order_by(
+        "-approved_at", "-pk"
+    )[:CERTIFICATE_DETERMINATIONS_TRIED]:
+        expected = certificate_code(certificate=certificate, determination=determination, person=person)
+        if hmac.compare_digest(given, expected.replace("-", "").encode()):
+            content = certificate_content(certificate=certificate, determination=determination, person=person)
+            facts = (
+                ("number", "退休证编号 / Certificate number", content["number"]),
+                ("name", "姓名 / Name", content["name"]),
+                ("id", "公民身份号码 / ID number", content["id_number"]),
+                (
+                    "type",
+                    "退休类别 / Kind of retirement",
+                    RETIRE_TYPES.get(certificate.retire_type, certificate.retire_type),
+                ),
+                ("month", "退休时间 / Retirement month", content["retirement_month"]),
+                ("age", "退休年龄 / Age", f"{certificate.age_years}周岁{certificate.age_months}个月"),
+                ("total", "月基本养老金 / Monthly pension", _yuan(content["total"])),
+                ("issued", "发证时间 / Issued on", f"{content['issued_on']:%Y-%m-%d}"),
+            )
+            return PaperCheck(
+                genuine=True,
+                facts=facts,
+                current=determination.status == PensionDetermination.Status.APPROVED,
+                superseded_at=_superseded_at(determination),
+            )
+    return PaperCheck(genuine=False)
 
 
 def _printable(text: object) -> str:
@@ -158,7 +247,8 @@ def certificate_pdf(*, view: PensionView) -> bytes:
     doc.paragraph(
         "本证是退休人员享受基本养老保险待遇的凭证，请妥善保管。办件编号：" + (cert.case_number or "—"), size=9
     )
-    return doc.verification(kind=CERTIFICATE_KIND, ref=cert.number).render()
+    code = certificate_code(certificate=cert, determination=det, person=person)
+    return _signed_verification(doc, kind=CERTIFICATE_KIND, ref=cert.number, code=code).render()
 
 
 def voucher_pdf(*, view: PensionView) -> bytes:
@@ -259,13 +349,15 @@ def statement_pdf(*, view: PensionView) -> bytes:
         "如对核定结果有疑问，可携本表到参保地社会保险经办机构查询，或拨打12333咨询。本表金额以元为单位，各项分别四舍五入到分，合计为各项之和。",
         size=9,
     )
-    return _signed_verification(doc, ref=det.ref, code=statement_code(determination=det, person=person)).render()
+    return _signed_verification(
+        doc, kind=STATEMENT_KIND, ref=det.ref, code=statement_code(determination=det, person=person)
+    ).render()
 
 
-def _signed_verification(doc: Document, *, ref: str, code: str) -> Document:
+def _signed_verification(doc: Document, *, kind: str, ref: str, code: str) -> Document:
     """As ``Document.verification``, with the code of the signed figures (not of the number)."""
     doc.verification_code = code
-    doc.verification_link = verification_url(kind=STATEMENT_KIND, ref=ref, code=code)
+    doc.verification_link = verification_url(kind=kind, ref=ref, code=code)
     doc.qr(
         doc.verification_link,
         caption=f"文件编号：{ref}　验证码：{code}\n"

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET
 
 from shebao.cases.papers import PAPER_LABELS
 from shebao.core.documents import document_verify
+from shebao.pensions.documents import CERTIFICATE_KIND as PENSION_CERTIFICATE_KIND
 from shebao.pensions.documents import STATEMENT_KIND as PENSION_STATEMENT_KIND
-from shebao.pensions.documents import pension_statement_verify
+from shebao.pensions.documents import PaperCheck, pension_certificate_verify, pension_statement_verify
 from shebao.statements.record import FLAG_LABELS, FLAG_SYMBOLS, record_from_content
 from shebao.statements.selectors import STATEMENT_KIND, statement_verify
 
@@ -75,19 +76,27 @@ def _statement_answer(request: HttpRequest, ref: str, code: str, *, form: Verify
     return render(request, "statements/verify.html", context, status=200 if checked.genuine else 404)
 
 
-def _pension_statement_answer(request: HttpRequest, ref: str, code: str) -> HttpResponse:
-    """A 养老待遇明细表: genuine only when the code is the one its figures' signature prints (the
-    kind-and-number code of before no longer passes); then the figures and current/superseded."""
-    checked = pension_statement_verify(ref=ref, code=code)
+# pension papers signed over their figures: (kind) → the check of its number and code
+PENSION_PAPERS = {
+    PENSION_STATEMENT_KIND: pension_statement_verify,
+    PENSION_CERTIFICATE_KIND: pension_certificate_verify,
+}
+
+
+def _pension_paper_answer(request: HttpRequest, kind: str, ref: str, code: str, checked: PaperCheck) -> HttpResponse:
+    """A 养老待遇明细表 or 退休证: genuine only when the code is the one its figures' signature
+    prints (the kind-and-number code of before no longer passes); then the figures, and whether
+    the determination behind them is current or superseded (when)."""
     context = {
         "genuine": checked.genuine,
+        "kind_label": KIND_LABELS[kind],
         "ref": ref,
         "code": code,
-        "content": checked.content,
+        "facts": checked.facts,
         "current": checked.current,
         "superseded_at": checked.superseded_at,
     }
-    return render(request, "pensions/verify_statement.html", context, status=200 if checked.genuine else 404)
+    return render(request, "pensions/verify_paper.html", context, status=200 if checked.genuine else 404)
 
 
 @require_GET
@@ -95,8 +104,8 @@ def verify(request: HttpRequest, kind: str, ref: str, code: str) -> HttpResponse
     """The page a document's QR code opens: genuine (200) or not (404)."""
     if kind == STATEMENT_KIND:
         return _statement_answer(request, ref, code)
-    if kind == PENSION_STATEMENT_KIND:
-        return _pension_statement_answer(request, ref, code)
+    if kind in PENSION_PAPERS:
+        return _pension_paper_answer(request, kind, ref, code, PENSION_PAPERS[kind](ref=ref, code=code))
     genuine = document_verify(kind=kind, ref=ref, code=code)
     context = {"genuine": genuine, "kind": kind, "kind_label": KIND_LABELS.get(kind, kind), "ref": ref, "code": code}
     return render(request, "web/verify.html", context, status=200 if genuine else 404)
@@ -114,11 +123,13 @@ def verify_menu(request: HttpRequest) -> HttpResponse:
     ref, code = form.cleaned_data["ref"].strip(), form.cleaned_data["code"]
     if statement_verify(ref=ref, code=code).genuine:
         return _statement_answer(request, ref, code, form=form)
-    if pension_statement_verify(ref=ref, code=code).genuine:
-        return _pension_statement_answer(request, ref, code)
-    # a rights statement and a pension statement are genuine only by their signed content
+    for paper, check in PENSION_PAPERS.items():
+        checked = check(ref=ref, code=code)
+        if checked.genuine:
+            return _pension_paper_answer(request, paper, ref, code, checked)
+    # a rights statement and the pension papers are genuine only by their signed content
     # (above): a code of the older kind-and-ref scheme for them has no document behind it
-    signed_kinds = {STATEMENT_KIND, PENSION_STATEMENT_KIND}
+    signed_kinds = {STATEMENT_KIND, *PENSION_PAPERS}
     kind = next((k for k in KIND_LABELS if k not in signed_kinds and document_verify(kind=k, ref=ref, code=code)), None)
     context = {
         "form": form,
