@@ -303,3 +303,35 @@ def test_an_unknown_kind_of_retirement_is_refused_by_the_plan(district):
         retirement_plan(person=person, form={**RETIRE_FORM, "retire_type": "whenever"})
     assert refused.value.field == "retire_type"
     assert refused.value.message_zh == "未知的退休类别：whenever"
+
+
+@time_machine.travel(dt.datetime(2026, 1, 12, 10, 0, tzinfo=SHANGHAI), tick=False)
+@pytest.mark.parametrize("kind", ["special_work", "disability"])
+def test_a_special_retirement_is_not_approved_without_its_proof(clerk, reviewer, approver, district, kind):
+    # given a special retirement received without the special proof
+    person = retiree_in_waiting(district=district)
+    case = _open(clerk, person, retire_type=kind, retire_date="2026-01-01")
+    # when the approver approves, then completion refuses naming the proof, and nothing is written
+    with pytest.raises(InvalidInput) as refused:
+        _walk(case, clerk, reviewer, approver)
+    assert refused.value.field == "special_proof"
+    assert Case.objects.get(pk=case.pk).status != Case.Status.COMPLETED
+    assert not RetirementCertificate.objects.exists() and not PensionDetermination.objects.exists()
+    person.refresh_from_db()
+    assert person.category != Person.Category.RETIREE
+
+
+@time_machine.travel(dt.datetime(2026, 1, 12, 10, 0, tzinfo=SHANGHAI), tick=False)
+def test_a_special_work_retirement_with_its_proof_received_completes(clerk, reviewer, approver, district):
+    person = retiree_in_waiting(district=district)
+    case = case_open(
+        actor=clerk,
+        item_code="YL-001",
+        applicant=applicant_for(id_number=person.id_number),
+        channel="hall",
+        form={**RETIRE_FORM, "id_number": person.id_number, "retire_type": "special_work", "retire_date": "2026-01-01"},
+        materials={**MATERIALS, "special_proof": "received"},
+    )
+    case = _walk(case, clerk, reviewer, approver)
+    assert case.status == Case.Status.COMPLETED
+    assert RetirementCertificate.objects.get(person=person).retire_type == "special_work"

@@ -131,6 +131,9 @@ def _day(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
+SPECIAL_RETIREMENTS = ("special_work", "disability")
+
+
 class RetirementHandler(BenefitHandler):
     """退休审批 (YL-001): the form's profile facts are well formed at receipt (the statute is
     checked by the eligibility check ``retirement_eligible``, at receipt and acceptance); at the
@@ -161,8 +164,21 @@ class RetirementHandler(BenefitHandler):
         return cleaned
 
     def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.cases.models import CaseMaterial
         from shebao.pensions.services import pension_retire
 
+        if (
+            str(case.form_data.get("retire_type") or "") in SPECIAL_RETIREMENTS
+            and not case.materials.filter(
+                material__code="special_proof", status__in=(CaseMaterial.Status.RECEIVED, CaseMaterial.Status.UPLOADED)
+            ).exists()
+        ):
+            raise InvalidInput(
+                "特殊工种或因病致残提前退休须提交特殊工种证明或劳动能力鉴定结论，本件未收到",
+                "A special-work or disability retirement needs its proof (special-work record or work-capacity "
+                "assessment); none was received",
+                field="special_proof",
+            )
         done = pension_retire(
             actor=actor,
             person=_person(case.applicant_id_number),
