@@ -141,6 +141,17 @@ def _transfer_number(case: Any, world: World) -> None:
     case.path_parameters["number"] = transfer.case.number
 
 
+def _statement_ref(case: Any, world: World) -> None:
+    """The ref of the world's person's current statement of this year (issued when first needed)."""
+    from django.utils import timezone
+
+    from shebao.statements.services import statement_issue
+
+    year = timezone.localdate().year
+    statement = statement_issue(actor=world.person.account, person=world.person, year=year, channel="app")
+    case.path_parameters["ref"] = statement.ref
+
+
 def _actions(world: World) -> list[dict[str, Any]]:
     """One action each caller may take on some case at some point (its current version is set)."""
     return [
@@ -269,6 +280,7 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
         c.path_parameters.update(year=_pick(YEARS, t)),
         _body(c, {"period": "2025-01-01", "what": "other", "correct_base": None, "detail": "缺少一个月"}, t),
     ),
+    ("GET", "/my/statements/s/{ref}/pdf"): lambda c, w, t: _statement_ref(c, w),
     ("GET", "/transfers/{number}"): lambda c, w, t: _transfer_number(c, w),
     ("POST", "/calculators/contribution"): _contribution,
     ("POST", "/calculators/account-interest"): _interest,
