@@ -340,8 +340,9 @@ def my_estimate(request: AccountRequest) -> HttpResponse:
         person = _own_person(user)
     except ShebaoError:
         return _mine_page(request, {"person": None, "form": form})
+    profile = _profile(person)
     if not request.GET:  # the first visit: the profile's facts, when there are any, prefilled
-        deemed, _job, work_start = _profile(person)
+        deemed, _job, work_start = profile
         form = AssumptionsForm(
             initial={
                 "deemed_months": deemed,
@@ -354,7 +355,7 @@ def my_estimate(request: AccountRequest) -> HttpResponse:
         return _mine_page(request, {"person": person, "form": form, "retired": True})
     chosen = form.cleaned_data if request.GET else {}
     try:
-        context = estimate_for(actor=user, person=person, chosen=chosen)
+        context = estimate_for(actor=user, person=person, chosen=chosen, profile=profile)
     except ShebaoError as exc:
         return _mine_page(request, {"person": person, "form": form, "error": _error_text(exc)}, status=exc.status)
     return _mine_page(request, {**context, "person": person, "form": form})
@@ -367,12 +368,19 @@ def _mine_page(request: HttpRequest, context: dict[str, Any], *, status: int = 2
     return render(request, template, context, status=status)
 
 
-def estimate_for(*, actor: Account, person: Person, chosen: dict[str, Any]) -> dict[str, Any]:
-    """What the personal page shows, from the person's own record (never anyone else's)."""
+def estimate_for(
+    *,
+    actor: Account,
+    person: Person,
+    chosen: dict[str, Any],
+    profile: tuple[int | None, str | None, dt.date | None] | None = None,
+) -> dict[str, Any]:
+    """What the personal page shows, from the person's own record (never anyone else's);
+    ``profile`` is :func:`_profile` of the person when the caller has read it already."""
     today = timezone.localdate()
     start = YearMonth(today.year, today.month)
     sex: Sex = "M" if person.sex == "M" else "F"
-    profile = _profile(person)
+    profile = profile if profile is not None else _profile(person)
     job_type = profile[1]
     deemed_used = deemed_assumption(person=person, chosen=chosen, profile=profile, today=today)
     deemed = deemed_used["months"]
