@@ -139,6 +139,9 @@ PAUSE_COLUMNS = ("id", "case_id", "kind", "started_on", "ended_on", "days", "rea
 # day its clock counts from), the overdue escalations the SLA scan raised; a phase's dispatch
 # day; a material's checker and upload.
 CASE_COLUMNS_ADDED = ("filer", "opening_id", "clock_start", "overdue_level", "promised_days")
+# Added after the first comparison: whether the clock ever stopped (the progress read skips the
+# stops query for a case that never did).
+CASE_COLUMNS_LATER = ("has_stops",)
 PHASE_COLUMNS_ADDED = ("routed_on",)
 MATERIAL_COLUMNS_ADDED = ("verified_by_id", "upload_id")
 ONLINE_CHANNELS = frozenset({"online", "app"})  # the rest are served at a window that day
@@ -699,6 +702,7 @@ class CaseMaker:
                 self._clock_start(received, minute, channel),
                 escalation,  # the SLA scan raised escalation_level by its overdue level
                 item.promised,
+                status in ("awaiting_materials", "suspended"),  # CASE_COLUMNS_LATER: the pause below
             )
         )
         report.by_status[status] = report.by_status.get(status, 0) + 1
@@ -736,15 +740,15 @@ def _schema_columns() -> dict[str, tuple[str, ...]]:
     from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseStepRecord
 
     out = {}
-    for model, base, added in (
-        (Case, CASE_COLUMNS, CASE_COLUMNS_ADDED),
-        (CasePhase, PHASE_COLUMNS, PHASE_COLUMNS_ADDED),
-        (CaseStepRecord, RECORD_COLUMNS, ()),
-        (CaseMaterial, MATERIAL_COLUMNS, MATERIAL_COLUMNS_ADDED),
-        (CasePause, PAUSE_COLUMNS, ()),
+    for model, base, added, later in (
+        (Case, CASE_COLUMNS, CASE_COLUMNS_ADDED, CASE_COLUMNS_LATER),
+        (CasePhase, PHASE_COLUMNS, PHASE_COLUMNS_ADDED, ()),
+        (CaseStepRecord, RECORD_COLUMNS, (), ()),
+        (CaseMaterial, MATERIAL_COLUMNS, MATERIAL_COLUMNS_ADDED, ()),
+        (CasePause, PAUSE_COLUMNS, (), ()),
     ):
         actual = {f.column for f in model._meta.concrete_fields}
-        for columns in (base + added, base):
+        for columns in (base + added + later, base + added, base):
             if actual == set(columns):
                 out[model.__name__] = columns
                 break

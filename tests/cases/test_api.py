@@ -161,5 +161,6 @@ def test_the_clerks_two_hot_reads_cost_a_fixed_number_of_queries(client, engine,
     # halves of the queue (one UNION on PostgreSQL), the page
     assert one_case <= 7, one_case
     # session, account with its office, device; the case, its phases, their steps, the step
-    # records, the missing materials, the clock's stops (the promise measured whole)
-    assert progress <= 9, progress
+    # records, the missing materials (a case whose clock never stopped has no stops to read
+    # for the promise measured whole: Case.has_stops)
+    assert progress <= 8, progress

@@ -132,3 +132,40 @@ def test_stops_are_not_the_agencys_time_and_an_open_case_shows_its_promise_date(
     progress = selectors.case_progress(case=case)
     assert progress["promise"]["used"] == 2 and progress["promise"]["kept"] is True
     assert progress["promise"]["due_date"] == case.due_date == D(2026, 3, 24)
+
+
+def test_a_clock_stopped_at_receipt_is_remembered_and_a_case_never_stopped_reads_no_stops(
+    engine, clerk, applicant, django_assert_num_queries
+):
+    # given T-L3 received on Tue 10 Feb without the ID card, supplied on Fri 13 Feb
+    waiting = services.case_open(
+        actor=clerk,
+        item_code="T-L3",
+        applicant=applicant,
+        channel="hall",
+        form={"address": "x"},
+        materials={"address_proof": "received"},
+    )
+    assert waiting.has_stops is True
+    engine(2026, 2, 13, 15, 0)
+    waiting = services.case_supplement(
+        actor=clerk, case_id=waiting.pk, version=waiting.version, materials={"id_card": "received"}
+    )
+    # then the promise counts from the supplement, as the phase's clock does: the days waiting
+    # for the ID card are the applicant's, not the agency's
+    assert selectors.case_progress(case=waiting)["promise"]["due_date"] == waiting.due_date
+    # and a case received complete never stopped: its promise reads no stops at all
+    whole = services.case_open(
+        actor=clerk,
+        item_code="T-L3",
+        applicant=applicant,
+        channel="hall",
+        form={"address": "x"},
+        materials={"id_card": "received", "address_proof": "received"},
+    )
+    assert whole.has_stops is False
+    from shebao.cases import facts
+
+    phases = list(whole.phases.select_related("phase"))
+    with django_assert_num_queries(0):
+        facts.case_promise(whole, phases=phases)

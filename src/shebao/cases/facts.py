@@ -157,8 +157,10 @@ def case_promise(case: Case, *, phases: list[CasePhase] | None = None, today: dt
     if case.promised_days is None or case.clock_start is None:
         return rules.Promise(days=None)
     rows = phases if phases is not None else list(case.phases.select_related("phase"))
-    stops: list[tuple[dt.date, dt.date | None]] = list(
-        case.pauses.filter(kind__in=STOPPING_PAUSES).values_list("started_on", "ended_on")
+    stops: list[tuple[dt.date, dt.date | None]] = (
+        list(case.pauses.filter(kind__in=STOPPING_PAUSES).values_list("started_on", "ended_on"))
+        if case.has_stops
+        else []  # never stopped: no stops to read (the progress read's one query saved)
     )
     stops += [
         (row.started_on, row.finished_on)

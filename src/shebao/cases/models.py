@@ -92,6 +92,9 @@ class Case(models.Model):
     # as they were at receipt, and the day the first clock counts from.
     promised_days = models.PositiveSmallIntegerField("承诺时限（工作日）/ Promised working days", null=True, blank=True)
     clock_start = models.DateField("计时起始日 / Clock counts from", null=True, blank=True)
+    # Set when the clock first stops for the applicant (materials requested, suspension): most
+    # cases never stop, and their progress read then skips the stops query (bench/README.md).
+    has_stops = models.BooleanField("曾停止计时 / Clock has stopped", default=False, db_default=False)
     escalation_level = models.PositiveSmallIntegerField("升级次数 / Escalations", default=0)
     overdue_level = models.PositiveSmallIntegerField("超期升级 / Overdue escalations", default=0)
     warned_on = models.DateField(null=True, blank=True)

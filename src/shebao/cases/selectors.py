@@ -73,6 +73,7 @@ PROGRESS_FIELDS = (
     "due_provisional",
     "promised_days",
     "clock_start",
+    "has_stops",
     "received_at",
     "closed_at",
     "rejection_reasons",

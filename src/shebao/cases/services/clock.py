@@ -73,6 +73,7 @@ def _pause_clock(case: Case, *, kind: str, reason: str, actor: Account, status: 
     if case_phase is not None:
         facts.clock_save(case_phase, rules.clock_pause(facts.clock_of(case_phase), on=today, cal=facts.CALENDAR))
     CasePause.objects.create(case=case, kind=kind, started_on=today, reason=reason, actor=actor)
+    case.has_stops = case.has_stops or kind in facts.STOPPING_PAUSES
     case.status = status
     case.due_date = None
 
@@ -122,6 +123,7 @@ def _receive_clock(case: Case, *, actor: Account | None, channel: str, first: Ca
         CasePause.objects.create(
             case=case, kind=CasePause.Kind.MATERIALS, started_on=_today(), reason="收件时材料不全", actor=actor
         )
+        case.has_stops = True
         _notify_applicant(
             case,
             event="materials",
