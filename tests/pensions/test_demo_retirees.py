@@ -47,6 +47,7 @@ def test_demo_retirees_are_retired_paid_and_written_once(approver, clerk, distri
             "retire_type": "normal",
             "retire_date": "2026-03-01",
             "job_type": "worker",
+            "work_start": "1985-07",  # the demo's 参加工作时间: 1985-07..1995-12 holds the 126 deemed months
             "deemed_months": "126",
             "deemed_source": "人事档案",
             "bank_card": "6222021001116245702",
