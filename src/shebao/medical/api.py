@@ -27,7 +27,7 @@ class HospitalOut(Schema):
     place: str
 
 
-class LineOut(Schema):
+class ReimbursementLineOut(Schema):
     label_zh: str
     label_en: str
     value: str
@@ -46,7 +46,7 @@ class ReimbursementOut(Schema):
     admission_number: int
     amount: str
     provisional: bool
-    lines: list[LineOut]
+    lines: list[ReimbursementLineOut]
     rule_refs: list[str]
     payment_status: str | None
     letter_url: str | None

@@ -100,7 +100,7 @@ def unemployment(request: HttpRequest, data: UnemploymentIn) -> dict[str, Any]:
     return unemployment_calculate(data)
 
 
-class PaymentOut(Schema):
+class UnemploymentPaymentOut(Schema):
     month: str
     amount: str
     status: str
@@ -117,7 +117,7 @@ class ClaimOut(Schema):
     monthly_benefit: str
     provisional: bool
     derivation: dict[str, Any]
-    payments: list[PaymentOut]
+    payments: list[UnemploymentPaymentOut]
 
 
 @router.get(
