@@ -358,12 +358,19 @@ def _registry_for_staff_changes() -> dict[str, dict[str, str]]:
     return {"DJ-011": {"id_number": VALID_IDS[1]}, "DJ-012": {"id_number": VALID_IDS[2]}}
 
 
+# Optional fields a sample cannot make up: QY-001 names an issued statement by its number (a
+# made-up number is refused, rightly), so its sample leaves it out.
+NOT_SAMPLED = {"QY-001": {"statement_ref"}}
+
+
 def test_every_items_form_accepts_a_sample_built_from_its_own_fields(synced):
     staff_changes = _registry_for_staff_changes()
     for item in real_items():
+        left_out = NOT_SAMPLED.get(item.code, set())
         form = sample_form(item.form_schema) | staff_changes.get(item.code, {})
+        form = {name: value for name, value in form.items() if name not in left_out}
         cleaned = clean_form(item.form_schema, form)
-        assert set(cleaned) == {f["name"] for f in item.form_schema}, item.code
+        assert set(cleaned) == {f["name"] for f in item.form_schema} - left_out, item.code
         assert handler_clean(item, form).keys() == cleaned.keys(), item.code
 
 
