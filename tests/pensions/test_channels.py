@@ -65,6 +65,19 @@ def test_the_page_the_api_and_the_statement_show_the_same_total(client, retired)
     assert body["paid_total"] == "2686.02" and 'id="pension-paid-total">¥2686.02<' in html
 
 
+def test_each_parts_amount_comes_before_its_long_formula(client, retired):
+    """On a phone the parts table scrolls sideways: the amount sits right after the part's name,
+    so a retiree reads each amount without scrolling past the formula (which may be long)."""
+    account, _person = retired
+    sign_in(client, account)
+    html = client.get("/my/pension/").content.decode()
+    rows = re.findall(
+        r'<tr id="part-[a-z_]+"><td>[^<]*</td><td class="mono">([^<]*)</td><td class="mono">([^<]*)</td>', html
+    )
+    assert [amount for amount, _formula in rows] == ["1556.63", "582.67", "546.72"]
+    assert all("=" in formula or "÷" in formula or "×" in formula for _amount, formula in rows)
+
+
 @pytest.mark.parametrize("doc", ["certificate", "voucher"])
 def test_the_certificate_and_the_voucher_render_in_chinese_with_a_verification_code(client, retired, doc):
     account, person = retired
