@@ -136,6 +136,26 @@ def test_a_bank_outlet_sees_the_card_not_the_amounts(client, retired, bank_agent
     assert AuditEvent.objects.filter(action="pension.view", actor=clerk).count() == 0
 
 
+def test_a_retiree_presenting_the_pension_card_at_a_bank_outlet_sees_the_same_figures(client, retired, bank_agent):
+    """Issue 11: a retiree queries their pension near home, at a bank outlet too, with the same
+    figures; the outlet shows it only to the holder of the card the pension is paid into."""
+    from tests.pensions.support import CARD
+
+    account, person = retired
+    sign_in(client, bank_agent)
+    # a card that is not the pension's (a valid number) is refused as if nobody were there
+    wrong = client.post("/bank/pension-card/", {"id_number": person.id_number, "card_number": "6228480402564890018"})
+    assert wrong.status_code == 404 and "2686.02" not in wrong.content.decode()
+    assert not AuditEvent.objects.filter(action="pension.view", actor=bank_agent).exists()
+    # the pension's own card: the same total and parts as the API
+    html = client.post("/bank/pension-card/", {"id_number": person.id_number, "card_number": CARD}).content.decode()
+    assert 'id="pension-total">¥2686.02<' in html
+    assert all(amount in html for amount in ("1556.63", "582.67", "546.72"))
+    assert AuditEvent.objects.filter(action="pension.view", actor=bank_agent, channel="bank").count() == 1
+    sign_in(client, account)
+    assert client.get("/api/v1/my/pension").json()["monthly"] == "2686.02"
+
+
 @pytest.mark.parametrize("doc", ["statement", "certificate", "voucher"])
 def test_every_character_on_paper_is_in_the_embedded_font(client, retired, caplog, doc):
     # C̄ and Z̄ of the page are printed as plain C and Z: the font has no combining macron

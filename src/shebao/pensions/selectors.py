@@ -8,10 +8,14 @@ Who sees what:
 - counter staff, the hotline and district monitors: persons of their office's district (the
   registry's ``persons_visible``; a city-level office sees everyone), whole — each look-up is
   an audit event (``pension.view``) besides the registry's ``person.view``;
-- a bank agent: card services only (ARCHITECTURE.md, Security). They see whether a pension is
-  paid into a card, and which card by its last four digits, so they can tell a retiree at the
-  outlet that the card they hold is the one the pension goes to, or that it must be changed at
-  a district office (YL-012). No amounts, no derivation, no history: :func:`pension_card_status`;
+- a bank agent: card services only (ARCHITECTURE.md, Security). Asked by ID number alone they
+  see whether a pension is paid into a card, and which card by its last four digits, so they
+  can tell a retiree at the outlet that the card they hold is the one the pension goes to, or
+  that it must be changed at a district office (YL-012): :func:`pension_card_status`. When the
+  retiree presents that very card (its whole number typed or read at the counter), the outlet
+  shows the retiree the same pension view as every other channel (issue 11: "query their
+  pension information near home … at a bank outlet"): :func:`pension_for_card_holder`;
+  audited;
 - anyone else (a unit operator, another citizen): ``NotFound``, exactly as a person who does
   not exist.
 """
@@ -28,7 +32,7 @@ from django.db.models import Sum
 
 from shebao.core import audit
 from shebao.core.errors import NotFound
-from shebao.core.identifiers import id_number_validate, mask_id_number
+from shebao.core.identifiers import bank_card_validate, id_number_validate, mask_id_number
 from shebao.core.models import Account, Role
 from shebao.core.money import round_fen
 from shebao.pensions.models import (
@@ -227,3 +231,20 @@ def pension_card_status(*, actor: Account, id_number: str, channel: str = "bank"
         card_tail=card_tail(profile.bank_card) if paying else "",
         since=profile.bank_card_since if paying else None,
     )
+
+
+def pension_for_card_holder(*, actor: Account, id_number: str, card_number: str, channel: str = "bank") -> PensionView:
+    """At a bank outlet, for the retiree who presents the social-security card their pension is
+    paid into: the same view as every channel (a card service: the card is the pension's
+    account). A card that is not the pension's, a person without a pension, anyone but a bank
+    agent: ``NotFound``, alike, and nothing recorded; a match is audited (``pension.view``)."""
+    number = id_number_validate(id_number, field="id_number").number
+    card = bank_card_validate(card_number, field="card_number")
+    if actor.kind != Account.Kind.STAFF or actor.role != Role.BANK_AGENT:
+        raise _not_found()
+    person = Person.objects.select_related("district").filter(id_number=number).first()
+    profile = PensionProfile.objects.filter(person=person).first() if person is not None else None
+    if person is None or profile is None or not profile.bank_card or profile.bank_card != card:
+        raise _not_found()
+    _record(actor, person, channel)
+    return _build(person)

@@ -20,6 +20,7 @@ from shebao.pensions import documents
 from shebao.pensions.selectors import (
     PensionView,
     pension_card_status,
+    pension_for_card_holder,
     pension_for_staff,
     pension_of_mine,
 )
@@ -105,9 +106,15 @@ def bank_card_check(request: AccountRequest) -> HttpResponse:
     context: dict[str, object] = {"id_number": ""}
     if request.method == "POST":
         number = request.POST.get("id_number", "").strip()
+        card = request.POST.get("card_number", "").strip()
         context["id_number"] = number
         try:
-            context["status"] = pension_card_status(actor=user, id_number=number, channel=channel_for(user))
+            if card:  # the retiree presents the card: the same pension view as every channel
+                context["view"] = pension_for_card_holder(
+                    actor=user, id_number=number, card_number=card, channel=channel_for(user)
+                )
+            else:
+                context["status"] = pension_card_status(actor=user, id_number=number, channel=channel_for(user))
         except ShebaoError as error:
             context["error"] = error
             return render(request, "pensions/bank.html", context, status=error.status)
