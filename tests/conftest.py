@@ -170,3 +170,20 @@ def unit_operator(db) -> Account:
     return AccountFactory(
         username=f"{code}:op1", unit_code=code, kind=Account.Kind.UNIT, role=Role.UNIT, full_name="单位经办人甲"
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test (a ``django_db(transaction=True)`` marker, ``transactional_db``
+    or ``live_server``) restores the migrated data after it (serialized rollback). A
+    transactional test's flush empties every table, the data migrations' rule rows too; and a
+    flush without serialized rollback has Django recreate the content types with new ids, so a
+    later test that restores the serialized data trips over them (UNIQUE content type). With
+    every transactional test serialized, no flush recreates them and each finds the rule rows."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        names = getattr(item, "fixturenames", ())
+        declared = marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+        if declared or "transactional_db" in names or "live_server" in names:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)

@@ -121,7 +121,7 @@ def outlets_nearby(
                 longitude__lte=Decimal(f"{lng + dlng:.6f}"),
             )
         ranked = [
-            (haversine_m(lat, lng, float(o.latitude), float(o.longitude)), o)  # type: ignore[arg-type]
+            (haversine_m(lat, lng, float(o.latitude), float(o.longitude)), o)  # type: ignore[arg-type]  # the box filter above excludes offices without coordinates
             for o in qs
         ]
         # Enough inside the box, and the farthest kept is inside its inscribed circle: no

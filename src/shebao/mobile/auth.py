@@ -12,10 +12,10 @@ __all__ = ["app_account", "app_bearer", "app_session"]
 
 
 def app_session(request: HttpRequest) -> AppSession:
-    session: AppSession = request.app_session  # type: ignore[attr-defined]
+    session: AppSession = request.app_session  # type: ignore[attr-defined]  # set by AppBearer on the request it authenticated
     return session
 
 
 def app_account(request: HttpRequest) -> Account:
-    account: Account = request.auth  # type: ignore[attr-defined]
+    account: Account = request.auth  # type: ignore[attr-defined]  # ninja sets request.auth; HttpRequest's stubs do not know it
     return account
