@@ -131,10 +131,10 @@ def test_a_run_killed_halfway_and_resumed_has_no_duplicate_and_no_gap(city_clerk
         real_write(path, data)
         raise SystemExit("killed")  # a kill, not an error the job could record
 
-    monkeypatch.setattr(mailing, "_write_atomically", write_then_die)
+    monkeypatch.setattr("shebao.statements.mailing.services.runs._write_atomically", write_then_die)
     with pytest.raises(SystemExit):
         chunk_execute(chunk_id=chunks[1].pk)
-    monkeypatch.setattr(mailing, "_write_atomically", real_write)
+    monkeypatch.setattr("shebao.statements.mailing.services.runs._write_atomically", real_write)
     # then nothing of the second chunk remains
     assert MailingItem.objects.filter(run=run).count() == 2
     assert Statement.objects.filter(person__in=people).count() == 2
