@@ -55,3 +55,24 @@ def test_demo_retirees_are_retired_paid_and_written_once(approver, clerk, distri
         materials={"id_card": "received", "personnel_file": "received"},
     )
     assert case.number
+
+
+def test_the_demo_retirees_ledger_takes_the_account_share_from_the_rule_row(approver, clerk, district):
+    """The seed keeps no copy of a rate: with the account row changed, the demo retirees'
+    months are credited at the changed row (0.07 × base, not a constant 8 %)."""
+    from decimal import Decimal
+
+    from shebao.contributions.models import ContributionMonth, ContributionRate
+    from shebao.devtools.seed.rates import figures_forget
+
+    ContributionRate.objects.filter(insurance="pension", person_type="employee", payer="account").update(
+        rate=Decimal("0.07")
+    )
+    figures_forget()
+    try:
+        accounts = write_demo_retirees(today=dt.date(2026, 2, 10))
+    finally:
+        figures_forget()
+    month = ContributionMonth.objects.filter(person__account=accounts[0]).order_by("period").first()
+    assert month.account_credit == (month.base * Decimal("0.07")).quantize(Decimal("0.01"))
+    assert month.pension_personal == (month.base * Decimal("0.08")).quantize(Decimal("0.01"))

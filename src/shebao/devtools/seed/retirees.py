@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -26,13 +25,13 @@ from shebao.contributions.rulebook import rulebook_load
 from shebao.core.identifiers import id_number_make
 from shebao.core.models import Account, Area, Role
 from shebao.core.months import month_add, month_start, months_between
+from shebao.devtools.seed.rates import amounts
 from shebao.pensions.models import PensionProfile
 from shebao.pensions.rules.ages import retirement_age
 from shebao.pensions.services import payments_issue_range, pension_retire
 from shebao.registry.models import Person
 
 LEDGER_FROM = dt.date(2014, 1, 1)
-ACCOUNT_SHARE = Decimal("0.08")  # 8 % of the base to the personal account (国发〔2005〕38号)
 
 
 @dataclass(frozen=True)
@@ -73,19 +72,22 @@ def _deemed(work_start: str) -> int:
 
 def _record(person: Person, until: dt.date, *, retiring: bool) -> None:
     """Ledger months from 2014 to the month before ``until``, paid, at the year's average base,
-    each credited 8 % to the personal account by the production crediting (one entry a month)
+    each credited to the personal account at the year's rule row by the production crediting (one entry a month)
     and every closed year's interest credited by the production interest service."""
     rulebook = rulebook_load(region="wuhan")
     rows = []
     for month in months_between(LEDGER_FROM, month_add(until, -1)):
         base = rulebook.base_limits(month).average
-        credit = (base * ACCOUNT_SHARE).quantize(Decimal("0.01"))
+        # the individual share and the account's, as the year's rule rows say (no copied rate)
+        _employer, personal, credit = amounts(
+            base_total=base, category="employee", insurance="pension", year=month.year
+        )
         rows.append(
             ContributionMonth(
                 person=person,
                 period=month,
                 base=base,
-                pension_personal=credit,
+                pension_personal=personal,
                 account_credit=credit,
                 status=ContributionMonth.Status.PAID,
                 rules={"source": "annual_record"},  # the record of the system before, as the history job writes

@@ -30,6 +30,7 @@ from shebao.catalog.definitions import (
 from shebao.catalog.models import ServiceItem
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import id_number_validate
+from shebao.pensions.rules.ages import MINIMUM_WORKING_AGE
 from shebao.pensions.transfers.platform import AGENCIES
 
 if TYPE_CHECKING:
@@ -80,9 +81,6 @@ TRANSFER_PHASES = (
         legal_days=15,
     ),
 )
-
-
-MINIMUM_WORKING_AGE = 16  # 《劳动法》第十五条：禁止用人单位招用未满十六周岁的未成年人
 
 
 def _birth_date(id_number: str) -> dt.date:
