@@ -1,0 +1,164 @@
+"""Returned mail (one by one or a scanned file), the re-send list and the re-send run."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.db import transaction
+from django.utils import timezone
+
+from shebao.core import audit
+from shebao.core.channels import Channel
+from shebao.core.errors import InvalidInput, NotFound
+from shebao.core.models import Account
+from shebao.registry.selectors import persons_visible
+from shebao.statements.mailing.models import MailingItem, MailingRun, ReturnedMail
+from shebao.statements.mailing.services.common import CHUNK_SIZE, _require_mailing_staff
+from shebao.statements.mailing.services.runs import _run_create
+from shebao.statements.selectors import year_check
+
+SCAN_MAX_ROWS = 50_000
+
+
+def _item_for_ref(*, actor: Account, ref: str) -> MailingItem:
+    item = (
+        MailingItem.objects.filter(document_ref=ref.strip(), delivery=MailingItem.Delivery.PAPER)
+        .select_related("person", "run", "statement")
+        .order_by("-run_id")
+        .first()
+    )
+    if item is None or not persons_visible(actor=actor).filter(pk=item.person_id).exists():
+        raise NotFound(f"未找到编号为 {ref} 的已寄出记录单", f"No statement {ref} was mailed")
+    return item
+
+
+def returned_mail_record(
+    *, actor: Account, ref: str, reason: str, source: str = ReturnedMail.Source.CLERK
+) -> ReturnedMail:
+    """登记退信: the post brought back the statement numbered ``ref`` (printed under the QR).
+    A clerk of the person's district (or the city); recording it twice is refused."""
+    _require_mailing_staff(actor)
+    return returned_mail_import(actor=actor, rows=[(ref, reason)], source=source)[0]
+
+
+def _reason_of(text: str) -> str | None:
+    text = text.strip()
+    for value, label in ReturnedMail.Reason.choices:
+        if text in (value, str(label).split(" / ")[0], str(label).split(" / ")[-1]):
+            return str(value)
+    return None
+
+
+def returned_mail_import(
+    *, actor: Account, rows: list[tuple[str, str]], source: str = ReturnedMail.Source.SCAN
+) -> list[ReturnedMail]:
+    """Returned mail from the post's scan file (ref, reason per line), all or nothing: one bad
+    line (unknown ref, unknown reason, recorded before, repeated) refuses the file naming it."""
+    _require_mailing_staff(actor)
+    if len(rows) > SCAN_MAX_ROWS:
+        raise InvalidInput(
+            f"一次最多登记 {SCAN_MAX_ROWS} 条退信", f"At most {SCAN_MAX_ROWS} returns per file", field="file"
+        )
+    problems: list[str] = []
+    found: list[tuple[MailingItem, str]] = []
+    seen: set[str] = set()
+    for line, (ref, reason_text) in enumerate(rows, start=1):
+        reason = _reason_of(reason_text)
+        if reason is None:
+            problems.append(f"第{line}行：退信原因“{reason_text}”不正确 / line {line}: unknown reason")
+            continue
+        if ref in seen:
+            problems.append(f"第{line}行：编号 {ref} 重复 / line {line}: {ref} repeated")
+            continue
+        seen.add(ref)
+        try:
+            item = _item_for_ref(actor=actor, ref=ref)
+        except NotFound:
+            problems.append(f"第{line}行：未找到编号 {ref} / line {line}: no statement {ref} was mailed")
+            continue
+        if ReturnedMail.objects.filter(item=item).exists():
+            problems.append(f"第{line}行：编号 {ref} 的退信已登记 / line {line}: {ref} already recorded")
+            continue
+        found.append((item, reason))
+    if problems:
+        raise InvalidInput("；".join(problems[:20]), "; ".join(problems[:20]), field="file")
+    now = timezone.now()
+    with transaction.atomic():
+        returned = ReturnedMail.objects.bulk_create(
+            [
+                ReturnedMail(item=item, reason=reason, source=source, recorded_at=now, recorded_by=actor)
+                for item, reason in found
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="mailing.returned",
+            subject_type="statement_mailing.MailingRun",
+            subject_id=found[0][0].run_id if found else "",
+            after={"source": source, "refs": [item.document_ref for item, _ in found][:1000], "count": len(found)},
+            channel=Channel.HALL,
+        )
+    return returned
+
+
+def resend_list(*, actor: Account, year: int | None = None) -> list[ReturnedMail]:
+    """重寄名单: returned statements not yet mailed again, that ``actor`` may see."""
+    _require_mailing_staff(actor)
+    returned = ReturnedMail.objects.filter(
+        resent_in__isnull=True, item__person__in=persons_visible(actor=actor)
+    ).select_related("item__person", "item__statement", "item__run")
+    if year is not None:
+        returned = returned.filter(item__run__year=year)
+    return list(returned.order_by("item__postcode", "item__route", "item__person_id"))
+
+
+def mailing_resend_start(
+    *, actor: Account, year: int, chunk_size: int = CHUNK_SIZE, variant: str = MailingRun.Variant.ANNUAL
+) -> MailingRun:
+    """A run over the re-send list of ``year`` (the addresses as the registry holds them now:
+    correct the address first); each returned letter is marked resent by the chunk that mails it."""
+    _require_mailing_staff(actor)
+    year_check(year)
+    returned = [r for r in resend_list(actor=actor, year=year) if r.item.run.variant == variant]
+    persons = sorted({r.item.person_id for r in returned})
+    if not persons:
+        raise InvalidInput(f"{year}年度没有待重寄的退信", f"Nothing to re-send for {year}", field="year")
+    return _run_create(
+        actor=actor,
+        year=year,
+        scope=MailingRun.Scope.RESEND,
+        district=None,
+        persons=persons,
+        channel=Channel.HALL,
+        chunk_size=chunk_size,
+        variant=variant,
+    )
+
+
+def scan_rows(data: bytes) -> list[tuple[str, str]]:
+    """(ref, reason) rows of the post's scan file: CSV, UTF-8 (with or without BOM) or GBK, a
+    header line naming 记录单编号/ref and 退信原因/reason (in any order), or two bare columns."""
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InvalidInput("文件编码应为 UTF-8 或 GBK", "The file must be UTF-8 or GBK text", field="file")
+    lines = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if not lines:
+        raise InvalidInput("文件为空", "The file is empty", field="file")
+    head = [cell.strip().lower() for cell in lines[0]]
+    ref_at, reason_at = 0, 1
+    if any(name in head for name in ("记录单编号", "ref")):
+        ref_at = next(i for i, name in enumerate(head) if name in ("记录单编号", "ref"))
+        reason_at = next((i for i, name in enumerate(head) if name in ("退信原因", "reason")), -1)
+        lines = lines[1:]
+    rows = []
+    for line in lines:
+        if reason_at < 0 or len(line) <= max(ref_at, reason_at):
+            raise InvalidInput("每行应有记录单编号和退信原因两列", "Each line needs a ref and a reason", field="file")
+        rows.append((line[ref_at].strip(), line[reason_at].strip()))
+    return rows
