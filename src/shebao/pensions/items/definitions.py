@@ -1,390 +1,44 @@
-"""养老和工伤待遇类服务事项: retirement, benefit determination, survivors' benefits, suspension and
-resumption, certification, work-injury recognition and benefits. The transfers (YL-003, YL-004)
-live in shebao.pensions.transfers."""
+"""养老和工伤待遇类服务事项: the items themselves (retirement, benefit determination, survivors' benefits,
+suspension and resumption, certification, work-injury recognition and benefits), their handlers by
+key, and their registration with the engine. The transfers (YL-003, YL-004) live in
+shebao.pensions.transfers."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
-
-from django.utils import timezone
-
-from shebao.cases.eligibility import Eligibility, register_check
-from shebao.cases.handlers import FormHandler, ItemHandler, items_register
-from shebao.catalog.definitions import (
-    ID_CARD,
-    ID_NUMBER,
-    NAME,
-    PHONE,
-    Applicant,
-    FieldSpec,
-    ItemSpec,
-    MaterialSpec,
+from shebao.cases.eligibility import register_check
+from shebao.cases.handlers import ItemHandler, items_register
+from shebao.catalog.definitions import ID_CARD, ID_NUMBER, NAME, PHONE, FieldSpec, ItemSpec, MaterialSpec
+from shebao.pensions.items.benefits import (
+    AccountChangeHandler,
+    BenefitHandler,
+    CertificationHandler,
+    InheritanceHandler,
+    RedeterminationHandler,
+    ResumptionHandler,
+    SurvivorsHandler,
+    SuspensionHandler,
+    retired,
 )
-from shebao.catalog.models import ServiceItem
-from shebao.core.errors import InvalidInput, NotFound
-from shebao.core.identifiers import bank_card_validate, credit_code_validate, id_number_validate
-
-if TYPE_CHECKING:
-    from shebao.cases.models import Case
-    from shebao.core.models import Account
-    from shebao.registry.models import Person
-
-LAW = "《中华人民共和国社会保险法》"
-INJURY_REGULATION = "《工伤保险条例》（国务院令第375号，国务院令第586号修订）"
-
-BANK_CARD = FieldSpec("bank_card", "待遇发放银行卡号（社会保障卡金融账户）", "Bank card for payments", max_length=19)
-RETIRE_DATE = FieldSpec("retire_date", "退休（待遇起始）日期", "Retirement date", "date")
-UNIT_CODE = FieldSpec("unit_code", "用人单位统一社会信用代码", "Employer's unified social credit code", max_length=18)
-RELATION = FieldSpec(
-    "relation",
-    "申领人与参保人关系",
-    "Relation to the deceased",
-    "choice",
-    choices=(("spouse", "配偶"), ("child", "子女"), ("parent", "父母"), ("other", "其他法定继承人")),
+from shebao.pensions.items.fields import (
+    BANK_CARD,
+    BANK_CARD_COPY,
+    CLAIMANT_ID,
+    DEATH_PROOF,
+    DECEASED,
+    INJURY_REGULATION,
+    KINSHIP_PROOF,
+    LAW,
+    RELATION,
+    RETIRE_DATE,
+    UNIT_CODE,
 )
-DECEASED = (
-    FieldSpec("deceased_id_number", "已故参保人公民身份号码", "ID number of the deceased", "id_number"),
-    FieldSpec("deceased_name", "已故参保人姓名", "Name of the deceased"),
-    FieldSpec("death_date", "死亡日期", "Date of death", "date"),
+from shebao.pensions.items.injury import (
+    InjuryBenefitHandler,
+    InjuryHandler,
+    InjuryRecognitionHandler,
+    injury_decision_known,
 )
-
-CLAIMANT_ID = MaterialSpec("claimant_id", "申领人居民身份证", "Claimant's ID card")
-DEATH_PROOF = MaterialSpec(
-    "death_proof", "死亡证明（医学死亡证明或公安、民政部门证明）", "Proof of death", commitment_allowed=True
-)
-KINSHIP_PROOF = MaterialSpec("kinship_proof", "亲属关系证明", "Proof of kinship", commitment_allowed=True)
-BANK_CARD_COPY = MaterialSpec(
-    "bank_card", "本人银行卡或社会保障卡", "The applicant's bank card or social security card"
-)
-
-# --- handlers --------------------------------------------------------------------------------
-
-
-def _not_future(cleaned: dict[str, Any], *names: str) -> None:
-    today = timezone.localdate().isoformat()
-    for name in names:
-        if name in cleaned and cleaned[name] > today:
-            raise InvalidInput("该日期不能晚于今天", f"{name} cannot be in the future", field=name)
-
-
-def _in_order(cleaned: dict[str, Any], first: str, then: str) -> None:
-    if first in cleaned and then in cleaned and cleaned[then] < cleaned[first]:
-        raise InvalidInput("截止日期不能早于起始日期", f"{then} is before {first}", field=then)
-
-
-def _bank_card(cleaned: dict[str, Any]) -> None:
-    if "bank_card" in cleaned:
-        cleaned["bank_card"] = bank_card_validate(cleaned["bank_card"], field="bank_card")
-
-
-class BenefitHandler(FormHandler):
-    """待遇类: a valid payment card; events that have happened are not in the future; periods
-    in order; a positive amount."""
-
-    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
-        cleaned = super().clean(item=item, form=form, applicant=applicant)
-        _bank_card(cleaned)
-        _not_future(cleaned, "death_date", "suspend_from", "period_to")
-        _in_order(cleaned, "period_from", "period_to")
-        if "amount" in cleaned and Decimal(cleaned["amount"]) <= 0:
-            raise InvalidInput("金额应大于零", "The amount must be above zero", field="amount")
-        return cleaned
-
-
-class InjuryHandler(BenefitHandler):
-    """工伤: a valid employer code; the diagnosis is not before the accident."""
-
-    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
-        cleaned = super().clean(item=item, form=form, applicant=applicant)
-        if "unit_code" in cleaned:
-            cleaned["unit_code"] = credit_code_validate(cleaned["unit_code"], field="unit_code")
-        _not_future(cleaned, "accident_date", "diagnosis_date")
-        if (
-            "accident_date" in cleaned
-            and "diagnosis_date" in cleaned
-            and cleaned["diagnosis_date"] < cleaned["accident_date"]
-        ):
-            raise InvalidInput(
-                "诊断日期不能早于事故发生日期", "The diagnosis is dated before the accident", field="diagnosis_date"
-            )
-        return cleaned
-
-
-# --- the pension items' effects: one handler per kind of effect ------------------------------
-
-WORK_START = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
-
-
-def _person(id_number: str) -> Person:
-    from shebao.registry.models import Person
-
-    try:
-        return Person.objects.select_related("district").get(id_number=id_number)
-    except Person.DoesNotExist:
-        raise NotFound("未找到该参保人的参保记录", "This person is not registered", field="id_number") from None
-
-
-def _day(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)
-
-
-SPECIAL_RETIREMENTS = ("special_work", "disability")
-
-
-class RetirementHandler(BenefitHandler):
-    """退休审批 (YL-001): the form's profile facts are well formed at receipt (the statute is
-    checked by the eligibility check ``retirement_eligible``, at receipt and acceptance); at the
-    approver's completion the retirement, certificate and approved determination are written."""
-
-    def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
-        cleaned = super().clean(item=item, form=form, applicant=applicant)
-        start = cleaned.get("work_start")
-        if start and not WORK_START.fullmatch(start):
-            raise InvalidInput("参加工作时间应为 YYYY-MM", "The start of work is YYYY-MM", field="work_start")
-        deemed = int(cleaned.get("deemed_months") or 0)
-        if not 0 <= deemed <= 600:
-            raise InvalidInput("视同缴费月数应在0至600之间", "Deemed months are 0 to 600", field="deemed_months")
-        if deemed and not cleaned.get("deemed_source"):
-            raise InvalidInput(
-                "填写视同缴费月数时须写明依据（人事档案记载的工作经历）",
-                "Deemed months need their source (the personnel file's record)",
-                field="deemed_source",
-            )
-        if "retire_date" in cleaned:
-            from shebao.pensions.services.retirement import deemed_months_valid
-            from shebao.registry.models import Person
-
-            id_number = str(cleaned.get("id_number") or applicant.id_number)
-            recorded = Person.objects.filter(id_number=id_number).values_list("birth_date", flat=True).first()
-            birth = recorded or id_number_validate(id_number).birth_date
-            deemed_months_valid(birth_date=birth, form=cleaned)
-        return cleaned
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.cases.models import CaseMaterial
-        from shebao.pensions.services import pension_retire
-
-        if (
-            str(case.form_data.get("retire_type") or "") in SPECIAL_RETIREMENTS
-            and not case.materials.filter(
-                material__code="special_proof", status__in=(CaseMaterial.Status.RECEIVED, CaseMaterial.Status.UPLOADED)
-            ).exists()
-        ):
-            raise InvalidInput(
-                "特殊工种或因病致残提前退休须提交特殊工种证明或劳动能力鉴定结论，本件未收到",
-                "A special-work or disability retirement needs its proof (special-work record or work-capacity "
-                "assessment); none was received",
-                field="special_proof",
-            )
-        done = pension_retire(
-            actor=actor,
-            person=_person(case.applicant_id_number),
-            form=case.form_data,
-            case_number=case.number or "",
-            channel=case.channel,
-        )
-        return {
-            "certificate": done.certificate.number,
-            "determination": done.determination.pk,
-            "total": str(done.determination.total),
-            "retirement_month": done.certificate.retirement_month.isoformat(),
-        }
-
-
-def retirement_eligible(facts: Eligibility) -> None:
-    """At the window (receipt and acceptance): registered, not retired, the month within the
-    statutory rule or the flexible window, and the minimum contribution months reached."""
-    from shebao.pensions.services import retirement_plan
-
-    today = timezone.localdate() if facts.stage == "receipt" else None
-    retirement_plan(person=_person(facts.applicant_id_number), form=dict(facts.form), today=today)
-
-
-def retired(facts: Eligibility) -> None:
-    """Items for a retiree (redetermination, suspension, resumption, card, certification)."""
-    from shebao.pensions.models import PensionProfile
-
-    if not PensionProfile.objects.filter(
-        person__id_number=facts.applicant_id_number, retirement_month__isnull=False
-    ).exists():
-        raise InvalidInput(
-            "该人员尚未办理退休，不能办理养老待遇业务", "Not a retiree: no pension to act on", field="id_number"
-        )
-
-
-class RedeterminationHandler(BenefitHandler):
-    """基本养老金核定 (YL-002) for a retiree: recomputed and approved at completion."""
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.pensions.services import pension_redetermine
-
-        done = pension_redetermine(
-            actor=actor, person=_person(case.applicant_id_number), case_number=case.number or "", channel=case.channel
-        )
-        return {"determination": done.pk, "total": str(done.total), "from": done.effective_from.isoformat()}
-
-
-class SuspensionHandler(BenefitHandler):
-    """暂停发放 (YL-008)."""
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.pensions.services import pension_suspend
-
-        form = case.form_data
-        profile = pension_suspend(
-            actor=actor,
-            person=_person(case.applicant_id_number),
-            from_month=_day(form["suspend_from"]),
-            reason=form.get("suspend_reason", ""),
-            case_number=case.number or "",
-            channel=case.channel,
-        )
-        return {"suspended_from": str(profile.suspended_from)}
-
-
-class ResumptionHandler(BenefitHandler):
-    """恢复发放 (YL-009) with back payment of the suspended months."""
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.pensions.services import pension_resume
-
-        form = case.form_data
-        done = pension_resume(
-            actor=actor,
-            person=_person(case.applicant_id_number),
-            resume_from=_day(form["resume_from"]),
-            reason=form.get("resume_reason", ""),
-            bank_card=form.get("bank_card", ""),
-            case_number=case.number or "",
-            channel=case.channel,
-        )
-        return {
-            "back_paid": [p.month.isoformat() for p in done.back_paid],
-            "back_pay_total": str(sum((p.amount for p in done.back_paid), Decimal("0.00"))),
-            "not_paid": [m.isoformat() for m in done.not_paid],
-        }
-
-
-class AccountChangeHandler(BenefitHandler):
-    """变更发放账户 (YL-012)."""
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.pensions.services import pension_account_change
-
-        profile = pension_account_change(
-            actor=actor,
-            person=_person(case.applicant_id_number),
-            bank_card=case.form_data["bank_card"],
-            case_number=case.number or "",
-            channel=case.channel,
-        )
-        return {"since": str(profile.bank_card_since)}
-
-
-class CertificationHandler(BenefitHandler):
-    """资格认证 (YL-010): recorded with its method and the day."""
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.pensions.services import pension_certify
-
-        profile = pension_certify(
-            actor=actor,
-            person=_person(case.applicant_id_number),
-            method=case.form_data.get("method", ""),
-            on=timezone.localdate(),
-            case_number=case.number or "",
-            channel=case.channel,
-        )
-        return {"certified_on": str(profile.certified_on)}
-
-
-class SurvivorsHandler(BenefitHandler):
-    """丧葬补助金和抚恤金 (YL-006): paid once to the claimant; the deceased's pension stops."""
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.pensions.services import pension_survivors
-
-        form = case.form_data
-        done = pension_survivors(
-            actor=actor,
-            person=_person(form["deceased_id_number"]),
-            death_date=_day(form["death_date"]),
-            claimant=case.applicant_name,
-            relation=form.get("relation", ""),
-            bank_card=form.get("bank_card", ""),
-            case_number=case.number or "",
-            channel=case.channel,
-        )
-        return {"paid": {p.kind: str(p.amount) for p in done.payments}, "overpaid": list(done.overpaid)}
-
-
-class InheritanceHandler(BenefitHandler):
-    """个人账户余额继承 (YL-007): the balance paid once to the heir; the pension stops."""
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.contributions.accounts import account_summary
-        from shebao.pensions.services import pension_inheritance
-
-        form = case.form_data
-        person = _person(form["deceased_id_number"])
-        assert actor is not None  # a completing step always has its actor
-        done = pension_inheritance(
-            actor=actor,
-            person=person,
-            death_date=_day(form["death_date"]),
-            claimant=case.applicant_name,
-            relation=form.get("relation", ""),
-            bank_card=form.get("bank_card", ""),
-            account_balance=account_summary(actor=actor, person=person).balance,
-            case_number=case.number or "",
-            channel=case.channel,
-        )
-        return {"paid": str(done.payments[0].amount), "line": done.derivation[0], "overpaid": list(done.overpaid)}
-
-
-class InjuryRecognitionHandler(InjuryHandler):
-    """工伤认定 (GS-001): the decision, numbered, written at the approver's completion."""
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.pensions.services.injury import injury_recognise
-
-        decision = injury_recognise(
-            actor=actor,
-            person=_person(case.form_data.get("id_number") or case.applicant_id_number),
-            form=case.form_data,
-            case_number=case.number or "",
-            channel=case.channel,
-        )
-        return {"decision": decision.number}
-
-
-class InjuryBenefitHandler(InjuryHandler):
-    """工伤保险待遇核定 (GS-002) under a recognition decision of the same worker."""
-
-    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
-        from shebao.pensions.services.injury import injury_benefit_approve
-
-        benefit = injury_benefit_approve(
-            actor=actor,
-            person=_person(case.form_data.get("id_number") or case.applicant_id_number),
-            form=case.form_data,
-            case_number=case.number or "",
-            channel=case.channel,
-        )
-        return {"benefit": benefit.benefit_type, "amount": str(benefit.amount)}
-
-
-def injury_decision_known(facts: Eligibility) -> None:
-    """GS-002 at the window: the decision number is this worker's recognition, and an amount."""
-    from shebao.pensions.services.injury import recognition_of
-
-    recognition_of(person=_person(facts.applicant_id_number), number=str(facts.form.get("decision_no", "")))
-    if facts.form.get("amount") in (None, ""):
-        raise InvalidInput("请填写申请金额", "The amount claimed is required", field="amount")
-
+from shebao.pensions.items.retirement import RetirementHandler, retirement_eligible
 
 # --- items -----------------------------------------------------------------------------------
 
