@@ -17,12 +17,14 @@ from ninja.parser import Parser
 
 from shebao.cases.api import catalog_router
 from shebao.cases.api import router as cases_router
+from shebao.content.api import router as content_router
 from shebao.contributions.api import router as calculators_router
 from shebao.contributions.api_account import router as account_router
 from shebao.core.api import router as core_router
 from shebao.core.errors import ShebaoError
 from shebao.medical.api import router as medical_router
 from shebao.mobile.api import router as app_router
+from shebao.mobile.api_personal import router as app_personal_router
 from shebao.pensions.api import router as pensions_router
 from shebao.pensions.api_my import router as my_pension_router
 from shebao.pensions.transfers.api import router as transfers_router
@@ -154,3 +156,5 @@ api.add_router("/calculators", unemployment_calculators_router)
 api.add_router("/", unemployment_router)
 api.add_router("/", medical_router)
 api.add_router("/app", app_router)
+api.add_router("/app", app_personal_router)
+api.add_router("/", content_router)

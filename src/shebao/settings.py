@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "ninja",  # its own Swagger UI files, served from here: /api/v1/docs loads nothing from a CDN
     "shebao.core",
     "shebao.catalog",
+    "shebao.content",
     "shebao.cases",
     "shebao.registry",
     "shebao.contributions",
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "shebao.statements",
     "shebao.statements.mailing",
     "shebao.web",
+    "shebao.mobile",
     "shebao.devtools",
 ]
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("shebao.pensions.transfers.urls")),
     path("", include("shebao.statements.urls")),
     path("", include("shebao.statements.mailing.urls")),
+    path("", include("shebao.content.urls")),
+    path("", include("shebao.mobile.urls")),
     # The shell (web) and the pages a domain app owns answer in one namespace, "web": the names
     # templates and redirects use (web:my_account, web:unit_bills …) stayed when the contributions
     # pages moved into their app, and web imports none of them.
