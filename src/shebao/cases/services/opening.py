@@ -27,7 +27,8 @@ from shebao.cases.models import (
     CasePhase,
 )
 from shebao.cases.services.clock import _receive_clock
-from shebao.cases.services.common import COUNTER_ROLES, _audit, _resolve_office
+from shebao.cases.services.common import COUNTER_ROLES, _audit
+from shebao.cases.services.routing import route_office
 from shebao.catalog.definitions import MOBILE, Applicant
 from shebao.catalog.models import ServiceItem
 from shebao.catalog.selectors import item_get, item_offered
@@ -130,8 +131,12 @@ def _open_one(
     if not phases:
         raise InvalidInput(f"服务事项 {item.code} 未配置办理环节", f"Service item {item.code} has no steps configured")
     offices = [
-        _resolve_office(
-            rule=p.jurisdiction or item.jurisdiction, applicant=applicant, receiving_office=receiving_office
+        route_office(
+            item_code=item.code,
+            phase_code=p.code,
+            rule=p.jurisdiction or item.jurisdiction,
+            applicant=applicant,
+            receiving_office=receiving_office,
         )
         for p in phases
     ]

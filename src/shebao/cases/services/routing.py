@@ -1,6 +1,11 @@
-"""Routing a case between staff and offices: escalation, return to the previous step, transfer."""
+"""Routing a case between staff and offices: the office a phase goes to when a case is opened
+(with the routers domain apps register), escalation, return to the previous step, transfer."""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.db import transaction
 
@@ -9,11 +14,68 @@ from shebao.cases.models import (
     Case,
 )
 from shebao.cases.services.clock import _running_phase, _show_clock
-from shebao.cases.services.common import _audit, _claim, _notify_staff, _record_step, _require, _today
+from shebao.cases.services.common import (
+    _audit,
+    _claim,
+    _notify_staff,
+    _record_step,
+    _require,
+    _resolve_office,
+    _today,
+)
+from shebao.catalog.definitions import Applicant
 from shebao.catalog.models import ItemPhase
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput
 from shebao.core.models import Account, Office
+from shebao.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class RouteQuery:
+    """What a router is asked when a case is opened: which office handles this phase of this
+    item for this applicant (``rule``: the phase's jurisdiction rule, the engine's answer when
+    the router has none)."""
+
+    item_code: str
+    phase_code: str
+    rule: str
+    applicant: Applicant
+    receiving_office: Office | None
+    day: dt.date
+
+
+class Router(Protocol):
+    """An office for the phase, or None to leave it to the jurisdiction rule; raises a
+    ShebaoError (NotAllowed) when the receiving office may not take the case at all."""
+
+    def __call__(self, query: RouteQuery, /) -> Office | None: ...
+
+
+# item code -> the router a domain app registered for it (from its ``AppConfig.ready()``: the
+# engine imports no domain app)
+routers = Registry[str, Router]("case routers")
+
+
+def register_router(item_code: str, router: Router) -> None:
+    """Let ``router`` decide the office of ``item_code``'s phases (one router per item)."""
+    routers.register(item_code, router)
+
+
+def route_office(
+    *, item_code: str, phase_code: str, rule: str, applicant: Applicant, receiving_office: Office | None
+) -> Office:
+    """The office of jurisdiction for a phase (管辖机构): the item's router's, if it has one
+    that answers, else the jurisdiction rule's. A router's office must be active."""
+    router = routers.find(item_code)
+    if router is not None:
+        query = RouteQuery(item_code, phase_code, rule, applicant, receiving_office, _today())
+        office = router(query)
+        if office is not None:
+            if not office.is_active:
+                raise InvalidInput("没有可以办理该事项的机构", "No office handles this item", field="office")
+            return office
+    return _resolve_office(rule=rule, applicant=applicant, receiving_office=receiving_office)
 
 
 def case_escalate(*, actor: Account, case_id: int, version: int, reason: str, channel: str = Channel.HALL) -> Case:
