@@ -7,6 +7,7 @@ class MedicalConfig(AppConfig):
     verbose_name = "医疗保险 / Medical"
 
     def ready(self) -> None:
-        from shebao.medical import items
+        from shebao.medical import cadres, items
 
         items.register_items()
+        cadres.register()  # the cadres' move (a job kind) and their items' router
