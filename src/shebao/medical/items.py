@@ -394,7 +394,8 @@ ITEMS: tuple[ItemSpec, ...] = (
         policy_basis=f"《中华人民共和国军人保险法》；{LAW}第三十二条",
         risk_level=3,
         jurisdiction="applicant_district",
-        office_kinds=("district_office",),
+        # a district office, or the medical centre for the cadres it keeps (medical.cadres routes)
+        office_kinds=("district_office", "medical_centre"),
         channels=("hall",),
         promised_days=15,
         description="军队转业干部到地方后，由安置地区级经办机构接续军人退役医疗保险关系，办理职工基本医疗保险和生育保险。",
@@ -414,6 +415,36 @@ ITEMS: tuple[ItemSpec, ...] = (
             ),
             MaterialSpec("placement_letter", "转业安置介绍信或相关证明", "Placement letter", commitment_allowed=True),
         ),
+    ),
+    *(
+        _medical_centre_item(
+            code=code,
+            name=f"自主择业军转干部医疗保险和生育保险{what}",
+            name_en=f"{what_en} of the medical and maternity insurance of self-employed transferred officers",
+            policy_basis=f"《中华人民共和国军人保险法》；{LAW}第三十二条",
+            risk_level=2,
+            jurisdiction="applicant_district",  # medical.cadres routes: the cadre's district, or the centre
+            office_kinds=("district_office", "medical_centre"),
+            channels=("hall",),
+            promised_days=5,
+            description=description,
+            fields=(ID_NUMBER, NAME, PHONE),
+            materials=(ID_CARD,),
+        )
+        for code, what, what_en, description in (
+            (
+                "YB-012",
+                "分户",
+                "Split of the accounts",
+                "自主择业军转干部医疗和生育保险由市级集中管理转为居住地区管理（新城区除外），在区经办机构单独建户。",
+            ),
+            (
+                "YB-013",
+                "续保",
+                "Continuation",
+                "自主择业军转干部分户后，在管理机构（区经办机构或市医保中心）按原保障方式续保，资金保障方式不变。",
+            ),
+        )
     ),
     _medical_centre_item(
         code="YB-011",
