@@ -125,3 +125,22 @@ def test_bulk_transferred_months_equal_the_per_person_read_with_the_same_sight(
     for outsider in (unit_operator, other_district_clerk):
         assert transferred_months_of_persons(actor=outsider, id_numbers=numbers) == {number: {} for number in numbers}
         assert transferred_months(actor=outsider, id_number=moved.id_number) == {}
+
+
+def test_bulk_account_lines_equal_account_statement_lines_person_by_person(history, others, clerk):
+    from shebao.contributions.accounts import account_lines_of_persons, account_statement
+    from shebao.contributions.models import AccountEntry
+
+    persons = [history, *others]
+    # given an entry whose kind's label differs from its value, besides the hand-built year's
+    AccountEntry.objects.create(
+        person=others[2], kind="payout", year=YEAR, credited_month=dt.date(YEAR, 12, 1), amount=Decimal("-12.34")
+    )
+    # when the chunk's lines are read at once (value rows)
+    bulk = account_lines_of_persons(actor=clerk, persons=persons, year=YEAR)
+    # then each person's lines equal account_statement's, labels, amounts, rates and order included
+    for person in persons:
+        assert bulk[person.pk] == account_statement(actor=clerk, person=person, year=YEAR).lines, person.name
+    assert bulk[others[2].pk][-1].kind_label == "支出 / Paid out"
+    assert bulk[others[0].pk] == ()
+    assert len(bulk[history.pk]) > 3
