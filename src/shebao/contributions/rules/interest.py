@@ -65,7 +65,11 @@ def account_interest(
     0.075 + 0.005 = 0.080 → 0.08, where rounding each part first would credit 0.09). For the
     statement the part on the opening balance is shown rounded half up to the fen and the part
     on the credits is the remainder, so the two lines always add up to the interest credited.
-    ``monthly_credits`` holds 12 amounts (month 1..12); those after month k are not counted."""
+    ``monthly_credits`` holds 12 amounts (month 1..12); those after month k are not counted. A
+    month's amount is net of its debits (a retiree's monthly payout, a transfer out), which are
+    negative: money paid out in month m stops earning from month m, so its product is
+    subtracted by the same weight (k − m + 1) as a credit's is added — the interest is on the
+    balance net of payouts, month by month."""
     if not 1 <= months <= MONTHS_IN_YEAR:
         raise InvalidInput(
             f"计息月数应在1至12之间（收到 {months}）", f"months must be 1 to 12 (got {months})", field="months"
@@ -85,7 +89,8 @@ def account_interest(
     for m, amount in enumerate(monthly_credits, start=1):
         if m > months:
             break
-        _money_in(amount, name="monthly_credits")
+        if not isinstance(amount, Decimal) or not amount.is_finite():
+            raise InvalidInput("每月记账额应为金额", "monthly_credits must be amounts", field="monthly_credits")
         weight = months - m + 1
         lines.append(InterestLine(m, amount, weight, amount * weight * rate / twelve))
     product = sum((x.amount * x.months_earning for x in lines), Decimal(0))
