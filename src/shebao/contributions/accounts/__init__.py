@@ -16,7 +16,8 @@ use :func:`interest_quote`, so they cannot disagree.
 
 The parts: ``crediting`` (paid months), ``interest`` (the quote, one person's year, the
 year-end job), ``transfers``, ``summaries`` (the years; visibility), ``statements`` (one year's
-lines), ``balance`` (the balance at a month); ``common`` holds ``ZERO``.
+lines), ``balance`` (the balance at a month), ``payouts`` (a retiree's account pension drawn
+month by month); ``common`` holds ``ZERO``.
 """
 
 from shebao.contributions.accounts.balance import AccountAtMonth, account_balance_at
@@ -30,6 +31,7 @@ from shebao.contributions.accounts.interest import (
     account_interest_range,
     interest_quote,
 )
+from shebao.contributions.accounts.payouts import PayoutDue, account_payout_months
 from shebao.contributions.accounts.statements import (
     AccountStatement,
     StatementLine,
@@ -46,6 +48,7 @@ __all__ = [
     "AccountStatement",
     "AccountSummary",
     "AccountYear",
+    "PayoutDue",
     "StatementLine",
     "_balance_before",
     "_monthly_credits",
@@ -56,6 +59,7 @@ __all__ = [
     "account_interest_credit",
     "account_interest_range",
     "account_lines_of_persons",
+    "account_payout_months",
     "account_statement",
     "account_summaries",
     "account_summary",

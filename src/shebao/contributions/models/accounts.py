@@ -39,4 +39,10 @@ class AccountEntry(models.Model):
             models.UniqueConstraint(
                 fields=["person", "year"], condition=models.Q(kind="interest"), name="account_interest_once_per_year"
             ),
+            # a retiree's account pension is drawn once a month (养老金按月发放)
+            models.UniqueConstraint(
+                fields=["person", "credited_month"],
+                condition=models.Q(kind="payout"),
+                name="account_payout_once_per_month",
+            ),
         ]

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from shebao.contributions.accounts import PayoutDue, account_payout_months
 from shebao.core import audit
 from shebao.core.errors import Conflict, InvalidInput
 from shebao.core.jobs import JobKind, Params, id_span
@@ -70,7 +71,7 @@ def payments_issue_range(*, month: dt.date, lo: int, hi: int) -> dict[str, int]:
         row["person_id"]: row
         for row in PensionDetermination.objects.filter(
             person_id__in=ids, status=PensionDetermination.Status.APPROVED
-        ).values("id", "person_id", "total")
+        ).values("id", "person_id", "total", "account_pension")
     }
     last = dict(
         PensionPayment.objects.filter(person_id__in=ids, kind__in=REGULAR)
@@ -100,6 +101,10 @@ def payments_issue_range(*, month: dt.date, lo: int, hi: int) -> dict[str, int]:
             for m in months_between(start, end)
         ]
     PensionPayment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    # the account part of each month paid is drawn from the personal account (once a month)
+    account_payout_months(
+        payouts=[PayoutDue(r.person_id, r.month, current[r.person_id]["account_pension"]) for r in rows]
+    )
     if rows:
         audit.record(
             actor=None,
