@@ -103,6 +103,16 @@ def _record(person: Person, until: dt.date, *, retiring: bool) -> None:
             account_interest_credit(person=person, year=year, up_to_month=until.month - 1)
 
 
+def _interest_after_retirement(person: Person, retired: dt.date, today: dt.date) -> None:
+    """Every closed year after the retirement year gets its year-end interest, on the balance
+    net of the pension's monthly payouts (the production service; the retirement year's was
+    credited up to the retirement month)."""
+    rated = set(InterestRate.objects.values_list("year", flat=True))
+    for year in range(retired.year + 1, today.year):
+        if year in rated:
+            account_interest_credit(person=person, year=year)
+
+
 def write_demo_retirees(*, today: dt.date | None = None) -> list[Account]:
     """Write the demo retirees once (idempotent); return their sign-in accounts."""
     today = today or timezone.localdate()
@@ -165,7 +175,9 @@ def write_demo_retirees(*, today: dt.date | None = None) -> list[Account]:
                     channel="hall",
                 )
                 profile = PensionProfile.objects.get(person=person)
+                # paid to this month, each month's account part drawn from the account
                 payments_issue_range(month=month_start(today), lo=profile.pk, hi=profile.pk)
+                _interest_after_retirement(person, statutory, today)
         accounts.append(account)
     return accounts
 
