@@ -9,6 +9,16 @@ sign-in page, is reported to axes as a failure too. Whatever went wrong, the pag
 neutral sentence: it never reveals whether an account exists, which kind it is, or which of
 the secrets was wrong. Administrators sign in here too (``/admin/login/`` sends them here).
 
+Citizens whose account has a mobile number on file (the account's, else their registry
+record's) sign in in two steps: after a correct password a 6-digit code goes to that number
+through the notifications outbox's SMS adapter (``NOTIFY_ADAPTERS["sms"]``), and the session
+is signed in only once the code is typed back (:func:`login_citizen_code`). The code is kept
+hashed in the session, valid :data:`SMS_CODE_SECONDS`, at most :data:`SMS_CODE_TRIES` tries,
+and each wrong code is a failure for axes like a wrong password; a new code may be asked for
+after :data:`SMS_RESEND_SECONDS`, at most :data:`SMS_SENDS` codes per sign-in. A citizen with no
+number on file signs in with the password alone (they can add one at a window); in the demo
+the code is shown on the code page as well as printed by the console adapter.
+
 Staff sign in with a password and a TOTP code (django_otp). A staff account with no confirmed
 authenticator is sent, after a correct password, to a short-lived enrolment page; the session
 is only signed in once a code from the new authenticator is confirmed.
@@ -16,11 +26,17 @@ is only signed in once a code from the new authenticator is confirmed.
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import time
 from base64 import b32encode
+from hashlib import sha256
 from typing import Any
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
+from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
@@ -40,10 +56,16 @@ from shebao.core import audit
 from shebao.core.backends import PATH as MODEL_BACKEND
 from shebao.core.channels import Channel
 from shebao.core.models import Account
+from shebao.core.notify import notification_enqueue
 from shebao.web.forms import CitizenSignInForm, StaffSignInForm, TotpConfirmForm, UnitSignInForm
 
 ENROL_SESSION_KEY = "shebao_totp_enrol"
 ENROL_SECONDS = 10 * 60  # the enrolment page works for ten minutes after the password
+SMS_SESSION_KEY = "shebao_sms_signin"
+SMS_CODE_SECONDS = 5 * 60  # a code is good for five minutes
+SMS_CODE_TRIES = 5  # five wrong codes void it
+SMS_RESEND_SECONDS = 60  # a new code no sooner than a minute after the last
+SMS_SENDS = 3  # codes per sign-in (per correct password)
 
 KINDS: dict[str, dict[str, Any]] = {
     Account.Kind.STAFF: {"form": StaffSignInForm, "url": "web:login"},
@@ -101,6 +123,11 @@ def _sign_in_view(request: HttpRequest, kind: str) -> HttpResponse:
         return _sign_in_page(request, kind, form)
     if kind == Account.Kind.STAFF:
         return _second_factor(request, user, form)
+    if kind == Account.Kind.CITIZEN and citizen_mobile(user):
+        request.session.cycle_key()
+        request.session[SMS_SESSION_KEY] = {"uid": user.pk, "next": _next_url(request), "sends": 0}
+        _sms_code_send(request, user)
+        return redirect("web:login_citizen_code")
     login(request, user)
     return redirect(_next_url(request))
 
@@ -140,6 +167,133 @@ def login_citizen(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login_unit(request: HttpRequest) -> HttpResponse:
     return _sign_in_view(request, Account.Kind.UNIT)
+
+
+# --- the citizen's SMS code ---------------------------------------------------------------
+
+
+class SmsCodeForm(forms.Form):
+    code = forms.CharField(
+        label="短信验证码 / SMS code",
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).replace(" ", "")
+        if len(code) != 6 or not code.isdigit():
+            raise forms.ValidationError("验证码为 6 位数字。 / The code is 6 digits.")
+        return code
+
+
+def citizen_mobile(user: Account) -> str:
+    """The number a sign-in code goes to: the account's, else the person's record's."""
+    if user.phone:
+        return user.phone
+    person = getattr(user, "person", None)  # registry's one-to-one back to the account
+    return str(getattr(person, "phone", "") or "")
+
+
+def _code_hash(code: str, uid: int, at: float) -> str:
+    message = f"{uid}:{at}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, sha256).hexdigest()
+
+
+def _sms_code_send(request: HttpRequest, user: Account) -> None:
+    """Draw a new code, keep only its hash in the session, and queue the SMS (outbox)."""
+    pending = request.session[SMS_SESSION_KEY]
+    code = f"{secrets.randbelow(10**6):06d}"
+    at = time.time()
+    pending.update(hash=_code_hash(code, user.pk, at), at=at, tries=0, sends=int(pending.get("sends", 0)) + 1)
+    if settings.ENV == "demo":
+        pending["demo_code"] = code  # the demo has no phone: the code page shows it
+    request.session[SMS_SESSION_KEY] = pending
+    with transaction.atomic():
+        notification_enqueue(
+            key=f"signin-sms:{user.pk}:{secrets.token_hex(8)}",
+            channel="sms",
+            recipient=citizen_mobile(user),
+            body=(
+                f"【武汉社保】您的登录验证码为 {code}，{SMS_CODE_SECONDS // 60} 分钟内有效，请勿告诉他人。"
+                f" / Your Wuhan social insurance sign-in code is {code}, valid {SMS_CODE_SECONDS // 60} minutes."
+            ),
+        )  # no account: a spent code does not belong in the person's messages
+
+
+def _pending_code(request: HttpRequest) -> tuple[Account | None, dict[str, Any]]:
+    pending = request.session.get(SMS_SESSION_KEY)
+    if not isinstance(pending, dict) or not pending.get("uid"):
+        return None, {}
+    user = Account.objects.filter(pk=pending["uid"], kind=Account.Kind.CITIZEN, is_active=True).first()
+    return user, pending
+
+
+def _masked(number: str) -> str:
+    return f"{number[:3]}****{number[-4:]}" if len(number) >= 7 else "****"
+
+
+def _code_page(
+    request: HttpRequest, user: Account, pending: dict[str, Any], form: Form, status: int = 200
+) -> HttpResponse:
+    waited = time.time() - float(pending.get("at", 0))
+    context = {
+        "form": form,
+        "mobile": _masked(citizen_mobile(user)),
+        "minutes": SMS_CODE_SECONDS // 60,
+        "may_resend": waited >= SMS_RESEND_SECONDS and int(pending.get("sends", 0)) < SMS_SENDS,
+        "demo_code": pending.get("demo_code", "") if settings.ENV == "demo" else "",
+    }
+    return render(request, "web/signin_code.html", context, status=status)
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_citizen_code(request: HttpRequest) -> HttpResponse:
+    """The second step of a citizen's sign-in: the code sent by SMS (or a new code)."""
+    user, pending = _pending_code(request)
+    if user is None:
+        request.session.pop(SMS_SESSION_KEY, None)
+        return redirect("web:login_citizen")
+    form = SmsCodeForm(request.POST or None)
+    if request.method != "POST":
+        return _code_page(request, user, pending, form)
+    if request.POST.get("resend") == "1":
+        if time.time() - float(pending.get("at", 0)) >= SMS_RESEND_SECONDS and int(pending.get("sends", 0)) < SMS_SENDS:
+            _sms_code_send(request, user)
+            return redirect("web:login_citizen_code")
+        form = SmsCodeForm({"code": "000000"})  # bound, so the refusal can be shown on it
+        form.is_valid()
+        form.add_error(None, "请稍后再获取新的验证码。 / Wait a little before asking for a new code.")
+        return _code_page(request, user, pending, form, status=429)
+    if not form.is_valid():
+        return _code_page(request, user, pending, form)
+    if AxesProxyHandler.is_locked(request, {"username": user.get_username()}):
+        request.session.pop(SMS_SESSION_KEY, None)
+        form.add_error(None, neutral_failure())
+        return _code_page(request, user, {**pending, "sends": SMS_SENDS}, form, status=429)
+    expired = time.time() - float(pending.get("at", 0)) > SMS_CODE_SECONDS
+    spent = int(pending.get("tries", 0)) >= SMS_CODE_TRIES
+    if expired or spent:
+        request.session.pop(SMS_SESSION_KEY, None)
+        _report_failure(request, user.get_username())
+        form.add_error(
+            None,
+            "验证码已失效，请重新登录以获取新的验证码。 / The code is no longer valid: sign in again for a new one.",
+        )
+        return _code_page(request, user, {**pending, "sends": SMS_SENDS}, form, status=400)
+    expected = str(pending.get("hash", ""))
+    given = _code_hash(form.cleaned_data["code"], user.pk, float(pending.get("at", 0)))
+    if not hmac.compare_digest(expected, given):
+        pending["tries"] = int(pending.get("tries", 0)) + 1
+        request.session[SMS_SESSION_KEY] = pending
+        _report_failure(request, user.get_username())  # a failure for axes, like a wrong password
+        left = SMS_CODE_TRIES - pending["tries"]
+        form.add_error(None, f"验证码不正确，还可尝试 {left} 次。 / The code is not correct: {left} tries left.")
+        return _code_page(request, user, pending, form, status=400)
+    request.session.pop(SMS_SESSION_KEY, None)
+    login(request, user, backend=MODEL_BACKEND)
+    return redirect(str(pending.get("next") or reverse("web:home")))
 
 
 def _pending_enrolment(request: HttpRequest) -> tuple[Account | None, str]:
