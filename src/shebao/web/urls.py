@@ -12,6 +12,7 @@ urlpatterns = [
     path("welcome/", views.landing, name="landing"),
     path("login/", views.login_staff, name="login"),
     path("login/citizen/", views.login_citizen, name="login_citizen"),
+    path("login/citizen/code/", views.login_citizen_code, name="login_citizen_code"),
     path("login/unit/", views.login_unit, name="login_unit"),
     path("login/enrol/", views.enrol, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("cases/<str:number>/materials/", applicant.case_supply, name="case_supply"),
     path("cases/<str:number>/materials/<str:code>/file/", case.case_material_file, name="case_material_file"),
     path("my/cases/", applicant.my_cases, name="my_cases"),
+    path("online/", include("shebao.web.online.urls")),  # the online hall: apply online, my messages
     path("track/", applicant.track, name="track"),
     path("verify/", verify.verify_menu, name="verify_menu"),  # 文件核验, the menu documents name
     path("verify/<str:kind>/<str:ref>/<str:code>", verify.verify, name="verify"),
