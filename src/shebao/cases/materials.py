@@ -32,6 +32,7 @@ from shebao.catalog.models import ItemMaterial
 from shebao.core import audit
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound
 from shebao.core.models import Account
+from shebao.core.scan import upload_scan
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # What a scan or a photo of a paper is, told by its first bytes (never by its name or the
@@ -139,8 +140,9 @@ def upload_size_check(size: int) -> None:
 
 def upload_store(*, actor: Account, name: str, content: bytes, channel: str) -> CaseUpload:
     """Keep a file an applicant (or a window) gives as a material: a PDF, JPEG or PNG of at most
-    10 MB, recognised by its first bytes. Returns the upload; its ``ref`` is then named in the
-    opening or the supplement (:func:`supplies_parse`)."""
+    10 MB, recognised by its first bytes, that the virus scan (:mod:`shebao.core.scan`) passed.
+    Returns the upload; its ``ref`` is then named in the opening or the supplement
+    (:func:`supplies_parse`)."""
     if not actor.is_authenticated or not actor.is_active:
         raise NotAllowed("请先登录后上传", "Please sign in to upload")
     upload_size_check(len(content))
@@ -149,6 +151,7 @@ def upload_store(*, actor: Account, name: str, content: bytes, channel: str) -> 
         raise InvalidInput("仅支持 PDF、JPG、PNG 文件", "Upload a PDF, JPEG or PNG file", field="file")
     content_type, extension = kind
     shown = os.path.basename(name.replace("\\", "/")).strip()[:200] or f"upload{extension}"
+    scanned = upload_scan(content=content, name=shown)  # an infected file is refused, never stored
     ref = uuid.uuid4().hex
     with transaction.atomic():
         upload = CaseUpload(
@@ -168,7 +171,13 @@ def upload_store(*, actor: Account, name: str, content: bytes, channel: str) -> 
             subject_type="case_upload",
             subject_id=ref,
             subject_person=actor.id_number or "",
-            after={"name": shown, "size": upload.size, "sha256": upload.sha256, "type": content_type},
+            after={
+                "name": shown,
+                "size": upload.size,
+                "sha256": upload.sha256,
+                "type": content_type,
+                "scan": scanned.engine_ref,
+            },
             channel=channel,
         )
     return upload
