@@ -32,6 +32,7 @@ from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Area, Role
 from shebao.core.money import round_fen
+from shebao.registry import selectors as registry_selectors
 from shebao.registry.models import Employment, Person, Unit
 from shebao.registry.selectors import CITY_WIDE_ROLES, DISTRICT_SCOPED_ROLES
 
@@ -69,6 +70,8 @@ def bills_visible(*, actor: Account) -> QuerySet[Bill]:
     if actor.kind == Account.Kind.UNIT and actor.role == Role.UNIT:
         return Bill.objects.filter(unit__credit_code=actor.unit_code) if actor.unit_code else none
     if actor.kind == Account.Kind.CITIZEN and actor.role == Role.CITIZEN:
+        if registry_selectors.acting_for(actor) is not None:  # 代办: the grantor's, while it holds
+            return Bill.objects.filter(person__in=registry_selectors.persons_visible(actor=actor))
         return Bill.objects.filter(person__account_id=actor.pk)
     district = staff_district_id(actor)
     if district is False:
@@ -244,6 +247,8 @@ _EMPLOYER = ("pension_employer", "medical_employer", "unemployment_employer", "i
 
 def _may_see_months(actor: Account, person: Person) -> None:
     own = person.account_id is not None and person.account_id == actor.pk
+    if not own and registry_selectors.acting_for(actor) == person.pk:  # 代办, while it holds
+        own = registry_selectors.persons_visible(actor=actor).filter(pk=person.pk).exists()
     district = staff_district_id(actor) if not own else None
     if not own and (district is False or (district is not None and district != person.district_id)):
         raise NotFound("未找到该参保人", "No such insured person")
@@ -414,3 +419,27 @@ def unemployment_paid_months(*, person_ids: Sequence[int], before: dt.date | Non
     for pid, count in rows.values("person_id").annotate(n=Count("id")).values_list("person_id", "n"):
         counts[pid] = count
     return counts
+
+
+@dataclass(frozen=True)
+class MedicalMonth:
+    period: dt.date
+    base: Decimal
+    medical_personal: Decimal | None
+    medical_employer: Decimal | None
+
+
+def medical_paid_months(*, person_id: int) -> list[MedicalMonth]:
+    """A person's months paid (or transferred in) with a medical contribution, oldest first: what
+    the medical personal account is credited from (``medical.account``). A system read: the
+    callers scope who asks. One query."""
+    rows = (
+        ContributionMonth.objects.filter(
+            person_id=person_id,
+            status__in=(ContributionMonth.Status.PAID, ContributionMonth.Status.TRANSFERRED_IN),
+        )
+        .filter(Q(medical_personal__isnull=False) | Q(medical_employer__isnull=False))
+        .order_by("period", "id")
+        .values_list("period", "base", "medical_personal", "medical_employer")
+    )
+    return [MedicalMonth(period=p, base=b, medical_personal=mp, medical_employer=me) for p, b, mp, me in rows]
