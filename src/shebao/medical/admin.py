@@ -6,7 +6,15 @@ from __future__ import annotations
 from django.contrib import admin
 
 from shebao.core.audit.admin import AuditedModelAdmin
-from shebao.medical.models import BenefitRule, Cadre, CentralDistrictsRule, CrossRegionCut, FundLimit, Hospital
+from shebao.medical.models import (
+    AccountCreditRule,
+    BenefitRule,
+    Cadre,
+    CentralDistrictsRule,
+    CrossRegionCut,
+    FundLimit,
+    Hospital,
+)
 
 RULE_FIELDS = ("effective_from", "effective_to", "confidence", "source")
 
@@ -36,6 +44,12 @@ class CrossRegionCutAdmin(AuditedRuleAdmin):
 @admin.register(FundLimit)
 class FundLimitAdmin(AuditedRuleAdmin):
     list_display = ("annual_cap", "large_band", "large_rate", *RULE_FIELDS)
+
+
+@admin.register(AccountCreditRule)
+class AccountCreditRuleAdmin(AuditedRuleAdmin):
+    list_display = ("person_type", "personal_share", "employer_share", "monthly_amount", *RULE_FIELDS)
+    list_filter = ("person_type", "confidence")
 
 
 @admin.register(CentralDistrictsRule)

@@ -52,6 +52,52 @@ class ReimbursementOut(Schema):
     letter_url: str | None
 
 
+class MedicalAccountEntryOut(Schema):
+    day: str
+    kind: str
+    label_zh: str
+    label_en: str
+    amount: str
+    balance: str
+    ref: str
+
+
+class MedicalAccountOut(Schema):
+    name: str
+    person_type: str
+    as_of: str
+    balance: str
+    credited: str
+    spent: str
+    missing_months: list[str]
+    entries: list[MedicalAccountEntryOut]
+
+
+def account_out(account: selectors.MedicalAccount) -> dict[str, Any]:
+    """The account with its transactions newest first; money as strings to the fen."""
+    return {
+        "name": account.name,
+        "person_type": account.person_type,
+        "as_of": account.as_of.isoformat(),
+        "balance": f"{account.balance:.2f}",
+        "credited": f"{account.credited:.2f}",
+        "spent": f"{account.spent:.2f}",
+        "missing_months": account.missing,
+        "entries": [
+            {
+                "day": e.day.isoformat(),
+                "kind": e.kind,
+                "label_zh": e.label_zh,
+                "label_en": e.label_en,
+                "amount": f"{e.amount:.2f}",
+                "balance": f"{e.balance:.2f}",
+                "ref": e.ref,
+            }
+            for e in reversed(account.entries)
+        ],
+    }
+
+
 class AssessIn(Schema):
     hospital_code: str
     in_policy_cost: str
@@ -122,3 +168,28 @@ def reimbursement_assess(request: ApiRequest, number: str, payload: AssessIn) ->
         person_type=payload.person_type,
     )
     return reimbursement_out(row)
+
+
+@router.get(
+    "/medical/account",
+    response=answers(MedicalAccountOut, errors=(401, 404)),
+    auth=session,
+    summary="我的医保个人账户 / My medical personal account",
+)
+def my_account(request: ApiRequest) -> dict[str, Any]:
+    return account_out(selectors.medical_account_mine(actor=request.auth))
+
+
+@router.get(
+    "/medical/accounts/{id_number}",
+    response=answers(MedicalAccountOut, errors=(401, 404, 422)),
+    auth=session,
+    summary="医保个人账户查询（经办）/ A person's medical account (staff)",
+)
+def account_lookup(request: ApiRequest, id_number: str) -> dict[str, Any]:
+    from shebao.registry.views import channel_for
+
+    account = selectors.medical_account_lookup(
+        actor=request.auth, id_number=id_number, channel=channel_for(request.auth)
+    )
+    return account_out(account)

@@ -45,6 +45,12 @@ def decision_letter_pdf(*, row: Reimbursement) -> bytes:
         align=["left", "right"],
         size=9,
     )
+    if row.account_paid > 0:
+        doc.paragraph(
+            f"政策范围内个人负担部分由职工医保个人账户支付 {format_yuan(row.account_paid)}"
+            f"（核定当日账户余额内），与统筹支付合并支付。",
+            size=9,
+        )
     rules = row.derivation.get("rules", [])
     if rules:
         doc.heading("所用规则", level=2)
@@ -57,7 +63,7 @@ def decision_letter_pdf(*, row: Reimbursement) -> bytes:
     if payment is not None:
         tail = payment.bank_card[-4:]
         doc.paragraph(
-            f"报销金额 {format_yuan(payment.amount)} 支付至尾号 {tail} 的银行卡；"
+            f"{'报销金额（含个人账户支付）' if row.account_paid > 0 else '报销金额'} {format_yuan(payment.amount)} 支付至尾号 {tail} 的银行卡；"
             f"支付状态：{payment.get_status_display().split(' / ')[0]}"
             + (f"，银行流水号 {payment.bank_reference}" if payment.bank_reference else "")
             + "。",
@@ -75,8 +81,8 @@ SETTLEMENT_KIND = "medical-settlements"
 
 def settlement_list_pdf(*, name: str, id_number: str, rows: list[Reimbursement], start: str, end: str) -> bytes:
     """医疗费用结算清单 (YB-006) of the reimbursements decided for care in the period: for each,
-    the costs claimed, what the basic fund and the large-amount band paid, and the rest the
-    person bore. Care settled directly at a hospital is not held here (the national platform's)."""
+    the costs claimed, what the basic fund, the large-amount band and the personal account paid,
+    and the rest the person bore (costs claimed less all three). Care settled directly at a hospital is not held here (the national platform's)."""
     doc = Document(title="医疗费用结算清单", issuer=ISSUER)
     doc.heading("医疗费用结算清单（零星报销）")
     doc.key_values(
@@ -84,10 +90,13 @@ def settlement_list_pdf(*, name: str, id_number: str, rows: list[Reimbursement],
     )
     total = {
         "claimed": sum((r.claimed for r in rows), start=Decimal("0")),
-        "paid": sum((r.amount for r in rows), start=Decimal("0")),
+        "basic": sum((r.basic_paid for r in rows), start=Decimal("0")),
+        "large": sum((r.large_paid for r in rows), start=Decimal("0")),
+        "account": sum((r.account_paid for r in rows), start=Decimal("0")),
+        "paid": sum((r.amount + r.account_paid for r in rows), start=Decimal("0")),
     }
     doc.table(
-        header=["办件编号", "医疗机构", "入院日期", "费用总额", "统筹基金", "大额医疗", "个人负担"],
+        header=["办件编号", "医疗机构", "入院日期", "费用总额", "统筹基金", "大额医疗", "个人账户", "个人负担"],
         rows=[
             [
                 r.case_number,
@@ -96,13 +105,25 @@ def settlement_list_pdf(*, name: str, id_number: str, rows: list[Reimbursement],
                 f"{r.claimed:,.2f}",
                 f"{r.basic_paid:,.2f}",
                 f"{r.large_paid:,.2f}",
-                f"{r.claimed - r.amount:,.2f}",
+                f"{r.account_paid:,.2f}",
+                f"{r.claimed - r.amount - r.account_paid:,.2f}",
             ]
             for r in rows
         ]
-        + [["合计", "", "", f"{total['claimed']:,.2f}", "", "", f"{total['claimed'] - total['paid']:,.2f}"]],
-        widths=[2.2, 3.2, 1.6, 1.5, 1.5, 1.3, 1.5],
-        align=["left", "left", "left", "right", "right", "right", "right"],
+        + [
+            [
+                "合计",
+                "",
+                "",
+                f"{total['claimed']:,.2f}",
+                f"{total['basic']:,.2f}",
+                f"{total['large']:,.2f}",
+                f"{total['account']:,.2f}",
+                f"{total['claimed'] - total['paid']:,.2f}",
+            ]
+        ],
+        widths=[2.0, 3.0, 1.5, 1.4, 1.4, 1.2, 1.2, 1.4],
+        align=["left", "left", "left", "right", "right", "right", "right", "right"],
         size=7,
     )
     return doc.verification(kind=SETTLEMENT_KIND, ref=f"JSQD-{id_number[-4:]}-{start}-{end}").render()

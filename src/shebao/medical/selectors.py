@@ -3,12 +3,18 @@ filings; staff see a reimbursement when they may see its case (the case engine's
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from shebao.cases import selectors as case_selectors
 from shebao.core.errors import NotFound
 from shebao.core.models import Account
+from shebao.medical.account import MedicalAccount, account_compute
 from shebao.medical.models import CareAuthorisation, Hospital, Reimbursement
+from shebao.registry.models import Person
+from shebao.registry.selectors import person_find_by_id_number, persons_visible
 
 
 def reimbursement_get(*, actor: Account, case_number: str) -> Reimbursement:
@@ -34,3 +40,43 @@ def authorisations_mine(*, actor: Account) -> QuerySet[CareAuthorisation]:
 def hospitals_list() -> QuerySet[Hospital]:
     """The register is public (which hospitals are designated, and their level)."""
     return Hospital.objects.all()
+
+
+def _may_see_account(*, actor: Account, person: Person) -> bool:
+    if actor.kind == Account.Kind.CITIZEN:
+        return person.account_id is not None and person.account_id == actor.pk
+    if actor.kind != Account.Kind.STAFF:
+        return False  # a unit, a bank agent: not a person's medical account
+    return persons_visible(actor=actor).filter(pk=person.pk).exists()
+
+
+def medical_account_for(*, person: Person, actor: Account, as_of: dt.date | None = None) -> MedicalAccount:
+    """YB-005: ``person``'s medical personal account on ``as_of`` (today in Shanghai by
+    default) — what every channel shows (the page, the API, the window, a kiosk or the app).
+    The person themself, or staff who may see the person (a district's staff: their district's
+    people); anyone else ``NotFound``, as if there were no such person."""
+    if not _may_see_account(actor=actor, person=person):
+        raise NotFound("未找到该参保人", "No such insured person")
+    return account_compute(
+        person_id=person.pk,
+        id_number=person.id_number,
+        name=person.name,
+        retired=person.category == Person.Category.RETIREE,
+        as_of=as_of or timezone.localdate(),
+    )
+
+
+def medical_account_mine(*, actor: Account, as_of: dt.date | None = None) -> MedicalAccount:
+    """The signed-in person's own account; ``NotFound`` for an account with no insured person."""
+    person = Person.objects.filter(account_id=actor.pk).first() if actor.kind == Account.Kind.CITIZEN else None
+    if person is None:
+        raise NotFound("未找到您的参保记录", "No insured record for this account")
+    return medical_account_for(person=person, actor=actor, as_of=as_of)
+
+
+def medical_account_lookup(*, actor: Account, id_number: str, channel: str) -> MedicalAccount:
+    """The window's lookup by ID number (staff; audited as a person view by the registry)."""
+    if actor.kind != Account.Kind.STAFF:
+        raise NotFound("未找到该参保人", "No such insured person")
+    person = person_find_by_id_number(actor=actor, id_number=id_number, channel=channel)
+    return medical_account_for(person=person, actor=actor)

@@ -167,6 +167,28 @@ def reimbursement_assess(
     return row
 
 
+def _account_part(row: Reimbursement) -> Decimal:
+    """What the medical personal account pays of the in-policy costs the funds left to the
+    person (deductible and co-payment), as far as the balance on the decision day allows
+    (``medical.account``); paid out with the fund's amount. Nothing for a person not registered."""
+    from shebao.medical.account import account_compute
+    from shebao.registry.models import Person
+
+    left = row.in_policy_cost - row.amount
+    person = Person.objects.filter(id_number=row.id_number).only("pk", "name", "category").first()
+    if left <= 0 or person is None:
+        return Decimal("0.00")
+    account = account_compute(
+        person_id=person.pk,
+        id_number=row.id_number,
+        name=person.name,
+        retired=person.category == Person.Category.RETIREE,
+        as_of=timezone.localdate(),
+        exclude_case=row.case_number,
+    )
+    return max(Decimal("0.00"), min(left, account.balance)).quantize(FEN)
+
+
 def reimbursement_decide(*, case: Any, actor: Account | None) -> dict[str, Any]:
     """At the centre's approval (inside the completing transaction): the decision from the rule
     rows in force, recomputed from the assessment, and the payment order. Without an assessment
@@ -190,16 +212,17 @@ def reimbursement_decide(*, case: Any, actor: Account | None) -> dict[str, Any]:
         raise Conflict("该报销已核定", "This reimbursement is already decided")
     _evaluate(row)
     row.status, row.decided_at = Reimbursement.Status.DECIDED, timezone.now()
+    row.account_paid = _account_part(row)
     row.save()
     payment = None
-    if row.amount > 0:
+    if row.amount + row.account_paid > 0:
         try:
             with transaction.atomic():
                 payment = ReimbursementPayment.objects.create(
                     reimbursement=row,
                     idempotency_key=f"{REIMBURSEMENT_ITEM}-{row.case_number}",
                     bank_card=row.bank_card,
-                    amount=row.amount.quantize(FEN),
+                    amount=(row.amount + row.account_paid).quantize(FEN),
                 )
         except IntegrityError:
             raise Conflict("该报销已下达支付指令", "A payment was already ordered for this reimbursement") from None
@@ -208,6 +231,7 @@ def reimbursement_decide(*, case: Any, actor: Account | None) -> dict[str, Any]:
     summary = {
         "reimbursement": row.pk,
         "amount": str(row.amount),
+        "account_paid": str(row.account_paid),
         "filing_type": row.filing_type,
         "admission_number": row.admission_number,
         "provisional": row.provisional,

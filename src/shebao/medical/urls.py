@@ -8,6 +8,7 @@ app_name = "medical"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("medical/hospitals/", views.hospitals, name="hospitals"),
     path("medical/cadres/", views.cadres, name="cadres"),
+    path("medical/account/", views.account_lookup, name="account_lookup"),
     path("my/medical/", views.my_medical, name="mine"),
     path("my/medical/settlements.pdf", views.my_settlements_pdf, name="settlements"),
     path("medical/reimbursements/<str:number>/", views.reimbursement, name="reimbursement"),

@@ -14,7 +14,7 @@ from shebao.core.http import AccountRequest, signed_in
 from shebao.core.models import Account, Office
 from shebao.medical import documents, selectors, services
 from shebao.medical.models import Hospital, Reimbursement
-from shebao.registry.views import error_page
+from shebao.registry.views import channel_for, error_page
 
 
 @require_GET
@@ -26,11 +26,50 @@ def hospitals(request: HttpRequest) -> HttpResponse:
 @signed_in
 def my_medical(request: AccountRequest) -> HttpResponse:
     user = request.user
+    try:
+        account = selectors.medical_account_mine(actor=user)
+    except ShebaoError:
+        account = None  # an account with no insured person: the rest of the page still shows
     context = {
         "reimbursements": selectors.reimbursements_mine(actor=user),
         "authorisations": selectors.authorisations_mine(actor=user),
+        **_account_context(account),
     }
     return render(request, "medical/mine.html", context)
+
+
+SHOWN_ENTRIES = 60
+
+
+def _account_context(account: selectors.MedicalAccount | None) -> dict[str, object]:
+    if account is None:
+        return {"account": None, "entries": [], "more": False}
+    return {
+        "account": account,
+        "entries": list(reversed(account.entries))[:SHOWN_ENTRIES],
+        "more": len(account.entries) > SHOWN_ENTRIES,
+    }
+
+
+@require_GET
+@signed_in
+def account_lookup(request: AccountRequest) -> HttpResponse:
+    """The window's YB-005 lookup: staff enter an ID number; a district's staff find only their
+    district's people (others look like nobody)."""
+    user = request.user
+    if user.kind != Account.Kind.STAFF:
+        from shebao.core.errors import NotAllowed
+
+        return error_page(request, NotAllowed("仅经办人员可以查询他人账户", "Only staff look up another's account"))
+    id_number = request.GET.get("id_number", "").strip()
+    account, error = None, None
+    if id_number:
+        try:
+            account = selectors.medical_account_lookup(actor=user, id_number=id_number, channel=channel_for(user))
+        except ShebaoError as refused:
+            error = refused
+    context = {"id_number": id_number, "error": error, **_account_context(account)}
+    return render(request, "medical/account_lookup.html", context, status=error.status if error else 200)
 
 
 def _centre_staff(user: Account) -> bool:

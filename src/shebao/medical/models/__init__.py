@@ -2,6 +2,7 @@
 approvals that a reimbursement reads, the reimbursements with their payments, and the
 military-transferred cadres."""
 
+from shebao.medical.models.account import AccountCreditRule
 from shebao.medical.models.cadres import Cadre, CentralDistrictsRule
 from shebao.medical.models.filings import CareAuthorisation
 from shebao.medical.models.hospitals import Hospital, HospitalLevel, HospitalLocation
@@ -9,6 +10,7 @@ from shebao.medical.models.reimbursements import Reimbursement, ReimbursementPay
 from shebao.medical.models.rules import BenefitRule, Confidence, CrossRegionCut, FundLimit
 
 __all__ = [
+    "AccountCreditRule",
     "BenefitRule",
     "Cadre",
     "CareAuthorisation",

@@ -32,6 +32,11 @@ class Reimbursement(models.Model):
     amount = models.DecimalField("报销金额 / Amount", max_digits=12, decimal_places=2, default=0)
     basic_paid = models.DecimalField("统筹基金支付 / Basic fund", max_digits=12, decimal_places=2, default=0)
     large_paid = models.DecimalField("大额医疗支付 / Large-amount band", max_digits=12, decimal_places=2, default=0)
+    # What the medical personal account paid of the in-policy costs the funds left to the person
+    # (fixed at the decision from the balance then; paid out with the amount). medical.account.
+    account_paid = models.DecimalField(
+        "个人账户支付 / Paid from the account", max_digits=12, decimal_places=2, default=0
+    )
     derivation = models.JSONField("计算过程 / Derivation", default=dict)
     provisional = models.BooleanField("暂定 / Provisional", default=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ASSESSED)
@@ -48,7 +53,11 @@ class Reimbursement(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gte=0) & Q(amount__lte=models.F("in_policy_cost")),
                 name="medical_reimbursement_within_cost",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(account_paid__gte=0) & Q(account_paid__lte=models.F("in_policy_cost") - models.F("amount")),
+                name="medical_reimbursement_account_within_cost",
+            ),
         ]
 
     def __str__(self) -> str:
