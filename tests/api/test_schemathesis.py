@@ -285,6 +285,7 @@ NO_CALLER_SUCCEEDS = {
 
 AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ("GET", "/medical/reimbursements/{number}"): _reimbursement,
+    ("GET", "/medical/accounts/{id_number}"): lambda c, w, t: c.path_parameters.update(id_number=w.person.id_number),
     ("POST", "/app/auth/token"): lambda c, w, t: _body(
         c, {"id_number": w.person.id_number, "password": PASSWORD, "device_id": APP_DEVICE}, t
     ),
@@ -294,6 +295,9 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ),
     ("POST", "/app/notifications/{notification_id}/read"): _app_message,
     ("POST", "/app/push"): lambda c, w, t: _body(c, {"platform": "fcm", "token": "schemathesis-push-token"}, t),
+    ("GET", "/app/my/accounts"): lambda c, w, t: _query(c, {"year": _pick(YEARS, t)}),
+    ("GET", "/app/my/records"): lambda c, w, t: _query(c, {"year": _pick(YEARS, t), "page": 1 + t % 3}),
+    ("GET", "/app/my/statements/{ref}/pdf"): lambda c, w, t: _statement_ref(c, w),
     ("GET", "/calendar/due-date"): lambda c, w, t: _query(
         c, {"start": _pick(DATES, t), "workdays": _pick(WORKDAYS, t // len(DATES))}
     ),
