@@ -19,8 +19,8 @@ from tests.factories import new_id_number
 DAY = dt.date(2026, 12, 1)
 
 
-@pytest.fixture
-def huangpi(city) -> Area:
+@pytest.fixture(name="huangpi")
+def huangpi_fixture(city) -> Area:
     area = Area.objects.get_or_create(
         code="420116", defaults={"name": "黄陂区", "kind": Area.Kind.DISTRICT, "parent": city}
     )[0]
@@ -29,8 +29,8 @@ def huangpi(city) -> Area:
     return area
 
 
-@pytest.fixture
-def huangpi_office(huangpi) -> Office:
+@pytest.fixture(name="huangpi_office")
+def huangpi_office_fixture(huangpi) -> Office:
     """黄陂 has its own district office: its cadres stay central all the same (the rule row)."""
     return Office.objects.get_or_create(
         code="SI-420116",
@@ -45,8 +45,8 @@ def medical_centre(city) -> Office:
     )[0]
 
 
-@pytest.fixture
-def cadres(district, other_district, huangpi, office, other_office, huangpi_office, medical_centre):
+@pytest.fixture(name="cadres")
+def cadres_fixture(district, other_district, huangpi, office, other_office, huangpi_office, medical_centre):
     """3 in 江岸 (420102), 1 in 武昌 (420106), 1 in 黄陂 (420116, a new urban district), all central."""
     rows = []
     for n, area in enumerate([district, district, district, other_district, huangpi]):
