@@ -31,6 +31,21 @@ from shebao.core.models import Account
 
 View = Callable[..., HttpResponse]
 
+# 代办: the person a signed-in citizen acts for, kept in the session by the switch page as
+# {"person": <id>, "label": <masked ID number and name>}. Core only hands it to the account
+# (``acting_for``, ``acting_for_label``); the registry decides on every read whether an
+# authorisation still holds, and the audit chain labels the agent's events with it.
+ACTING_SESSION_KEY = "shebao_acting_for"
+
+
+def acting_apply(request: HttpRequest) -> None:
+    """Put the session's "acting for" on a citizen's account for this request (when it is set)."""
+    user = request.user
+    acting = request.session.get(ACTING_SESSION_KEY) if hasattr(request, "session") else None
+    if isinstance(user, Account) and user.kind == Account.Kind.CITIZEN and isinstance(acting, dict):
+        user.acting_for = int(acting.get("person") or 0) or None  # type: ignore[attr-defined]  # per request
+        user.acting_for_label = str(acting.get("label") or "")  # type: ignore[attr-defined]
+
 
 class AccountRequest(HttpRequest):
     """A page request past a sign-in guard: ``user`` is a signed-in account."""
@@ -79,6 +94,7 @@ def signed_in(view: View) -> View:
             return to_sign_in(request, settings.LOGIN_URL)
         if needs_second_factor(user):
             return to_sign_in(request, reverse("web:login"))  # the staff sign-in, with its second factor
+        acting_apply(request)
         return view(request, *args, **kwargs)
 
     return wrapped

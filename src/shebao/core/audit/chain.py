@@ -65,6 +65,15 @@ def lock_tail() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
 
 
+def _actor_label(actor: Account | None) -> str:
+    """Who acted; an agent acting for someone (代办, ``shebao.core.http.acting_apply``) is
+    labelled "agent 代办 for grantor", so every event of theirs names both."""
+    if actor is None:
+        return "system"
+    acting = getattr(actor, "acting_for_label", "")
+    return f"{actor.username} 代办 for {acting}" if acting else actor.username
+
+
 def record(
     *,
     actor: Account | None,
@@ -89,7 +98,7 @@ def record(
         event = AuditEvent(
             at=timezone.now(),
             actor=actor if actor and actor.pk else None,
-            actor_label=(actor.username if actor else "system")[:160],
+            actor_label=_actor_label(actor)[:160],
             role=(actor.role if actor else "system") or "",
             office=office or "",
             channel=channel,
