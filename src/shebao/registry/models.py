@@ -137,3 +137,50 @@ class UnitInsurance(models.Model):
         verbose_name = "单位参保险种 / Unit insurance"
         verbose_name_plural = "单位参保险种 / Unit insurances"
         constraints = [models.UniqueConstraint(fields=["unit", "insurance"], name="unit_insurance_unique")]
+
+
+class Authorisation(models.Model):
+    """代办授权: ``grantor`` lets ``agent`` (a family member, usually for an elderly person) see,
+    or see and do, what the grantor could in the online hall, from ``valid_from`` to
+    ``valid_to`` inclusive. Recorded at a window by a clerk who checked both ID cards, or granted
+    by the grantor online; revocable (``revoked_at``), never deleted. Whether it holds on a day
+    is :func:`shebao.registry.selectors.authorisation_holds`, checked by the services."""
+
+    class Scope(models.TextChoices):
+        VIEW = "view", "查询 / View records"
+        HANDLE = "handle", "查询和办理 / View, apply and pay"
+
+    class Source(models.TextChoices):
+        WINDOW = "window", "窗口核验身份后登记 / Recorded at a window (ID checked)"
+        ONLINE = "online", "本人网上授权 / Granted online by the grantor"
+
+    grantor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="authorisations_granted", verbose_name="授权人 / Grantor"
+    )
+    agent = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="authorisations_held", verbose_name="代办人 / Agent"
+    )
+    scope = models.CharField("授权范围 / Scope", max_length=8, choices=Scope.choices)
+    valid_from = models.DateField("起始日期 / Valid from")
+    valid_to = models.DateField("截止日期 / Valid to")
+    source = models.CharField("授权方式 / Source", max_length=8, choices=Source.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间 / Recorded at", auto_now_add=True)
+    revoked_at = models.DateTimeField("撤销时间 / Revoked at", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "代办授权 / Authorisation"
+        verbose_name_plural = "代办授权 / Authorisations"
+        indexes = [models.Index(fields=["agent", "valid_to"]), models.Index(fields=["grantor", "valid_to"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(grantor=F("agent")), name="authorisation_not_self"),
+            models.CheckConstraint(condition=Q(valid_from__lte=F("valid_to")), name="authorisation_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grantor_id} → {self.agent_id} ({self.scope})"

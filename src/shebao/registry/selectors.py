@@ -3,7 +3,10 @@
 ``person_get`` and ``person_find_by_id_number`` are the only ways to load a person for
 display. Who may see whom (ARCHITECTURE.md, Security):
 
-- a citizen: only the person linked to their own account;
+- a citizen: only the person linked to their own account — or, while acting for another person
+  (代办: ``Account.acting_for`` set from the session by :func:`shebao.core.http.signed_in`),
+  only that person, and only while an authorisation holds today (:func:`authorisation_holds`,
+  checked on every read, so an expired or revoked one sees nobody from the next request on);
 - a unit operator: only persons their unit employs or once employed;
 - clerk, reviewer, approver, supervisor, hotline, monitor_district: persons of their office's
   district (``Office.area.district``); an office whose area is the city sees everyone;
@@ -17,16 +20,18 @@ event (``person.view``) in its own transaction: viewing a record is an event too
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from shebao.core import audit
 from shebao.core.errors import NotAllowed, NotFound
 from shebao.core.identifiers import id_number_validate
 from shebao.core.models import Account, Area, Role
-from shebao.registry.models import Employment, Person, Unit
+from shebao.registry.models import Authorisation, Employment, Person, Unit
 
 # Staff whose sight is their office's district (or the whole city for a city-level office).
 DISTRICT_SCOPED_ROLES = frozenset(
@@ -48,6 +53,10 @@ def persons_visible(*, actor: Account) -> QuerySet[Person]:
         return none
     kind, role = actor.kind, actor.role
     if kind == Account.Kind.CITIZEN and role == Role.CITIZEN:
+        acting = acting_for(actor)
+        if acting is not None:
+            holds = authorisation_holds(grantor_id=acting, agent_account=actor, on=timezone.localdate())
+            return Person.objects.filter(pk=acting) if holds is not None else none
         return Person.objects.filter(account_id=actor.pk)
     if kind == Account.Kind.UNIT and role == Role.UNIT:
         if not actor.unit_code:
@@ -67,6 +76,78 @@ def persons_visible(*, actor: Account) -> QuerySet[Person]:
             return none
         return Person.objects.filter(district_id=area.district_id)
     return none  # bank_agent and any role not named above
+
+
+# --- 代办: a family member acting for a person -------------------------------------------
+
+
+def acting_for(actor: Account) -> int | None:
+    """The person ``actor`` is acting for in this request (their id), or None when acting for
+    themselves. Only a citizen acts for someone; the attribute is the session's, set by
+    :func:`shebao.core.http.signed_in`."""
+    value = getattr(actor, "acting_for", None)
+    return int(value) if value else None
+
+
+def authorisation_holds(
+    *, grantor_id: int, agent_account: Account, on: dt.date, scope: str | None = None
+) -> Authorisation | None:
+    """The authorisation that lets ``agent_account``'s person act for ``grantor_id`` on ``on``
+    (with ``scope`` HANDLE when given: a view-only one does not let the agent act), or None:
+    not revoked, ``valid_from`` ≤ ``on`` ≤ ``valid_to``."""
+    rows = Authorisation.objects.filter(
+        grantor_id=grantor_id,
+        agent__account_id=agent_account.pk,
+        revoked_at__isnull=True,
+        valid_from__lte=on,
+        valid_to__gte=on,
+    )
+    if scope == Authorisation.Scope.HANDLE:
+        rows = rows.filter(scope=Authorisation.Scope.HANDLE)
+    return rows.order_by("-valid_to", "-id").first()
+
+
+def person_self(*, actor: Account, channel: str) -> Person:
+    """The person whose records a signed-in citizen's own pages show: themselves, or the person
+    they act for. An authorisation that no longer holds is refused (403), not shown as empty;
+    a citizen with no registry record gets :class:`NotFound`. Audited as ``person.view``."""
+    acting = acting_for(actor)
+    if (
+        acting is not None
+        and authorisation_holds(grantor_id=acting, agent_account=actor, on=timezone.localdate()) is None
+    ):
+        raise NotAllowed(
+            "代办授权已过期或已撤销，不能再代为办理",
+            "The authorisation has expired or was revoked: you can no longer act",
+        )
+    lookup = {"pk": acting} if acting is not None else {"account_id": actor.pk}
+    person = _load(actor=actor, **lookup)
+    _record_view(actor=actor, person=person, channel=channel)
+    return person
+
+
+def authorisations_held(*, actor: Account, on: dt.date) -> list[Authorisation]:
+    """The authorisations that let ``actor`` act for someone on ``on`` (for the switch page)."""
+    if actor.kind != Account.Kind.CITIZEN:
+        return []
+    return list(
+        Authorisation.objects.filter(
+            agent__account_id=actor.pk, revoked_at__isnull=True, valid_from__lte=on, valid_to__gte=on
+        )
+        .select_related("grantor")
+        .order_by("grantor__name", "id")
+    )
+
+
+def authorisations_of_grantor(*, actor: Account) -> list[Authorisation]:
+    """Every authorisation the citizen ``actor`` gave (current, past and revoked), newest first."""
+    if actor.kind != Account.Kind.CITIZEN or acting_for(actor) is not None:
+        return []
+    return list(
+        Authorisation.objects.filter(grantor__account_id=actor.pk)
+        .select_related("agent")
+        .order_by("-recorded_at", "-id")
+    )
 
 
 def _record_view(*, actor: Account, person: Person, channel: str, action: str = "person.view") -> None:

@@ -44,6 +44,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -55,8 +56,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shebao.core import audit
 from shebao.core.backends import PATH as MODEL_BACKEND
 from shebao.core.channels import Channel
+from shebao.core.errors import ShebaoError
+from shebao.core.http import ACTING_SESSION_KEY, signed_in
+from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
 from shebao.core.notify import notification_enqueue
+from shebao.registry import selectors as registry_selectors
+from shebao.registry import services as registry_services
 from shebao.web.forms import CitizenSignInForm, StaffSignInForm, TotpConfirmForm, UnitSignInForm
 
 ENROL_SESSION_KEY = "shebao_totp_enrol"
@@ -365,6 +371,46 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "account": user,
     }
     return render(request, "web/enrol.html", context)
+
+
+# --- 代办: switching to act for another person ----------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@signed_in
+def acting(request: HttpRequest) -> HttpResponse:
+    """A citizen holding an authorisation switches to acting for its grantor (``person``), or
+    back to themselves (``stop``). The registry checks the authorisation on every later read
+    and command; this page only keeps the choice in the session."""
+    user = request.user
+    assert isinstance(user, Account)  # signed_in
+    if user.kind != Account.Kind.CITIZEN:
+        return render(request, "web/acting.html", {"refused": True}, status=403)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("stop") == "1":
+            request.session.pop(ACTING_SESSION_KEY, None)
+            return redirect("web:home")
+        try:
+            grantor = registry_services.acting_start(
+                actor=user, grantor_id=int(request.POST.get("person") or 0), channel=Channel.ONLINE
+            )
+        except ValueError:
+            error, status = "请选择要代办的人。 / Choose the person to act for.", 400
+        except ShebaoError as refusal:
+            error, status = f"{refusal.message_zh} / {refusal.message_en}", refusal.status
+        else:
+            label = f"{grantor.name} {mask_id_number(grantor.id_number)}"
+            request.session[ACTING_SESSION_KEY] = {"person": grantor.pk, "label": label}
+            return redirect("web:home")
+    context = {
+        "held": registry_selectors.authorisations_held(actor=user, on=timezone.localdate()),
+        "acting": request.session.get(ACTING_SESSION_KEY),
+        "error": error,
+    }
+    return render(request, "web/acting.html", context, status=status)
 
 
 @require_POST

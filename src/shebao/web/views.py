@@ -21,9 +21,10 @@ from shebao.web.access import signed_in
 from shebao.web.forms import DueDateForm, error_text
 from shebao.web.homes import HOMES
 from shebao.web.middleware import LARGE_TEXT_COOKIE
-from shebao.web.signin import enrol, login_citizen, login_citizen_code, login_staff, login_unit, logout_view
+from shebao.web.signin import acting, enrol, login_citizen, login_citizen_code, login_staff, login_unit, logout_view
 
 __all__ = [
+    "acting",
     "enrol",
     "home",
     "landing",

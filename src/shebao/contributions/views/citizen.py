@@ -31,9 +31,9 @@ def my_contributions(request: AccountRequest) -> HttpResponse:
     if user.kind != Account.Kind.CITIZEN:
         return error_page(request, NotAllowed("仅限参保人本人查询", "For insured persons only"))
     try:
-        person = registry_selectors.person_find_by_id_number(
-            actor=user, id_number=user.id_number or "", channel=channel_for(user)
-        )
+        person = registry_selectors.person_self(actor=user, channel=channel_for(user))
+    except NotAllowed as refusal:  # 代办 whose authorisation no longer holds
+        return error_page(request, refusal)
     except ShebaoError:
         return render(request, "contributions/mine.html", {"person": None})
     today = timezone.localdate()
@@ -67,9 +67,7 @@ def my_account(request: AccountRequest) -> HttpResponse:
         year = today.year
     year = max(1996, min(year, today.year))
     try:
-        person = registry_selectors.person_find_by_id_number(
-            actor=user, id_number=user.id_number or "", channel=channel_for(user)
-        )
+        person = registry_selectors.person_self(actor=user, channel=channel_for(user))
         statement = account_statement(actor=user, person=person, year=year)
     except ShebaoError as error:
         return error_page(request, error)

@@ -21,6 +21,13 @@ flexible enrolment, stop and resumption), ``online`` (the unit's own pages) and 
 re-exported here.
 """
 
+from shebao.registry.services.authorisations import (
+    acting_may_handle,
+    acting_start,
+    authorisation_grant,
+    authorisation_record,
+    authorisation_revoke,
+)
 from shebao.registry.services.common import (
     FIVE_INSURANCES,
     FLEXIBLE_INSURANCES,
@@ -72,7 +79,12 @@ __all__ = [
     "STAFF_ADD_ITEM",
     "STAFF_END_ITEM",
     "STAFF_WRITERS",
+    "acting_may_handle",
+    "acting_start",
     "activate_via_unit",
+    "authorisation_grant",
+    "authorisation_record",
+    "authorisation_revoke",
     "employment_add",
     "employment_add_check",
     "employment_end",

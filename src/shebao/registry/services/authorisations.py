@@ -1,0 +1,241 @@
+"""代办授权: a family member acting for a person (usually elderly) in the online hall.
+
+An authorisation is recorded at a window by a clerk who checked both persons' ID cards, or
+granted online by the grantor themselves; it names a scope (view, or view and act), a period of
+at most :data:`MAX_YEARS` years, and can be revoked by the grantor, the agent (who gives it
+up) or a clerk of the grantor's district. While it holds, the agent may switch to acting for
+the grantor (:func:`acting_start`); every read and command then goes through the grantor's
+records only (``selectors.persons_visible``), and the audit chain labels the agent's events
+"agent for grantor" (``shebao.core.audit``). Once it expires or is revoked, the services refuse
+(``selectors.person_self``, ``selectors.authorisation_holds``), whatever the page still shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from shebao.core.identifiers import id_number_validate
+from shebao.core.models import Account, Role
+from shebao.registry import selectors
+from shebao.registry.models import Authorisation, Person
+from shebao.registry.services.common import STAFF_WRITERS, _audit
+
+MAX_YEARS = 5  # an authorisation is renewed at least every five years
+
+
+def _agent(id_number: str) -> Person:
+    number = id_number_validate(id_number).number
+    agent = Person.objects.filter(id_number=number).first()
+    if agent is None:
+        raise NotFound(
+            "代办人尚未参保登记，请先在窗口登记", "The agent has no registry record: register them at a window first"
+        )
+    return agent
+
+
+def _check_period(*, valid_from: dt.date, valid_to: dt.date) -> None:
+    today = timezone.localdate()
+    if valid_to < valid_from:
+        raise InvalidInput("截止日期不能早于起始日期", "The end date is before the start date", field="valid_to")
+    if valid_to < today:
+        raise InvalidInput("截止日期已过", "The end date has passed", field="valid_to")
+    try:
+        limit = valid_from.replace(year=valid_from.year + MAX_YEARS)
+    except ValueError:  # 29 February
+        limit = valid_from.replace(year=valid_from.year + MAX_YEARS, day=28)
+    if valid_to > limit:
+        raise InvalidInput(
+            f"授权期限最长 {MAX_YEARS} 年", f"An authorisation lasts at most {MAX_YEARS} years", field="valid_to"
+        )
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in Authorisation.Scope.values:
+        raise InvalidInput("授权范围应为查询或查询和办理", "The scope is view, or view and act", field="scope")
+
+
+def _create(
+    *,
+    actor: Account,
+    grantor: Person,
+    agent: Person,
+    scope: str,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    source: str,
+    action: str,
+    channel: str,
+) -> Authorisation:
+    _check_scope(scope)
+    _check_period(valid_from=valid_from, valid_to=valid_to)
+    if grantor.pk == agent.pk:
+        raise InvalidInput("不能授权给本人", "A person cannot authorise themselves", field="agent_id_number")
+    with transaction.atomic():
+        row = Authorisation.objects.create(
+            grantor=grantor,
+            agent=agent,
+            scope=scope,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            source=source,
+            recorded_by=actor,
+        )
+        _audit(
+            actor=actor,
+            action=action,
+            subject_type="registry.Authorisation",
+            subject_id=row.pk,
+            subject_person=grantor.id_number,
+            after={
+                "agent": agent.id_number,
+                "scope": scope,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "source": source,
+            },
+            channel=channel,
+        )
+    return row
+
+
+def authorisation_record(
+    *,
+    actor: Account,
+    grantor_id_number: str,
+    agent_id_number: str,
+    scope: str,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    id_checked: bool,
+    channel: str,
+) -> Authorisation:
+    """A clerk records an authorisation at the window after checking both ID cards (the clerk
+    confirms it: ``id_checked``). The grantor must be within the clerk's sight (their district)."""
+    if actor.kind != Account.Kind.STAFF or actor.role not in STAFF_WRITERS:
+        raise NotAllowed("只有窗口工作人员可以登记代办授权", "Only window staff record an authorisation")
+    if not id_checked:
+        raise InvalidInput("请先核验授权人和代办人的身份证件", "Check both persons' ID cards first", field="id_checked")
+    number = id_number_validate(grantor_id_number).number
+    grantor = selectors.persons_visible(actor=actor).filter(id_number=number).first()
+    if grantor is None:
+        raise NotFound("未找到该参保人", "No such insured person")
+    return _create(
+        actor=actor,
+        grantor=grantor,
+        agent=_agent(agent_id_number),
+        scope=scope,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=Authorisation.Source.WINDOW,
+        action="authorisation.record",
+        channel=channel,
+    )
+
+
+def _own_person(actor: Account) -> Person:
+    if actor.kind != Account.Kind.CITIZEN or actor.role != Role.CITIZEN:
+        raise NotAllowed("仅限参保人本人", "For insured persons themselves only")
+    if selectors.acting_for(actor) is not None:
+        raise NotAllowed("代办人不能再授权他人", "An agent cannot pass the authorisation on")
+    person = Person.objects.filter(account_id=actor.pk).first()
+    if person is None:
+        raise NotFound("未找到您的参保记录", "You have no registry record")
+    return person
+
+
+def authorisation_grant(
+    *, actor: Account, agent_id_number: str, scope: str, valid_from: dt.date, valid_to: dt.date, channel: str
+) -> Authorisation:
+    """The grantor authorises an agent online, signed in as themselves (not while acting)."""
+    return _create(
+        actor=actor,
+        grantor=_own_person(actor),
+        agent=_agent(agent_id_number),
+        scope=scope,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=Authorisation.Source.ONLINE,
+        action="authorisation.grant",
+        channel=channel,
+    )
+
+
+def authorisation_revoke(*, actor: Account, authorisation_id: int, channel: str) -> Authorisation:
+    """Revoke (the grantor, or a clerk who sees the grantor) or give up (the agent) an
+    authorisation. Revoking twice is a conflict; a row the actor may not touch is not found."""
+    with transaction.atomic():
+        row = (
+            Authorisation.objects.select_for_update()
+            .select_related("grantor", "agent")
+            .filter(pk=authorisation_id)
+            .first()
+        )
+        if row is None:
+            raise NotFound("未找到该代办授权", "No such authorisation")
+        if actor.kind == Account.Kind.CITIZEN:
+            allowed = selectors.acting_for(actor) is None and actor.pk in (row.grantor.account_id, row.agent.account_id)
+        else:
+            allowed = (
+                actor.kind == Account.Kind.STAFF
+                and actor.role in STAFF_WRITERS
+                and selectors.persons_visible(actor=actor).filter(pk=row.grantor_id).exists()
+            )
+        if not allowed:
+            raise NotFound("未找到该代办授权", "No such authorisation")
+        if row.revoked_at is not None:
+            raise Conflict("该授权已撤销", "This authorisation is already revoked")
+        row.revoked_at = timezone.now()
+        row.revoked_by = actor
+        row.save(update_fields=["revoked_at", "revoked_by"])
+        _audit(
+            actor=actor,
+            action="authorisation.revoke",
+            subject_type="registry.Authorisation",
+            subject_id=row.pk,
+            subject_person=row.grantor.id_number,
+            before={"revoked_at": None},
+            after={"revoked_at": row.revoked_at},
+            channel=channel,
+        )
+    return row
+
+
+def acting_start(*, actor: Account, grantor_id: int, channel: str) -> Person:
+    """The agent switches to acting for the grantor: allowed only while an authorisation holds
+    today; audited (``authorisation.act``). The caller keeps the grantor in the session."""
+    if actor.kind != Account.Kind.CITIZEN or actor.role != Role.CITIZEN:
+        raise NotAllowed("仅限参保人代办", "Only an insured person acts for another")
+    row = selectors.authorisation_holds(grantor_id=grantor_id, agent_account=actor, on=timezone.localdate())
+    if row is None:
+        raise NotAllowed("没有有效的代办授权", "There is no valid authorisation to act for this person")
+    with transaction.atomic():
+        _audit(
+            actor=actor,
+            action="authorisation.act",
+            subject_type="registry.Authorisation",
+            subject_id=row.pk,
+            subject_person=row.grantor.id_number,
+            after={"scope": row.scope, "valid_to": row.valid_to},
+            channel=channel,
+        )
+    return row.grantor
+
+
+def acting_may_handle(*, actor: Account) -> None:
+    """For commands (apply, pay): an agent needs an authorisation of scope HANDLE that holds
+    today; refused (403) otherwise. A citizen acting for themselves passes."""
+    acting = selectors.acting_for(actor)
+    if acting is None:
+        return
+    held = selectors.authorisation_holds(
+        grantor_id=acting, agent_account=actor, on=timezone.localdate(), scope=Authorisation.Scope.HANDLE
+    )
+    if held is None:
+        raise NotAllowed(
+            "代办授权已过期、已撤销或仅限查询，不能代为办理",
+            "The authorisation has expired, was revoked or is for viewing only: you cannot act",
+        )
