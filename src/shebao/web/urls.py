@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", views.login_staff, name="login"),
     path("login/citizen/", views.login_citizen, name="login_citizen"),
     path("login/citizen/code/", views.login_citizen_code, name="login_citizen_code"),
+    path("acting/", views.acting, name="acting"),  # 代办: act for a family member
     path("login/unit/", views.login_unit, name="login_unit"),
     path("login/enrol/", views.enrol, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
