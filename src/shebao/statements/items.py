@@ -5,7 +5,9 @@ what is wrong and the correct base; the case goes to the person's district offic
 employer's evidence (payslips, the wage declaration) requested, since an employee's base is
 what the employer declared. On completion, in the completing transaction, the month is
 corrected through contributions' service (amounts recomputed by the month's own rules, the
-account and its interest recomputed, old figures kept in the audit chain) and a new version
+account and its interest recomputed, old figures kept in the audit chain) — a wrong base by
+``contribution_month_correct``, a missing month put back through the employer of that month
+by ``contribution_month_restore`` (its base the one named, else the nearest month's) — and a new version
 of every issued statement from that year on is signed; the old one then shows as superseded
 at the verification page. 人社部令第14号 (corrections: checked, corrected, replied in writing).
 """
@@ -96,6 +98,7 @@ class CorrectionHandler(FormHandler):
         return cleaned
 
     def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.contributions.accounts import contribution_month_restore
         from shebao.contributions.services import contribution_month_correct
         from shebao.registry.models import Person
         from shebao.statements.models import Statement
@@ -117,6 +120,17 @@ class CorrectionHandler(FormHandler):
                 reason=str(form.get("detail", "")),
             )
             result["base"] = str(row.base)
+        elif form["what"] == "missing":
+            raw = form.get("correct_base")
+            row = contribution_month_restore(
+                actor=actor,
+                person=person,
+                period=month,
+                base=Decimal(str(raw)) if raw not in (None, "") else None,
+                case_number=case.number or "",
+                reason=str(form.get("detail", "")),
+            )
+            result["restored"] = {"base": str(row.base), "unit": row.unit.name if row.unit else ""}
         # every statement issued from the month's year on is reissued with the corrected figures
         years = set(Statement.objects.filter(person=person, year__gte=month.year).values_list("year", flat=True))
         issued = []

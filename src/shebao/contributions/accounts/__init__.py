@@ -17,11 +17,12 @@ use :func:`interest_quote`, so they cannot disagree.
 The parts: ``crediting`` (paid months), ``interest`` (the quote, one person's year, the
 year-end job), ``transfers``, ``summaries`` (the years; visibility), ``statements`` (one year's
 lines), ``balance`` (the balance at a month), ``payouts`` (a retiree's account pension drawn
-month by month); ``common`` holds ``ZERO``.
+month by month), ``corrections`` (a missing month restored, interest recomputed); ``common`` holds ``ZERO``.
 """
 
 from shebao.contributions.accounts.balance import AccountAtMonth, account_balance_at
 from shebao.contributions.accounts.common import ZERO
+from shebao.contributions.accounts.corrections import account_interest_recompute, contribution_month_restore
 from shebao.contributions.accounts.crediting import account_credit_month, account_credit_paid, account_credit_rows
 from shebao.contributions.accounts.interest import (
     ACCOUNT_INTEREST,
@@ -58,11 +59,13 @@ __all__ = [
     "account_credit_rows",
     "account_interest_credit",
     "account_interest_range",
+    "account_interest_recompute",
     "account_lines_of_persons",
     "account_payout_months",
     "account_statement",
     "account_summaries",
     "account_summary",
     "account_transfer_record",
+    "contribution_month_restore",
     "interest_quote",
 ]
