@@ -67,7 +67,10 @@ api = NinjaAPI(
 
 @api.exception_handler(ShebaoError)
 def shebao_error(request: HttpRequest, exc: ShebaoError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    for name, value in getattr(exc, "headers", {}).items():  # e.g. a rate limit's Retry-After
+        response[name] = value
+    return response
 
 
 _FIELD_ZH = {
