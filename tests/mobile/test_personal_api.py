@@ -30,7 +30,7 @@ def test_me_answers_name_masked_id_category_and_the_personal_links(client, citiz
     assert body["name"] == "张三" and body["id_number_masked"] == f"{number[:4]}{'*' * 10}{number[-4:]}"
     assert number not in response.content.decode()
     assert body["category"] == "flexible"
-    assert body["links"]["pension"] == "/api/v1/my/pension" and body["links"]["cases"] == "/api/v1/cases/mine"
+    assert body["links"]["pension"] == "/api/v1/app/my/pension" and body["links"]["cases"] == "/api/v1/app/my/cases"
 
 
 def test_me_without_a_registry_record_has_no_category(client, citizen_tokens):

@@ -9,16 +9,25 @@
   revoked and the event audited, so the thief's and the owner's tokens stop alike and the owner
   signs in again (OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
 - Revocation is of this device's family or of every family of the account.
+- Rate limits (:func:`app_rate_check`): every app request counts against its address, and a
+  request with a valid token against its sign-in too, in fixed one-minute windows in the
+  shared cache (Redis in production; each process alone without one). Over the limit: 429
+  with ``Retry-After`` (the seconds left in the window). The limits are the settings
+  ``SHEBAO_APP_RATE_PER_TOKEN`` and ``SHEBAO_APP_RATE_PER_ADDRESS`` (requests per minute).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -26,8 +35,9 @@ from ninja.security import HttpBearer, SessionAuth
 
 from shebao.core import audit
 from shebao.core.channels import Channel
-from shebao.core.errors import InvalidInput, ShebaoError
+from shebao.core.errors import InvalidInput, ShebaoError, TooManyAttempts
 from shebao.core.models import Account, AppSession, AppToken
+from shebao.core.throttle import client_address
 
 ACCESS_TTL = dt.timedelta(minutes=15)
 REFRESH_TTL = dt.timedelta(days=30)
@@ -202,6 +212,52 @@ def push_register(*, session: AppSession, platform: str, token: str) -> None:
     )
 
 
+# --- rate limits ----------------------------------------------------------------------------
+
+RATE_WINDOW = 60  # seconds
+RATE_PER_TOKEN = 120  # a person's phone: a screen is a few requests; two a second sustained is a script
+RATE_PER_ADDRESS = 600  # one address may be a carrier's NAT in front of many phones
+
+
+class RateLimited(TooManyAttempts):
+    """Too many app requests in the current window; ``headers`` carries ``Retry-After``."""
+
+    code = "rate_limited"
+
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__(
+            f"请求过于频繁，请 {retry_after} 秒后再试",
+            f"Too many requests: try again in {retry_after} seconds",
+            retry_after=retry_after,
+        )
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+def _rate_count(key: str, *, limit: int, now: float) -> None:
+    window = int(now // RATE_WINDOW)
+    full = f"shebao:rate:{key}:{window}"
+    # add-then-incr is atomic in Redis and in the local memory cache: no lost counts under load
+    if not cache.add(full, 1, timeout=RATE_WINDOW + 1):
+        try:
+            count = cache.incr(full)
+        except ValueError:  # expired between add and incr: the window just turned
+            cache.add(full, 1, timeout=RATE_WINDOW + 1)
+            count = 1
+        if count > limit:
+            raise RateLimited(retry_after=max(1, math.ceil((window + 1) * RATE_WINDOW - now)))
+
+
+def app_rate_check(request: HttpRequest, *, session: AppSession | None = None) -> None:
+    """Count this request against its address and, with a valid token, its sign-in (the
+    device's token family: a refreshed token does not start a new count); 429 over either."""
+    now = time.time()
+    per_address = int(getattr(settings, "SHEBAO_APP_RATE_PER_ADDRESS", RATE_PER_ADDRESS))
+    _rate_count(f"addr:{client_address(request)}", limit=per_address, now=now)
+    if session is not None:
+        per_token = int(getattr(settings, "SHEBAO_APP_RATE_PER_TOKEN", RATE_PER_TOKEN))
+        _rate_count(f"session:{session.pk}", limit=per_token, now=now)
+
+
 DEVICE_HEADER = "HTTP_X_DEVICE_ID"
 
 
@@ -216,7 +272,9 @@ class AppBearer(HttpBearer):
         try:
             account, session = token_verify(access=token, device_id=str(request.META.get(DEVICE_HEADER, "")))
         except InvalidToken:
+            app_rate_check(request)  # guessed tokens count against the address
             return None
+        app_rate_check(request, session=session)
         request.app_session = session  # type: ignore[attr-defined]  # the app's routes read the sign-in
         return account
 

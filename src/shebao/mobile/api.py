@@ -23,6 +23,7 @@ from shebao.core.geo import gcj02_to_wgs84
 from shebao.core.identifiers import id_number_validate, mask_id_number
 from shebao.core.models import Account
 from shebao.core.notify import notification_mark_read, notifications_of
+from shebao.core.tokens import app_rate_check
 from shebao.mobile.auth import app_account, app_bearer, app_session
 from shebao.mobile.schemas import (
     AppGuideOut,
@@ -40,7 +41,7 @@ from shebao.mobile.schemas import (
 from shebao.registry.selectors import person_find_by_id_number
 
 router = Router(tags=["app 手机 App"])
-TOKEN_ERRORS = (401,)
+TOKEN_ERRORS = (401, 429)  # 429: the rate limits (core.tokens.app_rate_check)
 
 
 def _pair_out(pair: tokens.TokenPair) -> dict[str, Any]:
@@ -62,6 +63,7 @@ def token_issue(request: HttpRequest, payload: AppTokenIn) -> dict[str, Any]:
     """A citizen's ID number and password → an access token (15 minutes) and a refresh token
     (30 days) bound to ``device_id``. Failures are counted by the web sign-in's throttle
     (django-axes): too many answer 429. Whatever was wrong, the answer is the same 401."""
+    app_rate_check(request)
     try:
         username = id_number_validate(payload.id_number).number
     except InvalidInput:
@@ -86,6 +88,7 @@ def token_issue(request: HttpRequest, payload: AppTokenIn) -> dict[str, Any]:
 def token_refresh(request: HttpRequest, payload: AppRefreshIn) -> dict[str, Any]:
     """A new pair for an unused refresh token from its own device; the old one stops working.
     A refresh token shown a second time revokes every token of that sign-in."""
+    app_rate_check(request)
     return _pair_out(tokens.token_refresh(refresh=payload.refresh_token, device_id=payload.device_id))
 
 
@@ -115,7 +118,7 @@ class AppNearbyQuery(Schema):
 
 @router.get(
     "/outlets/nearby",
-    response=answers(list[AppOutletOut], errors=(404,)),
+    response=answers(list[AppOutletOut], errors=(404, 429)),
     auth=None,
     summary="附近服务网点 / Nearby service points",
 )
@@ -123,6 +126,7 @@ def outlets_near(request: HttpRequest, query: Query[AppNearbyQuery]) -> list[dic
     """The nearest offices, community centres, bank outlets and kiosks that offer ``item``
     (any when omitted), nearest first, with distance in metres, today's hours, whether open
     now (Asia/Shanghai) or when next open, and the waiting count where the hall reports it."""
+    app_rate_check(request)
     lat, lng = query.lat, query.lng
     if query.crs == "gcj02":
         lat, lng = gcj02_to_wgs84(lat, lng)
@@ -187,10 +191,13 @@ def _guide(item: ServiceItem) -> dict[str, Any]:
     }
 
 
-@router.get("/guides", response=answers(list[AppGuideOut]), auth=None, summary="办事指南 / Service guides")
+@router.get(
+    "/guides", response=answers(list[AppGuideOut], errors=(429,)), auth=None, summary="办事指南 / Service guides"
+)
 def guides(request: HttpRequest, query: Query[AppGuideQuery]) -> list[dict[str, Any]]:
     """Active catalogue items whose name, English name, code, description or materials contain
     ``q`` (all when empty), by code: materials, channels, Saturday service, time limits, poster."""
+    app_rate_check(request)
     return [_guide(item) for item in guides_search(query=query.q, limit=query.limit)]
 
 
@@ -213,10 +220,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "category": category,
         "category_label": label,
         "links": {
-            "account": "/api/v1/my/account",
-            "pension": "/api/v1/my/pension",
-            "statements": "/api/v1/my/statements",
-            "cases": "/api/v1/cases/mine",
+            "records": "/api/v1/app/my/records",
+            "accounts": "/api/v1/app/my/accounts",
+            "pension": "/api/v1/app/my/pension",
+            "statements": "/api/v1/app/my/statements",
+            "cases": "/api/v1/app/my/cases",
             "notifications": "/api/v1/app/notifications",
         },
     }
@@ -251,7 +259,7 @@ def notifications(request: HttpRequest, query: Query[AppPageQuery]) -> list[dict
 
 @router.post(
     "/notifications/{notification_id}/read",
-    response=answers(AppOkOut, errors=(401, 404)),
+    response=answers(AppOkOut, errors=(401, 404, 429)),
     auth=app_bearer,
     summary="标记已读 / Mark a message read",
 )

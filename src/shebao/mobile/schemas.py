@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
+
+from shebao.contributions.api_account import AccountOut
 
 
 class AppTokenIn(Schema):
@@ -106,3 +109,46 @@ class AppGuideOut(Schema):
     instant: bool
     materials: list[AppMaterialOut]
     poster_url: str
+
+
+# --- personal information (function 3) --------------------------------------------------------
+
+
+class AppRecordLineOut(Schema):
+    insurance: str
+    label: str
+    employer: Decimal | None
+    personal: Decimal | None
+
+
+class AppRecordMonthOut(Schema):
+    period: dt.date
+    base: Decimal
+    status: str = Field(description="paid / arrears / due / transferred_in (arrears computed on read)")
+    status_label: str
+    payer: str = Field(description="缴费单位，灵活就业人员为空 / The paying unit; empty when self-paid")
+    personal: Decimal
+    employer: Decimal
+    to_account: Decimal
+    insurances: list[AppRecordLineOut]
+
+
+class AppRecordsOut(Schema):
+    page: int
+    page_size: int
+    total: int
+    pages: int
+    insurance: str | None
+    year: int | None
+    months: list[AppRecordMonthOut]
+
+
+class AppMedicalAccountOut(Schema):
+    available: bool
+    note: str
+    note_en: str
+
+
+class AppAccountsOut(Schema):
+    pension: AccountOut
+    medical: AppMedicalAccountOut
