@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from shebao.cases import authority
@@ -167,10 +168,44 @@ def contribution_chart(rows: list[ContributionYear]) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class HallLink:
+    """One door of the online hall on the citizen's home."""
+
+    key: str
+    label: str  # "中文 / English"
+    url: str
+    note: str = ""
+
+
+def _pay_url() -> str:
+    """The flexible worker's own payment page where the contributions app has mounted it
+    (``web:my_pay``); until then, my contributions (where open months show)."""
+    try:
+        return reverse("web:my_pay")
+    except NoReverseMatch:
+        return reverse("web:my_contributions")
+
+
+def hall_links() -> list[HallLink]:
+    """网上个人服务大厅: everything a person can do online, from their home page."""
+    return [
+        HallLink("records", "我的参保缴费记录 / My records", reverse("web:my_contributions")),
+        HallLink("statements", "我的权益记录单 / My statements", reverse("statements:mine")),
+        HallLink("pension", "我的养老金 / My pension", reverse("pensions:my_pension")),
+        HallLink("cases", "我的办件 / My cases", reverse("web:my_cases")),
+        HallLink("apply", "网上申请 / Apply online", reverse("web:apply_index")),
+        HallLink("pay", "缴费 / Pay", _pay_url()),
+        HallLink("messages", "我的消息 / My messages", reverse("web:my_messages")),
+        HallLink("delivery", "记录单寄送方式 / Paper or electronic statements", reverse("statement_mailing:delivery")),
+    ]
+
+
 def citizen_home(request: HttpRequest, user: Account) -> tuple[str, Context]:
     context: Context = {
         "notifications": list(Notification.objects.filter(account=user).order_by("-created_at", "-id")[:20]),
         "my_cases": list(case_selectors.cases_of_applicant(actor=user, limit=HOME_QUEUE_ROWS)),
+        "hall_links": hall_links(),
     }
     try:
         person = selectors.person_find_by_id_number(
