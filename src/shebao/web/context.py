@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shebao.cases.authority import HANDLING_ROLES
 from shebao.core.identifiers import mask_id_number
-from shebao.core.models import Account, Role
+from shebao.core.models import Account, Notification, Role
 from shebao.pensions.transfers.views import STAFF_ROLES as TRANSFER_ROLES
 from shebao.registry.models import Person
 from shebao.registry.views import SEARCH_ROLES
 
 
-def _nav(user: Account) -> list[tuple[str, str]]:
+def _nav(user: Account, *, unread: int = 0) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return [
             (str(_("Home")), reverse("web:landing")),
@@ -31,6 +33,9 @@ def _nav(user: Account) -> list[tuple[str, str]]:
     if user.kind in (Account.Kind.CITIZEN, Account.Kind.UNIT):
         items.append((str(_("My cases")), reverse("web:my_cases")))
     if user.kind == Account.Kind.CITIZEN:
+        items.append(("网上申请 / Apply online", reverse("web:apply_index")))
+        count = f" ({unread})" if unread else ""
+        items.append((f"我的消息{count} / My messages{count}", reverse("web:my_messages")))
         items.append((str(_("My contributions")), reverse("web:my_contributions")))
         items.append((str(_("My account")), reverse("web:my_account")))
         items.append(("我的权益记录单 / My rights statements", reverse("statements:mine")))
@@ -69,20 +74,38 @@ def _nav(user: Account) -> list[tuple[str, str]]:
     return items
 
 
-def _display_name(user: Account) -> str:
+def _display_name(user: Account, registered: str = "") -> str:
     """The name in the page header. An insured person's is the registry's current name (a name
     correction, 关键信息更正, changes the registry, not the sign-in account's copy made at
     enrolment); staff and unit operators are named by their account."""
     if not user.is_authenticated:
         return ""
-    if user.kind == Account.Kind.CITIZEN:
-        registered = Person.objects.filter(account_id=user.pk).values_list("name", flat=True).first()
-        if registered:
-            return registered
+    if registered:
+        return registered
     if user.full_name:
         return user.full_name
     # a citizen's username is their ID number: never print it whole in the header
     return mask_id_number(user.username) if user.kind == Account.Kind.CITIZEN else user.username
+
+
+def _citizen_header(user: Account) -> tuple[str, int]:
+    """A citizen's registered name and unread messages (the shell's 我的消息 count), in the one
+    query the header made for the name alone before."""
+    unread = (
+        Notification.objects.filter(account_id=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("account_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    name = Person.objects.filter(account_id=OuterRef("pk")).values("name")[:1]
+    row = (
+        Account.objects.filter(pk=user.pk)
+        .annotate(registered=Subquery(name), unread=Coalesce(Subquery(unread), 0))
+        .values_list("registered", "unread")
+        .first()
+    )
+    return (row[0] or "", row[1]) if row is not None else ("", 0)
 
 
 def shebao(request: HttpRequest) -> dict[str, object]:
@@ -90,8 +113,12 @@ def shebao(request: HttpRequest) -> dict[str, object]:
     context: dict[str, object] = {"large_text": getattr(request, "large_text", False)}
     if user is None:
         return context
-    context["nav"] = _nav(user)
-    context["display_name"] = _display_name(user)
+    registered, unread = ("", 0)
+    if user.is_authenticated and user.kind == Account.Kind.CITIZEN:
+        registered, unread = _citizen_header(user)
+    context["nav"] = _nav(user, unread=unread)
+    context["display_name"] = _display_name(user, registered)
+    context["unread_messages"] = unread
     if user.is_authenticated:
         context["role_label"] = user.get_role_display()
     return context
