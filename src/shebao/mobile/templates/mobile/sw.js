@@ -39,7 +39,13 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   const key = cacheKey(url);
-  if (key === null) return;
+  if (key === null) {
+    // a page never kept (a personal one): the network only, and without it the offline page
+    if (request.mode === "navigate" && url.pathname.startsWith("/app/")) {
+      event.respondWith(fetch(request).catch(() => fallback(OFFLINE, request)));
+    }
+    return;
+  }
   event.respondWith(
     fetch(request)
       .then((response) => {
