@@ -120,9 +120,9 @@ def _move_plan(params: Params) -> list[tuple[int, int]]:
 def _move_chunk(*, params: Params, lo: int, hi: int) -> dict[str, Any]:
     """Bring the cadres with ids ``lo``..``hi`` to where the job's rule row puts them (in the
     chunk's transaction); a cadre already there is left alone and not counted."""
-    rule = CentralDistrictsRule.objects.get(pk=params["rule"])
+    rule_ref = f"medical.CentralDistrictsRule#{params['rule']}"
     day = dt.date.fromisoformat(params["day"])
-    kept = set(rule.district_codes)
+    kept = set(params["kept"])  # as the row said when the job was started: every chunk alike
     centre = _centre()
     offices = {
         o.area_id: o for o in Office.objects.filter(kind=Office.Kind.DISTRICT_OFFICE, is_active=True).order_by("-id")
@@ -148,7 +148,7 @@ def _move_chunk(*, params: Params, lo: int, hi: int) -> dict[str, Any]:
             cadre.management, cadre.managing_office = Cadre.Management.DISTRICT, office
             cadre.split_on = cadre.continued_on = day  # 分户 and 续保 at the district office
             counts[code] += 1
-        cadre.rule_ref = rule.ref
+        cadre.rule_ref = rule_ref
         cadre.save(update_fields=["management", "managing_office", "split_on", "continued_on", "rule_ref"])
     return {"per_district": dict(sorted(counts.items())), "moved": sum(counts.values())}
 
@@ -177,13 +177,16 @@ def cadres_move_start(
     *, actor: Account | None, day: dt.date | None = None, chunk_size: int | None = None, channel: str = "hall"
 ) -> Job:
     """Plan the move as a job (not run yet: :func:`cadres_move_run`), with the rule row in force
-    on ``day`` (today by default) fixed in its parameters, and one audit event for the run."""
+    on ``day`` (today by default) and its districts fixed in its parameters, and one audit event for the run."""
     _require_mover(actor)
     day = day or timezone.localdate()
     rule = central_districts(day=day)
     with transaction.atomic():
         job = job_create(
-            kind=MOVE_JOB, params={"day": day.isoformat(), "rule": rule.pk}, actor=actor, chunk_size=chunk_size
+            kind=MOVE_JOB,
+            params={"day": day.isoformat(), "rule": rule.pk, "kept": sorted(rule.district_codes)},
+            actor=actor,
+            chunk_size=chunk_size,
         )
         audit.record(
             actor=actor,
@@ -219,17 +222,25 @@ def cadres_move_report(*, actor: Account | None, job_id: int) -> MoveReport:
     for chunk in job_chunk_list(job_id=job.pk):
         if chunk.status == JobChunk.Status.DONE:
             counts.update((chunk.result or {}).get("per_district", {}))
-    rule = CentralDistrictsRule.objects.filter(pk=job.params.get("rule")).first()
     return MoveReport(
         job_id=job.pk,
         status=job.status,
         day=dt.date.fromisoformat(job.params["day"]),
-        rule_ref=rule.ref if rule is not None else f"medical.CentralDistrictsRule#{job.params.get('rule')}",
+        rule_ref=f"medical.CentralDistrictsRule#{job.params.get('rule')}",
         per_district=dict(sorted(counts.items())),
         total=sum(counts.values()),
         done=job.done_chunks,
         chunks=job.total_chunks,
     )
+
+
+def cadres_move_rows(report: MoveReport) -> list[tuple[str, str, int]]:
+    """The report's counts as (code, district name, count), the central count last."""
+    names = dict(Area.objects.filter(code__in=list(report.per_district)).values_list("code", "name"))
+    rows = [(c, names.get(c, c), n) for c, n in report.per_district.items() if c != CENTRAL]
+    if CENTRAL in report.per_district:
+        rows.append((CENTRAL, "市医保中心集中管理 / Kept central", report.per_district[CENTRAL]))
+    return rows
 
 
 def cadres_move_jobs(*, actor: Account | None, limit: int = 20) -> list[Job]:

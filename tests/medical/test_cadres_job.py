@@ -1,0 +1,129 @@
+"""The cadres' move as a core.jobs job: chunked over cadre ids, a run killed halfway (one chunk
+committed, the next dying after its first cadre) and resumed reassigns each cadre exactly once
+and reports the count per district; the staff page (city administrators and monitors) starts it,
+shows its progress and resumes it; nobody else may."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from shebao.core.jobs import chunk_execute, job_chunk_list
+from shebao.core.models import AuditEvent, Job
+from shebao.medical.cadres import cadres_move_report, cadres_move_run, cadres_move_start
+from shebao.medical.models import Cadre
+from tests.medical.test_cadres import (  # noqa: F401  (the fixtures "cadres", "huangpi", "huangpi_office", "medical_centre")
+    cadres_fixture,
+    huangpi_fixture,
+    huangpi_office_fixture,
+    medical_centre,
+)
+from tests.web.support import sign_in
+
+DAY = dt.date(2026, 12, 1)
+
+
+class Died(Exception):
+    """The process dying in the middle of a chunk."""
+
+
+def test_a_move_killed_halfway_and_resumed_reassigns_each_cadre_exactly_once(cadres, monkeypatch):
+    # ids of 5 cadres in chunks of 2: [0, 1] [2, 3] [4]
+    job = cadres_move_start(actor=None, day=DAY, chunk_size=2)
+    chunks = job_chunk_list(job_id=job.pk)
+    assert [(c.lo, c.hi) for c in chunks] == [
+        (cadres[0].pk, cadres[1].pk),
+        (cadres[2].pk, cadres[3].pk),
+        (cadres[4].pk, cadres[4].pk),
+    ]
+    saved: Counter[int] = Counter()
+    real_save = Cadre.save
+    dying = {"on": cadres[3].pk}
+
+    def save(self, *args, **kwargs):
+        if self.pk == dying["on"]:
+            raise Died("killed")
+        saved[self.pk] += 1
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Cadre, "save", save)
+    assert chunk_execute(chunk_id=chunks[0].pk)  # the first chunk commits
+    halfway = cadres_move_report(actor=None, job_id=job.pk)
+    assert (halfway.per_district, halfway.done, halfway.chunks) == ({"420102": 2}, 1, 3)
+    with pytest.raises(Died):
+        chunk_execute(chunk_id=chunks[1].pk)  # dies after saving cadres[2]: its save is rolled back
+    assert Cadre.objects.get(pk=cadres[2].pk).management == Cadre.Management.CENTRAL
+    committed = Counter({cadres[0].pk: 1, cadres[1].pk: 1})
+    saved.clear()
+
+    dying["on"] = None  # the process is restarted: the run resumes
+    report = cadres_move_run(actor=None, job_id=job.pk)
+    # the resumption saved only the cadres of the two chunks not done, each once
+    assert saved == Counter({cadres[2].pk: 1, cadres[3].pk: 1, cadres[4].pk: 1})
+    assert committed + saved == Counter({c.pk: 1 for c in cadres})
+    assert report.status == Job.Status.DONE and (report.done, report.chunks) == (3, 3)
+    # by hand: 江岸 0, 1, 2 → 3; 武昌 3 → 1; 黄陂 4 kept central → 1
+    assert report.per_district == {"420102": 3, "420106": 1, "central": 1} and report.total == 5
+    assert Cadre.objects.filter(management=Cadre.Management.DISTRICT, split_on=DAY).count() == 4
+    assert AuditEvent.objects.filter(action="job.chunk_failed", subject_id=job.pk).count() == 1
+    # the same job run again does nothing; a new run finds nobody to reassign
+    saved.clear()
+    assert cadres_move_run(actor=None, job_id=job.pk).per_district == report.per_district and not saved
+    again = cadres_move_start(actor=None, day=DAY + dt.timedelta(days=1), chunk_size=2)
+    assert cadres_move_run(actor=None, job_id=again.pk).total == 0 and not saved
+
+
+def test_the_job_keeps_the_rule_row_it_was_started_with(cadres):
+    from shebao.medical.models import CentralDistrictsRule
+
+    job = cadres_move_start(actor=None, day=DAY)
+    row = CentralDistrictsRule.objects.get(region="wuhan")
+    row.district_codes = [*row.district_codes, "420106"]  # changed while the job waits
+    row.save()
+    report = cadres_move_run(actor=None, job_id=job.pk)
+    assert report.per_district == {"420102": 3, "420106": 1, "central": 1}  # 武昌 moved: the job's rule
+    assert report.rule_ref == row.ref
+
+
+def test_the_page_starts_the_move_shows_the_count_per_district_and_audits_the_run(client, cadres, monitor):
+    sign_in(client, monitor)
+    assert client.get("/medical/cadres/move/").status_code == 200
+    response = client.post("/medical/cadres/move/", {"day": "2026-12-01"})
+    job = Job.objects.get(kind="medical.cadres_move")
+    assert response.status_code == 302 and response["Location"] == f"/medical/cadres/move/{job.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "江岸区" in page and "武昌区" in page and "done" in page
+    assert '<td id="move-total">' not in page and 'id="move-total">5<' in page
+    event = AuditEvent.objects.get(action="medical.cadres_move")
+    assert event.actor_id == monitor.pk and event.subject_id == str(job.pk)
+    listing = client.get("/medical/cadres/move/").content.decode()
+    assert f"#{job.pk}" in listing
+
+
+def test_the_page_refuses_a_bad_day_and_writes_nothing(client, cadres, admin_user):
+    sign_in(client, admin_user)
+    response = client.post("/medical/cadres/move/", {"day": "2026-13-01"})
+    assert response.status_code == 422 and "YYYY-MM-DD" in response.content.decode()
+    assert not Job.objects.filter(kind="medical.cadres_move").exists()
+
+
+def test_a_district_clerk_may_not_start_or_follow_the_move(client, cadres, clerk):
+    job = cadres_move_start(actor=None, day=DAY)
+    sign_in(client, clerk)
+    assert client.post("/medical/cadres/move/", {"day": "2026-12-01"}).status_code == 403
+    assert client.get(f"/medical/cadres/move/{job.pk}/").status_code == 403
+    assert client.post(f"/medical/cadres/move/{job.pk}/").status_code == 403
+    assert Job.objects.filter(kind="medical.cadres_move").count() == 1
+    assert not Cadre.objects.filter(management=Cadre.Management.DISTRICT).exists()
+
+
+def test_the_page_resumes_a_run_that_stopped(client, cadres, admin_user):
+    job = cadres_move_start(actor=None, day=DAY, chunk_size=2)
+    chunk_execute(chunk_id=job_chunk_list(job_id=job.pk)[0].pk)
+    sign_in(client, admin_user)
+    page = client.get(f"/medical/cadres/move/{job.pk}/").content.decode()
+    assert 'id="move-resume"' in page
+    client.post(f"/medical/cadres/move/{job.pk}/")
+    assert cadres_move_report(actor=None, job_id=job.pk).per_district == {"420102": 3, "420106": 1, "central": 1}
