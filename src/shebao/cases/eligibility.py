@@ -39,13 +39,15 @@ class PersonFacts:
 @dataclass(frozen=True)
 class Eligibility:
     """What a check sees: the item, the cleaned form, whom it is about and their records (None:
-    not registered), and whether the case is being received or accepted."""
+    not registered), whether the case is being received or accepted, and the channel it came
+    through (hall, online, app, community…; "" when the caller does not say)."""
 
     item_code: str
     form: Mapping[str, Any]
     applicant_id_number: str
     stage: Stage
     person: PersonFacts | None
+    channel: str = ""
 
 
 class Check(Protocol):
@@ -73,7 +75,9 @@ def register_person_reader(reader: PersonReader) -> None:
     readers.register(PERSON, reader)
 
 
-def eligibility_check(*, item_code: str, form: Mapping[str, Any], applicant_id_number: str, stage: Stage) -> None:
+def eligibility_check(
+    *, item_code: str, form: Mapping[str, Any], applicant_id_number: str, stage: Stage, channel: str = ""
+) -> None:
     """Run the item's declared checks; the first refusal raises. The person's records are read
     only when the item has checks."""
     declared = checks.get(item_code)
@@ -82,7 +86,12 @@ def eligibility_check(*, item_code: str, form: Mapping[str, Any], applicant_id_n
     reader = readers.find(PERSON)
     person = reader(applicant_id_number) if reader is not None else None
     facts = Eligibility(
-        item_code=item_code, form=form, applicant_id_number=applicant_id_number, stage=stage, person=person
+        item_code=item_code,
+        form=form,
+        applicant_id_number=applicant_id_number,
+        stage=stage,
+        person=person,
+        channel=channel,
     )
     for check in declared:
         check(facts)

@@ -49,6 +49,7 @@ def case_act(
                 form=case.form_data,
                 applicant_id_number=case.applicant_id_number,
                 stage="acceptance",
+                channel=case.channel,
             )
         target = _dispatch_target(case, dispatch_to)
         before = {"step": step.kind, "status": case.status}

@@ -126,7 +126,9 @@ def _open_one(
     handler = item_handlers.get(item.handler)
     cleaned = handler.clean(item=item, form=form, applicant=applicant)
     _check_subject(actor, item, applicant, cleaned, staff_only=handler.unit_files_for_staff_only)
-    eligibility_check(item_code=item.code, form=cleaned, applicant_id_number=applicant.id_number, stage="receipt")
+    eligibility_check(
+        item_code=item.code, form=cleaned, applicant_id_number=applicant.id_number, stage="receipt", channel=channel
+    )
     phases = list(item.phases.order_by("order"))
     if not phases:
         raise InvalidInput(f"服务事项 {item.code} 未配置办理环节", f"Service item {item.code} has no steps configured")
