@@ -190,3 +190,27 @@ def test_sy_003_stops_the_claim_through_the_case_and_keeps_the_months_left(
     claim = Claim.objects.get(person=separated)
     assert (claim.status, claim.stop_reason, claim.stopped_from) == ("stopped", "military", dt.date(2026, 2, 1))
     assert unused_months(person_id=separated.pk) == 18
+
+
+def test_the_window_period_binds_only_receipt_at_the_window_or_online(separated, engine, clerk, applicant, citizen):
+    # received at the window on Friday 20 March, the window's last day …
+    engine(2026, 3, 20, 10, 0)
+    case = open_claim(clerk, applicant, citizen)
+    # … and accepted on Monday 23 March, after it: the file is not refused, the claim is made
+    engine(2026, 3, 23, 10, 0)
+    assert accept(clerk, case).status == Case.Status.COMPLETED
+    assert Claim.objects.filter(person=separated).count() == 1
+
+
+def test_outside_the_window_period_a_claim_in_the_app_is_received_and_online_is_refused(
+    separated, engine, applicant, citizen
+):
+    engine(2026, 2, 24, 10, 0)  # after the 20th
+    form = claim_form(citizen)
+    with pytest.raises(Conflict, match="异动期"):
+        services.case_open(
+            actor=citizen, item_code="SY-002", applicant=applicant, channel="online", form=form, materials=MATERIALS
+        )
+    # in the app (materials brought later): received, not held to the window period
+    case = services.case_open(actor=citizen, item_code="SY-002", applicant=applicant, channel="app", form=form)
+    assert case.channel == "app" and case.status != Case.Status.REJECTED

@@ -25,11 +25,21 @@ def employment_has_ended(facts: Eligibility) -> None:
     )
 
 
+# Where the window period binds (issue 12): the employer's separation filing and the claim
+# registration received at the office's window or online. A claim registered at a community
+# centre or in the app, and every other item, is not held to it; nor is a case's acceptance (a
+# file received inside the window is not refused because the clerk accepts it a day later).
+WINDOW_CHANNELS = frozenset({"hall", "online"})
+
+
 def within_window_period(facts: Eligibility) -> None:
-    """SY-001 and SY-002 are received in the monthly window period (异动期) the administrator
-    set (a rule row, e.g. the 1st to the 20th); outside it, refused with the next window's dates."""
+    """SY-001 and SY-002 received at the window or online are received in the monthly window
+    period (异动期) the administrator set (a rule row, e.g. the 1st to the 20th); outside it,
+    refused with the next window's dates."""
     from shebao.unemployment.params import window_on
 
+    if facts.stage != "receipt" or facts.channel not in WINDOW_CHANNELS:
+        return
     today = timezone.localdate()
     window = window_on(on=today)
     if window is None or window[0] <= today <= window[1]:
