@@ -1,0 +1,130 @@
+"""Issue 13's browser test, in Debian's Chromium in real time on a phone-sized page: a flexible
+worker signs in to the online hall, applies for a grade change (JF-001) from the list of what
+they can apply for, sees the case waiting for the ID card, uploads it, and sees the case in
+progress with its due date; the district's clerk accepts and the reviewer completes it (service
+calls, as the window would); the person sees the completion among their messages, with the
+unread count in the navigation, and marks it read. No serious axe-core violation on the new
+pages (in large text too), no CSP error. Screenshots in ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from shebao.cases.models import Case, CaseMaterial
+from shebao.cases.services import case_act
+from shebao.contributions.grades import flexible_grade_on
+from shebao.core.models import Notification, SkillGroup
+from shebao.registry.models import Person
+from tests.cases.conftest import PDF
+from tests.factories import PASSWORD
+from tests.pensions.test_retiree_browser import _serious
+from tests.web.support import make_person
+from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the browser fixture)
+from tests.web.test_engine_browser import open_office, watch_csp  # noqa: F401 (the open office fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_person_applies_online_for_a_grade_change_and_reads_that_it_completed(
+    chromium,  # noqa: F811
+    live_server,
+    catalogue,
+    open_office,  # noqa: F811
+    clerk,
+    reviewer,
+    citizen,
+    district,
+    settings,
+    tmp_path,
+):
+    # given a registered flexible worker whose account is the citizen's, and the district's
+    # clerk and reviewer in the contribution skill group
+    settings.MEDIA_ROOT = tmp_path / "media"
+    person = make_person(district=district, account=citizen, name="张三", category=Person.Category.FLEXIBLE)
+    group = SkillGroup.objects.get(code="contribution")
+    for staff in (clerk, reviewer):
+        staff.skill_groups.add(group)
+    this_month = timezone.localdate().replace(day=1)
+    csp_errors: list[str] = []
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    watch_csp(page, csp_errors)
+    try:
+        # when the person signs in: their home is the online hall
+        page.goto(f"{live_server.url}/login/citizen/")
+        page.fill("#id_id_number", citizen.id_number)
+        page.fill("#id_password", PASSWORD)
+        page.click("button.primary")
+        page.wait_for_url(f"{live_server.url}/")
+        assert page.locator("#online-hall a[data-hall]").count() == 8
+        # and applies for the grade change from the list of what they can apply for
+        page.click('#online-hall a[data-hall="apply"]')
+        page.wait_for_url("**/online/apply/")
+        assert _serious(page) == []
+        page.click('a[href="/online/apply/JF-001/"]')
+        page.wait_for_url("**/online/apply/JF-001/")
+        assert "张三" in page.inner_text("#applicant-shown")
+        assert _serious(page) == []
+        page.fill("#id_f_start_month", this_month.isoformat())
+        page.fill("#id_f_grade_percent", "150")
+        page.fill("#id_phone", "13900001111")
+        page.screenshot(path=str(ARTIFACTS / "online-apply-grade.png"), full_page=True)
+        page.click("form.apply button.primary")
+        page.wait_for_url("**/cases/*/")
+        # then the case page: waiting for the ID card, which they upload there
+        case = Case.objects.get(item__code="JF-001")
+        assert (case.channel, case.applicant_account_id) == ("online", citizen.pk)
+        assert "待补正材料" in page.inner_text("main")
+        page.set_input_files(
+            "#file-id_card", files=[{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        )
+        page.click('#supply-id_card button[value="upload"]')
+        page.wait_for_selector("#supply", state="detached")
+        # and the case is in progress, with its due date
+        main = page.inner_text("main")
+        assert "办理中" in main
+        case.refresh_from_db()
+        assert case.status == Case.Status.IN_PROGRESS and case.due_date is not None
+        assert case.due_date.isoformat() in main
+        row = CaseMaterial.objects.get(case=case, material__code="id_card")
+        assert (row.status, row.verified_by_id) == ("uploaded", None)  # a file, not a verified original
+        assert _serious(page) == []
+        page.screenshot(path=str(ARTIFACTS / "online-case-in-progress.png"), full_page=True)
+
+        # when the district's clerk accepts and the reviewer completes the case
+        case = case_act(actor=clerk, case_id=case.pk, version=case.version, action="accept", channel="hall")
+        case = case_act(actor=reviewer, case_id=case.pk, version=case.version, action="review", channel="hall")
+        assert case.status == Case.Status.COMPLETED
+        assert flexible_grade_on(person=person, month=this_month + dt.timedelta(days=40)).ratio == 1.5
+
+        # then the person sees the unread count in the navigation and the completion message
+        page.goto(f"{live_server.url}/")
+        unread = Notification.objects.filter(account=citizen, read_at__isnull=True).count()
+        assert page.locator(f'nav a:has-text("我的消息 ({unread})")').count() == 1
+        page.click('#online-hall a[data-hall="messages"]')
+        page.wait_for_url("**/online/messages/")
+        done = Notification.objects.get(account=citizen, key__startswith=f"case:{case.pk}:completed:")
+        assert "已办结" in page.inner_text(f"#message-{done.pk}")
+        assert _serious(page) == []
+        # in large text too
+        page.click("text=大字版")
+        page.wait_for_selector("body.large-text")
+        assert _serious(page) == []
+        page.screenshot(path=str(ARTIFACTS / "online-messages-large-text.png"), full_page=True)
+        # when they mark it read, the count drops by one
+        page.click(f"#message-{done.pk} button")
+        page.wait_for_selector(f"#message-{done.pk}:not(.unread)")
+        done.refresh_from_db()
+        assert done.read_at is not None
+        label = f"我的消息 ({unread - 1})" if unread > 1 else "我的消息 / My messages"
+        assert page.locator(f'nav a:has-text("{label}")').count() == 1
+        # and the completed case can be rated from the hall
+        page.goto(f"{live_server.url}/cases/{case.number}/")
+        assert page.locator("#rate").count() == 1
+    finally:
+        context.close()
+    assert csp_errors == []
