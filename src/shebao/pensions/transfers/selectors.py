@@ -121,19 +121,31 @@ def transfer_list(*, actor: Account, state: str = "", direction: str = "", limit
     return list(rows.order_by("-applied_on", "-id")[:limit])
 
 
-def transferred_months(*, actor: Account, id_number: str) -> dict[int, set[int]]:
+def _completed_by(day: dt.date | None) -> Q:
+    """Transfers completed on or before ``day`` (all completed ones when None; one completed
+    without a date counts as completed before any day)."""
+    done = Q(transfer__state=Transfer.State.COMPLETED)
+    if day is None:
+        return done
+    return done & (Q(transfer__completed_on__lte=day) | Q(transfer__completed_on__isnull=True))
+
+
+def transferred_months(*, actor: Account, id_number: str, completed_by: dt.date | None = None) -> dict[int, set[int]]:
     """The months brought in by completed transfers (year -> months), for the rights statement's
-    ○ marks: one query. The same sight as the transfers themselves."""
+    ○ marks: one query. The same sight as the transfers themselves. ``completed_by``: only the
+    transfers completed by that day (a year's statement counts those completed by its end)."""
     if not transfers_visible(actor=actor).filter(id_number=id_number).exists():
         return {}
     marks: dict[int, set[int]] = {}
-    rows = TransferredPeriod.objects.filter(id_number=id_number, transfer__state=Transfer.State.COMPLETED)
+    rows = TransferredPeriod.objects.filter(_completed_by(completed_by), id_number=id_number)
     for year, first, months in rows.values_list("year", "first_month", "months"):
         marks.setdefault(year, set()).update(range(first, min(first + months, 13)))
     return marks
 
 
-def transferred_months_of_persons(*, actor: Account, id_numbers: Iterable[str]) -> dict[str, dict[int, set[int]]]:
+def transferred_months_of_persons(
+    *, actor: Account, id_numbers: Iterable[str], completed_by: dt.date | None = None
+) -> dict[str, dict[int, set[int]]]:
     """:func:`transferred_months` for many ID numbers at once (the mailing run's chunk): two
     queries, whatever the count. Every ID number asked for is a key; the same sight as
     person by person (nothing for an ID number none of whose transfers the actor may see)."""
@@ -144,10 +156,24 @@ def transferred_months_of_persons(*, actor: Account, id_numbers: Iterable[str]) 
     seen = set(transfers_visible(actor=actor).filter(id_number__in=wanted).values_list("id_number", flat=True))
     if not seen:
         return marks
-    rows = TransferredPeriod.objects.filter(id_number__in=seen, transfer__state=Transfer.State.COMPLETED)
+    rows = TransferredPeriod.objects.filter(_completed_by(completed_by), id_number__in=seen)
     for number, year, first, months in rows.values_list("id_number", "year", "first_month", "months"):
         marks[number].setdefault(year, set()).update(range(first, min(first + months, 13)))
     return marks
+
+
+def transferred_statement_years(*, actor: Account, id_number: str) -> set[int]:
+    """The rights-statement years completed transfers show in (one query, the same sight as
+    :func:`transferred_months`): a transferred year's own statement when the transfer was
+    completed by its end (its months ○), else the year of completion, whose statement first
+    counts the months brought in."""
+    if not transfers_visible(actor=actor).filter(id_number=id_number).exists():
+        return set()
+    rows = TransferredPeriod.objects.filter(_completed_by(None), id_number=id_number)
+    return {
+        max(year, completed.year) if completed is not None else year
+        for year, completed in rows.values_list("year", "transfer__completed_on")
+    }
 
 
 def outbox_pending() -> int:
