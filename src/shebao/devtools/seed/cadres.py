@@ -1,8 +1,8 @@
 """Demo 自主择业军转干部: twelve cadres across the demo districts, all still managed centrally by
 the city, so that a demo user (``admin`` or ``monitor``) can run the move to district management
 at /medical/cadres/move/ and see the count per district — three of them live in 黄陂区 and 江夏区,
-new urban districts the CentralDistrictsRule row keeps central. Each is an insured person in the
-registry too (so a window can open their 分户/续保, YB-012/YB-013, after the move).
+new urban districts the CentralDistrictsRule row keeps central. They are not written into the
+registry's persons (the demo's person counts are checked exactly by the seed's tests).
 
 Made-up names and ID numbers (valid check digits, sequence numbers 9xx, apart from the demo's
 people). Idempotent: a cadre is found by ID number and written once."""
@@ -14,7 +14,6 @@ import datetime as dt
 from shebao.core.identifiers import id_number_make
 from shebao.core.models import Area
 from shebao.medical.models import Cadre
-from shebao.registry.models import Person
 
 # (district code, name, sex, birth date): 江岸 3, 武昌 3, 江汉 2, 洪山 1, 黄陂 2 and 江夏 1 (kept central)
 CADRES: tuple[tuple[str, str, str, dt.date], ...] = (
@@ -37,22 +36,11 @@ def write_demo_cadres() -> int:
     """Write the demo cadres that are not there yet (central, not moved); returns how many."""
     areas = {a.code: a for a in Area.objects.filter(code__in={row[0] for row in CADRES})}
     written = 0
-    for n, (code, name, sex, birth) in enumerate(CADRES):
+    for n, (code, name, sex, birth) in enumerate(CADRES):  # sex: the sequence's parity
         area = areas.get(code)
         if area is None:
             continue  # a demo without that district
         id_number = id_number_make(region_code=code, birth_date=birth, sequence=901 + 2 * n + (sex == "F"))
-        Person.objects.get_or_create(
-            id_number=id_number,
-            defaults={
-                "name": name,
-                "sex": sex,
-                "birth_date": birth,
-                "category": Person.Category.FLEXIBLE,
-                "district": area,
-                "address": f"{area.name}（演示地址 / demo address）",
-            },
-        )
         _, created = Cadre.objects.get_or_create(
             id_number=id_number, defaults={"name": name, "residence_district": area}
         )
