@@ -23,6 +23,7 @@ from shebao.contributions.models import Bill, ContributionMonth, ContributionYea
 from shebao.core import audit
 from shebao.core.errors import Conflict, InvalidInput, NotFound
 from shebao.core.models import Account, Area, AuditEvent, Office, Role
+from shebao.devtools.seed.cadres import write_demo_cadres
 from shebao.devtools.seed.cases import write_demo_cases
 from shebao.devtools.seed.content import write_demo_content
 from shebao.devtools.seed.data import CITY_CODE
@@ -116,6 +117,7 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS) -> DemoResult:
         if demo_present():
             write_demo_retirees(today=timezone.localdate())  # a demo made before the retirees came
             write_demo_content(today=timezone.localdate())  # and before the content came
+            write_demo_cadres()  # and before the cadres came
             return DemoResult(created=False, counts=data_counts())
         if Area.objects.filter(code=CITY_CODE).exists():
             raise SeedConflict(
@@ -142,6 +144,7 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS) -> DemoResult:
         write_demo_retirees(today=timezone.localdate())
         write_demo_transfers(today=timezone.localdate())
         write_demo_content(today=timezone.localdate())
+        write_demo_cadres()
         counts = data_counts()
         audit.record(actor=None, action=DEMO_ACTION, subject_type="seed", subject_id="demo", after=counts)
     return DemoResult(created=True, counts=counts)
