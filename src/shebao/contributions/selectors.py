@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from shebao.contributions.assessment import DEFAULT_REGION
 from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, LateFeeRule
@@ -443,3 +443,15 @@ def medical_paid_months(*, person_id: int) -> list[MedicalMonth]:
         .values_list("period", "base", "medical_personal", "medical_employer")
     )
     return [MedicalMonth(period=p, base=b, medical_personal=mp, medical_employer=me) for p, b, mp, me in rows]
+
+
+def unit_unemployment_paid(*, credit_code: str, year: int) -> Decimal:
+    """What a unit paid of the employer's unemployment contribution for ``year``'s months (paid
+    or transferred in): the base of the job-retention refund (稳岗返还, unemployment SY-005). A
+    system read: the callers scope who asks. One query."""
+    total = ContributionMonth.objects.filter(
+        unit__credit_code=credit_code.upper(),
+        period__year=year,
+        status__in=(ContributionMonth.Status.PAID, ContributionMonth.Status.TRANSFERRED_IN),
+    ).aggregate(total=Sum("unemployment_employer"))["total"]
+    return total or Decimal("0.00")
