@@ -10,13 +10,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.security import SessionAuth
 from pydantic import Field
 
 from shebao.core.api import answers
 from shebao.core.errors import InvalidInput, NotAllowed
 from shebao.core.http import ApiRequest
 from shebao.core.models import Account
+from shebao.core.tokens import person_auth
 from shebao.unemployment import params, rules
 from shebao.unemployment.selectors import claim_view, claims_of_self
 
@@ -122,8 +122,8 @@ class ClaimOut(Schema):
 
 @router.get(
     "/my/unemployment/claims",
-    response=answers(list[ClaimOut], errors=(401, 403)),
-    auth=SessionAuth(),
+    response=answers(list[ClaimOut], errors=(401, 403, 429)),
+    auth=person_auth,  # a session, or the app's bearer token (429: the app's rate limits)
     summary="我的失业保险金 / My unemployment claims",
 )
 def my_claims(request: ApiRequest) -> list[dict[str, Any]]:

@@ -124,6 +124,32 @@ class StopHandler(UnemploymentHandler):
         return {"claim": claim.pk, "stopped_from": f"{claim.stopped_from:%Y-%m}"}
 
 
+class OneOffHandler(UnemploymentHandler):
+    """SY-004, SY-005, SY-007: the one-off payment of ``shebao.unemployment.one_off``, made when
+    the case completes (an approver's decision), once."""
+
+    def __init__(self, writer: str) -> None:
+        self.writer = writer
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.unemployment import one_off
+
+        row = getattr(one_off, self.writer)(actor=actor, case_number=case.number or "", form=case.form_data)
+        return {"payment": row.key, "amount": str(row.amount), "status": row.status}
+
+
+class TransferHandler(UnemploymentHandler):
+    """SY-006: the months left elsewhere become a claim here (none left: the relationship alone)."""
+
+    def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
+        from shebao.unemployment.one_off import transfer_in
+
+        claim = transfer_in(actor=actor, case_number=case.number or "", form=case.form_data)
+        if claim is None:
+            return {"claim": None, "months": 0}
+        return {"claim": claim.pk, "months": claim.max_months, "monthly_benefit": str(claim.monthly_benefit)}
+
+
 # --- items -----------------------------------------------------------------------------------
 
 
@@ -216,7 +242,11 @@ ITEMS: tuple[ItemSpec, ...] = (
         risk_level=3,
         channels=("online", "app", "hall"),
         promised_days=15,
-        description="符合规定缴费条件的参保职工取得职业资格证书或职业技能等级证书后，在规定期限内申领技能提升补贴。",
+        description=(
+            "符合规定缴费条件的参保职工取得职业资格证书或职业技能等级证书后，在规定期限内申领技能提升补贴；"
+            "补贴按证书等级的标准（规则表）一次性发放至本人银行卡，同一证书只能领取一次。"
+        ),
+        handler="unemployment.skill_subsidy",
         fields=(
             ID_NUMBER,
             NAME,
@@ -227,6 +257,13 @@ ITEMS: tuple[ItemSpec, ...] = (
                 "Certificate",
                 "choice",
                 choices=(("qualification", "职业资格证书"), ("skill_level", "职业技能等级证书")),
+            ),
+            FieldSpec(
+                "certificate_level",
+                "证书等级",
+                "Certificate level",
+                "choice",
+                choices=(("5", "初级（五级）"), ("4", "中级（四级）"), ("3", "高级（三级）")),
             ),
             FieldSpec("certificate_no", "证书编号", "Certificate number", max_length=64),
             FieldSpec("certificate_date", "发证日期", "Date issued", "date"),
@@ -244,7 +281,11 @@ ITEMS: tuple[ItemSpec, ...] = (
         risk_level=3,
         channels=("online", "hall"),
         promised_days=15,
-        description="依法参保缴费、裁员率符合规定的用人单位，按规定比例返还上年度缴纳的失业保险费。",
+        description=(
+            "依法参保缴费、裁员率符合规定的用人单位，按规定比例（规则表）返还该年度实际缴纳的失业保险费单位部分，"
+            "每个单位每年度一次，支付至单位银行账户。"
+        ),
+        handler="unemployment.retention_refund",
         fields=(
             UNIT_CODE,
             FieldSpec("declare_year", "返还所属年度", "Year refunded", "int"),
@@ -261,8 +302,32 @@ ITEMS: tuple[ItemSpec, ...] = (
         risk_level=3,
         channels=("hall", "online"),
         promised_days=15,
-        description="职工跨统筹地区就业的，失业保险关系随本人转移，缴费年限累计计算。",
-        fields=(ID_NUMBER, NAME, PHONE, FROM_PLACE, FROM_AGENCY),
+        description=(
+            "职工跨统筹地区就业的，失业保险关系随本人转移，缴费年限累计计算；"
+            "转入时在原参保地尚未领取的失业保险金月数一并转入，次月起按本市标准发放。"
+        ),
+        handler="unemployment.transfer",
+        fields=(
+            ID_NUMBER,
+            NAME,
+            PHONE,
+            FROM_PLACE,
+            FROM_AGENCY,
+            FieldSpec(
+                "remaining_months",
+                "原参保地尚未领取的失业保险金月数",
+                "Benefit months left there",
+                "int",
+                required=False,
+            ),
+            FieldSpec(
+                "bank_card",
+                "收款银行卡号（有剩余月数时填写）",
+                "Bank card (when months are left)",
+                required=False,
+                max_length=19,
+            ),
+        ),
         materials=(ID_CARD,),
     ),
     _item(
@@ -273,7 +338,11 @@ ITEMS: tuple[ItemSpec, ...] = (
         risk_level=3,
         channels=("hall",),
         promised_days=15,
-        description="单位招用的农民合同制工人连续工作满1年，本单位已缴纳失业保险费，劳动合同期满未续订或者提前解除的，申领一次性生活补助。",
+        description=(
+            "单位招用的农民合同制工人连续工作满1年，本单位已缴纳失业保险费，劳动合同期满未续订或者提前解除的，"
+            "申领一次性生活补助：按缴费每满1年的标准（规则表）计算，一次性支付至本人银行卡。"
+        ),
+        handler="unemployment.rural_allowance",
         fields=(ID_NUMBER, NAME, PHONE, UNIT_CODE, TERMINATED_ON, BANK_CARD),
         materials=(ID_CARD, TERMINATION_PROOF),
     ),
@@ -284,6 +353,10 @@ HANDLERS: dict[str, ItemHandler] = {
     "unemployment.filing": FilingHandler(),
     "unemployment.claim": ClaimHandler(),
     "unemployment.stop": StopHandler(),
+    "unemployment.skill_subsidy": OneOffHandler("skill_subsidy_pay"),
+    "unemployment.retention_refund": OneOffHandler("retention_refund_pay"),
+    "unemployment.transfer": TransferHandler(),
+    "unemployment.rural_allowance": OneOffHandler("rural_allowance_pay"),
 }
 
 

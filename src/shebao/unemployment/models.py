@@ -43,6 +43,13 @@ class Parameter(RuleRow):
         CLAIM_DEADLINE_DAYS = "claim_deadline_days", "申领期限（天）/ Days allowed to claim"
         WINDOW_FIRST_DAY = "window_first_day", "异动期首日（每月几日）/ Monthly window opens on day"
         WINDOW_LAST_DAY = "window_last_day", "异动期末日（每月几日）/ Monthly window closes on day"
+        SKILL_SUBSIDY_5 = "skill_subsidy_5", "技能提升补贴：初级（五级）（元）/ Skills subsidy, level 5 (yuan)"
+        SKILL_SUBSIDY_4 = "skill_subsidy_4", "技能提升补贴：中级（四级）（元）/ Skills subsidy, level 4 (yuan)"
+        SKILL_SUBSIDY_3 = "skill_subsidy_3", "技能提升补贴：高级（三级）（元）/ Skills subsidy, level 3 (yuan)"
+        SKILL_SUBSIDY_MIN_MONTHS = "skill_min_months", "技能提升补贴：累计缴费月数不少于 / Skills subsidy: months paid"
+        RURAL_PER_YEAR = "rural_per_year", "一次性生活补助：每满1年（元）/ Rural lump sum per full year (yuan)"
+        RURAL_MAX_YEARS = "rural_max_years", "一次性生活补助：最多计算年数 / Rural lump sum: years counted at most"
+        RETENTION_SHARE = "retention_share", "稳岗返还：上年度失业保险费返还比例 / Job-retention refund share"
 
     key = models.CharField("参数 / Parameter", max_length=32, choices=Key.choices)
     value = models.DecimalField("数值 / Value", max_digits=12, decimal_places=4)
@@ -176,3 +183,36 @@ class ClaimPayment(models.Model):
         verbose_name = "失业保险金发放 / Benefit payment"
         verbose_name_plural = "失业保险金发放 / Benefit payments"
         constraints = [models.UniqueConstraint(fields=["claim", "month"], name="unemployment_pay_month_once")]
+
+
+class OneOffPayment(models.Model):
+    """A one-off payment a service item's completion makes (SY-004 skills subsidy, SY-005
+    job-retention refund, SY-007 rural lump sum): the amount from the rule rows with its
+    derivation, sent once through the bank adapter. ``key`` is both the idempotency key and the
+    "once" of the policy (a certificate, a unit's year, a separation), so a second case for the
+    same thing is refused by the constraint as well as by the service."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", "已发送银行 / Sent to the bank"
+        FAILED = "failed", "银行退回 / Returned by the bank"
+
+    item_code = models.CharField("事项 / Item", max_length=16)
+    case_number = models.CharField("办件编号 / Case", max_length=32, unique=True)
+    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit_code = models.CharField("单位 / Unit", max_length=18, blank=True)
+    key = models.CharField("幂等键 / Idempotency key", max_length=64, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    account = models.CharField("收款账号 / Paid to", max_length=40)
+    derivation = models.JSONField(default=dict)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.SENT)
+    bank_ref = models.CharField(max_length=64, blank=True)
+    failure = models.CharField(max_length=200, blank=True)
+    paid_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "一次性待遇支付 / One-off payment"
+        verbose_name_plural = "一次性待遇支付 / One-off payments"
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="unemployment_one_off_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.amount}"
