@@ -23,4 +23,7 @@ urlpatterns = [
     path("window/arrears/<int:pk>/collect/", window.window_collect, name="window_collect"),
     path("my/contributions/", citizen.my_contributions, name="my_contributions"),
     path("my/account/", citizen.my_account, name="my_account"),
+    path("my/bills/", citizen.my_bills, name="my_bills"),
+    path("my/bills/<int:pk>/pay/", citizen.my_bill_pay, name="my_bill_pay"),
+    path("my/bills/<int:pk>/receipt.pdf", citizen.my_bill_receipt, name="my_bill_receipt"),
 ]
