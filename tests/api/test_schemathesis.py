@@ -275,6 +275,42 @@ def _reimbursement(case: Any, world: World, turn: int) -> None:
     case.path_parameters["number"] = own.number
 
 
+def _own_open_month(world: World, turn: int) -> Any:
+    """An open month of the world's person as a flexible worker (one per turn, due far ahead,
+    so its total carries no late fee that grows while the run lasts)."""
+    import datetime as dt
+
+    from shebao.contributions.models import Bill
+
+    period = dt.date(2001 + turn // 12, turn % 12 + 1, 1)
+    bill, _ = Bill.objects.get_or_create(
+        person=world.person,
+        unit=None,
+        period=period,
+        defaults={
+            "employer_total": Decimal("0.00"),
+            "personal_total": Decimal("899.60"),
+            "due_date": dt.date(2999, 1, 15),
+        },
+    )
+    return bill
+
+
+def _pay_intent(world: World, turn: int) -> str:
+    from shebao.contributions.online_pay import online_payment_start
+
+    bill = _own_open_month(world, turn)
+    return online_payment_start(actor=world.person.account, bill_id=bill.pk, channel="app")[1].id
+
+
+def _pay_callback(case: Any, world: World, turn: int) -> None:
+    """The fake gateway's signed notification of a succeeded intent of the world's person."""
+    from shebao.core.payments import FakeGateway
+
+    payload, signature = FakeGateway().callback_payload(intent_id=_pay_intent(world, 500 + turn))
+    _body(case, {"payload": payload, "signature": signature}, turn)
+
+
 # Operations no caller of this run may succeed on, and why: the fuzz still checks that each
 # answers only what it documents, but cannot ask one of them for a 2xx.
 NO_CALLER_SUCCEEDS = {
@@ -312,6 +348,11 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ("POST", "/cases/{number}/rating"): _rate,
     ("POST", "/cases"): lambda c, w, t: _body(c, _opening(w, t), t),
     ("GET", "/my/account"): lambda c, w, t: _query(c, {"year": _pick(YEARS, t)}),
+    ("POST", "/my/bills/{bill_id}/payment-intent"): lambda c, w, t: c.path_parameters.update(
+        bill_id=_own_open_month(w, t).pk
+    ),
+    ("POST", "/my/payments"): lambda c, w, t: _body(c, {"intent_id": _pay_intent(w, 200 + t)}, t),
+    ("POST", "/payments/callback"): _pay_callback,
     ("GET", "/unit/employees/{person_id}/months"): lambda c, w, t: (
         c.path_parameters.update(person_id=w.person.pk),
         _query(c, {"year": _pick(YEARS, t)}),
