@@ -198,6 +198,9 @@ def test_an_uploaded_material_is_stored_outside_the_database_with_its_hash(
     assert (row.status, row.verified_by_id) == (CaseMaterial.Status.UPLOADED, None)
     event = AuditEvent.objects.filter(action="case.upload").latest("id")
     assert event.after["sha256"] == upload.sha256 and event.after["scan"].startswith("sig:")
+    # and the case page says so: a copy the office has yet to check, not a verified original
+    page = body(client.get(reverse("web:case", args=[case.number])))
+    assert 'data-material="id_card" data-state="uploaded"' in page and "已上传，待经办机构核验" in page
 
 
 def test_a_file_carrying_the_eicar_test_string_is_refused_and_nothing_is_kept(

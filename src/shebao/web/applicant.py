@@ -126,6 +126,22 @@ def _supply_rows(user: Account, case: Case) -> list[CaseMaterial]:
     return list(rows.order_by("material_id"))
 
 
+# What each material's state means to the applicant: an upload is a copy the office has yet to
+# check against the original when it accepts the case; only a window records a verified original.
+MATERIAL_STATES_SHOWN = {
+    CaseMaterial.Status.RECEIVED: "已核验原件 / Original verified",
+    CaseMaterial.Status.UPLOADED: "已上传，待经办机构核验 / Uploaded, to be checked by the office",
+    CaseMaterial.Status.COMMITMENT: "告知承诺 / Signed commitment",
+    CaseMaterial.Status.MISSING: "未提交 / Not supplied",
+}
+
+
+def _material_rows(case: Case) -> list[tuple[CaseMaterial, str]]:
+    """Every material of the case with its state as the applicant reads it."""
+    rows = case.materials.select_related("material", "upload").order_by("material_id")
+    return [(row, label_of(MATERIAL_STATES_SHOWN.get(row.status, row.status))) for row in rows]
+
+
 def applicant_case(
     request: AccountRequest, case: Case, *, form: RatingForm | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
@@ -142,6 +158,7 @@ def applicant_case(
             "rating_form": (form or RatingForm()) if may_rate else None,
             "papers": paper_links(case),
             "supply_rows": _supply_rows(request.user, case),
+            "material_rows": _material_rows(case),
             "supply_limit": supplies.MAX_UPLOAD_BYTES // (1024 * 1024),
             "error": error,
         }
