@@ -6,6 +6,7 @@ audited action."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -34,25 +35,28 @@ def withdraw(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Query
 WINDOW = ("status", "publish_at", "expire_at")
 
 
+class ContentAdmin(AuditedModelAdmin):
+    # a link typed without a scheme is read as https (Django 6's default, and no warning now)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = [publish, withdraw]
+
+
 @admin.register(Policy)
-class PolicyAdmin(AuditedModelAdmin):
+class PolicyAdmin(ContentAdmin):
     list_display = ("title", "number", "issuer", "effective_on", "insurance", *WINDOW)
     list_filter = ("status", "insurance")
     search_fields = ("title", "number", "tags")
-    actions = [publish, withdraw]
 
 
 @admin.register(Answer)
-class AnswerAdmin(AuditedModelAdmin):
+class AnswerAdmin(ContentAdmin):
     list_display = ("question", "category", *WINDOW)
     list_filter = ("status", "category")
     search_fields = ("question", "keywords")
-    actions = [publish, withdraw]
 
 
 @admin.register(JobNotice)
-class JobNoticeAdmin(AuditedModelAdmin):
+class JobNoticeAdmin(ContentAdmin):
     list_display = ("title", "kind", "district", "starts_on", "ends_on", *WINDOW)
     list_filter = ("status", "kind", "district")
     search_fields = ("title", "organiser", "place")
-    actions = [publish, withdraw]
