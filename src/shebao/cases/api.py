@@ -22,6 +22,7 @@ from shebao.core.errors import InvalidInput, NotAllowed
 from shebao.core.http import ApiRequest
 from shebao.core.models import Account
 from shebao.core.throttle import client_address
+from shebao.core.tokens import app_bearer
 
 
 class StaffVerifiedSession(SessionAuth):
@@ -370,10 +371,14 @@ def cases_lookup(request: HttpRequest, number: str, id_suffix: str) -> dict[str,
 
 
 @router.get(
-    "/cases/mine", response=answers(list[ProgressOut], errors=(401,)), auth=session, summary="我的办件 / My cases"
+    "/cases/mine",
+    response=answers(list[ProgressOut], errors=(401, 429)),
+    auth=[session, app_bearer],
+    summary="我的办件 / My cases",
 )
 def cases_mine(request: ApiRequest) -> list[dict[str, Any]]:
-    """An applicant's own cases; a staff member's: those they received or acted on."""
+    """An applicant's own cases; a staff member's: those they received or acted on. A session,
+    or the app's bearer token (a citizen's own; 429 over the app's rate limits)."""
     return [selectors.case_progress(case=c) for c in selectors.cases_mine(actor=request.auth)]
 
 
