@@ -16,6 +16,7 @@ from shebao.core.errors import NotAllowed
 from shebao.core.http import ApiRequest
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
+from shebao.core.tokens import app_bearer
 from shebao.pensions.transfers import selectors
 from shebao.pensions.transfers.models import Transfer
 from shebao.pensions.transfers.views import STAFF_ROLES
@@ -111,8 +112,8 @@ def _out(transfer: Transfer, *, actor: Account) -> dict[str, Any]:
 
 @router.get(
     "/transfers/mine",
-    response=answers(list[TransferOut], errors=(401, 403)),
-    auth=session,
+    response=answers(list[TransferOut], errors=(401, 403, 429)),
+    auth=[session, app_bearer],  # a session, or the app's bearer token (429: the app's rate limits)
     summary="我的养老保险关系转移 / My pension transfers",
 )
 def transfers_mine(request: ApiRequest) -> list[dict[str, Any]]:
