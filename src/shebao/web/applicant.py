@@ -128,7 +128,7 @@ def _supply_rows(user: Account, case: Case) -> list[CaseMaterial]:
 
 # What each material's state means to the applicant: an upload is a copy the office has yet to
 # check against the original when it accepts the case; only a window records a verified original.
-MATERIAL_STATES_SHOWN = {
+MATERIAL_STATES_SHOWN: dict[str, str] = {
     CaseMaterial.Status.RECEIVED: "已核验原件 / Original verified",
     CaseMaterial.Status.UPLOADED: "已上传，待经办机构核验 / Uploaded, to be checked by the office",
     CaseMaterial.Status.COMMITMENT: "告知承诺 / Signed commitment",
