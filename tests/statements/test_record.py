@@ -130,7 +130,7 @@ def test_an_employer_sees_its_own_months_of_its_employee_only(history, unit_oper
 
 @pytest.fixture
 def transfer_in_may(history, office, db):
-    """A transfer completed in January 2025 brought in May 2024 (paid in 宜昌 during the interruption)."""
+    """A transfer completed on 20 December 2024 brought in May 2024 (paid in 宜昌 during the interruption)."""
     from django.utils import timezone
 
     from shebao.cases.models import Case
@@ -161,7 +161,7 @@ def transfer_in_may(history, office, db):
         other_agency="420500",
         other_agency_name="宜昌市社会保险经办机构",
         applied_on=dt.date(2024, 12, 2),
-        completed_on=dt.date(2025, 1, 20),
+        completed_on=dt.date(2024, 12, 20),
     )
     TransferredPeriod.objects.create(
         transfer=transfer,
@@ -178,7 +178,7 @@ def transfer_in_may(history, office, db):
 
 
 def test_a_month_brought_in_by_a_completed_transfer_shows_as_transferred_in(transfer_in_may, citizen):
-    # when the record is read after the transfer (pensions.transfers.transferred_months)
+    # given the transfer bringing in May 2024 was completed in December 2024
     record = record_for(actor=citizen, person=transfer_in_may, year=YEAR)
     pension = record.insurance("pension")
     # then May, the interruption, is ○ (its base is the other city's, not known month by month)
@@ -187,6 +187,21 @@ def test_a_month_brought_in_by_a_completed_transfer_shows_as_transferred_in(tran
     assert record.pension_account.months == 11
     # the other insurances are not transferred
     assert record.insurance("medical").months[4].flag == "none"
+
+
+def test_a_transfer_shows_from_the_year_it_was_completed_not_before(transfer_in_may, citizen):
+    from shebao.pensions.transfers.models import Transfer
+
+    Transfer.objects.filter(ref="ZY-2025-0001").update(completed_on=dt.date(2025, 1, 20))
+    # given the transfer bringing in May 2024 was completed on 20 January 2025: it is on the
+    # record from then (its money credited that month), so 2024's statement, though issued
+    # after it (today is 10 Feb 2025), is 2024's record: May stays without a mark
+    y2024 = record_for(actor=citizen, person=transfer_in_may, year=YEAR)
+    assert y2024.insurance("pension").months[4] == MonthCell(month=5, base=None, flag="none")
+    assert (y2024.insurance("pension").months_paid, y2024.pension_account.months) == (10, 10)
+    # and 2025's, the completion year's, counts the month brought in: 10 + 1 account months
+    y2025 = record_for(actor=citizen, person=transfer_in_may, year=2025)
+    assert y2025.pension_account.months == 11
 
 
 def test_a_retirees_record_notes_the_monthly_pension_the_pensions_app_approved(district, approver):

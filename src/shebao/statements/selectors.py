@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from shebao.contributions.accounts import account_statement
+from shebao.contributions.accounts import account_statement, account_summary
 from shebao.contributions.selectors import MonthView, months_of_person, unit_months_of_person
 from shebao.core.channels import Channel
 from shebao.core.documents import document_verify_content, signature_code
@@ -35,7 +35,7 @@ from shebao.core.errors import InvalidInput, NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
 from shebao.pensions.selectors import pension_for_staff, pension_of_mine
-from shebao.pensions.transfers.selectors import transferred_months
+from shebao.pensions.transfers.selectors import transferred_months, transferred_statement_years
 from shebao.registry.models import Person
 from shebao.registry.selectors import person_employments, persons_visible
 from shebao.statements.models import Statement
@@ -149,8 +149,11 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     before = [v for v in views if v.row.period.year < year]
     notes: list[str] = [NOTE_REFERENCE]
 
-    # years brought in by completed transfers (pensions.transfers): ○ where the ledger has no month
-    transferred = transferred_months(actor=actor, id_number=person.id_number)
+    # years brought in by transfers completed by the year's end (pensions.transfers): ○ where the
+    # ledger has no month. A transfer is on the record from its completion (its money is
+    # credited to the account that month), so an earlier year's statement, even one issued
+    # after it, does not show it; the completion year's statement on counts its months.
+    transferred = transferred_months(actor=actor, id_number=person.id_number, completed_by=dt.date(year, 12, 31))
     moved_in = transferred.get(year, set())
     insurances = []
     for code, label, columns in INSURANCES:
@@ -297,11 +300,16 @@ def employee_months_for(*, actor: Account, person: Person, year: int) -> Employe
 
 
 def statement_years(*, actor: Account, person: Person) -> list[int]:
-    """This year and every earlier year with a month or an account entry, newest first."""
+    """This year and every earlier year with something on its statement, newest first: a
+    ledger month, an account entry (a year of interest or payouts only, a transfer's money),
+    months a completed transfer shows in it (:func:`transferred_statement_years`), or a
+    statement already issued."""
     record_may_see(actor=actor, person=person)
     this_year = timezone.localdate().year
     views = months_of_person(actor=actor, person=person, as_of=timezone.localdate())
     years = {v.row.period.year for v in views} | {this_year}
+    years |= {row.year for row in account_summary(actor=actor, person=person).years}
+    years |= transferred_statement_years(actor=actor, id_number=person.id_number)
     opened = Statement.objects.filter(person=person).values_list("year", flat=True)
     return sorted({y for y in years | set(opened) if FIRST_YEAR <= y <= this_year}, reverse=True)
 
