@@ -311,6 +311,29 @@ def _pay_callback(case: Any, world: World, turn: int) -> None:
     _body(case, {"payload": payload, "signature": signature}, turn)
 
 
+def _vip(world: World) -> None:
+    world.unit.vip = True
+    world.unit.save(update_fields=["vip"])
+
+
+def _staff_batch(case: Any, world: World, turn: int) -> None:
+    """The unit's VIP batch: a new hire per turn (its own key), or the world's person again."""
+    import datetime as dt
+
+    from shebao.core.identifiers import id_number_make
+
+    _vip(world)
+    number = id_number_make(region_code="420102", birth_date=dt.date(1991, 1, 1), sequence=turn % 900 + 1)
+    row = {"id_number": number, "name": "批量甲", "start": "2026-02-01", "wage": "6000"}
+    _body(case, {"key": f"fuzz-{turn}", "kind": "add", "rows": [row]}, turn)
+
+
+def _bases_batch(case: Any, world: World, turn: int) -> None:
+    _vip(world)
+    row = {"id_number": world.person.id_number, "name": world.person.name, "wage": "8000.00"}
+    _body(case, {"key": "fuzz-bases", "year": 2026, "rows": [row]}, turn)
+
+
 # Operations no caller of this run may succeed on, and why: the fuzz still checks that each
 # answers only what it documents, but cannot ask one of them for a 2xx.
 NO_CALLER_SUCCEEDS = {
@@ -331,6 +354,13 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ),
     ("POST", "/app/notifications/{notification_id}/read"): _app_message,
     ("POST", "/app/push"): lambda c, w, t: _body(c, {"platform": "fcm", "token": "schemathesis-push-token"}, t),
+    ("GET", "/app/policies"): lambda c, w, t: _query(
+        c, {"q": ("养老", "退休 条例", "")[t % 3], "limit": 10, "offset": 0}
+    ),
+    ("GET", "/app/qa"): lambda c, w, t: _query(c, {"q": ("挂失", "")[t % 2], "limit": 10, "offset": 0}),
+    ("GET", "/app/jobs"): lambda c, w, t: _query(
+        c, {"kind": ("job_fair", "vacancy", "training")[t % 3], "district": "江岸区", "limit": 10, "offset": 0}
+    ),
     ("GET", "/app/my/accounts"): lambda c, w, t: _query(c, {"year": _pick(YEARS, t)}),
     ("GET", "/app/my/records"): lambda c, w, t: _query(c, {"year": _pick(YEARS, t), "page": 1 + t % 3}),
     ("GET", "/app/my/statements/{ref}/pdf"): lambda c, w, t: _statement_ref(c, w),
@@ -353,6 +383,8 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ),
     ("POST", "/my/payments"): lambda c, w, t: _body(c, {"intent_id": _pay_intent(w, 200 + t)}, t),
     ("POST", "/payments/callback"): _pay_callback,
+    ("POST", "/unit/batches/staff"): _staff_batch,
+    ("POST", "/unit/batches/bases"): _bases_batch,
     ("GET", "/unit/employees/{person_id}/months"): lambda c, w, t: (
         c.path_parameters.update(person_id=w.person.pk),
         _query(c, {"year": _pick(YEARS, t)}),
