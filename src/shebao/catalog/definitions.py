@@ -119,6 +119,10 @@ class ItemSpec:
     materials: tuple[MaterialSpec, ...] = ()
     phases: tuple[PhaseSpec, ...] = ()
     handler: str = "generic"
+    # a withdrawn item (撤销的事项): the code of the item that replaces it. It stays in the
+    # catalogue, so its old cases stay readable, but ``catalog sync`` keeps it inactive (not
+    # listed, not openable) and the refusal names the replacement.
+    withdrawn_for: str = ""
 
     def effective_phases(self) -> tuple[PhaseSpec, ...]:
         if self.phases:

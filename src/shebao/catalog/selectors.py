@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from shebao.catalog.definitions import registered_specs
 from shebao.catalog.models import ItemPhase, ItemStep, ServiceItem
 from shebao.core.channels import Channel
 from shebao.core.errors import NotAllowed, NotFound
@@ -82,6 +83,12 @@ class Offering:
     def refusal(self, item: ServiceItem) -> NotAllowed | None:
         """Why ``item`` may not be applied for here now, or None."""
         if not item.is_active:
+            spec = registered_specs().get(item.code)
+            if spec is not None and spec.withdrawn_for:
+                return NotAllowed(
+                    f"服务事项“{item.name}”已停办，请办理 {spec.withdrawn_for}",
+                    f"Service item {item.code} is withdrawn: apply for {spec.withdrawn_for} instead",
+                )
             return NotAllowed(f"服务事项“{item.name}”已停办", f"Service item {item.code} is not offered")
         if self.channel not in item.channels:
             return NotAllowed(

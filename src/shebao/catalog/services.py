@@ -93,6 +93,8 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
                 "skill_group": skill,
                 "jurisdiction": spec.jurisdiction,
             }
+            if spec.withdrawn_for:
+                code_owned["is_active"] = False  # withdrawn in code: no administrator reopens it
             item = ServiceItem.objects.filter(code=spec.code).first()
             if item is None:
                 item = ServiceItem.objects.create(
