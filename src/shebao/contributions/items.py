@@ -392,6 +392,9 @@ ITEMS: tuple[ItemSpec, ...] = (
         code="JF-008",
         name="个人权益记录更正",
         name_en="Correction of the personal rights record",
+        # withdrawn: QY-001 corrects a month or a base from the statement itself and changes the
+        # record; this item did the same by hand. Kept for its old cases, never offered again.
+        withdrawn_for="QY-001",
         insurance="general",
         policy_basis=RECORDS,
         skill_group="contribution",
@@ -400,7 +403,10 @@ ITEMS: tuple[ItemSpec, ...] = (
         channels=("hall", "online"),
         office_kinds=("district_office",),
         promised_days=15,
-        description="对权益记录有异议的，书面申请核查；经核实确有错误的予以更正，并书面答复申请人。",
+        description=(
+            "本事项已停办，已并入“个人权益记录单更正”（QY-001）：对权益记录有异议的，请从记录单申请更正。"
+            "原说明：对权益记录有异议的，书面申请核查；经核实确有错误的予以更正，并书面答复申请人。"
+        ),
         fields=(
             ID_NUMBER,
             NAME,
