@@ -100,6 +100,7 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="use --db as loaded by a --keep run")
     parser.add_argument("--redis", default="", help="a shared cache (REDIS_URL) for the rate counters; '' for none")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--load-only", action="store_true", help="load --db and keep it (then --reuse it)")
     args = parser.parse_args()
 
     if not args.reuse:
@@ -133,6 +134,10 @@ def main() -> int:
         django.setup()
         if not args.reuse:
             _load(args)
+        if args.load_only:
+            args.keep = True
+            print(f"kept {args.db}: run again with --reuse --db {args.db}")
+            return 0
         phones = _phones(args)
         print(f"load before: {_uptime()}")
         figures: dict[str, object] = {"persons": args.persons, "users": args.users, "seconds": args.seconds}
