@@ -1,27 +1,33 @@
 """In a real browser (Debian's Chromium via Playwright), in real time: a district clerk accepts a
 reimbursement file on its case page; the city medical centre's reviewer assesses it on the
 reimbursement page (the amount and every line shown) and reviews it, its approver approves — the
-payment goes to the card; the person signs in on a phone-sized page, sees the amount and opens
-the decision letter. No serious axe-core violation on the two medical pages, no CSP error."""
+payment goes to the card; the person signs in on a phone-sized page, sees the amount and their
+medical personal account, opens the decision letter (a PDF in Chinese with the amount) and prints
+the settlement list. No serious axe-core violation on the medical pages, no CSP error."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import io
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.utils import timezone
+from pypdf import PdfReader
 
 from shebao.cases import services
 from shebao.cases.models import Case
 from shebao.catalog.definitions import Applicant
+from shebao.contributions.models import ContributionMonth
 from shebao.core.models import OpeningHours, Role, SkillGroup
 from shebao.medical.models import CareAuthorisation, FundLimit, Reimbursement, ReimbursementPayment
 from tests.conftest import _staff
 from tests.factories import PASSWORD
 from tests.medical.test_reimbursement import MATERIALS
 from tests.pensions.test_retiree_browser import _serious
-from tests.web.support import confirmed_device
+from tests.web.support import confirmed_device, make_person
 from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the browser fixture)
 from tests.web.test_engine_browser import ALL_DAY, open_office, staff_sign_in, watch_csp  # noqa: F401
 
@@ -32,7 +38,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def medical_rows(db):
     """A transactional test's flush removes migration data: put the rule rows back if so."""
     if not FundLimit.objects.exists():
-        for name in ("0002_rule_rows_and_hospitals", "0005_central_districts_rule"):
+        for name in ("0002_rule_rows_and_hospitals", "0005_central_districts_rule", "0006_medical_account"):
             importlib.import_module(f"shebao.medical.migrations.{name}").forwards(apps, None)
 
 
@@ -65,6 +71,14 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
     for person in (clerk, reviewer, approver):
         person.skill_groups.add(medical)
     today = timezone.localdate()
+    # the person in the registry, with three months of medical contributions: 3 × 120.00 = 360.00
+    # in the personal account (after the reform, the whole personal contribution)
+    person = make_person(district=district, account=citizen, name=citizen.full_name)
+    for month in (1, 2, 3):
+        ContributionMonth.objects.create(
+            person=person, period=dt.date(2025, month, 1), base=Decimal("6000.00"),
+            medical_personal=Decimal("120.00"), medical_employer=Decimal("480.00"), status="paid",
+        )  # fmt: skip
     CareAuthorisation.objects.create(
         id_number=citizen.id_number, kind="referral", valid_from=today.replace(day=1), case_number="F-1"
     )
@@ -129,8 +143,10 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
     finally:
         context.close()
     row = Reimbursement.objects.get(case_number=case.number)
-    assert (row.status, str(row.amount)) == ("decided", "5472.00")
-    assert ReimbursementPayment.objects.get(reimbursement=row).status == "paid"
+    assert (row.status, str(row.amount), str(row.account_paid)) == ("decided", "5472.00", "360.00")
+    # one payment: the fund's 5 472.00 and the account's 360.00 of the person's 2 528.00 share
+    payment = ReimbursementPayment.objects.get(reimbursement=row)
+    assert (payment.status, str(payment.amount)) == ("paid", "5832.00")
 
     # then the person signs in, sees the amount and opens the decision letter
     context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
@@ -150,6 +166,24 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
         letter = context.request.get(f"{live_server.url}{href}")
         assert letter.status == 200 and letter.body().startswith(b"%PDF")
         assert letter.headers["content-type"] == "application/pdf"
+        # the letter is in Chinese, names the case and carries the amount and its lines
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.body())).pages)
+        assert "医疗费用零星报销核定通知书" in text and case.number in text
+        assert "5,472.00" in text and "起付标准" in text
+        # the account: 360.00 credited, 360.00 paid out with the reimbursement, nothing left
+        assert page.inner_text("#account-balance") == "¥0.00"
+        assert "零星报销个人账户支付" in page.inner_text("#account-entries")
+        # and the settlement list of the month prints (the page's form, fetched as the browser would)
+        day = today.replace(day=1).isoformat()
+        page.fill("#settle-from", day)
+        page.fill("#settle-to", today.isoformat())
+        action = page.get_attribute("#settlements-form", "action")
+        settlements = context.request.get(f"{live_server.url}{action}?from={day}&to={today.isoformat()}")
+        assert settlements.status == 200 and settlements.headers["content-type"] == "application/pdf"
+        listed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(settlements.body())).pages)
+        # fund 5 472.00, account 360.00, the person bore 8 650.40 − 5 832.00 = 2 818.40
+        assert "医疗费用结算清单" in listed and "5,472.00" in listed and "360.00" in listed
+        assert "2,818.40" in listed
     finally:
         context.close()
     assert csp_errors == []
