@@ -132,3 +132,25 @@ def test_the_monthly_pension_payment_draws_its_account_part(district, approver):
         (dt.date(2026, 3, 1), -part),
     ]
     assert account_summary(actor=approver, person=person).balance == D("79900.12") - 2 * part
+
+
+@pytest.mark.usefixtures("engine", "benefit_staff")
+def test_a_resumption_draws_the_account_for_the_months_it_pays_back(request, district, approver):
+    from shebao.pensions.models import PensionDetermination
+    from shebao.pensions.services import pension_resume, pension_suspend
+    from tests.pensions.support import retiree
+
+    # given a man paid for February 2026, suspended from March
+    person = retiree(district=district, approver=approver)
+    part = PensionDetermination.objects.get(person=person, status="approved").account_pension
+    pension_suspend(actor=approver, person=person, from_month=dt.date(2026, 3, 1), reason="未按时认证")
+    # when he is resumed in May: March and April paid back, May paid as usual
+    request.getfixturevalue("at")(2026, 5, 12, 10, 0)
+    pension_resume(actor=approver, person=person, resume_from=dt.date(2026, 5, 1), reason="已认证")
+    # then each of those months drew the account pension once, as February did
+    months = list(
+        AccountEntry.objects.filter(person=person, kind="payout")
+        .order_by("credited_month")
+        .values_list("credited_month", "amount")
+    )
+    assert months == [(dt.date(2026, m, 1), -part) for m in (2, 3, 4, 5)]

@@ -235,6 +235,11 @@ def pension_resume(
                 )
             )
         PensionPayment.objects.bulk_create(back)
+        # the months paid now draw their account part, as the monthly job's do
+        account_payout_months(
+            payouts=[PayoutDue(person.pk, p.month, determination.account_pension) for p in back if p.amount > 0],
+            actor=actor,
+        )
         was = profile.suspended_from
         profile.status, profile.suspended_from = PensionProfile.Status.PAYING, None
         profile.save(update_fields=["status", "suspended_from", "bank_card", "updated_at"])
