@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from shebao.statements.record import FLAG_LABELS, FLAG_SYMBOLS, AccountBlock, StatementRecord
+from shebao.statements.record import FLAG_LABELS, FLAG_SYMBOLS, AccountBlock, MonthCell, StatementRecord
 from shebao.statements.render.pdf import FixedFont, GrowingFont, text_segments
 
 PAGE_W, PAGE_H = 595.28, 841.89
@@ -156,23 +156,31 @@ class Ops:
         ``fit`` the size shrinks until the text is at most that wide."""
         if not text:
             return
+        shaped = self.growing.shaped.get((text, size, fit))
+        if shaped is None:
+            shaped = self._shape(text, size, fit)
+        width, tail = shaped
+        if align == "center":
+            x -= width / 2
+        elif align == "right":
+            x -= width
+        self.parts.append(b"BT %s rg 1 0 0 1 %.2f %.2f Tm %s" % (color, x, y, tail))
+
+    def _shape(self, text: str, size: float, fit: float) -> tuple[float, bytes]:
+        """``text`` at ``size`` (shrunk to ``fit``): its width in points and its operators after
+        the text matrix (font, size, codes, ``ET``). Kept for the growing font's life (a
+        character's code never changes in it), so a book formats a repeated value only once."""
         cache = self.growing.measured
         found = cache.get(text)
         if found is None:
             found = cache[text] = text_segments(text, self.fixed, self.growing)
         runs, w1000 = found
-        if fit and w1000 * size / 1000 > fit:
-            size = fit * 1000 / w1000
-        width = w1000 * size / 1000
-        if align == "center":
-            x -= width / 2
-        elif align == "right":
-            x -= width
-        out = [b"BT %s rg 1 0 0 1 %.2f %.2f Tm" % (color, x, y)]
-        for font, codes in runs:
-            out.append(b"/F%d %.2f Tf <%s> Tj" % (font + 1, size, codes))
+        shown = fit * 1000 / w1000 if fit and w1000 * size / 1000 > fit else size
+        width = w1000 * shown / 1000
+        out = [b"/F%d %.2f Tf <%s> Tj" % (font + 1, shown, codes) for font, codes in runs]
         out.append(b"ET")
-        self.parts.append(b" ".join(out))
+        shaped = self.growing.shaped[(text, size, fit)] = (width, b" ".join(out))
+        return shaped
 
     def rule(self, x1: float, y1: float, x2: float, y2: float, *, width: float = 0.5) -> None:
         self.parts.append(b"%.2f w %.2f %.2f m %.2f %.2f l S" % (width, x1, y1, x2, y2))
@@ -323,8 +331,55 @@ def static_notes_bottom(ops: Ops) -> float:
 # --- values ------------------------------------------------------------------------------------
 
 
+_CENT = Decimal("0.01")
+
+
 def money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.quantize(Decimal('0.01'))}"
+    return "" if value is None else f"{value.quantize(_CENT)}"
+
+
+def _grid_slots() -> tuple[tuple[tuple[float, float, float, float, float], ...], ...]:
+    """For each insurance row and month: the base's right edge, baseline and fit width, the
+    flag's centre and baseline (what ``draw_record`` gave ``Ops.text`` cell by cell)."""
+    rows = []
+    for r in range(INSURANCE_ROWS):
+        top = GRID_BODY_TOP - GRID_ROW * 2 * r
+        row = []
+        for month in range(1, 13):
+            x0, x1 = MONTH_X[month - 1], MONTH_X[month]
+            row.append((x1 - 2, top - GRID_ROW + 3.6, x1 - x0 - 3, (x0 + x1) / 2, top - 2 * GRID_ROW + 3.2))
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
+_GRID_SLOTS = _grid_slots()
+
+
+def _month_cells(ops: Ops, r: int, cells: Sequence[MonthCell]) -> None:
+    """The twelve months of the ``r``-th insurance row: each base right-aligned in its cell
+    (size 6.3, shrunk to fit), each flag centred (size 8) — the operators ``Ops.text`` writes,
+    in the same order, with the book's caches read directly: a base's text and shape once per
+    value, a flag's whole operator once per (row, month, flag)."""
+    growing = ops.growing
+    shaped, flags, moneys, parts = growing.shaped, growing.drawn, growing.money, ops.parts
+    slots = _GRID_SLOTS[r]
+    for cell in cells:
+        month = cell.month
+        base_right, base_y, base_fit, flag_x, flag_y = slots[month - 1]
+        base = cell.base
+        if base is not None:
+            text = moneys.get(base)
+            if text is None:
+                text = moneys[base] = money(base)
+            found = shaped.get((text, 6.3, base_fit)) or ops._shape(text, 6.3, base_fit)
+            parts.append(b"BT %s rg 1 0 0 1 %.2f %.2f Tm %s" % (INK, base_right - found[0], base_y, found[1]))
+        key = (r, month, cell.flag)
+        op = flags.get(key)
+        if op is None:
+            ops.text(flag_x, flag_y, cell.symbol, size=8, align="center")
+            op = flags[key] = parts[-1]
+        else:
+            parts.append(op)
 
 
 def percent(rate: Decimal | None) -> str:
@@ -405,11 +460,7 @@ def draw_record(
         span = GRID_LEFT[2] - GRID_LEFT[1] - 4
         ops.text(mid, top - GRID_ROW + 3.6, day(block.enrolled_on) or "—", size=6.5, align="center", fit=span)
         ops.text(mid, top - 2 * GRID_ROW + 3.6, block.status, size=6.5, align="center", fit=span)
-        for cell in block.months:
-            x0, x1 = MONTH_X[cell.month - 1], MONTH_X[cell.month]
-            if cell.base is not None:
-                ops.text(x1 - 2, top - GRID_ROW + 3.6, money(cell.base), size=6.3, align="right", fit=x1 - x0 - 3)
-            ops.text((x0 + x1) / 2, top - 2 * GRID_ROW + 3.2, cell.symbol, size=8, align="center")
+        _month_cells(ops, r, block.months)
     _account_values(ops, PENSION_TOP, record.pension_account)
     _account_values(ops, MEDICAL_TOP, record.medical_account, absent=MEDICAL_NOT_LISTED)
     # the verification address under the standard notes, then the record's own notes

@@ -13,6 +13,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from shebao.statements.render.truetype import FontFace
 
@@ -202,6 +203,13 @@ class GrowingFont:
         # (text, width, size) → its wrapped lines (the notes and labels every page repeats): valid
         # for the same reason, and the first wrapping has added the characters already
         self.wrapped: dict[tuple[str, float, float], tuple[str, ...]] = {}
+        # (text, size, fit) → its width in points and its operators after the text matrix (the
+        # layout's Ops.text): valid for the same reason
+        self.shaped: dict[tuple[str, float, float], tuple[float, bytes]] = {}
+        # the layout's month grid: (row, month, flag) → the flag's whole operator, and a base
+        # amount → its printed text
+        self.drawn: dict[tuple[int, int, str], bytes] = {}
+        self.money: dict[Decimal, str] = {}
 
     def add(self, char: str) -> tuple[bytes, float]:
         gid = self.face.glyph_of(char)  # 0 (.notdef, a box) where the font has no glyph
