@@ -3,7 +3,8 @@
 :func:`records_for_persons` is :func:`shebao.statements.selectors.record_for` for many persons,
 computed from the same selectors' bulk variants (the ledger months, the account summaries and
 lines, the employments, the months brought in by transfers: one query each for the whole chunk instead of about twenty per
-person) and the same helpers (``_cells``, ``_status``, ``_covers``, the notes), so every
+person) and the same rules (``_status`` and the notes shared; ``_cells`` and ``_covers`` as
+month views that know once which insurances they carry), so every
 figure is the one the person sees online; ``tests/statements/test_mailing_bulk.py`` holds the
 two equal on hand-built years.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import JSONField, Max, Value
@@ -27,7 +28,7 @@ from django.utils import timezone
 
 from shebao.contributions.accounts import account_lines_of_persons, account_summaries
 from shebao.contributions.models import Bill, ContributionMonth
-from shebao.contributions.selectors import SHOWN_STATUS, MonthView
+from shebao.contributions.selectors import SHOWN_STATUS
 from shebao.core import audit
 from shebao.core.documents import document_sign
 from shebao.core.errors import NotFound
@@ -46,14 +47,13 @@ from shebao.statements.record import (
     record_content,
 )
 from shebao.statements.selectors import (
+    _FLAG_OF,
     INSURANCES,
     NOTE_INJURY,
     NOTE_MEDICAL,
     NOTE_REFERENCE,
     STATEMENT_KIND,
     STATEMENT_STAFF_ROLES,
-    _cells,
-    _covers,
     _pension_note,
     _status,
     year_check,
@@ -79,31 +79,32 @@ class _Unit(NamedTuple):
 
 
 _COLUMNS = tuple(dict.fromkeys(column for _, _, columns in INSURANCES for column in columns))
+# each insurance's columns as positions in _COLUMNS: a month covers the insurance when one is set
+_COVERING = tuple(tuple(_COLUMNS.index(column) for column in columns) for _, _, columns in INSURANCES)
 
 
 class _Month:
-    """A ledger month as the record's helpers read a ``MonthView`` (``view.row.period``,
-    ``.base``, ``.unit.name``, the insurance columns, ``view.shown_status``), built from a value
-    row (a model instance per month, per unit and per bill, and the decoding of every row's
-    rules JSON, led the chunk's profile)."""
+    """A ledger month as the record needs it (``period``, ``base``, ``unit.name``,
+    ``shown_status``, and ``covers``: for each of ``INSURANCES``, whether the month carries it —
+    ``selectors._covers``, computed once a month instead of once a helper call), built from a
+    value row (a model instance per month, per unit and per bill, and the decoding of every
+    row's rules JSON, led the chunk's profile)."""
 
-    __slots__ = ("period", "base", "unit", "shown_status", *_COLUMNS)
+    __slots__ = ("base", "covers", "period", "shown_status", "unit")
     period: dt.date
     base: Decimal
     unit: _Unit | None
     shown_status: str
-
-    @property
-    def row(self) -> _Month:
-        return self
+    covers: tuple[bool, ...]
 
 
-def _months_of_persons(*, persons: Sequence[Person], as_of: dt.date) -> dict[int, list[MonthView]]:
+def _months_of_persons(*, persons: Sequence[Person], as_of: dt.date) -> dict[int, list[_Month]]:
     """``contributions.selectors.months_of_persons`` for the record's needs, in one query of
     value rows: each person's months newest first, with the shown status computed the same way
     (``SHOWN_STATUS``; a due month whose bill is open and past its due date is in arrears).
     ``records_for_persons`` has checked the actor's sight of every person already."""
-    found: dict[int, list[MonthView]] = {person.pk: [] for person in persons}
+    found: dict[int, list[_Month]] = {person.pk: [] for person in persons}
+    covering: dict[tuple[bool, ...], tuple[bool, ...]] = {}
     units: dict[str, _Unit] = {}
     rows = (
         ContributionMonth.objects.filter(person_id__in=list(found))
@@ -122,16 +123,38 @@ def _months_of_persons(*, persons: Sequence[Person], as_of: dt.date) -> dict[int
         if shown == "due" and bill_status == Bill.Status.OPEN and bill_due is not None and bill_due < as_of:
             shown = "arrears"
         month.shown_status = shown
-        for column, amount in zip(_COLUMNS, amounts, strict=True):
-            setattr(month, column, amount)
-        found[person_id].append(cast(MonthView, month))
+        unset = tuple([amount is None for amount in amounts])
+        covers = covering.get(unset)
+        if covers is None:
+            covers = covering[unset] = tuple(not all(unset[i] for i in columns) for columns in _COVERING)
+        month.covers = covers
+        found[person_id].append(month)
     return found
 
 
-def _person_block(*, person: Person, employments: list[Employment], in_year: list[MonthView], year: int) -> PersonBlock:
-    pension_rows = [v for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])]
+_NONE_CELLS = tuple(MonthCell(month=month, base=None, flag="none") for month in range(1, 13))
+
+
+def _cells_of(by_month: dict[int, _Month], k: int) -> tuple[MonthCell, ...]:
+    """``selectors._cells`` for the ``k``-th insurance of ``INSURANCES``, over a year's months
+    by month number (the last row of a month in the newest-first list, as there); the cells of
+    months without the insurance are shared (frozen)."""
+    pension = k == 0
+    cells = []
+    for month in range(1, 13):
+        view = by_month.get(month)
+        if view is None or not (view.covers[k] or (pension and view.shown_status == "transferred_in")):
+            cells.append(_NONE_CELLS[month - 1])
+            continue
+        # a month assessed and not yet due shows its base without a mark (a note says so)
+        cells.append(MonthCell(month=month, base=view.base, flag=_FLAG_OF.get(view.shown_status) or "none"))
+    return tuple(cells)
+
+
+def _person_block(*, person: Person, employments: list[Employment], in_year: list[_Month], year: int) -> PersonBlock:
+    pension_rows = [v for v in in_year if v.unit is not None and v.covers[0]]
     if pension_rows:
-        unit = max(pension_rows, key=lambda v: v.row.period).row.unit
+        unit = max(pension_rows, key=lambda v: v.period).unit
         employer = unit.name if unit is not None else ""
     else:
         year_end = dt.date(year, 12, 31)
@@ -162,17 +185,18 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
     records: dict[int, StatementRecord] = {}
     for person in persons:
         views = months[person.pk]
-        in_year = [v for v in views if v.row.period.year == year]
-        before = [v for v in views if v.row.period.year < year]
+        in_year = [v for v in views if v.period.year == year]
+        before = [v for v in views if v.period.year < year]
+        by_month = {v.period.month: v for v in in_year}
         notes: list[str] = [NOTE_REFERENCE]
         transferred = transferred_of[person.id_number]  # years brought in by completed transfers
         moved_in = transferred.get(year, set())
         insurances = []
-        for code, label, columns in INSURANCES:
-            pension = code == "pension"
-            cells = _cells(in_year, columns, pension=pension)
-            earlier = any(_covers(v, columns) or (pension and v.shown_status == "transferred_in") for v in before)
-            first = min((v.row.period for v in views if _covers(v, columns)), default=None)
+        for k, (code, label, _columns) in enumerate(INSURANCES):
+            pension = k == 0
+            cells = _cells_of(by_month, k)
+            earlier = any(v.covers[k] or (pension and v.shown_status == "transferred_in") for v in before)
+            first = min((v.period for v in views if v.covers[k]), default=None)
             if pension and transferred:
                 cells = tuple(
                     MonthCell(month=c.month, base=None, flag="transferred_in")
@@ -200,11 +224,11 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         paid_out = -sum((line.amount for line in lines if line.kind in ("payout", "transfer_out")), Decimal("0.00"))
         rate = next((line.rate for line in lines if line.kind == "interest"), None)
         ledger_months = {
-            (v.row.period.year, v.row.period.month)
+            (v.period.year, v.period.month)
             for v in views
-            if v.row.period.year <= year
+            if v.period.year <= year
             and v.shown_status in ("paid", "transferred_in")
-            and (_covers(v, INSURANCES[0][2]) or v.shown_status == "transferred_in")
+            and (v.covers[0] or v.shown_status == "transferred_in")
         }
         moved_months = {(y, m) for y, ms in transferred.items() if y <= year for m in ms}
         account = AccountBlock(
@@ -218,7 +242,7 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         )
         if rate is None and year == today.year:
             notes.append("本年利息于年末记账，记入前本年利息为 0。")
-        units = {v.row.unit.name for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])}
+        units = {v.unit.name for v in in_year if v.unit is not None and v.covers[0]}
         if len(units) > 1:
             notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
         notes += [NOTE_INJURY, NOTE_MEDICAL]
