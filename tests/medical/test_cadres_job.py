@@ -89,6 +89,7 @@ def test_the_job_keeps_the_rule_row_it_was_started_with(cadres):
 
 def test_the_page_starts_the_move_shows_the_count_per_district_and_audits_the_run(client, cadres, monitor):
     sign_in(client, monitor)
+    assert 'href="/medical/cadres/move/"' in client.get("/medical/cadres/").content.decode()
     assert client.get("/medical/cadres/move/").status_code == 200
     response = client.post("/medical/cadres/move/", {"day": "2026-12-01"})
     job = Job.objects.get(kind="medical.cadres_move")
@@ -112,6 +113,7 @@ def test_the_page_refuses_a_bad_day_and_writes_nothing(client, cadres, admin_use
 def test_a_district_clerk_may_not_start_or_follow_the_move(client, cadres, clerk):
     job = cadres_move_start(actor=None, day=DAY)
     sign_in(client, clerk)
+    assert "/medical/cadres/move/" not in client.get("/medical/cadres/").content.decode()
     assert client.post("/medical/cadres/move/", {"day": "2026-12-01"}).status_code == 403
     assert client.get(f"/medical/cadres/move/{job.pk}/").status_code == 403
     assert client.post(f"/medical/cadres/move/{job.pk}/").status_code == 403
