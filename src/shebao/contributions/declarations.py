@@ -130,6 +130,22 @@ def base_declare_upload(*, actor: Account, unit: Unit, year: int, file: IO[bytes
     when there is none, every employee declared in one command (``services.base_declare``)."""
     staff = selectors.declaration_rows(actor=actor, unit=unit, year=year)  # NotFound outside the unit
     rows = read_rows(file, unit=unit, year=year)
+    return base_declare_rows(actor=actor, unit=unit, year=year, rows=rows, staff=staff)
+
+
+def base_declare_rows(
+    *,
+    actor: Account,
+    unit: Unit,
+    year: int,
+    rows: list[tuple[int, tuple[Any, ...]]],
+    staff: list[selectors.DeclarationRow] | None = None,
+) -> DeclarationReport:
+    """The declaration of rows already read as (row number, (name, ID number, wage)) — from
+    the template (:func:`base_declare_upload`) or from the batch API's JSON (positions from 1)
+    — with the same checks, the same per-row problems and the same all-or-nothing command."""
+    if staff is None:
+        staff = selectors.declaration_rows(actor=actor, unit=unit, year=year)  # NotFound outside the unit
     report = DeclarationReport(year=year, rows=len(rows))
     by_number = {row.person.id_number: row for row in staff}
     by_mask: dict[tuple[str, str], list[selectors.DeclarationRow]] = {}

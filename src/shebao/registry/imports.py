@@ -253,7 +253,17 @@ def staff_import(
     ``InvalidInput``; problems with rows come back in the report."""
     _check_kind(kind)
     services.unit_authorise(actor=actor, unit=unit)
-    raw_rows = _read(kind, file)
+    return staff_import_rows(actor=actor, unit=unit, kind=kind, raw_rows=_read(kind, file), channel=channel)
+
+
+def staff_import_rows(
+    *, actor: Account, unit: Unit, kind: str, raw_rows: list[tuple[int, dict[str, Any]]], channel: str
+) -> ImportReport:
+    """The import of rows already read — from the Excel template (:func:`staff_import`) or
+    from the batch API's JSON (row numbers are then positions from 1) — with the same checks,
+    the same per-row report and the same all-or-nothing write."""
+    _check_kind(kind)
+    services.unit_authorise(actor=actor, unit=unit)
     report = ImportReport(kind=kind, rows=len(raw_rows))
     if not raw_rows:
         raise InvalidInput("文件中没有数据行", "The file has no data rows", field="file")
