@@ -184,3 +184,27 @@ class Authorisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantor_id} → {self.agent_id} ({self.scope})"
+
+
+class BatchSubmission(models.Model):
+    """A unit's batch declaration sent by the API under its own key (the idempotency key of
+    the VIP batch API): the result of the batch that was written is kept, and the same key
+    again returns it instead of writing twice. A rejected batch wrote nothing and is not kept."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="batches")
+    key = models.CharField("批次号 / Batch key", max_length=64)
+    kind = models.CharField("类别 / Kind", max_length=32)
+    digest = models.CharField("内容摘要 / Content digest", max_length=64)
+    result = models.JSONField("逐行结果 / Per-row result")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "批量申报 / Batch submission"
+        verbose_name_plural = "批量申报 / Batch submissions"
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="batch_submission_unit_key")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.key}"

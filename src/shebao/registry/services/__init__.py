@@ -28,6 +28,7 @@ from shebao.registry.services.authorisations import (
     authorisation_record,
     authorisation_revoke,
 )
+from shebao.registry.services.batches import batch_once
 from shebao.registry.services.common import (
     FIVE_INSURANCES,
     FLEXIBLE_INSURANCES,
@@ -85,6 +86,7 @@ __all__ = [
     "authorisation_grant",
     "authorisation_record",
     "authorisation_revoke",
+    "batch_once",
     "employment_add",
     "employment_add_check",
     "employment_end",
