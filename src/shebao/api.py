@@ -20,6 +20,7 @@ from shebao.cases.api import router as cases_router
 from shebao.content.api import router as content_router
 from shebao.contributions.api import router as calculators_router
 from shebao.contributions.api_account import router as account_router
+from shebao.contributions.api_batch import router as batch_router
 from shebao.contributions.api_pay import router as pay_router
 from shebao.core.api import router as core_router
 from shebao.core.errors import ShebaoError
@@ -153,6 +154,7 @@ api.add_router("/", cases_router)
 api.add_router("/calculators", calculators_router)
 api.add_router("/", account_router)
 api.add_router("/", pay_router)
+api.add_router("/", batch_router)
 api.add_router("/", pensions_router)
 api.add_router("/", my_pension_router)
 api.add_router("/", transfers_router)
