@@ -57,6 +57,7 @@ def _nav(user: Account, *, unread: int = 0) -> list[tuple[str, str]]:
         items.append(("养老待遇查询 / Pension look-up", reverse("pensions:lookup")))
         items.append(("失业保险金领取 / Unemployment claims", reverse("unemployment:claims")))
         items.append(("自主择业军转干部 / Military-transferred cadres", reverse("medical:cadres")))
+        items.append(("医保个人账户查询 / Medical account look-up", reverse("medical:account_lookup")))
     if user.kind == Account.Kind.STAFF and user.role in TRANSFER_ROLES:
         items.append(("养老保险关系转移 / Pension transfers", reverse("pensions_transfers:dashboard")))
     if user.kind == Account.Kind.STAFF and user.role == Role.BANK_AGENT:
