@@ -289,3 +289,46 @@ def test_the_citizen_home_is_the_online_hall(client, worker):
     ]:
         assert f'href="{url}" data-hall="{key}"' in html
     assert 'data-hall="pay"' in html
+
+
+def test_a_person_not_yet_registered_gives_name_and_district_and_enrols_online(client, engine, citizen, district):
+    # given a signed-in account with no insured-person record yet
+    sign_in(client, citizen)
+    page = body(client.get(reverse("web:apply_item", args=["DJ-021"])))
+    assert 'name="applicant_name"' in page and 'name="district_code"' in page
+    data = {
+        "submission": _token(page),
+        "applicant_name": "张三",
+        "district_code": district.code,
+        "phone": "13900002222",
+        "f_address": "江岸区中山大道2号",
+        "f_start_month": "2026-02-01",
+        "m_address_proof": "commitment",
+    }
+    # when the district is left out, the form says so at the field and nothing is written
+    response = client.post(reverse("web:apply_item", args=["DJ-021"]), {**data, "district_code": ""})
+    assert response.status_code == 422 and not Case.objects.exists()
+    # when it is given, the enrolment case opens for them, the address proof by commitment
+    response = client.post(reverse("web:apply_item", args=["DJ-021"]), data)
+    case = Case.objects.get()
+    assert response["Location"] == reverse("web:case", args=[case.number])
+    assert (case.applicant_id_number, case.applicant_name, case.channel) == (citizen.id_number, "张三", "online")
+    states = dict(CaseMaterial.objects.filter(case=case).values_list("material__code", "status"))
+    assert states == {"id_card": "missing", "address_proof": "commitment"}
+
+
+def test_no_material_can_be_claimed_handed_in_online(client, worker, contribution_staff):
+    # given a forged form that marks the ID card "received" (only a window may say so)
+    sign_in(client, worker.account)
+    page = body(client.get(reverse("web:apply_item", args=["JF-001"])))
+    data = {
+        "submission": _token(page),
+        "phone": "13900001111",
+        "f_start_month": "2026-02-01",
+        "f_grade_percent": "150",
+        "m_id_card": "received",
+    }
+    client.post(reverse("web:apply_item", args=["JF-001"]), data)
+    # then the case still waits for it
+    row = CaseMaterial.objects.get(material__code="id_card")
+    assert (row.status, row.case.status) == ("missing", Case.Status.AWAITING_MATERIALS)
