@@ -260,3 +260,10 @@ def test_the_api_refuses_anothers_month_and_a_forged_notification(client, other_
     )
     assert forged.status_code == 422 and "签名" in forged.json()["message"]
     assert not Payment.objects.exists()
+
+
+def test_the_online_halls_pay_door_leads_here(client, citizen, worker):
+    sign_in(client, citizen)
+    home = client.get(reverse("web:home")).content.decode()
+    assert f'href="{reverse("web:my_pay")}"' in home
+    assert client.get(reverse("web:my_pay")).status_code == 200

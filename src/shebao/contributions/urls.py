@@ -24,6 +24,7 @@ urlpatterns = [
     path("my/contributions/", citizen.my_contributions, name="my_contributions"),
     path("my/account/", citizen.my_account, name="my_account"),
     path("my/bills/", citizen.my_bills, name="my_bills"),
+    path("my/pay/", citizen.my_bills, name="my_pay"),  # the name the online hall's "缴费" door looks for
     path("my/bills/<int:pk>/pay/", citizen.my_bill_pay, name="my_bill_pay"),
     path("my/bills/<int:pk>/receipt.pdf", citizen.my_bill_receipt, name="my_bill_receipt"),
 ]
