@@ -245,3 +245,21 @@ def test_a_page_read_after_revocation_is_refused_though_the_session_still_says_a
     response = client.get(reverse("web:my_contributions"))
     assert response.status_code == 403
     assert timezone.localdate() == TODAY
+
+
+def test_the_grantor_authorises_and_revokes_on_the_page(client, citizen, other_citizen, elder, son):
+    sign_in(client, other_citizen)
+    response = client.post(
+        reverse("web:acting"),
+        {"action": "grant", "agent_id_number": son.id_number, "scope": "handle", "valid_to": "2026-12-31"},
+    )
+    assert response.status_code == 302
+    row = Authorisation.objects.get()
+    assert (row.grantor, row.agent, row.valid_from, row.source) == (elder, son, TODAY, "online")
+    assert "张三" in client.get(reverse("web:acting")).content.decode()
+    bad = client.post(
+        reverse("web:acting"), {"action": "grant", "agent_id_number": son.id_number, "scope": "x", "valid_to": "soon"}
+    )
+    assert bad.status_code == 422 and Authorisation.objects.count() == 1
+    client.post(reverse("web:acting"), {"action": "revoke", "authorisation": row.pk})
+    assert Authorisation.objects.get().revoked_at is not None

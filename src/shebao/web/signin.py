@@ -26,6 +26,7 @@ is only signed in once a code from the new authenticator is confirmed.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 import time
@@ -56,13 +57,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shebao.core import audit
 from shebao.core.backends import PATH as MODEL_BACKEND
 from shebao.core.channels import Channel
-from shebao.core.errors import ShebaoError
+from shebao.core.errors import InvalidInput, ShebaoError
 from shebao.core.http import ACTING_SESSION_KEY, signed_in
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
 from shebao.core.notify import notification_enqueue
 from shebao.registry import selectors as registry_selectors
 from shebao.registry import services as registry_services
+from shebao.registry.models import Authorisation
 from shebao.web.forms import CitizenSignInForm, StaffSignInForm, TotpConfirmForm, UnitSignInForm
 
 ENROL_SESSION_KEY = "shebao_totp_enrol"
@@ -389,7 +391,14 @@ def acting(request: HttpRequest) -> HttpResponse:
         return render(request, "web/acting.html", {"refused": True}, status=403)
     error = ""
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") in ("grant", "revoke"):
+        try:
+            _grant_or_revoke(request, user)
+        except ShebaoError as refusal:
+            error, status = f"{refusal.message_zh} / {refusal.message_en}", refusal.status
+        else:
+            return redirect("web:acting")
+    elif request.method == "POST":
         if request.POST.get("stop") == "1":
             request.session.pop(ACTING_SESSION_KEY, None)
             return redirect("web:home")
@@ -406,11 +415,38 @@ def acting(request: HttpRequest) -> HttpResponse:
             request.session[ACTING_SESSION_KEY] = {"person": grantor.pk, "label": label}
             return redirect("web:home")
     context = {
+        "granted": registry_selectors.authorisations_of_grantor(actor=user),
+        "scopes": Authorisation.Scope.choices,
+        "today": timezone.localdate(),
         "held": registry_selectors.authorisations_held(actor=user, on=timezone.localdate()),
         "acting": request.session.get(ACTING_SESSION_KEY),
         "error": error,
     }
     return render(request, "web/acting.html", context, status=status)
+
+
+def _grant_or_revoke(request: HttpRequest, user: Account) -> None:
+    """The grantor's own side of the page: authorise an agent (from today to a chosen day), or
+    revoke (or, as the agent, give up) an authorisation. The services check everything."""
+    if request.POST.get("action") == "revoke":
+        try:
+            pk = int(request.POST.get("authorisation") or 0)
+        except ValueError:
+            pk = 0
+        registry_services.authorisation_revoke(actor=user, authorisation_id=pk, channel=Channel.ONLINE)
+        return
+    try:
+        valid_to = dt.date.fromisoformat(request.POST.get("valid_to", ""))
+    except ValueError:
+        raise InvalidInput("截止日期格式应为 YYYY-MM-DD", "The end date is YYYY-MM-DD", field="valid_to") from None
+    registry_services.authorisation_grant(
+        actor=user,
+        agent_id_number=request.POST.get("agent_id_number", ""),
+        scope=request.POST.get("scope", ""),
+        valid_from=timezone.localdate(),
+        valid_to=valid_to,
+        channel=Channel.ONLINE,
+    )
 
 
 @require_POST
