@@ -229,3 +229,30 @@ def test_demo_content_is_written_once_and_hides_the_draft_and_the_expired():
     assert [p.title for p in policies_search(query="延迟退休")] == [
         "全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定"
     ]
+
+
+# --- PostgreSQL: the search column is trigram-indexed ---------------------------------------
+
+
+def test_on_postgresql_each_search_column_has_its_trigram_index_and_a_chinese_search_uses_it():
+    from django.db import connection
+
+    from tests.conftest import require_postgres
+
+    require_postgres()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'content_%%_search_trgm'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"content_policy_search_trgm", "content_answer_search_trgm", "content_jobnotice_search_trgm"}
+    for n in range(300):
+        policy(f"通知{n}", body=f"第{n}号 base{n:04d}")
+    target = policy("城乡居民基本养老保险")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE content_policy")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        # the search's own condition, as the selector writes it (all 301 rows are published, so
+        # for the whole query the planner rightly prefers the status index here)
+        cursor.execute("EXPLAIN SELECT id FROM content_policy WHERE search_text LIKE %s", ["%城乡居民基本%"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "content_policy_search_trgm" in plan, plan
+    assert list(policies_search(query="城乡居民 养老")) == [target]
