@@ -332,3 +332,23 @@ def test_no_material_can_be_claimed_handed_in_online(client, worker, contributio
     # then the case still waits for it
     row = CaseMaterial.objects.get(material__code="id_card")
     assert (row.status, row.case.status) == ("missing", Case.Status.AWAITING_MATERIALS)
+
+
+def test_the_apply_list_and_my_messages_have_a_query_budget(client, worker, django_assert_max_num_queries):
+    for n in range(30):
+        Notification.objects.create(
+            key=f"m:{n}",
+            channel="push",
+            recipient="x",
+            account=worker.account,
+            body=f"消息{n}",
+            next_attempt_at="2026-02-10T02:00Z",
+        )
+    sign_in(client, worker.account)
+    # session, account, the header (name and unread count), the catalogue's channels, the items
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("web:apply_index")).status_code == 200
+    # session, account, the header, the page's count and rows, the unread count
+    with django_assert_max_num_queries(6):
+        html = body(client.get(reverse("web:my_messages")))
+    assert html.count('class="message unread"') == 20  # one page of 20
