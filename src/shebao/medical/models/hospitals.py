@@ -1,5 +1,12 @@
 """医疗机构登记: designated (定点) or not, level, district, and where it lies (in the city, in
-Hubei, outside the province). Administrators correct it in the admin (audited)."""
+Hubei, outside the province). Administrators correct it in the admin (audited).
+
+The fifteen rows migration 0002 inserts stay there (reviewed for issue 12, not moved to the demo
+seed): a hospital is referred to by name as well as by key — a YB-004 file's form and a
+CareAuthorisation carry the name, and a decision without an assessment finds the hospital by
+that name — so "unused" cannot be told from foreign keys alone, and a migration deleting rows
+could break an open case in a database that has them; the API fuzz world, the browser tests and
+bench/medical_bench.py also rely on them. Removing them is an administrator's act in the admin."""
 
 from __future__ import annotations
 
