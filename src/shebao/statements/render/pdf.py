@@ -227,11 +227,21 @@ class GrowingFont:
 
 def text_segments(text: str, fixed: FixedFont, growing: GrowingFont) -> tuple[list[tuple[int, bytes]], float]:
     """``text`` as runs of (font index 0 fixed / 1 growing, hex codes), and its width in 1/1000 em."""
+    fixed_codes = fixed.codes
+    try:  # the common case (digits, dates, flags, statuses): every character in the fixed font
+        codes = [fixed_codes[char] for char in text]
+    except KeyError:
+        pass
+    else:
+        width = 0.0
+        for _, advance in codes:
+            width += advance
+        return ([(0, b"".join([hex_code for hex_code, _ in codes]))] if codes else []), width
     runs: list[tuple[int, bytes]] = []
     width = 0.0
     current = -1
     buffer: list[bytes] = []
-    fixed_codes, growing_codes = fixed.codes, growing.codes
+    growing_codes = growing.codes
     for char in text:
         code = fixed_codes.get(char)
         font = 0
