@@ -144,3 +144,23 @@ def test_bulk_account_lines_equal_account_statement_lines_person_by_person(histo
     assert bulk[others[2].pk][-1].kind_label == "支出 / Paid out"
     assert bulk[others[0].pk] == ()
     assert len(bulk[history.pk]) > 3
+
+
+def test_bulk_issued_statements_read_back_from_the_database_as_issued(history, others, clerk):
+    """On PostgreSQL the chunk's statements go in as one insert of array parameters bound by the
+    server; elsewhere through bulk_create: either way each row reads back as it was issued."""
+    from shebao.statements.selectors import statement_signature_valid
+
+    persons = [history, *others]
+    issued = statements_issue_bulk(actor=clerk, persons=persons, year=YEAR, channel="system")
+    for person in persons:
+        statement, _record = issued[person.pk]
+        stored = Statement.objects.get(pk=statement.pk)
+        assert stored.person_id == person.pk, person.name
+        fields = ("year", "version", "ref", "code", "signature", "content", "issued_at", "issued_by_id", "channel")
+        assert {f: getattr(stored, f) for f in fields} == {f: getattr(statement, f) for f in fields}, person.name
+        assert stored.superseded_at is None and stored.superseded_by_id is None and stored.correction_case == ""
+        assert statement_signature_valid(statement=stored)
+    # the ids are the rows' own, in the chunk's order, distinct
+    assert len({issued[p.pk][0].pk for p in persons}) == len(persons)
+    assert issued[history.pk][0].content["person"]["name"] == history.name
