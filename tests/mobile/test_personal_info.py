@@ -82,7 +82,10 @@ def test_the_app_s_account_is_the_api_s_to_the_fen(client, citizen, app):
     assert from_app.json()["pension"] == from_api
     # 10000 transferred in at the end of 2023, and the 2024 credits and interest on top of it
     assert from_api["opening_balance"] == "10000.00"
-    assert from_app.json()["medical"]["available"] is False
+    # and the medical account as the medical API answers it: the months with a medical contribution credited
+    medical = client.get("/api/v1/medical/account").json()
+    assert from_app.json()["medical"] == medical
+    assert medical["credited"] != "0.00" and medical["entries"]
 
 
 def test_the_app_s_cases_are_the_api_s_with_progress_and_due_dates(client, citizen, district, engine, clerk):  # noqa: F811

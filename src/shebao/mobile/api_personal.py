@@ -24,6 +24,8 @@ from shebao.core.channels import Channel
 from shebao.core.errors import NotAllowed
 from shebao.core.http import ApiRequest
 from shebao.core.models import Account
+from shebao.medical.api import account_out
+from shebao.medical.selectors import medical_account_mine
 from shebao.mobile.auth import app_bearer
 from shebao.mobile.schemas import AppAccountsOut, AppRecordsOut
 from shebao.pensions.api_my import PensionOut, my_pension
@@ -128,11 +130,6 @@ def my_records(request: ApiRequest, query: Query[AppRecordsQuery]) -> dict[str, 
 
 # --- my accounts, my pension --------------------------------------------------------------------
 
-MEDICAL_PENDING = (
-    "医疗保险个人账户查询即将开通，请在网上服务大厅或窗口查询",
-    "The medical personal account is not yet shown in the app: ask online or at a window",
-)
-
 
 @router.get(
     "/my/accounts",
@@ -142,10 +139,10 @@ MEDICAL_PENDING = (
 )
 def my_accounts(request: ApiRequest, year: int | None = None) -> dict[str, Any]:
     """The pension personal account (balance, every year's roll, the lines of ``year``) as
-    ``/api/v1/my/account`` answers it; the medical personal account where it can be read."""
+    ``/api/v1/my/account`` answers it, and the medical personal account (balance, credits and
+    payments from it, newest first) as ``/api/v1/medical/account`` does."""
     pension = my_account(request, year=year)
-    zh, en = MEDICAL_PENDING
-    return {"pension": pension, "medical": {"available": False, "note": zh, "note_en": en}}
+    return {"pension": pension, "medical": account_out(medical_account_mine(actor=request.auth))}
 
 
 @router.get(

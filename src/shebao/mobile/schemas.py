@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from shebao.contributions.api_account import AccountOut
+from shebao.medical.api import MedicalAccountOut
 
 
 class AppTokenIn(Schema):
@@ -143,12 +144,6 @@ class AppRecordsOut(Schema):
     months: list[AppRecordMonthOut]
 
 
-class AppMedicalAccountOut(Schema):
-    available: bool
-    note: str
-    note_en: str
-
-
 class AppAccountsOut(Schema):
     pension: AccountOut
-    medical: AppMedicalAccountOut
+    medical: MedicalAccountOut
