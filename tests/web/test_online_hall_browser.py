@@ -60,7 +60,7 @@ def test_a_person_applies_online_for_a_grade_change_and_reads_that_it_completed(
         page.fill("#id_password", PASSWORD)
         page.click("button.primary")
         page.wait_for_url(f"{live_server.url}/")
-        assert page.locator("#online-hall a[data-hall]").count() == 8
+        assert page.locator("#online-hall a[data-hall]").count() == 9
         # and applies for the grade change from the list of what they can apply for
         page.click('#online-hall a[data-hall="apply"]')
         page.wait_for_url("**/online/apply/")

@@ -198,6 +198,7 @@ def hall_links() -> list[HallLink]:
         HallLink("pay", "缴费 / Pay", _pay_url()),
         HallLink("messages", "我的消息 / My messages", reverse("web:my_messages")),
         HallLink("delivery", "记录单寄送方式 / Paper or electronic statements", reverse("statement_mailing:delivery")),
+        HallLink("acting", "代办（为家人办理）/ Act for a family member", reverse("web:acting")),
     ]
 
 
