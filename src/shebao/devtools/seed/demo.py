@@ -28,6 +28,7 @@ from shebao.devtools.seed.cases import write_demo_cases
 from shebao.devtools.seed.content import write_demo_content
 from shebao.devtools.seed.data import CITY_CODE
 from shebao.devtools.seed.ledger import write_demo_ledger
+from shebao.devtools.seed.online import write_demo_online
 from shebao.devtools.seed.org import OrgPlan, plan_org, write_org
 from shebao.devtools.seed.people import DEMO_CITIZENS, IdNumberPool, PeoplePlan, plan_people, write_people
 from shebao.devtools.seed.retirees import retiree_logins, write_demo_retirees
@@ -118,6 +119,7 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS) -> DemoResult:
             write_demo_retirees(today=timezone.localdate())  # a demo made before the retirees came
             write_demo_content(today=timezone.localdate())  # and before the content came
             write_demo_cadres()  # and before the cadres came
+            write_demo_online(today=timezone.localdate())  # and before 代办 came
             return DemoResult(created=False, counts=data_counts())
         if Area.objects.filter(code=CITY_CODE).exists():
             raise SeedConflict(
@@ -145,6 +147,7 @@ def seed_demo(*, persons: int = DEFAULT_PERSONS) -> DemoResult:
         write_demo_transfers(today=timezone.localdate())
         write_demo_content(today=timezone.localdate())
         write_demo_cadres()
+        write_demo_online(today=timezone.localdate())
         counts = data_counts()
         audit.record(actor=None, action=DEMO_ACTION, subject_type="seed", subject_id="demo", after=counts)
     return DemoResult(created=True, counts=counts)
