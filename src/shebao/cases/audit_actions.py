@@ -9,6 +9,7 @@ class CaseAction(AuditActions):
     DISPATCH = "case.dispatch", "派发 / Dispatched"
     RETURN = "case.return", "退回（派单错误）/ Returned as wrongly dispatched"
     TRANSFER = "case.transfer", "移交 / Transferred to another office"
+    REROUTE = "case.reroute", "改派（管理机构变更）/ Reassigned: the handling office changed"
     ACCEPT = "case.accept", "受理 / Accepted"
     REVIEW = "case.review", "复核 / Reviewed"
     APPROVE = "case.approve", "审批 / Approved"
@@ -28,3 +29,4 @@ class CaseAction(AuditActions):
     RATE = "case.rate", "评价 / Rated"
     UPLOAD = "case.upload", "上传材料 / Material uploaded"
     UPLOAD_VIEW = "case.upload.view", "查看上传材料 / Uploaded material viewed"
+    MATERIAL_VERIFY = "case.material_verify", "核验上传材料 / Uploaded material verified or not accepted"
