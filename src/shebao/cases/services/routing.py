@@ -1,9 +1,11 @@
 """Routing a case between staff and offices: the office a phase goes to when a case is opened
-(with the routers domain apps register), escalation, return to the previous step, transfer."""
+(with the routers domain apps register), escalation, return to the previous step, transfer, and
+the reassignment of open cases when the office that handles them changed (改派)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -12,6 +14,7 @@ from django.db import transaction
 from shebao.cases import facts, rules
 from shebao.cases.models import (
     Case,
+    CasePhase,
 )
 from shebao.cases.services.clock import _running_phase, _show_clock
 from shebao.cases.services.common import (
@@ -26,7 +29,7 @@ from shebao.cases.services.common import (
 from shebao.catalog.definitions import Applicant
 from shebao.catalog.models import ItemPhase
 from shebao.core.channels import Channel
-from shebao.core.errors import InvalidInput
+from shebao.core.errors import Conflict, InvalidInput
 from shebao.core.models import Account, Office
 from shebao.core.registry import Registry
 
@@ -191,3 +194,100 @@ def case_transfer(
             after={"office": target.code, "reason": reason, "due_date": case.due_date},
         )
     return case
+
+
+def _current_phase(case: Case) -> CasePhase | None:
+    """The phase the case is at: the one whose clock runs or stands paused, else (the clock not
+    started yet: awaiting materials) the first not done."""
+    row = _running_phase(case)
+    if row is None:
+        row = (
+            case.phases.select_related("phase", "office")
+            .exclude(status=CasePhase.Status.DONE)
+            .order_by("phase__order")
+            .first()
+        )
+    return row
+
+
+def case_reroute(
+    *, actor: Account | None, case_id: int, version: int, office: Office, reason: str, channel: str = Channel.HALL
+) -> Case:
+    """改派: the office that handles an open case changed — not by a handler's choice but by a
+    domain decision (the cadres' move from the city to district management) —, so the case's
+    current phase, and its later phases not started that were routed to the same office, go to
+    ``office``. The caller (a domain service) has checked who may order it; ``actor`` is that
+    person, or None for the system. ``office`` must be active, of a kind that handles the item
+    (``ServiceItem.office_kinds``) and not the current one.
+
+    Clock rule: unchanged — the phase keeps its clock and due date and the item's promise runs on,
+    as for a transfer: the applicant waits for the agency, whichever of its offices holds the
+    file, and the reassignment was the agency's decision, not the applicant's."""
+    if not reason.strip():
+        raise InvalidInput("请填写改派理由", "Give the reason for the reassignment", field="note")
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if case.status not in Case.OPEN_STATUSES:
+            raise Conflict("办件已办结，不能改派", "The case is closed: it cannot be reassigned")
+        if not office.is_active or office.kind not in case.item.office_kinds or office.pk == case.office_id:
+            raise InvalidInput(
+                "请选择可办理该事项的其他机构", "Choose another office that handles this item", field="office"
+            )
+        row = _current_phase(case)
+        assert row is not None  # an open case has a phase not done
+        before = case.office
+        later = case.phases.filter(status=CasePhase.Status.PENDING, phase__order__gt=row.phase.order, office=before)
+        later.update(office=office)
+        row.office = office
+        row.save(update_fields=["office"])
+        case.office = office
+        # shown in the history as a transfer (移交), by the system or whoever ordered the move
+        _record_step(case, actor=actor, action="transfer", note=f"{before.name} → {office.name}：{reason}")
+        case.save()
+        _notify_staff(
+            case,
+            event="rerouted",
+            min_authority=case.required_authority,
+            body=f"办件 {case.number} 已由{before.name}改派本机构：{reason}",
+        )
+        _audit(
+            case,
+            actor=actor,
+            action="reroute",
+            channel=channel,
+            before={"office": before.code},
+            after={"office": office.code, "reason": reason, "due_date": case.due_date},
+        )
+    return case
+
+
+def cases_reroute_open(
+    *,
+    actor: Account | None,
+    offices: Mapping[str, Office],
+    item_codes: Sequence[str],
+    from_office: Office,
+    reason: str,
+    channel: str = Channel.HALL,
+) -> list[Case]:
+    """Every open case on ``item_codes`` of the applicants in ``offices`` (ID number → the office
+    that handles them now) whose current office is ``from_office`` is rerouted there
+    (:func:`case_reroute`, each with its own audit event); returns them. A case already moved is
+    no longer at ``from_office``: a second call moves nothing."""
+    numbers = {number.upper(): target for number, target in offices.items() if target.pk != from_office.pk}
+    if not numbers:
+        return []
+    found = (
+        Case.objects.filter(
+            item__code__in=list(item_codes),
+            applicant_id_number__in=list(numbers),
+            status__in=Case.OPEN_STATUSES,
+            office=from_office,
+        )
+        .order_by("pk")
+        .values_list("pk", "version", "applicant_id_number")
+    )
+    return [
+        case_reroute(actor=actor, case_id=pk, version=version, office=numbers[number], reason=reason, channel=channel)
+        for pk, version, number in found
+    ]
