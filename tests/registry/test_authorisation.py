@@ -263,3 +263,25 @@ def test_the_grantor_authorises_and_revokes_on_the_page(client, citizen, other_c
     assert bad.status_code == 422 and Authorisation.objects.count() == 1
     client.post(reverse("web:acting"), {"action": "revoke", "authorisation": row.pk})
     assert Authorisation.objects.get().revoked_at is not None
+
+
+def test_the_clerk_records_it_on_the_window_page_only_with_the_ids_checked(client, clerk, elder, son):
+    sign_in(client, clerk)
+    assert client.get(reverse("web:acting")).status_code == 200
+    form = {
+        "grantor_id_number": elder.id_number,
+        "agent_id_number": son.id_number,
+        "scope": "handle",
+        "valid_to": "2027-03-01",
+    }
+    refused = client.post(reverse("web:acting"), form)
+    assert refused.status_code == 422 and not Authorisation.objects.exists()
+    done = client.post(reverse("web:acting"), {**form, "id_checked": "1"})
+    assert done.status_code == 200 and "已登记" in done.content.decode()
+    row = Authorisation.objects.get()
+    assert (row.source, row.recorded_by, row.valid_to) == ("window", clerk, dt.date(2027, 3, 1))
+
+
+def test_a_bank_agent_records_nothing(client, bank_agent, elder, son):
+    sign_in(client, bank_agent)
+    assert client.get(reverse("web:acting")).status_code == 403

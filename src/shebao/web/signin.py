@@ -387,6 +387,8 @@ def acting(request: HttpRequest) -> HttpResponse:
     and command; this page only keeps the choice in the session."""
     user = request.user
     assert isinstance(user, Account)  # signed_in
+    if user.kind == Account.Kind.STAFF and user.role in registry_services.STAFF_WRITERS:
+        return _window_record(request, user)
     if user.kind != Account.Kind.CITIZEN:
         return render(request, "web/acting.html", {"refused": True}, status=403)
     error = ""
@@ -423,6 +425,34 @@ def acting(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "web/acting.html", context, status=status)
+
+
+def _window_record(request: HttpRequest, user: Account) -> HttpResponse:
+    """At the window: the clerk records an authorisation after checking both ID cards (the
+    clerk ticks that they did; the service refuses without it)."""
+    context: dict[str, Any] = {"window": True, "scopes": Authorisation.Scope.choices, "today": timezone.localdate()}
+    if request.method != "POST":
+        return render(request, "web/acting.html", context)
+    try:
+        try:
+            valid_to = dt.date.fromisoformat(request.POST.get("valid_to", ""))
+        except ValueError:
+            raise InvalidInput("截止日期格式应为 YYYY-MM-DD", "The end date is YYYY-MM-DD", field="valid_to") from None
+        row = registry_services.authorisation_record(
+            actor=user,
+            grantor_id_number=request.POST.get("grantor_id_number", ""),
+            agent_id_number=request.POST.get("agent_id_number", ""),
+            scope=request.POST.get("scope", ""),
+            valid_from=timezone.localdate(),
+            valid_to=valid_to,
+            id_checked=request.POST.get("id_checked") == "1",
+            channel=Channel.HALL,
+        )
+    except ShebaoError as refusal:
+        context["error"] = f"{refusal.message_zh} / {refusal.message_en}"
+        return render(request, "web/acting.html", context, status=refusal.status)
+    context["recorded"] = row
+    return render(request, "web/acting.html", context)
 
 
 def _grant_or_revoke(request: HttpRequest, user: Account) -> None:
