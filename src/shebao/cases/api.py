@@ -14,6 +14,7 @@ from ninja.security import SessionAuth
 
 from shebao.cases import selectors, services
 from shebao.cases.applicants import applicant_for
+from shebao.cases.services import materials as verify
 from shebao.catalog.definitions import MOBILE, Applicant
 from shebao.catalog.selectors import item_get, items_list
 from shebao.core.api import answers
@@ -458,6 +459,40 @@ def cases_actions(request: ApiRequest, number: str) -> list[dict[str, Any]]:
         }
         for action, refused in selectors.case_offers(actor=user, case=case).items()
     ]
+
+
+class MaterialDecisionIn(Schema):
+    """A clerk's decision on the file uploaded for one material (核验)."""
+
+    decision: Literal["verified", "rejected"]
+    reason: str = Field("", max_length=500, description="required when rejected: the applicant reads it")
+    version: int | None = Field(None, description="the case's version as last seen; omitted: as it is now")
+
+
+@router.post(
+    "/cases/{number}/materials/{code}/verify",
+    response=answers(ProgressOut, errors=(401, 403, 404, 409)),
+    auth=session,
+    summary="核验上传材料 / Verify (or reject) an uploaded material",
+)
+def cases_material_verify(request: ApiRequest, number: str, code: str, payload: MaterialDecisionIn) -> dict[str, Any]:
+    """Verified, the material counts as received (the clock starts when it was the last required
+    one); rejected, it is missing again and the applicant is told the reason. Staff of the
+    case's office only (``cases.services.materials.case_material_verify``)."""
+    user = request.auth
+    if user.kind != Account.Kind.STAFF:
+        raise NotAllowed("仅限经办人员核验材料", "Only agency staff verify materials")
+    case = selectors.case_get(actor=user, number=number)
+    case = verify.case_material_verify(
+        actor=user,
+        case_id=case.pk,
+        version=case.version if payload.version is None else payload.version,
+        code=code,
+        decision=payload.decision,
+        reason=payload.reason,
+        channel=Channel.HALL,
+    )
+    return selectors.case_progress(case=case)
 
 
 @router.post(

@@ -4,7 +4,11 @@ A material is supplied in one of three ways (一次性告知 lists what is still
 
 - ``received``: a window saw it and verified the original (核验原件). Only staff can say so: an
   applicant online cannot hand in an original by ticking a box.
-- ``uploaded``: a file was uploaded for it (:func:`upload_store`), to be checked at acceptance.
+- ``uploaded``: a file was uploaded for it (:func:`upload_store`). It counts only once a clerk
+  of the case's office verified it (``verification``: pending → verified, or rejected with a
+  reason the applicant reads, the row then missing again so they can upload anew); the clock
+  starts, or restarts, when the last required material is verified
+  (:func:`counts_as_received`, :func:`still_needed`; ``services.materials.case_material_verify``).
 - ``commitment``: a signed commitment (告知承诺) replaces it, where the catalogue allows one
   (``ItemMaterial.commitment_allowed``, 国办发〔2020〕42号 on the 证明事项告知承诺制).
 
@@ -19,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,10 +120,96 @@ def supply_check(*, actor: Account | None, material: ItemMaterial, supply: Suppl
 
 
 def supply_apply(row: CaseMaterial, *, actor: Account | None, supply: Supply, upload: CaseUpload | None) -> None:
-    """Set the row (unsaved) to what ``supply`` says: who verified it, or which file it is."""
+    """Set the row (unsaved) to what ``supply`` says: who verified it, or which file it is. A
+    file is pending until a clerk verifies it (:func:`verification_apply`)."""
     row.status = supply.state
     row.upload = upload
-    row.verified_by = actor if supply.state == CaseMaterial.Status.RECEIVED else None
+    received = supply.state == CaseMaterial.Status.RECEIVED
+    row.verified_by = actor if received else None
+    row.verified_at = timezone.now() if received else None
+    row.verification = CaseMaterial.Verification.PENDING if supply.state == CaseMaterial.Status.UPLOADED else ""
+    row.rejection_reason = ""
+
+
+SUPPLY_FIELDS = ["status", "upload", "verified_by", "verified_at", "verification", "rejection_reason", "updated_at"]
+
+
+# --- what counts as received (pure: values in, values out) ---------------------------------
+
+
+def counts_as_received(status: str, verification: str) -> bool:
+    """A material counts as supplied when a window verified the original, a commitment replaces
+    it, or a clerk verified the file uploaded for it — never on the upload alone."""
+    if status in (CaseMaterial.Status.RECEIVED, CaseMaterial.Status.COMMITMENT):
+        return True
+    return status == CaseMaterial.Status.UPLOADED and verification == CaseMaterial.Verification.VERIFIED
+
+
+def still_needed(rows: Iterable[tuple[str, bool, str, str]]) -> list[str]:
+    """The required materials that do not count yet, of ``(name, required, status,
+    verification)``: the case's materials are complete — its clock may start — when it is
+    empty, so the moment the last required one is verified is the moment they are complete."""
+    return [name for name, required, status, check in rows if required and not counts_as_received(status, check)]
+
+
+def awaiting_check(rows: Iterable[tuple[str, bool, str, str]]) -> list[str]:
+    """The required materials uploaded and not yet verified (the office's turn, not the
+    applicant's)."""
+    return [
+        name
+        for name, required, status, check in rows
+        if required and status == CaseMaterial.Status.UPLOADED and check == CaseMaterial.Verification.PENDING
+    ]
+
+
+def material_facts(case: Case) -> list[tuple[str, bool, str, str]]:
+    """The ``(name, required, status, verification)`` of each material of ``case``."""
+    rows = case.materials.select_related("material").order_by("material_id")
+    return [(m.material.name, m.material.required, m.status, m.verification) for m in rows]
+
+
+def state_shown(row: CaseMaterial) -> str:
+    """A material's state as the applicant (and the clerk) reads it, Chinese then English."""
+    if row.verification == CaseMaterial.Verification.REJECTED and row.status == CaseMaterial.Status.MISSING:
+        return f"未通过核验：{row.rejection_reason} / Not accepted: {row.rejection_reason}"
+    if row.status == CaseMaterial.Status.UPLOADED:
+        if row.verification == CaseMaterial.Verification.VERIFIED:
+            return "已上传，经办机构已核验 / Uploaded and verified by the office"
+        return "已上传，待经办机构核验 / Uploaded, to be checked by the office"
+    return {
+        CaseMaterial.Status.RECEIVED: "已核验原件 / Original verified",
+        CaseMaterial.Status.COMMITMENT: "告知承诺 / Signed commitment",
+        CaseMaterial.Status.MISSING: "未提交 / Not supplied",
+    }.get(CaseMaterial.Status(row.status), row.status)
+
+
+DECISIONS = frozenset({CaseMaterial.Verification.VERIFIED, CaseMaterial.Verification.REJECTED})
+MAX_REASON = 500
+
+
+def decision_check(decision: str, reason: str) -> str:
+    """Refuse an unknown decision, or a rejection without its reason; return the reason."""
+    if decision not in DECISIONS:
+        raise InvalidInput("请选择核验通过或退回", "Decide: verified or rejected", field="decision")
+    reason = reason.strip()
+    if decision == CaseMaterial.Verification.REJECTED and not reason:
+        raise InvalidInput("退回材料须填写原因", "Give the reason the material is not accepted", field="reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(
+            f"原因不能超过{MAX_REASON}字", f"The reason is at most {MAX_REASON} characters", field="reason"
+        )
+    return reason
+
+
+def verification_apply(row: CaseMaterial, *, actor: Account, decision: str, reason: str) -> None:
+    """Set the row (unsaved) to a clerk's decision on its upload: verified (it now counts), or
+    rejected (missing again, with the reason; the file stays on record)."""
+    row.verification = decision
+    row.verified_by = actor
+    row.verified_at = timezone.now()
+    row.rejection_reason = reason if decision == CaseMaterial.Verification.REJECTED else ""
+    if decision == CaseMaterial.Verification.REJECTED:
+        row.status = CaseMaterial.Status.MISSING
 
 
 def _sniff(head: bytes) -> tuple[str, str] | None:

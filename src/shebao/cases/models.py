@@ -189,14 +189,22 @@ class CaseUpload(models.Model):
 
 class CaseMaterial(models.Model):
     """One material of a case. It is supplied when a window verified it (``received``: only
-    staff can say the original was seen), when a file was uploaded for it (``uploaded``, to be
-    checked at acceptance), or by a signed commitment where the catalogue allows one."""
+    staff can say the original was seen), when a file uploaded for it was verified by a clerk
+    of the case's office (``uploaded`` with ``verification`` verified: until then it does not
+    count, shebao.cases.materials), or by a signed commitment where the catalogue allows one."""
 
     class Status(models.TextChoices):
         RECEIVED = "received", "已收（核验原件） / Received and verified"
         UPLOADED = "uploaded", "已上传 / Uploaded"
         COMMITMENT = "commitment", "告知承诺 / Signed commitment"
         MISSING = "missing", "缺 / Missing"
+
+    class Verification(models.TextChoices):
+        """An upload's check by the office (empty for a material that is not an upload)."""
+
+        PENDING = "pending", "待核验 / Awaiting verification"
+        VERIFIED = "verified", "核验通过 / Verified"
+        REJECTED = "rejected", "未通过核验 / Not accepted"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     material = models.ForeignKey("catalog.ItemMaterial", on_delete=models.PROTECT, related_name="+")
@@ -205,6 +213,11 @@ class CaseMaterial(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    verification = models.CharField(
+        "核验 / Verification", max_length=8, choices=Verification.choices, blank=True, default=""
+    )
+    verified_at = models.DateTimeField("核验时间 / Verified at", null=True, blank=True)
+    rejection_reason = models.CharField("退回原因 / Reason not accepted", max_length=500, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

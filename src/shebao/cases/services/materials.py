@@ -1,4 +1,5 @@
-"""Materials: staff asking for missing materials (补正) and the applicant supplying them."""
+"""Materials: staff asking for missing materials (补正), the applicant supplying them, and a
+clerk verifying (or rejecting) the files uploaded for them."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from shebao.cases import authority, rules
+from shebao.cases import authority, facts, rules
 from shebao.cases import materials as supplies
 from shebao.cases.models import (
     Case,
@@ -24,7 +26,7 @@ from shebao.cases.services.common import (
     _require,
 )
 from shebao.core.channels import Channel
-from shebao.core.errors import Conflict, InvalidInput, NotAllowed
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shebao.core.models import Account
 
 
@@ -100,7 +102,7 @@ def case_supplement(
                 )
             upload = supplies.supply_check(actor=actor, material=rows[code].material, supply=supply)
             supplies.supply_apply(rows[code], actor=actor, supply=supply, upload=upload)
-            rows[code].save(update_fields=["status", "upload", "verified_by", "updated_at"])
+            rows[code].save(update_fields=supplies.SUPPLY_FIELDS)
         still = _missing_required(case)
         if not still:
             _resume_clock(case, kind=CasePause.Kind.MATERIALS)
@@ -116,6 +118,102 @@ def case_supplement(
             after={
                 "materials": {c: {"state": s.state, "file": s.file} if s.file else s.state for c, s in given.items()},
                 "still_missing": still,
+            },
+        )
+    return case
+
+
+def may_verify(actor: Account, case: Case) -> bool:
+    """Whether ``actor`` may decide on the files uploaded for ``case`` (a page's question)."""
+    try:
+        _may_verify(actor, case)
+    except NotAllowed:
+        return False
+    return True
+
+
+def _may_verify(actor: Account, case: Case) -> None:
+    """A clerk of the office that holds the case (its jurisdiction), with the item's skill group
+    and the authority its current step needs, never on a case about themselves."""
+    who = facts.actor_facts(actor)
+    if who is None or actor.kind != Account.Kind.STAFF or actor.role not in rules.HANDLING_ROLES:
+        raise NotAllowed("只有经办机构工作人员可以核验材料", "Only the office's staff verify materials")
+    if case.office_id not in who.jurisdiction:
+        raise NotAllowed("该办件不属于您所在机构管辖", "This case is outside your office's jurisdiction")
+    if case.item.skill_group_id not in who.skill_groups:
+        raise NotAllowed("该事项不在您的业务技能组内", "This item is not in your skill groups")
+    if who.authority < case.required_authority:
+        raise NotAllowed(
+            f"该办件需要{case.required_authority}级权限，您为{who.authority}级",
+            f"This case needs authority level {case.required_authority}; you have {who.authority}",
+        )
+    if who.id_number and who.id_number == case.applicant_id_number:
+        raise NotAllowed("不能办理与本人有关的业务", "You may not handle a case about yourself")
+
+
+def case_material_verify(
+    *,
+    actor: Account,
+    case_id: int,
+    version: int,
+    code: str,
+    decision: str,
+    reason: str = "",
+    channel: str = Channel.HALL,
+) -> Case:
+    """核验: a clerk of the case's office decides on a file uploaded for one material. Verified,
+    it counts as received; when it was the last required one the clock starts (or restarts) the
+    day after, as a supplement would. Rejected, the material is missing again with the reason,
+    and the applicant is told once through the outbox and may upload anew. Audited with the
+    file's sha256."""
+    reason = supplies.decision_check(decision, reason)
+    with transaction.atomic():
+        case = _claim(case_id, version)
+        if case.status not in Case.OPEN_STATUSES:
+            raise Conflict("该办件已结束，不能再核验材料", "The case is closed: its materials are no longer verified")
+        _may_verify(actor, case)
+        row = case.materials.select_related("material", "upload").filter(material__code=code).first()
+        if row is None:
+            raise NotFound(f"该办件没有材料 {code}", f"The case has no material {code}")
+        if row.status != CaseMaterial.Status.UPLOADED or row.upload is None:
+            raise Conflict("该材料没有待核验的上传文件", "This material has no uploaded file to verify")
+        if row.verification != CaseMaterial.Verification.PENDING:
+            raise Conflict("该材料已核验过", "This material was already verified")
+        upload = row.upload
+        supplies.verification_apply(row, actor=actor, decision=decision, reason=reason)
+        row.save(
+            update_fields=["status", "verification", "verified_by", "verified_at", "rejection_reason", "updated_at"]
+        )
+        name = row.material.name
+        if decision == CaseMaterial.Verification.REJECTED:
+            _notify_applicant(
+                case,
+                event=f"material-rejected:{code}",
+                body=(
+                    f"材料未通过核验：{name}，原因：{reason}。请重新上传。"
+                    f" / A material was not accepted: {row.material.name_en or code}, {reason}. Please upload it again."
+                ),
+            )
+        elif case.status == Case.Status.AWAITING_MATERIALS and not _missing_required(case):
+            # the last required material is verified: the materials are complete now
+            _resume_clock(case, kind=CasePause.Kind.MATERIALS)
+            _notify_applicant(
+                case, event="verified", body=f"您的办件 {case.number} 材料已核验齐全，办理时限自次日起计算。"
+            )
+        case.save()
+        _audit(
+            case,
+            actor=actor,
+            action="material_verify",
+            channel=channel,
+            after={
+                "material": code,
+                "decision": decision,
+                "reason": reason,
+                "file": upload.ref,
+                "sha256": upload.sha256,
+                "at": timezone.now().isoformat(),
+                "due_date": case.due_date,
             },
         )
     return case

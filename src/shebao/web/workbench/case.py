@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shebao.cases import facts, rules, selectors, services
 from shebao.cases import materials as supplies
 from shebao.cases.models import Case, CaseMaterial, CaseRating
+from shebao.cases.services import materials as verify
 from shebao.catalog.models import ItemStep
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, StaleVersion
 from shebao.core.http import AccountRequest
@@ -118,7 +119,12 @@ def case_context(user: Account, case: Case, *, compact: bool = False, **extra: A
         if r.step_id is not None and r.actor_id is not None:
             done[r.actor_id] = done.get(r.actor_id, frozenset()) | {r.step_id}
     actions = staff_actions(user, case, done=done)
-    materials = list(case.materials.select_related("material").order_by("material_id"))
+    materials = list(case.materials.select_related("material", "upload").order_by("material_id"))
+    may_check = case.is_open and verify.may_verify(user, case)
+    for row in materials:
+        # what the page shows of each material, and whether this clerk may decide on its file now
+        row.state_label = label_of(supplies.state_shown(row))  # type: ignore[attr-defined]
+        row.checkable = may_check and row.verification == CaseMaterial.Verification.PENDING  # type: ignore[attr-defined]
     left = selectors.case_countdown(case)
     overdue = -left if left is not None and left < 0 else 0
     shown, shown_zh, shown_en = rules.shown_state(rules.State(case.status), overdue=overdue)
@@ -245,6 +251,10 @@ def _act(user: Account, case: Case, post: QueryDict, channel: str) -> Case:
         if not states:
             raise InvalidInput("请选择已收到的材料", "Choose the materials received", field="materials")
         return services.case_supplement(materials=states, **common)
+    if action == "verify_material":
+        return verify.case_material_verify(
+            code=post.get("code", ""), decision=post.get("decision", ""), reason=note, **common
+        )
     if action == "suspend":
         return services.case_suspend(reason=note, **common)
     if action == "resume":
