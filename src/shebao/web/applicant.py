@@ -126,20 +126,14 @@ def _supply_rows(user: Account, case: Case) -> list[CaseMaterial]:
     return list(rows.order_by("material_id"))
 
 
-# What each material's state means to the applicant: an upload is a copy the office has yet to
-# check against the original when it accepts the case; only a window records a verified original.
-MATERIAL_STATES_SHOWN: dict[str, str] = {
-    CaseMaterial.Status.RECEIVED: "已核验原件 / Original verified",
-    CaseMaterial.Status.UPLOADED: "已上传，待经办机构核验 / Uploaded, to be checked by the office",
-    CaseMaterial.Status.COMMITMENT: "告知承诺 / Signed commitment",
-    CaseMaterial.Status.MISSING: "未提交 / Not supplied",
-}
+# What each material's state means to the applicant (pending, verified, or not accepted with the
+# clerk's reason) is the cases app's to say: shebao.cases.materials.state_shown.
 
 
 def _material_rows(case: Case) -> list[tuple[CaseMaterial, str]]:
     """Every material of the case with its state as the applicant reads it."""
     rows = case.materials.select_related("material", "upload").order_by("material_id")
-    return [(row, label_of(MATERIAL_STATES_SHOWN.get(row.status, row.status))) for row in rows]
+    return [(row, label_of(supplies.state_shown(row))) for row in rows]
 
 
 def applicant_case(
