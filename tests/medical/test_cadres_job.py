@@ -1,7 +1,9 @@
 """The cadres' move as a core.jobs job: chunked over cadre ids, a run killed halfway (one chunk
 committed, the next dying after its first cadre) and resumed reassigns each cadre exactly once
 and reports the count per district; the staff page (city administrators and monitors) starts it,
-shows its progress and resumes it; nobody else may."""
+shows its progress and resumes it; nobody else may. A moved cadre's open case at the centre goes
+to their district office with its clock unchanged, once (a chunk that dies moves nothing; a
+rerun moves nothing again)."""
 
 from __future__ import annotations
 
@@ -129,3 +131,104 @@ def test_the_page_resumes_a_run_that_stopped(client, cadres, admin_user):
     assert 'id="move-resume"' in page
     client.post(f"/medical/cadres/move/{job.pk}/")
     assert cadres_move_report(actor=None, job_id=job.pk).per_district == {"420102": 3, "420106": 1, "central": 1}
+
+
+@pytest.fixture
+def centre_open(medical_centre):  # noqa: F811
+    """The centre's window open on weekdays 9-17 and Saturdays 9-16, to receive the cadres' cases."""
+    from shebao.core.models import OpeningHours
+
+    for weekday in range(6):
+        OpeningHours.objects.get_or_create(
+            office=medical_centre, weekday=weekday, opens=dt.time(9), closes=dt.time(17 if weekday < 5 else 16)
+        )
+    return medical_centre
+
+
+def test_a_moved_cadres_open_case_at_the_centre_follows_them_to_their_district_once(
+    cadres, centre_staff, clerk, office, centre_open, admin_user
+):
+    from shebao.cases import selectors, services
+    from shebao.cases.models import Case, CasePhase
+    from shebao.catalog.definitions import Applicant
+    from shebao.core.errors import NotFound
+
+    centre_clerk = centre_staff[0]
+    centre = centre_open
+    jiangan, kept = cadres[0], cadres[4]  # 江岸's (moved) and 黄陂's (kept central)
+
+    def split(cadre):  # YB-012 分户, received by the centre while the cadre is central
+        return services.case_open(
+            actor=centre_clerk,
+            item_code="YB-012",
+            applicant=Applicant(cadre.id_number, cadre.name, cadre.residence_district, None),
+            channel="hall",
+            form={"id_number": cadre.id_number, "name": cadre.name, "phone": "13800138000"},
+            materials={"id_card": "received"},
+        )
+
+    open_case, kept_case, done_case = split(jiangan), split(kept), split(cadres[1])
+    Case.objects.filter(pk=done_case.pk).update(status=Case.Status.COMPLETED)  # finished at the centre
+    assert {open_case.office, kept_case.office} == {centre}
+    clock = CasePhase.objects.filter(case=open_case).values_list("started_on", "limit_days", "due_date").get()
+    with pytest.raises(NotFound):  # 江岸's clerk may not see the centre's case yet
+        selectors.case_get(actor=clerk, number=open_case.number)
+
+    job = cadres_move_start(actor=admin_user, day=DAY, chunk_size=2)
+    report = cadres_move_run(actor=admin_user, job_id=job.pk)
+    assert report.per_district == {"420102": 3, "420106": 1, "central": 1} and report.cases == 1
+    open_case.refresh_from_db()
+    assert open_case.office == office and open_case.version == 2  # claimed once, by the move
+    # the clock rule: unchanged (same start, limit, due date)
+    assert CasePhase.objects.filter(case=open_case).values_list("started_on", "limit_days", "due_date").get() == clock
+    # the district clerk sees it and acts on it; the kept cadre's and the finished case stay at the centre
+    assert selectors.case_get(actor=clerk, number=open_case.number).office == office
+    accepted = services.case_act(actor=clerk, case_id=open_case.pk, version=open_case.version, action="accept")
+    assert accepted.office == office
+    assert Case.objects.get(pk=kept_case.pk).office == centre
+    assert Case.objects.get(pk=done_case.pk).office == centre
+    event = AuditEvent.objects.get(action="case.reroute", subject_id=str(open_case.pk))
+    assert event.actor_id == admin_user.pk and event.after["office"] == office.code
+    # a rerun (the same job resumed, or a new run) moves nothing
+    assert cadres_move_run(actor=admin_user, job_id=job.pk).cases == 1
+    again = cadres_move_start(actor=admin_user, day=DAY, chunk_size=2)
+    assert cadres_move_run(actor=admin_user, job_id=again.pk).cases == 0
+    assert AuditEvent.objects.filter(action="case.reroute").count() == 1
+
+
+def test_a_move_chunk_that_dies_leaves_the_case_at_the_centre_and_the_resumption_moves_it_once(
+    cadres, centre_staff, office, centre_open, monkeypatch
+):
+    from shebao.cases import services
+    from shebao.cases.models import Case
+    from shebao.catalog.definitions import Applicant
+
+    centre = centre_open
+    jiangan = cadres[1]  # in the first chunk of two
+    case = services.case_open(
+        actor=centre_staff[0],
+        item_code="YB-012",
+        applicant=Applicant(jiangan.id_number, jiangan.name, jiangan.residence_district, None),
+        channel="hall",
+        form={"id_number": jiangan.id_number, "name": jiangan.name, "phone": "13800138000"},
+        materials={"id_card": "received"},
+    )
+    job = cadres_move_start(actor=None, day=DAY, chunk_size=2)
+    first = job_chunk_list(job_id=job.pk)[0]
+    import shebao.medical.cadres as module
+
+    real = module.cases_reroute_open
+
+    def dying(**kwargs):
+        real(**kwargs)  # the case is moved in the chunk's transaction…
+        raise Died("killed")  # …and the process dies before the chunk commits
+
+    monkeypatch.setattr(module, "cases_reroute_open", dying)
+    with pytest.raises(Died):
+        chunk_execute(chunk_id=first.pk)
+    assert Case.objects.get(pk=case.pk).office == centre  # rolled back with the cadres
+    assert Cadre.objects.get(pk=jiangan.pk).management == Cadre.Management.CENTRAL
+    monkeypatch.setattr(module, "cases_reroute_open", real)
+    report = cadres_move_run(actor=None, job_id=job.pk)
+    assert report.cases == 1 and Case.objects.get(pk=case.pk).office == office
+    assert AuditEvent.objects.filter(action="case.reroute", actor__isnull=True).count() == 1

@@ -11,7 +11,13 @@ The move is a ``core.jobs`` job over cadre ids: each chunk brings its cadres to 
 rule row (fixed when the job was started) gives them, in the chunk's transaction, and reports the
 count per district. A chunk is done exactly once (core.jobs), and a cadre already where the rule
 puts them is not touched: a run killed halfway and resumed, or a second run, reassigns nobody
-twice.
+twice. In the same transaction, a cadre's open cases on the cadres' items still at the centre go
+to their district office (the engine's 改派, ``case_reroute``: audited with the job's starting
+actor, None when the system started it; the step shows in the case's history as a transfer).
+Clock rule: the case keeps its clock, due date and the item's promise — the applicant applied to
+the agency, and the agency moved the file, so the time already used counts and nothing restarts
+(a restart would lengthen the wait for the agency's own reorganisation; a stop would hide it). A
+case moved once is no longer at the centre: a resumed or repeated run moves it no more.
 
 The cadres' items route by :func:`cadre_router` (registered with the case engine): a district
 office receives only its own cadres' applications, the central ones go to the centre."""
@@ -27,8 +33,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from shebao.cases.services.routing import RouteQuery
+from shebao.cases.services.routing import RouteQuery, cases_reroute_open
 from shebao.core import audit
+from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound
 from shebao.core.jobs import JobKind, LocalExecutor, Params, id_span, job_chunk_list, job_create, job_get, job_run
 from shebao.core.models import Account, Area, Job, JobChunk, Office, Role
@@ -53,6 +60,7 @@ class MoveReport:
     total: int
     done: int  # chunks done
     chunks: int
+    cases: int = 0  # open cases moved from the centre to the cadres' district offices
 
 
 def central_districts(*, day: dt.date, region: str = "wuhan") -> CentralDistrictsRule:
@@ -128,6 +136,7 @@ def _move_chunk(*, params: Params, lo: int, hi: int) -> dict[str, Any]:
         o.area_id: o for o in Office.objects.filter(kind=Office.Kind.DISTRICT_OFFICE, is_active=True).order_by("-id")
     }
     counts: Counter[str] = Counter()
+    districts: dict[str, Office] = {}  # ID number → the district office that handles the cadre now
     cadres = (
         Cadre.objects.select_for_update()
         .select_related("residence_district")
@@ -143,6 +152,7 @@ def _move_chunk(*, params: Params, lo: int, hi: int) -> dict[str, Any]:
             cadre.management, cadre.managing_office = Cadre.Management.CENTRAL, centre
             counts[CENTRAL] += 1
         else:
+            districts[cadre.id_number] = office
             if cadre.management == Cadre.Management.DISTRICT and cadre.managing_office_id == office.pk:
                 continue
             cadre.management, cadre.managing_office = Cadre.Management.DISTRICT, office
@@ -150,7 +160,20 @@ def _move_chunk(*, params: Params, lo: int, hi: int) -> dict[str, Any]:
             counts[code] += 1
         cadre.rule_ref = rule_ref
         cadre.save(update_fields=["management", "managing_office", "split_on", "continued_on", "rule_ref"])
-    return {"per_district": dict(sorted(counts.items())), "moved": sum(counts.values())}
+    cases = []
+    if centre is not None and districts:
+        # their open cases still at the centre follow them (also a cadre moved by an earlier run)
+        starter = params.get("actor")  # absent in a job started before the cases moved too: the system
+        actor = Account.objects.filter(pk=starter).first() if starter is not None else None
+        cases = cases_reroute_open(
+            actor=actor,
+            offices=districts,
+            item_codes=CADRE_ITEMS,
+            from_office=centre,
+            reason=f"军转干部属地化管理，移交居住区经办机构（{rule_ref}）",
+            channel=Channel.SYSTEM,
+        )
+    return {"per_district": dict(sorted(counts.items())), "moved": sum(counts.values()), "cases": len(cases)}
 
 
 MOVE_KIND = JobKind(
@@ -184,7 +207,12 @@ def cadres_move_start(
     with transaction.atomic():
         job = job_create(
             kind=MOVE_JOB,
-            params={"day": day.isoformat(), "rule": rule.pk, "kept": sorted(rule.district_codes)},
+            params={
+                "day": day.isoformat(),
+                "rule": rule.pk,
+                "kept": sorted(rule.district_codes),
+                "actor": actor.pk if actor is not None else None,  # who the cases' reassignments name
+            },
             actor=actor,
             chunk_size=chunk_size,
         )
@@ -219,9 +247,11 @@ def cadres_move_report(*, actor: Account | None, job_id: int) -> MoveReport:
     _require_mover(actor)
     job = _move_job(job_id)
     counts: Counter[str] = Counter()
+    cases = 0
     for chunk in job_chunk_list(job_id=job.pk):
         if chunk.status == JobChunk.Status.DONE:
             counts.update((chunk.result or {}).get("per_district", {}))
+            cases += (chunk.result or {}).get("cases", 0)
     return MoveReport(
         job_id=job.pk,
         status=job.status,
@@ -231,6 +261,7 @@ def cadres_move_report(*, actor: Account | None, job_id: int) -> MoveReport:
         total=sum(counts.values()),
         done=job.done_chunks,
         chunks=job.total_chunks,
+        cases=cases,
     )
 
 
