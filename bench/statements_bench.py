@@ -20,6 +20,11 @@ the run and dropped after it, beside an HTML-to-PDF reference (WeasyPrint) in th
    and Excel — statements per second from the start of the job to the manifest on disk.
 
 Ratios are against the reference measured in the same invocation. Benchmarks never gate CI.
+
+On a database kept by ``--keep``: ``--reuse --skip-run --chunk-cpu 6`` times ``run_chunk`` in
+this process (CPU ms a statement); ``--reuse --chunk-instructions 200`` counts one chunk's
+instructions under valgrind's callgrind (needs valgrind and gcc), the figure a loaded machine
+does not move; run from a copy of the tree with older code for a before/after.
 """
 
 from __future__ import annotations
@@ -88,6 +93,15 @@ def main() -> int:
         help="first: N chunks of 500 persons in this process (rolled back), CPU and wall ms a statement",
     )
     parser.add_argument("--profile", action="store_true", help="with --chunk-cpu: cProfile's top functions")
+    parser.add_argument(
+        "--chunk-instructions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then stop: one chunk of N persons run_chunk'ed under valgrind's callgrind (on a --reuse database), "
+        "instructions a statement (a figure other processes' load does not move)",
+    )
+    parser.add_argument("--callgrind-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.reuse:
         with _admin(args.server) as conn:
@@ -348,6 +362,99 @@ def _chunk_cpu(args: argparse.Namespace, clerk) -> None:
     )
 
 
+CALLGRIND_HELPER = """#include <valgrind/callgrind.h>
+void start(void) { CALLGRIND_ZERO_STATS; CALLGRIND_START_INSTRUMENTATION; }
+void dump(const char *label) { CALLGRIND_DUMP_STATS_AT(label); CALLGRIND_STOP_INSTRUMENTATION; }
+"""
+
+
+def _chunk_instructions(args: argparse.Namespace) -> None:
+    """This script again under ``valgrind --tool=callgrind --instr-atstart=no`` (a C helper built
+    with gcc starts the instrumentation around the measured chunk only): the instructions the
+    process executes for ``run_chunk`` of N persons (read, issue and sign, PDF batch, manifest
+    rows; rolled back) after a warm chunk. PostgreSQL's own work is not counted, psycopg's
+    client side is. Count, not time: another engineer's load does not move it."""
+    import re
+    import subprocess
+    import tempfile
+
+    from django.db import connections
+
+    connections.close_all()
+    work = Path(tempfile.mkdtemp(prefix="statements_callgrind_"))
+    (work / "helper.c").write_text(CALLGRIND_HELPER)
+    helper = work / "helper.so"
+    subprocess.run(["gcc", "-O1", "-shared", "-fPIC", "-o", str(helper), str(work / "helper.c")], check=True)
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={work}/callgrind.out",
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--reuse",
+        "--keep",
+        "--db",
+        args.db,
+        "--server",
+        args.server,
+        "--year",
+        str(args.year),
+        "--chunk-instructions",
+        str(args.chunk_instructions),
+        "--callgrind-child",
+        str(helper),
+    ]
+    result = subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True, text=True)
+    done = re.search(r"^measured chunk: (\d+) statements", result.stdout, re.M)
+    counted = [
+        int(m.group(1))
+        for path in work.glob("callgrind.out*")
+        if "Trigger: Client Request: chunk" in (text := path.read_text(errors="replace"))
+        for m in [re.search(r"^summary: (\d+)", text, re.M)]
+        if m
+    ]
+    if result.returncode or not done or not counted:
+        sys.stderr.write(result.stdout + result.stderr[-3000:])
+        raise SystemExit("the chunk under callgrind failed")
+    statements = int(done.group(1))
+    print(
+        f"chunk under callgrind: {statements} statements, {counted[0]:,} instructions, "
+        f"{counted[0] / statements:,.0f} a statement (code {Path(__import__('shebao').__file__).parent})"
+    )
+
+
+def _chunk_instructions_child(args: argparse.Namespace, clerk) -> None:
+    import ctypes
+
+    from django.db import transaction
+
+    from shebao.statements.mailing.services import mailing_run_start, run_chunk
+
+    helper = ctypes.CDLL(args.callgrind_child)
+    helper.dump.argtypes = [ctypes.c_char_p]
+
+    class _Undo(Exception):
+        pass
+
+    def chunk(lo: int, *, measured: bool) -> int:
+        done = 0
+        try:
+            with transaction.atomic():
+                run = mailing_run_start(actor=clerk, year=args.year, channel="cli")
+                if measured:
+                    helper.start()
+                done = run_chunk(params={"run": run.pk}, lo=lo, hi=lo + args.chunk_instructions - 1)["persons"]
+                if measured:
+                    helper.dump(b"chunk")
+                raise _Undo
+        except _Undo:
+            return done
+
+    chunk(1, measured=False)  # warm: imports, the font, the static page
+    print(f"measured chunk: {chunk(2001, measured=True)} statements")
+
+
 def _run(args: argparse.Namespace) -> int:
     import django
 
@@ -374,8 +481,14 @@ def _run(args: argparse.Namespace) -> int:
         _load(args)
         print(f"load: {time.perf_counter() - started:.1f} s")
     clerk = _clerk()
+    if args.callgrind_child:
+        _chunk_instructions_child(args, clerk)
+        return 0
     if args.chunk_cpu:
         _chunk_cpu(args, clerk)
+    if args.chunk_instructions:
+        _chunk_instructions(args)
+        return 0
 
     # the sample: N statements issued through the service (their records are what every writer draws)
     sample = []
