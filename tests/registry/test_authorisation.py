@@ -221,8 +221,10 @@ def test_the_switch_page_starts_acting_and_stops(client, citizen, other_citizen,
     page = client.get(reverse("web:acting"))
     assert "李四" in page.content.decode()
     response = client.post(reverse("web:acting"), {"person": elder.pk})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("web:my_contributions")
     assert client.session[ACTING_SESSION_KEY]["person"] == elder.pk
+    # the records shown are now the grantor's
+    assert client.get(response["Location"]).context["person"] == elder
     assert AuditEvent.objects.filter(action="authorisation.act", actor=citizen).count() == 1
     client.post(reverse("web:acting"), {"stop": "1"})
     assert ACTING_SESSION_KEY not in client.session

@@ -415,7 +415,7 @@ def acting(request: HttpRequest) -> HttpResponse:
         else:
             label = f"{grantor.name} {mask_id_number(grantor.id_number)}"
             request.session[ACTING_SESSION_KEY] = {"person": grantor.pk, "label": label}
-            return redirect("web:home")
+            return redirect("web:my_contributions")  # the home page shows the agent's own record
     context = {
         "granted": registry_selectors.authorisations_of_grantor(actor=user),
         "scopes": Authorisation.Scope.choices,
