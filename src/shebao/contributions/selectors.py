@@ -427,6 +427,7 @@ class MedicalMonth:
     base: Decimal
     medical_personal: Decimal | None
     medical_employer: Decimal | None
+    through_unit: bool = True  # False: paid by the person as a flexible worker
 
 
 def medical_paid_months(*, person_id: int) -> list[MedicalMonth]:
@@ -440,9 +441,12 @@ def medical_paid_months(*, person_id: int) -> list[MedicalMonth]:
         )
         .filter(Q(medical_personal__isnull=False) | Q(medical_employer__isnull=False))
         .order_by("period", "id")
-        .values_list("period", "base", "medical_personal", "medical_employer")
+        .values_list("period", "base", "medical_personal", "medical_employer", "unit_id")
     )
-    return [MedicalMonth(period=p, base=b, medical_personal=mp, medical_employer=me) for p, b, mp, me in rows]
+    return [
+        MedicalMonth(period=p, base=b, medical_personal=mp, medical_employer=me, through_unit=u is not None)
+        for p, b, mp, me, u in rows
+    ]
 
 
 def unit_unemployment_paid(*, credit_code: str, year: int) -> Decimal:
