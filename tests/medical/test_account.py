@@ -17,20 +17,32 @@ from shebao.medical import selectors
 from shebao.medical.models import AccountCreditRule, Reimbursement, ReimbursementPayment
 from shebao.registry.models import Person
 from tests.medical.test_reimbursement import claim, referral_filing, through_the_centre
-from tests.web.support import make_person, sign_in
+from tests.web.support import make_person, make_unit, sign_in
 
 D = Decimal
 AS_OF = dt.date(2023, 3, 15)
 
 
-def month(person, year, mon, *, base="6000.00", personal="120.00", employer="480.00", status="paid"):
+def month(person, year, mon, *, base="6000.00", personal="120.00", employer="480.00", status="paid", unit=True):
+    """A month paid through the person's employer (``unit=False``: by the person, flexible)."""
     return ContributionMonth.objects.create(
         person=person,
+        unit=_employer(person.district) if unit else None,
         period=dt.date(year, mon, 1),
         base=D(base),
         medical_personal=D(personal) if personal is not None else None,
-        medical_employer=D(employer),
+        medical_employer=D(employer) if employer is not None else None,
         status=status,
+    )
+
+
+def _employer(district):
+    from shebao.core.identifiers import credit_code_make
+    from shebao.registry.models import Unit
+
+    code = credit_code_make(region_code="420102", serial=9)
+    return Unit.objects.filter(credit_code=code).first() or make_unit(
+        code=code, district=district, name="江汉物流有限公司"
     )
 
 
@@ -144,3 +156,24 @@ def test_a_decided_reimbursement_pays_the_persons_share_from_the_account_once(
     pdf = client.get("/my/medical/settlements.pdf", {"from": "2026-01-01", "to": "2026-01-31"})
     text = "".join(page.extract_text() for page in PdfReader(__import__("io").BytesIO(pdf.content)).pages)
     assert "5,472.00" in text and "720.00" in text and "2,458.40" in text
+
+
+def test_a_flexible_workers_own_month_credits_the_rows_share_of_the_base(citizen, district):
+    person = make_person(district=district, account=citizen, name="张三", category=Person.Category.FLEXIBLE)
+    # paid by the person (no unit): the whole 10% medical rate, 449.80 on a base of 4 498.00
+    month(person, 2023, 1, base="4498.00", personal="449.80", employer=None, unit=False)
+    account = selectors.medical_account_for(person=person, actor=citizen, as_of=AS_OF)
+    # not the whole 449.80: 4 498.00 × 2% = 89.96
+    assert account.balance == D("89.96")
+
+
+def test_a_retiree_is_credited_from_the_month_the_registry_ended_their_pension_insurance(citizen, district):
+    from shebao.registry.models import InsuredStatus
+
+    person = make_person(district=district, account=citizen, name="张三", category=Person.Category.RETIREE)
+    # pension-only months in the ledger (no medical ones), the pension insurance ended 2022-12-15
+    InsuredStatus.objects.create(person=person, insurance="pension", status="terminated", since=dt.date(2022, 12, 15))
+    account = selectors.medical_account_for(person=person, actor=citizen, as_of=AS_OF)
+    # 2022-12 at 100.00, 2023-01 … 2023-03 at 70.00: 100 + 210 = 310.00
+    assert account.entries[0].day == dt.date(2022, 12, 1)
+    assert account.balance == D("310.00")

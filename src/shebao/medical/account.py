@@ -3,8 +3,10 @@
 - 划入 (credits): for each month paid (or transferred in) with a medical contribution, the
   ``AccountCreditRule`` row of the working person in force in that month: its share of the
   person's own medical contribution plus its share of the base from the employer's (0 since the
-  outpatient mutual-aid reform, 国办发〔2021〕14号); for a retiree, from the month after their last
-  contribution month, the retired row's fixed monthly amount, every month up to the day asked.
+  outpatient mutual-aid reform, 国办发〔2021〕14号); a flexible worker's own month (no unit) the
+  row's share of the base instead; for a retiree, from the month their pension insurance ended
+  in the registry (else the month after their last medical month), the retired row's fixed
+  monthly amount, every month up to the day asked.
 - 支出 (debits): what the account paid of a decided reimbursement (``Reimbursement.account_paid``,
   fixed at the decision: the in-policy costs the funds left to the person, as far as the balance
   then allowed; it is paid out with the fund's amount).
@@ -76,6 +78,18 @@ class _Rules:
         return found
 
 
+def _retired_since(person_id: int) -> dt.date | None:
+    """The month the person's pension insurance ended in the registry (retirement), if it did."""
+    from shebao.registry.models import InsuredStatus
+
+    since = (
+        InsuredStatus.objects.filter(person_id=person_id, insurance="pension", status=InsuredStatus.Status.TERMINATED)
+        .values_list("since", flat=True)
+        .first()
+    )
+    return since.replace(day=1) if since is not None else None
+
+
 def account_compute(
     *,
     person_id: int,
@@ -99,14 +113,22 @@ def account_compute(
         if rule is None:
             missing.append(f"{month.period:%Y-%m}")
             continue
-        amount = round_fen((month.medical_personal or ZERO) * rule.personal_share + month.base * rule.employer_share)
+        if month.through_unit:
+            amount = round_fen(
+                (month.medical_personal or ZERO) * rule.personal_share + month.base * rule.employer_share
+            )
+        else:  # a flexible worker's own month: a share of the base (their rate includes the employer's part)
+            amount = round_fen(month.base * rule.flexible_base_share)
         if amount > 0:
             events.append(
                 (month.period, 0, "credit", f"{month.period:%Y年%m月}缴费划入", f"Credit from {month.period:%Y-%m}",
                  amount, rule.ref)
             )  # fmt: skip
-    if retired and last_period is not None:
-        day = _month_add(last_period, 1)
+    start = _retired_since(person_id) if retired else None
+    if start is None and retired and last_period is not None:
+        start = _month_add(last_period, 1)
+    if start is not None:
+        day = start
         while day <= as_of:
             rule = rules.on("retired", day)
             if rule is None:

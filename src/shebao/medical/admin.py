@@ -48,7 +48,14 @@ class FundLimitAdmin(AuditedRuleAdmin):
 
 @admin.register(AccountCreditRule)
 class AccountCreditRuleAdmin(AuditedRuleAdmin):
-    list_display = ("person_type", "personal_share", "employer_share", "monthly_amount", *RULE_FIELDS)
+    list_display = (
+        "person_type",
+        "personal_share",
+        "employer_share",
+        "flexible_base_share",
+        "monthly_amount",
+        *RULE_FIELDS,
+    )
     list_filter = ("person_type", "confidence")
 
 

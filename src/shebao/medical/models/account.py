@@ -21,6 +21,14 @@ class AccountCreditRule(MedicalRuleRow):
     employer_share = models.DecimalField(
         "单位缴费按基数划入比例 / Share of the base from the employer's", max_digits=5, decimal_places=4, default=0
     )
+    # A flexible worker pays the whole medical rate themself, so a share of their contribution
+    # would credit the employer's part too: their month is credited this share of the base.
+    flexible_base_share = models.DecimalField(
+        "灵活就业人员按基数划入比例 / Share of the base for a flexible worker",
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+    )
     monthly_amount = models.DecimalField(
         "定额划入（元/月）/ Fixed monthly credit (yuan)", max_digits=10, decimal_places=2, default=0
     )
@@ -38,6 +46,8 @@ class AccountCreditRule(MedicalRuleRow):
                 & Q(personal_share__lte=1)
                 & Q(employer_share__gte=0)
                 & Q(employer_share__lte=1)
+                & Q(flexible_base_share__gte=0)
+                & Q(flexible_base_share__lte=1)
                 & Q(monthly_amount__gte=0),
                 name="medical_account_rule_range",
             ),
