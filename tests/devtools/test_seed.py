@@ -41,6 +41,7 @@ from shebao.core.models import (
 )
 from shebao.core.money import round_fen
 from shebao.devtools.seed import rates
+from shebao.devtools.seed.cadres import planned_cadre_persons
 from shebao.devtools.seed.demo import plan_demo
 from shebao.devtools.seed.people import DEMO_YEARS
 from shebao.devtools.seed.retirees import planned_persons
@@ -191,7 +192,10 @@ def test_skill_groups_are_the_ones_the_service_items_name(demo):
 def test_persons_have_valid_id_numbers_consistent_with_sex_birth_and_category(demo):
     persons = list(Person.objects.select_related("district", "account"))
     retirees = {row[0] for row in planned_persons(timezone.localdate())}
-    assert len(persons) == DEMO_PERSONS + len(retirees)  # + the demo retirees (issue 11)
+    cadres = {row[0] for row in planned_cadre_persons()}
+    # + the demo retirees (issue 11) and the demo cadres (issue 12), none of them one of the others
+    assert not retirees & cadres
+    assert len(persons) == DEMO_PERSONS + len(retirees) + len(cadres)
     assert {p.category for p in persons} == {"employee", "flexible", "retiree"}
     assert any(p.district.kind == Area.Kind.ZONE for p in persons)
     for p in persons:
@@ -328,7 +332,8 @@ def test_demo_is_deterministic_the_stored_rows_are_the_plan(demo):
     # then the database holds exactly the planned persons and contribution records
     planned = {(p.id_number, p.name, p.sex, p.birth_date, p.category, p.district) for p in first.people.persons}
     stored = set(Person.objects.values_list("id_number", "name", "sex", "birth_date", "category", "district__code"))
-    assert stored == planned | planned_persons(timezone.localdate())  # and the demo retirees (issue 11)
+    # and the demo retirees (issue 11) and cadres (issue 12)
+    assert stored == planned | planned_persons(timezone.localdate()) | planned_cadre_persons()
     planned_years = {
         (c.id_number, c.credit_code, c.insurance, c.year, c.months, c.base_total, c.employer_amount, c.personal_amount)
         for c in first.people.contributions
