@@ -38,7 +38,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def medical_rows(db):
     """A transactional test's flush removes migration data: put the rule rows back if so."""
     if not FundLimit.objects.exists():
-        for name in ("0002_rule_rows_and_hospitals", "0005_central_districts_rule", "0006_medical_account"):
+        for name in (
+            "0002_rule_rows_and_hospitals",
+            "0005_central_districts_rule",
+            "0006_medical_account",
+            "0007_account_flexible_share",
+        ):
             importlib.import_module(f"shebao.medical.migrations.{name}").forwards(apps, None)
 
 
@@ -71,8 +76,8 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
     for person in (clerk, reviewer, approver):
         person.skill_groups.add(medical)
     today = timezone.localdate()
-    # the person in the registry, with three months of medical contributions: 3 × 120.00 = 360.00
-    # in the personal account (after the reform, the whole personal contribution)
+    # the person in the registry, with three months of medical contributions paid as a flexible
+    # worker: 3 × (6 000.00 × 2%) = 360.00 in the personal account
     person = make_person(district=district, account=citizen, name=citizen.full_name)
     for month in (1, 2, 3):
         ContributionMonth.objects.create(
