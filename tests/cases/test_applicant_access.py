@@ -13,7 +13,7 @@ from shebao.cases.items import FOLLOW_UP_CODE
 from shebao.cases.models import Case
 from shebao.catalog.definitions import Applicant
 from shebao.core.models import Account, AuditEvent
-from tests.cases.conftest import ALL, online
+from tests.cases.conftest import ALL, online, verify_uploads
 from tests.cases.test_api import post
 from tests.web.support import make_unit
 
@@ -152,6 +152,7 @@ def test_a_unit_cannot_supplement_or_rate_a_persons_own_filing(client, filings, 
     assert response.status_code == 404
     assert snapshot(own.number) == before
     # and rating: the person's completed case is not the unit's to rate either
+    own = verify_uploads(own)  # the office verifies the upload (issue 13)
     case = services.case_act(actor=clerk, case_id=own.pk, version=own.version, action="accept")
     case = services.case_act(actor=reviewer, case_id=case.pk, version=case.version, action="review")
     assert case.status == Case.Status.COMPLETED

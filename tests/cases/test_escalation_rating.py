@@ -11,7 +11,7 @@ from shebao.cases import selectors, services
 from shebao.cases.models import Case, CaseRating
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shebao.core.models import Notification
-from tests.cases.conftest import ALL, online
+from tests.cases.conftest import ALL, online, verify_uploads
 
 D = dt.date
 
@@ -204,7 +204,7 @@ def test_saturday_service_takes_the_saturday_set(engine, clerk, applicant):
 
 def test_online_applications_are_taken_around_the_clock(engine, citizen, applicant, media):
     engine(2026, 2, 17, 23, 30)
-    case = open_case(citizen, applicant, channel="online", materials=online(citizen))
+    case = verify_uploads(open_case(citizen, applicant, channel="online", materials=online(citizen)))
     assert case.status == Case.Status.IN_PROGRESS
 
 

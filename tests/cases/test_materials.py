@@ -14,7 +14,7 @@ from shebao.cases.materials import MAX_UPLOAD_BYTES, upload_store
 from shebao.cases.models import Case, CaseMaterial
 from shebao.core.errors import InvalidInput, NotAllowed
 from shebao.core.models import AuditEvent
-from tests.cases.conftest import PDF, uploaded
+from tests.cases.conftest import PDF, uploaded, verify_uploads
 from tests.cases.test_api import post, staff_client
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -88,11 +88,14 @@ def test_who_may_supply_the_id_card_and_how(client, waiting, citizen, other_citi
         assert Case.objects.get(pk=waiting.pk).status == Case.Status.AWAITING_MATERIALS
         return
     row = waiting.materials.get(material__code="id_card")
-    assert response.json()["status"] == Case.Status.IN_PROGRESS  # complete: the clock runs
     if actor == "clerk":
+        assert response.json()["status"] == Case.Status.IN_PROGRESS  # complete: the clock runs
         assert (row.status, row.verified_by_id, row.upload_id) == ("received", clerk.pk, None)
     else:
-        assert (row.status, row.verified_by_id) == ("uploaded", None) and row.upload.owner_id == citizen.pk
+        # an upload counts once a clerk verified it (issue 13): the case waits for that
+        assert response.json()["status"] == Case.Status.AWAITING_MATERIALS
+        assert (row.status, row.verification, row.verified_by_id) == ("uploaded", "pending", None)
+        assert row.upload.owner_id == citizen.pk
 
 
 def test_a_commitment_counts_where_the_catalogue_allows_one(client, engine, media, citizen, applicant):
@@ -106,8 +109,9 @@ def test_a_commitment_counts_where_the_catalogue_allows_one(client, engine, medi
     assert first.status_code == 200 and first.json()["status"] == Case.Status.AWAITING_MATERIALS
     case.refresh_from_db()
     second = supplement(client, case, {"id_card": uploaded(citizen)})
-    # then the file is complete and the clock runs
-    assert second.json()["status"] == Case.Status.IN_PROGRESS
+    # then the upload waits for the office's check (issue 13); verified, the file is complete
+    assert second.json()["status"] == Case.Status.AWAITING_MATERIALS
+    assert verify_uploads(case).status == Case.Status.IN_PROGRESS
 
 
 @pytest.mark.parametrize(
@@ -142,9 +146,11 @@ def test_the_api_opens_with_an_uploaded_file_and_refuses_received(client, engine
     assert refused.status_code == 403 and "核验原件" in refused.json()["message"]
     assert not Case.objects.exists()
     opened = post(client, "/api/v1/cases", open_body)  # the ID card uploaded, the proof committed
-    assert opened.status_code == 201 and opened.json()[0]["status"] == Case.Status.IN_PROGRESS
+    # opened, waiting for the office to verify the upload (issue 13)
+    assert opened.status_code == 201 and opened.json()[0]["status"] == Case.Status.AWAITING_MATERIALS
     row = CaseMaterial.objects.get(material__code="id_card")
     assert row.status == CaseMaterial.Status.UPLOADED and row.upload.owner_id == citizen.pk
+    assert row.verification == CaseMaterial.Verification.PENDING
 
 
 @pytest.mark.parametrize(

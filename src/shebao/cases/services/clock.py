@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from shebao.cases import facts, rules
+from shebao.cases import materials as supplies
 from shebao.cases.models import (
     Case,
     CasePause,
@@ -87,7 +88,8 @@ def _resume_clock(case: Case, *, kind: str) -> None:
     if case_phase is None:  # materials were incomplete at receipt: the first clock starts now
         first = case.phases.select_related("phase").order_by("phase__order").first()
         assert first is not None
-        _start_phase(case, first, start_on=today)
+        # never before the day the receipt counts from (an online application sent after hours)
+        _start_phase(case, first, start_on=max(today, case.clock_start or today))
         return
     _show_clock(case, case_phase, rules.clock_resume(facts.clock_of(case_phase), on=today, cal=facts.CALENDAR))
     case.status = (
@@ -124,11 +126,16 @@ def _receive_clock(case: Case, *, actor: Account | None, channel: str, first: Ca
             case=case, kind=CasePause.Kind.MATERIALS, started_on=_today(), reason="收件时材料不全", actor=actor
         )
         case.has_stops = True
-        _notify_applicant(
-            case,
-            event="materials",
-            body=f"您申请的“{case.item.name}”尚缺以下材料（一次性告知）：{'、'.join(missing)}。补齐后次日起计算办理时限。",
-        )
+        checking = set(supplies.awaiting_check(supplies.material_facts(case)))
+        lacking = [name for name in missing if name not in checking]
+        if lacking:
+            body = f"您申请的“{case.item.name}”尚缺以下材料（一次性告知）：{'、'.join(lacking)}。补齐后次日起计算办理时限。"
+        else:  # every required one was uploaded: the clock starts once the office verified them
+            body = (
+                f"您申请的“{case.item.name}”已收件，办件编号 {case.number}。上传的材料待经办机构核验，"
+                "核验通过后次日起计算办理时限。"
+            )
+        _notify_applicant(case, event="materials", body=body)
     else:
         _start_phase(case, CasePhase.objects.select_related("phase").get(pk=first.pk), start_on=start)
         _notify_applicant(case, event="received", body=f"您申请的“{case.item.name}”已收件，办件编号 {case.number}。")

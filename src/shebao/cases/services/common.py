@@ -12,9 +12,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from shebao.cases import facts, rules
+from shebao.cases import materials as supplies
 from shebao.cases.models import (
     Case,
-    CaseMaterial,
     CaseStepRecord,
 )
 from shebao.catalog.definitions import Applicant
@@ -135,11 +135,9 @@ def _notify_staff(case: Case, *, event: str, min_authority: int, body: str) -> i
 
 
 def _missing_required(case: Case) -> list[str]:
-    return [
-        m.material.name
-        for m in case.materials.select_related("material").order_by("material_id")
-        if m.status == CaseMaterial.Status.MISSING and m.material.required
-    ]
+    """The required materials that do not count yet: missing, or uploaded and not yet verified
+    by a clerk (shebao.cases.materials.still_needed)."""
+    return supplies.still_needed(supplies.material_facts(case))
 
 
 def _require(actor: Account | None, case: Case, action: rules.Action) -> None:
