@@ -6,6 +6,11 @@ SHEBAO := $(VENV)/bin/shebao
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The suite runs on every core (pytest-xdist), each worker on its own test database. ``load``
+# hands each worker its tests in the collection order, where pytest-django put the transactional
+# tests last: no flush between them empties a later test's tables (``loadfile`` would break that).
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist load
 
 .PHONY: demo test test-sqlite test-postgres lint bench clean install
 
@@ -40,12 +45,12 @@ test: $(VENV)/.installed
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: $(VENV)/.installed
-	$(TEST_ENV) SHEBAO_TEST_PASS=sqlite $(PY) -m pytest -q -p no:cacheprovider
+	$(TEST_ENV) SHEBAO_TEST_PASS=sqlite $(PYTEST)
 
 # Runs when PostgreSQL is reachable; under CI=true it is mandatory and a missing server fails.
 test-postgres: $(VENV)/.installed
 	@if $(PY) -m shebao.devtools.pgcheck "$(PG_TEST_URL)"; then \
-		$(TEST_ENV) SHEBAO_TEST_PASS=postgres DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -q -p no:cacheprovider; \
+		$(TEST_ENV) SHEBAO_TEST_PASS=postgres DATABASE_URL="$(PG_TEST_URL)" $(PYTEST); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL): under CI=true the PostgreSQL pass is mandatory"; exit 1; \
 	else \

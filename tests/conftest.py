@@ -172,6 +172,7 @@ def unit_operator(db) -> Account:
     )
 
 
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     """Every transactional test (a ``django_db(transaction=True)`` marker, ``transactional_db``
     or ``live_server``) restores the migrated data after it (serialized rollback). A
@@ -187,3 +188,7 @@ def pytest_collection_modifyitems(config, items):
             kwargs = dict(marker.kwargs) if marker is not None else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+    # A wrapper, so the markers are in place before pytest-django (tryfirst) sorts the tests:
+    # every transactional test after the others, so no flush empties a later test's tables. Under
+    # pytest-xdist each worker takes the tests in that order (``--dist load``), on its own database.
+    return (yield)
