@@ -124,6 +124,20 @@ def _case_number(case: Any, world: World, turn: int) -> Case:
     return target
 
 
+def _verify(case: Any, world: World, turn: int) -> None:
+    """A clerk's decision on a file still waiting for one (an online opening's upload)."""
+    from shebao.cases.models import CaseMaterial
+
+    rows = CaseMaterial.objects.select_related("case", "material").filter(status="uploaded", verification="pending")
+    row = rows.order_by("pk").first()
+    if row is None:
+        _case_number(case, world, turn)
+        return
+    case.path_parameters.update(number=row.case.number, code=row.material.code)
+    decision = ("verified", "rejected")[turn % 2]
+    _body(case, {"decision": decision, "reason": "照片模糊", "version": row.case.version}, turn)
+
+
 def _transfer_number(case: Any, world: World) -> None:
     """The case of a pension transfer out of the world's person (the simulated new agency's
     letter opens it the first time it is needed)."""
@@ -376,6 +390,7 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ),
     ("POST", "/cases/{number}/actions"): _act,
     ("POST", "/cases/{number}/rating"): _rate,
+    ("POST", "/cases/{number}/materials/{code}/verify"): _verify,
     ("POST", "/cases"): lambda c, w, t: _body(c, _opening(w, t), t),
     ("GET", "/my/account"): lambda c, w, t: _query(c, {"year": _pick(YEARS, t)}),
     ("POST", "/my/bills/{bill_id}/payment-intent"): lambda c, w, t: c.path_parameters.update(
