@@ -83,6 +83,7 @@ class CorrectionHandler(FormHandler):
                     field="period",
                 )
         cleaned["period"] = month.isoformat()
+        self._month_fits_what(cleaned, month=month, applicant=applicant)
         if cleaned["what"] == "base":
             raw = cleaned.get("correct_base")
             try:
@@ -96,6 +97,42 @@ class CorrectionHandler(FormHandler):
                     field="correct_base",
                 )
         return cleaned
+
+    @staticmethod
+    def _month_fits_what(cleaned: dict[str, Any], *, month: dt.date, applicant: Applicant) -> None:
+        """Refused when filed what completion would refuse, so no case is opened that every
+        review must send back: a missing month that is on record (a base correction), a base
+        correction of a month not on record (a back-payment) or of a flexible worker's own
+        month (its base follows the grade)."""
+        from shebao.contributions.models import ContributionMonth
+
+        what = cleaned["what"]
+        if what not in ("base", "missing"):
+            return
+        id_number = str(cleaned.get("id_number") or applicant.id_number or "").upper()
+        row = (
+            ContributionMonth.objects.filter(person__id_number=id_number, period=month).only("unit_id").first()
+            if id_number
+            else None
+        )
+        if what == "missing" and row is not None:
+            raise InvalidInput(
+                f"{month:%Y-%m} 已有缴费记录，不是缺失月份；基数有误的请选择“缴费基数有误”",
+                f"{month:%Y-%m} is on record, not missing: if its base is wrong, choose 'the base is wrong'",
+                field="what",
+            )
+        if what == "base" and row is None:
+            raise InvalidInput(
+                f"{month:%Y-%m} 无缴费记录，无基数可更正；缺失月份请选择“月份缺失”",
+                f"{month:%Y-%m} is not on record, so it has no base to correct: choose 'a month is missing'",
+                field="what",
+            )
+        if what == "base" and row is not None and row.unit_id is None:
+            raise InvalidInput(
+                "灵活就业人员的缴费基数按所选档次确定，请办理档次变更",
+                "A flexible worker's base follows the grade: change the grade instead",
+                field="what",
+            )
 
     def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         from shebao.contributions.accounts import contribution_month_restore
