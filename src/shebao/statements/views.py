@@ -9,7 +9,7 @@ import datetime as dt
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,8 +18,9 @@ from shebao.core.documents import verification_path
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
 from shebao.core.http import AccountRequest, signed_in
 from shebao.core.models import Account
-from shebao.registry.selectors import person_find_by_id_number
-from shebao.registry.views import channel_for, error_page
+from shebao.registry.selectors import person_find_by_id_number, person_self
+from shebao.registry.views import channel_for
+from shebao.registry.views import error_page as _house_error_page
 from shebao.statements import selectors, services
 from shebao.statements.document import statement_verify_url
 from shebao.statements.models import Statement
@@ -31,6 +32,23 @@ def _citizen(request: AccountRequest) -> Account:
     if request.user.kind != Account.Kind.CITIZEN:
         raise NotAllowed("仅限参保人本人查询", "For insured persons only")
     return request.user
+
+
+HEADINGS = {
+    403: ("无权访问", "Not allowed"),
+    404: ("未找到", "Not found"),
+    409: ("操作冲突", "Conflict"),
+}
+
+
+def error_page(request: HttpRequest, error: ShebaoError) -> HttpResponse:
+    """A refusal on a statement page: the message in Chinese then English (the house page shows
+    one language); to htmx, the house notice."""
+    if getattr(request, "htmx", False):
+        return _house_error_page(request, error)
+    zh, en = HEADINGS.get(error.status, ("输入有误", "Invalid input"))
+    context = {"error": error, "heading_zh": zh, "heading_en": en}
+    return render(request, "statements/error.html", context, status=error.status)
 
 
 def _year(raw: object) -> int:
@@ -63,7 +81,7 @@ def mine(request: AccountRequest) -> HttpResponse:
     """我的权益记录单: this year's and every earlier year's, with the versions issued."""
     try:
         user = _citizen(request)
-        person = person_find_by_id_number(actor=user, id_number=user.id_number or "", channel=channel_for(user))
+        person = person_self(actor=user, channel=channel_for(user))
         years = selectors.statement_years(actor=user, person=person)
         issued = list(selectors.statements_of(actor=user, person=person))
     except ShebaoError as error:
@@ -73,13 +91,13 @@ def mine(request: AccountRequest) -> HttpResponse:
 
 @require_GET
 @signed_in
-def my_year(request: AccountRequest, year: int) -> HttpResponse:
+def my_year(request: AccountRequest, year: str) -> HttpResponse:
     """One year's statement as a table (issued now if none is current or a figure changed)."""
     try:
         user = _citizen(request)
-        selectors.year_check(year)
-        person = person_find_by_id_number(actor=user, id_number=user.id_number or "", channel=channel_for(user))
-        statement = services.statement_issue(actor=user, person=person, year=year, channel=channel_for(user))
+        number = _year(year)
+        person = person_self(actor=user, channel=channel_for(user))
+        statement = services.statement_issue(actor=user, person=person, year=number, channel=channel_for(user))
         services.statement_view_record(actor=user, statement=statement, channel=channel_for(user))
     except ShebaoError as error:
         return error_page(request, error)
