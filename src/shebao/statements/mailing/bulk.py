@@ -282,18 +282,20 @@ _COLUMNS_WRITTEN = (
 _INSERT_UNNEST = """
 INSERT INTO {table} (person_id, year, version, ref, code, signature, content, issued_at, issued_by_id, channel,
                      superseded_at, superseded_by_id, correction_case)
-SELECT u.person_id, u.year, u.version, u.ref, u.code, u.signature, u.content, %s::timestamptz, %s::bigint, %s::text,
+SELECT (r->>0)::bigint, (r->>1)::int, (r->>2)::int, r->>3, r->>4, r->>5, r->6, %s::timestamptz, %s::bigint, %s::text,
        NULL, NULL, ''
-FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::text[], %s::text[], %s::text[], %s::jsonb[])
-     WITH ORDINALITY AS u(person_id, year, version, ref, code, signature, content, n)
+FROM jsonb_array_elements(%s::text::jsonb) WITH ORDINALITY AS u(r, n)
 ORDER BY u.n
 RETURNING id"""
 
 
 def _insert(fresh: list[Statement], *, now: dt.datetime, actor: Account, channel: str) -> None:
-    """Insert the chunk's new statements and set their ids. On PostgreSQL one statement of seven
-    array parameters, bound server-side (the JSON documents pass as text, quoted by no one);
-    elsewhere ``bulk_create`` with the content as one JSON expression per row."""
+    """Insert the chunk's new statements and set their ids. On PostgreSQL one statement whose rows
+    are one JSON text parameter (json's C encoder writes it; the server takes it apart with
+    ``jsonb_array_elements``), bound server-side; elsewhere ``bulk_create`` with the content as
+    one JSON expression per row. Measured on 500 statements: 0.05-0.08 CPU ms a statement
+    against bulk_create's 0.21-0.40 (seven array parameters instead were slower than either,
+    0.8-1.1: psycopg escapes each array element in Python)."""
     if not fresh:
         return
     columns = tuple(field.column for field in Statement._meta.concrete_fields)
@@ -308,7 +310,8 @@ def _insert(fresh: list[Statement], *, now: dt.datetime, actor: Account, channel
             s.content = content
         return
     # Django's cursor binds client-side (every placeholder of a 500-row insert split and quoted in
-    # Python); a psycopg cursor of the same connection, inside the same transaction, binds on the server
+    # Python); a psycopg cursor of the same connection, inside the same transaction, binds on the
+    # server, and one text parameter needs no quoting
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
@@ -317,13 +320,8 @@ def _insert(fresh: list[Statement], *, now: dt.datetime, actor: Account, channel
                 now,
                 actor.pk or None,
                 channel,
-                [s.person_id for s in fresh],
-                [s.year for s in fresh],
-                [s.version for s in fresh],
-                [s.ref for s in fresh],
-                [s.code for s in fresh],
-                [s.signature for s in fresh],
-                [json.dumps(s.content) for s in fresh],  # as JSONField.get_prep_value writes it
+                # the rows as one JSON text (json's C encoder; one parameter psycopg need not escape)
+                json.dumps([[s.person_id, s.year, s.version, s.ref, s.code, s.signature, s.content] for s in fresh]),
             ],
         )
         ids = [row[0] for row in cursor.fetchall()]
