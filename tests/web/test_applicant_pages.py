@@ -220,12 +220,13 @@ def test_the_applicant_uploads_the_missing_material_and_the_clock_starts(client,
     # when they upload a scan
     scan = SimpleUploadedFile("身份证.pdf", PDF, content_type="application/pdf")
     response = supply(client, waiting_online, how="upload", file=scan)
-    # then the material is uploaded (to be checked at acceptance) and the clock runs
+    # then the material is uploaded, waiting for the office's check (issue 13): no clock yet
     assert response.status_code == 302
     waiting_online.refresh_from_db()
-    assert waiting_online.status == Case.Status.IN_PROGRESS
+    assert waiting_online.status == Case.Status.AWAITING_MATERIALS
     row = waiting_online.materials.get(material__code="id_card")
     assert row.status == CaseMaterial.Status.UPLOADED and row.upload.name == "身份证.pdf"
+    assert row.verification == CaseMaterial.Verification.PENDING
     # and the clerk opens the file from the case page (an audited download)
     sign_in(client, clerk)
     url = reverse("web:case_material_file", args=[waiting_online.number, "id_card"])
@@ -235,6 +236,15 @@ def test_the_applicant_uploads_the_missing_material_and_the_clock_starts(client,
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
     assert AuditEvent.objects.filter(action="case.upload.view", actor=clerk).count() == 1
+    # and once the clerk verifies it on the case page, the clock runs
+    waiting_online.refresh_from_db()
+    verified = client.post(
+        reverse("web:case_act", args=[waiting_online.number]),
+        {"action": "verify_material", "code": "id_card", "decision": "verified", "version": waiting_online.version},
+    )
+    assert verified.status_code == 302
+    waiting_online.refresh_from_db()
+    assert waiting_online.status == Case.Status.IN_PROGRESS
 
 
 @pytest.mark.parametrize(
