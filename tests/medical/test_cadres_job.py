@@ -112,6 +112,21 @@ def test_the_page_refuses_a_bad_day_and_writes_nothing(client, cadres, admin_use
     assert not Job.objects.filter(kind="medical.cadres_move").exists()
 
 
+def test_the_page_refuses_a_day_after_today_and_moves_nobody(client, cadres, admin_user):
+    # found on the demo: a move "on" 9999-12-31 ran at once and listed every cadre as split and
+    # continued on 9999-12-31; a run happens now, so its day is today or before
+    from django.utils import timezone
+
+    before = sorted(Cadre.objects.values_list("pk", "managing_office_id", "split_on", "continued_on"))
+    sign_in(client, admin_user)
+    for day in (timezone.localdate() + dt.timedelta(days=1), dt.date(9999, 12, 31)):
+        response = client.post("/medical/cadres/move/", {"day": day.isoformat()})
+        assert response.status_code == 422
+        assert "不能晚于今天" in response.content.decode() and "cannot be after today" in response.content.decode()
+    assert not Job.objects.filter(kind="medical.cadres_move").exists()
+    assert sorted(Cadre.objects.values_list("pk", "managing_office_id", "split_on", "continued_on")) == before
+
+
 def test_a_district_clerk_may_not_start_or_follow_the_move(client, cadres, clerk):
     job = cadres_move_start(actor=None, day=DAY)
     sign_in(client, clerk)

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from shebao.core.errors import InvalidInput, ShebaoError
@@ -21,9 +22,13 @@ def _day(raw: str) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         raise InvalidInput("日期格式应为 YYYY-MM-DD", "The date is YYYY-MM-DD", field="day") from None
+    # the run happens now: a later day would record splits and continuations not yet made
+    if day > timezone.localdate():
+        raise InvalidInput("移交日期不能晚于今天", "The day of the move cannot be after today", field="day")
+    return day
 
 
 @require_http_methods(["GET", "POST"])
