@@ -569,7 +569,7 @@ def test_the_receive_area_is_kept_a_minute_per_clerk_and_not_shared(
     # so the second page reads neither the catalogue nor the skill groups...
     sign_in(client, clerk)
     first = body(client.get(reverse("web:workbench")))
-    with django_assert_max_num_queries(6):  # session, account, device, skill ids, the queue (2)
+    with django_assert_max_num_queries(7):  # session, account, device, skill ids, the queue (2), 待核验材料 (1)
         again = body(client.get(reverse("web:workbench")))
     assert reverse("web:receive", args=["T-L2"]) in first and reverse("web:receive", args=["T-L2"]) in again
     # ...and another staff member never gets it: a bank agent still sees card items only.

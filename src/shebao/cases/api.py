@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.params.functions import Header
 from ninja.security import SessionAuth
 
-from shebao.cases import selectors, services
+from shebao.cases import selectors, services, verify_queue
 from shebao.cases.applicants import applicant_for
 from shebao.cases.services import materials as verify
 from shebao.catalog.definitions import MOBILE, Applicant
@@ -513,11 +513,21 @@ def cases_rate(request: ApiRequest, number: str, payload: RatingIn) -> Status[An
     auth=session,
     summary="一岗通待办队列 / The clerk's queue",
 )
-def workbench(request: ApiRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def workbench(
+    request: ApiRequest, limit: int = 50, offset: int = 0, waiting: Literal["", "verification"] = ""
+) -> list[dict[str, Any]]:
+    """``waiting=verification``: instead, the cases of the clerk's office with an uploaded material
+    waiting for their check (待核验材料), oldest upload first, in the same row shape."""
     from shebao.core.identifiers import mask_id_number
 
     limit = max(1, min(limit, 200))
-    rows = selectors.workbench_queue_rows(actor=request.auth, limit=limit, offset=offset)  # it bounds the offset
+    if waiting == "verification":
+        offset = max(0, min(offset, selectors.QUEUE_MAX_OFFSET))
+        rows = verify_queue.materials_to_verify_rows(actor=request.auth, limit=limit, offset=offset)
+        for row in rows:
+            row["workdays_left"] = selectors.days_left(row["due_date"])
+    else:
+        rows = selectors.workbench_queue_rows(actor=request.auth, limit=limit, offset=offset)  # it bounds the offset
     return [
         {
             "number": r["number"],

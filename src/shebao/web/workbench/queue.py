@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shebao.cases import authority, selectors, services
 from shebao.cases.applicants import applicant_for
 from shebao.cases.models import Case
+from shebao.cases.verify_queue import materials_to_verify_rows
 from shebao.catalog.models import FormGroup, ServiceItem
 from shebao.catalog.selectors import Offering, item_get, items_list, offering_at
 from shebao.core.errors import NotAllowed, NotFound, ShebaoError
@@ -127,6 +128,32 @@ class QueueRow:
         )
 
 
+@dataclass(frozen=True)
+class VerifyRow:
+    """One case of 待核验材料: a case of the office with an upload waiting for the clerk's check."""
+
+    number: str
+    item_code: str
+    item_name: str
+    applicant_name: str
+    applicant: str  # the ID number, masked
+    oldest_upload: dt.datetime | None
+    url: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any], case_url: str) -> VerifyRow:
+        english = not chinese()
+        return cls(
+            number=row["number"],
+            item_code=row["item__code"],
+            item_name=(english and row["item__name_en"]) or row["item__name"],
+            applicant_name=row["applicant_name"],
+            applicant=mask_id_number(row["applicant_id_number"]),
+            oldest_upload=row["oldest_upload"],
+            url=case_url.replace(_NUMBER_SLOT, row["number"]),
+        )
+
+
 def _offset(raw: str | None) -> int:
     try:
         return max(0, int(raw or 0))
@@ -147,6 +174,8 @@ def workbench(request: AccountRequest) -> HttpResponse:
     cases = selectors.workbench_queue_rows(actor=user, limit=PAGE_SIZE + 1, offset=offset)
     case_url = reverse("web:case", args=[_NUMBER_SLOT])
     rows = [QueueRow.of(c, case_url) for c in cases[:PAGE_SIZE]]
+    # 待核验材料: one query, its rows carry the count (an upload counts only once verified)
+    to_verify = materials_to_verify_rows(actor=user, limit=PAGE_SIZE)
     query = request.GET.get("q", "").strip()[:64]
     offering = _offering(user, max_age=RECEIVE_CACHE_SECONDS)  # as fresh as the cached list
 
@@ -167,6 +196,8 @@ def workbench(request: AccountRequest) -> HttpResponse:
         "web/cases/workbench.html",
         {
             "rows": rows,
+            "verify_rows": [VerifyRow.of(c, case_url) for c in to_verify],
+            "verify_count": to_verify[0]["total"] if to_verify else 0,
             "offset": offset,
             "page_size": PAGE_SIZE,
             "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
