@@ -38,13 +38,50 @@ View = Callable[..., HttpResponse]
 ACTING_SESSION_KEY = "shebao_acting_for"
 
 
-def acting_apply(request: HttpRequest) -> None:
-    """Put the session's "acting for" on a citizen's account for this request (when it is set)."""
+# The registry registers the check (core imports no domain app): given the agent's account and
+# the grantor's person id, the grantor's (ID number, name) while an authorisation holds today,
+# else None. Without a registered check nobody acts for anybody.
+ActingCheck = Callable[[Account, int], "tuple[str, str] | None"]
+_acting_check: list[ActingCheck] = []
+
+
+def register_acting_check(check: ActingCheck) -> None:
+    _acting_check[:] = [check]
+
+
+def acting_apply(request: HttpRequest) -> bool:
+    """Put the session's "acting for" on a citizen's account for this request (when it is set),
+    after the registry confirmed that an authorisation still holds today. False when it no
+    longer does: the acting then ends (the session forgets it) and the request is refused."""
     user = request.user
     acting = request.session.get(ACTING_SESSION_KEY) if hasattr(request, "session") else None
     if isinstance(user, Account) and user.kind == Account.Kind.CITIZEN and isinstance(acting, dict):
-        user.acting_for = int(acting.get("person") or 0) or None  # type: ignore[attr-defined]  # per request
+        person = int(acting.get("person") or 0) or None
+        held = _acting_check[0](user, person) if person and _acting_check else None
+        if held is None:
+            request.session.pop(ACTING_SESSION_KEY, None)
+            return False
+        user.acting_for = person  # type: ignore[attr-defined]  # per request
         user.acting_for_label = str(acting.get("label") or "")  # type: ignore[attr-defined]
+        user.acting_id_number, user.acting_name = held  # type: ignore[attr-defined]
+    return True
+
+
+def citizen_id_number(account: Account) -> str:
+    """The ID number a citizen's own pages are about: the grantor's while acting for them
+    (confirmed this request by :func:`acting_apply`), else the account's own."""
+    return str(getattr(account, "acting_id_number", "") or account.id_number or "")
+
+
+def acting_ended() -> HttpResponse:
+    """The answer to a request made while acting after the authorisation expired or was revoked."""
+    body = (
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>代办已结束 / Acting ended</title>'
+        "<main><h1>代办授权已过期或已撤销，代办已结束</h1>"
+        '<p lang="en">The authorisation has expired or was revoked: acting for this person has ended.</p>'
+        f'<p><a href="{reverse("web:home")}">返回我的首页 / Back to my home page</a></p></main></html>'
+    )
+    return HttpResponse(body, status=403)
 
 
 class AccountRequest(HttpRequest):
@@ -94,7 +131,8 @@ def signed_in(view: View) -> View:
             return to_sign_in(request, settings.LOGIN_URL)
         if needs_second_factor(user):
             return to_sign_in(request, reverse("web:login"))  # the staff sign-in, with its second factor
-        acting_apply(request)
+        if not acting_apply(request):
+            return acting_ended()
         return view(request, *args, **kwargs)
 
     return wrapped

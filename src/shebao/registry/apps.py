@@ -24,3 +24,8 @@ class RegistryConfig(AppConfig):
         from shebao.registry.audit_actions import RegistryAction
 
         audit_actions.register(RegistryAction)
+
+        from shebao.core.http import register_acting_check
+        from shebao.registry.selectors import acting_grantor
+
+        register_acting_check(acting_grantor)

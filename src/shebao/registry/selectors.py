@@ -107,6 +107,28 @@ def authorisation_holds(
     return rows.order_by("-valid_to", "-id").first()
 
 
+def person_is_self(*, actor: Account, person: Person) -> bool:
+    """Whether ``person`` is the one a citizen's own pages are about: themselves, or — while
+    acting and an authorisation holds today — the grantor (and then not themselves)."""
+    if actor is None or not actor.is_authenticated or actor.kind != Account.Kind.CITIZEN:
+        return False
+    acting = acting_for(actor)
+    if acting is None:
+        return person.account_id is not None and person.account_id == actor.pk
+    return acting == person.pk and persons_visible(actor=actor).filter(pk=person.pk).exists()
+
+
+def acting_grantor(actor: Account, grantor_id: int) -> tuple[str, str] | None:
+    """For :func:`shebao.core.http.signed_in`, on every request made while acting: the
+    grantor's (ID number, name) while an authorisation lets ``actor`` act for them today, else
+    None (the acting then ends)."""
+    row = authorisation_holds(grantor_id=grantor_id, agent_account=actor, on=timezone.localdate())
+    if row is None:
+        return None
+    grantor = Person.objects.filter(pk=grantor_id).values_list("id_number", "name").first()
+    return (grantor[0], grantor[1]) if grantor else None
+
+
 def person_self(*, actor: Account, channel: str) -> Person:
     """The person whose records a signed-in citizen's own pages show: themselves, or the person
     they act for. An authorisation that no longer holds is refused (403), not shown as empty;
