@@ -209,9 +209,7 @@ def citizen_home(request: HttpRequest, user: Account) -> tuple[str, Context]:
         "hall_links": hall_links(),
     }
     try:
-        person = selectors.person_find_by_id_number(
-            actor=user, id_number=user.id_number or "", channel=channel_for(user)
-        )
+        person = selectors.person_self(actor=user, channel=channel_for(user))  # the grantor's while acting
     except ShebaoError:  # no person linked to this account (or a number that does not validate)
         context["person"] = None
         return "web/home/citizen.html", context
