@@ -37,7 +37,7 @@ from shebao.core.models import Account, Role
 from shebao.pensions.selectors import pension_for_staff, pension_of_mine
 from shebao.pensions.transfers.selectors import transferred_months, transferred_statement_years
 from shebao.registry.models import Person
-from shebao.registry.selectors import person_employments, persons_visible
+from shebao.registry.selectors import person_employments, person_is_self, persons_visible
 from shebao.statements.models import Statement
 from shebao.statements.record import (
     AccountBlock,
@@ -88,7 +88,7 @@ def record_may_see(*, actor: Account, person: Person) -> None:
     """The person themself, or a window clerk who may see them; anyone else NotFound."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         raise _not_found()
-    own = person.account_id is not None and person.account_id == actor.pk
+    own = person_is_self(actor=actor, person=person)  # themselves, or the grantor while acting
     staff = actor.kind == Account.Kind.STAFF and actor.role in STATEMENT_STAFF_ROLES
     if not own and not staff:
         raise _not_found()
@@ -231,7 +231,7 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
 
 def _pension_note(*, actor: Account, person: Person) -> str:
     """A retiree's monthly pension as approved (pensions' selectors, the figure 我的养老金 shows)."""
-    own = person.account_id is not None and person.account_id == actor.pk
+    own = person_is_self(actor=actor, person=person)  # themselves, or the grantor while acting
     try:
         if own:
             view = pension_of_mine(actor=actor)
