@@ -323,9 +323,7 @@ def _percent_in(value: Decimal | None, default: Decimal) -> Decimal:
 
 
 def _own_person(user: Account) -> Person:
-    return registry_selectors.person_find_by_id_number(
-        actor=user, id_number=user.id_number or "", channel=channel_for(user)
-    )
+    return registry_selectors.person_self(actor=user, channel=channel_for(user))  # the grantor's while acting
 
 
 @require_GET

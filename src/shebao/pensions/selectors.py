@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from shebao.core import audit
+from shebao.core.channels import Channel
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import bank_card_validate, id_number_validate, mask_id_number
 from shebao.core.models import Account, Role
@@ -44,7 +45,7 @@ from shebao.pensions.models import (
 )
 from shebao.pensions.rules.formula import pension_compute
 from shebao.registry.models import Person
-from shebao.registry.selectors import persons_visible
+from shebao.registry.selectors import person_self, persons_visible
 
 # The derivation lines that come from the person's record (pension_inputs_for), kept as stored.
 RECORD_KEYS = frozenset(
@@ -181,9 +182,10 @@ def pension_of_mine(*, actor: Account) -> PensionView:
     or a citizen without a registry record)."""
     if actor.kind != Account.Kind.CITIZEN or actor.role != Role.CITIZEN:
         raise _not_found()
-    person = Person.objects.select_related("district").filter(account_id=actor.pk).first()
-    if person is None:
-        raise _not_found()
+    try:  # themselves, or the grantor while acting (the authorisation checked on this read)
+        person = person_self(actor=actor, channel=Channel.ONLINE)
+    except NotFound:
+        raise _not_found() from None
     return _build(person)
 
 
