@@ -9,12 +9,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shebao.cases import selectors as case_selectors
+from shebao.core.channels import Channel
 from shebao.core.errors import NotFound
+from shebao.core.http import citizen_id_number
 from shebao.core.models import Account
 from shebao.medical.account import MedicalAccount, account_compute
 from shebao.medical.models import CareAuthorisation, Hospital, Reimbursement
 from shebao.registry.models import Person
-from shebao.registry.selectors import person_find_by_id_number, persons_visible
+from shebao.registry.selectors import person_find_by_id_number, person_is_self, person_self, persons_visible
 
 
 def reimbursement_get(*, actor: Account, case_number: str) -> Reimbursement:
@@ -26,15 +28,17 @@ def reimbursement_get(*, actor: Account, case_number: str) -> Reimbursement:
 
 
 def reimbursements_mine(*, actor: Account) -> QuerySet[Reimbursement]:
-    if actor.kind != Account.Kind.CITIZEN or not actor.id_number:
+    number = citizen_id_number(actor) if actor.kind == Account.Kind.CITIZEN else ""  # the grantor's while acting
+    if not number:
         return Reimbursement.objects.none()
-    return Reimbursement.objects.select_related("payment").filter(id_number=actor.id_number)
+    return Reimbursement.objects.select_related("payment").filter(id_number=number)
 
 
 def authorisations_mine(*, actor: Account) -> QuerySet[CareAuthorisation]:
-    if actor.kind != Account.Kind.CITIZEN or not actor.id_number:
+    number = citizen_id_number(actor) if actor.kind == Account.Kind.CITIZEN else ""  # the grantor's while acting
+    if not number:
         return CareAuthorisation.objects.none()
-    return CareAuthorisation.objects.filter(id_number=actor.id_number)
+    return CareAuthorisation.objects.filter(id_number=number)
 
 
 def hospitals_list() -> QuerySet[Hospital]:
@@ -44,7 +48,7 @@ def hospitals_list() -> QuerySet[Hospital]:
 
 def _may_see_account(*, actor: Account, person: Person) -> bool:
     if actor.kind == Account.Kind.CITIZEN:
-        return person.account_id is not None and person.account_id == actor.pk
+        return person_is_self(actor=actor, person=person)  # themselves, or the grantor while acting
     if actor.kind != Account.Kind.STAFF:
         return False  # a unit, a bank agent: not a person's medical account
     return persons_visible(actor=actor).filter(pk=person.pk).exists()
@@ -68,9 +72,9 @@ def medical_account_for(*, person: Person, actor: Account, as_of: dt.date | None
 
 def medical_account_mine(*, actor: Account, as_of: dt.date | None = None) -> MedicalAccount:
     """The signed-in person's own account; ``NotFound`` for an account with no insured person."""
-    person = Person.objects.filter(account_id=actor.pk).first() if actor.kind == Account.Kind.CITIZEN else None
-    if person is None:
+    if actor.kind != Account.Kind.CITIZEN:
         raise NotFound("未找到您的参保记录", "No insured record for this account")
+    person = person_self(actor=actor, channel=Channel.ONLINE)  # the grantor's while acting
     return medical_account_for(person=person, actor=actor, as_of=as_of)
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shebao.core.errors import ShebaoError
-from shebao.core.http import AccountRequest, signed_in
+from shebao.core.http import AccountRequest, citizen_id_number, signed_in
 from shebao.core.models import Account, Office
 from shebao.medical import documents, selectors, services
 from shebao.medical.models import Hospital, Reimbursement
@@ -161,7 +161,11 @@ def my_settlements_pdf(request: AccountRequest) -> HttpResponse:
         .order_by("admitted_on")
     )
     pdf = documents.settlement_list_pdf(
-        name=user.full_name, id_number=user.id_number or "", rows=rows, start=start.isoformat(), end=end.isoformat()
+        name=getattr(user, "acting_name", "") or user.full_name,  # the grantor's while acting (代办)
+        id_number=citizen_id_number(user),
+        rows=rows,
+        start=start.isoformat(),
+        end=end.isoformat(),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="settlements.pdf"'
