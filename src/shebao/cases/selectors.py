@@ -17,6 +17,7 @@ from shebao.cases.models import Case, CaseMaterial, CasePause, CasePhase, CaseSt
 from shebao.catalog.models import ItemPhase, ServiceItem
 from shebao.core import throttle, workdays
 from shebao.core.errors import InvalidInput, NotFound, TooManyAttempts
+from shebao.core.http import citizen_id_number
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Role
 
@@ -27,7 +28,7 @@ def _visible(actor: Account) -> Q:
     if not actor.is_authenticated:
         return Q(pk__in=[])
     if actor.kind == Account.Kind.CITIZEN:
-        return Q(applicant_id_number=actor.id_number)
+        return Q(applicant_id_number=citizen_id_number(actor))  # the grantor's while acting (代办)
     if actor.kind == Account.Kind.UNIT:
         # an account without a unit sees nothing (an empty code would match every citizen's case);
         # a person's own filing that names the unit is theirs, not the unit's

@@ -34,6 +34,7 @@ from shebao.catalog.models import ServiceItem
 from shebao.catalog.selectors import item_get, item_offered
 from shebao.core.channels import Channel
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed
+from shebao.core.http import citizen_id_number
 from shebao.core.identifiers import credit_code_validate
 from shebao.core.models import Account, Office, Role
 
@@ -46,7 +47,7 @@ def _check_may_open(
     if actor.kind == Account.Kind.CITIZEN:
         if channel not in (Channel.ONLINE, Channel.APP):
             raise NotAllowed("个人只能通过网上大厅或App申请", "Citizens apply online or in the app")
-        if applicant.id_number != actor.id_number:
+        if applicant.id_number != citizen_id_number(actor):  # the grantor while acting (代办)
             raise NotAllowed("只能为本人申请", "You may apply for yourself only")
         # A unit named on a person's own filing is one they work at now; otherwise anyone could
         # put their case in any employer's list.
