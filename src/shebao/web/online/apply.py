@@ -30,6 +30,7 @@ from shebao.core.http import AccountRequest
 from shebao.core.models import Account
 from shebao.registry import selectors as registry
 from shebao.registry.models import Person
+from shebao.registry.services import acting_may_handle
 from shebao.registry.views import error_page
 from shebao.web.access import signed_in
 from shebao.web.online.forms import ApplyForm, both
@@ -50,9 +51,16 @@ def own_person(user: Account) -> Person | None:
     """The registry's record of the signed-in person (read through the scoped, audited selector),
     or None before their first enrolment."""
     try:
-        return registry.person_find_by_id_number(actor=user, id_number=user.id_number or "", channel=Channel.ONLINE)
+        return registry.person_self(actor=user, channel=Channel.ONLINE)  # the grantor's while acting
     except ShebaoError:
         return None
+
+
+def _applicant_account(user: Account) -> Account | None:
+    """The applicant's account: the signed-in person's, or while acting the grantor's own (the
+    registry's link; None lets the applicant resolver take it) — the agent is the filer, in the
+    audit chain ("agent for grantor")."""
+    return None if registry.acting_for(user) is not None else user
 
 
 def online_items() -> list[ServiceItem]:
@@ -124,6 +132,7 @@ def apply_item(request: AccountRequest, code: str) -> HttpResponse:
         return refused
     user = request.user
     try:
+        acting_may_handle(actor=user)  # 代办: an agent needs a view-and-act authorisation
         item = _online_item(code)
     except ShebaoError as error:
         return error_page(request, error)
@@ -136,7 +145,7 @@ def apply_item(request: AccountRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return _apply_page(request, form, common, status=422)
     try:
-        applicant = applicant_for(**form.applicant_kwargs(), account=user, filed_by=user)
+        applicant = applicant_for(**form.applicant_kwargs(), account=_applicant_account(user), filed_by=user)
         case = services.case_open(
             actor=user,
             item_code=item.code,
@@ -176,6 +185,10 @@ def apply_group(request: AccountRequest, group_code: str) -> HttpResponse:
     if refused:
         return refused
     user = request.user
+    try:
+        acting_may_handle(actor=user)  # 代办: an agent needs a view-and-act authorisation
+    except ShebaoError as error:
+        return error_page(request, error)
     group = FormGroup.objects.filter(code=group_code).first()
     members = [i for i in online_items() if group is not None and i.form_group_id == group.pk]
     if group is None or not members:
@@ -193,7 +206,7 @@ def apply_group(request: AccountRequest, group_code: str) -> HttpResponse:
     if not form.is_valid():
         return _apply_page(request, form, common, status=422)
     try:
-        applicant = applicant_for(**form.applicant_kwargs(), account=user, filed_by=user)
+        applicant = applicant_for(**form.applicant_kwargs(), account=_applicant_account(user), filed_by=user)
         cases = services.case_open_group(
             actor=user,
             group_code=group.code,

@@ -16,6 +16,7 @@ from django import forms
 from django.http import QueryDict
 
 from shebao.catalog.models import ServiceItem
+from shebao.core.http import citizen_id_number
 from shebao.core.models import Account
 from shebao.registry.models import Person
 from shebao.web.workbench.forms import ApplicantKwargs, ReceiveForm
@@ -91,7 +92,7 @@ class ApplyForm(ReceiveForm):
 
     def applicant_kwargs(self) -> ApplicantKwargs:
         return {
-            "id_number": self.account.id_number or "",
+            "id_number": citizen_id_number(self.account),  # the grantor's while acting (代办)
             "name": self.cleaned_data.get("applicant_name") or "",
             "district_code": self.cleaned_data.get("district_code") or "",
         }
