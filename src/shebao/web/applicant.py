@@ -28,6 +28,7 @@ from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError, 
 from shebao.core.http import AccountRequest
 from shebao.core.models import Account
 from shebao.core.throttle import client_address
+from shebao.registry.services import acting_may_handle
 from shebao.registry.views import error_page
 from shebao.web.access import signed_in
 from shebao.web.forms import error_text
@@ -44,6 +45,17 @@ def _not_an_applicant(request: AccountRequest) -> HttpResponse | None:
             request, NotAllowed("该页面供参保人和参保单位使用", "This page is for insured persons and employers")
         )
     return None
+
+
+def _may_not_act(request: AccountRequest) -> HttpResponse | None:
+    """For an applicant's commands: an agent (代办) needs a view-and-act authorisation that holds."""
+    refused = _not_an_applicant(request)
+    if refused is None and request.user.kind == Account.Kind.CITIZEN:
+        try:
+            acting_may_handle(actor=request.user)
+        except ShebaoError as error:
+            return error_page(request, error)
+    return refused
 
 
 @require_http_methods(["GET"])
@@ -165,7 +177,7 @@ def applicant_case(
 def case_supply(request: AccountRequest, number: str) -> HttpResponse:
     """补正 online: a file uploaded for a missing material, or a signed commitment (告知承诺)
     where the catalogue allows one. Never "handed in": only a window verifies an original."""
-    refused = _not_an_applicant(request)
+    refused = _may_not_act(request)
     if refused:
         return refused
     user = request.user
@@ -217,7 +229,7 @@ def case_supply(request: AccountRequest, number: str) -> HttpResponse:
 @signed_in
 def case_rate(request: AccountRequest, number: str) -> HttpResponse:
     """好差评: once per completed case; 不满意 or worse opens a follow-up case at the office."""
-    refused = _not_an_applicant(request)
+    refused = _may_not_act(request)
     if refused:
         return refused
     user = request.user
