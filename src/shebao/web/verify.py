@@ -8,7 +8,6 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from shebao.cases.papers import PAPER_LABELS
@@ -36,14 +35,14 @@ KIND_LABELS = {
 
 class VerifyForm(forms.Form):
     ref = forms.CharField(
-        label=gettext_lazy("Document number"),
+        label="文件编号 / Document number",
         max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     code = forms.CharField(
-        label=gettext_lazy("Verification code"),
+        label="验证码 / Verification code",
         max_length=40,
-        help_text=gettext_lazy("Sixteen letters and digits, as printed: ABCD-EFGH-JKLM-NPQR."),
+        help_text="16 位字母和数字，照文件上所印输入 / Sixteen letters and digits, as printed: ABCD-EFGH-JKLM-NPQR.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
@@ -141,3 +140,19 @@ def verify_menu(request: HttpRequest) -> HttpResponse:
         "code": code,
     }
     return render(request, "web/verify.html", context, status=200 if kind else 404)
+
+
+@require_GET
+def verify_incomplete(request: HttpRequest, kind: str, ref: str = "") -> HttpResponse:
+    """A QR address cut short (/verify/statement/, no number or no code): not verified, a 404
+    in both languages with the menu to type the rest, never the list of URL patterns."""
+    context = {
+        "form": VerifyForm(initial={"ref": ref[:64]}),
+        "menu": True,
+        "checked": True,
+        "genuine": False,
+        "kind_label": KIND_LABELS.get(kind, ""),
+        "ref": ref,
+        "code": "",
+    }
+    return render(request, "web/verify.html", context, status=404)
