@@ -37,6 +37,8 @@ urlpatterns = [
     path("track/", applicant.track, name="track"),
     path("verify/", verify.verify_menu, name="verify_menu"),  # 文件核验, the menu documents name
     path("verify/<str:kind>/<str:ref>/<str:code>", verify.verify, name="verify"),
+    path("verify/<str:kind>/", verify.verify_incomplete),  # a QR address cut short: a 404 page
+    path("verify/<str:kind>/<str:ref>/", verify.verify_incomplete),
     path("guide/", guide.guide_index, name="guide"),
     path("guide/booklet.pdf", guide.guide_booklet, name="guide_booklet"),
     path("guide/<str:code>/", guide.guide_item, name="guide_item"),
