@@ -118,3 +118,11 @@ def test_a_guessed_ref_and_the_window_for_a_citizen_answer_in_both_languages(cli
     assert window_page.status_code == 403
     text = window_page.content.decode()
     assert text.index("只有窗口经办员可以打印权益记录单") < text.index("Window clerks only")
+
+
+def test_the_interest_rate_reads_as_a_percentage(client, history, citizen):
+    sign_in(client, citizen)
+    page = client.get(f"/statements/my/{YEAR}/").content.decode()
+    rate = Statement.objects.get(person=history, year=YEAR).content["pension_account"]["rate"]
+    assert rate == "0.02620"  # the signed content keeps the rate as stored
+    assert "2.62%" in page and ">0.02620<" not in page

@@ -123,6 +123,14 @@ class AccountBlock:
     paid_out: Decimal
     closing_balance: Decimal
 
+    @property
+    def rate_percent(self) -> str | None:
+        """The rate as the PDF prints it: 0.01500 → "1.5%", 0.0262 → "2.62%"."""
+        if self.rate is None:
+            return None
+        shown = (self.rate * 100).quantize(Decimal("0.0001")).normalize()
+        return f"{shown:f}%"
+
 
 @dataclass(frozen=True)
 class StatementRecord:
