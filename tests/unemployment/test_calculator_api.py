@@ -75,6 +75,9 @@ def test_an_administrators_new_minimum_wage_is_used_from_its_month(client):
         ({"contribution_months": -1}, "contribution_months"),
         ({"previous_unused_months": 25}, "previous_unused_months"),
         ({"contribution_months": "many"}, "contribution_months"),
+        # a JSON true was read as 1 month ("1 months of contributions"), false as 0
+        ({"contribution_months": True}, "contribution_months"),
+        ({"previous_unused_months": False}, "previous_unused_months"),
     ],
 )
 def test_bad_input_is_a_422_naming_the_field(client, changes, field):

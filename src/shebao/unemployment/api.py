@@ -28,11 +28,13 @@ MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 class UnemploymentIn(Schema):
     region: str = Field("wuhan", max_length=16)
-    contribution_months: int = Field(ge=0, le=1200, description="累计缴费月数 / months of contributions")
+    contribution_months: int = Field(ge=0, le=1200, strict=True, description="累计缴费月数 / months of contributions")
     separation_reason: str = Field(
         max_length=32, description="contract_ended, dismissed, unit_closed, mutual_agreement_by_unit, resigned"
     )
-    previous_unused_months: int = Field(0, ge=0, le=24, description="前次未领月数 / unused months of a previous claim")
+    previous_unused_months: int = Field(
+        0, ge=0, le=24, strict=True, description="前次未领月数 / unused months of a previous claim"
+    )
     month: str = Field(description="YYYY-MM: the month the rules are taken from")
 
 
