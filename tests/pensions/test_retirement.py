@@ -335,3 +335,38 @@ def test_a_special_work_retirement_with_its_proof_received_completes(clerk, revi
     case = _walk(case, clerk, reviewer, approver)
     assert case.status == Case.Status.COMPLETED
     assert RetirementCertificate.objects.get(person=person).retire_type == "special_work"
+
+
+@time_machine.travel(dt.datetime(2026, 1, 12, 10, 0, tzinfo=SHANGHAI), tick=False)
+def test_an_uploaded_special_proof_counts_only_once_the_office_verified_it(
+    clerk, reviewer, approver, district, settings, tmp_path
+):
+    # issue 13: an upload counts for nothing until a clerk of the office checked it
+    from shebao.cases.materials import upload_store
+    from shebao.cases.services.materials import case_material_verify
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    person = retiree_in_waiting(district=district)
+    ref = upload_store(actor=clerk, name="proof.pdf", content=b"%PDF-1.4\n%%EOF\n", channel="hall").ref
+    case = case_open(
+        actor=clerk,
+        item_code="YL-001",
+        applicant=applicant_for(id_number=person.id_number),
+        channel="hall",
+        form={**RETIRE_FORM, "id_number": person.id_number, "retire_type": "special_work", "retire_date": "2026-01-01"},
+        materials={**MATERIALS, "special_proof": {"state": "uploaded", "file": ref}},
+    )
+    assert case.materials.get(material__code="special_proof").verification == "pending"
+    # the file still waiting: the approval is refused naming the proof, nothing written
+    with pytest.raises(InvalidInput) as refused:
+        _walk(case, clerk, reviewer, approver)
+    assert refused.value.field == "special_proof"
+    assert not RetirementCertificate.objects.exists()
+    # once the approver (the authority the case needs) verified it, the same approval completes
+    case = Case.objects.get(pk=case.pk)
+    case = case_material_verify(
+        actor=approver, case_id=case.pk, version=case.version, code="special_proof", decision="verified"
+    )
+    case = case_act(actor=approver, case_id=case.pk, version=case.version, action="approve")
+    assert case.status == Case.Status.COMPLETED
+    assert RetirementCertificate.objects.get(person=person).retire_type == "special_work"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from shebao.cases.eligibility import Eligibility
@@ -61,7 +62,11 @@ class RetirementHandler(BenefitHandler):
         if (
             str(case.form_data.get("retire_type") or "") in SPECIAL_RETIREMENTS
             and not case.materials.filter(
-                material__code="special_proof", status__in=(CaseMaterial.Status.RECEIVED, CaseMaterial.Status.UPLOADED)
+                # the original seen at a window, or an uploaded file the office verified (an upload
+                # alone counts for nothing until a clerk checked it, cases.materials)
+                Q(status=CaseMaterial.Status.RECEIVED)
+                | Q(status=CaseMaterial.Status.UPLOADED, verification=CaseMaterial.Verification.VERIFIED),
+                material__code="special_proof",
             ).exists()
         ):
             raise InvalidInput(
