@@ -98,7 +98,7 @@ def test_a_missing_month_not_on_record_is_still_accepted(window, clerk, citizen)
     assert case.item.code == "QY-001"
 
 
-@pytest.mark.parametrize("year", ["1800", "3000", "12345678901234567890", "abc"])
+@pytest.mark.parametrize("year", ["1800", "3000", "12345678901234567890"])
 def test_a_wrong_year_answers_a_422_page_in_chinese_then_english(client, history, citizen, year):
     sign_in(client, citizen)
     answer = client.get(f"/statements/my/{year}/")

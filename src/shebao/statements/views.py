@@ -91,7 +91,7 @@ def mine(request: AccountRequest) -> HttpResponse:
 
 @require_GET
 @signed_in
-def my_year(request: AccountRequest, year: str) -> HttpResponse:
+def my_year(request: AccountRequest, year: int) -> HttpResponse:
     """One year's statement as a table (issued now if none is current or a figure changed)."""
     try:
         user = _citizen(request)
