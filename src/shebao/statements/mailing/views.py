@@ -18,6 +18,7 @@ from shebao.registry.selectors import person_find_by_id_number
 from shebao.registry.views import channel_for, error_page
 from shebao.statements.mailing import selectors, services
 from shebao.statements.mailing.models import DeliveryPreference, MailingRun, ReturnedMail
+from shebao.statements.mailing.services.manifest import mailing_unaddressed_count
 
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a scan file of returned mail: 50,000 short lines at most
 
@@ -82,7 +83,11 @@ def run(request: AccountRequest, run_id: int) -> HttpResponse:
         mailing = selectors.run_get(actor=_staff(request), run_id=run_id)
     except ShebaoError as refusal:
         return error_page(request, refusal)
-    context = {"run": mailing, "progress": selectors.run_progress(run=mailing)}
+    context = {
+        "run": mailing,
+        "progress": selectors.run_progress(run=mailing),
+        "unaddressed": mailing_unaddressed_count(run=mailing),
+    }
     if getattr(request, "htmx", False):
         return render(request, "statement_mailing/_progress.html", context)
     return render(request, "statement_mailing/run.html", context)

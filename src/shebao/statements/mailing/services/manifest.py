@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shebao.core import audit
@@ -26,11 +27,20 @@ class Manifest:
     csv: Path
     xlsx: Path
     rows: int
+    needs_address: Path | None = None
+    unaddressed: int = 0
+
+
+NEEDS_ADDRESS_COLUMNS = ("序号", "姓名", "邮政编码", "投递道段", "邮寄地址", "记录单编号")
+# a paper letter without a postcode or an address cannot go to the post: it waits for an address
+# (a delivery route only sorts the post: a letter with a postcode and an address goes without one)
+_NO_ADDRESS = Q(postcode="") | Q(address="")
 
 
 def _manifest_rows(run: MailingRun) -> Iterable[tuple[Any, ...]]:
     rows = (
         MailingItem.objects.filter(run=run, delivery=MailingItem.Delivery.PAPER)
+        .exclude(_NO_ADDRESS)
         .order_by("postcode", "route", "person_id")
         .values_list("postcode", "route", "name", "address", "document_ref", "batch__file", "page")
     )
@@ -70,8 +80,35 @@ def mailing_manifest_write(*, run: MailingRun) -> Manifest:
     workbook.save(xlsx_temporary)
     os.replace(csv_temporary, csv_path)
     os.replace(xlsx_temporary, xlsx_path)
+    needs_path, unaddressed = _needs_address_write(run, directory)
     MailingRun.objects.filter(pk=run.pk).update(manifest_at=timezone.now())
-    return Manifest(csv=csv_path, xlsx=xlsx_path, rows=count)
+    return Manifest(csv=csv_path, xlsx=xlsx_path, rows=count, needs_address=needs_path, unaddressed=unaddressed)
+
+
+def mailing_unaddressed_count(*, run: MailingRun) -> int:
+    """The run's paper letters kept from the post for want of a postcode or an address."""
+    return MailingItem.objects.filter(run=run, delivery=MailingItem.Delivery.PAPER).filter(_NO_ADDRESS).count()
+
+
+def _needs_address_write(run: MailingRun, directory: Path) -> tuple[Path, int]:
+    """待补地址清单: the paper letters with no postcode or no address, beside the manifest
+    (CSV, UTF-8 with a byte-order mark), for the office to find an address before they are posted."""
+    path = directory / f"needs-address-{run.year}-{run.pk}.csv"
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    rows = (
+        MailingItem.objects.filter(run=run, delivery=MailingItem.Delivery.PAPER)
+        .filter(_NO_ADDRESS)
+        .order_by("person_id")
+        .values_list("name", "postcode", "route", "address", "document_ref")
+    )
+    count = 0
+    with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(NEEDS_ADDRESS_COLUMNS)
+        for count, row in enumerate(rows.iterator(chunk_size=5000), start=1):
+            writer.writerow((count, *row))
+    os.replace(temporary, path)
+    return path, count
 
 
 def mailing_manifest_downloaded(*, actor: Account, run: MailingRun, kind: str) -> None:
