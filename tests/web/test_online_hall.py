@@ -17,7 +17,7 @@ from shebao.cases.services import case_act
 from shebao.core.models import AuditEvent, Notification, SkillGroup
 from shebao.core.scan import EICAR
 from shebao.registry.models import Person
-from tests.cases.conftest import PDF
+from tests.cases.conftest import PDF, verify_uploads
 from tests.web.support import make_person, sign_in
 from tests.web.test_workbench import body
 
@@ -237,7 +237,7 @@ def test_my_messages_list_mark_read_and_the_unread_count_in_the_shell(
     _grade_post(client)
     case = Case.objects.get()
     _supply(client, case, PDF)
-    case.refresh_from_db()
+    case = verify_uploads(case)  # issue 13: the upload counts once the office's clerk verified it
     case = case_act(actor=clerk, case_id=case.pk, version=case.version, action="accept")
     case = case_act(actor=reviewer, case_id=case.pk, version=case.version, action="review")
     assert case.status == Case.Status.COMPLETED
