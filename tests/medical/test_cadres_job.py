@@ -25,6 +25,7 @@ from tests.medical.test_cadres import (  # noqa: F401  (the fixtures "cadres", "
 from tests.web.support import sign_in
 
 DAY = dt.date(2026, 12, 1)
+ENGINE_DAY = dt.date(2026, 2, 10)  # the engine fixture's clock (Tue 10 Feb 2026): a move is never planned after today
 
 
 class Died(Exception):
@@ -189,7 +190,7 @@ def test_a_moved_cadres_open_case_at_the_centre_follows_them_to_their_district_o
     with pytest.raises(NotFound):  # 江岸's clerk may not see the centre's case yet
         selectors.case_get(actor=clerk, number=open_case.number)
 
-    job = cadres_move_start(actor=admin_user, day=DAY, chunk_size=2)
+    job = cadres_move_start(actor=admin_user, day=ENGINE_DAY, chunk_size=2)
     report = cadres_move_run(actor=admin_user, job_id=job.pk)
     assert report.per_district == {"420102": 3, "420106": 1, "central": 1} and report.cases == 1
     open_case.refresh_from_db()
@@ -206,7 +207,7 @@ def test_a_moved_cadres_open_case_at_the_centre_follows_them_to_their_district_o
     assert event.actor_id == admin_user.pk and event.after["office"] == office.code
     # a rerun (the same job resumed, or a new run) moves nothing
     assert cadres_move_run(actor=admin_user, job_id=job.pk).cases == 1
-    again = cadres_move_start(actor=admin_user, day=DAY, chunk_size=2)
+    again = cadres_move_start(actor=admin_user, day=ENGINE_DAY, chunk_size=2)
     assert cadres_move_run(actor=admin_user, job_id=again.pk).cases == 0
     assert AuditEvent.objects.filter(action="case.reroute").count() == 1
 
@@ -228,7 +229,7 @@ def test_a_move_chunk_that_dies_leaves_the_case_at_the_centre_and_the_resumption
         form={"id_number": jiangan.id_number, "name": jiangan.name, "phone": "13800138000"},
         materials={"id_card": "received"},
     )
-    job = cadres_move_start(actor=None, day=DAY, chunk_size=2)
+    job = cadres_move_start(actor=None, day=ENGINE_DAY, chunk_size=2)
     first = job_chunk_list(job_id=job.pk)[0]
     import shebao.medical.cadres as module
 
@@ -247,3 +248,15 @@ def test_a_move_chunk_that_dies_leaves_the_case_at_the_centre_and_the_resumption
     report = cadres_move_run(actor=None, job_id=job.pk)
     assert report.cases == 1 and Case.objects.get(pk=case.pk).office == office
     assert AuditEvent.objects.filter(action="case.reroute", actor__isnull=True).count() == 1
+
+
+def test_the_service_refuses_a_day_after_today_on_every_channel(cadres):
+    # the command line reached cadres_move_start without the page's check: the service holds it
+    from django.utils import timezone
+
+    from shebao.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as refused:
+        cadres_move_start(actor=None, day=timezone.localdate() + dt.timedelta(days=1))
+    assert refused.value.field == "day"
+    assert not Job.objects.filter(kind="medical.cadres_move").exists()

@@ -202,7 +202,10 @@ def cadres_move_start(
     """Plan the move as a job (not run yet: :func:`cadres_move_run`), with the rule row in force
     on ``day`` (today by default) and its districts fixed in its parameters, and one audit event for the run."""
     _require_mover(actor)
-    day = day or timezone.localdate()
+    today = timezone.localdate()
+    day = day or today
+    if day > today:  # every channel (the page, the command): a move is never planned on a day to come
+        raise InvalidInput("移交日期不能晚于今天", "The day of the move cannot be after today", field="day")
     rule = central_districts(day=day)
     with transaction.atomic():
         job = job_create(
