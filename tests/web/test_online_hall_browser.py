@@ -18,7 +18,7 @@ from shebao.cases.services import case_act
 from shebao.contributions.grades import flexible_grade_on
 from shebao.core.models import Notification, SkillGroup
 from shebao.registry.models import Person
-from tests.cases.conftest import PDF
+from tests.cases.conftest import PDF, verify_uploads
 from tests.factories import PASSWORD
 from tests.pensions.test_retiree_browser import _serious
 from tests.web.support import make_person
@@ -83,15 +83,21 @@ def test_a_person_applies_online_for_a_grade_change_and_reads_that_it_completed(
             "#file-id_card", files=[{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": PDF}]
         )
         page.click('#supply-id_card button[value="upload"]')
-        page.wait_for_selector("#supply", state="detached")
-        # and the case is in progress, with its due date
+        # and the file waits for the office's check (issue 13): no clock yet
+        page.wait_for_selector("main :text('待经办机构核验')")
+        case.refresh_from_db()
+        assert case.status == Case.Status.AWAITING_MATERIALS and case.due_date is None
+        row = CaseMaterial.objects.get(case=case, material__code="id_card")
+        assert (row.status, row.verification, row.verified_by_id) == ("uploaded", "pending", None)
+        # once the district's clerk verified it, the case is in progress, with its due date
+        case = verify_uploads(case)
+        page.reload()
         main = page.inner_text("main")
         assert "办理中" in main
-        case.refresh_from_db()
         assert case.status == Case.Status.IN_PROGRESS and case.due_date is not None
         assert case.due_date.isoformat() in main
-        row = CaseMaterial.objects.get(case=case, material__code="id_card")
-        assert (row.status, row.verified_by_id) == ("uploaded", None)  # a file, not a verified original
+        row.refresh_from_db()
+        assert (row.status, row.verified_by_id) == ("uploaded", clerk.pk)  # the office checked the file
         assert _serious(page) == []
         page.screenshot(path=str(ARTIFACTS / "online-case-in-progress.png"), full_page=True)
 
