@@ -37,7 +37,9 @@ def city_clerk(city_office):
 def mailed(city_clerk, district):
     """A finished run of two persons in 江岸区, its manifest written."""
     for i, name in enumerate(("甲", "乙")):
-        make_person(district=district, name=f"邮寄{name}", postcode=f"43001{i}", phone=f"1370000000{i}")
+        make_person(
+            district=district, name=f"邮寄{name}", postcode=f"43001{i}", phone=f"1370000000{i}", address=f"胜利街{i}号"
+        )
     run = mailing_run_start(actor=city_clerk, year=YEAR)
     job_run(job_id=run.job_id)
     mailing_manifest_write(run=run)
