@@ -19,6 +19,7 @@ from django.db import transaction
 from shebao.cases import services as case_services
 from shebao.cases.materials import upload_store
 from shebao.cases.models import Case
+from shebao.cases.services.materials import case_material_verify
 from shebao.catalog.definitions import Applicant
 from shebao.core.errors import ShebaoError
 from shebao.core.models import Account
@@ -37,13 +38,15 @@ ORIGINS = (
 )
 
 
-def _apply(person: Person, origin: tuple[str, dt.date, dt.date]) -> Case:
+def _apply(person: Person, origin: tuple[str, dt.date, dt.date], clerk: Account) -> Case:
+    """The person applies online with a scanned ID card, and the office's clerk verifies the scan
+    (an upload counts as received only once verified), so the case's clock runs."""
     from shebao.pensions.transfers.platform import AGENCIES
 
     code, first, last = origin
     assert person.account is not None
     scan = upload_store(actor=person.account, name="身份证.pdf", content=SCAN, channel="online").ref
-    return case_services.case_open(
+    case = case_services.case_open(
         actor=person.account,
         item_code="YL-003",
         applicant=Applicant(
@@ -62,6 +65,9 @@ def _apply(person: Person, origin: tuple[str, dt.date, dt.date]) -> Case:
         },
         materials={"id_card": {"state": "uploaded", "file": scan}, "contribution_certificate": "commitment"},
         phone=person.phone if len(person.phone) == 11 else "",
+    )
+    return case_material_verify(
+        actor=clerk, case_id=case.pk, version=case.version, code="id_card", decision="verified"
     )
 
 
@@ -147,7 +153,7 @@ def write_demo_transfers(*, today: dt.date) -> int:
     for person, origin, plan in _paired(ordinary, ORIGINS, plans):
         try:
             with transaction.atomic():
-                case = _apply(person, origin)
+                case = _apply(person, origin, staff["clerk"])
                 transfer = services.transfer_in_record(case=case)
                 for i, action in enumerate(plan):
                     if action == "tick":
@@ -168,7 +174,7 @@ def write_demo_transfers(*, today: dt.date) -> int:
         )
         try:
             with transaction.atomic():
-                case = _apply(person, _fitted(person, ORIGINS[0]) or ORIGINS[0])
+                case = _apply(person, _fitted(person, ORIGINS[0]) or ORIGINS[0], staff["clerk"])
                 _act(staff["clerk"], case, "accept")
                 case = Case.objects.get(pk=case.pk)
                 services.transfer_refuse(
