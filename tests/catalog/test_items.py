@@ -355,7 +355,9 @@ def _registry_for_staff_changes() -> dict[str, dict[str, str]]:
         district=area,
     )
     Employment.objects.create(person=staff, unit=unit, start=dt.date(2020, 1, 1))
-    return {"DJ-011": {"id_number": VALID_IDS[1]}, "DJ-012": {"id_number": VALID_IDS[2]}}
+    # QY-001's sample month has no record here: a wrong base of it is refused at filing (f293611),
+    # a missing month is the complaint that fits it
+    return {"DJ-011": {"id_number": VALID_IDS[1]}, "DJ-012": {"id_number": VALID_IDS[2]}, "QY-001": {"what": "missing"}}
 
 
 # Optional fields a sample cannot make up: QY-001 names an issued statement by its number (a
