@@ -81,3 +81,7 @@ def test_the_person_prints_the_settlement_list_of_a_period(
         b"%PDF"
     )
     assert client.get("/my/medical/settlements.pdf", {"from": "x"}).status_code == 422
+    # an inverted or absurd period is refused, not printed as an empty list
+    for period in ({"from": "2026-02-01", "to": "2026-01-31"}, {"from": "0001-01-01", "to": "9999-12-31"}):
+        refused = client.get("/my/medical/settlements.pdf", period)
+        assert refused.status_code == 422 and not refused.content.startswith(b"%PDF")

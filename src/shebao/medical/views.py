@@ -155,6 +155,15 @@ def my_settlements_pdf(request: AccountRequest) -> HttpResponse:
         end = dt.date.fromisoformat(request.GET.get("to", ""))
     except ValueError:
         return error_page(request, InvalidInput("请填写正确的起止日期", "Give the period's dates", field="from"))
+    if start > end or start.year < 1900 or end.year > 2199:  # found by review: an empty list printed
+        return error_page(
+            request,
+            InvalidInput(
+                "起始日期应不晚于截止日期，且在1900年至2199年之间",
+                "The start must not be after the end, both between 1900 and 2199",
+                field="to",
+            ),
+        )
     rows = list(
         selectors.reimbursements_mine(actor=user)
         .filter(status=Reimbursement.Status.DECIDED, admitted_on__gte=start, admitted_on__lte=end)
