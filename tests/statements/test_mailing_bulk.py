@@ -107,6 +107,18 @@ def test_bulk_records_equal_record_for_with_a_month_brought_in_by_a_transfer(req
         assert bulk[person.pk] == record_for(actor=clerk, person=person, year=YEAR), person.name
 
 
+def test_bulk_records_leave_out_a_transfer_completed_after_the_year_as_record_for_does(request, others, clerk):
+    # a transfer is on record from its completion: completed in January of the next year, the
+    # year's statement (bulk as person by person) shows no ○ for the month it brought in
+    from shebao.pensions.transfers.models import Transfer
+
+    moved = request.getfixturevalue("transfer_in_may")
+    Transfer.objects.filter(id_number=moved.id_number).update(completed_on=dt.date(YEAR + 1, 1, 15))
+    bulk = records_for_persons(actor=clerk, persons=[moved, *others], year=YEAR)
+    assert bulk[moved.pk].insurance("pension").months[4].flag != "transferred_in"
+    assert bulk[moved.pk] == record_for(actor=clerk, person=moved, year=YEAR)
+
+
 def test_bulk_transferred_months_equal_the_per_person_read_with_the_same_sight(
     request, others, clerk, unit_operator, other_district_clerk
 ):

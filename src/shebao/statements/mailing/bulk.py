@@ -183,7 +183,9 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
     summaries = account_summaries(actor=actor, persons=persons)
     lines_of = account_lines_of_persons(actor=actor, persons=persons, year=year)
     employments = employments_of_persons(actor=actor, persons=persons)
-    transferred_of = transferred_months_of_persons(actor=actor, id_numbers=[person.id_number for person in persons])
+    transferred_of = transferred_months_of_persons(  # on record from its completion: those done by the year's end
+        actor=actor, id_numbers=[person.id_number for person in persons], completed_by=dt.date(year, 12, 31)
+    )
     records: dict[int, StatementRecord] = {}
     for person in persons:
         views = months[person.pk]
