@@ -478,7 +478,9 @@ def _admin_actions():
 
 DYNAMIC = {
     ("case_act", "case.{action}"): _step_actions,  # the current step's kind
-    ("staff_import", "employment.import_{kind}"): lambda: ["employment.import_add", "employment.import_remove"],
+    ("staff_import_rows", "employment.import_{kind}"): lambda: ["employment.import_add", "employment.import_remove"],
+    # registry.services.authorisations: recorded at a window, or granted online by the grantor
+    ("_create", "{action}"): lambda: ["authorisation.record", "authorisation.grant"],
     ("AuditedModelAdmin.audit_record", "{self.audit_action_names.get(kind, f'admin.{kind}')}"): _admin_actions,
     # its one caller (the mailing run's chunk) takes the default
     ("statements_issue_bulk", "{audit_action}"): lambda: ["mailing.issue"],

@@ -173,6 +173,6 @@ def online_payment_callback(*, payload: str, signature: str) -> Payment | None:
         raise InvalidInput("支付通知无法对应缴费单", "The notification names no payment of ours") from None
     if acting:
         account.acting_for = acting  # type: ignore[attr-defined]  # the payer acted for this person
-        account.acting_for_label = str(acting)  # type: ignore[attr-defined]
+        account.acting_for_label = str(acting)  # type: ignore[attr-defined]  # a per-request attribute the pages read
     bill = selectors.bill_get(actor=account, bill_id=bill_id)
     return _record(actor=account, bill=bill, intent=intent, channel=channel)

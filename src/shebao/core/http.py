@@ -62,8 +62,8 @@ def acting_apply(request: HttpRequest) -> bool:
             request.session.pop(ACTING_SESSION_KEY, None)
             return False
         user.acting_for = person  # type: ignore[attr-defined]  # per request
-        user.acting_for_label = str(acting.get("label") or "")  # type: ignore[attr-defined]
-        user.acting_id_number, user.acting_name = held  # type: ignore[attr-defined]
+        user.acting_for_label = str(acting.get("label") or "")  # type: ignore[attr-defined]  # per request, for the banner
+        user.acting_id_number, user.acting_name = held  # type: ignore[attr-defined]  # per request, checked above
     return True
 
 

@@ -123,8 +123,8 @@ def case_context(user: Account, case: Case, *, compact: bool = False, **extra: A
     may_check = case.is_open and verify.may_verify(user, case)
     for row in materials:
         # what the page shows of each material, and whether this clerk may decide on its file now
-        row.state_label = label_of(supplies.state_shown(row))  # type: ignore[attr-defined]
-        row.checkable = may_check and row.verification == CaseMaterial.Verification.PENDING  # type: ignore[attr-defined]
+        row.state_label = label_of(supplies.state_shown(row))  # type: ignore[attr-defined]  # for the template
+        row.checkable = may_check and row.verification == CaseMaterial.Verification.PENDING  # type: ignore[attr-defined]  # for the template
     left = selectors.case_countdown(case)
     overdue = -left if left is not None and left < 0 else 0
     shown, shown_zh, shown_en = rules.shown_state(rules.State(case.status), overdue=overdue)
