@@ -404,7 +404,7 @@ def test_the_case_page_shows_the_file_the_clocks_the_history_and_the_next_action
     sign_in(client, reviewer)
     html = body(client.get(reverse("web:case", args=[case.number])))
     assert "居住地址" in html and "江岸区胜利街1号" in html  # labels from the item's schema
-    assert "居民身份证" in html and "已收" in html
+    assert "居民身份证" in html and "已核验原件" in html  # received at the window: the original seen
     assert "2026-02-24" in html  # the due date (5 working days over the Spring Festival)
     assert "王窗口" in html  # who accepted
     assert 'data-action="review"' in html and f'name="version" value="{case.version}"' in html
