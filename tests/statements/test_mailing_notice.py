@@ -45,7 +45,9 @@ def test_retirees_get_the_pension_notice_in_a_zip_listed_in_the_manifest(
     settings.VAR_DIR = tmp_path
     # given a retiree with a determined pension, a retiree not yet determined and a worker
     determined = retiree(district=district, approver=approver)
-    Person.objects.filter(pk=determined.pk).update(postcode="430014", delivery_route="014-03", address="江岸区胜利街1号")
+    Person.objects.filter(pk=determined.pk).update(
+        postcode="430014", delivery_route="014-03", address="江岸区胜利街1号"
+    )
     determined.refresh_from_db()  # a letter with no address goes to the needs-address list, not the post
     make_person(district=district, name="待核定", category=Person.Category.RETIREE, postcode="430010")
     make_person(district=district, name="在职", postcode="430010")
