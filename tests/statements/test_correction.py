@@ -11,7 +11,7 @@ import pytest
 from shebao.cases.models import Case
 from shebao.cases.selectors import case_progress
 from shebao.cases.services import case_act
-from shebao.contributions.models import AccountEntry, ContributionMonth
+from shebao.contributions.models import AccountEntry, Bill, ContributionMonth
 from shebao.core.errors import InvalidInput
 from shebao.core.models import AuditEvent, SkillGroup
 from shebao.statements.models import Statement
@@ -73,21 +73,25 @@ def test_a_wrong_base_is_corrected_and_a_new_statement_supersedes_the_old(client
     assert april.pension_personal == D("560.00")  # 8% of 7000
     assert april.account_credit == D("560.00")
     assert april.rules["corrected_by"] == case.number
-    # the account: April's credit 480 → 560 (+80); interest +80 × 9 × 0.0262 / 12 = 1.572 → 332.74 + 1.57
+    # the month was paid at 6000: the difference is billed to 甲 (test_correction_difference.py)
+    # and the account waits for it: April's credit stays 480, 2024's interest 332.74
+    assert april.status == ContributionMonth.Status.DUE and april.bill.kind == Bill.Kind.DIFFERENCE
+    assert april.bill.case_number == case.number and case.result["difference"]["bill"] == april.bill.number
     entry = AccountEntry.objects.get(source_month=april)
-    assert entry.amount == D("560.00")
+    assert entry.amount == D("480.00")
     interest = AccountEntry.objects.get(person=history, kind="interest", year=YEAR)
-    assert interest.amount == D("334.31")  # 262.00 + 32400+720 = 33120 × 0.0262 / 12 = 72.31
+    assert interest.amount == D("332.74")
     # the old figures are kept in the audit chain
     event = AuditEvent.objects.get(action="contributions.month.correct")
     assert (event.before["base"], event.after["base"]) == ("6000.00", "7000.00")
+    assert event.after["difference"]["bill"] == april.bill.number
     # and a new statement version is issued; the old one is superseded
     new = Statement.objects.get(person=history, year=YEAR, superseded_at__isnull=True)
     old.refresh_from_db()
     assert (new.version, new.correction_case, old.superseded_by_id) == (2, case.number, new.pk)
-    assert new.content["pension_account"]["closing_balance"] == "16014.31"  # 10000 + 5680 + 334.31
+    assert new.content["pension_account"]["closing_balance"] == "15932.74"  # 10000 + 5600 + 332.74
     record = record_for(actor=citizen, person=history, year=YEAR)
-    assert record.pension_account.closing_balance == D("16014.31")
+    assert record.pension_account.closing_balance == D("15932.74")
     assert "已作废" in client.get(f"/verify/statement/{old.ref}/{old.code}").content.decode()
     assert "真实有效" in client.get(f"/verify/statement/{new.ref}/{new.code}").content.decode()
 

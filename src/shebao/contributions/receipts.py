@@ -47,8 +47,9 @@ _PERSONAL = ("pension_personal", "medical_personal", "unemployment_personal")
 
 
 def receipt_ref(bill: Bill) -> str:
-    """The receipt's serial: printed, in the verification URL, never an ID number."""
-    return f"JF{bill.period:%Y%m}-{bill.pk:08d}"
+    """The receipt's serial: printed, in the verification URL, never an ID number (the bill's
+    own number, ``Bill.number``)."""
+    return bill.number
 
 
 def payer_name(bill: Bill) -> str:
@@ -99,6 +100,7 @@ def receipt_pdf(*, bill: Bill, payments: Sequence[Payment]) -> bytes:
         ("缴费单位/缴费人", payer_name(bill)),
         ("费款所属期", f"{bill.period:%Y年%m月}"),
         ("缴费单类别", bill.get_kind_display().split(" / ")[0]),
+        *([("更正办件编号", bill.case_number)] if bill.case_number else []),
         ("单位缴费", format_yuan(bill.employer_total)),
         ("个人缴费", format_yuan(bill.personal_total)),
         ("滞纳金", format_yuan(bill.late_fee)),

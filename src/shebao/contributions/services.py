@@ -18,8 +18,9 @@ from django.utils import timezone
 from shebao.cases.records import Done, cases_record_done
 from shebao.catalog.definitions import Applicant
 from shebao.contributions import selectors
-from shebao.contributions.accounts import account_credit_rows
+from shebao.contributions.accounts import account_credit_rows, account_interest_recompute
 from shebao.contributions.assessment import JOB_KIND, path_resolve, ruleset_for
+from shebao.contributions.differences import Correction, difference_summary
 from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, Payment
 from shebao.core import audit
 from shebao.core.channels import Channel
@@ -202,7 +203,12 @@ def payment_record(
 def _credit_accounts(*, bill: Bill) -> int:
     """The pension personal account is credited from the paid months (``accounts``), in the
     payment's transaction, once per month (a constraint on ``AccountEntry``); the payment's
-    audit event names how many."""
+    audit event names how many. A correction's difference bill credits the difference
+    (``differences.difference_settle``)."""
+    if bill.kind == Bill.Kind.DIFFERENCE:
+        from shebao.contributions.differences import difference_settle
+
+        return difference_settle(bill=bill)
     rows = list(ContributionMonth.objects.filter(bill=bill, account_credit__gt=0).select_related("bill"))
     return account_credit_rows(rows=rows)
 
@@ -398,25 +404,44 @@ def declared_wage_record(
 
 def contribution_month_correct(
     *, actor: Account | None, person: Person, period: dt.date, base: Decimal, case_number: str, reason: str = ""
-) -> ContributionMonth:
+) -> Correction:
     """更正一个月的缴费基数 (人社部令第14号: a disputed record checked and corrected), on the
     completion of a correction case: the month's amounts recomputed at the corrected base by
-    that month's own rule rows (floor and cap applied, as the assessment does), its account
-    credit corrected, and every year's interest from the credit's year on recomputed at the
-    rate it was credited at, so the balance is what it would have been. The old figures stay
-    in the audit event (before/after) and the month's ``rules`` name the case. An employee's
-    month only (a flexible worker's base follows their grade: JF-001); a month not on record
-    is a back-payment (JF-002), not a correction."""
-    from shebao.contributions.accounts import _balance_before, _monthly_credits
+    that month's own rule rows (floor and cap applied, as the assessment does). A month paid at
+    the old base then owes or is owed the difference (``contributions.differences``):
+
+    - upward: a difference bill (补差) to the month's employer naming the case; the month is
+      due on it (in arrears once it is past due) and its account credited with the difference
+      only when it is paid;
+    - downward: the overpaid parts recorded as a refund due to the employer and the person (for
+      the finance office), the account credit reduced now and every year's interest from the
+      credit's year on recomputed at the rate it was credited at.
+
+    The old figures stay in the audit event (before/after, with the difference) and the month's
+    ``rules`` name the case. An employee's month only (a flexible worker's base follows their
+    grade: JF-001); a month not on record is a back-payment (JF-002), not a correction; a month
+    whose bill is still open (its own, or an earlier correction's difference bill) is refused.
+    One transaction: when the bill cannot be made nothing is written. Returns the corrected
+    month and its difference (None when the month was not paid or nothing changed)."""
     from shebao.contributions.backpay import _month_calc
+    from shebao.contributions.differences import amounts_of, correction_refusal, difference_record
     from shebao.contributions.models import AccountEntry
     from shebao.contributions.rulebook import rulebook_load
-    from shebao.contributions.rules import account_interest
 
+    if not isinstance(base, Decimal) or not base.is_finite() or base <= 0 or base >= MAX_WAGE:
+        raise InvalidInput(
+            "正确的缴费基数应为大于零的金额", "The correct base must be an amount above zero", field="correct_base"
+        )
     month = month_start(period)
+    today = timezone.localdate()
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()
-        row = ContributionMonth.objects.select_related("unit").filter(person=person, period=month).first()
+        row = (
+            ContributionMonth.objects.select_for_update(of=("self",))
+            .select_related("unit", "bill")
+            .filter(person=person, period=month)
+            .first()
+        )
         if row is None:
             raise InvalidInput(
                 f"{month:%Y-%m} 无缴费记录，缺失月份应由单位申报补缴",
@@ -429,13 +454,17 @@ def contribution_month_correct(
                 "A flexible worker's base follows the grade: change the grade instead",
                 field="period",
             )
+        refused = correction_refusal(row)
+        if refused is not None:
+            raise refused
         insurances = tuple(
             name
             for name in ("pension", "medical", "unemployment", "injury", "maternity")
             if getattr(row, f"{name}_employer", None) is not None or getattr(row, f"{name}_personal", None) is not None
         )
+        book = rulebook_load()
         calc = _month_calc(
-            book=rulebook_load(),
+            book=book,
             person=person,
             person_type="employee",
             period=month,
@@ -445,8 +474,9 @@ def contribution_month_correct(
             insurances=insurances,
         )
         columns = [f"{n}_{side}" for n in insurances for side in ("employer", "personal")]
-        before = {"base": row.base, "account_credit": row.account_credit}
+        before = {"base": row.base, "account_credit": row.account_credit, "status": row.status}
         before.update({c: getattr(row, c) for c in columns if hasattr(row, c)})
+        paid_amounts, base_before, credit_before = amounts_of(row), row.base, row.account_credit
         row.base = calc.base.quantize(Decimal("0.01"))  # as stored, so the audit shows what the row holds
         row.account_credit = calc.account_credit
         for line in calc.lines:
@@ -456,30 +486,33 @@ def contribution_month_correct(
                 setattr(row, f"{line.insurance}_personal", line.personal)
         row.rules = {**row.rules, **calc.rule_ids(), "corrected_by": case_number}
         row.save()
-        entry = AccountEntry.objects.filter(source_month=row).first()
+        difference = difference_record(
+            row=row,
+            person=person,
+            before=paid_amounts,
+            base_before=base_before,
+            credit_before=credit_before,
+            calc=calc,
+            book=book,
+            case_number=case_number,
+            today=today,
+        )
         interest_after: dict[str, Any] = {}
-        if entry is not None and entry.amount != row.account_credit:
+        entry = AccountEntry.objects.filter(source_month=row).first()
+        # an upward difference reaches the account when its bill is paid; anything else now
+        if entry is not None and entry.amount != row.account_credit and row.status != ContributionMonth.Status.DUE:
             entry.amount = row.account_credit
             entry.note = f"{entry.note}（{case_number} 更正）"[:255]
             entry.save(update_fields=["amount", "note"])
             # every interest credited since depends on this credit: recompute, oldest first
-            for interest in AccountEntry.objects.filter(
-                person=person, kind=AccountEntry.Kind.INTEREST, year__gte=entry.year
-            ).order_by("year"):
-                if interest.rate is None:
-                    continue
-                again = account_interest(
-                    year=interest.year,
-                    opening_balance=_balance_before(person, interest.year),
-                    monthly_credits=_monthly_credits(person, interest.year),
-                    rate=interest.rate,
-                    months=interest.credited_month.month,
-                )
-                if again.interest != interest.amount:
-                    interest_after[str(interest.year)] = {"before": interest.amount, "after": again.interest}
-                    interest.amount = again.interest
-                    interest.save(update_fields=["amount"])
-        after = {"base": row.base, "account_credit": row.account_credit, "interest": interest_after}
+            interest_after = account_interest_recompute(person=person, from_year=entry.year)
+        after = {
+            "base": row.base,
+            "account_credit": row.account_credit,
+            "status": row.status,
+            "interest": interest_after,
+            "difference": difference_summary(difference),
+        }
         after.update({c: getattr(row, c) for c in columns if hasattr(row, c)})
         audit.record(
             actor=actor,
@@ -490,4 +523,4 @@ def contribution_month_correct(
             before=before,
             after={**after, "period": month, "case": case_number, "reason": reason[:200]},
         )
-    return row
+    return Correction(month=row, difference=difference)

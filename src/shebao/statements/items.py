@@ -6,7 +6,9 @@ employer's evidence (payslips, the wage declaration) requested, since an employe
 what the employer declared. On completion, in the completing transaction, the month is
 corrected through contributions' service (amounts recomputed by the month's own rules, the
 account and its interest recomputed, old figures kept in the audit chain) — a wrong base by
-``contribution_month_correct``, a missing month put back through the employer of that month
+``contribution_month_correct`` (a month paid at the old base then owes a difference bill to its
+employer, or is owed a refund: ``contributions.differences``; the case's result says which, with
+the amount and the bill number), a missing month put back through the employer of that month
 by ``contribution_month_restore`` (its base the one named, else the nearest month's) — and a new version
 of every issued statement from that year on is signed; the old one then shows as superseded
 at the verification page. 人社部令第14号 (corrections: checked, corrected, replied in writing).
@@ -104,6 +106,7 @@ class CorrectionHandler(FormHandler):
         review must send back: a missing month that is on record (a base correction), a base
         correction of a month not on record (a back-payment) or of a flexible worker's own
         month (its base follows the grade)."""
+        from shebao.contributions.differences import correction_refusal
         from shebao.contributions.models import ContributionMonth
 
         what = cleaned["what"]
@@ -111,7 +114,7 @@ class CorrectionHandler(FormHandler):
             return
         id_number = str(cleaned.get("id_number") or applicant.id_number or "").upper()
         row = (
-            ContributionMonth.objects.filter(person__id_number=id_number, period=month).only("unit_id").first()
+            ContributionMonth.objects.filter(person__id_number=id_number, period=month).select_related("bill").first()
             if id_number
             else None
         )
@@ -133,9 +136,14 @@ class CorrectionHandler(FormHandler):
                 "A flexible worker's base follows the grade: change the grade instead",
                 field="what",
             )
+        if what == "base" and row is not None:
+            refused = correction_refusal(row)
+            if refused is not None:
+                raise refused
 
     def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         from shebao.contributions.accounts import contribution_month_restore
+        from shebao.contributions.differences import difference_summary
         from shebao.contributions.services import contribution_month_correct
         from shebao.registry.models import Person
         from shebao.statements.models import Statement
@@ -148,7 +156,7 @@ class CorrectionHandler(FormHandler):
         month = dt.date.fromisoformat(form["period"])
         result: dict[str, Any] = {"period": month.isoformat()}
         if form["what"] == "base":
-            row = contribution_month_correct(
+            corrected = contribution_month_correct(
                 actor=actor,
                 person=person,
                 period=month,
@@ -156,7 +164,11 @@ class CorrectionHandler(FormHandler):
                 case_number=case.number or "",
                 reason=str(form.get("detail", "")),
             )
-            result["base"] = str(row.base)
+            result["base"] = str(corrected.month.base)
+            summary = difference_summary(corrected.difference)
+            if summary is not None:
+                result["difference"] = summary
+                result["difference_note"] = _difference_note(corrected.difference)
         elif form["what"] == "missing":
             raw = form.get("correct_base")
             row = contribution_month_restore(
@@ -178,6 +190,23 @@ class CorrectionHandler(FormHandler):
             issued.append(statement.ref)
         result["statements"] = issued
         return result
+
+
+def _difference_note(difference: Any) -> str:
+    """The correction's difference in one line (Chinese, then English), for the case result."""
+    if difference.bill is not None:
+        return (
+            f"更正补差 {difference.total} 元（单位 {difference.employer_amount} 元，个人 {difference.personal_amount} 元），"
+            f"缴费单 {difference.bill.number}，缴费截止日 {difference.bill.due_date:%Y-%m-%d}；缴清前该月显示为待缴，"
+            f"逾期为欠费。/ Difference due {difference.total} yuan (employer {difference.employer_amount},"
+            f" personal {difference.personal_amount}), bill {difference.bill.number}, due"
+            f" {difference.bill.due_date:%Y-%m-%d}; the month shows as due until it is paid."
+        )
+    return (
+        f"多缴退差 {difference.total} 元（退单位 {difference.employer_amount} 元，退个人 {difference.personal_amount} 元），"
+        f"已登记待财务退付。/ Refund due {difference.total} yuan (to the employer {difference.employer_amount},"
+        f" to the person {difference.personal_amount}), recorded for the finance office."
+    )
 
 
 ITEMS: tuple[ItemSpec, ...] = (

@@ -2,7 +2,14 @@
 pension personal account, and the annual roll-up."""
 
 from shebao.contributions.models.accounts import AccountEntry
-from shebao.contributions.models.ledger import Bill, ContributionMonth, DeclaredBase, FlexibleGrade, Payment
+from shebao.contributions.models.ledger import (
+    BaseDifference,
+    Bill,
+    ContributionMonth,
+    DeclaredBase,
+    FlexibleGrade,
+    Payment,
+)
 from shebao.contributions.models.rules import (
     BackpayCharge,
     ContributionRate,
@@ -17,6 +24,7 @@ from shebao.contributions.models.years import ContributionYear, Insurance
 __all__ = [
     "AccountEntry",
     "BackpayCharge",
+    "BaseDifference",
     "Bill",
     "ContributionMonth",
     "ContributionRate",

@@ -54,6 +54,7 @@ class Bill(models.Model):
     class Kind(models.TextChoices):
         MONTHLY = "monthly", "月度核定 / Monthly"
         BACK_PAYMENT = "back_payment", "中断期补缴 / Back-payment"
+        DIFFERENCE = "difference", "更正补差 / Correction difference"
 
     class Status(models.TextChoices):
         OPEN = "open", "待缴 / Open"
@@ -79,6 +80,8 @@ class Bill(models.Model):
     # Rule rows used past their own period (no newer row published yet), as ``RuleRef.as_dict``:
     # the bill is provisional (暂定) and names what it was computed from.
     carried_forward = models.JSONField("沿用的规则 / Rows carried forward", default=list, blank=True)
+    # the case that raised the bill (a correction's 补差: QY-001), shown to the payer beside the bill
+    case_number = models.CharField("办件编号 / Case", max_length=20, blank=True, default="")
 
     class Meta:
         verbose_name = "缴费单 / Bill"
@@ -86,11 +89,17 @@ class Bill(models.Model):
         indexes = [models.Index(fields=["status", "due_date"])]
         constraints = [
             models.CheckConstraint(condition=Q(unit__isnull=False) ^ Q(person__isnull=False), name="bill_one_payer"),
+            # one monthly (or back-payment) bill per payer and month; a correction's difference
+            # bills are one per corrected person-month and case, so several may share a month
             models.UniqueConstraint(
-                fields=["unit", "period", "kind"], condition=Q(unit__isnull=False), name="bill_unit_period_unique"
+                fields=["unit", "period", "kind"],
+                condition=Q(unit__isnull=False) & ~Q(kind="difference"),
+                name="bill_unit_period_unique",
             ),
             models.UniqueConstraint(
-                fields=["person", "period", "kind"], condition=Q(person__isnull=False), name="bill_person_period_unique"
+                fields=["person", "period", "kind"],
+                condition=Q(person__isnull=False) & ~Q(kind="difference"),
+                name="bill_person_period_unique",
             ),
         ]
 
@@ -102,6 +111,11 @@ class Bill(models.Model):
     def provisional(self) -> bool:
         """Computed from a rule row carried forward past its period (暂定)."""
         return bool(self.carried_forward)
+
+    @property
+    def number(self) -> str:
+        """缴费单号: the bill's serial as printed (its receipt carries the same), never an ID number."""
+        return f"JF{self.period:%Y%m}-{self.pk:08d}"
 
 
 class ContributionMonth(models.Model):
@@ -180,3 +194,64 @@ class Payment(models.Model):
     class Meta:
         verbose_name = "缴费记录 / Payment"
         verbose_name_plural = "缴费记录 / Payments"
+
+
+class BaseDifference(models.Model):
+    """更正差额: what a corrected base (QY-001, 人社部令第14号) changed in a month already paid.
+
+    Upward (``kind`` due, 补差): the employer and personal parts of the difference, each insurance
+    at the month's own rule rows, are asked of the month's employer by a ``Bill`` of kind
+    difference; the month is due (then in arrears) until that bill is paid, and the account is
+    credited with ``account_credit`` only then. Downward (``kind`` refund, 退差): the overpaid
+    parts are owed back to the employer (``employer_amount``) and the person
+    (``personal_amount``), recorded here for the finance office to pay (no refund transfer is
+    made by the platform). Amounts are magnitudes (never negative); ``lines`` keeps every column
+    before and after, as strings."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", "补差 / Difference due"
+        REFUND = "refund", "退差 / Refund due"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待缴或待退 / Open"
+        SETTLED = "settled", "已缴或已退 / Settled"
+
+    month = models.ForeignKey(ContributionMonth, on_delete=models.PROTECT, related_name="differences")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("registry.Unit", on_delete=models.PROTECT, related_name="+")
+    case_number = models.CharField("办件编号 / Case", max_length=20)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    base_before = models.DecimalField(max_digits=12, decimal_places=2)
+    base_after = models.DecimalField(max_digits=12, decimal_places=2)
+    employer_amount = models.DecimalField("单位部分 / Employer part", max_digits=14, decimal_places=2)
+    personal_amount = models.DecimalField("个人部分 / Personal part", max_digits=14, decimal_places=2)
+    account_credit = models.DecimalField("记入个人账户 / To the account", max_digits=14, decimal_places=2)
+    lines = models.JSONField("各险种差额 / Per column", default=dict)
+    bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="differences")
+    # the month's bill before the difference bill took its place (restored once that is paid)
+    original_bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "更正差额 / Correction difference"
+        verbose_name_plural = "更正差额 / Correction differences"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employer_amount__gte=0) & Q(personal_amount__gte=0) & Q(account_credit__gte=0),
+                name="base_difference_magnitudes",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="refund", bill__isnull=True) | Q(kind="due", bill__isnull=False),
+                name="base_difference_bill_when_due",
+            ),
+            # a month has at most one difference bill open at a time
+            models.UniqueConstraint(
+                fields=["month"], condition=Q(kind="due", status="open"), name="base_difference_one_open"
+            ),
+        ]
+
+    @property
+    def total(self) -> Decimal:
+        return self.employer_amount + self.personal_amount

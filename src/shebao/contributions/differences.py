@@ -1,0 +1,224 @@
+"""更正补差与退差: the money a corrected base (QY-001, 人社部令第14号) moves for a month already paid.
+
+A month paid at a wrong base and corrected (``services.contribution_month_correct``) owes the
+difference between its amounts at the corrected base and what was paid, each insurance's
+employer and personal part at the month's own rule rows:
+
+- upward (补差): one ``Bill`` of kind difference to the month's employer, naming the case, due
+  on the ordinary due date of the month the correction is made in — ``rules.charges.due_date``
+  of that month with the late-fee row's ``grace_days`` (15: the 15th of the following month),
+  the same date a month assessed then would carry; ``backpay_create``'s month end is not used,
+  since a back-payment's charge to the quote day is already in its bill and a difference has
+  none. The late fee runs from that due date (``selectors.late_fee_for``). Until the bill is
+  paid the month points at it (``ContributionMonth.bill``) and is due, so every reader of the
+  month (``selectors.months_of_person``, the statement, the mailing's bulk read) shows it due,
+  then in arrears once the bill is past due, computed on read as for any bill; the month's
+  account is credited with the difference only when it is paid, in the month paid (记账月,
+  DOMAIN.md §2.2, as a back-payment), and the interest of that year on recomputed. Paying
+  goes through ``services.payment_record`` (window, bank file, online), which calls
+  :func:`difference_settle`: the month paid again and pointing back at its own bill.
+- downward (退差): the overpaid parts recorded as owed back — the employer's part to the
+  employer, the personal part to the person — for the finance office to pay: the platform has
+  no bank adapter for contribution refunds (medical's and unemployment's pay their own
+  benefits), so no transfer is made here. The account credit is reduced at once and the
+  interest recomputed; the month stays paid.
+
+A month whose bill is still open (its own monthly bill, or a difference bill of an earlier
+correction) is not corrected: what was paid is not settled yet (:func:`correction_refusal`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from shebao.contributions.accounts.corrections import account_interest_recompute
+from shebao.contributions.accounts.crediting import account_credit_rows
+from shebao.contributions.models import AccountEntry, BaseDifference, Bill, ContributionMonth
+from shebao.contributions.rulebook import Rulebook
+from shebao.contributions.rules import ContributionCalc, due_date
+from shebao.core.errors import Conflict, InvalidInput
+from shebao.core.months import month_start
+from shebao.registry.models import Person
+
+ZERO = Decimal("0.00")
+INSURANCES = ("pension", "medical", "unemployment", "injury", "maternity")
+EMPLOYER_COLUMNS = tuple(f"{n}_employer" for n in INSURANCES)
+PERSONAL_COLUMNS = ("pension_personal", "medical_personal", "unemployment_personal")
+COLUMNS = EMPLOYER_COLUMNS + PERSONAL_COLUMNS
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A corrected month and the difference its correction moved (None: nothing moved)."""
+
+    month: ContributionMonth
+    difference: BaseDifference | None
+
+
+def correction_refusal(row: ContributionMonth) -> InvalidInput | None:
+    """Why the base of ``row`` cannot be corrected now, or None: its bill is still open — an
+    earlier correction's difference bill (pay it first, then ask again) or the month's own bill
+    (nothing settled to correct against yet). Checked at filing and at completion."""
+    bill = row.bill
+    if bill is None or bill.status != Bill.Status.OPEN:
+        return None
+    if bill.kind == Bill.Kind.DIFFERENCE:
+        return InvalidInput(
+            f"{row.period:%Y-%m} 有未缴清的更正补差缴费单 {bill.number}（办件 {bill.case_number}），"
+            "请单位缴清后再申请更正",
+            f"{row.period:%Y-%m} has an unpaid correction difference bill {bill.number} (case {bill.case_number}):"
+            " the employer pays it first, then a new correction may be asked for",
+            field="period",
+            bill=bill.number,
+        )
+    return InvalidInput(
+        f"{row.period:%Y-%m} 的缴费单 {bill.number} 尚未缴清，缴清后方可更正缴费基数",
+        f"{row.period:%Y-%m} is not paid yet (bill {bill.number}): its base is corrected once it is paid",
+        field="period",
+        bill=bill.number,
+    )
+
+
+def amounts_of(row: ContributionMonth) -> dict[str, Decimal | None]:
+    return {column: getattr(row, column) for column in COLUMNS}
+
+
+def _sum(values: dict[str, Decimal], columns: tuple[str, ...]) -> Decimal:
+    return sum((values[c] for c in columns), ZERO)
+
+
+def difference_record(
+    *,
+    row: ContributionMonth,
+    person: Person,
+    before: dict[str, Decimal | None],
+    base_before: Decimal,
+    credit_before: Decimal,
+    calc: ContributionCalc,
+    book: Rulebook,
+    case_number: str,
+    today: dt.date,
+) -> BaseDifference | None:
+    """The difference of ``row`` (already holding its corrected amounts) against what was paid
+    (``before``), written as a ``BaseDifference`` — with its bill when upward, the month then
+    due on that bill — or None when the month was not paid (nothing moved) or nothing changed.
+    Part of the correcting transaction: an error here leaves nothing written."""
+    if row.status != ContributionMonth.Status.PAID or row.unit is None:
+        return None
+    delta = {c: (getattr(row, c) or ZERO) - (before[c] or ZERO) for c in COLUMNS}
+    employer, personal = _sum(delta, EMPLOYER_COLUMNS), _sum(delta, PERSONAL_COLUMNS)
+    credit = row.account_credit - credit_before
+    if employer == personal == credit == ZERO:
+        return None
+    upward = employer >= 0 and personal >= 0 and credit >= 0
+    downward = employer <= 0 and personal <= 0 and credit <= 0
+    if not (upward or downward):
+        raise Conflict(
+            f"{row.period:%Y-%m} 原记录的各项金额与该月规则不一致（单位部分差额 {employer} 元，个人部分差额 {personal} 元），"
+            "请核查原记录后再更正",
+            f"{row.period:%Y-%m}'s recorded amounts do not follow the month's rules (employer difference {employer},"
+            f" personal difference {personal}): check the record before correcting it",
+            field="correct_base",
+        )
+    lines: dict[str, Any] = {
+        c: {
+            "before": None if before[c] is None else str(before[c]),
+            "after": str(getattr(row, c)),
+            "difference": str(d),
+        }
+        for c, d in delta.items()
+        if d or before[c] is not None or getattr(row, c) is not None
+    }
+    difference = BaseDifference(
+        month=row,
+        person=person,
+        unit=row.unit,
+        case_number=case_number,
+        kind=BaseDifference.Kind.DUE if upward else BaseDifference.Kind.REFUND,
+        base_before=base_before,
+        base_after=row.base,
+        employer_amount=abs(employer),
+        personal_amount=abs(personal),
+        account_credit=abs(credit),
+        lines=lines,
+        original_bill=row.bill,
+    )
+    if upward:
+        rule = book.late_fee(today)  # no late-fee row in force: a clear 422, nothing written
+        difference.bill = Bill.objects.create(
+            unit=row.unit,
+            period=row.period,
+            kind=Bill.Kind.DIFFERENCE,
+            employer_total=employer,
+            personal_total=personal,
+            late_fee=ZERO,
+            due_date=due_date(month_start(today), grace_days=rule.grace_days),
+            case_number=case_number,
+            carried_forward=[ref.as_dict() for ref in calc.carried_forward],
+        )
+        row.bill = difference.bill
+        row.status = ContributionMonth.Status.DUE
+        row.save(update_fields=["bill", "status"])
+    difference.save()
+    return difference
+
+
+def difference_settle(*, bill: Bill) -> int:
+    """A paid difference bill (``services.payment_record``, in its transaction, the months
+    already marked paid): each month points back at its own bill, its account is credited with
+    the difference in the month paid (or, never credited before, with its whole corrected credit
+    in its own month), the interest of that year on is recomputed, and the difference settled.
+    Returns how many account entries were written."""
+    assert bill.paid_at is not None
+    paid_month = timezone.localtime(bill.paid_at).date().replace(day=1)
+    written = 0
+    for difference in BaseDifference.objects.select_related("month", "person").filter(
+        bill=bill, status=BaseDifference.Status.OPEN
+    ):
+        row = difference.month
+        row.bill_id = difference.original_bill_id
+        row.status = ContributionMonth.Status.PAID
+        row.save(update_fields=["bill", "status"])
+        if difference.account_credit:
+            if AccountEntry.objects.filter(source_month=row).exists():
+                AccountEntry.objects.create(
+                    person=difference.person,
+                    kind=AccountEntry.Kind.CONTRIBUTION,
+                    year=paid_month.year,
+                    credited_month=paid_month,
+                    amount=difference.account_credit,
+                    note=f"费款所属期 {row.period:%Y-%m} 更正补差（{difference.case_number}，缴费单 {bill.number}）",
+                )
+                written += 1
+                from_year = paid_month.year
+            else:
+                written += account_credit_rows(rows=[row])
+                from_year = row.period.year
+            account_interest_recompute(person=difference.person, from_year=from_year)
+        difference.status = BaseDifference.Status.SETTLED
+        difference.settled_at = bill.paid_at
+        difference.save(update_fields=["status", "settled_at"])
+    return written
+
+
+def difference_summary(difference: BaseDifference | None) -> dict[str, Any] | None:
+    """What a correction's result and audit event say of its difference (strings, for JSON)."""
+    if difference is None:
+        return None
+    summary: dict[str, Any] = {
+        "kind": difference.kind,
+        "employer": str(difference.employer_amount),
+        "personal": str(difference.personal_amount),
+        "total": str(difference.total),
+        "account_credit": str(difference.account_credit),
+    }
+    if difference.bill is not None:
+        summary.update(bill=difference.bill.number, bill_id=difference.bill.pk, due_date=str(difference.bill.due_date))
+    else:
+        summary["refund_by"] = "finance_office"
+    return summary
