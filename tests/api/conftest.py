@@ -32,7 +32,7 @@ from shebao.contributions.accounts import account_interest_credit
 from shebao.contributions.models import AccountEntry, Bill, DeclaredBase
 from shebao.contributions.services import assessment_run
 from shebao.core.models import Account, OpeningHours, SkillGroup
-from shebao.core.tokens import token_issue
+from shebao.core.tokens import token_issue, unit_token_issue
 from shebao.registry.models import Person, Unit
 from tests.contributions.test_assessment import insure, register
 from tests.web.support import employ, make_person, make_unit, sign_in
@@ -60,7 +60,7 @@ class World:
 @dataclass(frozen=True)
 class Caller:
     """What one actor sends with every request: its session cookie and CSRF pair (none for
-    the anonymous caller)."""
+    the anonymous caller), and its bearer token (the citizen's app token, the unit's API token)."""
 
     name: str
     cookies: dict[str, str]
@@ -211,6 +211,9 @@ def _caller(name: str, user: Account | None) -> Caller:
     if user.kind == Account.Kind.CITIZEN:  # the app's routes (/api/v1/app) take its bearer token
         pair = token_issue(account=user, device_id=APP_DEVICE)
         headers |= {"Authorization": f"Bearer {pair.access}", "X-Device-Id": APP_DEVICE}
+    if user.kind == Account.Kind.UNIT:  # the unit's batch routes take its API token before the session
+        secret = unit_token_issue(actor=user, name="schemathesis", days=90)[1]
+        headers |= {"Authorization": f"Bearer {secret}"}
     return Caller(name=name, cookies=cookies, headers=headers)
 
 

@@ -7,7 +7,11 @@ the batch is written whole or not at all, as the Excel path. ``key`` is the unit
 key: a batch that was written is kept with its answer (``registry.BatchSubmission``), so the
 same key again returns that answer (``replayed``) and writes nothing; the same key with other
 content is a 409. A rejected batch wrote nothing and may be corrected and sent again under the
-same key. Row numbers are positions in ``rows`` from 1. For VIP units (``Unit.vip``).
+same key. Row numbers are positions in ``rows`` from 1.
+
+For VIP units (``Unit.vip``): an operator's session (with CSRF), or the unit's payroll system
+with ``Authorization: Bearer <unit API token>`` (made on the unit hall's API tokens page, see
+``contributions.batch_tokens``; no CSRF, rate-limited per token as the app's sign-ins).
 """
 
 from __future__ import annotations
@@ -17,22 +21,20 @@ import json
 from typing import Any, Literal
 
 from ninja import Field, Router, Schema
-from ninja.security import SessionAuth
 
 from shebao.contributions import declarations
+from shebao.contributions.batch_tokens import batch_unit_get
 from shebao.contributions.services import declared_wage_record
 from shebao.core.api import answers
 from shebao.core.channels import Channel
-from shebao.core.errors import NotAllowed
 from shebao.core.http import ApiRequest
 from shebao.core.models import Account
+from shebao.core.tokens import unit_batches_auth
 from shebao.registry import imports
-from shebao.registry import selectors as registry_selectors
 from shebao.registry import services as registry_services
 from shebao.registry.models import Person, Unit
 
 router = Router(tags=["unit batches 单位批量申报"])
-session = SessionAuth()
 MAX_ROWS = 5000  # one request; a larger batch goes as several keys, or by Excel
 
 
@@ -90,16 +92,6 @@ class BaseBatchIn(Schema):
     rows: list[BaseBatchRowIn] = Field(..., min_length=1, max_length=MAX_ROWS)
 
 
-def _vip_unit(actor: Account) -> Unit:
-    unit = registry_selectors.unit_get_own(actor=actor)
-    if not unit.vip:
-        raise NotAllowed(
-            "批量申报接口仅向 VIP 单位开放，其他单位请使用 Excel 批量申报",
-            "The batch API is for VIP units; other units use the Excel upload",
-        )
-    return unit
-
-
 def _digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
@@ -123,14 +115,14 @@ def _answer(*, key: str, kind: str, rows: int, written: int, results: list[dict[
 
 @router.post(
     "/unit/batches/staff",
-    response=answers(BatchOut, errors=(401, 403, 404, 409)),
-    auth=session,
+    response=answers(BatchOut, errors=(401, 403, 404, 409, 429)),
+    auth=unit_batches_auth,
     summary="批量增减员（VIP 单位）/ Batch staff additions or removals (VIP units)",
 )
 def staff_batch(request: ApiRequest, data: StaffBatchIn) -> dict[str, Any]:
     """增员 or 减员 for many employees at once, checked row by row as the Excel import."""
     actor = request.auth
-    unit = _vip_unit(actor)
+    unit = batch_unit_get(actor=actor)
     raw_rows = [(n, row.dict()) for n, row in enumerate(data.rows, start=1)]
 
     def run() -> tuple[dict[str, Any], bool]:
@@ -180,15 +172,15 @@ def _normal(id_number: str) -> str:
 
 @router.post(
     "/unit/batches/bases",
-    response=answers(BatchOut, errors=(401, 403, 404, 409)),
-    auth=session,
+    response=answers(BatchOut, errors=(401, 403, 404, 409, 429)),
+    auth=unit_batches_auth,
     summary="批量申报缴费基数（VIP 单位）/ Batch base declaration (VIP units)",
 )
 def bases_batch(request: ApiRequest, data: BaseBatchIn) -> dict[str, Any]:
     """The year's declared wages of every employee of the year, checked row by row as the
     Excel declaration (every employee present, once, with a wage in range)."""
     actor = request.auth
-    unit = _vip_unit(actor)
+    unit = batch_unit_get(actor=actor)
     rows = [(n, (row.name, row.id_number, row.wage)) for n, row in enumerate(data.rows, start=1)]
 
     def run() -> tuple[dict[str, Any], bool]:

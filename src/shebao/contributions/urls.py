@@ -8,7 +8,7 @@ ones they had before the pages moved here from ``web``.
 
 from django.urls import path
 
-from shebao.contributions.views import citizen, unit, window
+from shebao.contributions.views import citizen, tokens, unit, window
 
 urlpatterns = [
     path("unit/bills/", unit.unit_bills, name="unit_bills"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("unit/bases/<int:year>/", unit.unit_bases, name="unit_bases"),
     path("unit/bases/<int:year>/template.xlsx", unit.unit_bases_template, name="unit_bases_template"),
     path("unit/bases/<int:year>/upload/", unit.unit_bases_upload, name="unit_bases_upload"),
+    path("unit/api-tokens/", tokens.unit_api_tokens, name="unit_api_tokens"),
+    path("unit/api-tokens/<int:pk>/revoke/", tokens.unit_api_token_revoke, name="unit_api_token_revoke"),
     path("window/arrears/", window.window_arrears, name="window_arrears"),
     path("window/arrears/<int:pk>/collect/", window.window_collect, name="window_collect"),
     path("my/contributions/", citizen.my_contributions, name="my_contributions"),

@@ -9,6 +9,8 @@ class CoreAction(AuditActions):
     APP_TOKEN_ISSUE = "app_token.issue", "App 登录 / App signed in"
     APP_TOKEN_REVOKE = "app_token.revoke", "App 退出登录 / App signed out"
     APP_TOKEN_REUSE = "app_token.reuse", "App 刷新令牌被重复使用 / App refresh token reused"
+    UNIT_TOKEN_ISSUE = "unit_token.issue", "创建单位接口令牌 / Unit API token made"
+    UNIT_TOKEN_REVOKE = "unit_token.revoke", "撤销单位接口令牌 / Unit API token revoked"
     CALENDAR_DAY_SET = "calendar.day_set", "设置日历日 / Calendar day set"
     CALENDAR_YEAR_PUBLISH = "calendar.year_publish", "发布年度日历 / Calendar year published"
     JOB_CREATE = "job.create", "创建批量任务 / Job created"

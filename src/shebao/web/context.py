@@ -47,6 +47,7 @@ def _nav(user: Account, *, unread: int = 0) -> list[tuple[str, str]]:
     if user.kind == Account.Kind.UNIT:
         items.append((str(_("Bills")), reverse("web:unit_bills")))
         items.append(("职工缴费记录 / Employees' months", reverse("statements:unit")))
+        items.append(("接口令牌 / API tokens", reverse("web:unit_api_tokens")))
     if user.kind == Account.Kind.STAFF and user.role == Role.CLERK:
         items.append((str(_("Arrears at the window")), reverse("web:window_arrears")))
         items.append(("权益记录单打印 / Print rights statements", reverse("statements:window")))

@@ -9,7 +9,7 @@ from shebao.core.models.calendar import CalendarDay, CalendarYear
 from shebao.core.models.jobs import Job, JobChunk
 from shebao.core.models.notify import Notification
 from shebao.core.models.org import Area, Office, OpeningException, OpeningHours
-from shebao.core.models.tokens import AppSession, AppToken
+from shebao.core.models.tokens import AppSession, AppToken, UnitApiToken
 
 __all__ = [
     "Account",
@@ -28,4 +28,5 @@ __all__ = [
     "OpeningHours",
     "Role",
     "SkillGroup",
+    "UnitApiToken",
 ]

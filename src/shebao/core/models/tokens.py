@@ -62,3 +62,51 @@ class AppToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.token_hash[:8]}…"
+
+
+class UnitApiToken(models.Model):
+    """A named API token of an employer unit, for its payroll system to call the unit's batch
+    API (增减员, base declarations) without a browser session.
+
+    Made by one of the unit's operators and shown to them once; only its SHA-256 is kept, with
+    the first characters (``prefix``) to tell tokens apart on the page. It acts as the operator
+    who made it, for that unit only (``unit_code`` = the operator's ``Account.unit_code`` at use
+    time), within its ``scope``, until ``expires_at`` or its revocation by any operator of the unit.
+    """
+
+    class Scope(models.TextChoices):
+        BATCHES = "batches", "批量申报接口 / Batch API"
+
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="unit_api_tokens", verbose_name="创建人 / Made by"
+    )
+    unit_code = models.CharField("统一社会信用代码 / USCC", max_length=18)
+    name = models.CharField("名称 / Name", max_length=64)
+    scope = models.CharField("权限范围 / Scope", max_length=16, choices=Scope.choices)
+    token_hash = models.CharField("令牌摘要 / Token hash (SHA-256)", max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀 / Token prefix", max_length=16)
+    created_at = models.DateTimeField("创建时间 / Made at")
+    expires_at = models.DateTimeField("到期时间 / Expires at")
+    last_used_at = models.DateTimeField("最近使用 / Last used", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间 / Revoked at", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "core.Account",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="撤销人 / Revoked by",
+    )
+
+    class Meta:
+        verbose_name = "单位接口令牌 / Unit API token"
+        verbose_name_plural = "单位接口令牌 / Unit API tokens"
+        indexes = [models.Index(fields=["unit_code", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="unit_api_token_expires_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_code} {self.name} ({self.prefix}…)"
