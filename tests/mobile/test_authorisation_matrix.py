@@ -1,7 +1,8 @@
 """The authorisation matrix of every personal route the app reaches, walked from the OpenAPI
-document (every operation under /api/v1/app and /api/v1/my, and /cases/mine, /transfers/mine):
-no token, a garbage token, an expired one, a revoked one, one shown from another device, a
-refresh token used as an access token, another person's token, a staff session. Each is
+document (every operation under /api/v1/app and /api/v1/my, and /cases/mine, /transfers/mine,
+/medical/account): no token, a garbage token, an expired one, a revoked one, one shown from
+another device, a refresh token used as an access token, an employer's unit API token, another
+person's token, a staff session. Each is
 refused with the right status (401, or 403/404) or answered with the caller's own data only —
 never 张三's — and a refusal changes nothing. Then: notifications once per event."""
 
@@ -25,6 +26,7 @@ from shebao.contributions.models import ContributionMonth
 from shebao.core.errors import Conflict
 from shebao.core.models import AppSession, AuditEvent, Notification
 from shebao.core.notify import notification_enqueue
+from shebao.core.tokens import unit_token_issue
 from shebao.statements.models import Statement
 from shebao.statements.services import statement_issue
 from tests.cases.conftest import (  # noqa: F401 (pytest finds fixtures by name)
@@ -41,7 +43,8 @@ from tests.web.support import make_person, sign_in
 
 pytestmark = pytest.mark.django_db
 PREFIX = "/api/v1"
-EXTRA = {"/cases/mine", "/transfers/mine"}  # personal routes outside /app and /my that take the app's token
+# personal routes outside /app and /my that take the app's token
+EXTRA = {"/cases/mine", "/transfers/mine", "/medical/account"}
 PERSONAL = ("/my/", "/app/my/", "/app/me", "/app/notifications", "/app/push", "/app/auth/revoke")
 
 
@@ -72,6 +75,7 @@ STAFF_FORBIDDEN = {op for op in PROTECTED if not op[1].startswith("/app/") and o
 def test_the_walk_finds_every_personal_route_and_each_takes_the_app_s_token():
     assert len(PROTECTED) >= 20
     assert {("POST", "/app/auth/token"), ("GET", "/app/outlets/nearby"), ("GET", "/app/guides")} <= set(PUBLIC)
+    assert ("GET", "/medical/account") in PROTECTED
     for method, path in OPERATIONS:
         if path.startswith(PERSONAL) or path in EXTRA:
             assert {"AppBearer": []} in OPERATIONS[(method, path)], (method, path)
@@ -83,7 +87,7 @@ def test_the_walk_finds_every_personal_route_and_each_takes_the_app_s_token():
 
 
 @pytest.fixture
-def world(engine, citizen, other_citizen, district, clerk):  # noqa: F811
+def world(engine, citizen, other_citizen, district, clerk, unit_operator):  # noqa: F811
     person = make_person(district=district, account=citizen, name="张三")
     make_person(district=district, account=other_citizen, name="李四")
     ContributionMonth.objects.create(
@@ -113,7 +117,9 @@ def world(engine, citizen, other_citizen, district, clerk):  # noqa: F811
         account=citizen,
     )
     tokens = app_sign_in(Client(), citizen).json()
+    unit_token = unit_token_issue(actor=unit_operator, name="工资系统", days=90)[1]  # the batch API's, no other
     return {
+        "unit_token": unit_token,
         "person": person,
         "statement": statement,
         "case": case,
@@ -181,6 +187,7 @@ REFUSED = {
     "refresh token as access": lambda w: bearer(w["tokens"]["refresh_token"]),
     "another device": lambda w: bearer(w["tokens"]["access_token"], TABLET),
     "basic scheme": lambda w: {"HTTP_AUTHORIZATION": "Basic YWJjOmRlZg==", "HTTP_X_DEVICE_ID": PHONE},
+    "an employer's unit API token": lambda w: bearer(w["unit_token"]),
 }
 
 

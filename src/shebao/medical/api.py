@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from shebao.cases.api import StaffVerifiedSession
 from shebao.core.api import answers
 from shebao.core.http import ApiRequest
+from shebao.core.tokens import person_auth
 from shebao.medical import selectors, services
 from shebao.medical.models import Reimbursement
 
@@ -172,11 +173,12 @@ def reimbursement_assess(request: ApiRequest, number: str, payload: AssessIn) ->
 
 @router.get(
     "/medical/account",
-    response=answers(MedicalAccountOut, errors=(401, 404)),
-    auth=session,
+    response=answers(MedicalAccountOut, errors=(401, 404, 429)),
+    auth=person_auth,  # a session, or the app's bearer token (429: the app's rate limits)
     summary="我的医保个人账户 / My medical personal account",
 )
 def my_account(request: ApiRequest) -> dict[str, Any]:
+    """The person's own account (the token holder's, as ``/api/v1/app/my/accounts`` shows it)."""
     return account_out(selectors.medical_account_mine(actor=request.auth))
 
 
