@@ -314,3 +314,16 @@ def test_the_employer_sees_the_difference_bill_with_its_case_number_and_the_diff
         D("87.00"),
         D("80.00"),
     )
+
+
+def test_the_finance_office_finds_the_open_refunds_in_the_admin(client, window, citizen, clerk, reviewer, admin_user):
+    from django.urls import reverse
+
+    from tests.cases.test_api import staff_client
+
+    case = _correct(window, clerk, reviewer, citizen, "5000")
+    administrator = staff_client(client, admin_user)
+    page = administrator.get(reverse("admin:contributions_basedifference_changelist") + "?kind=refund&status=open")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert case.number in text and "256.00" in text and "103.00" in text

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from shebao.contributions.models import (
     AccountEntry,
     BackpayCharge,
+    BaseDifference,
     Bill,
     ContributionRate,
     FlexibleGrade,
@@ -92,9 +93,42 @@ class FlexibleGradeAdmin(ReadOnly):
 
 @admin.register(Bill)
 class BillAdmin(ReadOnly):
-    list_display = ("id", "unit", "person", "period", "kind", "employer_total", "personal_total", "late_fee", "status")
+    list_display = (
+        "id",
+        "unit",
+        "person",
+        "period",
+        "kind",
+        "employer_total",
+        "personal_total",
+        "late_fee",
+        "status",
+        "case_number",
+    )
     list_filter = ("kind", "status")
     raw_id_fields = ("unit", "person")
+
+
+@admin.register(BaseDifference)
+class BaseDifferenceAdmin(ReadOnly):
+    """The corrections' differences: the finance office's list of refunds owed (退差, open)
+    and the difference bills raised (补差)."""
+
+    list_display = (
+        "case_number",
+        "kind",
+        "status",
+        "unit",
+        "person",
+        "base_before",
+        "base_after",
+        "employer_amount",
+        "personal_amount",
+        "bill",
+        "created_at",
+    )
+    list_filter = ("kind", "status")
+    raw_id_fields = ("month", "person", "unit", "bill", "original_bill")
 
 
 @admin.register(Payment)
