@@ -2,7 +2,7 @@
 
 Views are parameter parsing plus one selector call; the selector decides who sees whom
 (``shebao.registry.selectors``). ``NotFound`` becomes the 404 page and ``NotAllowed`` the 403
-page, each with the error's own message.
+page, each with the error's own message in both languages, Chinese first.
 """
 
 from __future__ import annotations
@@ -37,13 +37,19 @@ def channel_for(user: Account) -> str:
     return Channel.ONLINE
 
 
-def error_page(request: HttpRequest, error: ShebaoError) -> HttpResponse:
-    """The house error page for a domain error, with its status (404, 403, 422 …); to htmx, the
-    message alone, swapped where the answer was expected (base.html's ``responseHandling``)."""
+def error_page(request: HttpRequest, error: ShebaoError, *, link: tuple[str, str, str] | None = None) -> HttpResponse:
+    """The house error page for a domain error, with its status (404, 403, 422 …): the message
+    in Chinese, then English, whatever the page's language; ``link`` (url, zh, en), a page the
+    visitor may have meant. To htmx, the message alone, swapped where the answer was expected
+    (base.html's ``responseHandling``)."""
     if getattr(request, "htmx", False):
         return render(request, "web/_error_notice.html", {"error": error}, status=error.status)
     template = {404: "404.html", 403: "403.html"}.get(error.status, "web/error.html")
-    return render(request, template, {"error": error}, status=error.status)
+    context: dict[str, object] = {"error": error}
+    if link is not None:
+        url, zh, en = link
+        context["error_link"] = {"url": url, "zh": zh, "en": en}
+    return render(request, template, context, status=error.status)
 
 
 def _person_context(request: AccountRequest, person: Person, *, revealed: bool = False) -> dict[str, object]:
