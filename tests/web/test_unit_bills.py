@@ -454,5 +454,5 @@ def test_an_htmx_request_on_a_unit_page_after_the_session_expired_takes_the_page
     )
     # then the whole page goes to sign in and comes back to the bill, and nothing is paid
     assert response.status_code == 401
-    assert response["HX-Redirect"] == f"/login/?next=/unit/bills/{bill.pk}/"
+    assert response["HX-Redirect"] == f"/login/unit/?next=/unit/bills/{bill.pk}/"  # the unit sign-in
     assert not Payment.objects.exists()

@@ -23,10 +23,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from shebao.core.errors import NotAllowed
 from shebao.core.models import Account
 
 View = Callable[..., HttpResponse]
@@ -118,9 +119,28 @@ def to_sign_in(request: HttpRequest, login_url: str) -> HttpResponse:
     return redirect_to_login(request.get_full_path(), login_url)
 
 
+# Whose sign-in a signed-out visitor is sent to, by the page's path: an insured person's own
+# pages and the online hall to the citizen sign-in, the employer hall to the unit sign-in, every
+# other page (the agency's) to the staff sign-in (``LOGIN_URL``). By URL name: core imports no
+# channel.
+SIGN_IN_BY_PATH: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("/my/", "/online/", "/statements/my/"), "web:login_citizen"),
+    (("/unit/", "/statements/unit/"), "web:login_unit"),
+)
+
+
+def sign_in_for(path: str) -> str:
+    """The sign-in page for a signed-out visitor of ``path`` (:data:`SIGN_IN_BY_PATH`)."""
+    for prefixes, name in SIGN_IN_BY_PATH:
+        if path.startswith(prefixes):
+            return reverse(name)
+    return reverse(settings.LOGIN_URL)
+
+
 def signed_in(view: View) -> View:
     """Signed in, and for staff verified with the second factor. Anonymous visitors of the home
-    page go to the landing page with the three sign-ins; of any other page, to the sign-in."""
+    page go to the landing page with the three sign-ins; of any other page, to the sign-in of
+    those the page is for (:func:`sign_in_for`), coming back to it after."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
@@ -128,7 +148,7 @@ def signed_in(view: View) -> View:
         if not user.is_authenticated:
             if request.path == reverse("web:home"):
                 return redirect("web:landing")
-            return to_sign_in(request, settings.LOGIN_URL)
+            return to_sign_in(request, sign_in_for(request.path_info))
         if needs_second_factor(user):
             return to_sign_in(request, reverse("web:login"))  # the staff sign-in, with its second factor
         if not acting_apply(request):
@@ -136,3 +156,32 @@ def signed_in(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# A staff (or unit) account on an insured person's own page: told so, not shown an empty page.
+NOT_THE_INSURED = NotAllowed("此页面供参保人本人使用", "This page is for the insured person")
+
+
+def insured_person_page(*, staff_link: tuple[str, str, str] | None = None) -> Callable[[View], View]:
+    """:func:`signed_in`, for an insured person's own pages (我的…): a signed-out visitor goes to
+    the citizen sign-in, and any other account than a citizen's gets a 403 in both languages
+    (:data:`NOT_THE_INSURED`) instead of a page about nobody; ``staff_link`` (URL name, zh, en):
+    the page staff were likely looking for (the window's look-up), shown to staff on it."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            user = request.user
+            if isinstance(user, Account) and user.kind != Account.Kind.CITIZEN:
+                if getattr(request, "htmx", False):
+                    return render(request, "web/_error_notice.html", {"error": NOT_THE_INSURED}, status=403)
+                context: dict[str, object] = {"error": NOT_THE_INSURED}
+                if staff_link is not None and user.kind == Account.Kind.STAFF:
+                    name, zh, en = staff_link
+                    context["error_link"] = {"url": reverse(name), "zh": zh, "en": en}
+                return render(request, "403.html", context, status=403)
+            return view(request, *args, **kwargs)
+
+        return signed_in(guarded)
+
+    return decorate

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shebao.core.errors import ShebaoError
-from shebao.core.http import AccountRequest, citizen_id_number, signed_in
+from shebao.core.http import AccountRequest, citizen_id_number, insured_person_page, signed_in
 from shebao.core.models import Account, Office
 from shebao.medical import documents, selectors, services
 from shebao.medical.models import Hospital, Reimbursement
@@ -22,8 +22,14 @@ def hospitals(request: HttpRequest) -> HttpResponse:
     return render(request, "medical/hospitals.html", {"hospitals": selectors.hospitals_list()})
 
 
+# staff who open the insured person's own page meant the window's look-up of someone's account
+MINE = insured_person_page(
+    staff_link=("medical:account_lookup", "窗口查询参保人医保个人账户", "Look up an insured person's medical account")
+)
+
+
 @require_GET
-@signed_in
+@MINE
 def my_medical(request: AccountRequest) -> HttpResponse:
     user = request.user
     try:
@@ -142,7 +148,7 @@ def cadres(request: AccountRequest) -> HttpResponse:
 
 
 @require_GET
-@signed_in
+@MINE
 def my_settlements_pdf(request: AccountRequest) -> HttpResponse:
     """医疗费用结算清单 (YB-006) of the person's own decided reimbursements, care in the period."""
     import datetime as dt
