@@ -8,11 +8,14 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shebao.catalog.models import ItemMaterial, ServiceItem
-from shebao.catalog.outlets import guides_search, haversine_m, outlets_nearby
+from shebao.catalog.outlets import LOOKAHEAD_DAYS, guides_search, haversine_m, outlets_nearby
 from shebao.core import workdays
 from shebao.core.models import Office, OpeningException, OpeningHours, SkillGroup
+from shebao.core.org import office_day, office_hours_book
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 HERE = (30.5800, 114.2900)  # 江汉路步行街, WGS-84
@@ -159,3 +162,50 @@ def test_guides_search_finds_chinese_substrings_in_names_descriptions_and_materi
     assert [i.code for i in guides_search(query="")] == ["G1", "G2"]
     ServiceItem.objects.filter(pk=first.pk).update(is_active=False)
     assert guides_search(query="灵活就业") == []
+
+
+# --- the hours read once for the whole list (the N+1 of _status) -----------------------------
+# The number of queries does not grow with the number of outlets (before, two queries an office
+# a day looked at: ~21 for a list of ten on a working day, more on a holiday when each office
+# looks ahead a week), and the hours read at once are office_day's answer, exceptions included.
+
+
+def _queries(**kw) -> tuple[int, list]:
+    with CaptureQueriesContext(connection) as captured:
+        found = outlets_nearby(lat=HERE[0], lng=HERE[1], **kw)
+    return len(captured.captured_queries), found
+
+
+def test_the_queries_do_not_grow_with_the_number_of_outlets(outlets, enquiry):
+    for at in (TUESDAY, SATURDAY, NATIONAL_DAY):  # the holiday: every office looks ahead a week
+        outlets_nearby(lat=HERE[0], lng=HERE[1], item=enquiry, at=at)  # the calendar's year cached
+        one, found_one = _queries(item=enquiry, at=at, limit=1)
+        three, found_three = _queries(item=enquiry, at=at, limit=3)
+        assert (len(found_one), len(found_three)) == (1, 3)  # all three inside the first box
+        # the box search, the exceptions and the hours: three queries, for one outlet or three
+        assert one == three == 3, (at, one, three)
+
+
+def test_the_hours_read_at_once_are_office_day_s_answer(outlets):
+    ja = outlets["JA"]
+    OpeningException.objects.create(office=ja, date=dt.date(2026, 2, 12), closed=True, note="设备检修")
+    OpeningException.objects.create(
+        office=ja, date=dt.date(2026, 2, 13), closed=False, opens=dt.time(10), closes=dt.time(12)
+    )
+    first = TUESDAY.date()
+    offices = list(outlets.values())
+    book = office_hours_book(offices=offices, first=first, last=first + dt.timedelta(days=LOOKAHEAD_DAYS))
+    for office in offices:
+        for offset in range(-1, LOOKAHEAD_DAYS + 2):  # and a day on either side of the span read
+            day = first + dt.timedelta(days=offset)
+            assert book.day(office=office, day=day) == office_day(office=office, day=day), (office.code, day)
+
+
+def test_an_exception_closes_the_outlet_in_the_list_as_on_its_own(outlets, enquiry):
+    OpeningException.objects.create(office=outlets["BANK"], date=TUESDAY.date(), closed=True, note="系统升级")
+    by_code = {o.office.code: o for o in outlets_nearby(lat=HERE[0], lng=HERE[1], item=enquiry, at=TUESDAY)}
+    assert not by_code["BANK"].open_now and by_code["BANK"].day.note == "系统升级"
+    assert by_code["BANK"].next_opening == dt.datetime.combine(
+        TUESDAY.date() + dt.timedelta(days=1), dt.time(9), TUESDAY.tzinfo
+    )
+    assert by_code["COMM"].open_now

@@ -6,7 +6,8 @@ An office offers an item when it is active, has coordinates, is of a kind the it
 channel; a community centre: the community window; a kiosk: the kiosk; the agency's own
 offices: the hall). Hours are :func:`shebao.core.org.office_day`'s, the one answer on hours:
 a holiday closes, an ordinary Saturday at the agency's halls is the Saturday service, which
-offers only its own set of items. Distances are great-circle (haversine) metres from WGS-84
+offers only its own set of items; the listed offices' hours are read at once, two queries for
+the whole list (:func:`shebao.core.org.office_hours_book`). Distances are great-circle (haversine) metres from WGS-84
 coordinates, computed on the offices inside a bounding box that widens until enough are found.
 """
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from shebao.catalog.models import ServiceItem
 from shebao.core.channels import Channel
 from shebao.core.models import Office
-from shebao.core.org import OfficeDay, office_day
+from shebao.core.org import OfficeDay, OfficeHoursBook, office_hours_book
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 # The channel through which people are served at each kind of office.
@@ -64,20 +65,24 @@ def _serves(*, day: OfficeDay, item: ServiceItem | None) -> bool:
     return item is None or not day.saturday_only or item.saturday
 
 
-def _next_opening(*, office: Office, item: ServiceItem | None, now: dt.datetime) -> dt.datetime | None:
+def _next_opening(
+    *, office: Office, item: ServiceItem | None, now: dt.datetime, book: OfficeHoursBook
+) -> dt.datetime | None:
     tz = now.tzinfo
     for offset in range(1, LOOKAHEAD_DAYS + 1):
         date = now.date() + dt.timedelta(days=offset)
-        day = office_day(office=office, day=date)
+        day = book.day(office=office, day=date)
         if day.open and _serves(day=day, item=item):
             return dt.datetime.combine(date, day.spans[0][0], tzinfo=tz)
     return None
 
 
 def _status(
-    *, office: Office, item: ServiceItem | None, now: dt.datetime
+    *, office: Office, item: ServiceItem | None, now: dt.datetime, book: OfficeHoursBook
 ) -> tuple[OfficeDay, bool, dt.datetime | None]:
-    day = office_day(office=office, day=now.date())
+    """Today's hours, whether open now, and otherwise the next opening, from ``book`` (the
+    listed offices' hours over today and the look-ahead, read once for the whole list)."""
+    day = book.day(office=office, day=now.date())
     serves = _serves(day=day, item=item)
     if serves and day.open_at(now.time()):
         return day, True, None
@@ -85,7 +90,7 @@ def _status(
         later = [opens for opens, _ in day.spans if opens > now.time()]
         if later:
             return day, False, dt.datetime.combine(now.date(), min(later), tzinfo=now.tzinfo)
-    return day, False, _next_opening(office=office, item=item, now=now)
+    return day, False, _next_opening(office=office, item=item, now=now, book=book)
 
 
 def _candidates(*, item: ServiceItem | None) -> list[str]:
@@ -129,9 +134,15 @@ def outlets_nearby(
         ranked.sort(key=lambda pair: (pair[0], pair[1].code))
         if radius is None or (len(ranked) >= limit and ranked[limit - 1][0] <= radius):
             break
+    nearest = ranked[:limit]
+    book = office_hours_book(
+        offices=[office for _distance, office in nearest],
+        first=now.date(),
+        last=now.date() + dt.timedelta(days=LOOKAHEAD_DAYS),
+    )
     outlets = []
-    for distance, office in ranked[:limit]:
-        day, open_now, next_opening = _status(office=office, item=item, now=now)
+    for distance, office in nearest:
+        day, open_now, next_opening = _status(office=office, item=item, now=now, book=book)
         outlets.append(
             Outlet(
                 office=office,

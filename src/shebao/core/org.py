@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
 from shebao.core import workdays
 from shebao.core.models import Office, OpeningException, OpeningHours
@@ -55,6 +56,28 @@ def office_day(*, office: Office, day: dt.date) -> OfficeDay:
     - An administrator's exception for the date wins over all of it (closed, or special hours);
       the set of items still follows the day.
     """
+    return _office_day(
+        office=office,
+        day=day,
+        exception=lambda: OpeningException.objects.filter(office=office, date=day).first(),
+        hours=lambda weekday: tuple(
+            OpeningHours.objects.filter(office=office, weekday=weekday).order_by("opens").values_list("opens", "closes")
+        ),
+    )
+
+
+Spans = tuple[tuple[dt.time, dt.time], ...]
+
+
+def _office_day(
+    *,
+    office: Office,
+    day: dt.date,
+    exception: Callable[[], OpeningException | None],
+    hours: Callable[[int], Spans],
+) -> OfficeDay:
+    """:func:`office_day`'s rules, the office's rows read through ``exception`` (its exception
+    for ``day``) and ``hours`` (its spans on a weekday), each asked only when the day needs it."""
     working = workdays.is_workday(day)
     listed = workdays.listed_kind(day)
     own_weekend = office.kind in OWN_WEEKEND_KINDS
@@ -66,20 +89,57 @@ def office_day(*, office: Office, day: dt.date) -> OfficeDay:
         holiday=workdays.rest_day_name(day) or "",
         provisional=not workdays.is_published(day.year),
     )
-    exception = OpeningException.objects.filter(office=office, date=day).first()
-    if exception is not None:
-        spans: tuple[tuple[dt.time, dt.time], ...] = ()
-        if not exception.closed and exception.opens is not None and exception.closes is not None:
-            spans = ((exception.opens, exception.closes),)  # both set when open (a constraint)
-        return replace(closed, kind=OfficeDay.SPECIAL, spans=spans, note=exception.note)
+    special = exception()
+    if special is not None:
+        spans: Spans = ()
+        if not special.closed and special.opens is not None and special.closes is not None:
+            spans = ((special.opens, special.closes),)  # both set when open (a constraint)
+        return replace(closed, kind=OfficeDay.SPECIAL, spans=spans, note=special.note)
     if listed == "rest":
         return closed
     if working:
         kind, weekday = OfficeDay.WORKDAY, (0 if day.weekday() >= 5 else day.weekday())
     else:
         kind, weekday = (OfficeDay.WEEKEND if own_weekend else OfficeDay.SATURDAY_SERVICE), day.weekday()
-    rows = OpeningHours.objects.filter(office=office, weekday=weekday).order_by("opens")
-    return replace(closed, kind=kind, spans=tuple(rows.values_list("opens", "closes")))
+    return replace(closed, kind=kind, spans=hours(weekday))
+
+
+@dataclass(frozen=True)
+class OfficeHoursBook:
+    """Several offices' hours over a span of dates, read at once (:func:`office_hours_book`):
+    :meth:`day` is :func:`office_day`'s answer for any of them on a date of the span, without a
+    query — for a list of offices (the nearest service points) in two queries, not two each."""
+
+    first: dt.date
+    last: dt.date
+    exceptions: dict[tuple[int, dt.date], OpeningException] = field(default_factory=dict)
+    hours: dict[tuple[int, int], Spans] = field(default_factory=dict)
+
+    def day(self, *, office: Office, day: dt.date) -> OfficeDay:
+        if not self.first <= day <= self.last:
+            return office_day(office=office, day=day)  # outside the span read: ask the tables
+        return _office_day(
+            office=office,
+            day=day,
+            exception=lambda: self.exceptions.get((office.pk, day)),
+            hours=lambda weekday: self.hours.get((office.pk, weekday), ()),
+        )
+
+
+def office_hours_book(*, offices: Iterable[Office], first: dt.date, last: dt.date) -> OfficeHoursBook:
+    """The hours of ``offices`` from ``first`` to ``last`` (both included), in two queries."""
+    ids = [o.pk for o in offices]
+    book = OfficeHoursBook(first=first, last=last)
+    if not ids:
+        return book
+    found = OpeningException.objects.filter(office_id__in=ids, date__gte=first, date__lte=last)
+    book.exceptions.update(((e.office_id, e.date), e) for e in found)
+    spans: dict[tuple[int, int], list[tuple[dt.time, dt.time]]] = {}
+    rows = OpeningHours.objects.filter(office_id__in=ids).order_by("office_id", "weekday", "opens")
+    for office_id, weekday, opens, closes in rows.values_list("office_id", "weekday", "opens", "closes"):
+        spans.setdefault((office_id, weekday), []).append((opens, closes))
+    book.hours.update((key, tuple(value)) for key, value in spans.items())
+    return book
 
 
 def office_hours_on(*, office: Office, day: dt.date) -> list[tuple[dt.time, dt.time]]:
