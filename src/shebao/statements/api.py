@@ -136,7 +136,7 @@ def my_statement(request: ApiRequest, year: int) -> dict[str, Any]:
 
 @router.get(
     "/my/statements/{year}/pdf",
-    response=answers(bytes, errors=(401, 403, 404)),
+    response=answers(bytes, errors=(401, 403, 404, 409)),
     auth=person_auth,
     summary="下载权益记录单 PDF / The rights statement as PDF",
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}, "description": "PDF"}}},
@@ -154,14 +154,15 @@ def my_statement_pdf(request: ApiRequest, year: int) -> HttpResponse:
 
 @router.get(
     "/my/statements/s/{ref}/pdf",
-    response=answers(bytes, errors=(401, 403, 404)),
+    response=answers(bytes, errors=(401, 403, 404, 409)),
     auth=person_auth,
     summary="按编号下载某一版权益记录单 PDF / One version of a rights statement as PDF, by its number",
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}, "description": "PDF"}}},
 )
 def my_statement_pdf_by_ref(request: ApiRequest, ref: str) -> HttpResponse:
     """That version's signed document (a superseded one too, as issued), never a newer one; the
-    person's own statements only (another person's ref is 404, like one that does not exist)."""
+    person's own statements only (another person's ref is 404, like one that does not exist).
+    A stored version that fails its signature (altered since issued) is 409, not served."""
     user = request.auth
     person = _own_person(user)
     statement = selectors.statement_by_ref(actor=user, ref=ref)

@@ -10,6 +10,7 @@ transaction (``statement_current_unique`` keeps one current statement per person
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,7 @@ from shebao.cases.services import case_open
 from shebao.core import audit
 from shebao.core.channels import Channel
 from shebao.core.documents import CODE_ALPHABET, document_sign
-from shebao.core.errors import NotAllowed, NotFound
+from shebao.core.errors import Conflict, NotAllowed, NotFound
 from shebao.core.models import Account
 from shebao.registry.models import Person
 from shebao.registry.selectors import person_find_by_id_number
@@ -37,8 +38,12 @@ from shebao.statements.selectors import (
     employee_months_for,
     record_for,
     record_may_see,
+    statement_signature_valid,
+    statement_years,
     year_check,
 )
+
+logger = logging.getLogger(__name__)
 
 _REF_SYMBOLS = 12  # 60 random bits after the year: a ref cannot be guessed or counted
 
@@ -52,6 +57,55 @@ def _figures(content: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in content.items() if key != "as_of"}
 
 
+class StatementUnverifiable(Conflict):
+    """A stored statement whose content no longer matches its signature (or whose code is not
+    the one its signature prints): altered since it was issued, so it is not handed out."""
+
+    heading = ("记录单无法核验", "The statement cannot be verified")
+
+    def __init__(self) -> None:
+        super().__init__(
+            "本记录单未能通过签名核验，暂不能提供。请联系社会保险经办机构（12333）或到参保地经办窗口核查。",
+            "This statement failed its signature check and cannot be provided. Please contact the social "
+            "insurance agency (12333) or the office where you are insured.",
+        )
+
+
+def _unverified(*, actor: Account, statement: Statement, channel: str, served: str) -> None:
+    """The alert for a stored statement that fails its signature: an error in the log (the
+    statement's row and ref, never the person's ID number) and ``statement.unverified`` in the
+    audit chain (whose statement, which version, what was asked for). Call it in a transaction
+    that commits."""
+    logger.error(
+        "statement %s (ref %s, year %s, version %s) fails its signature check: not served (%s)",
+        statement.pk,
+        statement.ref,
+        statement.year,
+        statement.version,
+        served,
+    )
+    audit.record(
+        actor=actor,
+        action="statement.unverified",
+        subject_type="statements.Statement",
+        subject_id=statement.pk,
+        subject_person=statement.person.id_number,
+        after={"year": statement.year, "version": statement.version, "ref": statement.ref, "served": served},
+        channel=channel,
+    )
+
+
+def statement_verified(*, actor: Account, statement: Statement, channel: str, served: str) -> Statement:
+    """``statement`` when its stored content still matches its signature; otherwise the alert
+    (:func:`_unverified`, committed) and :class:`StatementUnverifiable` (409): an altered row is
+    never handed out, on a page, in the API or as a PDF."""
+    if statement_signature_valid(statement=statement):
+        return statement
+    with transaction.atomic():
+        _unverified(actor=actor, statement=statement, channel=channel, served=served)
+    raise StatementUnverifiable()
+
+
 def statement_issue(*, actor: Account, person: Person, year: int, channel: str, correction_case: str = "") -> Statement:
     """出具个人权益记录单: the current signed statement of ``person`` for ``year``.
 
@@ -60,15 +114,31 @@ def statement_issue(*, actor: Account, person: Person, year: int, channel: str, 
     returned and nothing is written. Otherwise version n+1 is signed (HMAC over the canonical
     content, ``core.documents.signing``) and stored, the previous version marked superseded at
     the same instant, and ``statement.issue`` recorded. 《社会保险法》第七十四条; 人社部令第14号.
+
+    A year with nothing on its statement (not in :func:`statement_years`: no ledger month, no
+    account entry, no transfer, no statement issued; this year always has one) is NotFound and
+    nothing is written: a signed 未参保 for it would then list the year as one with records.
+    A current statement that fails its signature (altered in the database) is never returned:
+    the alert is recorded (``statement.unverified``) and a new version is signed from the
+    records, superseding it.
     """
+    year_check(year)
+    if year != timezone.localdate().year and year not in statement_years(actor=actor, person=person):
+        raise NotFound(
+            f"{year}年度没有社会保险记录，不出具权益记录单",
+            f"There are no social insurance records in {year}: no statement",
+        )
     record = record_for(actor=actor, person=person, year=year)
     content = record_content(record)
     with transaction.atomic():
         # one issue at a time per person: the person row is the lock
         Person.objects.select_for_update().filter(pk=person.pk).first()
         current = Statement.objects.filter(person=person, year=year, superseded_at__isnull=True).first()
-        if current is not None and _figures(current.content) == _figures(content):
+        altered = current is not None and not statement_signature_valid(statement=current)
+        if current is not None and not altered and _figures(current.content) == _figures(content):
             return current
+        if current is not None and altered:
+            _unverified(actor=actor, statement=current, channel=channel, served="issue")
         last = Statement.objects.filter(person=person, year=year).order_by("-version").first()
         now = timezone.now()
         ref = _new_ref(year)
@@ -123,6 +193,7 @@ def statement_pdf(*, actor: Account, statement: Statement, channel: str, printed
     from shebao.statements.document import statement_document
 
     record_may_see(actor=actor, person=statement.person)
+    statement_verified(actor=actor, statement=statement, channel=channel, served="print" if printed else "pdf")
     pdf = statement_document(statement=statement)
     what = {"year": statement.year, "version": statement.version, "ref": statement.ref}
     with transaction.atomic():

@@ -46,7 +46,7 @@ def error_page(request: HttpRequest, error: ShebaoError) -> HttpResponse:
     one language); to htmx, the house notice."""
     if getattr(request, "htmx", False):
         return _house_error_page(request, error)
-    zh, en = HEADINGS.get(error.status, ("输入有误", "Invalid input"))
+    zh, en = getattr(error, "heading", None) or HEADINGS.get(error.status, ("输入有误", "Invalid input"))
     context = {"error": error, "heading_zh": zh, "heading_en": en}
     return render(request, "statements/error.html", context, status=error.status)
 
@@ -83,7 +83,7 @@ def mine(request: AccountRequest) -> HttpResponse:
         user = _citizen(request)
         person = person_self(actor=user, channel=channel_for(user))
         years = selectors.statement_years(actor=user, person=person)
-        issued = list(selectors.statements_of(actor=user, person=person))
+        issued = list(selectors.statements_of(actor=user, person=person).select_related("superseded_by"))
     except ShebaoError as error:
         return error_page(request, error)
     return render(request, "statements/mine.html", {"years": years, "issued": issued})
