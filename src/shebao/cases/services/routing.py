@@ -18,6 +18,7 @@ from shebao.cases.models import (
 )
 from shebao.cases.services.clock import _running_phase, _show_clock
 from shebao.cases.services.common import (
+    MOVED_ACTION,
     _audit,
     _claim,
     _notify_staff,
@@ -177,7 +178,7 @@ def case_transfer(
         row.office, row.routed_on = target, None
         row.save(update_fields=["office", "routed_on"])
         case.office = target
-        _record_step(case, actor=actor, action="transfer", note=f"{before.name} → {target.name}：{reason}")
+        _record_step(case, actor=actor, action=MOVED_ACTION, note=f"{before.name} → {target.name}：{reason}")
         case.save()
         _notify_staff(
             case,
@@ -242,7 +243,7 @@ def case_reroute(
         row.save(update_fields=["office"])
         case.office = office
         # shown in the history as a transfer (移交), by the system or whoever ordered the move
-        _record_step(case, actor=actor, action="transfer", note=f"{before.name} → {office.name}：{reason}")
+        _record_step(case, actor=actor, action=MOVED_ACTION, note=f"{before.name} → {office.name}：{reason}")
         case.save()
         _notify_staff(
             case,
