@@ -253,6 +253,34 @@ def _app_refresh(case: Any, world: World, turn: int) -> None:
     _body(case, {"refresh_token": pair.refresh, "device_id": APP_DEVICE}, turn)
 
 
+def _app_sms_challenge(world: World, *, minute_ago: bool = False) -> tuple[str, str]:
+    """A pending app sign-in of the world's person (its password given) and the code the
+    outbox's SMS carries; ``minute_ago``: its code sent a minute ago, so a new one may be asked."""
+    import datetime as dt
+    import re
+
+    from shebao.core.models import AppSignInCode, Notification
+    from shebao.core.tokens import sms_challenge_start, token_hash
+
+    pending = sms_challenge_start(account=world.person.account, device_id=APP_DEVICE, mobile="13800138000")
+    if minute_ago:
+        row = AppSignInCode.objects.get(challenge_hash=token_hash(pending.challenge))
+        AppSignInCode.objects.filter(pk=row.pk).update(sent_at=row.sent_at - dt.timedelta(seconds=61))
+    sms = Notification.objects.filter(channel="sms", key__startswith="app-signin-sms:").order_by("-pk").first()
+    found = re.search(r"验证码为 (\d{6})", sms.body if sms else "")
+    return pending.challenge, found.group(1) if found else ""
+
+
+def _app_sms(case: Any, world: World, turn: int) -> None:
+    challenge, code = _app_sms_challenge(world)
+    _body(case, {"challenge": challenge, "code": code, "device_id": APP_DEVICE}, turn)
+
+
+def _app_sms_resend(case: Any, world: World, turn: int) -> None:
+    challenge, _code = _app_sms_challenge(world, minute_ago=True)
+    _body(case, {"challenge": challenge, "device_id": APP_DEVICE}, turn)
+
+
 def _app_message(case: Any, world: World, turn: int) -> None:
     """One of the world's person's own messages."""
     from shebao.core.notify import notification_enqueue
@@ -363,6 +391,8 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
         c, {"id_number": w.person.id_number, "password": PASSWORD, "device_id": APP_DEVICE}, t
     ),
     ("POST", "/app/auth/refresh"): _app_refresh,
+    ("POST", "/app/auth/token/sms"): _app_sms,
+    ("POST", "/app/auth/token/sms/resend"): _app_sms_resend,
     ("GET", "/app/outlets/nearby"): lambda c, w, t: _query(
         c, {"lat": 30.58 + t / 1000, "lng": 114.29, "item": ("YL-005", "KA-003", "JF-009")[t % 3]}
     ),

@@ -89,7 +89,15 @@ def test_the_walk_finds_every_personal_route_and_each_takes_the_app_s_token():
 @pytest.fixture
 def world(engine, citizen, other_citizen, district, clerk, unit_operator):  # noqa: F811
     person = make_person(district=district, account=citizen, name="张三")
-    make_person(district=district, account=other_citizen, name="李四")
+    li = make_person(district=district, account=other_citizen, name="李四")
+    ContributionMonth.objects.create(  # 李四's own record of the year: his statement has a month
+        person=li,
+        period=dt.date(2025, 11, 1),
+        base=Decimal("5000.00"),
+        pension_personal=Decimal("400.00"),
+        account_credit=Decimal("400.00"),
+        status=ContributionMonth.Status.PAID,
+    )
     ContributionMonth.objects.create(
         person=person,
         period=dt.date(2025, 12, 1),

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from shebao.catalog.models import ServiceItem
 from shebao.catalog.outlets import guides_search, outlets_nearby
@@ -35,10 +36,14 @@ from shebao.mobile.schemas import (
     AppRefreshIn,
     AppRevokedOut,
     AppRevokeIn,
+    AppSmsChallengeOut,
+    AppSmsCodeIn,
+    AppSmsResendIn,
     AppTokenIn,
     AppTokenOut,
 )
 from shebao.registry.selectors import person_find_by_id_number
+from shebao.web.signin import citizen_mobile
 
 router = Router(tags=["app 手机 App"])
 TOKEN_ERRORS = (401, 429)  # 429: the rate limits (core.tokens.app_rate_check)
@@ -57,12 +62,19 @@ def _pair_out(pair: tokens.TokenPair) -> dict[str, Any]:
 
 
 @router.post(
-    "/auth/token", response=answers(AppTokenOut, errors=(401, 429)), auth=None, summary="App 登录 / Sign in on the app"
+    "/auth/token",
+    response=answers(AppTokenOut, errors=(401, 429)) | {202: AppSmsChallengeOut},
+    auth=None,
+    summary="App 登录 / Sign in on the app",
 )
-def token_issue(request: HttpRequest, payload: AppTokenIn) -> dict[str, Any]:
+def token_issue(request: HttpRequest, payload: AppTokenIn) -> Any:
     """A citizen's ID number and password → an access token (15 minutes) and a refresh token
     (30 days) bound to ``device_id``. Failures are counted by the web sign-in's throttle
-    (django-axes): too many answer 429. Whatever was wrong, the answer is the same 401."""
+    (django-axes): too many answer 429. Whatever was wrong, the answer is the same 401.
+
+    A citizen with a mobile on file (as the web's SMS sign-in) gets 202 instead: a 6-digit code
+    went to that number, and ``POST /auth/token/sms`` with the challenge and the code answers
+    the tokens."""
     app_rate_check(request)
     try:
         username = id_number_validate(payload.id_number).number
@@ -76,7 +88,58 @@ def token_issue(request: HttpRequest, payload: AppTokenIn) -> dict[str, Any]:
     if user.kind != Account.Kind.CITIZEN or not user.is_active:
         user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
         raise tokens.InvalidToken()
+    mobile = citizen_mobile(user)
+    if mobile:
+        pending = tokens.sms_challenge_start(account=user, device_id=payload.device_id, mobile=mobile)
+        return Status(202, _challenge_out(pending))
     return _pair_out(tokens.token_issue(account=user, device_id=payload.device_id))
+
+
+def _challenge_out(challenge: tokens.SmsChallenge) -> dict[str, Any]:
+    return {
+        "challenge": challenge.challenge,
+        "mobile_masked": challenge.mobile_masked,
+        "expires_at": challenge.expires_at,
+        "resend_at": challenge.resend_at,
+    }
+
+
+@router.post(
+    "/auth/token/sms",
+    response=answers(AppTokenOut, errors=(401, 429)),
+    auth=None,
+    summary="App 登录短信验证码 / Sign in on the app: the SMS code",
+)
+def token_issue_sms(request: HttpRequest, payload: AppSmsCodeIn) -> dict[str, Any]:
+    """The code sent after the password, from the same device → the token pair. Valid five
+    minutes; each wrong code is a failed sign-in for django-axes (as the web's), five void it."""
+    app_rate_check(request)
+    account = tokens.sms_challenge_account(challenge=payload.challenge, device_id=payload.device_id)
+    if AxesProxyHandler.is_locked(request, {"username": account.get_username()}):
+        raise TooManyAttempts("登录失败次数过多，请稍后再试", "Too many failed sign-ins: try again later")
+    try:
+        pair = tokens.sms_code_check(challenge=payload.challenge, code=payload.code, device_id=payload.device_id)
+    except tokens.SmsCodeInvalid as refusal:
+        if refusal.account is not None:
+            user_login_failed.send(sender=__name__, credentials={"username": account.get_username()}, request=request)
+        raise
+    return _pair_out(pair)
+
+
+@router.post(
+    "/auth/token/sms/resend",
+    response=answers(AppSmsChallengeOut, status=202, errors=(401, 429)),
+    auth=None,
+    summary="重新发送登录验证码 / Send the sign-in code again",
+)
+def token_sms_resend(request: HttpRequest, payload: AppSmsResendIn) -> Any:
+    """A new code for the pending sign-in, a minute after the last at the soonest, three in all."""
+    app_rate_check(request)
+    account = tokens.sms_challenge_account(challenge=payload.challenge, device_id=payload.device_id)
+    challenge = tokens.sms_code_resend(
+        challenge=payload.challenge, device_id=payload.device_id, mobile=citizen_mobile(account)
+    )
+    return Status(202, _challenge_out(challenge))
 
 
 @router.post(

@@ -35,6 +35,27 @@ class AppTokenOut(Schema):
     refresh_expires_at: dt.datetime
 
 
+class AppSmsChallengeOut(Schema):
+    """The password was right and a code went by SMS: send it back with ``challenge``."""
+
+    sms_required: Literal[True] = True
+    challenge: str
+    mobile_masked: str
+    expires_at: dt.datetime
+    resend_at: dt.datetime
+
+
+class AppSmsCodeIn(Schema):
+    challenge: str = Field(..., min_length=1, max_length=128)
+    code: str = Field(..., min_length=1, max_length=8, description="短信验证码（6 位数字）/ The SMS code (6 digits)")
+    device_id: str = Field(..., min_length=8, max_length=128)
+
+
+class AppSmsResendIn(Schema):
+    challenge: str = Field(..., min_length=1, max_length=128)
+    device_id: str = Field(..., min_length=8, max_length=128)
+
+
 class AppRevokedOut(Schema):
     revoked: int
 

@@ -9,11 +9,12 @@ from shebao.core.models.calendar import CalendarDay, CalendarYear
 from shebao.core.models.jobs import Job, JobChunk
 from shebao.core.models.notify import Notification
 from shebao.core.models.org import Area, Office, OpeningException, OpeningHours
-from shebao.core.models.tokens import AppSession, AppToken, UnitApiToken
+from shebao.core.models.tokens import AppSession, AppSignInCode, AppToken, UnitApiToken
 
 __all__ = [
     "Account",
     "AppSession",
+    "AppSignInCode",
     "AppToken",
     "Area",
     "AuditCheckpoint",

@@ -110,3 +110,30 @@ class UnitApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_code} {self.name} ({self.prefix}…)"
+
+
+class AppSignInCode(models.Model):
+    """The SMS step of an app sign-in: after a correct password, a 6-digit code goes to the
+    citizen's mobile and the tokens are issued only once it is sent back from the same device.
+
+    The app has no session, so the pending step is this row, named by a random challenge the
+    app holds (kept as its SHA-256); the code is kept as an HMAC only. As on the web: valid five
+    minutes from its sending, five wrong tries void it, a new code after a minute, three codes
+    at most; ``done_at`` is set when it is used or voided.
+    """
+
+    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="app_sign_in_codes")
+    device_id = models.CharField("设备标识 / Device id", max_length=128)
+    challenge_hash = models.CharField("挑战摘要 / Challenge hash (SHA-256)", max_length=64, unique=True)
+    code_hash = models.CharField("验证码摘要 / Code HMAC", max_length=64)
+    sent_at = models.DateTimeField("发送时间 / Code sent at")
+    sends = models.PositiveSmallIntegerField("发送次数 / Codes sent", default=1)
+    tries = models.PositiveSmallIntegerField("错误次数 / Wrong tries", default=0)
+    done_at = models.DateTimeField("结束时间 / Used or voided at", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "App 登录短信验证码 / App sign-in SMS code"
+        verbose_name_plural = "App 登录短信验证码 / App sign-in SMS codes"
+
+    def __str__(self) -> str:
+        return f"{self.account_id} @ {self.device_id}"
