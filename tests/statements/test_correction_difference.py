@@ -153,6 +153,12 @@ def test_an_upward_correction_raises_a_difference_bill_and_the_month_is_paid_onl
     at(2026, 1, 5, 9, 0)
     fee = late_fee_for(bill=bill, as_of=dt.date(2025, 12, 20))
     assert (fee.days, fee.amount) == (280, D("50.26"))
+    # (a value date before the bill was issued on 11 Feb 2025 is refused)
+    with pytest.raises(InvalidInput) as early:
+        services.payment_record(
+            actor=None, bill=bill, amount=D("359.00"), key="BANK-DIFF-0", channel="bank", debited_on=dt.date(2025, 2, 1)
+        )
+    assert early.value.field == "debited_on"
     services.payment_record(
         actor=None, bill=bill, amount=D("409.26"), key="BANK-DIFF-1", channel="bank", debited_on=dt.date(2025, 12, 20)
     )

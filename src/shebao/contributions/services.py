@@ -136,6 +136,13 @@ def payment_record(
                 "The debit date is between the bill's month and today",
                 field="debited_on",
             )
+        if bill.kind == Bill.Kind.DIFFERENCE and debited_on < timezone.localtime(bill.created_at).date():
+            # a correction's difference bill is raised long after its month: not paid before it existed
+            raise InvalidInput(
+                "扣款日期不能早于更正补差缴费单的开具日期",
+                "The debit date cannot be before the correction's difference bill was issued",
+                field="debited_on",
+            )
         today = debited_on
     with transaction.atomic():
         locked = Bill.objects.select_for_update().get(pk=bill.pk)

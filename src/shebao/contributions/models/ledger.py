@@ -81,7 +81,8 @@ class Bill(models.Model):
     # the bill is provisional (暂定) and names what it was computed from.
     carried_forward = models.JSONField("沿用的规则 / Rows carried forward", default=list, blank=True)
     # the case that raised the bill (a correction's 补差: QY-001), shown to the payer beside the bill
-    case_number = models.CharField("办件编号 / Case", max_length=20, blank=True, default="")
+    # (a database default too: the assessment's INSERT … SELECT writes bills without naming it)
+    case_number = models.CharField("办件编号 / Case", max_length=20, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "缴费单 / Bill"
