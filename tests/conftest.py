@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 
 import pytest
+from django.db.backends.base.creation import BaseDatabaseCreation
 
 from shebao.core import workdays
 from shebao.core.models import Account, Area, Office, Role
@@ -172,6 +174,60 @@ def unit_operator(db) -> Account:
     )
 
 
+def _restore_serialized(self, data: str) -> None:
+    """The migrated data back into the test database before a transactional test: the rows of
+    Django's ``deserialize_db_from_string`` (the same serialized string, the same field values,
+    saved raw: no ``save()`` override, no auto_now), one multi-row INSERT per table and batch
+    instead of an UPDATE and an INSERT per row (1,448 rows: ~2 s CPU and up to a minute of wall
+    time per transactional test on a busy PostgreSQL before). The string is parsed once per
+    process. The seeded tables are emptied first, for the first transactional test of a worker
+    that finds them still full (a flush leaves them empty for the others), and the foreign keys
+    are checked at the end as Django does. A model the raw INSERT cannot take (multi-table
+    inheritance, many-to-many rows) falls back to Django's own method."""
+    from django.db import transaction
+
+    alias = self.connection.alias
+    groups = _SERIALIZED_GROUPS.get((alias, data))
+    if groups is None:
+        groups = _serialized_groups(alias, data)
+        _SERIALIZED_GROUPS[(alias, data)] = groups
+    if not groups:
+        _django_deserialize(self, data)
+        return
+    with transaction.atomic(using=alias):
+        with self.connection.constraint_checks_disabled():
+            for model, _fields, _objs in groups:
+                model._base_manager.using(alias).all()._raw_delete(alias)
+            for model, fields, objs in groups:
+                size = max(1, self.connection.ops.bulk_batch_size(fields, objs))
+                for start in range(0, len(objs), size):
+                    model._base_manager.using(alias)._insert(objs[start : start + size], fields=fields, raw=True)
+        self.connection.check_constraints(table_names={model._meta.db_table for model, _f, _o in groups})
+
+
+def _serialized_groups(alias: str, data: str) -> list:
+    """[(model, fields, objects)] in the serialized order, or [] when a model needs Django's way."""
+    from django.core import serializers
+
+    groups: list = []
+    for deserialized in serializers.deserialize("json", data, using=alias):
+        obj = deserialized.object
+        model = type(obj)
+        if deserialized.m2m_data or deserialized.deferred_fields or model._meta.parents:
+            return []
+        if groups and groups[-1][0] is model:
+            groups[-1][2].append(obj)
+        else:
+            fields = [f for f in model._meta.local_concrete_fields if not f.generated]
+            groups.append((model, fields, [obj]))
+    return groups
+
+
+_SERIALIZED_GROUPS: dict[tuple[str, str], list] = {}
+_django_deserialize = BaseDatabaseCreation.deserialize_db_from_string
+BaseDatabaseCreation.deserialize_db_from_string = _restore_serialized  # type: ignore[method-assign]  # the faster restore above, for every test database
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     """Every transactional test (a ``django_db(transaction=True)`` marker, ``transactional_db``
@@ -188,7 +244,82 @@ def pytest_collection_modifyitems(config, items):
             kwargs = dict(marker.kwargs) if marker is not None else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+    if os.environ.get("SHEBAO_TEST_PASS") == "postgres":
+        kept = [item for item in items if _uses_database(item)]
+        if len(kept) < len(items):
+            config.hook.pytest_deselected(items=[item for item in items if not _uses_database(item)])
+            config.stash[_NO_DATABASE] = len(items) - len(kept)
+            if hasattr(config, "workeroutput"):
+                config.workeroutput["shebao_no_database"] = len(items) - len(kept)
+            items[:] = kept
     # A wrapper, so the markers are in place before pytest-django (tryfirst) sorts the tests:
     # every transactional test after the others, so no flush empties a later test's tables. Under
     # pytest-xdist each worker takes the tests in that order (``--dist load``), on its own database.
-    return (yield)
+    result = yield
+    # The browser tests (transactional too) after the other transactional tests, in their order:
+    # one Chromium serves a process's run of them (tests/browser_fixtures.py).
+    items[:] = [item for item in items if not _uses_browser(item)] + [item for item in items if _uses_browser(item)]
+    return result
+
+
+def _uses_browser(item) -> bool:
+    return "chromium" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the test's own teardown: stop the browser unless the next test drives it too."""
+    browser_fixtures = sys.modules.get("tests.browser_fixtures")
+    if browser_fixtures is not None and (nextitem is None or not _uses_browser(nextitem)):
+        browser_fixtures.browser_stop()
+
+
+# The fixtures through which a test reaches a database. A test with none of them in its fixture
+# closure, no fixture of its own that asks for ``django_db_blocker`` (pytest-django's autouse
+# fixtures ask for it in every test) and no django_db or postgres marker has every database
+# access refused by pytest-django, so its result cannot depend on the backend.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "django_db_setup",
+        "_django_db_helper",
+    }
+)
+_NO_DATABASE = pytest.StashKey[int]()
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None or item.get_closest_marker("postgres") is not None:
+        return True
+    if not _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())):
+        return True
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return True  # not a test function: keep it
+    return any(
+        "django_db_blocker" in definition.argnames and not definition.func.__module__.startswith("pytest_django")
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """Under pytest-xdist: what each worker left out of the PostgreSQL pass (the same tests)."""
+    count = getattr(node, "workeroutput", {}).get("shebao_no_database")
+    if count is not None:
+        node.config.stash[_NO_DATABASE] = count
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    count = config.stash.get(_NO_DATABASE, 0)
+    if count:
+        terminalreporter.write_line(
+            f"PostgreSQL pass: {count} tests that use no database were not run (no django_db marker, no "
+            "database fixture: pytest-django refuses them any database access, so their result cannot "
+            "depend on the backend); the SQLite pass ran them"
+        )
