@@ -199,6 +199,22 @@ def _clerk():
     return clerk
 
 
+def _starter(year: int):
+    """The city administrator who starts the bench's runs (a window clerk may not, issue 14's
+    review); the year's earlier runs of this database are removed first, as a second run over
+    the same persons is refused (one mailing a person, year and kind)."""
+    from shebao.core.models import Account, Role
+    from shebao.statements.mailing.models import MailingRun
+
+    office = _clerk().office
+    admin, _ = Account.objects.update_or_create(
+        username="bench_admin",
+        defaults={"kind": Account.Kind.STAFF, "role": Role.ADMIN, "office": office, "authority_level": 3},
+    )
+    MailingRun.objects.filter(year=year).delete()
+    return admin
+
+
 # --- the reference: the same statement as an HTML page through WeasyPrint ------------------------
 
 HTML = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
@@ -327,6 +343,8 @@ def _chunk_cpu(args: argparse.Namespace, clerk) -> None:
 
     from shebao.statements.mailing.services import mailing_run_start, run_chunk
 
+    starter = _starter(args.year)
+
     class _Undo(Exception):
         pass
 
@@ -334,7 +352,7 @@ def _chunk_cpu(args: argparse.Namespace, clerk) -> None:
         measured = (0, 0.0, 0.0)
         try:
             with transaction.atomic():
-                run = mailing_run_start(actor=clerk, year=args.year, channel="cli")
+                run = mailing_run_start(actor=starter, year=args.year, channel="cli")
                 cpu, wall = time.process_time(), time.perf_counter()
                 done = run_chunk(params={"run": run.pk}, lo=lo, hi=lo + 499)["persons"]
                 measured = (done, time.process_time() - cpu, time.perf_counter() - wall)
@@ -434,6 +452,8 @@ def _chunk_instructions_child(args: argparse.Namespace, clerk) -> None:
     helper = ctypes.CDLL(args.callgrind_child)
     helper.dump.argtypes = [ctypes.c_char_p]
 
+    starter = _starter(args.year)
+
     class _Undo(Exception):
         pass
 
@@ -441,7 +461,7 @@ def _chunk_instructions_child(args: argparse.Namespace, clerk) -> None:
         done = 0
         try:
             with transaction.atomic():
-                run = mailing_run_start(actor=clerk, year=args.year, channel="cli")
+                run = mailing_run_start(actor=starter, year=args.year, channel="cli")
                 if measured:
                     helper.start()
                 done = run_chunk(params={"run": run.pk}, lo=lo, hi=lo + args.chunk_instructions - 1)["persons"]
@@ -517,9 +537,10 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.skip_run:
         return 0
+    starter = _starter(args.year)  # before the statements: the earlier run's rows point at them
     Statement.objects.filter(person__in=Person.objects.order_by("pk")[: args.reference]).delete()
     started = time.perf_counter()
-    run = mailing_run_start(actor=clerk, year=args.year, channel="cli")
+    run = mailing_run_start(actor=starter, year=args.year, channel="cli")
     connections.close_all()
     cpu = _children_cpu()
     job = job_run(job_id=run.job_id, executor=LocalExecutor(processes=args.processes))

@@ -39,8 +39,15 @@ def city_clerk(city_office):
     return _staff("city_clerk", Role.CLERK, city_office, 1, full_name="市中心经办员")
 
 
+@pytest.fixture
+def city_admin(city_office):
+    from tests.conftest import _staff
+
+    return _staff("city_admin", Role.ADMIN, city_office, 3, full_name="市级管理员")
+
+
 def test_retirees_get_the_pension_notice_in_a_zip_listed_in_the_manifest(
-    settings, tmp_path, district, approver, city_clerk
+    settings, tmp_path, district, approver, city_admin, city_clerk
 ):
     settings.VAR_DIR = tmp_path
     # given a retiree with a determined pension, a retiree not yet determined and a worker
@@ -52,7 +59,7 @@ def test_retirees_get_the_pension_notice_in_a_zip_listed_in_the_manifest(
     make_person(district=district, name="待核定", category=Person.Category.RETIREE, postcode="430010")
     make_person(district=district, name="在职", postcode="430010")
     # when the retiree variant runs for the year
-    run = mailing_run_start(actor=city_clerk, year=2026, variant="pension_notice")
+    run = mailing_run_start(actor=city_admin, year=2026, variant="pension_notice")
     job = job_run(job_id=run.job_id)
     manifest = mailing_manifest_write(run=run)
     # then only the determined retiree is mailed, with the notice, and no statement is issued

@@ -14,6 +14,7 @@ from shebao.core.models import Account, Notification, Role
 from shebao.pensions.transfers.views import STAFF_ROLES as TRANSFER_ROLES
 from shebao.registry.models import Person
 from shebao.registry.views import SEARCH_ROLES
+from shebao.statements.mailing.services.common import is_window_staff, run_watcher_area
 
 
 def _nav(user: Account, *, unread: int = 0) -> list[tuple[str, str]]:
@@ -50,9 +51,12 @@ def _nav(user: Account, *, unread: int = 0) -> list[tuple[str, str]]:
         items.append(("接口令牌 / API tokens", reverse("web:unit_api_tokens")))
     if user.kind == Account.Kind.STAFF and user.role == Role.CLERK:
         items.append((str(_("Arrears at the window")), reverse("web:window_arrears")))
-        items.append(("权益记录单打印 / Print rights statements", reverse("statements:window")))
-    if user.kind == Account.Kind.STAFF and user.role in (Role.CLERK, Role.REVIEWER, Role.APPROVER):
+        if is_window_staff(user):  # not the card or medical centre's windows (issue 14's review)
+            items.append(("权益记录单打印 / Print rights statements", reverse("statements:window")))
+    if run_watcher_area(user) is not None:  # who starts runs, and the monitors
         items.append(("权益记录单寄送 / Statement mailing", reverse("statement_mailing:runs")))
+    elif is_window_staff(user):  # the post room: returned mail and the re-send list
+        items.append(("退信登记 / Returned mail", reverse("statement_mailing:returns")))
     if user.kind == Account.Kind.STAFF and user.role in SEARCH_ROLES:
         items.append((str(_("Find a person")), reverse("registry:person_search")))
         items.append(("养老待遇查询 / Pension look-up", reverse("pensions:lookup")))

@@ -12,14 +12,23 @@ from shebao.core.jobs import job_progress
 from shebao.core.models import Account, Area
 from shebao.registry.models import Person
 from shebao.statements.mailing.models import DeliveryPreference, MailingItem, MailingRun
-from shebao.statements.mailing.services import MAILING_ROLES, _staff_area
+from shebao.statements.mailing.services.common import run_starter_area, run_watcher_area
+
+# the job's status as the progress page shows it (not the raw "done")
+STATUS_LABELS = {
+    "pending": "排队中 / Pending",
+    "running": "运行中 / Running",
+    "done": "已完成 / Done",
+    "failed": "失败 / Failed",
+}
 
 
 def runs_visible(*, actor: Account) -> QuerySet[MailingRun]:
-    """City staff follow every run; a district's staff the city-wide runs (their district is in
-    them), the runs of their district and those started from it; nobody else any."""
-    area = _staff_area(actor)
-    if area is None or actor.role not in MAILING_ROLES:
+    """Those who start runs and the monitors (``common.run_watcher_area``): city level every
+    run; a district's the city-wide runs (their district is in them), the runs of their district
+    and those started from it; nobody else any (a window clerk, the card or medical centre)."""
+    area = run_watcher_area(actor)
+    if area is None:
         return MailingRun.objects.none()
     runs = MailingRun.objects.select_related("job", "district", "created_by")
     if area.kind == Area.Kind.CITY:
@@ -32,11 +41,13 @@ def runs_visible(*, actor: Account) -> QuerySet[MailingRun]:
 
 
 def run_manifest_get(*, actor: Account, run_id: int) -> MailingRun:
-    """A run whose manifest (everyone's name and address) ``actor`` may take: city staff any,
-    a district's staff only a run of their own district (NotFound otherwise)."""
+    """A run whose manifest (everyone's name and address) ``actor`` may take: those who start
+    runs (not the monitors, who watch the progress only); the city administrator any, a
+    district's supervisor only a run of their own district (NotFound otherwise)."""
     run = run_get(actor=actor, run_id=run_id)
-    area = _staff_area(actor)
-    assert area is not None  # run_get found the run, so the actor is staff
+    area = run_starter_area(actor)
+    if area is None:
+        raise NotFound("未找到该寄送批次的邮寄清单", "No manifest of this run for you")
     if area.kind != Area.Kind.CITY and (run.district_id is None or run.district_id != area.district_id):
         raise NotFound("未找到该寄送批次的邮寄清单", "No manifest of this run for you")
     return run
@@ -57,7 +68,8 @@ def run_progress(*, run: MailingRun) -> dict[str, Any]:
         electronic=Count("id", filter=Q(delivery=MailingItem.Delivery.ELECTRONIC)),
         returned=Count("returned"),
     )
-    return {**progress, **counts, "batches": run.batches.count()}
+    status = str(progress.get("status", ""))
+    return {**progress, **counts, "batches": run.batches.count(), "status_label": STATUS_LABELS.get(status, status)}
 
 
 def delivery_mode_of(*, person: Person) -> str:

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
 from shebao.core.http import AccountRequest, signed_in
 from shebao.core.models import Account
+from shebao.registry.models import Person
 from shebao.registry.selectors import person_find_by_id_number
 from shebao.registry.views import channel_for, error_page
 from shebao.statements.mailing import selectors, services
 from shebao.statements.mailing.models import DeliveryPreference, MailingRun, ReturnedMail
+from shebao.statements.mailing.services.common import run_starter_area
 from shebao.statements.mailing.services.manifest import mailing_unaddressed_count
 
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a scan file of returned mail: 50,000 short lines at most
@@ -87,6 +89,7 @@ def run(request: AccountRequest, run_id: int) -> HttpResponse:
         "run": mailing,
         "progress": selectors.run_progress(run=mailing),
         "unaddressed": mailing_unaddressed_count(run=mailing),
+        "needs_address_ready": mailing.manifest_at is not None,
     }
     if getattr(request, "htmx", False):
         return render(request, "statement_mailing/_progress.html", context)
@@ -105,6 +108,22 @@ def manifest(request: AccountRequest, run_id: int, kind: str) -> HttpResponse | 
     except ShebaoError as refusal:
         return error_page(request, refusal)
     services.mailing_manifest_downloaded(actor=request.user, run=mailing, kind=kind)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@require_GET
+@signed_in  # type: ignore[arg-type]  # signed_in is typed for HttpResponse; the list streams as a FileResponse
+def needs_address(request: AccountRequest, run_id: int) -> HttpResponse | FileResponse:
+    """The run's 待补地址 list (letters kept from the post for want of an address), as the last
+    ``shebao mailing manifest`` wrote it; as the manifest: who may take it, and audited."""
+    try:
+        mailing = selectors.run_manifest_get(actor=_staff(request), run_id=run_id)
+        path = Path(mailing.directory) / f"needs-address-{mailing.year}-{mailing.pk}.csv"
+        if mailing.manifest_at is None or not path.exists():
+            raise NotFound("待补地址清单尚未生成", "The needs-address list has not been written yet")
+    except ShebaoError as refusal:
+        return error_page(request, refusal)
+    services.mailing_manifest_downloaded(actor=request.user, run=mailing, kind="needs-address")
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
@@ -147,7 +166,9 @@ def returns(request: AccountRequest) -> HttpResponse:
         request,
         "statement_mailing/returns.html",
         {
-            "returned": listed,
+            "returned": [(r, services.address_changed(r)) for r in listed],
+            "resend_year": listed[0].item.run.year if listed else None,
+            "may_resend": run_starter_area(actor) is not None,
             "reasons": ReturnedMail.Reason.choices,
             "variants": MailingRun.Variant.choices,
             "error": error,
@@ -162,6 +183,7 @@ def returns(request: AccountRequest) -> HttpResponse:
 def delivery(request: AccountRequest) -> HttpResponse:
     """我的记录单寄送方式: paper by post or electronic (a message with a link), for the person."""
     user = request.user
+    person: Person | None = None
     try:
         if user.kind != Account.Kind.CITIZEN:
             raise NotAllowed("仅限参保人本人设置", "For insured persons only")
@@ -172,9 +194,23 @@ def delivery(request: AccountRequest) -> HttpResponse:
             )
             return redirect(reverse("statement_mailing:delivery") + "?saved=1")
     except InvalidInput as invalid:
-        return render(request, "statement_mailing/delivery.html", {"mode": "", "error": invalid}, status=422)
+        if person is None:
+            return error_page(request, invalid)
+        # the form again with its choices (not an empty fieldset and a false no-phone notice)
+        return render(
+            request,
+            "statement_mailing/delivery.html",
+            {
+                "mode": selectors.delivery_mode_of(person=person),
+                "modes": DeliveryPreference.Mode.choices,
+                "has_phone": bool(person.phone),
+                "error": invalid,
+            },
+            status=422,
+        )
     except ShebaoError as refusal:
         return error_page(request, refusal)
+    assert person is not None  # found above, or the page returned
     return render(
         request,
         "statement_mailing/delivery.html",

@@ -11,7 +11,16 @@ statements, PDF batch and notices), ``manifest`` (the address list and its downl
 Callers import from the package: its names are re-exported here.
 """
 
-from shebao.statements.mailing.services.common import CHUNK_SIZE, MAILING_ROLES, _require_mailing_staff, _staff_area
+from shebao.statements.mailing.services.common import (
+    CHUNK_SIZE,
+    MAILING_ROLES,
+    _require_mailing_staff,
+    _require_run_starter,
+    _staff_area,
+    is_window_staff,
+    run_starter_area,
+    run_watcher_area,
+)
 from shebao.statements.mailing.services.manifest import (
     MANIFEST_COLUMNS,
     XLSX_SHEET_ROWS,
@@ -23,10 +32,13 @@ from shebao.statements.mailing.services.manifest import (
 from shebao.statements.mailing.services.preference import delivery_preference_set
 from shebao.statements.mailing.services.returns import (
     SCAN_MAX_ROWS,
+    ScanRow,
     _item_for_ref,
     _reason_of,
+    address_changed,
     mailing_resend_start,
     resend_list,
+    resend_needs_address,
     returned_mail_import,
     returned_mail_record,
     scan_rows,
@@ -54,6 +66,7 @@ __all__ = [
     "SCAN_MAX_ROWS",
     "XLSX_SHEET_ROWS",
     "Manifest",
+    "ScanRow",
     "_electronic_notice",
     "_item_for_ref",
     "_list_ranges",
@@ -62,20 +75,26 @@ __all__ = [
     "_notice_chunk",
     "_reason_of",
     "_require_mailing_staff",
+    "_require_run_starter",
     "_run_create",
     "_run_directory",
     "_run_persons",
     "_staff_area",
     "_write_atomically",
+    "address_changed",
     "delivery_preference_set",
+    "is_window_staff",
     "mailing_manifest_downloaded",
     "mailing_manifest_write",
     "mailing_resend_start",
     "mailing_run_start",
     "resend_list",
+    "resend_needs_address",
     "returned_mail_import",
     "returned_mail_record",
     "run_chunk",
     "run_plan",
+    "run_starter_area",
+    "run_watcher_area",
     "scan_rows",
 ]

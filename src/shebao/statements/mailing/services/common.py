@@ -1,12 +1,32 @@
-"""Shared by the mailing commands: who may send statements, and the chunk size of a run."""
+"""Shared by the mailing commands: who may do what in the mailing, and the chunk size of a run.
+
+Who (ARCHITECTURE.md's roles, issue 14's review):
+
+- **start a run** (and the re-send run): the city administrator, for the whole city, a
+  district or a list; a district office's supervisor (督导员), for their own district only. A
+  window clerk serves the person in front of them and does not start a mailing of thousands.
+- **watch the runs' progress**: those who may start one, and the monitors (city: every run;
+  district: the runs touching their district), read-only.
+- **the post room** (returned mail, the re-send list) and a person's delivery choice at the
+  window: the window clerks (clerk, reviewer, approver) of a social-insurance office or a
+  community centre, and those who may start a run. Not the card centre, the medical-insurance
+  centre, a bank outlet, a kiosk or the hotline: the statement is the social-insurance agency's
+  record (pension account and all), none of their business.
+"""
 
 from __future__ import annotations
 
 from shebao.core.errors import NotAllowed
-from shebao.core.models import Account, Area, Role
+from shebao.core.models import Account, Area, Office, Role
 
 CHUNK_SIZE = 500  # persons per chunk: one PDF batch of at most this many pages
-MAILING_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER})  # those who may issue statements
+# the offices whose window clerks read, print and post a person's statement
+RECORD_OFFICES = frozenset({Office.Kind.CITY_CENTRE, Office.Kind.DISTRICT_OFFICE, Office.Kind.COMMUNITY_CENTRE})
+WINDOW_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER})
+RUN_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
+MONITOR_ROLES = frozenset({Role.MONITOR_CITY, Role.MONITOR_DISTRICT})
+# anyone with a mailing page at all (each page and command checks its own action below)
+MAILING_ROLES = WINDOW_ROLES | RUN_ROLES | MONITOR_ROLES
 
 
 def _staff_area(actor: Account) -> Area | None:
@@ -17,8 +37,50 @@ def _staff_area(actor: Account) -> Area | None:
     return office.area if office is not None else None
 
 
-def _require_mailing_staff(actor: Account) -> Area:
+def run_starter_area(actor: Account) -> Area | None:
+    """The area ``actor`` may start a run for: the city administrator at a city-level office
+    (the city), a district office's supervisor (its district); None for anyone else."""
     area = _staff_area(actor)
-    if area is None or actor.role not in MAILING_ROLES:
+    if area is None:
+        return None
+    assert actor.office is not None  # _staff_area found the office's area
+    if actor.role == Role.ADMIN and area.kind == Area.Kind.CITY:
+        return area
+    if actor.role == Role.SUPERVISOR and actor.office.kind == Office.Kind.DISTRICT_OFFICE and area.district_id:
+        return area
+    return None
+
+
+def _require_run_starter(actor: Account) -> Area:
+    area = run_starter_area(actor)
+    if area is None:
+        raise NotAllowed(
+            "寄送批次由市级系统管理员或区经办机构督导员发起",
+            "A mailing run is started by the city administrator or a district office's supervisor",
+        )
+    return area
+
+
+def is_window_staff(actor: Account) -> bool:
+    """A window clerk (clerk, reviewer, approver) of a social-insurance office or community centre."""
+    return (
+        _staff_area(actor) is not None
+        and actor.role in WINDOW_ROLES
+        and actor.office is not None
+        and actor.office.kind in RECORD_OFFICES
+    )
+
+
+def run_watcher_area(actor: Account) -> Area | None:
+    """The area whose runs ``actor`` may follow (read-only for the monitors); None: no runs."""
+    if run_starter_area(actor) is not None or (actor is not None and actor.role in MONITOR_ROLES):
+        return _staff_area(actor)
+    return None
+
+
+def _require_mailing_staff(actor: Account) -> Area:
+    """The post room: returned mail and the re-send list (a window clerk, or a run's starter)."""
+    area = _staff_area(actor)
+    if area is None or not (is_window_staff(actor) or run_starter_area(actor) is not None):
         raise NotAllowed("只有经办人员可以寄送权益记录单", "Only agency staff send rights statements")
     return area

@@ -11,7 +11,7 @@ from shebao.core.models import Account
 from shebao.registry.models import Person
 from shebao.registry.selectors import persons_visible
 from shebao.statements.mailing.models import DeliveryPreference
-from shebao.statements.mailing.services.common import MAILING_ROLES, _staff_area
+from shebao.statements.mailing.services.common import is_window_staff
 
 
 def delivery_preference_set(*, actor: Account, person: Person, mode: str, channel: str) -> DeliveryPreference:
@@ -20,7 +20,7 @@ def delivery_preference_set(*, actor: Account, person: Person, mode: str, channe
     if mode not in DeliveryPreference.Mode.values:
         raise InvalidInput("寄送方式应为纸质或电子", "Delivery is paper or electronic", field="mode")
     own = person.account_id is not None and actor is not None and person.account_id == actor.pk
-    staff = _staff_area(actor) is not None and actor.role in MAILING_ROLES
+    staff = is_window_staff(actor)
     if not (own or staff) or not persons_visible(actor=actor).filter(pk=person.pk).exists():
         raise NotFound("未找到该参保人", "No such insured person")
     with transaction.atomic():

@@ -14,7 +14,7 @@ from shebao.core.errors import InvalidInput, NotFound
 from shebao.core.models import Account
 from shebao.registry.selectors import persons_visible
 from shebao.statements.mailing.models import MailingItem, MailingRun, ReturnedMail
-from shebao.statements.mailing.services.common import CHUNK_SIZE, _require_mailing_staff
+from shebao.statements.mailing.services.common import CHUNK_SIZE, _require_mailing_staff, _require_run_starter
 from shebao.statements.mailing.services.runs import _run_create
 from shebao.statements.selectors import year_check
 
@@ -39,7 +39,7 @@ def returned_mail_record(
     """登记退信: the post brought back the statement numbered ``ref`` (printed under the QR).
     A clerk of the person's district (or the city); recording it twice is refused."""
     _require_mailing_staff(actor)
-    return returned_mail_import(actor=actor, rows=[(ref, reason)], source=source)[0]
+    return returned_mail_import(actor=actor, rows=[(ref, reason)], source=source, single=True)[0]
 
 
 def _reason_of(text: str) -> str | None:
@@ -50,39 +50,65 @@ def _reason_of(text: str) -> str | None:
     return None
 
 
+class ScanRow(tuple[str, str]):
+    """(ref, reason) of a scan file's line, knowing its line number in the file (``line``)."""
+
+    line: int
+
+    def __new__(cls, ref: str, reason: str, line: int) -> ScanRow:
+        row = super().__new__(cls, (ref, reason))
+        row.line = line
+        return row
+
+
 def returned_mail_import(
-    *, actor: Account, rows: list[tuple[str, str]], source: str = ReturnedMail.Source.SCAN
+    *, actor: Account, rows: list[tuple[str, str]], source: str = ReturnedMail.Source.SCAN, single: bool = False
 ) -> list[ReturnedMail]:
     """Returned mail from the post's scan file (ref, reason per line), all or nothing: one bad
-    line (unknown ref, unknown reason, recorded before, repeated) refuses the file naming it."""
+    line (unknown ref, unknown reason, recorded before, repeated) refuses the file, and the
+    message names every bad line by its number in the file, once in each language. All or
+    nothing because the file is the post's list of one bag of letters: half of it recorded
+    would leave the post-room clerk to work out which half; they fix the named lines and
+    import the file again. ``single``: one letter typed in (no line number to name)."""
     _require_mailing_staff(actor)
     if len(rows) > SCAN_MAX_ROWS:
         raise InvalidInput(
             f"一次最多登记 {SCAN_MAX_ROWS} 条退信", f"At most {SCAN_MAX_ROWS} returns per file", field="file"
         )
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (Chinese, English)
     found: list[tuple[MailingItem, str]] = []
     seen: set[str] = set()
-    for line, (ref, reason_text) in enumerate(rows, start=1):
+    for index, (ref, reason_text) in enumerate(rows, start=1):
+        line = getattr(rows[index - 1], "line", index)
+        at_zh, at_en = ("", "") if single else (f"第{line}行：", f"line {line}: ")
         reason = _reason_of(reason_text)
         if reason is None:
-            problems.append(f"第{line}行：退信原因“{reason_text}”不正确 / line {line}: unknown reason")
+            problems.append((f"{at_zh}退信原因“{reason_text}”不正确", f"{at_en}unknown reason “{reason_text}”"))
             continue
         if ref in seen:
-            problems.append(f"第{line}行：编号 {ref} 重复 / line {line}: {ref} repeated")
+            problems.append((f"{at_zh}编号 {ref} 重复", f"{at_en}{ref} repeated"))
             continue
         seen.add(ref)
         try:
             item = _item_for_ref(actor=actor, ref=ref)
         except NotFound:
-            problems.append(f"第{line}行：未找到编号 {ref} / line {line}: no statement {ref} was mailed")
+            problems.append((f"{at_zh}未找到编号为 {ref} 的已寄出记录单", f"{at_en}no statement {ref} was mailed"))
             continue
         if ReturnedMail.objects.filter(item=item).exists():
-            problems.append(f"第{line}行：编号 {ref} 的退信已登记 / line {line}: {ref} already recorded")
+            problems.append((f"{at_zh}编号 {ref} 的退信已登记", f"{at_en}{ref} already recorded"))
             continue
         found.append((item, reason))
     if problems:
-        raise InvalidInput("；".join(problems[:20]), "; ".join(problems[:20]), field="file")
+        more_zh = f"；另有 {len(problems) - 20} 行有误" if len(problems) > 20 else ""
+        more_en = f"; {len(problems) - 20} more bad lines" if len(problems) > 20 else ""
+        lead_zh, lead_en = (
+            ("", "") if single else ("文件未导入，请更正以下行后重新导入：", "Nothing imported; fix these lines: ")
+        )
+        raise InvalidInput(
+            lead_zh + "；".join(zh for zh, _ in problems[:20]) + more_zh,
+            lead_en + "; ".join(en for _, en in problems[:20]) + more_en,
+            field="ref" if single else "file",
+        )
     now = timezone.now()
     with transaction.atomic():
         returned = ReturnedMail.objects.bulk_create(
@@ -113,16 +139,37 @@ def resend_list(*, actor: Account, year: int | None = None) -> list[ReturnedMail
     return list(returned.order_by("item__postcode", "item__route", "item__person_id"))
 
 
+def address_changed(returned: ReturnedMail) -> bool:
+    """Whether the registry's address of the person differs from the one the letter came back
+    from (postcode or address): only then is the letter worth posting again."""
+    item, person = returned.item, returned.item.person
+    return (person.postcode.strip(), person.address.strip()) != (item.postcode.strip(), item.address.strip())
+
+
+def resend_needs_address(*, actor: Account, year: int | None = None) -> list[ReturnedMail]:
+    """The re-send list's letters whose person still has the address the letter came back from:
+    they wait for a new address (待补地址), they are not posted again."""
+    return [returned for returned in resend_list(actor=actor, year=year) if not address_changed(returned)]
+
+
 def mailing_resend_start(
     *, actor: Account, year: int, chunk_size: int = CHUNK_SIZE, variant: str = MailingRun.Variant.ANNUAL
 ) -> MailingRun:
-    """A run over the re-send list of ``year`` (the addresses as the registry holds them now:
-    correct the address first); each returned letter is marked resent by the chunk that mails it."""
-    _require_mailing_staff(actor)
+    """A run over the re-send list of ``year`` to the addresses as the registry holds them now;
+    a person whose address has not changed since the return stays on the list as needing an
+    address (``resend_needs_address``), not posted to the address that bounced. Each returned
+    letter is marked resent by the chunk that mails it. Who: as a run (``common``)."""
+    _require_run_starter(actor)
     year_check(year)
     returned = [r for r in resend_list(actor=actor, year=year) if r.item.run.variant == variant]
-    persons = sorted({r.item.person_id for r in returned})
+    persons = sorted({r.item.person_id for r in returned if address_changed(r)})
     if not persons:
+        if returned:
+            raise InvalidInput(
+                f"{year}年度的退信均未更新地址：请先在参保登记中更正地址，再重寄",
+                f"No returned letter of {year} has a new address: correct the registry's address first",
+                field="year",
+            )
         raise InvalidInput(f"{year}年度没有待重寄的退信", f"Nothing to re-send for {year}", field="year")
     return _run_create(
         actor=actor,
@@ -147,18 +194,26 @@ def scan_rows(data: bytes) -> list[tuple[str, str]]:
             continue
     else:
         raise InvalidInput("文件编码应为 UTF-8 或 GBK", "The file must be UTF-8 or GBK text", field="file")
-    lines = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    lines = [
+        (number, row)
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)
+        if any(cell.strip() for cell in row)
+    ]
     if not lines:
         raise InvalidInput("文件为空", "The file is empty", field="file")
-    head = [cell.strip().lower() for cell in lines[0]]
+    head = [cell.strip().lower() for cell in lines[0][1]]
     ref_at, reason_at = 0, 1
     if any(name in head for name in ("记录单编号", "ref")):
         ref_at = next(i for i, name in enumerate(head) if name in ("记录单编号", "ref"))
         reason_at = next((i for i, name in enumerate(head) if name in ("退信原因", "reason")), -1)
         lines = lines[1:]
-    rows = []
-    for line in lines:
+    rows: list[tuple[str, str]] = []
+    for number, line in lines:
         if reason_at < 0 or len(line) <= max(ref_at, reason_at):
-            raise InvalidInput("每行应有记录单编号和退信原因两列", "Each line needs a ref and a reason", field="file")
-        rows.append((line[ref_at].strip(), line[reason_at].strip()))
+            raise InvalidInput(
+                f"第{number}行：每行应有记录单编号和退信原因两列",
+                f"line {number}: each line needs a ref and a reason",
+                field="file",
+            )
+        rows.append(ScanRow(line[ref_at].strip(), line[reason_at].strip(), number))
     return rows

@@ -57,6 +57,11 @@ class Command(BaseCommand):
             default=MailingRun.Variant.ANNUAL,
             help="pension_notice: retirees",
         )
+        start.add_argument(
+            "--reprint",
+            action="store_true",
+            help="print a list again (--id-numbers) though an earlier run of the year mailed them",
+        )
         run = sub.add_parser("run", help="run or resume a run")
         run.add_argument("run_id", type=int)
         resend = sub.add_parser("resend", help="plan a run over the re-send list")
@@ -106,6 +111,7 @@ class Command(BaseCommand):
         chunk_size: int | None,
         variant: str,
         run: bool,
+        reprint: bool = False,
         **options: Any,
     ) -> None:
         numbers = None
@@ -119,6 +125,7 @@ class Command(BaseCommand):
             id_numbers=numbers,
             channel=Channel.CLI,
             variant=variant,
+            reprint=reprint,
             **extra,
         )
         self._created(mailing, run=run, **options)
