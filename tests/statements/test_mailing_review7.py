@@ -313,3 +313,15 @@ def test_the_menu_offers_each_role_its_mailing_pages(client, staff, who, prints,
     assert ('href="/statements/window/"' in text) is prints
     assert ('href="/statements/mailing/"' in text) is mailing
     assert ('href="/statements/mailing/returns/"' in text) is returns
+
+
+def test_the_runs_page_offers_the_start_form_to_starters_only(client, staff):
+    sign_in(client, staff["monitor"])
+    page = client.get("/statements/mailing/")
+    assert page.status_code == 200 and 'id="mailing-start"' not in page.content.decode()
+    assert client.post("/statements/mailing/", {"year": str(YEAR)}).status_code == 403
+    sign_in(client, staff["admin"])
+    assert 'id="mailing-start"' in client.get("/statements/mailing/").content.decode()
+    sign_in(client, staff["clerk_card"])
+    assert client.get("/statements/mailing/").status_code == 403
+    assert MailingRun.objects.count() == 0

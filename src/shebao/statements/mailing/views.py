@@ -19,7 +19,7 @@ from shebao.registry.selectors import person_find_by_id_number
 from shebao.registry.views import channel_for, error_page
 from shebao.statements.mailing import selectors, services
 from shebao.statements.mailing.models import DeliveryPreference, MailingRun, ReturnedMail
-from shebao.statements.mailing.services.common import run_starter_area
+from shebao.statements.mailing.services.common import run_starter_area, run_watcher_area
 from shebao.statements.mailing.services.manifest import mailing_unaddressed_count
 
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a scan file of returned mail: 50,000 short lines at most
@@ -46,6 +46,11 @@ def runs(request: AccountRequest) -> HttpResponse:
     error = None
     try:
         actor = _staff(request)
+        if run_watcher_area(actor) is None:  # a window clerk: returned mail is their page
+            raise NotAllowed(
+                "寄送批次由市级系统管理员、区经办机构督导员发起，监控人员查看",
+                "Mailing runs are for their starters and monitors",
+            )
         if request.method == "POST":
             numbers = request.POST.get("id_numbers", "").split()
             run = services.mailing_run_start(
@@ -72,6 +77,7 @@ def runs(request: AccountRequest) -> HttpResponse:
             "error": error,
             "form": request.POST,
             "variants": MailingRun.Variant.choices,
+            "may_start": run_starter_area(request.user) is not None,
         },
         status=422 if error else 200,
     )
