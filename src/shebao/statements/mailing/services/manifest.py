@@ -80,7 +80,9 @@ def _column_widths(run: MailingRun) -> list[float]:
         longest["file"] or 0,
         5,  # 页码
     ]
-    return [min(max(_display_width(head), value) + 2, 100) for head, value in zip(MANIFEST_COLUMNS, values, strict=True)]
+    return [
+        min(max(_display_width(head), value) + 2, 100) for head, value in zip(MANIFEST_COLUMNS, values, strict=True)
+    ]
 
 
 def _manifest_sheet(workbook: Any, number: int, widths: list[float]) -> Any:
