@@ -18,13 +18,15 @@ and is named (``missing``), so the figure is never silently short. No interest i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from shebao.contributions.selectors import medical_paid_months
+from shebao.contributions.selectors import MedicalMonth, medical_paid_months
 from shebao.medical.models import AccountCreditRule, Reimbursement
 from shebao.medical.rules import round_fen
 
@@ -66,8 +68,16 @@ class _Rules:
 
     def __init__(self, region: str) -> None:
         self.rows = list(AccountCreditRule.objects.filter(region=region).order_by("effective_from", "id"))
+        self.found: dict[tuple[str, dt.date], AccountCreditRule | None] = {}  # a chunk asks the same months
 
     def on(self, person_type: str, day: dt.date) -> AccountCreditRule | None:
+        key = (person_type, day)
+        if key in self.found:
+            return self.found[key]
+        found = self.found[key] = self._on(person_type, day)
+        return found
+
+    def _on(self, person_type: str, day: dt.date) -> AccountCreditRule | None:
         found = None
         for row in self.rows:
             if row.person_type != person_type or row.effective_from > day:
@@ -90,22 +100,65 @@ def _retired_since(person_id: int) -> dt.date | None:
     return since.replace(day=1) if since is not None else None
 
 
-def account_compute(
+def _retired_since_of(person_ids: Sequence[int]) -> dict[int, dt.date]:
+    """:func:`_retired_since` for many persons, in one query (those with no end are left out)."""
+    from shebao.registry.models import InsuredStatus
+
+    if not person_ids:
+        return {}
+    rows = InsuredStatus.objects.filter(
+        person_id__in=list(person_ids), insurance="pension", status=InsuredStatus.Status.TERMINATED
+    ).values_list("person_id", "since")
+    return {person_id: since.replace(day=1) for person_id, since in rows}
+
+
+class _Paid(NamedTuple):
+    """What the account paid of one decided reimbursement (a debit)."""
+
+    day: dt.date  # the decision's day in Shanghai
+    hospital_name: str
+    case_number: str
+    amount: Decimal
+
+
+def _paid_rows(id_numbers: Sequence[str], exclude_case: str | None = None) -> dict[str, list[_Paid]]:
+    """The decided reimbursements paid (partly) from the account, by ID number, oldest decision
+    first (one query for every ID number given)."""
+    paid = Reimbursement.objects.filter(
+        id_number__in=list(id_numbers), status=Reimbursement.Status.DECIDED, account_paid__gt=0
+    ).exclude(Q(decided_at__isnull=True))
+    if exclude_case:
+        paid = paid.exclude(case_number=exclude_case)
+    found: dict[str, list[_Paid]] = {number: [] for number in id_numbers}
+    rows = paid.order_by("decided_at", "id").values_list(
+        "id_number", "decided_at", "hospital_name", "case_number", "account_paid"
+    )
+    for number, decided_at, hospital, case_number, amount in rows:
+        assert decided_at is not None  # excluded above
+        found[number].append(_Paid(decided_at.astimezone(SHANGHAI).date(), hospital, case_number, amount))
+    return found
+
+
+# one credit or debit: day, order (a day's credits before its debits), kind, amount, ref, and
+# what it is for the labels ("month": a paid month, "retired": the fixed credit, else the hospital)
+_Event = tuple[dt.date, int, str, Decimal, str, str]
+
+
+def _events(
     *,
-    person_id: int,
-    id_number: str,
-    name: str,
+    months: Iterable[MedicalMonth],
     retired: bool,
+    retired_since: dt.date | None,
+    paid: Iterable[_Paid],
+    rules: _Rules,
     as_of: dt.date,
-    exclude_case: str | None = None,
-    region: str = "wuhan",
-) -> MedicalAccount:
-    """The account of one person on ``as_of`` (a system computation: callers check who asks)."""
-    rules = _Rules(region)
-    events: list[tuple[dt.date, int, str, str, str, Decimal, str]] = []
+) -> tuple[list[_Event], list[str]]:
+    """The account's credits and debits up to ``as_of``, oldest first, and the months not
+    credited for want of a rule row (the module's rules; no database read)."""
+    events: list[_Event] = []
     missing: list[str] = []
     last_period: dt.date | None = None
-    for month in medical_paid_months(person_id=person_id):
+    for month in months:
         if month.period > as_of:
             continue
         last_period = month.period
@@ -120,11 +173,8 @@ def account_compute(
         else:  # a flexible worker's own month: a share of the base (their rate includes the employer's part)
             amount = round_fen(month.base * rule.flexible_base_share)
         if amount > 0:
-            events.append(
-                (month.period, 0, "credit", f"{month.period:%Y年%m月}缴费划入", f"Credit from {month.period:%Y-%m}",
-                 amount, rule.ref)
-            )  # fmt: skip
-    start = _retired_since(person_id) if retired else None
+            events.append((month.period, 0, "credit", amount, rule.ref, "month"))
+    start = retired_since if retired else None
     if start is None and retired and last_period is not None:
         start = _month_add(last_period, 1)
     if start is not None:
@@ -134,33 +184,54 @@ def account_compute(
             if rule is None:
                 missing.append(f"{day:%Y-%m}")
             elif rule.monthly_amount > 0:
-                events.append(
-                    (day, 0, "credit", f"{day:%Y年%m月}退休人员定额划入", f"Retiree's fixed credit {day:%Y-%m}",
-                     rule.monthly_amount, rule.ref)
-                )  # fmt: skip
+                events.append((day, 0, "credit", rule.monthly_amount, rule.ref, "retired"))
             day = _month_add(day, 1)
-    paid = Reimbursement.objects.filter(
-        id_number=id_number, status=Reimbursement.Status.DECIDED, account_paid__gt=0
-    ).exclude(Q(decided_at__isnull=True))
-    if exclude_case:
-        paid = paid.exclude(case_number=exclude_case)
-    for row in paid.order_by("decided_at", "id"):
-        assert row.decided_at is not None
-        decided = row.decided_at.astimezone(SHANGHAI).date()
-        if decided <= as_of:
-            events.append(
-                (decided, 1, "debit", f"零星报销个人账户支付（{row.hospital_name}）",
-                 f"Paid from the account: reimbursement {row.case_number}", row.account_paid, row.case_number)
-            )  # fmt: skip
+    for row in paid:
+        if row.day <= as_of:
+            events.append((row.day, 1, "debit", row.amount, row.case_number, row.hospital_name))
     events.sort(key=lambda e: (e[0], e[1]))
+    return events, missing
+
+
+def _entry(event: _Event, balance: Decimal) -> Entry:
+    day, _, kind, amount, ref, what = event
+    if what == "month":
+        zh, en = f"{day:%Y年%m月}缴费划入", f"Credit from {day:%Y-%m}"
+    elif what == "retired":
+        zh, en = f"{day:%Y年%m月}退休人员定额划入", f"Retiree's fixed credit {day:%Y-%m}"
+    else:
+        zh, en = f"零星报销个人账户支付（{what}）", f"Paid from the account: reimbursement {ref}"
+    return Entry(day=day, kind=kind, label_zh=zh, label_en=en, amount=amount, balance=balance, ref=ref)
+
+
+def account_compute(
+    *,
+    person_id: int,
+    id_number: str,
+    name: str,
+    retired: bool,
+    as_of: dt.date,
+    exclude_case: str | None = None,
+    region: str = "wuhan",
+) -> MedicalAccount:
+    """The account of one person on ``as_of`` (a system computation: callers check who asks)."""
+    events, missing = _events(
+        months=medical_paid_months(person_id=person_id),
+        retired=retired,
+        retired_since=_retired_since(person_id) if retired else None,
+        paid=_paid_rows([id_number], exclude_case)[id_number],
+        rules=_Rules(region),
+        as_of=as_of,
+    )
     balance = credited = spent = ZERO
     entries = []
-    for day, _, kind, zh, en, amount, ref in events:
-        if kind == "credit":
+    for event in events:
+        amount = event[3]
+        if event[2] == "credit":
             balance, credited = balance + amount, credited + amount
         else:
             balance, spent = balance - amount, spent + amount
-        entries.append(Entry(day=day, kind=kind, label_zh=zh, label_en=en, amount=amount, balance=balance, ref=ref))
+        entries.append(_entry(event, balance))
     return MedicalAccount(
         id_number=id_number,
         name=name,
@@ -172,3 +243,113 @@ def account_compute(
         entries=entries,
         missing=missing,
     )
+
+
+# --- one calendar year of the account (the annual rights statement) ---------------------------
+
+
+@dataclass(frozen=True)
+class AccountYear:
+    """The account's ``year`` as the annual rights statement lists it, from the same entries as
+    :func:`account_compute` on ``as_of`` (the year's end; a day in the year for this year).
+
+    ``opening`` the balance at the previous year's end; ``credited`` the year's credits (划入);
+    ``spent`` the year's debits (支出: what the account paid of decided reimbursements);
+    ``closing`` the balance on ``as_of`` (opening + credited − spent, the balance
+    ``account_compute`` gives on that day); ``months`` the months credited up to ``as_of`` (a
+    month once, a paid month or a retiree's fixed credit); ``entries`` how many credits and debits
+    up to ``as_of`` (0: the account never moved). No interest: the platform credits none to the
+    medical personal account (see the module), so a statement lists interest 0.00 and no rate.
+    """
+
+    year: int
+    as_of: dt.date
+    opening: Decimal
+    credited: Decimal
+    spent: Decimal
+    closing: Decimal
+    months: int
+    entries: int
+    missing: tuple[str, ...]
+
+
+def _year_of(events: list[_Event], missing: list[str], *, year: int, as_of: dt.date) -> AccountYear:
+    opening = credited = spent = ZERO
+    months: set[dt.date] = set()
+    for day, _, kind, amount, _ref, _what in events:
+        if kind == "credit":
+            months.add(day)
+            if day.year < year:
+                opening += amount
+            else:
+                credited += amount
+        elif day.year < year:
+            opening -= amount
+        else:
+            spent += amount
+    return AccountYear(
+        year=year,
+        as_of=as_of,
+        opening=opening,
+        credited=credited,
+        spent=spent,
+        closing=opening + credited - spent,
+        months=len(months),
+        entries=len(events),
+        missing=tuple(missing),
+    )
+
+
+def account_year_compute(
+    *, person_id: int, id_number: str, retired: bool, year: int, as_of: dt.date, region: str = "wuhan"
+) -> AccountYear:
+    """One person's :class:`AccountYear` (a system computation: callers check who asks)."""
+    events, missing = _events(
+        months=medical_paid_months(person_id=person_id),
+        retired=retired,
+        retired_since=_retired_since(person_id) if retired else None,
+        paid=_paid_rows([id_number])[id_number],
+        rules=_Rules(region),
+        as_of=as_of,
+    )
+    return _year_of(events, missing, year=year, as_of=as_of)
+
+
+class Holder(NamedTuple):
+    """A person whose account a bulk computation reads."""
+
+    person_id: int
+    id_number: str
+    retired: bool
+
+
+def account_years_compute(
+    *,
+    holders: Sequence[Holder],
+    months_of: Mapping[int, Sequence[MedicalMonth]],
+    year: int,
+    as_of: dt.date,
+    region: str = "wuhan",
+) -> dict[int, AccountYear]:
+    """:func:`account_year_compute` for many persons (the mailing run's chunk) by person id, with
+    a fixed number of queries whatever their number: the rule rows once, the retirements of the
+    retirees once, the reimbursements paid from the accounts once by ID number. ``months_of``
+    holds each person's months as ``contributions.selectors.medical_paid_months`` gives them
+    (paid or transferred in with a medical contribution, oldest first), read by the caller with
+    the rest of its ledger read; a person missing from it has none. A system computation: callers
+    check who asks."""
+    rules = _Rules(region)
+    since = _retired_since_of([h.person_id for h in holders if h.retired])
+    paid = _paid_rows([h.id_number for h in holders])
+    found: dict[int, AccountYear] = {}
+    for holder in holders:
+        events, missing = _events(
+            months=months_of.get(holder.person_id, ()),
+            retired=holder.retired,
+            retired_since=since.get(holder.person_id),
+            paid=paid[holder.id_number],
+            rules=rules,
+            as_of=as_of,
+        )
+        found[holder.person_id] = _year_of(events, missing, year=year, as_of=as_of)
+    return found

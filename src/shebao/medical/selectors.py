@@ -4,16 +4,25 @@ filings; staff see a reimbursement when they may see its case (the case engine's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from shebao.cases import selectors as case_selectors
+from shebao.contributions.selectors import MedicalMonth
 from shebao.core.channels import Channel
 from shebao.core.errors import NotFound
 from shebao.core.http import citizen_id_number
 from shebao.core.models import Account
-from shebao.medical.account import MedicalAccount, account_compute
+from shebao.medical.account import (
+    AccountYear,
+    Holder,
+    MedicalAccount,
+    account_compute,
+    account_year_compute,
+    account_years_compute,
+)
 from shebao.medical.models import CareAuthorisation, Hospital, Reimbursement
 from shebao.registry.models import Person
 from shebao.registry.selectors import person_find_by_id_number, person_is_self, person_self, persons_visible
@@ -52,6 +61,51 @@ def _may_see_account(*, actor: Account, person: Person) -> bool:
     if actor.kind != Account.Kind.STAFF:
         return False  # a unit, a bank agent: not a person's medical account
     return persons_visible(actor=actor).filter(pk=person.pk).exists()
+
+
+def _may_see_accounts(*, actor: Account, persons: Sequence[Person]) -> bool:
+    """:func:`_may_see_account` for every person of a chunk, in one query for staff."""
+    if actor.kind == Account.Kind.CITIZEN:
+        return all(person_is_self(actor=actor, person=person) for person in persons)
+    if actor.kind != Account.Kind.STAFF:
+        return False
+    ids = {person.pk for person in persons}
+    return persons_visible(actor=actor).filter(pk__in=ids).count() == len(ids)
+
+
+def medical_account_year(*, person: Person, actor: Account, year: int, as_of: dt.date) -> AccountYear:
+    """YB-005 for the annual rights statement: ``person``'s medical personal account over ``year``
+    (the balance at the previous year's end, the year's credits and debits, the months credited
+    and the balance on ``as_of``, the year's end or a day in it for this year), from the same
+    entries :func:`medical_account_for` lists on that day. Who may: as :func:`medical_account_for`."""
+    if not _may_see_account(actor=actor, person=person):
+        raise NotFound("未找到该参保人", "No such insured person")
+    return account_year_compute(
+        person_id=person.pk,
+        id_number=person.id_number,
+        retired=person.category == Person.Category.RETIREE,
+        year=year,
+        as_of=as_of,
+    )
+
+
+def medical_account_years(
+    *,
+    persons: Sequence[Person],
+    actor: Account,
+    year: int,
+    as_of: dt.date,
+    months_of: Mapping[int, Sequence[MedicalMonth]],
+) -> dict[int, AccountYear]:
+    """:func:`medical_account_year` of many persons at once (the mailing run's chunk), by person
+    id, equal to it person by person: a fixed number of queries per chunk. ``months_of``: each
+    person's medical months paid or transferred in, oldest first, as
+    ``contributions.selectors.medical_paid_months`` gives them, from the caller's own ledger read
+    of the chunk. ``NotFound`` unless the actor may see every one of them."""
+    if not _may_see_accounts(actor=actor, persons=persons):
+        raise NotFound("未找到该参保人", "No such insured person")
+    holders = [Holder(p.pk, p.id_number, p.category == Person.Category.RETIREE) for p in persons]
+    return account_years_compute(holders=holders, months_of=months_of, year=year, as_of=as_of)
 
 
 def medical_account_for(*, person: Person, actor: Account, as_of: dt.date | None = None) -> MedicalAccount:
