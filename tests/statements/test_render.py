@@ -24,7 +24,20 @@ CODE = "ABCD-EFGH-JKLM-NPQR"
 PRINTED = dt.datetime(2026, 12, 6, 18, 30, tzinfo=dt.UTC)  # 2026-12-07 02:30 in Beijing
 
 
-def make_record(*, name: str = "欧阳晓燕", employer: str = "武汉长江数字科技有限公司", notes=()) -> StatementRecord:
+MEDICAL = AccountBlock(
+    opening_balance=Decimal("2345.67"),
+    principal=Decimal("1572.00"),
+    interest=Decimal("0.00"),
+    rate=None,  # the medical account earns no interest
+    months=98,
+    paid_out=Decimal("812.40"),
+    closing_balance=Decimal("3105.27"),
+)
+
+
+def make_record(
+    *, name: str = "欧阳晓燕", employer: str = "武汉长江数字科技有限公司", notes=(), medical=None
+) -> StatementRecord:
     months = tuple(
         MonthCell(
             month=m,
@@ -65,7 +78,7 @@ def make_record(*, name: str = "欧阳晓燕", employer: str = "武汉长江数�
         year=2026,
         insurances=blocks,
         pension_account=pension,
-        medical_account=None,
+        medical_account=medical,
         notes=tuple(notes),
         as_of=dt.date(2026, 11, 30),
     )
@@ -110,7 +123,7 @@ def test_statement_renders_as_one_a4_page_with_chinese_tables_and_qr():
 
 
 def test_pypdf_extracts_the_chinese_labels_and_every_figure():
-    record = make_record(notes=("8月、9月养老保险欠缴，补缴后将记入个人账户。",))
+    record = make_record(notes=("8月、9月养老保险欠缴，补缴后将记入个人账户。",), medical=MEDICAL)
     text = (
         pypdf.PdfReader(io.BytesIO(statement_pdf(record=record, code=CODE, verify_url=URL, printed_at=PRINTED)))
         .pages[0]
@@ -144,7 +157,12 @@ def test_pypdf_extracts_the_chinese_labels_and_every_figure():
         "2.62%",
         "132",
         "53147.96",
-        "医保个人账户由医疗保障部门记载，本单不列示",  # the medical account is the bureau's
+        "2345.67",  # the medical account's year
+        "1572.00",
+        "不计息",
+        "98",
+        "812.40",
+        "3105.27",
         "未参保",
         "ST2026-00012345",
         CODE,
@@ -158,6 +176,21 @@ def test_pypdf_extracts_the_chinese_labels_and_every_figure():
     assert text.count("●") >= 7 + 9 + 1  # the legend has one too
     assert text.count("△") == 2 + 1
     assert text.count("○") == 3 + 1
+
+
+def test_without_a_medical_block_the_page_says_none_or_for_a_stored_statement_not_listed():
+    def text(record: StatementRecord) -> str:
+        pdf = statement_pdf(record=record, code=CODE, verify_url=URL, printed_at=PRINTED)
+        return "".join(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+    # a record of today without the block: the person has no medical insurance at all
+    now = text(make_record())
+    assert "无" in now and "本单不列示" not in now and "不计息" not in now
+    # a statement stored before the platform kept the account: its note says the bureau keeps it,
+    # the block says so, and the rest of the note (maternity) is printed once
+    old = text(make_record(notes=("职工医疗保险个人账户由医疗保障部门记载，本单不列示；生育保险已并入职工医疗保险。",)))
+    assert old.count("医保个人账户由医疗保障部门记载，本单不列示") == 1
+    assert old.count("生育保险已并入职工医疗保险") == 1
 
 
 def test_qr_code_decodes_to_the_verification_url():

@@ -46,15 +46,22 @@ STANDARD_NOTES = (
     "2. 参保人在多个单位就业的，单位名称为养老保险缴费单位；工伤保险由单位缴费，个人不缴费。",
     "3. 扫描二维码，或登录下列网址输入记录单编号和验证码，可核验本记录单的真伪和内容：",
 )
-# The medical account is kept by the medical security bureau (医保部门), not by this agency.
+# What the medical block says without figures: on a statement stored before the platform kept
+# the medical account (YB-005; its notes carry NOTE_MEDICAL_OLD) that the bureau keeps it; on a
+# record of today, that the person has no medical insurance at all.
 MEDICAL_NOT_LISTED = "医保个人账户由医疗保障部门记载，本单不列示"
+MEDICAL_NONE = "无"
+NOTE_MEDICAL_OLD = "职工医疗保险个人账户由医疗保障部门记载，本单不列示；生育保险已并入职工医疗保险。"
+# The medical account earns no interest: its rate cell says so (the pension's says 尚未计息 until
+# the year's interest is credited).
+MEDICAL_NO_INTEREST = "不计息"
 # A record's notes that the page already says (standard notes 1 and 2, the medical block; the
 # texts of statements.selectors' NOTE_REFERENCE, NOTE_INJURY, NOTE_MEDICAL) → what is left of
 # each to print, so that a note is printed once. Stored statements keep their notes verbatim.
 NOTES_SAID = {
     "本记录单所列信息仅供参考。如对记录有异议，可在线、通过App或到参保地经办窗口申请核查更正。": "",
     "工伤保险由单位缴费，个人不缴费。": "",
-    "职工医疗保险个人账户由医疗保障部门记载，本单不列示；生育保险已并入职工医疗保险。": "生育保险已并入职工医疗保险。",
+    NOTE_MEDICAL_OLD: "生育保险已并入职工医疗保险。",
 }
 
 # --- geometry (top-down y of each block) -----------------------------------------------------
@@ -110,6 +117,10 @@ def fixed_text() -> str:
         *SECTION.values(),
         *STANDARD_NOTES,
         MEDICAL_NOT_LISTED,
+        MEDICAL_NONE,
+        MEDICAL_NO_INTEREST,
+        # statements.selectors' NOTE_MEDICAL_ACCOUNT, on nearly every record
+        "职工医保个人账户按月划入、不计利息，本年账户支出额为医疗费用报销中由个人账户支付的金额。",
         *NOTES_SAID.values(),
         *(label for row in PERSON_LABELS for label in row if label),
         *PENSION_LABELS,
@@ -393,7 +404,11 @@ def day(value: dt.date | None) -> str:
     return "" if value is None else value.isoformat()
 
 
-def _account_values(ops: Ops, top: float, block: AccountBlock | None, *, absent: str = "未建立个人账户") -> None:
+def _account_values(
+    ops: Ops, top: float, block: AccountBlock | None, *, absent: str = "未建立个人账户", no_rate: str = ""
+) -> None:
+    """An account's seven values in its row (``absent`` centred where there is no block; a rate
+    of None printed as ``no_rate`` if given, else as not yet credited)."""
     y = top - ROW - ACCOUNT_LABEL_H - ROW + 5
     if block is None:
         ops.text(PAGE_W / 2, y, absent, size=8, align="center", color=GREY)
@@ -402,7 +417,7 @@ def _account_values(ops: Ops, top: float, block: AccountBlock | None, *, absent:
         money(block.opening_balance),
         money(block.principal),
         money(block.interest),
-        percent(block.rate),
+        (no_rate or percent(None)) if block.rate is None else percent(block.rate),
         str(block.months),
         money(block.paid_out),
         money(block.closing_balance),
@@ -462,7 +477,9 @@ def draw_record(
         ops.text(mid, top - 2 * GRID_ROW + 3.6, block.status, size=6.5, align="center", fit=span)
         _month_cells(ops, r, block.months)
     _account_values(ops, PENSION_TOP, record.pension_account)
-    _account_values(ops, MEDICAL_TOP, record.medical_account, absent=MEDICAL_NOT_LISTED)
+    # a stored statement from before the medical account was kept says the bureau keeps it
+    absent = MEDICAL_NOT_LISTED if NOTE_MEDICAL_OLD in record.notes else MEDICAL_NONE
+    _account_values(ops, MEDICAL_TOP, record.medical_account, absent=absent, no_rate=MEDICAL_NO_INTEREST)
     # the verification address under the standard notes, then the record's own notes
     y = notes_top
     ops.text(LEFT + 14, y, menu_url, size=NOTES_SIZE)
