@@ -51,7 +51,7 @@ def test_the_mailing_pages_on_a_phone(
     from tests.conftest import _staff
 
     settings.VAR_DIR = tmp_path
-    city_clerk = _staff("city_clerk", Role.CLERK, city_office, 1, full_name="市中心经办员")
+    city_clerk = _staff("city_admin", Role.ADMIN, city_office, 3, full_name="市级管理员")  # starts runs
     make_person(district=district, name="本人", account=citizen, postcode="430010")
     run = mailing_run_start(actor=city_clerk, year=2024)
     context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
