@@ -17,6 +17,7 @@ at the verification page. 人社部令第14号 (corrections: checked, corrected,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,6 +50,45 @@ EMPLOYER_EVIDENCE = MaterialSpec(
     "单位出具的工资发放记录或缴费工资申报表",
     "The employer's payroll record or wage declaration",
 )
+
+
+# A base as written on a payslip: yuan with at most two decimals, no exponent ("1e9" was stored
+# as "1E+9"), below a million a month — the cap is three times the city's average wage, tens of
+# thousands, so anything of seven digits is a slip of the keyboard, not a base.
+BASE_WRITTEN = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")
+
+
+def _base_check(cleaned: dict[str, Any]) -> None:
+    raw = cleaned.get("correct_base")
+    if raw in (None, ""):
+        return
+    if not BASE_WRITTEN.fullmatch(str(raw)):
+        raise InvalidInput(
+            "缴费基数应为不超过 999999.99 元的金额，最多两位小数（如 8000 或 8000.50）",
+            "The base is an amount in yuan below 1,000,000 with at most two decimals (8000 or 8000.50)",
+            field="correct_base",
+        )
+
+
+def _one_open_case(cleaned: dict[str, Any], *, month: dt.date, applicant: Applicant) -> None:
+    """One correction of a month at a time: a second while one is open is refused, naming it."""
+    id_number = str(cleaned.get("id_number") or applicant.id_number or "").upper()
+    open_case = (
+        Case.objects.filter(
+            item__code=CORRECTION_ITEM,
+            applicant_id_number=id_number,
+            status__in=Case.OPEN_STATUSES,
+            form_data__period=month.isoformat(),
+        )
+        .order_by("received_at")
+        .first()
+    )
+    if open_case is not None:
+        raise InvalidInput(
+            f"{month:%Y-%m} 已有正在办理的更正申请（办件编号 {open_case.number}），请等待办结或查询其进度",
+            f"A correction of {month:%Y-%m} is already open (case {open_case.number}): wait for it or follow it",
+            field="period",
+        )
 
 
 class CorrectionHandler(FormHandler):
@@ -85,6 +125,13 @@ class CorrectionHandler(FormHandler):
                     field="period",
                 )
         cleaned["period"] = month.isoformat()
+        if cleaned["what"] == "missing" and month == timezone.localdate().replace(day=1):
+            raise InvalidInput(
+                f"本月（{month:%Y-%m}）尚未到缴费期，不是缺失月份",
+                f"This month ({month:%Y-%m}) is not due yet, so it cannot be missing",
+                field="period",
+            )
+        _base_check(cleaned)
         self._month_fits_what(cleaned, month=month, applicant=applicant)
         if cleaned["what"] == "base":
             raw = cleaned.get("correct_base")
@@ -98,6 +145,7 @@ class CorrectionHandler(FormHandler):
                     "Give the correct base for a base correction",
                     field="correct_base",
                 )
+        _one_open_case(cleaned, month=month, applicant=applicant)
         return cleaned
 
     @staticmethod
