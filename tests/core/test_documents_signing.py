@@ -22,6 +22,7 @@ from shebao.core.documents import (
     CODE_ALPHABET,
     canonical_json,
     document_sign,
+    document_sign_canonical,
     document_verify_content,
     signature_code,
 )
@@ -219,3 +220,39 @@ def test_a_signature_made_over_the_first_serialiser_still_verifies():
     # then verification with today's serialiser accepts it, and signing today gives the same
     assert document_verify_content(kind="statement", ref="2025-ABC", content=content, signature=old)
     assert document_sign(kind="statement", ref="2025-ABC", content=content).signature == old
+
+
+def _code_as_first_written(signature: str) -> str:
+    digest = hashlib.sha256(f"shebao.document.v1.code\n{signature}".encode("ascii")).digest()
+    bits = int.from_bytes(digest[:10], "big")
+    raw = "".join(CODE_ALPHABET[(bits >> (5 * (16 - 1 - i))) & 31] for i in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+@given(signature=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64))
+@hsettings(max_examples=300, deadline=None)
+def test_the_printed_code_is_the_one_the_first_formula_gave(signature):
+    # the code now comes from base32 mapped onto the code alphabet: the same 80 bits, the same symbols
+    assert signature_code(signature) == _code_as_first_written(signature)
+
+
+def test_the_issuers_path_takes_only_text_and_checks_kind_and_ref():
+    with pytest.raises(TypeError):
+        document_sign_canonical(kind="statement", ref="2025-ABC", canonical=CONTENT)  # type: ignore[arg-type]  # the refusal under test
+    with pytest.raises(InvalidInput):
+        document_sign_canonical(kind="statement", ref="../x", canonical="{}")
+
+
+def test_the_keys_follow_the_settings_of_the_moment():
+    # the checked and derived keys are kept between signatures, but a change of settings (a
+    # rotation, a test's override) is seen at the next signature
+    with override_settings(DOCUMENT_KEY=KEY, DOCUMENT_KEY_FALLBACKS=[]):
+        first = document_sign(kind="statement", ref="2025-ABC", content=CONTENT).signature
+    with override_settings(DOCUMENT_KEY=OLD_KEY, DOCUMENT_KEY_FALLBACKS=[]):
+        other = document_sign(kind="statement", ref="2025-ABC", content=CONTENT).signature
+        assert not document_verify_content(kind="statement", ref="2025-ABC", content=CONTENT, signature=first)
+    with override_settings(DOCUMENT_KEY=KEY, DOCUMENT_KEY_FALLBACKS=[]):
+        assert document_sign(kind="statement", ref="2025-ABC", content=CONTENT).signature == first
+    assert first != other
+    with override_settings(DOCUMENT_KEY="short", DOCUMENT_KEY_FALLBACKS=[]), pytest.raises(ImproperlyConfigured):
+        document_sign(kind="statement", ref="2025-ABC", content=CONTENT)

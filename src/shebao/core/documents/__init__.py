@@ -59,7 +59,14 @@ from shebao.core.documents.layout import (
     Document,
     Pen,
 )
-from shebao.core.documents.signing import Signed, canonical_json, document_sign, document_verify_content, signature_code
+from shebao.core.documents.signing import (
+    Signed,
+    canonical_json,
+    document_sign,
+    document_sign_canonical,
+    document_verify_content,
+    signature_code,
+)
 
 __all__ = [
     "CHINESE_CANNOT_START",
@@ -83,6 +90,7 @@ __all__ = [
     "canonical_json",
     "document_code",
     "document_sign",
+    "document_sign_canonical",
     "document_verify",
     "document_verify_content",
     "missing_glyphs",
