@@ -5,8 +5,11 @@ history of conftest: 2024 on record, 2023 an account entry only, 2022 nothing; t
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from shebao.core.identifiers import id_number_make
 from shebao.core.models import AuditEvent
 from shebao.statements.models import Statement
 from shebao.statements.services import StatementUnverifiable, statement_issue, statement_pdf
@@ -102,3 +105,42 @@ def test_no_statement_is_issued_for_a_year_with_no_records(client, history, citi
     # a year with an account entry only (2023) and the current year still issue
     assert client.get("/api/v1/my/statements/2023").status_code == 200
     assert client.get("/api/v1/my/statements/2025").status_code == 200
+
+
+# 李代办, who comes with a written authorisation
+AGENT = id_number_make(region_code="420102", birth_date=dt.date(1990, 3, 7), sequence=93)
+
+
+def test_the_window_print_names_the_agent_who_came_for_the_person(client, history, clerk, office):
+    sign_in(client, clerk)
+    # an agent with neither a written authorisation checked nor one on record is refused
+    refused = client.post(
+        "/statements/window/",
+        {"id_number": history.id_number, "year": str(YEAR), "agent_id_number": AGENT, "agent_name": "李代办"},
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 422 and text.index("书面委托书") < text.index("written authorisation")
+    assert not Statement.objects.exists()
+    # with the written authorisation checked: the page names the agent, and so do the view and the print
+    page = client.post(
+        "/statements/window/",
+        {
+            "id_number": history.id_number,
+            "year": str(YEAR),
+            "agent_id_number": AGENT,
+            "agent_name": "李代办",
+            "agent_written": "1",
+        },
+    )
+    assert page.status_code == 200 and 'id="st-agent">李代办' in page.content.decode()
+    statement = Statement.objects.get(person=history, year=YEAR)
+    agent = {"id_number": AGENT, "name": "李代办", "basis": "written"}
+    view = AuditEvent.objects.get(action="statement.view", actor=clerk)
+    assert (view.channel, view.after["agent"]) == ("hall", agent)
+    assert client.get(f"/statements/s/{statement.ref}.pdf?print=1").status_code == 200
+    assert AuditEvent.objects.get(action="statement.print").after["agent"] == agent
+    # the person themself at the window: no agent on the print
+    client.post("/statements/window/", {"id_number": history.id_number, "year": str(YEAR)})
+    client.get(f"/statements/s/{statement.ref}.pdf?print=1")
+    latest = AuditEvent.objects.filter(action="statement.print").order_by("-id").first()
+    assert latest is not None and latest.after["agent"] is None

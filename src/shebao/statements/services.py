@@ -24,9 +24,10 @@ from shebao.cases.services import case_open
 from shebao.core import audit
 from shebao.core.channels import Channel
 from shebao.core.documents import CODE_ALPHABET, document_sign
-from shebao.core.errors import Conflict, NotAllowed, NotFound
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from shebao.core.identifiers import id_number_validate
 from shebao.core.models import Account
-from shebao.registry.models import Person
+from shebao.registry.models import Authorisation, Person
 from shebao.registry.selectors import person_find_by_id_number
 from shebao.statements.items import CORRECTION_ITEM
 from shebao.statements.models import Statement
@@ -186,16 +187,21 @@ def statement_record(*, statement: Statement) -> StatementRecord:
     return record_from_content(statement.content)
 
 
-def statement_pdf(*, actor: Account, statement: Statement, channel: str, printed: bool = False) -> bytes:
+def statement_pdf(
+    *, actor: Account, statement: Statement, channel: str, printed: bool = False, agent: dict[str, Any] | None = None
+) -> bytes:
     """The statement as a PDF for someone who may read the person's record (NotFound otherwise):
     a download online or in the app (``statement.download``), or a print at a window
-    (``statement.print``: who printed whose)."""
+    (``statement.print``: who printed whose, and for whom — the agent of :func:`window_agent`
+    when one came for the person)."""
     from shebao.statements.document import statement_document
 
     record_may_see(actor=actor, person=statement.person)
     statement_verified(actor=actor, statement=statement, channel=channel, served="print" if printed else "pdf")
     pdf = statement_document(statement=statement)
-    what = {"year": statement.year, "version": statement.version, "ref": statement.ref}
+    what: dict[str, Any] = {"year": statement.year, "version": statement.version, "ref": statement.ref}
+    if printed:
+        what["agent"] = agent
     with transaction.atomic():
         if printed:
             audit.record(
@@ -220,22 +226,77 @@ def statement_pdf(*, actor: Account, statement: Statement, channel: str, printed
     return pdf
 
 
-def statement_window_print(*, actor: Account, id_number: str, year: int, channel: str = Channel.HALL) -> Statement:
+def window_agent(*, person: Person, agent_id_number: str, agent_name: str, written: bool) -> dict[str, Any] | None:
+    """Who came to the window for ``person``: None for the person themself; for an agent (代办)
+    their ID number and name, and what let them (a written authorisation the clerk checked, or
+    an authorisation on record that holds today, its id). An agent with neither is refused."""
+    agent_id_number = (agent_id_number or "").strip()
+    if not agent_id_number:
+        return None
+    number = id_number_validate(agent_id_number, field="agent_id_number").number
+    if number == person.id_number:
+        return None  # the person themself
+    name = (agent_name or "").strip()[:40]
+    if not name:
+        raise InvalidInput("代办的请填写受托人姓名", "Give the agent's name", field="agent_name")
+    held = (
+        Authorisation.objects.filter(
+            grantor=person,
+            agent__id_number=number,
+            revoked_at__isnull=True,
+            valid_from__lte=timezone.localdate(),
+            valid_to__gte=timezone.localdate(),
+        )
+        .order_by("-valid_to", "-id")
+        .first()
+    )
+    if held is None and not written:
+        raise InvalidInput(
+            "代办须核对书面委托书，或受托人已登记有效的代办授权",
+            "An agent needs a written authorisation checked at the window, or one on record",
+            field="agent_written",
+        )
+    basis = f"authorisation:{held.pk}" if held is not None else "written"
+    return {"id_number": number, "name": name, "basis": basis}
+
+
+def statement_window_print(
+    *,
+    actor: Account,
+    id_number: str,
+    year: int,
+    channel: str = Channel.HALL,
+    agent_id_number: str = "",
+    agent_name: str = "",
+    agent_written: bool = False,
+) -> Statement:
     """窗口打印: a window clerk finds the person by the ID number shown at the window (their
     district or a community centre in it; NotFound otherwise, nothing written), issues the
-    year's statement and returns it for :func:`statement_pdf` with ``printed=True``."""
+    year's statement and returns it for :func:`statement_pdf` with ``printed=True``. The record
+    shown at the window is ``statement.view`` naming the agent who came for the person
+    (:func:`window_agent`; none for the person themself; an agent with no authorisation is
+    refused, nothing shown)."""
     if actor.kind != Account.Kind.STAFF or actor.role not in PRINTING_ROLES:
         raise NotAllowed("只有窗口经办员可以打印权益记录单", "Only a window clerk prints rights statements")
     year_check(year)
     person = person_find_by_id_number(actor=actor, id_number=id_number, channel=channel)
     record_may_see(actor=actor, person=person)
-    return statement_issue(actor=actor, person=person, year=year, channel=channel)
+    agent = window_agent(person=person, agent_id_number=agent_id_number, agent_name=agent_name, written=agent_written)
+    statement = statement_issue(actor=actor, person=person, year=year, channel=channel)
+    statement_view_record(actor=actor, statement=statement, channel=channel, agent=agent)
+    return statement
 
 
-def statement_view_record(*, actor: Account, statement: Statement, channel: str) -> None:
-    """A statement opened on a page or over the API: ``statement.view``."""
+def statement_view_record(
+    *, actor: Account, statement: Statement, channel: str, agent: dict[str, Any] | None = None
+) -> None:
+    """A statement opened on a page or over the API: ``statement.view`` (at a window, with the
+    agent who came for the person, if one did)."""
     if statement.person_id is None:
         raise NotFound("未找到该记录单", "No such statement")
+    after: dict[str, Any] = {"year": statement.year, "version": statement.version}
+    if agent is not None:
+        after["agent"] = agent
     with transaction.atomic():
         audit.record(
             actor=actor,
@@ -243,7 +304,7 @@ def statement_view_record(*, actor: Account, statement: Statement, channel: str)
             subject_type="statements.Statement",
             subject_id=statement.pk,
             subject_person=statement.person.id_number,
-            after={"year": statement.year, "version": statement.version},
+            after=after,
             channel=channel,
         )
 

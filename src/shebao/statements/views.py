@@ -34,6 +34,8 @@ def _citizen(request: AccountRequest) -> Account:
     return request.user
 
 
+WINDOW_AGENTS = "statements.window_agents"  # session key: ref → the agent checked at the window
+
 HEADINGS = {
     403: ("无权访问", "Not allowed"),
     404: ("未找到", "Not found"),
@@ -111,8 +113,11 @@ def pdf(request: AccountRequest, ref: str) -> HttpResponse:
     try:
         statement = selectors.statement_by_ref(actor=request.user, ref=ref)
         printed = request.GET.get("print") == "1" and request.user.role in PRINTING_ROLES
+        # the agent the window page checked for this statement (kept in the clerk's session,
+        # never in the link): the print's audit names them
+        agent = request.session.get(WINDOW_AGENTS, {}).get(statement.ref) if printed else None
         body = services.statement_pdf(
-            actor=request.user, statement=statement, channel=channel_for(request.user), printed=printed
+            actor=request.user, statement=statement, channel=channel_for(request.user), printed=printed, agent=agent
         )
     except ShebaoError as error:
         return error_page(request, error)
@@ -185,17 +190,29 @@ def window(request: AccountRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     context: dict[str, object] = {"years": range(this_year, this_year - 11, -1), "values": request.POST}
     if request.method == "POST":
+        agent_fields = {
+            "agent_id_number": request.POST.get("agent_id_number", ""),
+            "agent_name": request.POST.get("agent_name", ""),
+        }
+        written = bool(request.POST.get("agent_written"))
         try:
             statement = services.statement_window_print(
                 actor=user,
                 id_number=request.POST.get("id_number", ""),
                 year=_year(request.POST.get("year", this_year)),
                 channel=channel_for(user),
+                agent_written=written,
+                **agent_fields,
             )
+            agent = services.window_agent(person=statement.person, written=written, **agent_fields)
         except ShebaoError as error:
             context["error"] = f"{error.message_zh} / {error.message_en}"
             return render(request, "statements/window.html", context, status=error.status)
+        # the print link's audit names the agent: kept by ref in the clerk's session (a few)
+        agents = {ref: a for ref, a in request.session.get(WINDOW_AGENTS, {}).items() if ref != statement.ref}
+        request.session[WINDOW_AGENTS] = {**dict(list(agents.items())[-9:]), statement.ref: agent}
         context.update(_statement_context(statement))
+        context["agent"] = agent
     return render(request, "statements/window.html", context)
 
 
