@@ -15,6 +15,7 @@ from shebao.core.documents import document_verify
 from shebao.pensions.documents import CERTIFICATE_KIND as PENSION_CERTIFICATE_KIND
 from shebao.pensions.documents import STATEMENT_KIND as PENSION_STATEMENT_KIND
 from shebao.pensions.documents import PaperCheck, pension_certificate_verify, pension_statement_verify
+from shebao.statements.document import statement_corrected_by
 from shebao.statements.record import FLAG_LABELS, FLAG_SYMBOLS, record_from_content
 from shebao.statements.selectors import STATEMENT_KIND, statement_verify
 
@@ -50,8 +51,9 @@ class VerifyForm(forms.Form):
 def _statement_answer(request: HttpRequest, ref: str, code: str, *, form: VerifyForm | None = None) -> HttpResponse:
     """A signed statement: genuine only when the code is the one its signature prints and the
     stored content still matches the signature; then what it contains (the masked ID, name,
-    year, the yearly totals and the account figures, no address) and whether it is current or
-    superseded (with the date). Not genuine: a 404 that reveals nothing."""
+    year, the yearly totals and the account figures, no address) and whether it is current,
+    void because a correction replaced it (with the date), or genuine as issued with newer
+    records since (reissued as the figures changed). Not genuine: a 404 that reveals nothing."""
     checked = statement_verify(ref=ref, code=code)
     context: dict[str, object] = {
         "genuine": checked.genuine,
@@ -67,6 +69,7 @@ def _statement_answer(request: HttpRequest, ref: str, code: str, *, form: Verify
                 "record": record_from_content(checked.statement.content),
                 "current": checked.current,
                 "superseded_at": checked.superseded_at,
+                "corrected_by": statement_corrected_by(checked.statement),
                 "public": True,
                 "months": range(1, 13),
                 "flags": [(FLAG_SYMBOLS[k], zh, en) for k, (zh, en) in FLAG_LABELS.items()],
