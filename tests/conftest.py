@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 
 import pytest
 from django.db.backends.base.creation import BaseDatabaseCreation
@@ -255,23 +254,7 @@ def pytest_collection_modifyitems(config, items):
     # A wrapper, so the markers are in place before pytest-django (tryfirst) sorts the tests:
     # every transactional test after the others, so no flush empties a later test's tables. Under
     # pytest-xdist each worker takes the tests in that order (``--dist load``), on its own database.
-    result = yield
-    # The browser tests (transactional too) after the other transactional tests, in their order:
-    # one Chromium serves a process's run of them (tests/browser_fixtures.py).
-    items[:] = [item for item in items if not _uses_browser(item)] + [item for item in items if _uses_browser(item)]
-    return result
-
-
-def _uses_browser(item) -> bool:
-    return "chromium" in getattr(item, "fixturenames", ())
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After the test's own teardown: stop the browser unless the next test drives it too."""
-    browser_fixtures = sys.modules.get("tests.browser_fixtures")
-    if browser_fixtures is not None and (nextitem is None or not _uses_browser(nextitem)):
-        browser_fixtures.browser_stop()
+    return (yield)
 
 
 # The fixtures through which a test reaches a database. A test with none of them in its fixture
