@@ -74,9 +74,11 @@ def test_a_wrong_base_is_corrected_and_a_new_statement_supersedes_the_old(client
     assert april.account_credit == D("560.00")
     assert april.rules["corrected_by"] == case.number
     # the month was paid at 6000: the difference is billed to 甲 (test_correction_difference.py)
-    # and the account waits for it: April's credit stays 480, 2024's interest 332.74
-    assert april.status == ContributionMonth.Status.DUE and april.bill.kind == Bill.Kind.DIFFERENCE
-    assert april.bill.case_number == case.number and case.result["difference"]["bill"] == april.bill.number
+    # and the account waits for it: April's credit stays 480, 2024's interest 332.74; the month
+    # itself stays paid (it was paid, at 6000), the difference bill beside it
+    assert april.status == ContributionMonth.Status.PAID and april.difference_bill.kind == Bill.Kind.DIFFERENCE
+    assert april.difference_bill.case_number == case.number
+    assert case.result["difference"]["bill"] == april.difference_bill.number
     entry = AccountEntry.objects.get(source_month=april)
     assert entry.amount == D("480.00")
     interest = AccountEntry.objects.get(person=history, kind="interest", year=YEAR)
@@ -84,7 +86,7 @@ def test_a_wrong_base_is_corrected_and_a_new_statement_supersedes_the_old(client
     # the old figures are kept in the audit chain
     event = AuditEvent.objects.get(action="contributions.month.correct")
     assert (event.before["base"], event.after["base"]) == ("6000.00", "7000.00")
-    assert event.after["difference"]["bill"] == april.bill.number
+    assert event.after["difference"]["bill"] == april.difference_bill.number
     # and a new statement version is issued; the old one is superseded
     new = Statement.objects.get(person=history, year=YEAR, superseded_at__isnull=True)
     old.refresh_from_db()

@@ -1,7 +1,8 @@
 """A base corrected on a month already paid moves money (issue #14, QY-001): upward, a difference
-bill (补差) to the month's employer, the month due (△ once past due) until it is paid, then ●
-and the account credited in the month paid; downward, a refund recorded for the finance office,
-the account reduced at once, nothing △.
+bill (补差) to the month's employer; the month stays paid (it was paid, at the base declared:
+every count of paid months keeps it) and shows △ once the difference bill is past due, ● again
+once it is paid, the account credited with the difference in the month paid; downward, a refund
+recorded for the finance office, the account reduced at once, nothing △.
 
 April 2024 of the statements' hand-built history (张三 at 江岸甲公司, paid, no bill of its own)
 is set to what the 2024 rule rows give at a base of 6000 (work-injury class 1):
@@ -25,9 +26,18 @@ from shebao.contributions import services
 from shebao.contributions.accounts import account_interest_credit
 from shebao.contributions.models import AccountEntry, BaseDifference, Bill, ContributionMonth
 from shebao.contributions.rulebook import Rulebook
-from shebao.contributions.selectors import bill_lines, difference_notes_of_persons, late_fee_for
+from shebao.contributions.selectors import (
+    bill_lines,
+    contribution_history,
+    difference_notes_of_persons,
+    late_fee_for,
+    medical_paid_months,
+    months_of_person,
+    unemployment_paid_months,
+)
 from shebao.core.errors import InvalidInput
 from shebao.core.models import AuditEvent, SkillGroup
+from shebao.pensions.inputs import ledger_index_months
 from shebao.statements.mailing.bulk import records_for_persons
 from shebao.statements.selectors import record_for
 from shebao.statements.services import statement_correction_request, statement_issue
@@ -116,7 +126,8 @@ def test_an_upward_correction_raises_a_difference_bill_and_the_month_is_paid_onl
     )
     # due on the ordinary due date of the correction's month: February's, the 15th of March
     assert (bill.due_date, bill.case_number, bill.status) == (dt.date(2025, 3, 15), case.number, Bill.Status.OPEN)
-    assert (april.bill_id, april.status) == (bill.pk, ContributionMonth.Status.DUE)
+    # the month stays paid on its own bill (none: loaded from history), the difference bill beside it
+    assert (april.bill_id, april.difference_bill_id, april.status) == (None, bill.pk, ContributionMonth.Status.PAID)
     difference = BaseDifference.objects.get(month=april)
     assert (difference.kind, difference.total, difference.account_credit) == ("due", D("359.00"), D("80.00"))
     assert difference.lines["medical_employer"] == {"before": "522.00", "after": "609.00", "difference": "87.00"}
@@ -134,13 +145,16 @@ def test_an_upward_correction_raises_a_difference_bill_and_the_month_is_paid_onl
     # the account is not credited yet: April's entry stays 480, 2024's interest unchanged
     assert AccountEntry.objects.get(source_month=april).amount == D("480.00")
     assert AccountEntry.objects.get(person=person, kind="interest", year=YEAR).amount == INTEREST_2024
-    # the record: April is due (its base shown, no mark), not ●; the reissued statement says so
+    # the record: April is still ● (the difference not yet due), at its corrected base
     record = record_for(actor=citizen, person=person, year=YEAR)
-    assert (record.insurances[0].months[3].flag, record.insurances[0].months[3].base) == ("none", D("7000.00"))
+    assert (record.insurances[0].months[3].flag, record.insurances[0].months[3].base) == ("paid", D("7000.00"))
 
     # past the due date April is △, on the record and in the mailing's bulk read alike
     at(2025, 3, 17, 10, 0)
-    assert _april_flag(person, citizen) == "arrears"
+    (view,) = [
+        v for v in months_of_person(actor=citizen, person=person, as_of=dt.date(2025, 3, 17)) if v.row.period == APRIL
+    ]
+    assert (view.shown_status, view.difference_in_arrears) == ("paid", True)
     assert records_for_persons(actor=clerk, persons=[person], year=YEAR)[person.pk] == record_for(
         actor=clerk, person=person, year=YEAR
     )
@@ -162,9 +176,9 @@ def test_an_upward_correction_raises_a_difference_bill_and_the_month_is_paid_onl
     services.payment_record(
         actor=None, bill=bill, amount=D("409.26"), key="BANK-DIFF-1", channel="bank", debited_on=dt.date(2025, 12, 20)
     )
-    # then April is ● again, back on its own bill (none: a month loaded from history)
+    # then April is ● again, on its own bill (none: a month loaded from history), no difference open
     april.refresh_from_db()
-    assert (april.status, april.bill_id) == (ContributionMonth.Status.PAID, None)
+    assert (april.status, april.bill_id, april.difference_bill_id) == (ContributionMonth.Status.PAID, None, None)
     assert _april_flag(person, citizen) == "paid"
     assert BaseDifference.objects.get(pk=difference.pk).status == BaseDifference.Status.SETTLED
     assert difference_notes_of_persons(person_ids=[person.pk], year=YEAR)[person.pk][0].endswith("已缴清。")
@@ -333,3 +347,77 @@ def test_the_finance_office_finds_the_open_refunds_in_the_admin(client, window, 
     assert page.status_code == 200
     text = page.content.decode()
     assert case.number in text and "256.00" in text and "103.00" in text
+
+
+def _paid_month_counts(person, actor) -> dict[str, object]:
+    """Every count of paid months a person's rights are read from."""
+    today = dt.date(2025, 3, 17)
+    return {
+        # 失业保险累计缴费月数 (unemployment benefit months)
+        "unemployment": unemployment_paid_months(person_ids=[person.pk])[person.pk],
+        # the months the medical personal account is credited from
+        "medical": [m.period for m in medical_paid_months(person_id=person.pk)],
+        # 账户月数 on the statement: the pension account's months
+        "pension_account": record_for(actor=actor, person=person, year=YEAR).pension_account.months,
+        # the months of the average contribution index and 缴费年限 at retirement
+        "pension_index": [period for period, _, _ in ledger_index_months(actor=actor, person=person)],
+        # /my/contributions/: paid months per year
+        "history": {y.year: y.paid_count for y in contribution_history(actor=actor, person=person, as_of=today)},
+    }
+
+
+def test_an_unpaid_difference_keeps_the_month_in_every_count_of_paid_months(window, at, citizen, clerk, reviewer):
+    person = window
+    at(2025, 3, 17, 10, 0)
+    without = _paid_month_counts(person, citizen)
+    assert APRIL in without["medical"] and APRIL in without["pension_index"] and without["unemployment"] > 0
+    # when April's base is corrected 6000 → 7000 and the difference bill (due 15 Mar) is not paid
+    at(2025, 2, 11, 10, 0)
+    _correct(person, clerk, reviewer, citizen, "7000")
+    at(2025, 3, 17, 10, 0)
+    (april,) = [
+        v for v in months_of_person(actor=citizen, person=person, as_of=dt.date(2025, 3, 17)) if v.row.period == APRIL
+    ]
+    assert (april.shown_status, april.difference_in_arrears) == ("paid", True)
+    # then April still counts as a paid month everywhere: the month was paid, only the difference is owed
+    assert _paid_month_counts(person, citizen) == without
+
+
+def test_a_month_first_credited_while_its_difference_is_open_gets_the_difference_only_when_paid(
+    window, at, citizen, clerk, reviewer, unit_operator
+):
+    from shebao.contributions.accounts import account_credit_paid
+
+    person = window
+    # April never credited yet (e.g. its crediting job had not run) when its base is corrected 6000 → 7000
+    AccountEntry.objects.filter(source_month__person=person, source_month__period=APRIL).delete()
+    _correct(person, clerk, reviewer, citizen, "7000")
+    april = ContributionMonth.objects.get(person=person, period=APRIL)
+    assert (april.status, april.account_credit) == (ContributionMonth.Status.PAID, D("560.00"))
+    # the crediting credits what was paid: 560 − the open difference's 80 = 480
+    account_credit_paid(person=person)
+    assert AccountEntry.objects.get(source_month=april).amount == D("480.00")
+    # and the difference's 80 once its bill is paid (in the month paid), never twice
+    bill = Bill.objects.get(kind=Bill.Kind.DIFFERENCE)
+    services.payment_record(actor=unit_operator, bill=bill, amount=D("359.00"), key="WEB-DIFF-9", channel="online")
+    credits = AccountEntry.objects.filter(person=person, kind="contribution")
+    assert [e.amount for e in credits.filter(note__contains=bill.number)] == [D("80.00")]
+    assert AccountEntry.objects.get(source_month=april).amount == D("480.00")
+
+
+def test_the_migration_puts_a_month_due_on_its_difference_bill_back_to_paid(window, citizen, clerk, reviewer):
+    """0012 moves a month left by 0010's shape (due, or in arrears, on its difference bill) to paid on
+    its own bill with the difference bill beside it."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shebao.contributions.migrations.0012_month_difference_bill")
+    _correct(window, clerk, reviewer, citizen, "7000")
+    bill = Bill.objects.get(kind=Bill.Kind.DIFFERENCE)
+    ContributionMonth.objects.filter(person=window, period=APRIL).update(
+        bill=bill, status=ContributionMonth.Status.ARREARS, difference_bill=None
+    )
+    migration.months_paid_again(apps, None)
+    april = ContributionMonth.objects.get(person=window, period=APRIL)
+    assert (april.status, april.bill_id, april.difference_bill_id) == (ContributionMonth.Status.PAID, None, bill.pk)

@@ -9,21 +9,25 @@ employer and personal part at the month's own rule rows:
   of that month with the late-fee row's ``grace_days`` (15: the 15th of the following month),
   the same date a month assessed then would carry; ``backpay_create``'s month end is not used,
   since a back-payment's charge to the quote day is already in its bill and a difference has
-  none. The late fee runs from that due date (``selectors.late_fee_for``). Until the bill is
-  paid the month points at it (``ContributionMonth.bill``) and is due, so every reader of the
-  month (``selectors.months_of_person``, the statement, the mailing's bulk read) shows it due,
-  then in arrears once the bill is past due, computed on read as for any bill; the month's
-  account is credited with the difference only when it is paid, in the month paid (记账月,
-  DOMAIN.md §2.2, as a back-payment), and the interest of that year on recomputed. Paying
-  goes through ``services.payment_record`` (window, bank file, online), which calls
-  :func:`difference_settle`: the month paid again and pointing back at its own bill.
+  none. The late fee runs from that due date (``selectors.late_fee_for``). The month was paid
+  (at the base the employer declared) and stays so, on its own bill: it keeps counting as a
+  paid month everywhere (unemployment months, the medical account, the pension account's
+  months, 缴费年限) — a person does not lose a month because the employer under-declared. Until
+  the difference bill is paid the month points at it beside its own
+  (``ContributionMonth.difference_bill``), and the months read (``selectors.months_of_person``,
+  the mailing's bulk read) say it is in arrears for the difference (△ on the statement) once
+  that bill is past due, computed on read as for any bill; the month's account is credited with
+  the difference only when it is paid, in the month paid (记账月, DOMAIN.md §2.2, as a
+  back-payment), and the interest of that year on recomputed. Paying goes through
+  ``services.payment_record`` (window, bank file, online), which calls
+  :func:`difference_settle`: the month's link to the difference bill cleared.
 - downward (退差): the overpaid parts recorded as owed back — the employer's part to the
   employer, the personal part to the person — for the finance office to pay: the platform has
   no bank adapter for contribution refunds (medical's and unemployment's pay their own
   benefits), so no transfer is made here. The account credit is reduced at once and the
   interest recomputed; the month stays paid.
 
-A month whose bill is still open (its own monthly bill, or a difference bill of an earlier
+A month whose bill is still open (its own monthly bill, or the difference bill of an earlier
 correction) is not corrected: what was paid is not settled yet (:func:`correction_refusal`).
 """
 
@@ -64,7 +68,8 @@ def correction_refusal(row: ContributionMonth) -> InvalidInput | None:
     """Why the base of ``row`` cannot be corrected now, or None: its bill is still open — an
     earlier correction's difference bill (pay it first, then ask again) or the month's own bill
     (nothing settled to correct against yet). Checked at filing and at completion."""
-    bill = row.bill
+    open_difference = row.difference_bill is not None and row.difference_bill.status == Bill.Status.OPEN
+    bill = row.difference_bill if open_difference else row.bill
     if bill is None or bill.status != Bill.Status.OPEN:
         return None
     if bill.kind == Bill.Kind.DIFFERENCE:
@@ -105,8 +110,8 @@ def difference_record(
     today: dt.date,
 ) -> BaseDifference | None:
     """The difference of ``row`` (already holding its corrected amounts) against what was paid
-    (``before``), written as a ``BaseDifference`` — with its bill when upward, the month then
-    due on that bill — or None when the month was not paid (nothing moved) or nothing changed.
+    (``before``), written as a ``BaseDifference`` — with its bill when upward, the month (still
+    paid) then pointing at that bill too — or None when the month was not paid (nothing moved) or nothing changed.
     Part of the correcting transaction: an error here leaves nothing written."""
     if row.status != ContributionMonth.Status.PAID or row.unit is None:
         return None
@@ -161,16 +166,15 @@ def difference_record(
             case_number=case_number,
             carried_forward=[ref.as_dict() for ref in calc.carried_forward],
         )
-        row.bill = difference.bill
-        row.status = ContributionMonth.Status.DUE
-        row.save(update_fields=["bill", "status"])
+        row.difference_bill = difference.bill
+        row.save(update_fields=["difference_bill"])
     difference.save()
     return difference
 
 
 def difference_settle(*, bill: Bill) -> int:
-    """A paid difference bill (``services.payment_record``, in its transaction, the months
-    already marked paid): each month points back at its own bill, its account is credited with
+    """A paid difference bill (``services.payment_record``, in its transaction): each month's
+    link to it cleared (the month was paid all along), its account is credited with
     the difference in the month paid (or, never credited before, with its whole corrected credit
     in its own month), the interest of that year on is recomputed, and the difference settled.
     Returns how many account entries were written."""
@@ -181,9 +185,8 @@ def difference_settle(*, bill: Bill) -> int:
         bill=bill, status=BaseDifference.Status.OPEN
     ):
         row = difference.month
-        row.bill_id = difference.original_bill_id
-        row.status = ContributionMonth.Status.PAID
-        row.save(update_fields=["bill", "status"])
+        row.difference_bill = None
+        row.save(update_fields=["difference_bill"])
         if difference.account_credit:
             if AccountEntry.objects.filter(source_month=row).exists():
                 AccountEntry.objects.create(

@@ -101,17 +101,14 @@ def bill_list(*, actor: Account, unit: Unit | None = None, person: Person | None
 def bill_lines(*, actor: Account, bill: Bill) -> list[ContributionMonth]:
     """The staff lines of a bill the actor may see, by name. A correction's difference bill
     lists each corrected month with its differences (unsaved rows: the corrected base, each
-    column the amount asked); a monthly bill keeps listing a month whose difference bill is
-    open meanwhile (the month points at that bill until it is paid)."""
+    column the amount asked); a monthly bill lists its months (a corrected one stays on its own
+    bill, its difference bill beside it)."""
     if not bills_visible(actor=actor).filter(pk=bill.pk).exists():
         raise _not_found()
     if bill.kind == Bill.Kind.DIFFERENCE:
         return [_difference_line(d) for d in bill.differences.select_related("month", "person").order_by("pk")]
-    waiting = BaseDifference.objects.filter(
-        original_bill=bill, kind=BaseDifference.Kind.DUE, status=BaseDifference.Status.OPEN
-    ).values("month_id")
     return list(
-        ContributionMonth.objects.filter(Q(bill=bill) | Q(pk__in=waiting))
+        ContributionMonth.objects.filter(bill=bill)
         .select_related("person")
         .only(*_LINE_FIELDS)
         .order_by("person__name", "person_id")
@@ -304,6 +301,9 @@ class MonthView:
     shown_status: str  # paid / arrears / due / transferred_in, arrears computed on read
     personal: Decimal
     employer: Decimal
+    # a paid month (it stays paid and counts as one) whose base correction's difference bill
+    # (补差, ``differences``) is open past its due date: the statement shows it in arrears (△)
+    difference_in_arrears: bool = False
 
 
 _PERSONAL = ("pension_personal", "medical_personal", "unemployment_personal")
@@ -326,7 +326,11 @@ def months_of_person(*, actor: Account, person: Person, as_of: dt.date, limit: i
     monthly assessment's alike. The person themself, and staff who may see the person's bills;
     anyone else ``NotFound``. One query."""
     _may_see_months(actor, person)
-    rows = ContributionMonth.objects.filter(person=person).select_related("bill", "unit").order_by("-period", "-id")
+    rows = (
+        ContributionMonth.objects.filter(person=person)
+        .select_related("bill", "unit", "difference_bill")
+        .order_by("-period", "-id")
+    )
     return [_month_view(row, as_of) for row in (rows[:limit] if limit is not None else rows)]
 
 
@@ -339,7 +343,7 @@ def months_of_persons(*, actor: Account, persons: Sequence[Person], as_of: dt.da
     found: dict[int, list[MonthView]] = {person.pk: [] for person in persons}
     rows = (
         ContributionMonth.objects.filter(person_id__in=list(found))
-        .select_related("bill", "unit")
+        .select_related("bill", "unit", "difference_bill")
         .order_by("person_id", "-period", "-id")
     )
     for row in rows:
@@ -353,7 +357,19 @@ def _month_view(row: ContributionMonth, as_of: dt.date) -> MonthView:
         status = "arrears"
     personal = sum((getattr(row, c) or Decimal(0) for c in _PERSONAL), Decimal("0.00"))
     employer = sum((getattr(row, c) or Decimal(0) for c in _EMPLOYER), Decimal("0.00"))
-    return MonthView(row=row, shown_status=status, personal=personal, employer=employer)
+    difference = row.difference_bill
+    owed = difference is not None and difference_in_arrears(
+        status=difference.status, due_date=difference.due_date, as_of=as_of
+    )
+    return MonthView(row=row, shown_status=status, personal=personal, employer=employer, difference_in_arrears=owed)
+
+
+def difference_in_arrears(*, status: str | None, due_date: dt.date | None, as_of: dt.date) -> bool:
+    """Whether a month's difference bill (``ContributionMonth.difference_bill``: its status and
+    due date, None when the month has none) is open past its due date on ``as_of``: the month
+    stays paid and shows in arrears (△). For the readers that take the two columns in their own
+    query (``statements.mailing.bulk``)."""
+    return status == Bill.Status.OPEN and due_date is not None and due_date < as_of
 
 
 def unit_months_of_person(*, actor: Account, person: Person, year: int, as_of: dt.date) -> list[MonthView]:
@@ -367,7 +383,7 @@ def unit_months_of_person(*, actor: Account, person: Person, year: int, as_of: d
         raise NotFound("未找到该参保人", "No such insured person")
     rows = (
         ContributionMonth.objects.filter(person=person, unit__credit_code=actor.unit_code, period__year=year)
-        .select_related("bill", "unit")
+        .select_related("bill", "unit", "difference_bill")
         .order_by("-period", "-id")
     )
     return [_month_view(row, as_of) for row in rows]

@@ -417,9 +417,9 @@ def contribution_month_correct(
     that month's own rule rows (floor and cap applied, as the assessment does). A month paid at
     the old base then owes or is owed the difference (``contributions.differences``):
 
-    - upward: a difference bill (补差) to the month's employer naming the case; the month is
-      due on it (in arrears once it is past due) and its account credited with the difference
-      only when it is paid;
+    - upward: a difference bill (补差) to the month's employer naming the case; the month stays
+      paid (a paid month for every count) and points at it (shown in arrears once it is past
+      due), its account credited with the difference only when it is paid;
     - downward: the overpaid parts recorded as a refund due to the employer and the person (for
       the finance office), the account credit reduced now and every year's interest from the
       credit's year on recomputed at the rate it was credited at.
@@ -445,7 +445,7 @@ def contribution_month_correct(
         Person.objects.select_for_update().filter(pk=person.pk).first()
         row = (
             ContributionMonth.objects.select_for_update(of=("self",))
-            .select_related("unit", "bill")
+            .select_related("unit", "bill", "difference_bill")
             .filter(person=person, period=month)
             .first()
         )
@@ -507,7 +507,7 @@ def contribution_month_correct(
         interest_after: dict[str, Any] = {}
         entry = AccountEntry.objects.filter(source_month=row).first()
         # an upward difference reaches the account when its bill is paid; anything else now
-        if entry is not None and entry.amount != row.account_credit and row.status != ContributionMonth.Status.DUE:
+        if entry is not None and entry.amount != row.account_credit and row.difference_bill_id is None:
             entry.amount = row.account_credit
             entry.note = f"{entry.note}（{case_number} 更正）"[:255]
             entry.save(update_fields=["amount", "note"])

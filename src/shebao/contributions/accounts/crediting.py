@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shebao.contributions.accounts.common import ZERO
-from shebao.contributions.models import AccountEntry, Bill, ContributionMonth
+from shebao.contributions.models import AccountEntry, BaseDifference, Bill, ContributionMonth
 from shebao.core import audit
 from shebao.core.errors import InvalidInput
 from shebao.core.models import Account
@@ -41,7 +43,7 @@ def account_credit_month(*, contribution_month: ContributionMonth, actor: Accoun
         return existing
     try:
         with transaction.atomic():
-            entry = _entry_for(row)
+            entry = _entry_for(row, owed=_owed_credits([row]).get(row.pk, ZERO))
             entry.save()
             audit.record(
                 actor=actor,
@@ -49,14 +51,29 @@ def account_credit_month(*, contribution_month: ContributionMonth, actor: Accoun
                 subject_type="contributions.AccountEntry",
                 subject_id=entry.pk,
                 subject_person=row.person.id_number,
-                after={"period": row.period, "credited_month": entry.credited_month, "amount": row.account_credit},
+                after={"period": row.period, "credited_month": entry.credited_month, "amount": entry.amount},
             )
     except IntegrityError:
         return AccountEntry.objects.get(source_month=row)
     return entry
 
 
-def _entry_for(row: ContributionMonth) -> AccountEntry:
+def _owed_credits(rows: Sequence[ContributionMonth]) -> dict[int, Decimal]:
+    """Month id → the account credit of its open upward base difference (补差, ``differences``),
+    for the months among ``rows`` with a difference bill unpaid: the month was paid at the base
+    declared then and is credited with that; the difference is credited when its bill is paid
+    (``differences.difference_settle``). One query, none when no month has one."""
+    ids = [row.pk for row in rows if row.difference_bill_id is not None]
+    if not ids:
+        return {}
+    return dict(
+        BaseDifference.objects.filter(
+            month_id__in=ids, kind=BaseDifference.Kind.DUE, status=BaseDifference.Status.OPEN
+        ).values_list("month_id", "account_credit")
+    )
+
+
+def _entry_for(row: ContributionMonth, *, owed: Decimal = ZERO) -> AccountEntry:
     month = _credited_month(row)
     kind = (
         AccountEntry.Kind.TRANSFER_IN
@@ -68,7 +85,7 @@ def _entry_for(row: ContributionMonth) -> AccountEntry:
         kind=kind,
         year=month.year,
         credited_month=month,
-        amount=row.account_credit,
+        amount=row.account_credit - owed,
         source_month=row,
         note=f"费款所属期 {row.period:%Y-%m}，基数 {row.base}",
     )
@@ -89,7 +106,10 @@ def account_credit_rows(*, rows: list[ContributionMonth]) -> int:
         and row.account_credit
         and row.status in (ContributionMonth.Status.PAID, ContributionMonth.Status.TRANSFERRED_IN)
     ]
-    AccountEntry.objects.bulk_create([_entry_for(row) for row in pending], batch_size=1000, ignore_conflicts=True)
+    owed = _owed_credits(pending)
+    AccountEntry.objects.bulk_create(
+        [_entry_for(row, owed=owed.get(row.pk, ZERO)) for row in pending], batch_size=1000, ignore_conflicts=True
+    )
     return len(pending)
 
 

@@ -170,6 +170,20 @@ class ContributionMonth(models.Model):
     bill = models.ForeignKey(
         Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="lines", db_constraint=False
     )
+    # An upward base correction's difference bill (补差, ``differences``) while it is unpaid; the
+    # month itself stays paid on its own ``bill`` (it was paid, at the base declared then: it
+    # keeps counting as a paid month everywhere) and the record shows it in arrears (△) once this
+    # bill is past due. Cleared when the bill is paid. Not indexed, no trigger, as ``bill``: read
+    # with the month only (the bill's months are its ``BaseDifference`` rows).
+    difference_bill = models.ForeignKey(
+        Bill,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     rules = models.JSONField("所用规则 / Rule rows used", default=dict)
 
     class Meta:
@@ -202,8 +216,10 @@ class BaseDifference(models.Model):
 
     Upward (``kind`` due, 补差): the employer and personal parts of the difference, each insurance
     at the month's own rule rows, are asked of the month's employer by a ``Bill`` of kind
-    difference; the month is due (then in arrears) until that bill is paid, and the account is
-    credited with ``account_credit`` only then. Downward (``kind`` refund, 退差): the overpaid
+    difference; the month stays paid on its own bill (it counts as a paid month everywhere) and
+    points at the difference bill (``ContributionMonth.difference_bill``) until that bill is
+    paid, shown in arrears (△) once it is past due, and the account is credited with
+    ``account_credit`` only then. Downward (``kind`` refund, 退差): the overpaid
     parts are owed back to the employer (``employer_amount``) and the person
     (``personal_amount``), recorded here for the finance office to pay (no refund transfer is
     made by the platform). Amounts are magnitudes (never negative); ``lines`` keeps every column
@@ -230,7 +246,7 @@ class BaseDifference(models.Model):
     account_credit = models.DecimalField("记入个人账户 / To the account", max_digits=14, decimal_places=2)
     lines = models.JSONField("各险种差额 / Per column", default=dict)
     bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="differences")
-    # the month's bill before the difference bill took its place (restored once that is paid)
+    # the month's own bill when it was corrected (the month keeps it; kept for the record)
     original_bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)
