@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from shebao.cases import rules
@@ -26,6 +27,30 @@ if TYPE_CHECKING:
 CALENDAR: rules.Calendar = workdays
 
 STOPPING_PAUSES = (CasePause.Kind.MATERIALS, CasePause.Kind.SUSPENSION)
+
+# The step records of a move to another office: a transfer (移交) and a reroute (改派) alike.
+MOVED_ACTION = "transfer"
+
+
+def moved_off_receiving() -> Q:
+    """In a query of cases: the case was moved (transfer or reroute) at least once. Once moved,
+    the office that received it has no say and no sight of it as the receiving window (see
+    :func:`case_facts`); with ``office != receiving_office`` it is one more outside office."""
+    return Q(Exists(CaseStepRecord.objects.filter(case_id=OuterRef("pk"), action=MOVED_ACTION)))
+
+
+def receiving_office_kept(case: Case) -> int | None:
+    """The case's receiving office as the rules and the reads see it: None once the case was
+    moved off the office that received it (a transfer or a reroute). The receiving window's
+    say (to accept, and with it to refuse, ask for materials, pause, record a supplement or a
+    withdrawal) and its sight of the case are for the office that holds the case; the office it
+    left is then one more office outside the case's jurisdiction."""
+    received = case.receiving_office_id
+    if received is None or received == case.office_id:
+        return received
+    if CaseStepRecord.objects.filter(case_id=case.pk, action=MOVED_ACTION).exists():
+        return None
+    return received
 
 
 def actor_facts(actor: Account | None) -> rules.ActorFacts | None:
@@ -82,7 +107,7 @@ def case_facts(
         insurance=case.item.insurance,
         skill_group=case.item.skill_group_id,
         office=case.office_id,
-        receiving_office=case.receiving_office_id,
+        receiving_office=receiving_office_kept(case),
         applicant_id_number=case.applicant_id_number,
         applicant_unit_code=case.applicant_unit_code,
         required_authority=case.required_authority,

@@ -40,7 +40,12 @@ def _visible(actor: Account) -> Q:
     if actor.office_id is None:
         return Q(pk__in=[])
     offices = authority.jurisdiction_offices(actor)
-    q = Q(office_id__in=offices) | Q(receiving_office_id=actor.office_id)
+    received = Q(receiving_office_id=actor.office_id)
+    if actor.role != Role.MONITOR_DISTRICT:
+        # a case moved off the window that received it (改派, 移交) is no longer that window's
+        # (facts.receiving_office_kept); a monitor still watches what its offices received
+        received &= ~facts.moved_off_receiving()
+    q = Q(office_id__in=offices) | received
     if actor.role == Role.BANK_AGENT:
         q &= Q(item__insurance="card")
     return q
@@ -179,6 +184,7 @@ def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> Quer
         base.filter(receiving_office_id=actor.office_id, current_step__kind="accept")
         .exclude(office=F("receiving_office"))  # the partial index's predicate, verbatim
         .exclude(office_id__in=offices)
+        .filter(~facts.moved_off_receiving())  # moved on (改派, 移交): no longer this window's to accept
         .order_by("due_date", "id")
         .values_list("due_date", "id")[:end]
     )

@@ -5,7 +5,6 @@ that the actor may take an action."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -141,28 +140,14 @@ def _missing_required(case: Case) -> list[str]:
     return supplies.still_needed(supplies.material_facts(case))
 
 
-# the step records of a move to another office: a transfer (移交) and a reroute (改派) alike
-MOVED_ACTION = "transfer"
-
-
-def _case_facts(case: Case) -> rules.CaseFacts:
-    """The rules' facts of ``case``, and once the case was moved off the office that received
-    it (a transfer or a reroute), without that office: the receiving window's say (to accept,
-    and with it to refuse, ask for materials, pause, record a supplement or a withdrawal) is
-    for the office that holds the case, and a moved case is held by the office it went to. The
-    office it left is then one more office outside the case's jurisdiction."""
-    known = facts.case_facts(case)
-    if known.receiving_office is None or known.receiving_office == known.office:
-        return known
-    if CaseStepRecord.objects.filter(case=case, action=MOVED_ACTION).exists():
-        return dataclasses.replace(known, receiving_office=None)
-    return known
+# the step records of a move to another office (facts.case_facts drops the receiving office then)
+MOVED_ACTION = facts.MOVED_ACTION
 
 
 def _require(actor: Account | None, case: Case, action: rules.Action) -> None:
     """The rules' verdict on ``action`` by ``actor`` (state, authority, skill group,
     jurisdiction, separation of duties): raises Conflict or NotAllowed, or returns."""
-    rules.require(facts.actor_facts(actor), _case_facts(case), action)
+    rules.require(facts.actor_facts(actor), facts.case_facts(case), action)
 
 
 def _check_handler(actor: Account, case: Case) -> None:
