@@ -21,7 +21,7 @@ from shebao.contributions.models import Bill
 from shebao.contributions.views._pages import channel_for, error_page, error_text, signed_in
 from shebao.core.channels import Channel
 from shebao.core.errors import NotAllowed, NotFound, ShebaoError
-from shebao.core.http import AccountRequest
+from shebao.core.http import AccountRequest, insured_person_page
 from shebao.core.models import Account
 from shebao.registry import selectors as registry_selectors
 
@@ -96,7 +96,7 @@ def _bills_context(request: AccountRequest) -> dict[str, object]:
 
 
 @require_GET
-@signed_in
+@insured_person_page()  # staff and units: a bilingual 403, not 未找到该参保人
 def my_bills(request: AccountRequest) -> HttpResponse:
     """The months to pay (open or overdue, each with its late fee to today) and the paid ones
     with their receipts."""
@@ -109,7 +109,7 @@ def my_bills(request: AccountRequest) -> HttpResponse:
 
 
 @require_POST
-@signed_in
+@insured_person_page()  # staff and units: a bilingual 403, not 未找到该参保人
 def my_bill_pay(request: AccountRequest, pk: int) -> HttpResponse:
     """Two steps: the first press opens a payment intent and shows the principal, the late fee
     (days × daily rate) and the total to confirm, nothing taken; the confirmed form takes that
@@ -136,7 +136,7 @@ def my_bill_pay(request: AccountRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@signed_in
+@insured_person_page()  # staff and units: a bilingual 403, not 未找到该参保人
 def my_bill_receipt(request: AccountRequest, pk: int) -> HttpResponse:
     """The paid month's receipt (缴费凭证), as the unit hall's."""
     try:
