@@ -17,6 +17,7 @@ checker at each use. They are annotations only; Django still hands the view its 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -116,6 +117,13 @@ def to_sign_in(request: HttpRequest, login_url: str) -> HttpResponse:
         response.status_code = 401  # htmx follows HX-Redirect whatever the status
         del response["Location"]
         return response
+    if request.method not in ("GET", "HEAD"):
+        # a form sent after the session expired: back to the page the form was on (a POST-only
+        # address would answer 405 to the browser coming back), when the browser names it
+        referer = request.headers.get("Referer", "")
+        back = urlsplit(referer)
+        if referer and back.path and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+            return redirect_to_login(back.path + (f"?{back.query}" if back.query else ""), login_url)
     return redirect_to_login(request.get_full_path(), login_url)
 
 
@@ -129,8 +137,17 @@ SIGN_IN_BY_PATH: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+# The case pages only an applicant uses, reached by a link from their case: the rating (好差评)
+# and the online supply of a missing material (补正). A case's own page (/cases/<n>/) is
+# staff's, a citizen's and a unit's alike and keeps the staff sign-in.
+CITIZEN_CASE_PAGES = re.compile(r"^/cases/[^/]+/(?:rate|materials)/$")
+
+
 def sign_in_for(path: str) -> str:
-    """The sign-in page for a signed-out visitor of ``path`` (:data:`SIGN_IN_BY_PATH`)."""
+    """The sign-in page for a signed-out visitor of ``path`` (:data:`SIGN_IN_BY_PATH`,
+    :data:`CITIZEN_CASE_PAGES`)."""
+    if CITIZEN_CASE_PAGES.match(path):
+        return reverse("web:login_citizen")
     for prefixes, name in SIGN_IN_BY_PATH:
         if path.startswith(prefixes):
             return reverse(name)
