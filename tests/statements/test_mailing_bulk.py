@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from shebao.contributions.models import ContributionMonth
 from shebao.core.errors import NotFound
 from shebao.core.models import AuditEvent
-from shebao.registry.models import Person
+from shebao.registry.models import InsuredStatus, Person
 from shebao.statements.mailing.bulk import records_for_persons, statements_issue_bulk
 from shebao.statements.models import Statement
 from shebao.statements.selectors import record_for
@@ -23,6 +23,7 @@ from tests.statements.test_record import transfer_in_may  # noqa: F401 (pytest f
 from tests.web.support import make_person
 
 pytestmark = pytest.mark.django_db
+D = Decimal
 
 
 @pytest.fixture
@@ -49,14 +50,39 @@ def others(today, district, unit_a):
     return [empty, retiree, worker]
 
 
-def test_bulk_records_equal_record_for_person_by_person(history, others, clerk):
-    persons = [history, *others]
+@pytest.fixture
+def medical_people(today, district, unit_a):
+    """Medical accounts (tests.statements.test_record_medical): a worker across the 2023 rule
+    change with reimbursements paid from the account in 2022, 2023 and 2024, and a retiree
+    credited the fixed amount from the month the registry ended their pension insurance."""
+    from tests.statements.test_record_medical import medical_history
+
+    worker = medical_history(make_person(district=district, name="医保在职"), unit_a)
+    retiree = make_person(district=district, name="医保退休", category=Person.Category.RETIREE)
+    InsuredStatus.objects.create(person=retiree, insurance="pension", status="terminated", since=dt.date(2022, 11, 20))
+    return [worker, retiree]
+
+
+def test_bulk_records_equal_record_for_person_by_person(history, others, medical_people, clerk):
+    persons = [history, *others, *medical_people]
     # when the chunk's records are read at once
     with CaptureQueriesContext(connection) as queries:
         bulk = records_for_persons(actor=clerk, persons=persons, year=YEAR)
     # then each equals the one record_for computes (every month, flag, figure and note)
     for person in persons:
         assert bulk[person.pk] == record_for(actor=clerk, person=person, year=YEAR), person.name
+    # the medical accounts too: 2024 opens at 2023's 1616.00, credits 160.00, pays out 50.00
+    worker, retiree = medical_people
+    medical = bulk[worker.pk].medical_account
+    assert medical is not None
+    assert (medical.opening_balance, medical.principal, medical.paid_out) == (D("1616.00"), D("160.00"), D("50.00"))
+    assert (medical.closing_balance, medical.months) == (D("1726.00"), 15)
+    retired = bulk[retiree.pk].medical_account
+    assert retired is not None and retired.closing_balance == D("1040.00") + 12 * D("70.00")
+    assert bulk[others[0].pk].medical_account is None  # no ledger at all
+    # and the year of the rule change (2023) the same, person by person
+    for person, record in records_for_persons(actor=clerk, persons=persons, year=2023).items():
+        assert record == record_for(actor=clerk, person=Person.objects.get(pk=person), year=2023), person
     # the ledger, the account and the employments read once for the whole chunk, not per person
     # and the transfers' marks once too (a retiree's pension note is still read per person)
     sqls = [q["sql"] for q in queries.captured_queries]
@@ -64,6 +90,10 @@ def test_bulk_records_equal_record_for_person_by_person(history, others, clerk):
     assert sum('FROM "pension_transfers_transfer"' in q for q in sqls) == 1
     assert sum('FROM "contributions_accountentry"' in q for q in sqls) == 2  # summaries, lines
     assert sum('FROM "registry_employment"' in q for q in sqls) == 1
+    # the medical accounts: the rule rows, the retirements and the reimbursements once each
+    assert sum('FROM "medical_accountcreditrule"' in q for q in sqls) == 1
+    assert sum('FROM "registry_insuredstatus"' in q for q in sqls) == 1
+    assert sum('FROM "medical_reimbursement"' in q for q in sqls) == 1
     assert bulk[history.pk].pension_account.closing_balance == Decimal("15932.74")
 
 

@@ -65,7 +65,8 @@ def test_the_record_of_a_year_with_a_transfer_job_change_interruption_backpay_an
     person = record.person
     assert (person.name, person.sex, person.employer, person.postcode) == ("张三", "男", "江岸乙公司", "430014")
     assert person.id_number_masked == history.id_number[:4] + "*" * 10 + history.id_number[-4:]
-    assert person.work_start == dt.date(2024, 3, 1)
+    # 参加工作时间: the earliest known, January's transfer-in before the first job (review 7)
+    assert person.work_start == dt.date(2024, 1, 1)
     assert any("2 个缴费单位" in note for note in record.notes)
     assert record.as_of == dt.date(2025, 2, 10)
     # and the record survives its canonical content unchanged (what a statement stores)
@@ -215,8 +216,9 @@ def test_a_retirees_record_notes_the_monthly_pension_the_pensions_app_approved(d
 
 
 def test_the_record_takes_a_fixed_number_of_queries(history, citizen, django_assert_max_num_queries):
-    # the months, the account years and lines, the transfers, the employments, the audit event:
-    # one query each however many months there are (14 on SQLite, savepoints included; 15 on
-    # PostgreSQL, where the audit chain's tail is locked)
-    with django_assert_max_num_queries(15):
+    # the months, the account years and lines, the transfers, the employments, the medical
+    # account (its months, rule rows and reimbursements), the audit event: one query each however
+    # many months there are (17 on SQLite, savepoints included; 18 on PostgreSQL, where the audit
+    # chain's tail is locked)
+    with django_assert_max_num_queries(18):
         record_for(actor=citizen, person=history, year=YEAR)

@@ -74,8 +74,10 @@ def test_a_superseded_statement_verifies_as_superseded_with_its_date(client, his
     ContributionMonth.objects.filter(person=history, period=dt.date(YEAR, 12, 1)).update(status="paid")
     new = statement_issue(actor=citizen, person=history, year=YEAR, channel="online")
     html = client.get(f"/verify/statement/{old.ref}/{old.code}").content.decode()
+    # reissued because a month was paid, not corrected: genuine as issued (review 7 of issue 14)
     assert (
-        "已作废" in html and new.issued_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d") in html
+        "此后记录已更新" in html
+        and old.issued_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d") in html
     )
     assert "真实有效" in client.get(f"/verify/statement/{new.ref}/{new.code}").content.decode()
 
@@ -211,19 +213,21 @@ def test_each_version_in_the_app_list_has_its_own_pdf_url_and_an_old_link_gives_
     assert AuditEvent.objects.count() >= before
 
 
-def test_the_pdf_says_the_medical_account_is_the_bureaus_and_prints_each_note_once(history, citizen):
+def test_the_pdf_prints_the_medical_account_and_each_note_once(history, citizen):
     statement = statement_issue(actor=citizen, person=history, year=YEAR, channel="online")
     # the record (the page and the JSON) keeps its notes as signed
     assert NOTE_REFERENCE in statement.content["notes"] and NOTE_INJURY in statement.content["notes"]
     pdf = statement_pdf(actor=citizen, statement=statement, channel="online")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     compact = "".join(text.split())
-    # the medical block says who keeps the account, not that there is none
-    assert "未建立个人账户" not in compact
-    assert "医保个人账户由医疗保障部门记载，本单不列示" in compact
+    # the medical block lists the account: Mar-Apr 6000 × 1% = 60.00 each, Jul-Nov 8000 × 1% =
+    # 80.00 each credited in full (after the 2023 reform, no share of the employer's), December
+    # not yet paid: 2 × 60 + 5 × 80 = 520.00 over 7 months, no interest
+    assert statement.content["medical_account"]["closing_balance"] == "520.00"
+    assert "520.00" in compact and "不计息" in compact
+    assert "未建立个人账户" not in compact and "本单不列示" not in compact
     # every note once: the standard notes say what NOTE_REFERENCE and NOTE_INJURY say
     assert compact.count("仅供参考") == 1
     assert compact.count("个人不缴费") == 1
-    assert compact.count("由医疗保障部门记载") == 1
     assert compact.count("生育保险已并入职工医疗保险") == 1
     assert compact.count("在线、通过App或") == 1

@@ -14,26 +14,32 @@ Who may read a person's record (人社部令第14号, DOMAIN.md §4):
 Every figure comes from contributions' selectors (the ledger's months through
 ``months_of_person``, the account through ``account_statement`` / ``account_summary``), the
 same functions behind ``/my/contributions/``, ``/my/account/`` and ``/api/v1/my/account``, so
-the record agrees with them to the fen.
+the record agrees with them to the fen; the medical account's year from
+``medical.selectors.medical_account_year``, the entries behind ``/my/medical/`` and
+``/api/v1/medical/account``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from shebao.contributions.accounts import account_statement, account_summary
+from shebao.contributions.accounts import StatementLine, account_statement, account_summary
 from shebao.contributions.selectors import MonthView, months_of_person, unit_months_of_person
 from shebao.core.channels import Channel
 from shebao.core.documents import document_verify_content, signature_code
 from shebao.core.errors import InvalidInput, NotFound
 from shebao.core.identifiers import mask_id_number
-from shebao.core.models import Account, Role
+from shebao.core.models import Account, Office, Role
+from shebao.medical.account import AccountYear
+from shebao.medical.selectors import medical_account_year
 from shebao.pensions.selectors import pension_for_staff, pension_of_mine
 from shebao.pensions.transfers.selectors import transferred_months, transferred_statement_years
 from shebao.registry.models import Person
@@ -61,13 +67,23 @@ INSURANCES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 _FLAG_OF: dict[str, Flag] = {"paid": "paid", "arrears": "arrears", "transferred_in": "transferred_in"}
 # Staff who read a record: the window clerk (who also prints), and the reviewer and approver
-# of a correction case in the person's district, whose completion reissues the statement.
-STATEMENT_STAFF_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER})
+# of a correction case in the person's district, whose completion reissues the statement; at a
+# social-insurance office or a community centre only (not the card centre, the medical-insurance
+# centre, a bank outlet: the record is the social-insurance agency's, pension account and all).
+RECORD_READING_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER})
+RECORD_OFFICES = frozenset({Office.Kind.CITY_CENTRE, Office.Kind.DISTRICT_OFFICE, Office.Kind.COMMUNITY_CENTRE})
+# Those in whose name statements are issued in bulk: the readers, and the mailing run's starters
+# (the city administrator, a district office's supervisor: statements.mailing.services.common)
+STATEMENT_STAFF_ROLES = RECORD_READING_ROLES | {Role.ADMIN, Role.SUPERVISOR}
 PRINTING_ROLES = frozenset({Role.CLERK})
 
 NOTE_REFERENCE = "本记录单所列信息仅供参考。如对记录有异议，可在线、通过App或到参保地经办窗口申请核查更正。"
 NOTE_INJURY = "工伤保险由单位缴费，个人不缴费。"
+# Before the platform kept the medical account (YB-005) the record said it was not listed; stored
+# statements keep that note (render.layout still prints it for them), new records never carry it.
 NOTE_MEDICAL = "职工医疗保险个人账户由医疗保障部门记载，本单不列示；生育保险已并入职工医疗保险。"
+NOTE_MEDICAL_ACCOUNT = "职工医保个人账户按月划入、不计利息，本年账户支出额为医疗费用报销中由个人账户支付的金额。"
+NOTE_MATERNITY = "生育保险已并入职工医疗保险。"
 
 
 def _not_found() -> NotFound:
@@ -89,7 +105,12 @@ def record_may_see(*, actor: Account, person: Person) -> None:
     if actor is None or not actor.is_authenticated or not actor.is_active:
         raise _not_found()
     own = person_is_self(actor=actor, person=person)  # themselves, or the grantor while acting
-    staff = actor.kind == Account.Kind.STAFF and actor.role in STATEMENT_STAFF_ROLES
+    staff = (
+        actor.kind == Account.Kind.STAFF
+        and actor.role in RECORD_READING_ROLES
+        and actor.office is not None
+        and actor.office.kind in RECORD_OFFICES
+    )
     if not own and not staff:
         raise _not_found()
     if not persons_visible(actor=actor).filter(pk=person.pk).exists():
@@ -116,17 +137,88 @@ def _cells(views: list[MonthView], columns: tuple[str, ...], *, pension: bool) -
 
 
 def _status(
-    *, insurance: str, cells: tuple[MonthCell, ...], earlier: bool, person: Person, year: int, today: dt.date
+    *,
+    insurance: str,
+    cells: tuple[MonthCell, ...],
+    earlier: bool,
+    person: Person,
+    year: int,
+    today: dt.date,
+    december: MonthCell | None = None,
 ) -> str:
+    """The status at the year's last month due: December of an earlier year, last month in
+    this one. In January no month of this year is due yet: the previous ``december`` (its
+    cell of this insurance) says, unless January is on record already."""
     if insurance == "pension" and person.category == Person.Category.RETIREE:
         return "已退休"
-    last = 12 if year < today.year else max(today.month - 1, 1)
-    cell = cells[last - 1]
+    if year < today.year:
+        cell = cells[11]
+    elif today.month > 1:
+        cell = cells[today.month - 2]
+    else:
+        cell = december if december is not None and december.base is not None else cells[0]
     if cell.base is not None:
         return "欠缴" if cell.flag == "arrears" else "正常缴费"
     if earlier or any(c.base is not None for c in cells):
         return "暂停缴费（中断）"
     return "未参保"
+
+
+def account_notes(*, rate: Decimal | None, year: int, today: dt.date, lines: Sequence[StatementLine]) -> list[str]:
+    """The pension account's notes: each balance transferred in during the year (its amount and
+    where from, the transfer's entry note ``自X转入…``), and interest not credited yet — this
+    year's at the year's end, and last year's until it is credited early this year (the mailing
+    run of January meets it), 0 until then."""
+    notes = []
+    for line in lines:
+        if line.kind == "transfer_in" and line.amount > 0:
+            place = _TRANSFERRED_FROM.search(line.note or "")
+            where = f"（自{place.group(1)}转入）" if place else ""
+            notes.append(f"本年转入个人账户 {line.amount:.2f} 元{where}，已计入本年账户记入本金。")
+    if rate is None and year == today.year:
+        notes.append("本年利息于年末记账，记入前本年利息为 0。")
+    elif rate is None and year == today.year - 1:
+        notes.append("本年利息尚未记账（于次年初记入），记入前本年利息为 0。")
+    return notes
+
+
+_TRANSFERRED_FROM = re.compile(r"自(.+?)转入")
+
+
+def medical_as_of(*, year: int, today: dt.date) -> dt.date:
+    """The day the medical account's year is read on: the year's end, or today within the year
+    (as the pension account's figures of this year: what is credited so far)."""
+    return min(dt.date(year, 12, 31), today)
+
+
+def medical_block(*, account: AccountYear, medical: InsuranceBlock, year: int) -> tuple[AccountBlock | None, list[str]]:
+    """The record's medical account block and its notes, from the medical app's year of the
+    account (``medical.selectors.medical_account_year``, the entries /my/medical/ and
+    /api/v1/medical/account show): opening = the balance at the previous year's end,
+    principal = the year's credits (划入), paid_out = the year's debits (reimbursements paid from
+    the account), months = the months credited up to the year's end, closing = the balance then.
+    The medical personal account earns no interest (the platform credits none), so interest is
+    0.00 and the rate None (the PDF prints 不计息). None for a person with no medical insurance at
+    all: no medical month in the ledger by the year's end and the account never moved."""
+    enrolled = medical.enrolled_on is not None and medical.enrolled_on <= dt.date(year, 12, 31)
+    if not enrolled and not account.entries and not account.missing:
+        return None, [NOTE_MATERNITY]
+    block = AccountBlock(
+        opening_balance=account.opening,
+        principal=account.credited,
+        interest=Decimal("0.00"),
+        rate=None,
+        months=account.months,
+        paid_out=account.spent,
+        closing_balance=account.closing,
+    )
+    notes = [NOTE_MEDICAL_ACCOUNT]
+    if account.missing:
+        notes.append(
+            f"医保个人账户有 {len(account.missing)} 个月（{account.missing[0]} 起）无划入规则、未计入，以医保部门核定为准。"
+        )
+    notes.append(NOTE_MATERNITY)
+    return block, notes
 
 
 def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
@@ -138,7 +230,8 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     twelve months' base and flag (paid, in arrears — an open bill past its due date —,
     transferred in, none); the pension account's year from ``account_statement`` (opening,
     principal = every credit but interest and pay-outs, interest and its rate, months credited
-    up to the year's end, paid out, closing); notes. Who may read it: :func:`record_may_see`.
+    up to the year's end, paid out, closing); the medical account's year (:func:`medical_block`);
+    notes. Who may read it: :func:`record_may_see`.
     The account read is audited (``account.view``) by contributions.
     """
     record_may_see(actor=actor, person=person)
@@ -147,6 +240,7 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     views = months_of_person(actor=actor, person=person, as_of=today)
     in_year = [v for v in views if v.row.period.year == year]
     before = [v for v in views if v.row.period.year < year]
+    last_december = [v for v in before if v.row.period == dt.date(year - 1, 12, 1)]
     notes: list[str] = [NOTE_REFERENCE]
 
     # years brought in by transfers completed by the year's end (pensions.transfers): ○ where the
@@ -171,15 +265,11 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
             first_in = min(dt.date(y, min(ms), 1) for y, ms in transferred.items() if ms)
             first = first_in if first is None else min(first, first_in)
             earlier = earlier or any(y < year for y in transferred)
-        insurances.append(
-            InsuranceBlock(
-                insurance=code,
-                label_zh=label,
-                enrolled_on=first,
-                status=_status(insurance=code, cells=cells, earlier=earlier, person=person, year=year, today=today),
-                months=cells,
-            )
+        december = _cells(last_december, columns, pension=pension)[11]
+        status = _status(
+            insurance=code, cells=cells, earlier=earlier, person=person, year=year, today=today, december=december
         )
+        insurances.append(InsuranceBlock(code, label, first, status, cells))
     due = sum(1 for v in in_year if v.shown_status == "due")
     if due:
         notes.append(f"本年有 {due} 个月已核定、尚未到缴费截止日，基数已列出，缴费情况暂不标注。")
@@ -208,22 +298,28 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
         paid_out=paid_out,
         closing_balance=figures.closing,
     )
-    if rate is None and year == today.year:
-        notes.append("本年利息于年末记账，记入前本年利息为 0。")
+    notes += account_notes(rate=rate, year=year, today=today, lines=statement.lines)
 
     units = {v.row.unit.name for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])}
     if len(units) > 1:
         notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
-    notes += [NOTE_INJURY, NOTE_MEDICAL]
+    medical_year = medical_account_year(
+        person=person, actor=actor, year=year, as_of=medical_as_of(year=year, today=today)
+    )
+    medical_months = insurances[1]  # INSURANCES' second: medical
+    medical, medical_notes = medical_block(account=medical_year, medical=medical_months, year=year)
+    notes += [NOTE_INJURY, *medical_notes]
     if person.category == Person.Category.RETIREE:
         notes.append(_pension_note(actor=actor, person=person))
 
     return StatementRecord(
-        person=_person_block(actor=actor, person=person, in_year=in_year, year=year),
+        person=_person_block(
+            actor=actor, person=person, in_year=in_year, year=year, enrolled=[b.enrolled_on for b in insurances]
+        ),
         year=year,
         insurances=tuple(insurances),
         pension_account=account,
-        medical_account=None,
+        medical_account=medical,
         notes=tuple(notes),
         as_of=today,
     )
@@ -244,7 +340,18 @@ def _pension_note(*, actor: Account, person: Person) -> str:
     return f"本人已退休，基本养老金月标准 {view.monthly} 元（以养老金核定通知为准）。"
 
 
-def _person_block(*, actor: Account, person: Person, in_year: list[MonthView], year: int) -> PersonBlock:
+def work_start(*, starts: Sequence[dt.date], enrolled: Sequence[dt.date | None]) -> dt.date | None:
+    """参加工作时间: the earliest known — the registry has no work start of its own, so the
+    earliest employment start, or insurance month (a ledger month of any insurance, a month
+    brought in by a transfer: each insurance's 参保时间), whichever is earlier. A person whose
+    years were transferred in never shows a work start after their pension enrolment."""
+    known = [*starts, *(d for d in enrolled if d is not None)]
+    return min(known) if known else None
+
+
+def _person_block(
+    *, actor: Account, person: Person, in_year: list[MonthView], year: int, enrolled: Sequence[dt.date | None]
+) -> PersonBlock:
     employments = person_employments(actor=actor, person=person)
     pension_rows = [v for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])]
     if pension_rows:
@@ -261,7 +368,7 @@ def _person_block(*, actor: Account, person: Person, in_year: list[MonthView], y
         employer=employer,
         address=person.address,
         postcode=person.postcode or "",
-        work_start=min(starts) if starts else None,
+        work_start=work_start(starts=starts, enrolled=enrolled),
     )
 
 

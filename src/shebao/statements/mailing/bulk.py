@@ -2,11 +2,11 @@
 
 :func:`records_for_persons` is :func:`shebao.statements.selectors.record_for` for many persons,
 computed from the same selectors' bulk variants (the ledger months, the account summaries and
-lines, the employments, the months brought in by transfers: one query each for the whole chunk instead of about twenty per
-person) and the same rules (``_status`` and the notes shared; ``_cells`` and ``_covers`` as
-month views that know once which insurances they carry), so every
-figure is the one the person sees online; ``tests/statements/test_mailing_bulk.py`` holds the
-two equal on hand-built years.
+lines, the employments, the months brought in by transfers, the medical accounts: one query each
+for the whole chunk instead of about twenty per person) and the same rules (``_status``, the
+notes and the medical block shared; ``_cells`` and ``_covers`` as month views that know once
+which insurances they carry), so every figure is the one the person sees online;
+``tests/statements/test_mailing_bulk.py`` holds the two equal on hand-built years.
 
 :func:`statements_issue_bulk` is ``statement_issue`` for those records: the current statement
 is kept when its figures are unchanged, otherwise a new version is signed and stored and the
@@ -30,12 +30,13 @@ from django.utils import timezone
 
 from shebao.contributions.accounts import account_lines_of_persons, account_summaries
 from shebao.contributions.models import Bill, ContributionMonth
-from shebao.contributions.selectors import SHOWN_STATUS
+from shebao.contributions.selectors import SHOWN_STATUS, MedicalMonth
 from shebao.core import audit
 from shebao.core.documents import document_sign
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
+from shebao.medical.selectors import medical_account_years
 from shebao.pensions.transfers.selectors import transferred_months_of_persons
 from shebao.registry.models import Employment, Person
 from shebao.registry.selectors import employments_of_persons, persons_visible
@@ -52,12 +53,15 @@ from shebao.statements.selectors import (
     _FLAG_OF,
     INSURANCES,
     NOTE_INJURY,
-    NOTE_MEDICAL,
     NOTE_REFERENCE,
     STATEMENT_KIND,
     STATEMENT_STAFF_ROLES,
     _pension_note,
     _status,
+    account_notes,
+    medical_as_of,
+    medical_block,
+    work_start,
     year_check,
 )
 from shebao.statements.services import _figures, _new_ref
@@ -83,6 +87,11 @@ class _Unit(NamedTuple):
 _COLUMNS = tuple(dict.fromkeys(column for _, _, columns in INSURANCES for column in columns))
 # each insurance's columns as positions in _COLUMNS: a month covers the insurance when one is set
 _COVERING = tuple(tuple(_COLUMNS.index(column) for column in columns) for _, _, columns in INSURANCES)
+# the medical contribution's columns (contributions.selectors.medical_paid_months: a month paid or
+# transferred in with one of them set credits the medical account)
+_MEDICAL_PERSONAL = _COLUMNS.index("medical_personal")
+_MEDICAL_EMPLOYER = _COLUMNS.index("medical_employer")
+_MEDICAL_PAID = frozenset({ContributionMonth.Status.PAID.value, ContributionMonth.Status.TRANSFERRED_IN.value})
 
 
 class _Month:
@@ -100,12 +109,17 @@ class _Month:
     covers: tuple[bool, ...]
 
 
-def _months_of_persons(*, persons: Sequence[Person], as_of: dt.date) -> dict[int, list[_Month]]:
+def _months_of_persons(
+    *, persons: Sequence[Person], as_of: dt.date
+) -> tuple[dict[int, list[_Month]], dict[int, list[MedicalMonth]]]:
     """``contributions.selectors.months_of_persons`` for the record's needs, in one query of
     value rows: each person's months newest first, with the shown status computed the same way
     (``SHOWN_STATUS``; a due month whose bill is open and past its due date is in arrears).
-    ``records_for_persons`` has checked the actor's sight of every person already."""
+    ``records_for_persons`` has checked the actor's sight of every person already. Beside them,
+    from the same rows, each person's ``medical_paid_months`` (oldest first) for the medical
+    account."""
     found: dict[int, list[_Month]] = {person.pk: [] for person in persons}
+    medical: dict[int, list[MedicalMonth]] = {}
     covering: dict[tuple[bool, ...], tuple[bool, ...]] = {}
     units: dict[str, _Unit] = {}
     rows = (
@@ -131,7 +145,14 @@ def _months_of_persons(*, persons: Sequence[Person], as_of: dt.date) -> dict[int
             covers = covering[unset] = tuple(not all(unset[i] for i in columns) for columns in _COVERING)
         month.covers = covers
         found[person_id].append(month)
-    return found
+        if status in _MEDICAL_PAID and not (unset[_MEDICAL_PERSONAL] and unset[_MEDICAL_EMPLOYER]):
+            paid = MedicalMonth(
+                period, base, amounts[_MEDICAL_PERSONAL], amounts[_MEDICAL_EMPLOYER], unit_name is not None
+            )
+            medical.setdefault(person_id, []).append(paid)
+    for months in medical.values():
+        months.reverse()  # oldest first (period, then id), as medical_paid_months
+    return found, medical
 
 
 _NONE_CELLS = tuple(MonthCell(month=month, base=None, flag="none") for month in range(1, 13))
@@ -153,7 +174,14 @@ def _cells_of(by_month: dict[int, _Month], k: int) -> tuple[MonthCell, ...]:
     return tuple(cells)
 
 
-def _person_block(*, person: Person, employments: list[Employment], in_year: list[_Month], year: int) -> PersonBlock:
+def _person_block(
+    *,
+    person: Person,
+    employments: list[Employment],
+    in_year: list[_Month],
+    year: int,
+    enrolled: Sequence[dt.date | None],
+) -> PersonBlock:
     pension_rows = [v for v in in_year if v.unit is not None and v.covers[0]]
     if pension_rows:
         unit = max(pension_rows, key=lambda v: v.period).unit
@@ -170,7 +198,7 @@ def _person_block(*, person: Person, employments: list[Employment], in_year: lis
         employer=employer,
         address=person.address,
         postcode=person.postcode or "",
-        work_start=min(starts) if starts else None,
+        work_start=work_start(starts=starts, enrolled=enrolled),
     )
 
 
@@ -179,7 +207,14 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
     _may_see_all(actor=actor, persons=persons)
     today = timezone.localdate()
     year_check(year, today=today)
-    months = _months_of_persons(persons=persons, as_of=today)
+    months, medical_months = _months_of_persons(persons=persons, as_of=today)
+    medical_years = medical_account_years(
+        actor=actor,
+        persons=persons,
+        year=year,
+        as_of=medical_as_of(year=year, today=today),
+        months_of=medical_months,
+    )
     summaries = account_summaries(actor=actor, persons=persons)
     lines_of = account_lines_of_persons(actor=actor, persons=persons, year=year)
     employments = employments_of_persons(actor=actor, persons=persons)
@@ -187,11 +222,14 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         actor=actor, id_numbers=[person.id_number for person in persons], completed_by=dt.date(year, 12, 31)
     )
     records: dict[int, StatementRecord] = {}
+    december_before = dt.date(year - 1, 12, 1)
     for person in persons:
         views = months[person.pk]
         in_year = [v for v in views if v.period.year == year]
         before = [v for v in views if v.period.year < year]
         by_month = {v.period.month: v for v in in_year}
+        decembers = [v for v in before if v.period == december_before]
+        last_december = {12: decembers[-1]} if decembers else {}  # the row _cells_of would take
         notes: list[str] = [NOTE_REFERENCE]
         transferred = transferred_of[person.id_number]  # years brought in by completed transfers
         moved_in = transferred.get(year, set())
@@ -211,15 +249,11 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
                 first_in = min(dt.date(y, min(ms), 1) for y, ms in transferred.items() if ms)
                 first = first_in if first is None else min(first, first_in)
                 earlier = earlier or any(y < year for y in transferred)
-            insurances.append(
-                InsuranceBlock(
-                    insurance=code,
-                    label_zh=label,
-                    enrolled_on=first,
-                    status=_status(insurance=code, cells=cells, earlier=earlier, person=person, year=year, today=today),
-                    months=cells,
-                )
+            december = _cells_of(last_december, k)[11]
+            status = _status(
+                insurance=code, cells=cells, earlier=earlier, person=person, year=year, today=today, december=december
             )
+            insurances.append(InsuranceBlock(code, label, first, status, cells))
         due = sum(1 for v in in_year if v.shown_status == "due")
         if due:
             notes.append(f"本年有 {due} 个月已核定、尚未到缴费截止日，基数已列出，缴费情况暂不标注。")
@@ -244,20 +278,26 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
             paid_out=paid_out,
             closing_balance=figures.closing,
         )
-        if rate is None and year == today.year:
-            notes.append("本年利息于年末记账，记入前本年利息为 0。")
+        notes += account_notes(rate=rate, year=year, today=today, lines=lines)
         units = {v.unit.name for v in in_year if v.unit is not None and v.covers[0]}
         if len(units) > 1:
             notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
-        notes += [NOTE_INJURY, NOTE_MEDICAL]
+        medical, medical_notes = medical_block(account=medical_years[person.pk], medical=insurances[1], year=year)
+        notes += [NOTE_INJURY, *medical_notes]
         if person.category == Person.Category.RETIREE:
             notes.append(_pension_note(actor=actor, person=person))
         records[person.pk] = StatementRecord(
-            person=_person_block(person=person, employments=employments[person.pk], in_year=in_year, year=year),
+            person=_person_block(
+                person=person,
+                employments=employments[person.pk],
+                in_year=in_year,
+                year=year,
+                enrolled=[b.enrolled_on for b in insurances],
+            ),
             year=year,
             insurances=tuple(insurances),
             pension_account=account,
-            medical_account=None,
+            medical_account=medical,
             notes=tuple(notes),
             as_of=today,
         )
