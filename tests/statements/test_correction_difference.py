@@ -155,6 +155,9 @@ def test_an_upward_correction_raises_a_difference_bill_and_the_month_is_paid_onl
         v for v in months_of_person(actor=citizen, person=person, as_of=dt.date(2025, 3, 17)) if v.row.period == APRIL
     ]
     assert (view.shown_status, view.difference_in_arrears) == ("paid", True)
+    assert _april_flag(person, citizen) == "arrears"
+    # the record names the difference and its bill, unpaid
+    assert note in record_for(actor=citizen, person=person, year=YEAR).notes
     assert records_for_persons(actor=clerk, persons=[person], year=YEAR)[person.pk] == record_for(
         actor=clerk, person=person, year=YEAR
     )
@@ -182,6 +185,11 @@ def test_an_upward_correction_raises_a_difference_bill_and_the_month_is_paid_onl
     assert _april_flag(person, citizen) == "paid"
     assert BaseDifference.objects.get(pk=difference.pk).status == BaseDifference.Status.SETTLED
     assert difference_notes_of_persons(person_ids=[person.pk], year=YEAR)[person.pk][0].endswith("已缴清。")
+    paid_note = note.replace("待单位缴纳，截止 2025-03-15。", "已缴清。")
+    assert paid_note in record_for(actor=citizen, person=person, year=YEAR).notes
+    assert records_for_persons(actor=clerk, persons=[person], year=YEAR)[person.pk] == record_for(
+        actor=clerk, person=person, year=YEAR
+    )
     # the difference is credited in the month paid (记账月 December 2025), April's own entry unchanged
     credit = AccountEntry.objects.get(person=person, kind="contribution", source_month__isnull=True)
     assert (credit.amount, credit.credited_month, credit.year) == (D("80.00"), dt.date(2025, 12, 1), 2025)
@@ -379,6 +387,7 @@ def test_an_unpaid_difference_keeps_the_month_in_every_count_of_paid_months(wind
         v for v in months_of_person(actor=citizen, person=person, as_of=dt.date(2025, 3, 17)) if v.row.period == APRIL
     ]
     assert (april.shown_status, april.difference_in_arrears) == ("paid", True)
+    assert _april_flag(person, citizen) == "arrears"  # △ on the statement: the difference is owed
     # then April still counts as a paid month everywhere: the month was paid, only the difference is owed
     assert _paid_month_counts(person, citizen) == without
 

@@ -217,8 +217,8 @@ def test_a_retirees_record_notes_the_monthly_pension_the_pensions_app_approved(d
 
 def test_the_record_takes_a_fixed_number_of_queries(history, citizen, django_assert_max_num_queries):
     # the months, the account years and lines, the transfers, the employments, the medical
-    # account (its months, rule rows and reimbursements), the audit event: one query each however
-    # many months there are (17 on SQLite, savepoints included; 18 on PostgreSQL, where the audit
-    # chain's tail is locked)
-    with django_assert_max_num_queries(18):
+    # account (its months, rule rows and reimbursements), the base corrections' differences, the
+    # audit event: one query each however many months there are (18 on SQLite, savepoints
+    # included; 19 on PostgreSQL, where the audit chain's tail is locked)
+    with django_assert_max_num_queries(19):
         record_for(actor=citizen, person=history, year=YEAR)

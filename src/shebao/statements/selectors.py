@@ -32,7 +32,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shebao.contributions.accounts import StatementLine, account_statement, account_summary
-from shebao.contributions.selectors import MonthView, months_of_person, unit_months_of_person
+from shebao.contributions.selectors import (
+    MonthView,
+    difference_notes_of_persons,
+    months_of_person,
+    unit_months_of_person,
+)
 from shebao.core.channels import Channel
 from shebao.core.documents import document_verify_content, signature_code
 from shebao.core.errors import InvalidInput, NotFound
@@ -130,7 +135,8 @@ def _cells(views: list[MonthView], columns: tuple[str, ...], *, pension: bool) -
         if view is None or not (_covers(view, columns) or (pension and view.shown_status == "transferred_in")):
             cells.append(MonthCell(month=month, base=None, flag="none"))
             continue
-        flag = _FLAG_OF.get(view.shown_status)
+        # a paid month whose base difference bill is past due shows △ (it stays paid for every count)
+        flag = "arrears" if view.difference_in_arrears else _FLAG_OF.get(view.shown_status)
         # a month assessed and not yet due shows its base without a mark (a note says so)
         cells.append(MonthCell(month=month, base=view.row.base, flag=flag or "none"))
     return tuple(cells)
@@ -303,6 +309,7 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     units = {v.row.unit.name for v in in_year if v.row.unit is not None and _covers(v, INSURANCES[0][2])}
     if len(units) > 1:
         notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
+    notes += difference_notes_of_persons(person_ids=[person.pk], year=year)[person.pk]
     medical_year = medical_account_year(
         person=person, actor=actor, year=year, as_of=medical_as_of(year=year, today=today)
     )

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from shebao.contributions.accounts import account_lines_of_persons, account_summaries
 from shebao.contributions.models import Bill, ContributionMonth
-from shebao.contributions.selectors import SHOWN_STATUS, MedicalMonth
+from shebao.contributions.selectors import SHOWN_STATUS, MedicalMonth, difference_notes_of_persons
 from shebao.core import audit
 from shebao.core.documents import document_sign
 from shebao.core.errors import NotFound
@@ -101,11 +101,12 @@ class _Month:
     value row (a model instance per month, per unit and per bill, and the decoding of every
     row's rules JSON, led the chunk's profile)."""
 
-    __slots__ = ("base", "covers", "period", "shown_status", "unit")
+    __slots__ = ("base", "covers", "difference_in_arrears", "period", "shown_status", "unit")
     period: dt.date
     base: Decimal
     unit: _Unit | None
     shown_status: str
+    difference_in_arrears: bool
     covers: tuple[bool, ...]
 
 
@@ -125,9 +126,31 @@ def _months_of_persons(
     rows = (
         ContributionMonth.objects.filter(person_id__in=list(found))
         .order_by("person_id", "-period", "-id")
-        .values_list("person_id", "period", "base", "status", "bill__status", "bill__due_date", "unit__name", *_COLUMNS)
+        .values_list(
+            "person_id",
+            "period",
+            "base",
+            "status",
+            "bill__status",
+            "bill__due_date",
+            "difference_bill__status",
+            "difference_bill__due_date",
+            "unit__name",
+            *_COLUMNS,
+        )
     )
-    for person_id, period, base, status, bill_status, bill_due, unit_name, *amounts in rows:
+    for (
+        person_id,
+        period,
+        base,
+        status,
+        bill_status,
+        bill_due,
+        difference_status,
+        difference_due,
+        unit_name,
+        *amounts,
+    ) in rows:
         month = _Month()
         month.period = period
         month.base = base
@@ -139,6 +162,8 @@ def _months_of_persons(
         if shown == "due" and bill_status == Bill.Status.OPEN and bill_due is not None and bill_due < as_of:
             shown = "arrears"
         month.shown_status = shown
+        # contributions.selectors.difference_in_arrears, inline (most months have no difference bill)
+        month.difference_in_arrears = difference_status == Bill.Status.OPEN and difference_due < as_of
         unset = tuple([amount is None for amount in amounts])
         covers = covering.get(unset)
         if covers is None:
@@ -170,7 +195,8 @@ def _cells_of(by_month: dict[int, _Month], k: int) -> tuple[MonthCell, ...]:
             cells.append(_NONE_CELLS[month - 1])
             continue
         # a month assessed and not yet due shows its base without a mark (a note says so)
-        cells.append(MonthCell(month=month, base=view.base, flag=_FLAG_OF.get(view.shown_status) or "none"))
+        flag = "arrears" if view.difference_in_arrears else _FLAG_OF.get(view.shown_status)
+        cells.append(MonthCell(month=month, base=view.base, flag=flag or "none"))
     return tuple(cells)
 
 
@@ -221,6 +247,7 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
     transferred_of = transferred_months_of_persons(  # on record from its completion: those done by the year's end
         actor=actor, id_numbers=[person.id_number for person in persons], completed_by=dt.date(year, 12, 31)
     )
+    difference_notes = difference_notes_of_persons(person_ids=[person.pk for person in persons], year=year)
     records: dict[int, StatementRecord] = {}
     december_before = dt.date(year - 1, 12, 1)
     for person in persons:
@@ -282,6 +309,7 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         units = {v.unit.name for v in in_year if v.unit is not None and v.covers[0]}
         if len(units) > 1:
             notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
+        notes += difference_notes[person.pk]
         medical, medical_notes = medical_block(account=medical_years[person.pk], medical=insurances[1], year=year)
         notes += [NOTE_INJURY, *medical_notes]
         if person.category == Person.Category.RETIREE:
