@@ -39,7 +39,10 @@ def _staff_area(actor: Account) -> Area | None:
 
 def run_starter_area(actor: Account) -> Area | None:
     """The area ``actor`` may start a run for: the city administrator at a city-level office
-    (the city), a district office's supervisor (its district); None for anyone else."""
+    (the city), a district office's supervisor (its district); None for anyone else. The role
+    first: every page's menu asks, and the area costs a query."""
+    if actor is None or getattr(actor, "role", None) not in RUN_ROLES:
+        return None
     area = _staff_area(actor)
     if area is None:
         return None
@@ -62,18 +65,25 @@ def _require_run_starter(actor: Account) -> Area:
 
 
 def is_window_staff(actor: Account) -> bool:
-    """A window clerk (clerk, reviewer, approver) of a social-insurance office or community centre."""
+    """A window clerk (clerk, reviewer, approver) of a social-insurance office or community centre
+    (asked by every page's menu: the office's kind decides, its area is not read)."""
     return (
-        _staff_area(actor) is not None
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and actor.kind == Account.Kind.STAFF
         and actor.role in WINDOW_ROLES
         and actor.office is not None
         and actor.office.kind in RECORD_OFFICES
+        and actor.office.area_id is not None
     )
 
 
 def run_watcher_area(actor: Account) -> Area | None:
     """The area whose runs ``actor`` may follow (read-only for the monitors); None: no runs."""
-    if run_starter_area(actor) is not None or (actor is not None and actor.role in MONITOR_ROLES):
+    if actor is not None and getattr(actor, "role", None) in MONITOR_ROLES:
+        return _staff_area(actor)
+    if run_starter_area(actor) is not None:
         return _staff_area(actor)
     return None
 
