@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -32,7 +32,7 @@ from shebao.contributions.accounts import account_lines_of_persons, account_summ
 from shebao.contributions.models import Bill, ContributionMonth
 from shebao.contributions.selectors import SHOWN_STATUS, MedicalMonth, difference_notes_of_persons
 from shebao.core import audit
-from shebao.core.documents import document_sign
+from shebao.core.documents import document_sign_canonical
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
@@ -47,6 +47,7 @@ from shebao.statements.record import (
     MonthCell,
     PersonBlock,
     StatementRecord,
+    content_canonical,
     record_content,
 )
 from shebao.statements.selectors import (
@@ -359,7 +360,9 @@ ORDER BY u.n
 RETURNING id"""
 
 
-def _insert(fresh: list[Statement], *, now: dt.datetime, actor: Account, channel: str) -> None:
+def _insert(
+    fresh: list[Statement], *, canonical: Mapping[int, str], now: dt.datetime, actor: Account, channel: str
+) -> None:
     """Insert the chunk's new statements and set their ids. On PostgreSQL one statement whose rows
     are one JSON text parameter (json's C encoder writes it; the server takes it apart with
     ``jsonb_array_elements``), bound server-side; elsewhere ``bulk_create`` with the content as
@@ -391,7 +394,16 @@ def _insert(fresh: list[Statement], *, now: dt.datetime, actor: Account, channel
                 actor.pk or None,
                 channel,
                 # the rows as one JSON text (json's C encoder; one parameter psycopg need not escape)
-                json.dumps([[s.person_id, s.year, s.version, s.ref, s.code, s.signature, s.content] for s in fresh]),
+                # each content as its signed canonical text (already JSON: not encoded again)
+                "["
+                + ",".join(
+                    json.dumps([s.person_id, s.year, s.version, s.ref, s.code, s.signature])[:-1]
+                    + ","
+                    + canonical[s.person_id]
+                    + "]"
+                    for s in fresh
+                )
+                + "]",
             ],
         )
         ids = [row[0] for row in cursor.fetchall()]
@@ -427,6 +439,7 @@ def statements_issue_bulk(
         )
         now = timezone.now()
         fresh: list[Statement] = []
+        canonical: dict[int, str] = {}
         superseded: list[Statement] = []
         for person in persons:
             record = records[person.pk]
@@ -436,7 +449,9 @@ def statements_issue_bulk(
                 result[person.pk] = (old, record)
                 continue
             ref = _new_ref(year)
-            signed = document_sign(kind=STATEMENT_KIND, ref=ref, content=content)
+            # the issuer's own content: its canonical text written once, signed as written, stored as is
+            signed = document_sign_canonical(kind=STATEMENT_KIND, ref=ref, canonical=content_canonical(content))
+            canonical[person.pk] = signed.canonical
             statement = Statement(
                 person=person,
                 year=year,
@@ -456,7 +471,7 @@ def statements_issue_bulk(
                 superseded.append(old)
         if superseded:  # before the insert: one current statement per person and year
             Statement.objects.bulk_update(superseded, ["superseded_at"])
-        _insert(fresh, now=now, actor=actor, channel=channel)
+        _insert(fresh, canonical=canonical, now=now, actor=actor, channel=channel)
         if superseded:
             by_person = {s.person_id: s for s in fresh}
             for old in superseded:
