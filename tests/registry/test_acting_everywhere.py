@@ -154,7 +154,26 @@ def test_applying_while_acting_opens_the_grantors_case_filed_by_the_agent(client
     assert _my_cases(client) == [case.number]
 
 
+def _a_month_of_2025(person):
+    """A paid month of 2025, so the person has a statement of that year (a year with no record
+    is refused one)."""
+    from decimal import Decimal
+
+    from shebao.contributions.models import ContributionMonth
+
+    ContributionMonth.objects.create(
+        person=person,
+        period=dt.date(2025, 11, 1),
+        base=Decimal("5000.00"),
+        pension_personal=Decimal("400.00"),
+        account_credit=Decimal("400.00"),
+        status=ContributionMonth.Status.PAID,
+    )
+
+
 def test_statements_are_the_grantors_then_the_agents(client, elder, son):
+    _a_month_of_2025(elder)
+    _a_month_of_2025(son)
     _grant(elder, son)
     _act(client, son, elder)
     page = client.get(reverse("statements:my_year", args=[2025]))
