@@ -439,6 +439,9 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
         _body(c, {"period": "2025-01-01", "what": "other", "correct_base": None, "detail": "缺少一个月"}, t),
     ),
     ("GET", "/my/statements/s/{ref}/pdf"): lambda c, w, t: _statement_ref(c, w),
+    # a year the world's person has a record of (a year with none is refused a statement: 404)
+    ("GET", "/my/statements/{year}"): lambda c, w, t: c.path_parameters.update(year=_pick(YEARS, t)),
+    ("GET", "/my/statements/{year}/pdf"): lambda c, w, t: c.path_parameters.update(year=_pick(YEARS, t)),
     ("GET", "/transfers/{number}"): lambda c, w, t: _transfer_number(c, w),
     ("POST", "/calculators/contribution"): _contribution,
     ("POST", "/calculators/account-interest"): _interest,
