@@ -430,3 +430,29 @@ def test_the_migration_puts_a_month_due_on_its_difference_bill_back_to_paid(wind
     migration.months_paid_again(apps, None)
     april = ContributionMonth.objects.get(person=window, period=APRIL)
     assert (april.status, april.bill_id, april.difference_bill_id) == (ContributionMonth.Status.PAID, None, bill.pk)
+
+
+def _contribution_credits(person) -> Decimal:
+    return sum((e.amount for e in AccountEntry.objects.filter(person=person, kind="contribution")), Decimal("0.00"))
+
+
+def test_a_downward_correction_after_a_paid_difference_moves_the_account_by_the_change_only(
+    window, at, citizen, clerk, reviewer
+):
+    """April credited 480 (8 % of 6000); corrected to 7000 and the difference paid: 480 + 80 in two
+    entries; corrected again to 6500: the account holds 520 for April, not 520 + the 80 again."""
+    person = window
+    credits_before = _contribution_credits(person)
+    _correct(person, clerk, reviewer, citizen, "7000")
+    bill = Bill.objects.get(kind=Bill.Kind.DIFFERENCE)
+    at(2025, 3, 3, 10, 0)  # a Monday: the office is open for the second correction
+    services.payment_record(
+        actor=None, bill=bill, amount=D("359.00"), key="BANK-DIFF-TWICE", channel="bank", debited_on=dt.date(2025, 3, 1)
+    )
+    assert _contribution_credits(person) == credits_before + D("80.00")
+    _correct(person, clerk, reviewer, citizen, "6500")
+    april = ContributionMonth.objects.get(person=person, period=APRIL)
+    assert april.account_credit == D("520.00")
+    # April's own entry moved by the change (560 → 520: − 40), the paid difference's entry kept
+    assert AccountEntry.objects.get(source_month=april).amount == D("440.00")
+    assert _contribution_credits(person) == credits_before + D("40.00")

@@ -507,8 +507,10 @@ def contribution_month_correct(
         interest_after: dict[str, Any] = {}
         entry = AccountEntry.objects.filter(source_month=row).first()
         # an upward difference reaches the account when its bill is paid; anything else now
-        if entry is not None and entry.amount != row.account_credit and row.difference_bill_id is None:
-            entry.amount = row.account_credit
+        # by the change, not to the new total: a paid difference of an earlier correction is an
+        # entry of its own beside the month's, and the two together hold the month's credit
+        if entry is not None and row.account_credit != credit_before and row.difference_bill_id is None:
+            entry.amount += row.account_credit - credit_before
             entry.note = f"{entry.note}（{case_number} 更正）"[:255]
             entry.save(update_fields=["amount", "note"])
             # every interest credited since depends on this credit: recompute, oldest first
