@@ -245,10 +245,10 @@ def _difference_note(difference: Any) -> str:
     if difference.bill is not None:
         return (
             f"更正补差 {difference.total} 元（单位 {difference.employer_amount} 元，个人 {difference.personal_amount} 元），"
-            f"缴费单 {difference.bill.number}，缴费截止日 {difference.bill.due_date:%Y-%m-%d}；缴清前该月显示为待缴，"
-            f"逾期为欠费。/ Difference due {difference.total} yuan (employer {difference.employer_amount},"
+            f"缴费单 {difference.bill.number}，缴费截止日 {difference.bill.due_date:%Y-%m-%d}；该月仍计为已缴月份，"
+            f"逾期未缴显示为欠费（△）。/ Difference due {difference.total} yuan (employer {difference.employer_amount},"
             f" personal {difference.personal_amount}), bill {difference.bill.number}, due"
-            f" {difference.bill.due_date:%Y-%m-%d}; the month shows as due until it is paid."
+            f" {difference.bill.due_date:%Y-%m-%d}; the month stays paid and shows in arrears (△) if the bill is not paid by then."
         )
     return (
         f"多缴退差 {difference.total} 元（退单位 {difference.employer_amount} 元，退个人 {difference.personal_amount} 元），"

@@ -197,6 +197,11 @@ def medical_as_of(*, year: int, today: dt.date) -> dt.date:
     return min(dt.date(year, 12, 31), today)
 
 
+def _medical_of(insurances: Sequence[InsuranceBlock]) -> InsuranceBlock:
+    """The medical insurance's block of a record's insurances, by its code (not its position)."""
+    return next(block for block in insurances if block.insurance == "medical")
+
+
 def medical_block(*, account: AccountYear, medical: InsuranceBlock, year: int) -> tuple[AccountBlock | None, list[str]]:
     """The record's medical account block and its notes, from the medical app's year of the
     account (``medical.selectors.medical_account_year``, the entries /my/medical/ and
@@ -313,7 +318,7 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     medical_year = medical_account_year(
         person=person, actor=actor, year=year, as_of=medical_as_of(year=year, today=today)
     )
-    medical_months = insurances[1]  # INSURANCES' second: medical
+    medical_months = _medical_of(insurances)
     medical, medical_notes = medical_block(account=medical_year, medical=medical_months, year=year)
     notes += [NOTE_INJURY, *medical_notes]
     if person.category == Person.Category.RETIREE:

@@ -30,7 +30,12 @@ from django.utils import timezone
 
 from shebao.contributions.accounts import account_lines_of_persons, account_summaries
 from shebao.contributions.models import Bill, ContributionMonth
-from shebao.contributions.selectors import SHOWN_STATUS, MedicalMonth, difference_notes_of_persons
+from shebao.contributions.selectors import (
+    SHOWN_STATUS,
+    MedicalMonth,
+    difference_in_arrears,
+    difference_notes_of_persons,
+)
 from shebao.core import audit
 from shebao.core.documents import document_sign_canonical
 from shebao.core.errors import NotFound
@@ -57,6 +62,7 @@ from shebao.statements.selectors import (
     NOTE_REFERENCE,
     STATEMENT_KIND,
     STATEMENT_STAFF_ROLES,
+    _medical_of,
     _pension_note,
     _status,
     account_notes,
@@ -164,7 +170,9 @@ def _months_of_persons(
             shown = "arrears"
         month.shown_status = shown
         # contributions.selectors.difference_in_arrears, inline (most months have no difference bill)
-        month.difference_in_arrears = difference_status == Bill.Status.OPEN and difference_due < as_of
+        month.difference_in_arrears = difference_in_arrears(
+            status=difference_status, due_date=difference_due, as_of=as_of
+        )
         unset = tuple([amount is None for amount in amounts])
         covers = covering.get(unset)
         if covers is None:
@@ -311,7 +319,9 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         if len(units) > 1:
             notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
         notes += difference_notes[person.pk]
-        medical, medical_notes = medical_block(account=medical_years[person.pk], medical=insurances[1], year=year)
+        medical, medical_notes = medical_block(
+            account=medical_years[person.pk], medical=_medical_of(insurances), year=year
+        )
         notes += [NOTE_INJURY, *medical_notes]
         if person.category == Person.Category.RETIREE:
             notes.append(_pension_note(actor=actor, person=person))
