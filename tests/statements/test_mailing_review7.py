@@ -183,6 +183,35 @@ def test_an_electronic_person_gets_one_message_a_year_even_when_reprinted(staff,
     assert Notification.objects.filter(recipient="13900000000").count() == 1
 
 
+def test_a_corrected_version_reprinted_is_told_again_with_its_new_number(staff, people, citizen, district):
+    import datetime as dt
+    from decimal import Decimal
+
+    from shebao.contributions.models import ContributionMonth
+    from shebao.statements.models import Statement
+
+    chooser = make_person(district=district, name="郑七", account=citizen, postcode="430010", phone="13900000000")
+    DeliveryPreference.objects.create(
+        person=chooser, mode="electronic", changed_at="2025-01-01T00:00:00Z", channel="hall"
+    )
+    admin = staff["admin"]
+    job_run(job_id=mailing_run_start(actor=admin, year=YEAR, district_code="420102").job_id)
+    # the record changes (a month put back), so the reprint issues version 2 with a new number and code
+    ContributionMonth.objects.create(
+        person=chooser,
+        period=dt.date(YEAR, 11, 1),
+        base=Decimal("5000.00"),
+        pension_personal=Decimal("400.00"),
+        account_credit=Decimal("400.00"),
+        status=ContributionMonth.Status.PAID,
+    )
+    job_run(job_id=mailing_run_start(actor=admin, year=YEAR, id_numbers=[chooser.id_number], reprint=True).job_id)
+    current = Statement.objects.get(person=chooser, year=YEAR, superseded_at__isnull=True)
+    assert current.version == 2
+    bodies = list(Notification.objects.filter(recipient="13900000000").order_by("id").values_list("body", flat=True))
+    assert len(bodies) == 2 and current.ref in bodies[1] and current.ref not in bodies[0]
+
+
 def test_the_command_refuses_a_second_run_of_the_district(staff, people):
     call_command("mailing", "start", "--year", str(YEAR), "--district", "420102", "--as", "supervisor")
     with pytest.raises(CommandError, match="one mailing a person and year"):

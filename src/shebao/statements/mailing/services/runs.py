@@ -201,7 +201,8 @@ def _electronic_notice(*, run: MailingRun, person: Person, statement: Statement)
         return False
     link = str(getattr(settings, "PUBLIC_URL", "")).rstrip("/") + reverse("statements:mine")
     notification_enqueue(
-        key=f"statement-mailing:{run.year}:{run.variant}:{person.pk}",  # once a person, year and kind
+        # once a person, year, kind and document: a run again sends nothing, a corrected version is told
+        key=f"statement-mailing:{run.year}:{run.variant}:{person.pk}:{statement.ref}",
         channel="sms" if person.phone else "push",
         recipient=person.phone or str(person.account_id),
         account=person.account,
@@ -410,7 +411,8 @@ def _notice_chunk(*, run: MailingRun, persons: list[Person], lo: int, hi: int) -
             reachable = bool(person.phone) or person.account_id is not None
             if person.pk in electronic and reachable:
                 notification_enqueue(
-                    key=f"statement-mailing:{run.year}:{run.variant}:{person.pk}",  # once a person, year and kind
+                    # once a person, year, kind and determination: a new determination is told
+                    key=f"statement-mailing:{run.year}:{run.variant}:{person.pk}:{ref}",
                     channel="sms" if person.phone else "push",
                     recipient=person.phone or str(person.account_id),
                     account=person.account,
