@@ -29,7 +29,7 @@ CALENDAR: rules.Calendar = workdays
 STOPPING_PAUSES = (CasePause.Kind.MATERIALS, CasePause.Kind.SUSPENSION)
 
 # The step records of a move to another office: a transfer (移交) and a reroute (改派) alike.
-MOVED_ACTION = "transfer"
+MOVED_ACTION: str = rules.Action.TRANSFER
 
 
 def moved_off_receiving() -> Q:

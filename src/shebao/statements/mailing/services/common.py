@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from shebao.core.errors import NotAllowed
 from shebao.core.models import Account, Area, Office, Role
+from shebao.statements.selectors import RECORD_OFFICES, RECORD_READING_ROLES
 
 CHUNK_SIZE = 500  # persons per chunk: one PDF batch of at most this many pages
-# the offices whose window clerks read, print and post a person's statement
-RECORD_OFFICES = frozenset({Office.Kind.CITY_CENTRE, Office.Kind.DISTRICT_OFFICE, Office.Kind.COMMUNITY_CENTRE})
-WINDOW_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER})
+# the window clerks who read and print a person's statement, and the offices they sit in (the
+# record's own rule: statements.selectors)
+WINDOW_ROLES = RECORD_READING_ROLES
 RUN_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 MONITOR_ROLES = frozenset({Role.MONITOR_CITY, Role.MONITOR_DISTRICT})
 # anyone with a mailing page at all (each page and command checks its own action below)
