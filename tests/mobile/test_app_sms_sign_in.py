@@ -165,3 +165,13 @@ def test_an_unknown_challenge_is_401(client, clock, texted):
         client.post(RESEND, {"challenge": "nope", "device_id": PHONE}, content_type="application/json").status_code
         == 401
     )
+
+
+def test_a_resend_after_the_mobile_was_removed_sends_nothing_and_asks_to_sign_in_again(client, clock, texted):
+    challenge = _password(client, texted).json()["challenge"]
+    texted.phone = ""
+    texted.save(update_fields=["phone"])
+    clock.shift(dt.timedelta(seconds=60))
+    answer = client.post(RESEND, {"challenge": challenge, "device_id": PHONE}, content_type="application/json")
+    assert answer.status_code == 401 and answer.json()["code"] == "sms_code_invalid"
+    assert Notification.objects.filter(channel="sms").count() == 1  # only the first code, none to nobody

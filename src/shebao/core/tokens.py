@@ -612,6 +612,8 @@ def sms_code_resend(*, challenge: str, device_id: str, mobile: str) -> SmsChalle
         )
         if row is None or row.device_id != (device_id or "").strip():
             raise SmsCodeInvalid()
+        if not mobile.strip():  # the number was removed since the password step: no code to nobody
+            raise SmsCodeInvalid()
         wait = math.ceil((row.sent_at + SMS_RESEND - now).total_seconds())
         if wait > 0:
             raise RateLimited(retry_after=wait)
