@@ -10,6 +10,7 @@ import subprocess
 import sys
 from decimal import Decimal
 from types import MappingProxyType
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -24,6 +25,7 @@ from shebao.core.documents import (
     document_sign,
     document_sign_canonical,
     document_verify_content,
+    random_symbols,
     signature_code,
 )
 from shebao.core.documents.signing import canonical_json_reference
@@ -256,3 +258,22 @@ def test_the_keys_follow_the_settings_of_the_moment():
     assert first != other
     with override_settings(DOCUMENT_KEY="short", DOCUMENT_KEY_FALLBACKS=[]), pytest.raises(ImproperlyConfigured):
         document_sign(kind="statement", ref="2025-ABC", content=CONTENT)
+
+
+@given(count=st.integers(1, 40), data=st.data())
+def test_random_symbols_are_the_random_bits_five_at_a_time_in_the_code_alphabet(count, data):
+    from shebao.core.documents import codes
+
+    drawn = data.draw(st.binary(min_size=(5 * count + 7) // 8, max_size=(5 * count + 7) // 8))
+    with mock.patch.object(codes.secrets, "token_bytes", return_value=drawn) as token_bytes:
+        symbols = random_symbols(count)
+    bits = int.from_bytes(drawn, "big") >> (8 * len(drawn) - 5 * count)
+    token_bytes.assert_called_once_with(len(drawn))  # one read of the random source
+    assert symbols == "".join(CODE_ALPHABET[(bits >> (5 * (count - 1 - i))) & 31] for i in range(count))
+
+
+def test_random_symbols_take_every_symbol_in_every_place():
+    draws = [random_symbols(12) for _ in range(2000)]
+    assert {len(d) for d in draws} == {12}
+    assert all({d[i] for d in draws} == set(CODE_ALPHABET) for i in range(12))
+    assert len(set(draws)) == len(draws)

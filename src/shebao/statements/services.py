@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +22,7 @@ from shebao.cases.models import Case
 from shebao.cases.services import case_open
 from shebao.core import audit
 from shebao.core.channels import Channel
-from shebao.core.documents import CODE_ALPHABET, document_sign
+from shebao.core.documents import document_sign, random_symbols
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shebao.core.identifiers import id_number_validate
 from shebao.core.models import Account
@@ -50,7 +49,7 @@ _REF_SYMBOLS = 12  # 60 random bits after the year: a ref cannot be guessed or c
 
 
 def _new_ref(year: int) -> str:
-    return f"{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(_REF_SYMBOLS))
+    return f"{year}-{random_symbols(_REF_SYMBOLS)}"
 
 
 def _figures(content: dict[str, Any]) -> dict[str, Any]:

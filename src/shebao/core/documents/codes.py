@@ -8,8 +8,10 @@ rotation. The addresses printed (the QR's link, the 文件核验 menu) are under
 
 from __future__ import annotations
 
+import base64
 import hmac
 import re
+import secrets
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
@@ -19,6 +21,8 @@ from shebao.core.errors import InvalidInput
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols without 0/O and 1/I
 CODE_LENGTH = 16  # 80 bits, shown as four groups of four
 _CODE_SALT = "shebao.core.documents.document_code"
+# base32's 32 symbols onto the code alphabet's, in order: five bits a symbol either way
+BASE32_TO_CODE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", CODE_ALPHABET)
 _KIND_RE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 # A ref appears in a URL and on paper: a document serial, never a resident ID number.
 _REF_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -43,6 +47,13 @@ def _raw_code(kind: str, ref: str, secret: str | bytes) -> str:
     mac = salted_hmac(_CODE_SALT, f"{kind}\n{ref}", secret=secret, algorithm="sha256").digest()
     bits = int.from_bytes(mac[:10], "big")  # the first 80 bits: 16 symbols of 5 bits
     return "".join(CODE_ALPHABET[(bits >> (5 * (CODE_LENGTH - 1 - i))) & 31] for i in range(CODE_LENGTH))
+
+
+def random_symbols(count: int) -> str:
+    """``count`` symbols of the code alphabet, five bits each from the system's CSPRNG (one
+    read of it, not one a symbol): a document serial that cannot be guessed or counted."""
+    raw = base64.b32encode(secrets.token_bytes((5 * count + 7) // 8)).decode("ascii")
+    return raw[:count].translate(BASE32_TO_CODE)
 
 
 def _group(raw: str) -> str:

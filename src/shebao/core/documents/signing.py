@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from shebao.core.documents.codes import (
-    CODE_ALPHABET,
+    BASE32_TO_CODE,
     CODE_LENGTH,
     _check_subject,
     _group,
@@ -234,14 +234,13 @@ def signature_code(signature: str) -> str:
     digest = hashlib.sha256(f"{_DOMAIN}.code\n{signature}".encode("ascii")).digest()
     # the first 80 bits, five at a time from the most significant: base32's grouping, its
     # symbols then mapped onto the code alphabet's
-    raw = base64.b32encode(digest[:_CODE_BYTES]).decode("ascii").translate(_BASE32_TO_CODE)
+    raw = base64.b32encode(digest[:_CODE_BYTES]).decode("ascii").translate(BASE32_TO_CODE)
     return _group(raw)
 
 
 _CODE_BYTES = CODE_LENGTH * 5 // 8
 if _CODE_BYTES * 8 != CODE_LENGTH * 5:  # pragma: no cover - the code is whole bytes of the digest
     raise ImportError("CODE_LENGTH must be a multiple of 8 symbols")
-_BASE32_TO_CODE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", CODE_ALPHABET)
 
 
 @dataclass(frozen=True)
