@@ -4,6 +4,8 @@ the delivery and returned-mail pages, the Excel manifest."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -323,6 +325,31 @@ def test_the_excel_manifest_is_sized_frozen_filtered_and_keeps_the_postcode_as_t
     assert sheet.column_dimensions["A"].width < sheet.column_dimensions["E"].width
     assert {sheet.cell(row=r, column=2).number_format for r in range(2, 8)} == {"@"}
     assert sheet.cell(row=2, column=2).value == "430010"
+
+
+def test_a_manifest_longer_than_a_sheet_goes_on_to_the_next_and_an_address_stays_text(staff, people, monkeypatch):
+    from shebao.registry.models import Person
+    from shebao.statements.mailing.services import manifest as manifest_module
+
+    # an address typed as a formula is printed as typed, never run by Excel
+    Person.objects.filter(pk=people[0].pk).update(address='=HYPERLINK("http://x.example","点此")')
+    monkeypatch.setattr(manifest_module, "XLSX_SHEET_ROWS", 4)
+    run = mailing_run_start(actor=staff["admin"], year=YEAR)
+    job_run(job_id=run.job_id)
+    manifest = mailing_manifest_write(run=run)
+    book = load_workbook(manifest.xlsx)
+    assert book.sheetnames == ["邮寄清单1", "邮寄清单2"]
+    first, second = book.worksheets
+    assert (first.auto_filter.ref, second.auto_filter.ref) == ("A1:H5", "A1:H3")
+    assert second.freeze_panes == "A2" and second.cell(row=1, column=1).value == "序号"
+    numbers = [row[0] for sheet in book.worksheets for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert numbers == [1, 2, 3, 4, 5, 6]
+    addresses = [
+        cell for sheet in book.worksheets for row in sheet.iter_rows(min_row=2, min_col=5, max_col=5) for cell in row
+    ]
+    typed = [cell for cell in addresses if str(cell.value).startswith("=")]
+    assert len(typed) == 1 and typed[0].data_type == "s"
+    assert not list(Path(run.directory).glob(".*"))  # no scratch file or half-written file is left
 
 
 @pytest.mark.parametrize(

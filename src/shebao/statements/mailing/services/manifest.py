@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,30 +87,57 @@ def _column_widths(run: MailingRun) -> list[float]:
 
 
 def _manifest_sheet(workbook: Any, number: int, widths: list[float]) -> Any:
-    """A manifest sheet: the header frozen, each column its width (set before any row: the
-    workbook is written row by row)."""
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(f"邮寄清单{number}")
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(MANIFEST_COLUMNS)
+    """A manifest sheet: each column its width, the header written and frozen."""
+    sheet = workbook.add_worksheet(f"邮寄清单{number}")
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, MANIFEST_COLUMNS)
     return sheet
 
 
-def _manifest_filter(sheet: Any, rows: int) -> None:
-    """An autofilter over the sheet's header and its ``rows`` rows."""
-    from openpyxl.utils import get_column_letter
-
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(MANIFEST_COLUMNS))}{rows + 1}"
+def _manifest_stream(run: MailingRun, writer: Any, workbook: Any, widths: list[float]) -> int:
+    """The run's manifest rows to the CSV ``writer`` and the Excel ``workbook`` as they stream
+    from the database (a city's manifest is a million rows), a sheet per million; the count."""
+    # the postcode as text (Excel would read 430010 as a number, and drop a leading 0)
+    as_text = workbook.add_format({"num_format": "@"})
+    last = len(MANIFEST_COLUMNS) - 1
+    writer.writerow(MANIFEST_COLUMNS)
+    sheet: Any = None
+    line = count = 0
+    for row in _manifest_rows(run):
+        writer.writerow(row)
+        if count % XLSX_SHEET_ROWS == 0:
+            if sheet is not None:
+                sheet.autofilter(0, 0, line, last)
+            sheet = _manifest_sheet(workbook, count // XLSX_SHEET_ROWS + 1, widths)
+            line = 0
+        line += 1
+        number, postcode, route, name, address, ref, batch_file, page = row
+        sheet.write_number(line, 0, number)
+        sheet.write_string(line, 1, postcode, as_text)
+        sheet.write_string(line, 2, route)
+        sheet.write_string(line, 3, name)
+        sheet.write_string(line, 4, address)
+        sheet.write_string(line, 5, ref)
+        sheet.write(line, 6, batch_file)
+        sheet.write(line, 7, page)
+        count += 1
+    if sheet is None:
+        sheet = _manifest_sheet(workbook, 1, widths)
+    sheet.autofilter(0, 0, line, last)
+    return count
 
 
 def mailing_manifest_write(*, run: MailingRun) -> Manifest:
     """邮寄清单: the paper items sorted by postcode, delivery route and person, as CSV (UTF-8
     with a byte-order mark, so Excel opens the Chinese right) and Excel (one sheet per million
-    rows), beside the batches. Written again from the rows whenever asked: the rows are the truth."""
-    from openpyxl import Workbook
+    rows), beside the batches. Written again from the rows whenever asked: the rows are the truth.
+
+    The Excel file is written by XlsxWriter in its constant-memory mode (a row at a time to a
+    temporary file, whatever the run's size): about 2.5 times the speed of openpyxl's write-only
+    workbook, which took 15 of a 100,000-person run's 184 seconds (bench/README.md)."""
+    import xlsxwriter
 
     directory = Path(run.directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -117,34 +145,28 @@ def mailing_manifest_write(*, run: MailingRun) -> Manifest:
     xlsx_path = directory / f"manifest-{run.year}-{run.pk}.xlsx"
     csv_temporary = csv_path.with_name(f".{csv_path.name}.{os.getpid()}.tmp")
     xlsx_temporary = xlsx_path.with_name(f".{xlsx_path.name}.{os.getpid()}.tmp")
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
     widths = _column_widths(run)
-    sheet = None
     count = 0
-    # streamed to disk row by row (a city's manifest is a million rows), then renamed whole
-    with csv_temporary.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(MANIFEST_COLUMNS)
-        for row in _manifest_rows(run):
-            writer.writerow(row)
-            if count % XLSX_SHEET_ROWS == 0:
-                if sheet is not None:
-                    _manifest_filter(sheet, XLSX_SHEET_ROWS)
-                sheet = _manifest_sheet(workbook, count // XLSX_SHEET_ROWS + 1, widths)
-            assert sheet is not None
-            # the postcode as text (Excel would read 430010 as a number, and drop a leading 0)
-            postcode = WriteOnlyCell(sheet, value=row[1])
-            postcode.number_format = "@"
-            sheet.append((row[0], postcode, *row[2:]))
-            count += 1
-    if sheet is None:
-        sheet = _manifest_sheet(workbook, 1, widths)
-    _manifest_filter(sheet, count - (count - 1) // XLSX_SHEET_ROWS * XLSX_SHEET_ROWS if count else 0)
-    workbook.save(xlsx_temporary)
-    os.replace(csv_temporary, csv_path)
-    os.replace(xlsx_temporary, xlsx_path)
+    try:
+        options = {
+            "constant_memory": True,
+            # a name or an address is text as written: never a formula, a link or a number
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        }
+        # XlsxWriter keeps its parts in a scratch folder beside the manifest until the file is whole
+        with (
+            tempfile.TemporaryDirectory(dir=directory, prefix=".manifest-") as scratch,
+            csv_temporary.open("w", encoding="utf-8-sig", newline="") as handle,
+            xlsxwriter.Workbook(str(xlsx_temporary), {**options, "tmpdir": scratch}) as workbook,
+        ):
+            count = _manifest_stream(run, csv.writer(handle), workbook, widths)
+        os.replace(csv_temporary, csv_path)
+        os.replace(xlsx_temporary, xlsx_path)
+    finally:
+        csv_temporary.unlink(missing_ok=True)
+        xlsx_temporary.unlink(missing_ok=True)
     needs_path, unaddressed = _needs_address_write(run, directory)
     MailingRun.objects.filter(pk=run.pk).update(manifest_at=timezone.now())
     return Manifest(csv=csv_path, xlsx=xlsx_path, rows=count, needs_address=needs_path, unaddressed=unaddressed)
