@@ -79,10 +79,11 @@ def base_template_xlsx(*, actor: Account, unit: Unit, year: int) -> bytes:
         cell.font, cell.fill = bold, fill
         sheet.column_dimensions[cell.column_letter].width = width
     for number, row in enumerate(rows, start=2):
-        sheet.cell(row=number, column=1, value=row.person.name)
-        sheet.cell(row=number, column=2, value=row.masked_id).number_format = "@"
+        # the name as text, never a formula (core.workbooks): it reads back as registered
+        workbooks.cell_put(sheet, row=number, column=1, value=row.person.name)
+        workbooks.cell_put(sheet, row=number, column=2, value=row.masked_id).number_format = "@"
         if row.declared is not None:
-            sheet.cell(row=number, column=3, value=str(row.declared)).number_format = "@"
+            workbooks.cell_put(sheet, row=number, column=3, value=str(row.declared)).number_format = "@"
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("填写说明")
     for number, line in enumerate(NOTES, start=1):

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from shebao.contributions.models import Bill, ContributionMonth, Payment
+from shebao.core import workbooks
 from shebao.core.documents import Document
 from shebao.core.identifiers import mask_id_number
 from shebao.core.money import format_yuan
@@ -150,19 +151,20 @@ def staff_list_pdf(*, bill: Bill, lines: Sequence[ContributionMonth]) -> bytes:
 
 
 def staff_list_xlsx(*, bill: Bill, lines: Sequence[ContributionMonth]) -> bytes:
-    """The same list as an Excel workbook (amounts as numbers, two decimals)."""
+    """The same list as an Excel workbook (amounts as numbers, two decimals; names as text)."""
     book = Workbook()
     sheet = book.active
     assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = f"{bill.period:%Y-%m}"
-    sheet.append([f"{payer_name(bill)} {bill.period:%Y年%m月} 职工社会保险缴费明细"])
+    # names typed by people are written as text, never as formulas (core.workbooks)
+    sheet.append(workbooks.row_cells(sheet, [f"{payer_name(bill)} {bill.period:%Y年%m月} 职工社会保险缴费明细"]))
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(list(STAFF_HEADER))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for row in staff_rows(lines):
-        sheet.append(row)
+        sheet.append(workbooks.row_cells(sheet, row))
     for cells in sheet.iter_rows(min_row=3, min_col=3, max_col=len(STAFF_HEADER)):
         for cell in cells:
             cell.number_format = "#,##0.00"

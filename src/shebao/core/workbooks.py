@@ -24,19 +24,31 @@ blank rows left out), so every upload refuses a wrong header in the same words.
 
 The limits are the caller's (``Limits``); ``LIMITS`` is the default: 5,000 data rows under one
 header row, 30 columns, a 5 MB file, 40 MB unpacked, 15 seconds.
+
+Writing a sheet or a CSV file that people open goes through here too (formula injection, CWE-1236):
+text that people typed (a name, an address, a remark) is data, never a formula. A spreadsheet reads
+a cell beginning with ``=``, ``+``, ``-`` or ``@`` (or a tab, a line break) as a formula: a name
+typed as ``=HYPERLINK("http://…","点此")`` becomes a live link in the clerk's Excel, one typed as
+``=cmd|' /C calc'!A0`` a command. So :func:`cell_put` / :func:`row_cells` write every ``str`` as a
+string cell (openpyxl's ``data_type`` "s", never "f"; quote-prefixed when it looks like a formula,
+so editing the cell in Excel keeps it text) and numbers as numbers; :func:`csv_cell` /
+:func:`csv_row` prefix such text with a single quote (OWASP), leaving numbers and a plain number
+written as text ("-12.50") as they are. What a template hands out therefore reads back unchanged.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
+import re
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
@@ -44,6 +56,7 @@ from openpyxl.workbook.workbook import Workbook
 # (the whole point of the attack), so the rows present are read with the parser it uses.
 # openpyxl is pinned exactly in pyproject.toml; tests/registry/test_workbooks.py covers this.
 from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.worksheet import Worksheet
 
 from shebao.core.errors import InvalidInput
 
@@ -216,3 +229,60 @@ def template_rows(sheet: Any, *, headers: Sequence[str], limits: Limits = LIMITS
             continue
         out.append((number, values))
     return out
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+# A first character that makes Excel, LibreOffice or WPS read a cell as a formula (or a DDE
+# command): OWASP's list, with the line feed and NUL (ASVS 1.2.10) besides.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+# A plain number written as text ("-12.50", "+3", "-1,234.56"): read as that number, harmless,
+# and left as it is in a CSV so that a negative amount stays a number.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
+def formula_like(text: str) -> bool:
+    """Would a spreadsheet read ``text`` as a formula? (It begins with ``FORMULA_STARTS`` and is
+    not a plain number.)"""
+    return text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def csv_cell(value: object) -> object:
+    """``value`` safe for a CSV file that a spreadsheet opens: text that looks like a formula gets
+    a leading single quote (``'=HYPERLINK(…)``), shown as text; numbers, dates, ``None`` and text
+    that is a plain number are unchanged."""
+    if isinstance(value, str) and formula_like(value):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Iterable[object]) -> list[object]:
+    """A row for ``csv.writer.writerow`` with every value through :func:`csv_cell`."""
+    return [csv_cell(value) for value in values]
+
+
+def _put(cell: Cell, value: object) -> Cell:
+    if not isinstance(value, str):
+        cell.value = value  # type: ignore[assignment]  # a number, Decimal, date or None: openpyxl checks its type
+        return cell
+    # characters an .xlsx cannot hold (openpyxl would raise IllegalCharacterError: a 500) are dropped
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = text  # openpyxl makes "=…" a formula and "#N/A" an error: set back to text below
+    cell.data_type = "s"
+    if formula_like(text):
+        cell.quotePrefix = True  # as if typed '=…: Excel keeps it text when the cell is edited
+    return cell
+
+
+def cell_put(sheet: Worksheet, *, row: int, column: int, value: object) -> Cell:
+    """Write ``value`` at (``row``, ``column``) of ``sheet`` as data: a ``str`` always a string
+    cell (never a formula, a link or an error value), a number a number; the cell, for styling."""
+    cell = sheet.cell(row=row, column=column)
+    assert isinstance(cell, Cell)  # not a merged cell's hidden part: the exports write none
+    return _put(cell, value)
+
+
+def row_cells(sheet: Worksheet, values: Iterable[object]) -> list[Cell]:
+    """``values`` as cells of ``sheet`` for ``sheet.append``, each written as :func:`cell_put`
+    writes it."""
+    return [_put(Cell(sheet, row=1, column=1), value) for value in values]  # append sets where
