@@ -4,6 +4,7 @@ the delivery and returned-mail pages, the Excel manifest."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -349,6 +350,9 @@ def test_a_manifest_longer_than_a_sheet_goes_on_to_the_next_and_an_address_stays
     ]
     typed = [cell for cell in addresses if str(cell.value).startswith("=")]
     assert len(typed) == 1 and typed[0].data_type == "s"
+    # and the CSV, which Excel opens too, carries it as text ('=…)
+    with manifest.csv.open(encoding="utf-8-sig") as handle:
+        assert [r[4] for r in csv.reader(handle) if "HYPERLINK" in r[4]] == ['\'=HYPERLINK("http://x.example","点此")']
     assert not list(Path(run.directory).glob(".*"))  # no scratch file or half-written file is left
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from shebao.core import audit
 from shebao.core.channels import Channel
 from shebao.core.models import Account
+from shebao.core.workbooks import csv_row
 from shebao.statements.mailing.models import MailingItem, MailingRun
 
 MANIFEST_COLUMNS = ("序号", "邮政编码", "投递道段", "姓名", "邮寄地址", "记录单编号", "批次文件", "页码")
@@ -106,7 +107,8 @@ def _manifest_stream(run: MailingRun, writer: Any, workbook: Any, widths: list[f
     sheet: Any = None
     line = count = 0
     for row in _manifest_rows(run):
-        writer.writerow(row)
+        # a name or an address typed as a formula is opened by Excel as text ('=…), not run
+        writer.writerow(csv_row(row))
         if count % XLSX_SHEET_ROWS == 0:
             if sheet is not None:
                 sheet.autofilter(0, 0, line, last)
@@ -193,7 +195,7 @@ def _needs_address_write(run: MailingRun, directory: Path) -> tuple[Path, int]:
         writer = csv.writer(handle)
         writer.writerow(NEEDS_ADDRESS_COLUMNS)
         for count, row in enumerate(rows.iterator(chunk_size=5000), start=1):
-            writer.writerow((count, *row))
+            writer.writerow(csv_row((count, *row)))
     os.replace(temporary, path)
     return path, count
 
