@@ -42,8 +42,7 @@ from shebao.mobile.schemas import (
     AppTokenIn,
     AppTokenOut,
 )
-from shebao.registry.selectors import person_find_by_id_number
-from shebao.web.signin import citizen_mobile
+from shebao.registry.selectors import account_sign_in_mobile, person_find_by_id_number
 
 router = Router(tags=["app 手机 App"])
 TOKEN_ERRORS = (401, 429)  # 429: the rate limits (core.tokens.app_rate_check)
@@ -88,7 +87,7 @@ def token_issue(request: HttpRequest, payload: AppTokenIn) -> Any:
     if user.kind != Account.Kind.CITIZEN or not user.is_active:
         user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
         raise tokens.InvalidToken()
-    mobile = citizen_mobile(user)
+    mobile = account_sign_in_mobile(account=user)
     if mobile:
         pending = tokens.sms_challenge_start(account=user, device_id=payload.device_id, mobile=mobile)
         return Status(202, _challenge_out(pending))
@@ -137,7 +136,7 @@ def token_sms_resend(request: HttpRequest, payload: AppSmsResendIn) -> Any:
     app_rate_check(request)
     account = tokens.sms_challenge_account(challenge=payload.challenge, device_id=payload.device_id)
     challenge = tokens.sms_code_resend(
-        challenge=payload.challenge, device_id=payload.device_id, mobile=citizen_mobile(account)
+        challenge=payload.challenge, device_id=payload.device_id, mobile=account_sign_in_mobile(account=account)
     )
     return Status(202, _challenge_out(challenge))
 

@@ -255,6 +255,15 @@ def employments_of_persons(*, actor: Account, persons: Sequence[Person]) -> dict
     return found
 
 
+def account_sign_in_mobile(*, account: Account) -> str:
+    """The number an account's sign-in code goes to (the web's and the app's SMS step): the
+    account's own, else its person's record's; empty when neither has one."""
+    if account.phone:
+        return account.phone
+    person = getattr(account, "person", None)  # the record's one-to-one back to the account
+    return str(getattr(person, "phone", "") or "")
+
+
 def unit_get_own(*, actor: Account) -> Unit:
     """The unit a unit operator acts for (``Account.unit_code`` = ``Unit.credit_code``)."""
     if actor.kind != Account.Kind.UNIT or not actor.unit_code:

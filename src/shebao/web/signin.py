@@ -131,7 +131,7 @@ def _sign_in_view(request: HttpRequest, kind: str) -> HttpResponse:
         return _sign_in_page(request, kind, form)
     if kind == Account.Kind.STAFF:
         return _second_factor(request, user, form)
-    if kind == Account.Kind.CITIZEN and citizen_mobile(user):
+    if kind == Account.Kind.CITIZEN and registry_selectors.account_sign_in_mobile(account=user):
         request.session.cycle_key()
         request.session[SMS_SESSION_KEY] = {"uid": user.pk, "next": _next_url(request), "sends": 0}
         _sms_code_send(request, user)
@@ -194,14 +194,6 @@ class SmsCodeForm(forms.Form):
         return code
 
 
-def citizen_mobile(user: Account) -> str:
-    """The number a sign-in code goes to: the account's, else the person's record's."""
-    if user.phone:
-        return user.phone
-    person = getattr(user, "person", None)  # registry's one-to-one back to the account
-    return str(getattr(person, "phone", "") or "")
-
-
 def _code_hash(code: str, uid: int, at: float) -> str:
     message = f"{uid}:{at}:{code}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, sha256).hexdigest()
@@ -220,7 +212,7 @@ def _sms_code_send(request: HttpRequest, user: Account) -> None:
         notification_enqueue(
             key=f"signin-sms:{user.pk}:{secrets.token_hex(8)}",
             channel="sms",
-            recipient=citizen_mobile(user),
+            recipient=registry_selectors.account_sign_in_mobile(account=user),
             body=(
                 f"【武汉社保】您的登录验证码为 {code}，{SMS_CODE_SECONDS // 60} 分钟内有效，请勿告诉他人。"
                 f" / Your Wuhan social insurance sign-in code is {code}, valid {SMS_CODE_SECONDS // 60} minutes."
@@ -246,7 +238,7 @@ def _code_page(
     waited = time.time() - float(pending.get("at", 0))
     context = {
         "form": form,
-        "mobile": _masked(citizen_mobile(user)),
+        "mobile": _masked(registry_selectors.account_sign_in_mobile(account=user)),
         "minutes": SMS_CODE_SECONDS // 60,
         "may_resend": waited >= SMS_RESEND_SECONDS and int(pending.get("sends", 0)) < SMS_SENDS,
         "demo_code": pending.get("demo_code", "") if settings.ENV == "demo" else "",
