@@ -372,6 +372,54 @@ def difference_in_arrears(*, status: str | None, due_date: dt.date | None, as_of
     return status == Bill.Status.OPEN and due_date is not None and due_date < as_of
 
 
+@dataclass(frozen=True)
+class DifferenceOwed:
+    """An upward base correction's difference (补差) of one of a person's months, its bill open
+    past its due date: the month shows △ and the difference is owed (both parts, as a month in
+    arrears is owed both)."""
+
+    period: dt.date
+    bill_number: str
+    case_number: str
+    due_date: dt.date
+    employer: Decimal
+    personal: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.employer + self.personal
+
+
+def differences_overdue_of_person(*, actor: Account, person: Person, as_of: dt.date) -> list[DifferenceOwed]:
+    """The differences (补差) of ``person``'s months whose bill is open past its due date on
+    ``as_of`` (:func:`difference_in_arrears`), oldest month first, each with its bill number
+    and case: owed beside the months in arrears, e.g. before a transfer out (国办发〔2009〕66号
+    第七条). Who may see them as :func:`months_of_person`; anyone else ``NotFound``. One query."""
+    _may_see_months(actor, person)
+    rows = (
+        BaseDifference.objects.filter(
+            person=person,
+            kind=BaseDifference.Kind.DUE,
+            status=BaseDifference.Status.OPEN,
+            bill__status=Bill.Status.OPEN,
+            bill__due_date__lt=as_of,
+        )
+        .order_by("month__period", "pk")
+        .values_list("month__period", "bill_id", "case_number", "bill__due_date", "employer_amount", "personal_amount")
+    )
+    return [
+        DifferenceOwed(
+            period=period,
+            bill_number=Bill(pk=bill_id, period=period).number,  # a difference bill's period is its month's
+            case_number=case,
+            due_date=due,
+            employer=employer,
+            personal=personal,
+        )
+        for period, bill_id, case, due, employer, personal in rows
+    ]
+
+
 def unit_months_of_person(*, actor: Account, person: Person, year: int, as_of: dt.date) -> list[MonthView]:
     """The months of ``year`` that ``person`` paid through the actor's own unit, newest first
     (人社部令第14号: an employer may query its own employees' contribution records, and only

@@ -86,7 +86,8 @@ def _detail_context(user: Account, number: str) -> dict[str, object]:
             user.role in ACTING_ROLES and case.status == "in_progress" and step is not None and step.kind != "outside"
         )
         if transfer.direction == Transfer.Direction.OUT and transfer.state == Transfer.State.LETTER_RECEIVED:
-            context["owed"] = services.transfer_out_arrears(actor=user, transfer=transfer)
+            owed = services.transfer_out_owed(actor=user, transfer=transfer)
+            context.update(owed=owed.total, owed_why_zh=owed.why_zh, owed_why_en=owed.why_en)
     return context
 
 

@@ -33,7 +33,7 @@ from shebao.pensions.transfers.services.acting import (
     transfer_sync,
     transfers_reconcile,
 )
-from shebao.pensions.transfers.services.common import transfer_out_arrears
+from shebao.pensions.transfers.services.common import Owed, transfer_out_arrears, transfer_out_owed
 from shebao.pensions.transfers.services.messages import Receipt, platform_receive, platform_send_pending
 from shebao.pensions.transfers.services.outgoing import transfer_out_amount, transfer_out_complete
 from shebao.pensions.transfers.services.simulated import (
@@ -43,6 +43,7 @@ from shebao.pensions.transfers.services.simulated import (
 )
 
 __all__ = [
+    "Owed",
     "Receipt",
     "platform_letter_simulate",
     "platform_receive",
@@ -57,6 +58,7 @@ __all__ = [
     "transfer_out_amount",
     "transfer_out_arrears",
     "transfer_out_complete",
+    "transfer_out_owed",
     "transfer_refuse",
     "transfer_refuse_arrears",
     "transfer_sync",

@@ -29,7 +29,7 @@ from shebao.pensions.transfers.services.common import (
     _person_hukou,
     _tell,
     _today,
-    transfer_out_arrears,
+    transfer_out_owed,
 )
 
 
@@ -171,13 +171,9 @@ def transfer_act(
                     "Art. 5: a temporary contribution account, not a transfer; refuse and tell the applicant",
                 )
         if transfer.direction == Transfer.Direction.OUT and action in ("review", "approve"):
-            owed = transfer_out_arrears(actor=actor, transfer=transfer)
-            if owed > 0:
-                raise Conflict(
-                    f"该参保人欠缴社会保险费 {owed} 元，须补缴后方可转出（第七条）",
-                    f"Contributions of {owed} yuan are in arrears: settle them before the transfer out (Art. 7)",
-                    owed=str(owed),
-                )
+            owed = transfer_out_owed(actor=actor, transfer=transfer)
+            if owed.total > 0:
+                raise Conflict(*owed.refusal(), owed=str(owed.total))
         case_services.case_act(actor=actor, case_id=case.pk, version=version, action=action, note=note, channel=channel)
         transfer = Transfer.objects.select_related("case").get(pk=transfer.pk)
         transfer_sync(transfer=transfer)
@@ -202,10 +198,12 @@ def transfer_refuse(
 def transfer_refuse_arrears(*, actor: Account, case_id: int, version: int) -> Transfer:
     """不予转出 for arrears (第七条), the amount owed in the reason."""
     transfer = _transfer_for_staff(actor, case_id)
-    owed = transfer_out_arrears(actor=actor, transfer=transfer)
-    if owed <= 0:
+    owed = transfer_out_owed(actor=actor, transfer=transfer)
+    if owed.total <= 0:
         raise Conflict("该参保人没有欠费", "There are no arrears to refuse for")
-    reason = f"欠缴社会保险费 {owed} 元，须在转出地补缴后方可办理转移（国办发〔2009〕66号第七条）"
+    reason = (
+        f"欠缴社会保险费 {owed.total} 元（{owed.why_zh}），须在转出地补缴后方可办理转移（国办发〔2009〕66号第七条）"
+    )
     return transfer_refuse(actor=actor, case_id=case_id, version=version, reasons=[reason])
 
 

@@ -18,7 +18,7 @@ from shebao.core.models import Account
 from shebao.pensions.transfers import platform, rules
 from shebao.pensions.transfers.items import TRANSFER_OUT_CODE
 from shebao.pensions.transfers.models import Transfer, TransferredPeriod
-from shebao.pensions.transfers.services.common import ZERO, S, _audit, _outbox, _tell, _today, transfer_out_arrears
+from shebao.pensions.transfers.services.common import ZERO, S, _audit, _outbox, _tell, _today, transfer_out_owed
 
 
 def transfer_out_amount(*, actor: Account, transfer: Transfer, on: dt.date) -> rules.TransferAmount:
@@ -52,12 +52,9 @@ def transfer_out_complete(*, case: Case, actor: Account | None) -> dict[str, Any
     transfer = Transfer.objects.get(case=case)
     if actor is None:
         raise Conflict("转出须由审批人员办理", "A transfer out is approved by staff")
-    owed = transfer_out_arrears(actor=actor, transfer=transfer)
-    if owed > 0:
-        raise Conflict(
-            f"该参保人欠缴社会保险费 {owed} 元，须补缴后方可转出（第七条）",
-            f"Contributions of {owed} yuan are in arrears: settle them before the transfer out (Art. 7)",
-        )
+    owed = transfer_out_owed(actor=actor, transfer=transfer)
+    if owed.total > 0:
+        raise Conflict(*owed.refusal())
     today = _today()
     amount = transfer_out_amount(actor=actor, transfer=transfer, on=today)
     from shebao.contributions.accounts import account_transfer_record
