@@ -40,7 +40,7 @@ from reportlab.platypus import (
 )
 
 from shebao.core.documents.codes import document_code, verification_menu_url, verification_url
-from shebao.core.documents.fonts import FONT_NAME, missing_glyphs, register_fonts
+from shebao.core.documents.fonts import FONT_NAME, font_runs, missing_glyphs, needs_fallback, register_fonts
 from shebao.core.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -108,8 +108,7 @@ class Pen:
         c.saveState()
         c.setFillColor(color)
         c.setFont(FONT_NAME, size)
-        draw = {"left": c.drawString, "center": c.drawCentredString, "right": c.drawRightString}
-        draw.get(align, c.drawString)(x, y, text)
+        _draw_string(c, x, y, text, size=size, align=align)
         c.restoreState()
 
     def _text_in(self, box: Box, text: str, *, size: float, align: Align, color: Any, inset: float) -> None:
@@ -244,7 +243,33 @@ class _DrawingFlowable(Flowable):  # type: ignore[misc]  # reportlab ships no ty
 
 
 def _markup(text: str) -> str:
-    return escape(text).replace("\n", "<br/>")
+    """Paragraph markup for ``text``, escaped; runs of 生僻字 the main font lacks are wrapped
+    in a ``<font>`` tag naming the fallback that has them."""
+    if needs_fallback(text):
+        text_markup = "".join(
+            escape(run) if font == FONT_NAME else f'<font face="{font}">{escape(run)}</font>'
+            for font, run in font_runs(text)
+        )
+    else:
+        text_markup = escape(text)
+    return text_markup.replace("\n", "<br/>")
+
+
+def _draw_string(canvas: Canvas, x: float, y: float, text: str, *, size: float, align: Align = "left") -> None:
+    """One line at ``(x, y)`` in the canvas's font (the main one) at ``size``, its 生僻字 runs
+    in their fallback font; ``align`` says where ``x`` is: the left, centre or right."""
+    if not needs_fallback(text):
+        draw = {"left": canvas.drawString, "center": canvas.drawCentredString, "right": canvas.drawRightString}
+        draw.get(align, canvas.drawString)(x, y, text)
+        return
+    runs = font_runs(text)
+    total = sum(canvas.stringWidth(run, font, size) for font, run in runs)
+    # One text object, each run advancing the cursor: readers extract the line as one string.
+    line = canvas.beginText(x - {"center": total / 2, "right": total}.get(align, 0.0), y)
+    for font, run in runs:
+        line.setFont(font, size)
+        line.textOut(run)
+    canvas.drawText(line)  # the canvas's font stays the main one: the text object had its own
 
 
 def _style(*, size: float, align: Align = "left", color: Any = INK, leading: float | None = None) -> ParagraphStyle:
@@ -494,8 +519,8 @@ class Document:
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         head_y = height - self.margin - 4 * mm
-        canvas.drawString(left, head_y + 1.5 * mm, self.title)
-        canvas.drawRightString(right, head_y + 1.5 * mm, self.issuer)
+        _draw_string(canvas, left, head_y + 1.5 * mm, self.title, size=8)
+        _draw_string(canvas, right, head_y + 1.5 * mm, self.issuer, size=8, align="right")
         canvas.line(left, head_y, right, head_y)
         foot_y = self.margin + 6 * mm
         canvas.line(left, foot_y, right, foot_y)
