@@ -112,7 +112,8 @@ class BillAdmin(ReadOnly):
 @admin.register(BaseDifference)
 class BaseDifferenceAdmin(ReadOnly):
     """The corrections' differences: the finance office's list of refunds owed (退差, open)
-    and the difference bills raised (补差)."""
+    and the difference bills raised (补差). A refund paid is recorded on /window/refunds/
+    (``differences.difference_refund_settle``), not edited here."""
 
     list_display = (
         "case_number",
@@ -126,9 +127,11 @@ class BaseDifferenceAdmin(ReadOnly):
         "personal_amount",
         "bill",
         "created_at",
+        "settled_at",
+        "bank_ref",
     )
     list_filter = ("kind", "status")
-    raw_id_fields = ("month", "person", "unit", "bill", "original_bill")
+    raw_id_fields = ("month", "person", "unit", "bill", "original_bill", "settled_by")
 
 
 @admin.register(Payment)

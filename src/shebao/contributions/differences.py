@@ -25,7 +25,9 @@ employer and personal part at the month's own rule rows:
   employer, the personal part to the person — for the finance office to pay: the platform has
   no bank adapter for contribution refunds (medical's and unemployment's pay their own
   benefits), so no transfer is made here. The account credit is reduced at once and the
-  interest recomputed; the month stays paid.
+  interest recomputed; the month stays paid. Once the finance office has paid it, the
+  contribution side of the unit's district office records it with the bank's reference and
+  the day paid (:func:`difference_refund_settle`, the page ``/window/refunds/``).
 
 A month whose bill is still open (its own monthly bill, or the difference bill of an earlier
 correction) is not corrected: what was paid is not settled yet (:func:`correction_refusal`).
@@ -38,14 +40,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
+from shebao.contributions import selectors
 from shebao.contributions.accounts.corrections import account_interest_recompute
 from shebao.contributions.accounts.crediting import account_credit_rows
 from shebao.contributions.models import AccountEntry, BaseDifference, Bill, ContributionMonth
 from shebao.contributions.rulebook import Rulebook
 from shebao.contributions.rules import ContributionCalc, due_date
-from shebao.core.errors import Conflict, InvalidInput
+from shebao.core import audit
+from shebao.core.channels import Channel
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed
+from shebao.core.models import Account
 from shebao.core.months import month_start
 from shebao.registry.models import Person
 
@@ -207,6 +214,120 @@ def difference_settle(*, bill: Bill) -> int:
         difference.settled_at = bill.paid_at
         difference.save(update_fields=["status", "settled_at"])
     return written
+
+
+def _bank_ref_check(raw: Any) -> str:
+    ref = str(raw or "").strip()
+    if not ref or len(ref) > 64 or not ref.isprintable():
+        raise InvalidInput(
+            "请填写退付的银行流水号（1 至 64 个字符）",
+            "Give the bank reference of the refund transfer (1-64 characters)",
+            field="bank_ref",
+        )
+    return ref
+
+
+def _paid_on_check(raw: Any, *, recorded: dt.date, today: dt.date) -> dt.date:
+    try:
+        day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw or "").strip())
+    except ValueError:
+        day = None
+    if day is None or not recorded <= day <= today:
+        raise InvalidInput(
+            f"退付日期应在退差记录日 {recorded:%Y-%m-%d} 与今天之间",
+            f"The day paid is between the day the refund was recorded ({recorded:%Y-%m-%d}) and today",
+            field="paid_on",
+        )
+    return day
+
+
+def difference_refund_settle(
+    *, actor: Account, difference_id: int, bank_ref: Any, paid_on: Any, channel: str = Channel.HALL
+) -> BaseDifference:
+    """退差已退付: record that the finance office has paid a downward correction's refund — the
+    employer's part to the employer, the personal part to the person (人社部令第14号: the record
+    corrected, what was overpaid returned) — with the bank's reference and the day it was paid.
+    The difference is settled (``settled_at`` that day), who recorded it kept; the account is not
+    touched (it was reduced when the base was corrected). One transaction with its audit event.
+
+    Who may (:func:`selectors.refund_settler_district`): the contribution side of a
+    social-insurance office, for the units of its district (the city centre's, and the
+    administrator, for every unit) — the office that holds the unit's contributions answers for
+    the money returned to it. Never a refund to oneself, and never by someone who did a step of
+    the correction's case (separation of duties: who decided the refund does not also say it was
+    paid). A difference due (补差) is settled by paying its bill, not here; a refund already
+    settled is not settled twice (two clerks at once: one succeeds, the other is told)."""
+    district = selectors.refund_settler_district(actor)
+    if district is False:
+        raise NotAllowed(
+            "仅社保经办机构缴费业务人员可登记退差退付",
+            "Only the contribution staff of a social-insurance office record refunds paid",
+        )
+    ref = _bank_ref_check(bank_ref)
+    today = timezone.localdate()
+    with transaction.atomic():
+        found = selectors.difference_get_for_settler(actor=actor, difference_id=difference_id)
+        difference = (
+            BaseDifference.objects.select_for_update(of=("self",))
+            .select_related("month", "person", "unit")
+            .get(pk=found.pk)
+        )
+        if difference.kind != BaseDifference.Kind.REFUND:
+            raise Conflict(
+                "该记录为更正补差（补差），由单位缴清补差缴费单结清，不能登记退付",
+                "This is a difference due (补差): it is settled when the employer pays its bill, not as a refund",
+                field="difference",
+            )
+        if difference.status != BaseDifference.Status.OPEN:
+            raise Conflict(
+                f"该退差已于 {timezone.localtime(difference.settled_at):%Y-%m-%d} 登记退付"
+                if difference.settled_at
+                else "该退差已登记退付",
+                "This refund is already recorded as paid",
+                field="difference",
+            )
+        if actor.id_number and actor.id_number == difference.person.id_number:
+            raise NotAllowed("不能登记本人的退差退付", "You may not record a refund to yourself")
+        if _handled_case(actor, difference.case_number):
+            raise NotAllowed(
+                f"您办理过更正办件 {difference.case_number}，退付须由其他人员登记",
+                f"You handled the correction case {difference.case_number}: someone else records its refund paid",
+            )
+        day = _paid_on_check(paid_on, recorded=timezone.localtime(difference.created_at).date(), today=today)
+        difference.status = BaseDifference.Status.SETTLED
+        difference.settled_at = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        difference.bank_ref = ref
+        difference.settled_by = actor
+        difference.save(update_fields=["status", "settled_at", "bank_ref", "settled_by"])
+        audit.record(
+            actor=actor,
+            action="contributions.difference.refund_settle",
+            subject_type="contributions.BaseDifference",
+            subject_id=difference.pk,
+            subject_person=difference.person.id_number,
+            before={"status": BaseDifference.Status.OPEN},
+            after={
+                "status": BaseDifference.Status.SETTLED,
+                "case": difference.case_number,
+                "period": difference.month.period,
+                "unit": difference.unit.credit_code,
+                "employer": difference.employer_amount,
+                "personal": difference.personal_amount,
+                "bank_ref": ref,
+                "paid_on": day,
+            },
+            channel=channel,
+        )
+    return difference
+
+
+def _handled_case(actor: Account, case_number: str) -> bool:
+    """Whether ``actor`` did a step of the case (its number) that corrected the base."""
+    from shebao.cases.facts import steps_by
+    from shebao.cases.models import Case
+
+    case = Case.objects.filter(number=case_number).first()
+    return case is not None and actor.pk in steps_by(case)
 
 
 def difference_summary(difference: BaseDifference | None) -> dict[str, Any] | None:

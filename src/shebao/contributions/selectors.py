@@ -30,7 +30,7 @@ from shebao.contributions.assessment import DEFAULT_REGION
 from shebao.contributions.models import BaseDifference, Bill, ContributionMonth, DeclaredBase, LateFeeRule
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
-from shebao.core.models import Account, Area, Role
+from shebao.core.models import Account, Area, Office, Role
 from shebao.core.money import round_fen
 from shebao.registry import selectors as registry_selectors
 from shebao.registry.models import Employment, Person, Unit
@@ -170,6 +170,77 @@ def difference_notes_of_persons(*, person_ids: Sequence[int], year: int) -> dict
                 f"（单位 {employer} 元，个人 {personal} 元）{state}。"
             )
     return notes
+
+
+# --- refunds of base corrections (退差), for the finance side of the district office -------------
+
+# Who records a refund paid: the contribution side (skill group 缴费) of a social-insurance office —
+# a district office for its district's units, the city centre for every unit — not a community
+# centre, the card or medical centre, a bank outlet or the hotline; and the city's administrator,
+# who holds the finance office's whole list (``admin.BaseDifferenceAdmin``).
+REFUND_SETTLING_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER})
+REFUND_SETTLING_OFFICES = frozenset({Office.Kind.DISTRICT_OFFICE, Office.Kind.CITY_CENTRE})
+REFUND_SKILL_GROUP = "contribution"
+
+
+def refund_settler_district(actor: Account | None) -> int | bool | None:
+    """The district whose units' refunds (退差) ``actor`` may record as paid: its id, ``None`` for
+    the whole city (the city centre's contribution staff, the administrator), ``False`` for none."""
+    if actor is None or not actor.is_authenticated or not actor.is_active or actor.kind != Account.Kind.STAFF:
+        return False
+    if actor.role == Role.ADMIN:
+        return None
+    office = actor.office
+    if actor.role not in REFUND_SETTLING_ROLES or office is None or office.kind not in REFUND_SETTLING_OFFICES:
+        return False
+    if not any(group.code == REFUND_SKILL_GROUP for group in actor.skill_groups.all()):
+        return False
+    if office.kind == Office.Kind.CITY_CENTRE or office.area.kind == Area.Kind.CITY:
+        return None
+    return office.area.district_id if office.area.district_id is not None else False
+
+
+def refund_settling_offered(actor: Account | None) -> bool:
+    """Whether the menu offers ``actor`` the refunds page: :func:`refund_settler_district`'s
+    role and office, without its reads (the skill group, the district): the page and the
+    service decide, this is asked on every page."""
+    if actor is None or not actor.is_authenticated or actor.kind != Account.Kind.STAFF:
+        return False
+    if actor.role == Role.ADMIN:
+        return True
+    office = actor.office if actor.role in REFUND_SETTLING_ROLES else None
+    return office is not None and office.kind in REFUND_SETTLING_OFFICES
+
+
+def differences_for_settler(*, actor: Account) -> QuerySet[BaseDifference]:
+    """The corrections' differences of the units whose refunds (退差) ``actor`` may record as
+    paid, every kind and state (empty when none): the service tells a difference due (补差,
+    settled by its bill) from a refund itself, with its own message."""
+    district = refund_settler_district(actor)
+    rows = BaseDifference.objects.all()
+    if district is False:
+        return rows.none()
+    return rows if district is None else rows.filter(unit__district_id=district)
+
+
+def refunds_open(*, actor: Account, limit: int = 200) -> list[BaseDifference]:
+    """The refunds still to pay that ``actor`` may record (oldest first): the finance clerk's
+    list. One query."""
+    return list(
+        differences_for_settler(actor=actor)
+        .filter(kind=BaseDifference.Kind.REFUND, status=BaseDifference.Status.OPEN)
+        .select_related("month", "person", "unit")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def difference_get_for_settler(*, actor: Account, difference_id: int) -> BaseDifference:
+    """One difference of a unit whose refunds the actor may record; outside that (or none)
+    ``NotFound``, as a bill outside the actor's sight."""
+    try:
+        return differences_for_settler(actor=actor).select_related("month", "person", "unit").get(pk=difference_id)
+    except (BaseDifference.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该更正差额记录", "No such correction difference") from None
 
 
 _LINE_FIELDS = (

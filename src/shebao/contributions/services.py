@@ -21,6 +21,9 @@ from shebao.contributions import selectors
 from shebao.contributions.accounts import account_credit_rows, account_interest_recompute
 from shebao.contributions.assessment import JOB_KIND, path_resolve, ruleset_for
 from shebao.contributions.differences import Correction, difference_summary
+from shebao.contributions.differences import (
+    difference_refund_settle as difference_refund_settle,  # the refunds page calls it here
+)
 from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, Payment
 from shebao.core import audit
 from shebao.core.channels import Channel

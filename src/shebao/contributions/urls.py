@@ -8,7 +8,7 @@ ones they had before the pages moved here from ``web``.
 
 from django.urls import path
 
-from shebao.contributions.views import citizen, tokens, unit, window
+from shebao.contributions.views import citizen, refunds, tokens, unit, window
 
 urlpatterns = [
     path("unit/bills/", unit.unit_bills, name="unit_bills"),
@@ -23,6 +23,8 @@ urlpatterns = [
     path("unit/api-tokens/<int:pk>/revoke/", tokens.unit_api_token_revoke, name="unit_api_token_revoke"),
     path("window/arrears/", window.window_arrears, name="window_arrears"),
     path("window/arrears/<int:pk>/collect/", window.window_collect, name="window_collect"),
+    path("window/refunds/", refunds.window_refunds, name="window_refunds"),
+    path("window/refunds/<int:pk>/settle/", refunds.window_refund_settle, name="window_refund_settle"),
     path("my/contributions/", citizen.my_contributions, name="my_contributions"),
     path("my/account/", citizen.my_account, name="my_account"),
     path("my/bills/", citizen.my_bills, name="my_bills"),

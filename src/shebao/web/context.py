@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shebao.cases.authority import HANDLING_ROLES
+from shebao.contributions.selectors import refund_settling_offered
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Notification, Role
 from shebao.pensions.transfers.views import STAFF_ROLES as TRANSFER_ROLES
@@ -53,6 +54,8 @@ def _nav(user: Account, *, unread: int = 0) -> list[tuple[str, str]]:
         items.append((str(_("Arrears at the window")), reverse("web:window_arrears")))
         if is_window_staff(user):  # not the card or medical centre's windows (issue 14's review)
             items.append(("权益记录单打印 / Print rights statements", reverse("statements:window")))
+    if refund_settling_offered(user):  # the contribution side of a social-insurance office
+        items.append(("退差退付登记 / Refunds to record as paid", reverse("web:window_refunds")))
     if run_watcher_area(user) is not None:  # who starts runs, and the monitors
         items.append(("权益记录单寄送 / Statement mailing", reverse("statement_mailing:runs")))
     elif is_window_staff(user):  # the post room: returned mail and the re-send list

@@ -250,6 +250,12 @@ class BaseDifference(models.Model):
     original_bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # a refund's settlement (``differences.difference_refund_settle``): the bank's reference of the
+    # transfer the finance office made, and who recorded it (a due difference is settled by its bill)
+    bank_ref = models.CharField("退付银行流水号 / Bank reference", max_length=64, blank=True, default="")
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "更正差额 / Correction difference"
