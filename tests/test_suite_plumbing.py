@@ -4,9 +4,9 @@ transactional test, and which tests the PostgreSQL pass leaves out."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
-from tests.conftest import _uses_database
+from tests.conftest import _uses_database, require_postgres
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,3 +44,28 @@ def test_a_test_whose_fixture_unblocks_the_database_runs_in_both_passes(request,
 @pytest.mark.postgres
 def test_a_test_marked_postgres_runs_in_the_postgresql_pass(request):
     assert _uses_database(request.node)
+
+
+@pytest.mark.django_db(transaction=True)  # transactional: pytest-django serializes the data for it
+def test_another_connection_object_finds_the_serialized_migrated_data():
+    # given the connection object the database was set up with, which holds the serialized data
+    serialized = connection._test_serialized_contents
+
+    # when Django hands out another object for the same database (as it does while Playwright's
+    # event loop runs in the test thread)
+    other = connections.create_connection(connection.alias)
+    try:
+        # then that one finds the same serialized data, so the next transactional test is restored
+        assert other is not connection
+        assert other._test_serialized_contents == serialized
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_test_connection_commits_without_waiting_for_the_disk(db):
+    require_postgres()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "off"

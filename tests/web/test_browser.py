@@ -7,52 +7,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from shebao.core.calendar import calendar_seed_from_package
-from tests.conftest import CI
+from tests import browser_fixtures
 from tests.factories import PASSWORD
 from tests.web.support import confirmed_device, current_code
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+# the browser fixture (one Chromium per test process), found by name; the other browser tests import it from here
+chromium = browser_fixtures.chromium
 
 # transaction=True: the live server's threads must see the test's rows. pytest-django runs
 # transactional tests last; their flush also empties the seeded calendar, so the test seeds
 # the one year it needs itself.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests"
-        if CI:
-            pytest.fail(f"{message}; under CI=true this test is mandatory", pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API refuses to start inside a running event loop; Django's async
-    # safety check must also let the test thread touch the database while it drives.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # While Playwright's event loop runs, Django keeps this thread's database
-            # connections apart (asgiref treats the thread as async): close those here, or
-            # PostgreSQL refuses to drop the test database at the end of the run.
-            connections.close_all()
 
 
 def test_clerk_signs_in_and_switches_large_text(chromium, live_server, clerk):
