@@ -294,3 +294,32 @@ def test_wrapping_a_note_again_gives_the_same_lines_and_the_same_growing_font():
     # and a fresh font wraps it the same way, adding the new characters in the same order
     again = GrowingFont(static.face)
     assert Ops(static.fixed, again).wrap(note, 400.0, 7.0) == second and again.chars == chars
+
+
+def test_a_rare_name_prints_in_the_fallback_fonts_on_every_page_of_a_book():
+    # given a book of three statements: a plain name, 刘䶮 (Ext A), then 𠮷野 (Ext B) and 李𬌗 (Ext E)
+    from shebao.statements.render import StatementBook
+
+    book = StatementBook()
+    url = "https://si.example.gov.cn/verify/statement/2026-{}/ABCD-EFGH-JKLM-NPQR"
+    for n, name in enumerate(("张三", "刘䶮", "𠮷野花子", "李𬌗"), start=1):
+        book.add(
+            record=make_record(name=name, employer=f"{name}的单位"),
+            code="ABCD-EFGH-JKLM-NPQR",
+            verify_url=url.format(n),
+        )
+    pdf = book.finish()
+
+    # then every name reads back from its page, and the fallbacks are embedded subsets
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    texts = [page.extract_text() for page in reader.pages]
+    for text, name in zip(texts, ("张三", "刘䶮", "𠮷野花子", "李𬌗"), strict=True):
+        assert name in text
+        assert f"{name}的单位" in text
+    bases = {
+        str(font.get_object()["/BaseFont"]).split("+")[1]
+        for page in reader.pages[1:]
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert {"ShebaoRareHanA", "ShebaoRareHanB"} <= bases
+    assert all("/F3" not in page["/Resources"]["/Font"] for page in reader.pages[:1])

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 import zxingcpp
 
 from shebao.core.documents import FONT_PATH
+from shebao.core.documents.fonts import FALLBACK_FONTS
 from shebao.statements.record import StatementRecord
 from shebao.statements.render.layout import (
     PAGE_H,
@@ -115,6 +116,11 @@ def _ref_of(verify_url: str) -> str:
     return parts[-2] if len(parts) >= 3 else ""
 
 
+def _fallbacks() -> list[GrowingFont]:
+    """A book's fonts for the 生僻字 WenQuanYi lacks (faces parsed once per process)."""
+    return [GrowingFont(face_load(str(path)), base=name.encode()) for name, path in FALLBACK_FONTS]
+
+
 class StatementBook:
     """Statements written one page each into one PDF file (a mailing batch, or a single one).
 
@@ -127,7 +133,8 @@ class StatementBook:
         self._static = _static()
         self._pdf = PdfFile()
         self._pdf.reserve(FIRST_FREE - 1)
-        self._growing = GrowingFont(self._static.face)
+        self._growing = GrowingFont(self._static.face, fallbacks=_fallbacks)
+        self._fallback_objects: list[int] = []  # object numbers of the fallbacks used so far
         self._pages: list[int] = []
         self._title = title
         moment = printed_at or dt.datetime.now(tz=dt.UTC)
@@ -161,14 +168,20 @@ class StatementBook:
         )
         modules, size = qr_modules(verify_url)
         draw_qr(ops, modules, size)
+        # the first page with a 生僻字 reserves the fallbacks' object numbers; it and every later
+        # page name them (the growing font's caches may hand a later page the same operators)
+        fallbacks = self._growing.fallbacks
+        if not self._fallback_objects and any(fallback.chars for fallback in fallbacks):
+            self._fallback_objects = [self._pdf.reserve(OBJECTS_PER_FONT) for _ in fallbacks]
+        rare = b"".join(b" /F%d %d 0 R" % (i, first) for i, first in enumerate(self._fallback_objects, start=3))
         page = self._pdf.reserve(2)
         content = page + 1
         self._pdf.stream(content, zlib.compress(ops.content(), PAGE_COMPRESSION), compressed=True)
         self._pdf.obj(
             page,
-            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /Font << /F1 %d 0 R /F2 %d 0 R >>"
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /Font << /F1 %d 0 R /F2 %d 0 R%s >>"
             b" /XObject << /S %d 0 R >> >> /Contents %d 0 R >>"
-            % (PAGES, PAGE_W, PAGE_H, FIXED_FONT, GROWING_FONT, STATIC_PAGE, content),
+            % (PAGES, PAGE_W, PAGE_H, FIXED_FONT, GROWING_FONT, rare, STATIC_PAGE, content),
         )
         self._pages.append(page)
         return len(self._pages)
@@ -176,6 +189,8 @@ class StatementBook:
     def finish(self) -> bytes:
         pdf = self._pdf
         self._growing.objects(GROWING_FONT).write(pdf, GROWING_FONT)
+        for fallback, first in zip(self._growing.fallbacks, self._fallback_objects, strict=False):
+            fallback.objects(first).write(pdf, first)
         kids = b" ".join(b"%d 0 R" % page for page in self._pages)
         pdf.obj(PAGES, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(self._pages)))
         pdf.obj(CATALOG, b"<< /Type /Catalog /Pages %d 0 R /Lang (zh-CN) >>" % PAGES)

@@ -215,7 +215,7 @@ class Ops:
         used = 0.0
         for char in text:
             # a character's width as text_segments gives it (fixed font first, then the growing one)
-            code = fixed_codes.get(char) or growing_codes.get(char) or growing.add(char)
+            code = fixed_codes.get(char) or growing_codes.get(char) or growing.take(char)[1]
             runs_w = (0.0 + code[1]) * size / 1000
             if line and used + runs_w > width and char not in "，。、；：）》”":
                 lines.append("".join(line))

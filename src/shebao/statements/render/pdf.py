@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -111,10 +111,12 @@ class FontObjects:
 OBJECTS_PER_FONT = 5
 
 
-def _font_objects(face: FontFace, *, first: int, tag: str, chars: list[str], glyphs: list[int]) -> FontObjects:
+def _font_objects(
+    face: FontFace, *, first: int, tag: str, chars: list[str], glyphs: list[int], base: bytes = b"WenQuanYiMicroHei"
+) -> FontObjects:
     """The objects of a font whose CID n (from 1) draws ``chars[n-1]`` with glyph ``glyphs[n-1]``."""
     subset = face.subset(glyphs)
-    name = b"/%s+WenQuanYiMicroHei" % tag.encode()
+    name = b"/%s+%s" % (tag.encode(), base)
     widths = b" ".join(b"%d" % round(face.advance(gid)) for gid in subset.glyphs[: len(chars) + 1])
     x0, y0, x1, y1 = (face.to_pdf_units(v) for v in face.bbox)
     type0 = (
@@ -190,10 +192,26 @@ class FixedFont:
 
 
 class GrowingFont:
-    """A font that takes each new character as a page uses it; written once, at the file's end."""
+    """A font that takes each new character as a page uses it; written once, at the file's end.
 
-    def __init__(self, face: FontFace) -> None:
+    A character the face lacks (a 生僻字 of CJK Extension A-F in a name) goes to the first of
+    the ``fallbacks`` that has it, font index 2, 3, … (PDF resources /F3, /F4, …), and is kept in
+    :attr:`rare_codes`; ``fallbacks`` are made on the first such character (they load ~0.3 s).
+    """
+
+    def __init__(
+        self,
+        face: FontFace,
+        *,
+        base: bytes = b"WenQuanYiMicroHei",
+        fallbacks: Callable[[], list[GrowingFont]] | None = None,
+    ) -> None:
         self.face = face
+        self.base = base
+        self._make_fallbacks = fallbacks
+        self.fallbacks: list[GrowingFont] = []
+        # char → (font index 2, 3, …, its code in that fallback)
+        self.rare_codes: dict[str, tuple[int, tuple[bytes, float]]] = {}
         self.chars: list[str] = []
         self.glyphs: list[int] = []
         self.codes: dict[str, tuple[bytes, float]] = {}
@@ -211,6 +229,23 @@ class GrowingFont:
         self.drawn: dict[tuple[int, int, str], bytes] = {}
         self.money: dict[Decimal, str] = {}
 
+    def take(self, char: str) -> tuple[int, tuple[bytes, float]]:
+        """``char``'s font index (1: this font, 2…: a fallback) and code, adding it where new."""
+        code = self.codes.get(char)
+        if code is not None:
+            return 1, code
+        found = self.rare_codes.get(char)
+        if found is not None:
+            return found
+        if not self.face.glyph_of(char) and self._make_fallbacks is not None:
+            if not self.fallbacks:
+                self.fallbacks = self._make_fallbacks()
+            for index, fallback in enumerate(self.fallbacks, start=2):
+                if fallback.face.glyph_of(char):
+                    found = self.rare_codes[char] = (index, fallback.add(char))
+                    return found
+        return 1, self.add(char)
+
     def add(self, char: str) -> tuple[bytes, float]:
         gid = self.face.glyph_of(char)  # 0 (.notdef, a box) where the font has no glyph
         self.chars.append(char)
@@ -222,11 +257,12 @@ class GrowingFont:
     def objects(self, first: int) -> FontObjects:
         digest = hashlib.blake2b("".join(self.chars).encode(), digest_size=6).digest()
         tag = "".join(chr(65 + b % 26) for b in digest)
-        return _font_objects(self.face, first=first, tag=tag, chars=self.chars, glyphs=self.glyphs)
+        return _font_objects(self.face, first=first, tag=tag, chars=self.chars, glyphs=self.glyphs, base=self.base)
 
 
 def text_segments(text: str, fixed: FixedFont, growing: GrowingFont) -> tuple[list[tuple[int, bytes]], float]:
-    """``text`` as runs of (font index 0 fixed / 1 growing, hex codes), and its width in 1/1000 em."""
+    """``text`` as runs of (font index 0 fixed / 1 growing / 2… a growing font's fallback, hex
+    codes), and its width in 1/1000 em."""
     fixed_codes = fixed.codes
     try:  # the common case (digits, dates, flags, statuses): every character in the fixed font
         codes = [fixed_codes[char] for char in text]
@@ -247,7 +283,9 @@ def text_segments(text: str, fixed: FixedFont, growing: GrowingFont) -> tuple[li
         font = 0
         if code is None:
             font = 1
-            code = growing_codes.get(char) or growing.add(char)
+            code = growing_codes.get(char)
+            if code is None:
+                font, code = growing.take(char)
         if font != current:
             if buffer:
                 runs.append((current, b"".join(buffer)))
