@@ -20,9 +20,10 @@ stored ``ContributionMonth.status`` is brought in line by ``services.arrears_mar
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -632,8 +633,10 @@ class MedicalMonth:
 
 def medical_paid_months(*, person_id: int) -> list[MedicalMonth]:
     """A person's months paid (or transferred in) with a medical contribution, oldest first: what
-    the medical personal account is credited from (``medical.account``). A system read: the
-    callers scope who asks. One query."""
+    the medical personal account is credited from (``medical.account``) — each at what was paid
+    (:func:`medical_months_as_paid`: a month whose upward correction's difference bill is still
+    unpaid at the base and amounts paid before it). A system read: the callers scope who asks.
+    One query, a second only when a month has a difference bill open."""
     rows = (
         ContributionMonth.objects.filter(
             person_id=person_id,
@@ -641,12 +644,62 @@ def medical_paid_months(*, person_id: int) -> list[MedicalMonth]:
         )
         .filter(Q(medical_personal__isnull=False) | Q(medical_employer__isnull=False))
         .order_by("period", "id")
-        .values_list("period", "base", "medical_personal", "medical_employer", "unit_id")
+        .values_list("period", "base", "medical_personal", "medical_employer", "unit_id", "difference_bill_id")
     )
-    return [
-        MedicalMonth(period=p, base=b, medical_personal=mp, medical_employer=me, through_unit=u is not None)
-        for p, b, mp, me, u in rows
-    ]
+    months, open_difference = [], False
+    for p, b, mp, me, u, difference_bill in rows:
+        months.append(
+            MedicalMonth(period=p, base=b, medical_personal=mp, medical_employer=me, through_unit=u is not None)
+        )
+        open_difference = open_difference or difference_bill is not None
+    if not open_difference:
+        return months
+    return medical_months_as_paid(months_of={person_id: months})[person_id]
+
+
+def medical_months_as_paid(*, months_of: Mapping[int, Sequence[MedicalMonth]]) -> dict[int, list[MedicalMonth]]:
+    """Each person's months (as :func:`medical_paid_months` gives them, by person id) with every
+    month whose upward base correction (补差, ``differences``) is still open put back at what was
+    paid: the base before the correction and the medical amounts before it. The month was paid
+    at the base declared then, and the medical account is credited from what was paid, as the
+    pension account is (``accounts.crediting``); once the difference bill is paid the month is
+    credited at its corrected base (the medical account is computed from the months by period,
+    as a back-paid month is). A downward correction (退差) is not put back: what is credited is
+    the corrected base at once, as the pension account's credit is reduced at once. Idempotent
+    (a month put back is put back to the same figures). A system read: the callers scope who
+    asks. One query, none for no months."""
+    found = {person_id: list(months) for person_id, months in months_of.items()}
+    ids = [person_id for person_id, months in found.items() if months]
+    if not ids:
+        return found
+    paid: dict[tuple[int, dt.date], tuple[Decimal, dict[str, Any]]] = {
+        (person_id, period): (base, lines)
+        for person_id, period, base, lines in BaseDifference.objects.filter(
+            person_id__in=ids, kind=BaseDifference.Kind.DUE, status=BaseDifference.Status.OPEN
+        ).values_list("person_id", "month__period", "base_before", "lines")
+    }
+    if not paid:
+        return found
+
+    def before(lines: dict[str, Any], column: str, now: Decimal | None) -> Decimal | None:
+        figures = lines.get(column)
+        if not figures:  # a column the correction did not touch keeps what was paid
+            return now
+        return None if figures.get("before") is None else Decimal(figures["before"])
+
+    for person_id, months in found.items():
+        for i, month in enumerate(months):
+            corrected = paid.get((person_id, month.period))
+            if corrected is None:
+                continue
+            base, lines = corrected
+            months[i] = replace(
+                month,
+                base=base,
+                medical_personal=before(lines, "medical_personal", month.medical_personal),
+                medical_employer=before(lines, "medical_employer", month.medical_employer),
+            )
+    return found
 
 
 def unit_unemployment_paid(*, credit_code: str, year: int) -> Decimal:

@@ -4,9 +4,12 @@
   ``AccountCreditRule`` row of the working person in force in that month: its share of the
   person's own medical contribution plus its share of the base from the employer's (0 since the
   outpatient mutual-aid reform, 国办发〔2021〕14号); a flexible worker's own month (no unit) the
-  row's share of the base instead; for a retiree, from the month their pension insurance ended
-  in the registry (else the month after their last medical month), the retired row's fixed
-  monthly amount, every month up to the day asked.
+  row's share of the base instead — at what was paid: a month whose base was corrected upward
+  (QY-001) while its difference bill (补差) is unpaid is credited at the base and contribution
+  paid before the correction, as the pension account is, and at its corrected base once the bill
+  is paid (``contributions.selectors.medical_months_as_paid``); for a retiree, from the month
+  their pension insurance ended in the registry (else the month after their last medical month),
+  the retired row's fixed monthly amount, every month up to the day asked.
 - 支出 (debits): what the account paid of a decided reimbursement (``Reimbursement.account_paid``,
   fixed at the decision: the in-policy costs the funds left to the person, as far as the balance
   then allowed; it is paid out with the fund's amount).
@@ -26,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from shebao.contributions.selectors import MedicalMonth, medical_paid_months
+from shebao.contributions.selectors import MedicalMonth, medical_months_as_paid, medical_paid_months
 from shebao.medical.models import AccountCreditRule, Reimbursement
 from shebao.medical.rules import round_fen
 
@@ -336,8 +339,11 @@ def account_years_compute(
     retirees once, the reimbursements paid from the accounts once by ID number. ``months_of``
     holds each person's months as ``contributions.selectors.medical_paid_months`` gives them
     (paid or transferred in with a medical contribution, oldest first), read by the caller with
-    the rest of its ledger read; a person missing from it has none. A system computation: callers
-    check who asks."""
+    the rest of its ledger read; a person missing from it has none — each month put back at what
+    was paid while its base correction's difference is open (``medical_months_as_paid``, one
+    query for the chunk: the caller's read has the corrected figures). A system computation:
+    callers check who asks."""
+    months_of = medical_months_as_paid(months_of=months_of)
     rules = _Rules(region)
     since = _retired_since_of([h.person_id for h in holders if h.retired])
     paid = _paid_rows([h.id_number for h in holders])

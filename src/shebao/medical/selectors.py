@@ -101,7 +101,9 @@ def medical_account_years(
     id, equal to it person by person: a fixed number of queries per chunk. ``months_of``: each
     person's medical months paid or transferred in, oldest first, as
     ``contributions.selectors.medical_paid_months`` gives them, from the caller's own ledger read
-    of the chunk. ``NotFound`` unless the actor may see every one of them."""
+    of the chunk (the corrected figures as recorded will do: a month whose base correction's
+    difference is open is put back at what was paid here, as that selector does). ``NotFound``
+    unless the actor may see every one of them."""
     if not _may_see_accounts(actor=actor, persons=persons):
         raise NotFound("未找到该参保人", "No such insured person")
     holders = [Holder(p.pk, p.id_number, p.category == Person.Category.RETIREE) for p in persons]
