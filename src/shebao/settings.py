@@ -275,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
     "contributions-arrears-mark": {"task": "shebao.contributions.tasks.arrears_mark_task", "schedule": 24 * 3600.0},
     "audit-checkpoint": {"task": "shebao.core.tasks.audit_checkpoint_task", "schedule": 600.0},
     "pension-transfers-tick": {"task": "shebao.pensions.transfers.tasks.platform_tick_task", "schedule": 3600.0},
+    # a mailing run started on the web pages has nobody at a shell to run it: picked up here
+    "statements-mailing-runs": {
+        "task": "shebao.statements.mailing.tasks.mailing_runs_pending_task",
+        "schedule": 20.0,
+    },
 }
 # The national pension-transfer platform (部级网上转移平台): "simulated" answers as the other
 # agencies would, after the working days below (demo, tests); "national" is the real platform,

@@ -21,6 +21,7 @@ from shebao.statements.mailing.services.common import (
     run_starter_area,
     run_watcher_area,
 )
+from shebao.statements.mailing.services.execute import mailing_run_execute, mailing_runs_pending_execute
 from shebao.statements.mailing.services.manifest import (
     MANIFEST_COLUMNS,
     XLSX_SHEET_ROWS,
@@ -87,7 +88,9 @@ __all__ = [
     "mailing_manifest_downloaded",
     "mailing_manifest_write",
     "mailing_resend_start",
+    "mailing_run_execute",
     "mailing_run_start",
+    "mailing_runs_pending_execute",
     "resend_list",
     "resend_needs_address",
     "returned_mail_import",

@@ -24,13 +24,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressC
 
 from shebao.core.channels import Channel
 from shebao.core.errors import ShebaoError
-from shebao.core.jobs import CeleryExecutor, Executor, LocalExecutor, job_progress, job_run
+from shebao.core.jobs import CeleryExecutor, Executor, LocalExecutor, job_progress
 from shebao.core.management.commands.jobs import _Stream
 from shebao.core.models import Account, Job
 from shebao.statements.mailing.models import MailingItem, MailingRun
 from shebao.statements.mailing.services import (
+    Manifest,
     mailing_manifest_write,
     mailing_resend_start,
+    mailing_run_execute,
     mailing_run_start,
     returned_mail_import,
     scan_rows,
@@ -181,7 +183,7 @@ class Command(BaseCommand):
                 bar.update(task, completed=progress["done"], failed=progress["failed"])
                 bar.refresh()
 
-            job = job_run(job_id=job_id, executor=runner, on_progress=advance)
+            job, manifest = mailing_run_execute(run=mailing, executor=runner, on_progress=advance)
             bar.update(task, completed=job.done_chunks if job.total_chunks else 1)
             bar.refresh()
         if job.status != Job.Status.DONE:
@@ -190,10 +192,13 @@ class Command(BaseCommand):
                 f"shebao mailing run {run_id} resumes it. {job.error}",
                 returncode=EXIT_UNFINISHED,
             )
-        self._manifest(run_id=run_id)
+        assert manifest is not None  # a finished run's manifest is written
+        self._manifest_shown(manifest)
 
     def _manifest(self, *, run_id: int, **options: Any) -> None:
-        manifest = mailing_manifest_write(run=self._run_by_id(run_id))
+        self._manifest_shown(mailing_manifest_write(run=self._run_by_id(run_id)))
+
+    def _manifest_shown(self, manifest: Manifest) -> None:
         self.console.print(f"邮寄清单 / Manifest: {manifest.rows} rows → {manifest.csv} , {manifest.xlsx}")
 
     def _returns(self, *, file: Path, username: str, **options: Any) -> None:
