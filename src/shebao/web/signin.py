@@ -13,9 +13,10 @@ Citizens whose account has a mobile number on file (the account's, else their re
 record's) sign in in two steps: after a correct password a 6-digit code goes to that number
 through the notifications outbox's SMS adapter (``NOTIFY_ADAPTERS["sms"]``), and the session
 is signed in only once the code is typed back (:func:`login_citizen_code`). The code is kept
-hashed in the session, valid :data:`SMS_CODE_SECONDS`, at most :data:`SMS_CODE_TRIES` tries,
+hashed in the session, valid :data:`SMS_CODE_TTL`, at most :data:`SMS_CODE_TRIES` tries,
 and each wrong code is a failure for axes like a wrong password; a new code may be asked for
-after :data:`SMS_RESEND_SECONDS`, at most :data:`SMS_SENDS` codes per sign-in. A citizen with no
+after :data:`SMS_RESEND`, at most :data:`SMS_SENDS` codes per sign-in — the app's rules, defined
+once in ``shebao.core.tokens.sms`` with the code's draw and text. A citizen with no
 number on file signs in with the password alone (they can add one at a window); in the demo
 the code is shown on the code page as well as printed by the console adapter.
 
@@ -62,6 +63,16 @@ from shebao.core.http import ACTING_SESSION_KEY, signed_in
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account
 from shebao.core.notify import notification_enqueue
+from shebao.core.tokens import (
+    SMS_CODE_DIGITS,
+    SMS_CODE_TRIES,
+    SMS_CODE_TTL,
+    SMS_RESEND,
+    SMS_SENDS,
+    sms_code_draw,
+    sms_code_text,
+    sms_mobile_masked,
+)
 from shebao.registry import selectors as registry_selectors
 from shebao.registry import services as registry_services
 from shebao.registry.models import Authorisation
@@ -70,10 +81,6 @@ from shebao.web.forms import CitizenSignInForm, StaffSignInForm, TotpConfirmForm
 ENROL_SESSION_KEY = "shebao_totp_enrol"
 ENROL_SECONDS = 10 * 60  # the enrolment page works for ten minutes after the password
 SMS_SESSION_KEY = "shebao_sms_signin"
-SMS_CODE_SECONDS = 5 * 60  # a code is good for five minutes
-SMS_CODE_TRIES = 5  # five wrong codes void it
-SMS_RESEND_SECONDS = 60  # a new code no sooner than a minute after the last
-SMS_SENDS = 3  # codes per sign-in (per correct password)
 
 KINDS: dict[str, dict[str, Any]] = {
     Account.Kind.STAFF: {"form": StaffSignInForm, "url": "web:login"},
@@ -189,8 +196,8 @@ class SmsCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = str(self.cleaned_data["code"]).replace(" ", "")
-        if len(code) != 6 or not code.isdigit():
-            raise forms.ValidationError("验证码为 6 位数字。 / The code is 6 digits.")
+        if len(code) != SMS_CODE_DIGITS or not code.isdigit():
+            raise forms.ValidationError(f"验证码为 {SMS_CODE_DIGITS} 位数字。 / The code is {SMS_CODE_DIGITS} digits.")
         return code
 
 
@@ -202,7 +209,7 @@ def _code_hash(code: str, uid: int, at: float) -> str:
 def _sms_code_send(request: HttpRequest, user: Account) -> None:
     """Draw a new code, keep only its hash in the session, and queue the SMS (outbox)."""
     pending = request.session[SMS_SESSION_KEY]
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = sms_code_draw()
     at = time.time()
     pending.update(hash=_code_hash(code, user.pk, at), at=at, tries=0, sends=int(pending.get("sends", 0)) + 1)
     if settings.ENV == "demo":
@@ -213,10 +220,7 @@ def _sms_code_send(request: HttpRequest, user: Account) -> None:
             key=f"signin-sms:{user.pk}:{secrets.token_hex(8)}",
             channel="sms",
             recipient=registry_selectors.account_sign_in_mobile(account=user),
-            body=(
-                f"【武汉社保】您的登录验证码为 {code}，{SMS_CODE_SECONDS // 60} 分钟内有效，请勿告诉他人。"
-                f" / Your Wuhan social insurance sign-in code is {code}, valid {SMS_CODE_SECONDS // 60} minutes."
-            ),
+            body=sms_code_text(code),
         )  # no account: a spent code does not belong in the person's messages
 
 
@@ -228,19 +232,15 @@ def _pending_code(request: HttpRequest) -> tuple[Account | None, dict[str, Any]]
     return user, pending
 
 
-def _masked(number: str) -> str:
-    return f"{number[:3]}****{number[-4:]}" if len(number) >= 7 else "****"
-
-
 def _code_page(
     request: HttpRequest, user: Account, pending: dict[str, Any], form: Form, status: int = 200
 ) -> HttpResponse:
     waited = time.time() - float(pending.get("at", 0))
     context = {
         "form": form,
-        "mobile": _masked(registry_selectors.account_sign_in_mobile(account=user)),
-        "minutes": SMS_CODE_SECONDS // 60,
-        "may_resend": waited >= SMS_RESEND_SECONDS and int(pending.get("sends", 0)) < SMS_SENDS,
+        "mobile": sms_mobile_masked(registry_selectors.account_sign_in_mobile(account=user)),
+        "minutes": SMS_CODE_TTL // dt.timedelta(minutes=1),
+        "may_resend": waited >= SMS_RESEND.total_seconds() and int(pending.get("sends", 0)) < SMS_SENDS,
         "demo_code": pending.get("demo_code", "") if settings.ENV == "demo" else "",
     }
     return render(request, "web/signin_code.html", context, status=status)
@@ -259,7 +259,10 @@ def login_citizen_code(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _code_page(request, user, pending, form)
     if request.POST.get("resend") == "1":
-        if time.time() - float(pending.get("at", 0)) >= SMS_RESEND_SECONDS and int(pending.get("sends", 0)) < SMS_SENDS:
+        if (
+            time.time() - float(pending.get("at", 0)) >= SMS_RESEND.total_seconds()
+            and int(pending.get("sends", 0)) < SMS_SENDS
+        ):
             _sms_code_send(request, user)
             return redirect("web:login_citizen_code")
         form = SmsCodeForm({"code": "000000"})  # bound, so the refusal can be shown on it
@@ -272,7 +275,7 @@ def login_citizen_code(request: HttpRequest) -> HttpResponse:
         request.session.pop(SMS_SESSION_KEY, None)
         form.add_error(None, neutral_failure())
         return _code_page(request, user, {**pending, "sends": SMS_SENDS}, form, status=429)
-    expired = time.time() - float(pending.get("at", 0)) > SMS_CODE_SECONDS
+    expired = time.time() - float(pending.get("at", 0)) > SMS_CODE_TTL.total_seconds()
     spent = int(pending.get("tries", 0)) >= SMS_CODE_TRIES
     if expired or spent:
         request.session.pop(SMS_SESSION_KEY, None)

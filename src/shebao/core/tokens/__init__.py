@@ -4,7 +4,8 @@
   and the authentications of the person's API routes (:data:`person_auth`: a web session or an
   app token; :class:`SessionAuth`, CSRF-checked only when a session cookie is sent);
 - :mod:`.unit` — an employer's unit API tokens (``sbu_…``) for its payroll system;
-- :mod:`.sms` — the SMS step of an app sign-in;
+- :mod:`.sms` — the SMS step of an app sign-in, and the SMS code's rules and text, which the
+  web's sign-in uses too (one definition: digits, lifetime, tries, resend interval, codes);
 - :mod:`.rates` — the rate limits an app sign-in and a unit token are counted by.
 
 Every name is re-exported here: ``from shebao.core.tokens import X`` is the way in. The models
@@ -37,6 +38,7 @@ from shebao.core.tokens.rates import (
     app_rate_check,
 )
 from shebao.core.tokens.sms import (
+    SMS_CODE_DIGITS,
     SMS_CODE_TRIES,
     SMS_CODE_TTL,
     SMS_RESEND,
@@ -46,7 +48,10 @@ from shebao.core.tokens.sms import (
     sms_challenge_account,
     sms_challenge_start,
     sms_code_check,
+    sms_code_draw,
     sms_code_resend,
+    sms_code_text,
+    sms_mobile_masked,
 )
 from shebao.core.tokens.unit import (
     UNIT_TOKEN_DAYS,
@@ -68,6 +73,7 @@ __all__ = [
     "RATE_PER_TOKEN",
     "RATE_WINDOW",
     "REFRESH_TTL",
+    "SMS_CODE_DIGITS",
     "SMS_CODE_TRIES",
     "SMS_CODE_TTL",
     "SMS_RESEND",
@@ -91,7 +97,10 @@ __all__ = [
     "sms_challenge_account",
     "sms_challenge_start",
     "sms_code_check",
+    "sms_code_draw",
     "sms_code_resend",
+    "sms_code_text",
+    "sms_mobile_masked",
     "token_hash",
     "token_issue",
     "token_refresh",

@@ -2,6 +2,12 @@
 :func:`sms_code_resend`): a citizen with a mobile on file gets a 6-digit code through the
 outbox's SMS adapter after the correct password, and the tokens only for the code sent back
 from the same device — the web's rules (5 minutes, 5 tries, a new code after 60 s, 3 codes).
+
+The code's rules and text are defined here once, for both channels: the web's sign-in
+(``shebao.web.signin``) keeps its pending code in the session, not in a row, but draws, words,
+times and counts it with these (:data:`SMS_CODE_DIGITS`, :data:`SMS_CODE_TTL`,
+:data:`SMS_CODE_TRIES`, :data:`SMS_RESEND`, :data:`SMS_SENDS`, :func:`sms_code_draw`,
+:func:`sms_code_text`, :func:`sms_mobile_masked`).
 """
 
 from __future__ import annotations
@@ -23,10 +29,11 @@ from shebao.core.notify import notification_enqueue
 from shebao.core.tokens.app import TokenPair, device_id_valid, token_hash, token_issue
 from shebao.core.tokens.rates import RateLimited
 
-SMS_CODE_TTL = dt.timedelta(minutes=5)  # as the web's SMS_CODE_SECONDS
-SMS_CODE_TRIES = 5
-SMS_RESEND = dt.timedelta(seconds=60)
-SMS_SENDS = 3
+SMS_CODE_DIGITS = 6
+SMS_CODE_TTL = dt.timedelta(minutes=5)  # a code is good for five minutes
+SMS_CODE_TRIES = 5  # five wrong codes void it
+SMS_RESEND = dt.timedelta(seconds=60)  # a new code no sooner than a minute after the last
+SMS_SENDS = 3  # codes per sign-in (per correct password)
 
 
 class SmsCodeInvalid(ShebaoError):
@@ -60,28 +67,39 @@ def _sms_hash(row_challenge_hash: str, sent_at: dt.datetime, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _masked_mobile(number: str) -> str:
+def sms_mobile_masked(number: str) -> str:
+    """The number as the code page shows it: the first three and last four digits."""
     return f"{number[:3]}****{number[-4:]}" if len(number) >= 7 else "****"
+
+
+def sms_code_draw() -> str:
+    """A new random code of :data:`SMS_CODE_DIGITS` digits (leading zeros kept)."""
+    return f"{secrets.randbelow(10**SMS_CODE_DIGITS):0{SMS_CODE_DIGITS}d}"
+
+
+def sms_code_text(code: str) -> str:
+    """The SMS that carries ``code`` (Chinese, then English), with its lifetime in minutes."""
+    minutes = SMS_CODE_TTL // dt.timedelta(minutes=1)
+    return (
+        f"【武汉社保】您的登录验证码为 {code}，{minutes} 分钟内有效，请勿告诉他人。"
+        f" / Your Wuhan social insurance sign-in code is {code}, valid {minutes} minutes."
+    )
 
 
 def _sms_send(*, row: AppSignInCode, mobile: str, now: dt.datetime) -> None:
     """A new code for ``row``: its HMAC kept, the SMS queued in the outbox (as the web's)."""
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = sms_code_draw()
     row.code_hash, row.sent_at, row.tries = _sms_hash(row.challenge_hash, now, code), now, 0
-    minutes = int(SMS_CODE_TTL.total_seconds() // 60)
     notification_enqueue(
         key=f"app-signin-sms:{row.pk}:{row.sends}",
         channel="sms",
         recipient=mobile,
-        body=(
-            f"【武汉社保】您的登录验证码为 {code}，{minutes} 分钟内有效，请勿告诉他人。"
-            f" / Your Wuhan social insurance sign-in code is {code}, valid {minutes} minutes."
-        ),
+        body=sms_code_text(code),
     )  # no account: a spent code does not belong in the person's messages
 
 
 def _challenge(row: AppSignInCode, challenge: str, mobile: str) -> SmsChallenge:
-    return SmsChallenge(challenge, _masked_mobile(mobile), row.sent_at + SMS_CODE_TTL, row.sent_at + SMS_RESEND)
+    return SmsChallenge(challenge, sms_mobile_masked(mobile), row.sent_at + SMS_CODE_TTL, row.sent_at + SMS_RESEND)
 
 
 def sms_challenge_start(*, account: Account, device_id: str, mobile: str) -> SmsChallenge:
@@ -120,8 +138,8 @@ def sms_code_check(*, challenge: str, code: str, device_id: str) -> TokenPair:
     device the password was given on; the step is then used. A wrong code counts a try (the
     fifth voids the step); the refusal names the account so the caller counts it for axes."""
     given = (code or "").replace(" ", "")
-    if len(given) != 6 or not given.isdigit():
-        raise InvalidInput("验证码为 6 位数字", "The code is 6 digits", field="code")
+    if len(given) != SMS_CODE_DIGITS or not given.isdigit():
+        raise InvalidInput(f"验证码为 {SMS_CODE_DIGITS} 位数字", f"The code is {SMS_CODE_DIGITS} digits", field="code")
     now = timezone.now()
     with transaction.atomic():
         row = (
