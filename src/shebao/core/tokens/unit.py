@@ -61,8 +61,11 @@ def unit_token_issue(
     except (TypeError, ValueError):
         lifetime = 0
     if lifetime not in UNIT_TOKEN_DAYS:
+        *most, last = map(str, UNIT_TOKEN_DAYS)
         raise InvalidInput(
-            "有效期应为 30、90、180 或 365 天", "The validity must be 30, 90, 180 or 365 days", field="days"
+            f"有效期应为 {'、'.join(most)} 或 {last} 天",
+            f"The validity must be {', '.join(most)} or {last} days",
+            field="days",
         )
     if scope not in UnitApiToken.Scope.values:
         raise InvalidInput("不支持的权限范围", "Unsupported scope", field="scope")
