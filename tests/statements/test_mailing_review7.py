@@ -119,11 +119,11 @@ def test_who_may_print_start_follow_and_record_returns(
 def test_the_window_print_is_refused_to_the_card_centre(staff, people):
     from shebao.statements.services import statement_window_print
 
-    # the card centre: no such person for them; the community centre finds them (and only then
-    # learns the person had no insured month in the year)
-    with pytest.raises(NotFound) as card:
+    # the card centre: refused before any look-up (issue 14's second review); the community
+    # centre finds them (and only then learns the person had no insured month in the year)
+    with pytest.raises(NotAllowed) as card:
         statement_window_print(actor=staff["clerk_card"], id_number=people[0].id_number, year=YEAR)
-    assert card.value.message_zh == "未找到该参保人"
+    assert "社区服务中心的窗口经办员" in card.value.message_zh
     with pytest.raises(NotFound) as community:
         statement_window_print(actor=staff["clerk_cc"], id_number=people[0].id_number, year=YEAR)
     assert "没有社会保险记录" in community.value.message_zh

@@ -117,7 +117,7 @@ def test_a_guessed_ref_and_the_window_for_a_citizen_answer_in_both_languages(cli
     window_page = client.get("/statements/window/")
     assert window_page.status_code == 403
     text = window_page.content.decode()
-    assert text.index("只有窗口经办员可以打印权益记录单") < text.index("Window clerks only")
+    assert text.index("窗口经办员可以打印权益记录单") < text.index("Only a window clerk")
 
 
 def test_the_interest_rate_reads_as_a_percentage(client, history, citizen):

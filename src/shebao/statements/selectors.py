@@ -5,7 +5,9 @@ Who may read a person's record (人社部令第14号, DOMAIN.md §4):
 - the insured person themself (their own account);
 - a window clerk of the person's district, or of a community centre in it, with the person's
   ID shown at the window (the page finds the person by ID number; city-level offices see all),
-  and the reviewer and approver of the district who complete a correction;
+  and the reviewer and approver of the district who complete a correction; for the window
+  print alone, a window clerk of any district finds and prints the statement of the person
+  whose ID is shown (通办: :func:`window_person`, :func:`window_reader`);
 - an employer: its own employees' contribution months only (:func:`employee_months_for`), never
   their account, address or other employers' months;
 - nobody else: a person outside the actor's sight is ``NotFound``, exactly like one that does
@@ -41,7 +43,7 @@ from shebao.contributions.selectors import (
 from shebao.core.channels import Channel
 from shebao.core.documents import document_verify_content, signature_code
 from shebao.core.errors import InvalidInput, NotFound
-from shebao.core.identifiers import mask_id_number
+from shebao.core.identifiers import id_number_validate, mask_id_number
 from shebao.core.models import Account, Office, Role
 from shebao.medical.account import AccountYear
 from shebao.medical.selectors import medical_account_year
@@ -89,6 +91,77 @@ NOTE_INJURY = "工伤保险由单位缴费，个人不缴费。"
 NOTE_MEDICAL = "职工医疗保险个人账户由医疗保障部门记载，本单不列示；生育保险已并入职工医疗保险。"
 NOTE_MEDICAL_ACCOUNT = "职工医保个人账户按月划入、不计利息，本年账户支出额为医疗费用报销中由个人账户支付的金额。"
 NOTE_MATERNITY = "生育保险已并入职工医疗保险。"
+
+
+def window_printer(actor: Account) -> bool:
+    """A window clerk who prints statements: a clerk of a social-insurance office or a community
+    centre (not the card centre, the medical-insurance centre, a bank outlet: issue 14's review)."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and actor.kind == Account.Kind.STAFF
+        and actor.role in PRINTING_ROLES
+        and actor.office is not None
+        and actor.office.kind in RECORD_OFFICES
+    )
+
+
+# --- the window print (窗口打印), city-wide (通办) -------------------------------------------
+# The product owner's decision (issue 14's review): printing one's own statement at a window is
+# the person's own query with their ID shown, and the city serves it at any window, so a window
+# printer (above) finds any insured person of the city by the exact ID number presented, for
+# the print only. Every other read stays district-scoped: the stand-in below exists inside the
+# window print alone.
+
+
+def window_person(*, actor: Account, id_number: str) -> Person:
+    """The insured person whose ID number is shown at ``actor``'s window, anywhere in the city:
+    by the exact (validated, normalised) number only, never a search; a window printer only.
+    A malformed number is ``InvalidIdNumber`` (its own message); a valid one nobody is
+    registered with says so, as not an insured person of this city."""
+    if not window_printer(actor):
+        raise _not_found()
+    number = id_number_validate(id_number).number
+    person = Person.objects.select_related("district").filter(id_number=number).first()
+    if person is None:
+        raise NotFound(
+            "本市未登记该证件号码的参保人，请核对证件号码",
+            "Nobody is registered in this city's social insurance with this ID number: check the number",
+        )
+    return person
+
+
+def window_reader(*, actor: Account, person: Person) -> Account:
+    """Who reads ``person``'s record for a window print by ``actor`` (a window printer): the
+    clerk themself when the person is in their district (or they sit at a city-level office);
+    for a person of another district, the same clerk as seen from the person's district — an
+    unsaved copy of the account whose office (same code, kind and id, so every audit event
+    names the real clerk and office) serves the person's district. Only the window print uses
+    it, for that one person; anyone else gets ``actor`` back unchanged."""
+    if not window_printer(actor) or persons_visible(actor=actor).filter(pk=person.pk).exists():
+        return actor
+    assert actor.office is not None  # window_printer checked it
+    office = Office(**{f.attname: getattr(actor.office, f.attname) for f in Office._meta.concrete_fields})
+    office.area = person.district  # a district's own area: its district is itself
+    office._state.adding, office._state.db = False, actor.office._state.db
+    stand_in = Account(**{f.attname: getattr(actor, f.attname) for f in Account._meta.concrete_fields})
+    stand_in.office = office
+    stand_in._state.adding, stand_in._state.db = False, actor._state.db
+    return stand_in
+
+
+def window_districts(*, actor: Account, person: Person) -> dict[str, str]:
+    """What a window print's audit names besides who printed whose: the person's district, the
+    clerk's office and the district it serves (通办: the two may differ)."""
+    office = actor.office
+    area = office.area if office is not None else None
+    clerk_district = area.district if area is not None and area.district_id is not None else area
+    return {
+        "person_district": person.district.code,
+        "clerk_office": office.code if office is not None else "",
+        "clerk_district": clerk_district.code if clerk_district is not None else "",
+    }
 
 
 def _not_found() -> NotFound:

@@ -25,14 +25,13 @@ from shebao.core.channels import Channel
 from shebao.core.documents import document_sign, random_symbols
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shebao.core.identifiers import id_number_validate
-from shebao.core.models import Account
+from shebao.core.models import Account, AuditEvent
 from shebao.registry.models import Authorisation, Person
 from shebao.registry.selectors import person_find_by_id_number
 from shebao.statements.items import CORRECTION_ITEM
 from shebao.statements.models import Statement
 from shebao.statements.record import StatementRecord, record_content, record_from_content
 from shebao.statements.selectors import (
-    PRINTING_ROLES,
     STATEMENT_KIND,
     EmployeeMonths,
     employee_months_for,
@@ -40,6 +39,10 @@ from shebao.statements.selectors import (
     record_may_see,
     statement_signature_valid,
     statement_years,
+    window_districts,
+    window_person,
+    window_printer,
+    window_reader,
     year_check,
 )
 
@@ -187,12 +190,18 @@ def statement_record(*, statement: Statement) -> StatementRecord:
 
 
 def statement_pdf(
-    *, actor: Account, statement: Statement, channel: str, printed: bool = False, agent: dict[str, Any] | None = None
+    *,
+    actor: Account,
+    statement: Statement,
+    channel: str,
+    printed: bool = False,
+    agent: dict[str, Any] | None = None,
+    window: dict[str, str] | None = None,
 ) -> bytes:
     """The statement as a PDF for someone who may read the person's record (NotFound otherwise):
     a download online or in the app (``statement.download``), or a print at a window
     (``statement.print``: who printed whose, and for whom — the agent of :func:`window_agent`
-    when one came for the person)."""
+    when one came for the person —, and ``window``: the districts of :func:`statement_window_pdf`)."""
     from shebao.statements.document import statement_document
 
     record_may_see(actor=actor, person=statement.person)
@@ -201,6 +210,7 @@ def statement_pdf(
     what: dict[str, Any] = {"year": statement.year, "version": statement.version, "ref": statement.ref}
     if printed:
         what["agent"] = agent
+        what.update(window or {})
     with transaction.atomic():
         if printed:
             audit.record(
@@ -269,33 +279,88 @@ def statement_window_print(
     agent_name: str = "",
     agent_written: bool = False,
 ) -> Statement:
-    """窗口打印: a window clerk finds the person by the ID number shown at the window (their
-    district or a community centre in it; NotFound otherwise, nothing written), issues the
-    year's statement and returns it for :func:`statement_pdf` with ``printed=True``. The record
-    shown at the window is ``statement.view`` naming the agent who came for the person
-    (:func:`window_agent`; none for the person themself; an agent with no authorisation is
-    refused, nothing shown)."""
-    if actor.kind != Account.Kind.STAFF or actor.role not in PRINTING_ROLES:
-        raise NotAllowed("只有窗口经办员可以打印权益记录单", "Only a window clerk prints rights statements")
+    """窗口打印: a window clerk (of a social-insurance office or a community centre) finds the
+    person by the exact ID number shown at the window — anywhere in the city (通办, the product
+    owner's decision in issue 14's review: :func:`~shebao.statements.selectors.window_person`;
+    NotFound, nothing written, for a number nobody is registered with) — issues the year's
+    statement and returns it for :func:`statement_window_pdf`. The record shown at the window is
+    ``statement.view`` naming the agent who came for the person (:func:`window_agent`; none for
+    the person themself; an agent with no authorisation is refused, nothing shown), the person's
+    district and the clerk's office (:func:`~shebao.statements.selectors.window_districts`)."""
+    if not window_printer(actor):
+        raise NotAllowed(
+            "只有社会保险经办机构和社区服务中心的窗口经办员可以打印权益记录单",
+            "Only a window clerk of a social-insurance office or community centre prints rights statements",
+        )
     year_check(year)
-    person = person_find_by_id_number(actor=actor, id_number=id_number, channel=channel)
-    record_may_see(actor=actor, person=person)
+    found = window_person(actor=actor, id_number=id_number)
+    reader = window_reader(actor=actor, person=found)  # the clerk, as the person's district sees them
+    person = person_find_by_id_number(actor=reader, id_number=found.id_number, channel=channel)
+    record_may_see(actor=reader, person=person)
     agent = window_agent(person=person, agent_id_number=agent_id_number, agent_name=agent_name, written=agent_written)
-    statement = statement_issue(actor=actor, person=person, year=year, channel=channel)
-    statement_view_record(actor=actor, statement=statement, channel=channel, agent=agent)
+    statement = statement_issue(actor=reader, person=person, year=year, channel=channel)
+    statement_view_record(
+        actor=reader,
+        statement=statement,
+        channel=channel,
+        agent=agent,
+        window=window_districts(actor=actor, person=person),
+    )
     return statement
 
 
+def statement_window_pdf(
+    *, actor: Account, ref: str, channel: str = Channel.HALL, agent: dict[str, Any] | None = None
+) -> tuple[Statement, bytes]:
+    """The print of a statement at a window: one the clerk may read anyway (their district), or
+    one they looked up at their window today (:func:`statement_window_print`, whose
+    ``statement.view`` names them) for a person of another district (通办). ``statement.print``
+    records who printed whose, the agent, the person's district and the clerk's office. Anyone
+    else: as :func:`~shebao.statements.selectors.statement_by_ref` (NotFound)."""
+    from shebao.statements.selectors import statement_by_ref
+
+    if not window_printer(actor):
+        raise NotAllowed("只有窗口经办员可以打印权益记录单", "Only a window clerk prints rights statements")
+    try:
+        statement = statement_by_ref(actor=actor, ref=ref)
+        reader = actor
+    except NotFound:
+        found = Statement.objects.select_related("person__district").filter(ref=ref).first()
+        looked_up = found is not None and (
+            AuditEvent.objects.filter(
+                actor_id=actor.pk,
+                action="statement.view",
+                subject_type="statements.Statement",
+                subject_id=str(found.pk),
+                at__gte=timezone.now() - dt.timedelta(hours=12),
+            ).exists()
+        )
+        if found is None or not looked_up:
+            raise
+        statement = found
+        reader = window_reader(actor=actor, person=statement.person)
+    window = window_districts(actor=actor, person=statement.person)
+    body = statement_pdf(actor=reader, statement=statement, channel=channel, printed=True, agent=agent, window=window)
+    return statement, body
+
+
 def statement_view_record(
-    *, actor: Account, statement: Statement, channel: str, agent: dict[str, Any] | None = None
+    *,
+    actor: Account,
+    statement: Statement,
+    channel: str,
+    agent: dict[str, Any] | None = None,
+    window: dict[str, str] | None = None,
 ) -> None:
     """A statement opened on a page or over the API: ``statement.view`` (at a window, with the
-    agent who came for the person, if one did)."""
+    agent who came for the person, if one did, and the districts of the person and the clerk)."""
     if statement.person_id is None:
         raise NotFound("未找到该记录单", "No such statement")
     after: dict[str, Any] = {"year": statement.year, "version": statement.version}
     if agent is not None:
         after["agent"] = agent
+    if window is not None:
+        after.update(window)
     with transaction.atomic():
         audit.record(
             actor=actor,

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
 from shebao.core.http import AccountRequest, signed_in
-from shebao.core.models import Account
+from shebao.core.models import Account, Area
 from shebao.registry.models import Person
 from shebao.registry.selectors import person_find_by_id_number
 from shebao.registry.views import channel_for, error_page
 from shebao.statements.mailing import selectors, services
 from shebao.statements.mailing.models import DeliveryPreference, MailingRun, ReturnedMail
-from shebao.statements.mailing.services.common import run_starter_area, run_watcher_area
+from shebao.statements.mailing.services.common import run_districts, run_starter_area, run_watcher_area
 from shebao.statements.mailing.services.manifest import mailing_unaddressed_count
 
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a scan file of returned mail: 50,000 short lines at most
@@ -39,6 +39,25 @@ def _int(raw: object, field: str) -> int:
         raise InvalidInput("应为整数", "Must be a whole number", field=field) from None
 
 
+def _district_chosen(actor: Account, raw: str, *, listed: bool) -> str | None:
+    """The start form's district: one of those the actor may start a run for, or empty for the
+    whole city (the administrator) or a list of ID numbers; anything else is the form's error
+    (422), not a refusal page. Someone who may start no run at all is left to the service's 403."""
+    code = raw.strip()
+    area = run_starter_area(actor)
+    if area is None or listed:
+        return code or None
+    if code and code not in {district.code for district in run_districts(actor)}:
+        raise InvalidInput(
+            "请从列表中选择可发起寄送的区", "Choose a district you may start a run for from the list", field="district"
+        )
+    if not code and area.kind != Area.Kind.CITY:
+        raise InvalidInput(
+            "请选择本区，或填写证件号码名单", "Choose your district, or give a list of ID numbers", field="district"
+        )
+    return code or None
+
+
 @require_http_methods(["GET", "POST"])
 @signed_in
 def runs(request: AccountRequest) -> HttpResponse:
@@ -53,10 +72,11 @@ def runs(request: AccountRequest) -> HttpResponse:
             )
         if request.method == "POST":
             numbers = request.POST.get("id_numbers", "").split()
+            district_code = _district_chosen(actor, request.POST.get("district", ""), listed=bool(numbers))
             run = services.mailing_run_start(
                 actor=actor,
                 year=_int(request.POST.get("year", ""), "year"),
-                district_code=request.POST.get("district", "").strip() or None,
+                district_code=district_code,
                 id_numbers=numbers or None,
                 channel=channel_for(actor),
                 variant=request.POST.get("variant", MailingRun.Variant.ANNUAL),
@@ -69,6 +89,7 @@ def runs(request: AccountRequest) -> HttpResponse:
     except ShebaoError as refusal:
         return error_page(request, refusal)
     progress = {run.pk: selectors.run_progress(run=run) for run in listed}
+    starter_area = run_starter_area(request.user)
     return render(
         request,
         "statement_mailing/runs.html",
@@ -77,7 +98,9 @@ def runs(request: AccountRequest) -> HttpResponse:
             "error": error,
             "form": request.POST,
             "variants": MailingRun.Variant.choices,
-            "may_start": run_starter_area(request.user) is not None,
+            "may_start": starter_area is not None,
+            "city_wide": starter_area is not None and starter_area.kind == Area.Kind.CITY,
+            "districts": run_districts(request.user),
         },
         status=422 if error else 200,
     )
@@ -91,10 +114,14 @@ def run(request: AccountRequest, run_id: int) -> HttpResponse:
         mailing = selectors.run_get(actor=_staff(request), run_id=run_id)
     except ShebaoError as refusal:
         return error_page(request, refusal)
+    progress = selectors.run_progress(run=mailing)
+    unaddressed = mailing_unaddressed_count(run=mailing)
     context = {
         "run": mailing,
-        "progress": selectors.run_progress(run=mailing),
-        "unaddressed": mailing_unaddressed_count(run=mailing),
+        "progress": progress,
+        "unaddressed": unaddressed,
+        # the paper letters are those posted (the manifest's rows) and those kept for an address
+        "to_post": max(int(progress.get("paper") or 0) - unaddressed, 0),
         "needs_address_ready": mailing.manifest_at is not None,
     }
     if getattr(request, "htmx", False):
@@ -167,7 +194,10 @@ def returns(request: AccountRequest) -> HttpResponse:
             error = problem
         except ShebaoError as refusal:
             return error_page(request, refusal)
-    listed = services.resend_list(actor=actor)
+    try:  # the re-send list checks who may see the post room: a refusal is the 403 page
+        listed = services.resend_list(actor=actor)
+    except ShebaoError as refusal:
+        return error_page(request, refusal)
     return render(
         request,
         "statement_mailing/returns.html",

@@ -55,6 +55,19 @@ def run_starter_area(actor: Account) -> Area | None:
     return None
 
 
+def run_districts(actor: Account) -> list[Area]:
+    """The districts (and development zones) ``actor`` may start a run for, by code: every one
+    for the city administrator, their own for a district office's supervisor, none for anyone
+    else (the start form's choices; ``mailing_run_start`` checks again)."""
+    area = run_starter_area(actor)
+    if area is None:
+        return []
+    districts = Area.objects.filter(kind__in=(Area.Kind.DISTRICT, Area.Kind.ZONE)).order_by("code")
+    if area.kind != Area.Kind.CITY:  # a supervisor's district office: run_starter_area checked its district
+        districts = districts.filter(pk=area.district_id or 0)
+    return list(districts)
+
+
 def _require_run_starter(actor: Account) -> Area:
     area = run_starter_area(actor)
     if area is None:

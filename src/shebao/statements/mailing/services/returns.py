@@ -21,9 +21,16 @@ from shebao.statements.selectors import year_check
 SCAN_MAX_ROWS = 50_000
 
 
+def ref_normal(ref: str) -> str:
+    """A statement number as typed or scanned, as the statements store it: refs are the year, a
+    dash and symbols of ``core.documents.CODE_ALPHABET``, upper case (``statements.services``),
+    so case and surrounding spaces do not tell two refs apart."""
+    return (ref or "").strip().upper()
+
+
 def _item_for_ref(*, actor: Account, ref: str) -> MailingItem:
     item = (
-        MailingItem.objects.filter(document_ref=ref.strip(), delivery=MailingItem.Delivery.PAPER)
+        MailingItem.objects.filter(document_ref=ref_normal(ref), delivery=MailingItem.Delivery.PAPER)
         .select_related("person", "run", "statement")
         .order_by("-run_id")
         .first()
@@ -36,7 +43,8 @@ def _item_for_ref(*, actor: Account, ref: str) -> MailingItem:
 def returned_mail_record(
     *, actor: Account, ref: str, reason: str, source: str = ReturnedMail.Source.CLERK
 ) -> ReturnedMail:
-    """登记退信: the post brought back the statement numbered ``ref`` (printed under the QR).
+    """登记退信: the post brought back the statement numbered ``ref`` (printed at the top left of
+    the statement, after 记录单编号; any case).
     A clerk of the person's district (or the city); recording it twice is refused."""
     _require_mailing_staff(actor)
     return returned_mail_import(actor=actor, rows=[(ref, reason)], source=source, single=True)[0]
@@ -78,24 +86,26 @@ def returned_mail_import(
     problems: list[tuple[str, str]] = []  # (Chinese, English)
     found: list[tuple[MailingItem, str]] = []
     seen: set[str] = set()
-    for index, (ref, reason_text) in enumerate(rows, start=1):
+    for index, (typed, reason_text) in enumerate(rows, start=1):
         line = getattr(rows[index - 1], "line", index)
+        # found and compared in upper case (refs are); named in messages as the line gives it
+        ref, shown = ref_normal(typed), typed.strip()
         at_zh, at_en = ("", "") if single else (f"第{line}行：", f"line {line}: ")
         reason = _reason_of(reason_text)
         if reason is None:
             problems.append((f"{at_zh}退信原因“{reason_text}”不正确", f"{at_en}unknown reason “{reason_text}”"))
             continue
         if ref in seen:
-            problems.append((f"{at_zh}编号 {ref} 重复", f"{at_en}{ref} repeated"))
+            problems.append((f"{at_zh}编号 {shown} 重复", f"{at_en}{shown} repeated"))
             continue
         seen.add(ref)
         try:
             item = _item_for_ref(actor=actor, ref=ref)
         except NotFound:
-            problems.append((f"{at_zh}未找到编号为 {ref} 的已寄出记录单", f"{at_en}no statement {ref} was mailed"))
+            problems.append((f"{at_zh}未找到编号为 {shown} 的已寄出记录单", f"{at_en}no statement {shown} was mailed"))
             continue
         if ReturnedMail.objects.filter(item=item).exists():
-            problems.append((f"{at_zh}编号 {ref} 的退信已登记", f"{at_en}{ref} already recorded"))
+            problems.append((f"{at_zh}编号 {shown} 的退信已登记", f"{at_en}{shown} already recorded"))
             continue
         found.append((item, reason))
     if problems:
