@@ -65,6 +65,11 @@ class MailingRun(models.Model):
     persons = models.JSONField("名单 / Persons", default=list, blank=True)
     directory = models.CharField("输出目录 / Output directory", max_length=255)
     manifest_at = models.DateTimeField("清单生成时间 / Manifest written at", null=True, blank=True)
+    # True: the run's persons were laid out in postal order when it started (MailingSlot), and
+    # its chunks and batches are ranges of those positions, so batch 1 holds the first letters
+    # by postcode and route and the printed stacks follow the post's order; False (runs started
+    # before the layout): chunks are person-id ranges, each batch in postal order within itself
+    postal_order = models.BooleanField("按邮政顺序分批 / Batches in postal order", default=False)
 
     class Meta:
         verbose_name = "寄送批次 / Mailing run"
@@ -74,13 +79,34 @@ class MailingRun(models.Model):
         return f"{self.year} #{self.pk} {self.scope}"
 
 
+class MailingSlot(models.Model):
+    """A person's place in a run's postal order (postcode, delivery route, person id), laid out
+    once when the run starts: the run's chunks are ranges of ``position``, so every chunk is a
+    full batch of consecutive letters by postcode, and a chunk run again (a crash, a resumption)
+    takes exactly the same persons."""
+
+    run = models.ForeignKey(MailingRun, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveIntegerField("序号 / Position")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "寄送顺序 / Mailing position"
+        verbose_name_plural = "寄送顺序 / Mailing positions"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="mailing_slot_position"),
+            models.UniqueConstraint(fields=["run", "person"], name="mailing_slot_person"),
+        ]
+
+
 class MailingBatch(models.Model):
     """One file of a run: the paper statements of one chunk, page by page in postal order (a
     PDF), or a pension-notice run's notices of one chunk (a zip of PDFs, numbered in that order)."""
 
     run = models.ForeignKey(MailingRun, on_delete=models.CASCADE, related_name="batches")
-    first_id = models.PositiveBigIntegerField("起始编号 / First person id")  # the chunk's range
-    last_id = models.PositiveBigIntegerField("终止编号 / Last person id")
+    # the chunk's range: positions in the run's postal order (MailingRun.postal_order), or
+    # person ids for the runs started before it
+    first_id = models.PositiveBigIntegerField("起始序号 / First position")
+    last_id = models.PositiveBigIntegerField("终止序号 / Last position")
     file = models.CharField("文件 / File", max_length=255)
     pages = models.PositiveIntegerField("页数 / Pages")
     sha256 = models.CharField(max_length=64)

@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 import psycopg
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from shebao.core import audit
@@ -28,7 +29,14 @@ from shebao.registry.models import Person
 from shebao.registry.selectors import persons_visible
 from shebao.statements.document import statement_verify_url
 from shebao.statements.mailing.bulk import statements_issue_bulk
-from shebao.statements.mailing.models import DeliveryPreference, MailingBatch, MailingItem, MailingRun, ReturnedMail
+from shebao.statements.mailing.models import (
+    DeliveryPreference,
+    MailingBatch,
+    MailingItem,
+    MailingRun,
+    MailingSlot,
+    ReturnedMail,
+)
 from shebao.statements.mailing.services.common import CHUNK_SIZE, _require_run_starter
 from shebao.statements.mailing.services.overlap import run_overlap_check
 from shebao.statements.models import Statement
@@ -128,6 +136,7 @@ def _run_create(
             persons=persons,
             created_by=actor,
             directory="",
+            postal_order=True,
         )
         run.directory = str(_run_directory(year=year, run_id=run.pk))
         run.job = job_create(
@@ -176,9 +185,33 @@ def _run_persons(run: MailingRun) -> Any:
     return persons
 
 
+_SLOTS_INSERT = """INSERT INTO {table} (run_id, position, person_id)
+SELECT %s, u."position", u."pk" FROM ({ordered}) u"""
+
+
+def _slots_lay_out(run: MailingRun) -> int:
+    """Number the run's persons 1…N in postal order (postcode, delivery route, person id) as
+    its ``MailingSlot`` rows, in one ``INSERT … SELECT ROW_NUMBER() OVER (…)`` (a million
+    persons never pass through Python); the count."""
+    MailingSlot.objects.filter(run=run).delete()  # a plan made again starts afresh
+    ordered = _run_persons(run).annotate(
+        position=Window(RowNumber(), order_by=[F("postcode").asc(), F("delivery_route").asc(), F("pk").asc()])
+    )
+    sql, params = ordered.values_list("position", "pk").query.sql_with_params()
+    table = connection.ops.quote_name(MailingSlot._meta.db_table)
+    with connection.cursor() as cursor:
+        # the table's name quoted by the backend, the SELECT compiled by the ORM with its own parameters
+        cursor.execute(_SLOTS_INSERT.format(table=table, ordered=sql), [run.pk, *params])
+    return MailingSlot.objects.filter(run=run).count()
+
+
 def run_plan(params: dict[str, Any]) -> list[tuple[int, int]]:
-    """The job kind's plan: the person id ranges of the run's scope."""
+    """The job kind's plan: the run's positions in postal order (laid out now, in the job's own
+    transaction), or for a run started before that layout the person id ranges of its scope."""
     run = MailingRun.objects.get(pk=params["run"])
+    if run.postal_order:
+        count = _slots_lay_out(run)
+        return [(1, count)] if count else []
     if run.scope in (MailingRun.Scope.LIST, MailingRun.Scope.RESEND):
         return _list_ranges(sorted(run.persons), size=int(params.get("chunk_size", CHUNK_SIZE)))
     span = _run_persons(run).aggregate(lo=Min("id"), hi=Max("id"))
@@ -224,8 +257,7 @@ def run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
     twice) are left out, and ``mailing_item_unique`` refuses a second row for anyone."""
     run = MailingRun.objects.select_related("created_by__office__area").get(pk=params["run"])
     persons = list(
-        _run_persons(run)
-        .filter(pk__range=(lo, hi))
+        _chunk_persons(run, lo=lo, hi=hi)
         .exclude(pk__in=MailingItem.objects.filter(run=run).values("person_id"))
         .select_related("account")
         .order_by("postcode", "delivery_route", "pk")
@@ -234,7 +266,7 @@ def run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
         return {"persons": 0}
     if run.variant == MailingRun.Variant.PENSION_NOTICE:
         return _notice_chunk(run=run, persons=persons, lo=lo, hi=hi)
-    electronic = _electronic_of(persons=persons, lo=lo, hi=hi)
+    electronic = _electronic_of(run=run, persons=persons, lo=lo, hi=hi)
     book = StatementBook()
     rows: list[_ItemRow] = []
     notified = 0
@@ -270,15 +302,28 @@ def run_chunk(*, params: dict[str, Any], lo: int, hi: int) -> dict[str, Any]:
     return {"persons": len(rows), "paper": len(rows) - notified, "electronic": notified, "file": batch and batch.file}
 
 
-def _electronic_of(*, persons: Sequence[Person], lo: int, hi: int) -> set[int]:
-    """The chunk's persons who chose electronic delivery. Read by the chunk's id range (one
-    range condition, instead of 500 placeholders each resolved by the ORM and quoted by
-    psycopg in Python) and kept to the chunk's persons."""
+def _chunk_persons(run: MailingRun, *, lo: int, hi: int) -> Any:
+    """The persons of a chunk: those at positions lo…hi of the run's postal order, or (a run
+    started before that layout) of its scope with ids lo…hi."""
+    if run.postal_order:
+        slots = MailingSlot.objects.filter(run=run, position__gte=lo, position__lte=hi)
+        return Person.objects.filter(pk__in=slots.values("person_id"))
+    return _run_persons(run).filter(pk__range=(lo, hi))
+
+
+def _electronic_of(*, run: MailingRun, persons: Sequence[Person], lo: int, hi: int) -> set[int]:
+    """The chunk's persons who chose electronic delivery. Read by the chunk's range (one range
+    condition — of positions through the run's slots, or of person ids for a run without them —
+    instead of 500 placeholders each resolved by the ORM and quoted by psycopg in Python) and
+    kept to the chunk's persons."""
     wanted = {person.pk for person in persons}
-    chosen = DeliveryPreference.objects.filter(
-        person_id__gte=lo, person_id__lte=hi, mode=DeliveryPreference.Mode.ELECTRONIC
-    ).values_list("person_id", flat=True)
-    return wanted.intersection(chosen)
+    preferences = DeliveryPreference.objects.filter(mode=DeliveryPreference.Mode.ELECTRONIC)
+    if run.postal_order:
+        slots = MailingSlot.objects.filter(run=run, position__gte=lo, position__lte=hi)
+        preferences = preferences.filter(person_id__in=slots.values("person_id"))
+    else:
+        preferences = preferences.filter(person_id__gte=lo, person_id__lte=hi)
+    return wanted.intersection(preferences.values_list("person_id", flat=True))
 
 
 class _ItemRow(NamedTuple):
@@ -392,7 +437,7 @@ def _notice_chunk(*, run: MailingRun, persons: list[Person], lo: int, hi: int) -
     from shebao.pensions.documents import statement_pdf as pension_notice_pdf
     from shebao.pensions.selectors import pension_for_staff
 
-    electronic = _electronic_of(persons=persons, lo=lo, hi=hi)
+    electronic = _electronic_of(run=run, persons=persons, lo=lo, hi=hi)
     archive = io.BytesIO()
     rows: list[_ItemRow] = []
     notified = skipped = pages = 0
