@@ -93,18 +93,24 @@ NOTE_MEDICAL_ACCOUNT = "职工医保个人账户按月划入、不计利息，�
 NOTE_MATERNITY = "生育保险已并入职工医疗保险。"
 
 
-def window_printer(actor: Account) -> bool:
-    """A window clerk who prints statements: a clerk of a social-insurance office or a community
-    centre (not the card centre, the medical-insurance centre, a bank outlet: issue 14's review)."""
+def record_office_staff(actor: Account, roles: frozenset[str]) -> bool:
+    """An active staff member in one of ``roles`` at a social-insurance office or a community
+    centre (``RECORD_OFFICES``: not the card centre, the medical-insurance centre, a bank outlet)."""
     return (
         actor is not None
         and actor.is_authenticated
         and actor.is_active
         and actor.kind == Account.Kind.STAFF
-        and actor.role in PRINTING_ROLES
+        and actor.role in roles
         and actor.office is not None
         and actor.office.kind in RECORD_OFFICES
     )
+
+
+def window_printer(actor: Account) -> bool:
+    """A window clerk who prints statements: a clerk of a social-insurance office or a community
+    centre (issue 14's review)."""
+    return record_office_staff(actor, PRINTING_ROLES)
 
 
 # --- the window print (窗口打印), city-wide (通办) -------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from shebao.core.errors import NotAllowed
 from shebao.core.models import Account, Area, Office, Role
-from shebao.statements.selectors import RECORD_OFFICES, RECORD_READING_ROLES
+from shebao.statements.selectors import RECORD_READING_ROLES, record_office_staff
 
 CHUNK_SIZE = 500  # persons per chunk: one PDF batch of at most this many pages
 # the window clerks who read and print a person's statement, and the offices they sit in (the
@@ -81,16 +81,7 @@ def _require_run_starter(actor: Account) -> Area:
 def is_window_staff(actor: Account) -> bool:
     """A window clerk (clerk, reviewer, approver) of a social-insurance office or community centre
     (asked by every page's menu: the office's kind decides, its area is not read)."""
-    return (
-        actor is not None
-        and actor.is_authenticated
-        and actor.is_active
-        and actor.kind == Account.Kind.STAFF
-        and actor.role in WINDOW_ROLES
-        and actor.office is not None
-        and actor.office.kind in RECORD_OFFICES
-        and actor.office.area_id is not None
-    )
+    return record_office_staff(actor, WINDOW_ROLES) and actor.office is not None and actor.office.area_id is not None
 
 
 def run_watcher_area(actor: Account) -> Area | None:
