@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -269,6 +269,16 @@ def window_agent(*, person: Person, agent_id_number: str, agent_name: str, writt
     return {"id_number": number, "name": name, "basis": basis}
 
 
+class WindowPrint(NamedTuple):
+    """What the window shows after :func:`statement_window_print`: the statement, the agent
+    checked (None: the person came themself) and whether the person is of another district
+    (通办: printed here, corrected at their own district's office)."""
+
+    statement: Statement
+    agent: dict[str, Any] | None
+    other_district: bool
+
+
 def statement_window_print(
     *,
     actor: Account,
@@ -278,7 +288,7 @@ def statement_window_print(
     agent_id_number: str = "",
     agent_name: str = "",
     agent_written: bool = False,
-) -> Statement:
+) -> WindowPrint:
     """窗口打印: a window clerk (of a social-insurance office or a community centre) finds the
     person by the exact ID number shown at the window — anywhere in the city (通办, the product
     owner's decision in issue 14's review: :func:`~shebao.statements.selectors.window_person`;
@@ -306,7 +316,7 @@ def statement_window_print(
         agent=agent,
         window=window_districts(actor=actor, person=person),
     )
-    return statement
+    return WindowPrint(statement=statement, agent=agent, other_district=reader is not actor)
 
 
 def statement_window_pdf(

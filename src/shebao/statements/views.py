@@ -204,7 +204,7 @@ def window(request: AccountRequest) -> HttpResponse:
         }
         written = bool(request.POST.get("agent_written"))
         try:
-            statement = services.statement_window_print(
+            printed = services.statement_window_print(
                 actor=user,
                 id_number=request.POST.get("id_number", ""),
                 year=_year(request.POST.get("year", this_year)),
@@ -212,17 +212,17 @@ def window(request: AccountRequest) -> HttpResponse:
                 agent_written=written,
                 **agent_fields,
             )
-            agent = services.window_agent(person=statement.person, written=written, **agent_fields)
         except ShebaoError as error:
             context["error"] = f"{error.message_zh} / {error.message_en}"
             return render(request, "statements/window.html", context, status=error.status)
+        statement, agent = printed.statement, printed.agent
         # the print link's audit names the agent: kept by ref in the clerk's session (a few)
         agents = {ref: a for ref, a in request.session.get(WINDOW_AGENTS, {}).items() if ref != statement.ref}
         request.session[WINDOW_AGENTS] = {**dict(list(agents.items())[-9:]), statement.ref: agent}
         context.update(_statement_context(statement))
         context["agent"] = agent
         # a person of another district (通办): printed here, corrected at their district's office
-        context["other_district"] = selectors.window_reader(actor=user, person=statement.person) is not user
+        context["other_district"] = printed.other_district
     return render(request, "statements/window.html", context)
 
 
