@@ -415,6 +415,7 @@ def statement_correction_request(
     channel: str,
     key: str = "",
     materials: dict[str, Any] | None = None,
+    period_to: dt.date | None = None,
 ) -> Case:
     """A correction asked for from a statement: a QY-001 case naming the statement, the month
     and what is wrong, opened by the engine (its checks, its clock, its 一次性告知 of the
@@ -428,6 +429,7 @@ def statement_correction_request(
         "name": person.name,
         "statement_ref": statement.ref,
         "period": period.isoformat(),
+        "period_to": "" if period_to is None else period_to.isoformat(),
         "what": what,
         "correct_base": "" if correct_base is None else str(correct_base),
         "detail": detail,
