@@ -11,6 +11,7 @@ from shebao.cases import services
 from shebao.cases.models import Case
 from shebao.cases.services.materials import case_material_verify
 from shebao.cases.verify_queue import materials_to_verify_rows
+from shebao.core.models import Account
 from tests.cases.conftest import online
 from tests.cases.test_api import staff_client
 
@@ -50,6 +51,18 @@ def test_the_office_clerk_sees_the_upload_another_district_does_not_and_it_leave
     filed.refresh_from_db()
     case_material_verify(actor=clerk, case_id=filed.pk, version=filed.version, code="id_card", decision="verified")
     assert numbers(clerk) == []
+
+
+def test_the_scope_is_the_queues_within_authority_and_never_about_oneself(filed, clerk, reviewer):
+    # given the case referred up to authority level 2: above the clerk (1), within the reviewer (2)
+    Case.objects.filter(pk=filed.pk).update(required_authority=2)
+    assert numbers(clerk) == []
+    assert numbers(reviewer) == [filed.number]
+    # when the reviewer turns out to be the applicant
+    Account.objects.filter(pk=reviewer.pk).update(id_number=filed.applicant_id_number)
+    reviewer.refresh_from_db()
+    # then the case is not theirs to check, as it would not be in their queue
+    assert numbers(reviewer) == []
 
 
 def test_a_rejected_upload_leaves_the_list_until_a_new_one_comes(filed, clerk):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
@@ -146,6 +147,27 @@ QUEUE_DEFERRED = (
 QUEUE_MAX_OFFSET = 100_000  # deeper than any office's backlog; beyond it a page is empty, not an overflow
 
 
+def queue_items(*, actor: Account) -> QuerySet[ServiceItem]:
+    """一岗通: the items a staff member's queues hold, those of all their skill groups; a bank
+    agent's only the card items (a bank outlet does card services, nothing else)."""
+    items = ServiceItem.objects.filter(skill_group__staff=actor)
+    if actor.role == Role.BANK_AGENT:
+        items = items.filter(insurance="card")
+    return items
+
+
+def queue_cases(*, actor: Account, items: Iterable[int] | QuerySet[Any]) -> QuerySet[Case]:
+    """The cases a staff member's queues may show, in any state and at any office: of one of
+    ``items`` (:func:`queue_items`, as ids or as a subquery of them), within their authority
+    level, never about themselves. The caller adds the states and the offices (the
+    jurisdiction, ``authority.jurisdiction_offices``); the workbench queue and the materials to
+    verify (``cases.verify_queue``) share this scope so that they cannot drift apart."""
+    cases = Case.objects.filter(item_id__in=items, required_authority__lte=actor.authority_level)
+    if actor.id_number:
+        cases = cases.exclude(applicant_id_number=actor.id_number)
+    return cases
+
+
 def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> QuerySet[Case]:
     """一岗通: every case the clerk may act on now, across the items of all their skill groups,
     soonest due first. Cases the clerk already did a step of, or that concern the clerk, are
@@ -162,21 +184,15 @@ def workbench_queue(*, actor: Account, limit: int = 50, offset: int = 0) -> Quer
     authority.require_workbench(actor)
     if actor.office_id is None:
         return Case.objects.none()
-    level = actor.authority_level
-    items = ServiceItem.objects.filter(skill_group__staff=actor)
-    if actor.role == Role.BANK_AGENT:
-        items = items.filter(insurance="card")
-    item_ids = list(items.values_list("pk", flat=True))
+    # the item ids read first: each half below is then a plain index range
+    item_ids = list(queue_items(actor=actor).values_list("pk", flat=True))
     offices = authority.jurisdiction_offices(actor)
     done_by_me = CaseStepRecord.objects.filter(case_id=OuterRef("pk"), actor_id=actor.pk, step__isnull=False)
-    base = Case.objects.filter(
-        status=Case.Status.IN_PROGRESS,
-        item_id__in=item_ids,
-        required_authority__lte=level,
-        current_step__min_authority__lte=level,
-    ).filter(~Exists(done_by_me))
-    if actor.id_number:
-        base = base.exclude(applicant_id_number=actor.id_number)
+    base = (
+        queue_cases(actor=actor, items=item_ids)
+        .filter(status=Case.Status.IN_PROGRESS, current_step__min_authority__lte=actor.authority_level)
+        .filter(~Exists(done_by_me))
+    )
     offset = max(0, min(offset, QUEUE_MAX_OFFSET))
     end = offset + limit
     mine = base.filter(office_id__in=offices).order_by("due_date", "id").values_list("due_date", "id")[:end]

@@ -8,10 +8,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Subquery, Window
 
-from shebao.cases import authority
+from shebao.cases import authority, selectors
 from shebao.cases.models import Case, CaseMaterial
-from shebao.catalog.models import ServiceItem
-from shebao.core.models import Account, Role
+from shebao.core.models import Account
 
 VERIFY_ROW_FIELDS = (
     "id",
@@ -36,28 +35,25 @@ def materials_to_verify_rows(*, actor: Account, limit: int = 20, offset: int = 0
     """The open cases of the clerk's jurisdiction (the queue's district scope), of an item of
     their skill groups and within their authority, never about themselves, with at least one
     uploaded material pending verification — the cases case_material_verify would let the clerk
-    decide on. Oldest pending upload first. One query: each row also carries ``total``, the
-    number of such cases (a window count), so the page shows the count without a second read.
+    decide on; that scope is the workbench queue's (``selectors.queue_cases``). Oldest pending
+    upload first. One query: each row also carries ``total``, the number of such cases (a
+    window count), so the page shows the count without a second read.
     The pending check is an index lookup per case (case_material_unique starts with the case)."""
     authority.require_workbench(actor)
     if actor.office_id is None:
         return []
-    items = ServiceItem.objects.filter(skill_group__staff=actor)
-    if actor.role == Role.BANK_AGENT:
-        items = items.filter(insurance="card")
     pending = CaseMaterial.objects.filter(
         case_id=OuterRef("pk"),
         status=CaseMaterial.Status.UPLOADED,
         verification=CaseMaterial.Verification.PENDING,
     )
-    cases = Case.objects.filter(
-        status__in=Case.OPEN_STATUSES,
-        office_id__in=authority.jurisdiction_offices(actor),
-        item_id__in=items.values("pk"),
-        required_authority__lte=actor.authority_level,
-    ).filter(Exists(pending))
-    if actor.id_number:
-        cases = cases.exclude(applicant_id_number=actor.id_number)
+    # the items as a subquery, not read first: the page's section stays one query
+    items = selectors.queue_items(actor=actor).values("pk")
+    cases = (
+        selectors.queue_cases(actor=actor, items=items)
+        .filter(status__in=Case.OPEN_STATUSES, office_id__in=authority.jurisdiction_offices(actor))
+        .filter(Exists(pending))
+    )
     oldest = pending.order_by("upload__uploaded_at").values("upload__uploaded_at")[:1]
     offset = max(0, offset)
     return list(
