@@ -1,14 +1,21 @@
 """Documents: every PDF shebao issues, and the codes that let anyone verify one.
 
-Owns the one embedded font (WenQuanYi Micro Hei, vendored in ``core/fonts``: never a system
-font, so a machine without CJK fonts renders the same bytes), a small builder that the apps
-use for letters, receipts, annual statements, booklets and A3 flowchart posters, and the
-verification code printed on each document.
+Owns the embedded fonts, all vendored in ``core/fonts`` (never a system font, so a machine
+without CJK fonts renders the same bytes): WenQuanYi Micro Hei for nearly all text, and the
+two rare-character fallbacks cut from Hanazono Mincho, ``rare-han-a.ttf`` (CJK Extension A and
+the rest of the Basic Multilingual Plane's Han that WenQuanYi lacks) and ``rare-han-b.ttf``
+(Extensions B-F), for the 生僻字 in names and addresses (``fonts``). Also a small builder that
+the apps use for letters, receipts, annual statements, booklets and A3 flowchart posters, and
+the verification code printed on each document.
 
 Invariants:
 
-* every glyph is drawn in the vendored TrueType font; ReportLab embeds the subset used, with a
-  ToUnicode map, so the Chinese text can be searched, copied and read by screen readers;
+* every glyph is drawn in a vendored TrueType font, chosen per character: WenQuanYi wherever it
+  has the character, else the first fallback that has it (``fonts.font_runs``); a character
+  no font has prints as WenQuanYi's box, and ``missing_glyphs`` names it beforehand;
+* ReportLab embeds the subset of each font used, with a ToUnicode map (beyond U+FFFF as
+  UTF-16 pairs), so the Chinese text can be searched, copied and read by screen readers;
+* the fallbacks are loaded only by the first text that needs them;
 * user text is escaped before it reaches ReportLab's paragraph markup (a name with ``<`` or
   ``&`` prints as written, it cannot inject markup);
 * page furniture (running title, printed-at time in 北京时间, "第 n 页 / 共 N 页", the
