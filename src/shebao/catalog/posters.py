@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from shebao.catalog.models import ItemPhase, Jurisdiction, ServiceItem
 from shebao.core.channels import Channel
-from shebao.core.documents import CHINESE_CANNOT_START, FONT_NAME, Align, Document, Pen, mm, register_fonts
+from shebao.core.documents import CHINESE_CANNOT_START, Align, Document, Pen, font_runs, mm, register_fonts
 from shebao.core.models import Office
 
 Shape = Literal["title", "box", "step", "decision", "note", "end", "band"]
@@ -30,7 +30,9 @@ Shape = Literal["title", "box", "step", "decision", "note", "end", "band"]
 FIT = 0.9
 BOLD_WIDER = 1.08  # the font has no bold face; a browser's bold runs this much wider
 PAD = 10.0  # inside a box, left and right
-SVG_FONTS = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+SVG_FONTS = (
+    "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+)
 
 
 @dataclass(frozen=True)
@@ -188,9 +190,12 @@ _TOKEN = re.compile(r"[A-Za-z0-9@._%/:'’()\-–+·]+ *| +|.", re.DOTALL)
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """``text``'s width at ``size`` in the documents' font (the poster's own metrics)."""
+    """``text``'s width at ``size`` in the fonts the PDF draws it in (the poster's own metrics):
+    each run in the font ``font_runs`` gives it, WenQuanYi or a rare-character fallback, as
+    ``Pen.text`` draws it."""
     register_fonts()
-    return float(pdfmetrics.stringWidth(text, FONT_NAME, size)) * (BOLD_WIDER if bold else 1.0)
+    width = sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text))
+    return float(width) * (BOLD_WIDER if bold else 1.0)
 
 
 def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
@@ -364,9 +369,7 @@ def item_layout(item: ServiceItem, *, narrow: bool = False, english: bool = Fals
     else:
         side_x = cx + f.box_w + 14
         side = add(_node("note", side_x, y - 2, f.width - side_x - 10, 60, missing))
-        layout.arrows.append(
-            Arrow([(check.x + check.w, check.y + check.h / 2), (side.x, check.y + check.h / 2)], t.no)
-        )
+        layout.arrows.append(Arrow([(check.x + check.w, check.y + check.h / 2), (side.x, check.y + check.h / 2)], t.no))
     previous: Node = check
     y = max(check.y + check.h, side.y + side.h) + GAP
     first = True
@@ -381,7 +384,11 @@ def item_layout(item: ServiceItem, *, narrow: bool = False, english: bool = Fals
             office = _JURISDICTION_ZH.get(code, "")
         outside = phase.party == ItemPhase.Party.OUTSIDE
         header = [
-            (t.phase.format(n=index, name=_named(phase, english=english)) + (t.outside if outside else ""), f.text, True),
+            (
+                t.phase.format(n=index, name=_named(phase, english=english)) + (t.outside if outside else ""),
+                f.text,
+                True,
+            ),
             (f"{office} · {limit_text(days, legal, english=english)}", f.small, False),
         ]
         band = add(_node("band", band_x, y, f.width - 2 * band_x, 40, header, dashed=outside))

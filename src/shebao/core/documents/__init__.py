@@ -51,6 +51,7 @@ from shebao.core.documents.fonts import (
     FONT_MONO,
     FONT_NAME,
     FONT_PATH,
+    font_runs,
     missing_glyphs,
     register_fonts,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "document_sign_canonical",
     "document_verify",
     "document_verify_content",
+    "font_runs",
     "missing_glyphs",
     "mm",
     "random_symbols",
