@@ -10,17 +10,31 @@ loop runs, Django hands the test thread other connection objects than the one th
 up with; tests/conftest.py keeps the serialized migrated data per database, not per connection
 object, so each browser test still starts from the restored data (bca34f6 had to go back to one
 Chromium per test for want of that). Measured on the PostgreSQL pass over the browser test files:
-135 -> 105 CPU seconds for 49 tests, 24 of them in a browser."""
+135 -> 105 CPU seconds for 49 tests, 24 of them in a browser.
+
+Below the fixture, the steps the browser tests share, as plain functions: a page in a context of
+its own (``browser_page``), signing in through the staff or the citizen form or with the test
+client's session (``sign_in_staff``, ``sign_in_citizen``, ``sign_in_session``,
+``hand_over_session``), large text (``large_text``, ``large_text_cookie``), the CSP watch
+(``watch_csp``), axe-core's serious findings (``axe_serious``) and screenshots in
+``test-artifacts/`` (``screenshot``). Each does what the tests did inline, waits included, so a
+test still fails where a step does not happen."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connections
 
+from shebao.web.middleware import LARGE_TEXT_COOKIE
 from tests.conftest import CI
+from tests.factories import PASSWORD
+from tests.web import support
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -81,3 +95,101 @@ def chromium():
     yield browser
     for context in browser.contexts:  # a context a failed test left open
         context.close()
+
+
+# --- the steps the browser tests share -------------------------------------------------------
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"  # screenshots for a person to look at
+PHONE = {"width": 390, "height": 844}  # an iPhone 12's viewport: every page is tried on it
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@contextmanager
+def browser_page(browser, *, viewport: dict | None = DESKTOP, locale: str | None = "zh-CN", **options: Any) -> Iterator:
+    """A page in a browser context of its own (cookies, storage), closed however the block ends.
+
+    ``viewport=None`` and ``locale=None`` leave Playwright's defaults (1280×720, the system's
+    language); ``options`` go to ``new_context`` (``is_mobile``, ``accept_downloads``, …). The
+    context is ``page.context``."""
+    context = browser.new_context(locale=locale, viewport=viewport, **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def sign_in_staff(page, base_url: str, username: str, device, *, password: str = PASSWORD) -> None:
+    """Through the staff form, with the password and the authenticator's current code; returns once
+    the browser is on the home page (a refused sign-in stays on the form and times out here)."""
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.fill("#id_otp_token", support.current_code(device))
+    page.click("button.primary")
+    page.wait_for_url(f"{base_url}/")
+
+
+def sign_in_citizen(page, base_url: str, id_number: str, *, password: str = PASSWORD) -> None:
+    """Through the citizen form, with the ID number and the password; returns once the browser is on
+    the home page."""
+    page.goto(f"{base_url}/login/citizen/")
+    page.fill("#id_id_number", id_number)
+    page.fill("#id_password", password)
+    page.click("button.primary")
+    page.wait_for_url(f"{base_url}/")
+
+
+def sign_in_session(page, client, base_url: str, user, *, large_text: bool = False) -> None:
+    """Sign ``user`` in through the test client (``tests.web.support.sign_in``: staff with the second
+    factor verified) and give the browser that session in place of all its cookies, with large text
+    on if asked: for tests about a page, not about the sign-in form."""
+    client.logout()
+    support.sign_in(client, user)
+    page.context.clear_cookies()
+    hand_over_session(page, client, base_url, large_text=large_text)
+
+
+def hand_over_session(page, client, base_url: str, *, large_text: bool = False) -> None:
+    """The test client's session cookie (and the large-text one if asked) into the browser, beside
+    the cookies it has."""
+    cookies = [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
+    if large_text:
+        cookies.append({"name": LARGE_TEXT_COOKIE, "value": "1", "url": base_url})
+    page.context.add_cookies(cookies)
+
+
+def large_text(page) -> None:
+    """Switch large text (大字版) on with the header's toggle; returns once the page shows it."""
+    page.click("text=大字版")
+    page.wait_for_selector("body.large-text")
+
+
+def large_text_cookie(page, base_url: str) -> None:
+    """Large text on from the next page loaded, as a returning visitor has it."""
+    page.context.add_cookies([{"name": LARGE_TEXT_COOKIE, "value": "1", "url": base_url}])
+
+
+def watch_csp(page, errors: list[str] | None = None) -> list[str]:
+    """The console messages of the Content-Security-Policy from now on, appended to ``errors`` (a
+    new list if none: pass one to watch several pages); the test asserts it stays empty."""
+    found: list[str] = [] if errors is None else errors
+    page.on("console", lambda msg: found.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return found
+
+
+def axe_serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
+    """The page into ``test-artifacts/<name>``."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)

@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_fixtures import (
+    PHONE,
+    axe_serious,
+    browser_page,
+    chromium,  # noqa: F401 (the browser fixture, found by name)
+    large_text_cookie,
+    screenshot,
+    watch_csp,
+)
 from tests.content.test_content import answer, job, policy
-from tests.pensions.test_retiree_browser import _serious
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the same launch settings)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,12 +30,9 @@ def test_policy_qa_and_employment_pages_on_a_phone_in_large_text(chromium, live_
     )
     answer("社保卡丢了怎么办？", answer="拨打12333或在App办理挂失。", keywords="挂失")
     job("江岸区就业援助月专场招聘会", district="江岸区", place="江岸区人力资源市场")
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    context.add_cookies([{"name": "shebao_large_text", "value": "1", "url": live_server.url}])
-    page = context.new_page()
-    csp_errors: list[str] = []
-    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
-    try:
+    with browser_page(chromium, viewport=PHONE) as page:
+        large_text_cookie(page, live_server.url)
+        csp_errors = watch_csp(page)
         # when they search the policies for 退休 and open the decision
         page.goto(f"{live_server.url}/policies/")
         page.fill("#policy-q", "退休")
@@ -36,19 +40,16 @@ def test_policy_qa_and_employment_pages_on_a_phone_in_large_text(chromium, live_
         page.click(f"text={decision.title}")
         # then its text, in a page axe finds nothing serious in, that fits the screen
         assert "六十三周岁" in page.locator("main").inner_text()
-        assert _serious(page) == []
+        assert axe_serious(page) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "content-policy-phone.png"), full_page=True)
+        screenshot(page, "content-policy-phone.png")
         # when they look up 挂失 in the Q&A and open the answer
         page.goto(f"{live_server.url}/qa/?q=挂失")
         page.click("text=社保卡丢了怎么办？")
         assert page.locator(".content-answer .answer-body").first.is_visible()
-        assert _serious(page) == []
+        assert axe_serious(page) == []
         # and the employment notices of their district
         page.goto(f"{live_server.url}/employment/?district=江岸区")
         assert "江岸区人力资源市场" in page.locator("main").inner_text()
-        assert _serious(page) == []
+        assert axe_serious(page) == []
         assert csp_errors == []
-    finally:
-        context.close()

@@ -23,13 +23,20 @@ from shebao.catalog.definitions import Applicant
 from shebao.contributions.models import ContributionMonth
 from shebao.core.models import OpeningHours, Role, SkillGroup
 from shebao.medical.models import CareAuthorisation, FundLimit, Reimbursement, ReimbursementPayment
+from tests.browser_fixtures import (
+    PHONE,
+    axe_serious,
+    browser_page,
+    chromium,  # noqa: F401 (the browser fixture, found by name)
+    screenshot,
+    sign_in_citizen,
+    sign_in_staff,
+    watch_csp,
+)
 from tests.conftest import _staff
-from tests.factories import PASSWORD
 from tests.medical.test_reimbursement import MATERIALS
-from tests.pensions.test_retiree_browser import _serious
 from tests.web.support import confirmed_device, make_person
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the browser fixture)
-from tests.web.test_engine_browser import ALL_DAY, open_office, staff_sign_in, watch_csp  # noqa: F401
+from tests.web.test_engine_browser import ALL_DAY, open_office  # noqa: F401 (the open office fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,22 +113,19 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
         },
         materials=MATERIALS,
     )
-    ARTIFACTS.mkdir(exist_ok=True)
     csp_errors: list[str] = []
 
     # when the district clerk accepts it on its case page
-    context, page = staff_sign_in(chromium, live_server, clerk, confirmed_device(clerk))
-    try:
+    with browser_page(chromium) as page:
+        sign_in_staff(page, live_server.url, clerk.username, confirmed_device(clerk))
         watch_csp(page, csp_errors)
         page.goto(f"{live_server.url}/cases/{case.number}/")
         acted(page, "accept")
-    finally:
-        context.close()
     assert Case.objects.get(pk=case.pk).current_step.phase.code == "centre_pay"
 
     # and the centre's reviewer assesses it: 8,000.00 in policy, working
-    context, page = staff_sign_in(chromium, live_server, reviewer, confirmed_device(reviewer))
-    try:
+    with browser_page(chromium) as page:
+        sign_in_staff(page, live_server.url, reviewer.username, confirmed_device(reviewer))
         watch_csp(page, csp_errors)
         page.goto(f"{live_server.url}/medical/reimbursements/{case.number}/")
         page.select_option("#hospital_code", "H440100001")
@@ -132,21 +136,17 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
         # then the amount is the hand computation: (8 000 − 800) × (86% − 10 referral) = 5 472.00
         assert page.inner_text("#reimbursement-amount") == "¥5472.00"
         assert "起付标准" in page.inner_text("#reimbursement-lines")
-        page.screenshot(path=str(ARTIFACTS / "medical-assessment.png"), full_page=True)
-        assert _serious(page) == []
+        screenshot(page, "medical-assessment.png")
+        assert axe_serious(page) == []
         page.goto(f"{live_server.url}/cases/{case.number}/")
         acted(page, "review")
-    finally:
-        context.close()
 
     # and its approver approves
-    context, page = staff_sign_in(chromium, live_server, approver, confirmed_device(approver))
-    try:
+    with browser_page(chromium) as page:
+        sign_in_staff(page, live_server.url, approver.username, confirmed_device(approver))
         watch_csp(page, csp_errors)
         page.goto(f"{live_server.url}/cases/{case.number}/")
         acted(page, "approve")
-    finally:
-        context.close()
     row = Reimbursement.objects.get(case_number=case.number)
     assert (row.status, str(row.amount), str(row.account_paid)) == ("decided", "5472.00", "360.00")
     # one payment: the fund's 5 472.00 and the account's 360.00 of the person's 2 528.00 share
@@ -154,21 +154,15 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
     assert (payment.status, str(payment.amount)) == ("paid", "5832.00")
 
     # then the person signs in, sees the amount and opens the decision letter
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    try:
+    with browser_page(chromium, viewport=PHONE) as page:
         watch_csp(page, csp_errors)
-        page.goto(f"{live_server.url}/login/citizen/")
-        page.fill("#id_id_number", citizen.id_number)
-        page.fill("#id_password", PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in_citizen(page, live_server.url, citizen.id_number)
         page.goto(f"{live_server.url}/my/medical/")
         assert "5472.00" in page.inner_text("#my-reimbursements")
-        page.screenshot(path=str(ARTIFACTS / "medical-my-reimbursements.png"), full_page=True)
-        assert _serious(page) == []
+        screenshot(page, "medical-my-reimbursements.png")
+        assert axe_serious(page) == []
         href = page.get_attribute("#my-reimbursements a.letter-link", "href")
-        letter = context.request.get(f"{live_server.url}{href}")
+        letter = page.context.request.get(f"{live_server.url}{href}")
         assert letter.status == 200 and letter.body().startswith(b"%PDF")
         assert letter.headers["content-type"] == "application/pdf"
         # the letter is in Chinese, names the case and carries the amount and its lines
@@ -183,12 +177,10 @@ def test_district_accepts_centre_pays_person_reads_the_letter(
         page.fill("#settle-from", day)
         page.fill("#settle-to", today.isoformat())
         action = page.get_attribute("#settlements-form", "action")
-        settlements = context.request.get(f"{live_server.url}{action}?from={day}&to={today.isoformat()}")
+        settlements = page.context.request.get(f"{live_server.url}{action}?from={day}&to={today.isoformat()}")
         assert settlements.status == 200 and settlements.headers["content-type"] == "application/pdf"
         listed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(settlements.body())).pages)
         # fund 5 472.00, account 360.00, the person bore 8 650.40 − 5 832.00 = 2 818.40
         assert "医疗费用结算清单" in listed and "5,472.00" in listed and "360.00" in listed
         assert "2,818.40" in listed
-    finally:
-        context.close()
     assert csp_errors == []

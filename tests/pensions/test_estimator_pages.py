@@ -14,8 +14,17 @@ import time_machine
 
 from shebao.contributions.models import AccountEntry, ContributionMonth, WageBase
 from shebao.registry.models import Person
+from tests.browser_fixtures import (
+    PHONE,
+    axe_serious,
+    browser_page,
+    chromium,  # noqa: F401 (the browser fixture, found by name)
+    hand_over_session,
+    large_text,
+    screenshot,
+    watch_csp,
+)
 from tests.web.support import make_person, sign_in
-from tests.web.test_browser import chromium  # noqa: F401 (the fixture, by name)
 
 D = Decimal
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -207,33 +216,16 @@ def test_bad_assumptions_are_a_422(client, citizen, retiring_soon):
 # --- in a browser: phone width, large text, no serious accessibility violation ----------------
 
 
-def _serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_estimators_in_a_phone_browser(chromium, live_server, client, citizen, district):  # noqa: F811
-    from tests.web.test_browser import ARTIFACTS
-
     person = make_person(district=district, account=citizen, birth_date=dt.date(1966, 1, 20))
     record(person, index=D("2"), balance=D("100000.00"))
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    csp_errors: list[str] = []
-    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
-    try:
+    with browser_page(chromium, viewport=PHONE) as page:
+        csp_errors = watch_csp(page)
         # given the public estimator on a phone, in large text
         page.goto(f"{live_server.url}{PUBLIC}")
-        page.click("text=大字版")
-        page.wait_for_selector("body.large-text")
+        large_text(page)
         # when the example is entered and sent (htmx swaps the result in place)
         for name, value in (("average_index", "0.60"), ("contribution_months", "180"), ("account_balance", "60000")):
             page.fill(f"#pension-estimator [name={name}]", value)
@@ -244,21 +236,18 @@ def test_the_estimators_in_a_phone_browser(chromium, live_server, client, citize
         assert page.inner_text("#pension-total") == "¥1525.09"
         assert page.locator("#pension-result svg[role=img]").count() == 1
         assert page.url == f"{live_server.url}{PUBLIC}"
-        assert _serious(page) == []
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "pension-estimator-phone.png"), full_page=True)
+        assert axe_serious(page) == []
+        screenshot(page, "pension-estimator-phone.png")
         # when the citizen, signed in, opens their own estimate
         client.force_login(citizen)
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+        hand_over_session(page, client, live_server.url)
         page.goto(f"{live_server.url}{MINE}")
         # then the months of the window with the chart, readable on the phone
         assert page.locator("#estimate-window-table svg[role=img]").count() == 1
         assert page.locator("#estimate-window-table tbody tr").count() >= 2
-        assert _serious(page) == []
-        page.screenshot(path=str(ARTIFACTS / "pension-estimate-mine-phone.png"), full_page=True)
+        assert axe_serious(page) == []
+        screenshot(page, "pension-estimate-mine-phone.png")
         assert csp_errors == []
-    finally:
-        context.close()
 
 
 # --- the inputs from the own record, women's original age, retirees, the query budget -------

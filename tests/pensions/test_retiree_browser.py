@@ -10,23 +10,20 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.factories import PASSWORD
+from tests.browser_fixtures import (
+    PHONE,
+    axe_serious,
+    browser_page,
+    chromium,  # noqa: F401 (the browser fixture, found by name)
+    large_text,
+    screenshot,
+    sign_in_citizen,
+    watch_csp,
+)
 from tests.pensions.support import TOTAL, retiree, retiree_account
 from tests.web.support import sign_in
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the same launch settings)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def test_a_retiree_signs_in_and_downloads_the_statement(chromium, live_server, client, district, approver):  # noqa: F811
@@ -34,27 +31,18 @@ def test_a_retiree_signs_in_and_downloads_the_statement(chromium, live_server, c
     account = retiree_account(district)
     retiree(district=district, approver=approver, account=account)
     api = sign_in(client, account).get("/api/v1/my/pension").json()
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, accept_downloads=True)
-    page = context.new_page()
-    csp_errors: list[str] = []
-    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
-    try:
+    with browser_page(chromium, viewport=PHONE, accept_downloads=True) as page:
+        csp_errors = watch_csp(page)
         # when they sign in on their phone and switch large text on
-        page.goto(f"{live_server.url}/login/citizen/")
-        page.fill("#id_id_number", account.id_number)
-        page.fill("#id_password", PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/")
-        page.click("text=大字版")
-        page.wait_for_selector("body.large-text")
+        sign_in_citizen(page, live_server.url, account.id_number)
+        large_text(page)
         # and open 我的养老金 from the navigation
         page.goto(f"{live_server.url}/my/pension/")
         # then the monthly amount is the API's, with its three parts
         assert page.inner_text("#pension-total") == f"¥{api['monthly']}" == f"¥{TOTAL}"
         assert "基础养老金" in page.inner_text("#pension-parts")
-        assert _serious(page) == []
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "pension-mine-phone.png"), full_page=True)
+        assert axe_serious(page) == []
+        screenshot(page, "pension-mine-phone.png")
         # when they download the statement
         with page.expect_download() as download:
             page.click("#download-statement")
@@ -66,5 +54,3 @@ def test_a_retiree_signs_in_and_downloads_the_statement(chromium, live_server, c
             assert part["amount"] in text
         assert f"{TOTAL:,.2f}" in text
         assert csp_errors == []
-    finally:
-        context.close()

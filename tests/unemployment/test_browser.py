@@ -9,10 +9,17 @@ import datetime as dt
 import pytest
 
 from shebao.unemployment.services import payments_issue_range
-from tests.factories import PASSWORD
-from tests.pensions.test_retiree_browser import _serious
+from tests.browser_fixtures import (
+    PHONE,
+    axe_serious,
+    browser_page,
+    chromium,  # noqa: F401 (the browser fixture, found by name)
+    large_text,
+    screenshot,
+    sign_in_citizen,
+    watch_csp,
+)
 from tests.unemployment.test_payments import make_claim
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the same launch settings)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -25,18 +32,10 @@ def test_a_claimant_reads_their_claim_on_a_phone_in_large_text(chromium, live_se
     claim.derivation = {"steps": ["2010.00 × 0.9 = 1809.00 元/月（四舍五入到分）"], "rules": []}
     claim.save()
     payments_issue_range(month=dt.date(2026, 4, 1), lo=claim.pk, hi=claim.pk)
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    csp_errors: list[str] = []
-    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
-    try:
-        page.goto(f"{live_server.url}/login/citizen/")
-        page.fill("#id_id_number", citizen.id_number)
-        page.fill("#id_password", PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/")
-        page.click("text=大字版")
-        page.wait_for_selector("body.large-text")
+    with browser_page(chromium, viewport=PHONE) as page:
+        csp_errors = watch_csp(page)
+        sign_in_citizen(page, live_server.url, citizen.id_number)
+        large_text(page)
         # when they open it from the navigation
         page.click("text=我的失业保险金 / My unemployment benefit")
         page.wait_for_url(f"{live_server.url}/my/unemployment/")
@@ -45,9 +44,6 @@ def test_a_claimant_reads_their_claim_on_a_phone_in_large_text(chromium, live_se
         assert "¥1809.00" in page.inner_text("#claim-monthly")
         page.click("#claim-derivation summary")
         assert "2010.00 × 0.9" in page.inner_text("#claim-derivation")
-        assert _serious(page) == []
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "unemployment-mine-phone.png"), full_page=True)
+        assert axe_serious(page) == []
+        screenshot(page, "unemployment-mine-phone.png")
         assert csp_errors == []
-    finally:
-        context.close()

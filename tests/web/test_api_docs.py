@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from shebao.web.middleware import CSP
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (a fixture, found by name)
+from tests.browser_fixtures import browser_page, chromium, screenshot  # noqa: F401 (chromium: a fixture, found by name)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,11 @@ def test_the_swagger_files_are_served_from_here(client):
 @pytest.mark.django_db(transaction=True)
 def test_swagger_ui_shows_the_routes_asking_nothing_of_another_origin(chromium, live_server):  # noqa: F811
     # given a browser that notes every request and every console complaint
-    page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    origins: set[str] = set()
-    complaints: list[str] = []
-    page.on("request", lambda request: origins.add(urlsplit(request.url).netloc))
-    page.on("console", lambda msg: complaints.append(msg.text) if msg.type == "error" else None)
-    try:
+    with browser_page(chromium, locale=None) as page:
+        origins: set[str] = set()
+        complaints: list[str] = []
+        page.on("request", lambda request: origins.add(urlsplit(request.url).netloc))
+        page.on("console", lambda msg: complaints.append(msg.text) if msg.type == "error" else None)
         # when it opens the docs
         page.goto(f"{live_server.url}/api/v1/docs")
         page.wait_for_selector(".opblock-summary-path", timeout=15000)
@@ -54,7 +53,4 @@ def test_swagger_ui_shows_the_routes_asking_nothing_of_another_origin(chromium, 
         assert any("/api/v1/calendar/due-date" in p for p in paths), paths
         assert origins == {urlsplit(live_server.url).netloc}, origins
         assert not [c for c in complaints if "Content Security Policy" in c], complaints
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
-    finally:
-        page.context.close()
+        screenshot(page, "api-docs.png", full_page=False)

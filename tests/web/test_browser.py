@@ -4,17 +4,23 @@ text on, and the page shows their name and office in Chinese. A screenshot is ke
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from shebao.core.calendar import calendar_seed_from_package
 from tests import browser_fixtures
-from tests.factories import PASSWORD
-from tests.web.support import confirmed_device, current_code
+from tests.browser_fixtures import (  # noqa: F401 (ARTIFACTS: tests/statements import it from here)
+    ARTIFACTS,
+    PHONE,
+    browser_page,
+    large_text,
+    large_text_cookie,
+    screenshot,
+    sign_in_staff,
+    watch_csp,
+)
+from tests.web.support import confirmed_device
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-# the browser fixture (one Chromium per test process), found by name; the other browser tests import it from here
+# the browser fixture (one Chromium per test process), found by name; tests/statements import it from here
 chromium = browser_fixtures.chromium
 
 # transaction=True: the live server's threads must see the test's rows. pytest-django runs
@@ -27,24 +33,15 @@ def test_clerk_signs_in_and_switches_large_text(chromium, live_server, clerk):
     # given a clerk with an authenticator, and the 2026 holiday arrangement
     calendar_seed_from_package(years=range(2026, 2027))
     device = confirmed_device(clerk)
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    csp_errors: list[str] = []
-    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
-    try:
+    with browser_page(chromium) as page:
+        csp_errors = watch_csp(page)
         # when they sign in with password and the current one-time code
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", "clerk")
-        page.fill("#id_password", PASSWORD)
-        page.fill("#id_otp_token", current_code(device))
-        page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in_staff(page, live_server.url, "clerk", device)
         # then their workbench, with their name and office
         assert page.locator(".who-name").inner_text() == "王窗口"
         assert "江岸区社会保险管理处" in page.locator("#my-office").inner_text()
         # when they switch large text on
-        page.click("text=大字版")
-        page.wait_for_selector("body.large-text")
+        large_text(page)
         # then the page is scaled up and still shows who and where
         font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert font_size >= 20
@@ -56,21 +53,16 @@ def test_clerk_signs_in_and_switches_large_text(chromium, live_server, clerk):
         page.click("#due-date button.primary")
         page.wait_for_selector('#due-date-result time[datetime="2026-02-14"]')
         assert page.url == f"{live_server.url}/"
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "clerk-home-large-text.png"), full_page=True)
+        screenshot(page, "clerk-home-large-text.png")
         assert csp_errors == []
-    finally:
-        context.close()
 
 
 def test_bad_input_through_htmx_shows_the_message_in_place(chromium, live_server):
     # given the public calculators page (no sign-in), whose forms post through htmx
     calendar_seed_from_package(years=range(2026, 2027))
-    context = chromium.new_context(locale="zh-CN")
-    page = context.new_page()
-    answers: list[int] = []
-    page.on("response", lambda r: answers.append(r.status) if "/calculators/interest/" in r.url else None)
-    try:
+    with browser_page(chromium, viewport=None) as page:
+        answers: list[int] = []
+        page.on("response", lambda r: answers.append(r.status) if "/calculators/interest/" in r.url else None)
         page.goto(f"{live_server.url}/calculators/")
         # when a negative opening balance is submitted
         page.fill("#interest-calculator [name=opening_balance]", "-1")
@@ -82,24 +74,16 @@ def test_bad_input_through_htmx_shows_the_message_in_place(chromium, live_server
         assert answers == [422]
         assert page.url == f"{live_server.url}/calculators/"
         assert page.locator("h1").count() == 1  # the fragment, not a second page inside the first
-    finally:
-        context.close()
 
 
 def test_large_text_on_a_phone_never_scrolls_sideways(chromium, live_server):
     # given an elderly user's phone (390 px wide) with large text on (适老化)
-    from shebao.web.middleware import LARGE_TEXT_COOKIE
-
     calendar_seed_from_package(years=range(2026, 2027))
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    context.add_cookies([{"name": LARGE_TEXT_COOKIE, "value": "1", "url": live_server.url}])
-    page = context.new_page()
-    try:
+    with browser_page(chromium, viewport=PHONE) as page:
+        large_text_cookie(page, live_server.url)
         for path in ("/welcome/", "/calculators/", "/track/", "/workdays/"):
             page.goto(f"{live_server.url}{path}")
             assert page.evaluate("document.body.classList.contains('large-text')")
             # then no page is wider than the screen (card grids of 18-20em were 418-440 px)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{path} is {width} px wide"
-    finally:
-        context.close()

@@ -17,9 +17,15 @@ from shebao.cases.models import Case
 from shebao.core.calendar import calendar_seed_from_package
 from shebao.core.models import OpeningException, OpeningHours, SkillGroup
 from shebao.core.workdays import listed_kind
-from tests.factories import PASSWORD
-from tests.web.support import confirmed_device, current_code
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the browser fixture)
+from tests.browser_fixtures import (
+    browser_page,
+    chromium,  # noqa: F401 (the browser fixture, found by name)
+    screenshot,
+    sign_in_citizen,
+    sign_in_staff,
+    watch_csp,
+)
+from tests.web.support import confirmed_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,22 +46,6 @@ def open_office(office):
     return office
 
 
-def staff_sign_in(browser, live_server, user, device):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.fill("#id_otp_token", current_code(device))
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
-
-
-def watch_csp(page, errors: list[str]) -> None:
-    page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
-
-
 def test_one_form_received_accepted_reviewed_and_followed(
     chromium,  # noqa: F811
     live_server,
@@ -71,12 +61,11 @@ def test_one_form_received_accepted_reviewed_and_followed(
     clerk.skill_groups.add(group)
     reviewer.skill_groups.add(group)
     clerk_device, reviewer_device = confirmed_device(clerk), confirmed_device(reviewer)
-    ARTIFACTS.mkdir(exist_ok=True)
     csp_errors: list[str] = []
 
     # when the clerk opens the workbench and the flexible-worker one-form
-    context, page = staff_sign_in(chromium, live_server, clerk, clerk_device)
-    try:
+    with browser_page(chromium) as page:
+        sign_in_staff(page, live_server.url, clerk.username, clerk_device)
         watch_csp(page, csp_errors)
         page.click("nav >> text=工作台")
         page.wait_for_url(f"{live_server.url}/workbench/")
@@ -91,7 +80,7 @@ def test_one_form_received_accepted_reviewed_and_followed(
         page.fill("#id_f_address", "江岸区胜利街1号")
         page.check('input[name="m_id_card"][value="received"]')
         page.check('input[name="m_address_proof"][value="received"]')
-        page.screenshot(path=str(ARTIFACTS / "engine-one-form.png"), full_page=True)
+        screenshot(page, "engine-one-form.png")
         page.click("form.receive button.primary")
         page.wait_for_url("**/workbench/received/**")
         # then both cases are on one page, one group
@@ -106,62 +95,47 @@ def test_one_form_received_accepted_reviewed_and_followed(
         page.wait_for_selector(f"#case-{g2.number} .step-refused")
         assert "received" in page.url  # no page load: the cards were swapped
         assert "2级权限" in card2.inner_text()
-        page.screenshot(path=str(ARTIFACTS / "engine-one-form-received.png"), full_page=True)
+        screenshot(page, "engine-one-form-received.png")
         page.goto(f"{live_server.url}/workbench/")
-        page.screenshot(path=str(ARTIFACTS / "engine-clerk-workbench.png"), full_page=True)
-    finally:
-        context.close()
+        screenshot(page, "engine-clerk-workbench.png")
     assert Case.objects.get(pk=g1.pk).status == Case.Status.COMPLETED
     assert Case.objects.get(pk=g2.pk).current_step.kind == "review"
 
     # when the reviewer opens the workbench, finds T-G2 and reviews it
-    context, page = staff_sign_in(chromium, live_server, reviewer, reviewer_device)
-    try:
+    with browser_page(chromium) as page:
+        sign_in_staff(page, live_server.url, reviewer.username, reviewer_device)
         watch_csp(page, csp_errors)
         page.goto(f"{live_server.url}/workbench/")
         row = page.locator("tr.queue-row", has_text=g2.number)
         assert "测试事项T-G2" in row.inner_text()
-        page.screenshot(path=str(ARTIFACTS / "engine-reviewer-workbench.png"), full_page=True)
+        screenshot(page, "engine-reviewer-workbench.png")
         row.locator("a").click()
         page.wait_for_url(f"**/cases/{g2.number}/")
-        page.screenshot(path=str(ARTIFACTS / "engine-case-page.png"), full_page=True)
+        screenshot(page, "engine-case-page.png")
         page.click('#case-panel button[data-action="review"]')
         page.wait_for_selector("#case-panel .status-completed")
         assert "王窗口" in page.inner_text("#case-history") and "李复核" in page.inner_text("#case-history")
-        page.screenshot(path=str(ARTIFACTS / "engine-case-page-completed.png"), full_page=True)
-    finally:
-        context.close()
+        screenshot(page, "engine-case-page-completed.png")
     assert Case.objects.get(pk=g2.pk).status == Case.Status.COMPLETED
 
     # when the applicant signs in and opens my cases
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
+    with browser_page(chromium) as page:
         watch_csp(page, csp_errors)
-        page.goto(f"{live_server.url}/login/citizen/")
-        page.fill("#id_id_number", citizen.id_number)
-        page.fill("#id_password", PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in_citizen(page, live_server.url, citizen.id_number)
         page.click("nav >> text=我的办件")
         page.wait_for_url(f"{live_server.url}/my/cases/")
         # then both cases are there, completed
         for case in (g1, g2):
             row = page.locator("tr.my-case", has_text=case.number)
             assert "已办结" in row.inner_text()
-        page.screenshot(path=str(ARTIFACTS / "engine-my-cases.png"), full_page=True)
-    finally:
-        context.close()
+        screenshot(page, "engine-my-cases.png")
     assert csp_errors == []
 
 
 def test_the_public_guide_shows_the_flowchart(chromium, live_server, catalogue):  # noqa: F811
     # given the catalogue, and nobody signed in
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    csp_errors: list[str] = []
-    watch_csp(page, csp_errors)
-    try:
+    with browser_page(chromium) as page:
+        csp_errors = watch_csp(page)
         # when a visitor searches the guide and opens the cross-province transfer
         page.goto(f"{live_server.url}/guide/")
         page.fill("#guide-search", "T-XFER")
@@ -171,8 +145,5 @@ def test_the_public_guide_shows_the_flowchart(chromium, live_server, catalogue):
         svg = page.locator("#flowchart svg.flowchart-wide")
         assert "转出地办理" in svg.text_content()
         assert svg.bounding_box()["width"] > 500
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "engine-guide-item.png"), full_page=True)
+        screenshot(page, "engine-guide-item.png")
         assert csp_errors == []
-    finally:
-        context.close()

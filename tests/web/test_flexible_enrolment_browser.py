@@ -16,10 +16,10 @@ from shebao.catalog.services import catalog_sync
 from shebao.core.calendar import calendar_seed_from_package
 from shebao.core.models import Office, OpeningHours, Role, SkillGroup
 from shebao.registry.models import InsuredStatus, Person
+from tests.browser_fixtures import browser_page, chromium, screenshot, sign_in_staff  # noqa: F401 (chromium: the fixture)
 from tests.conftest import _staff
-from tests.factories import PASSWORD, new_id_number
-from tests.web.support import confirmed_device, current_code
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the same launch settings)
+from tests.factories import new_id_number
+from tests.web.support import confirmed_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,16 +52,9 @@ def test_flexible_enrolment_at_a_community_window_on_saturday(chromium, live_ser
     number = new_id_number(birth=dt.date(1988, 5, 20))
     with time_machine.travel(SATURDAY_10, tick=True):
         device = confirmed_device(community_clerk)
-        context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-        page = context.new_page()
-        try:
+        with browser_page(chromium, viewport={"width": 1280, "height": 1000}) as page:
             # when the clerk signs in with password and one-time code
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", "community_clerk")
-            page.fill("#id_password", PASSWORD)
-            page.fill("#id_otp_token", current_code(device))
-            page.click("button.primary")
-            page.wait_for_url(f"{live_server.url}/")
+            sign_in_staff(page, live_server.url, "community_clerk", device)
             # then an item outside the Saturday service is refused with its message
             page.goto(f"{live_server.url}/workbench/receive/DJ-033/")  # 城乡居民: weekdays only
             assert "不在周六延时服务范围内" in page.content()
@@ -83,10 +76,7 @@ def test_flexible_enrolment_at_a_community_window_on_saturday(chromium, live_ser
             page.click('button[data-action="accept"]')
             page.wait_for_selector('button[data-action="accept"]', state="detached")
             assert "已办结" in page.inner_text("main")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "flexible-enrolment-saturday.png"), full_page=True)
-        finally:
-            context.close()
+            screenshot(page, "flexible-enrolment-saturday.png")
     # then the person is registered and insured in pension and medical from March, with no unit
     person = Person.objects.get(id_number=number)
     assert (person.name, person.address, person.category, person.hukou_place) == (

@@ -8,12 +8,10 @@ from __future__ import annotations
 import pytest
 
 from shebao.catalog.models import ItemMaterial, ServiceItem
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the browser fixture)
+from tests.browser_fixtures import ARTIFACTS, PHONE, browser_page, chromium  # noqa: F401 (chromium: the fixture)
 from tests.web.test_guide import LONG_BASIS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
 
 # Measured in the page: the figure's and the shown drawing's right edges, the smallest drawn
 # text (font size × the drawing's scale) and each line that leaves the shape it sits in.
@@ -57,13 +55,11 @@ def test_the_flowchart_is_readable_on_a_phone(chromium, live_server, catalogue, 
         name_en="Resident identity card, social security card or household register "
         "(original and one copy; if someone applies for you, a power of attorney and their ID)",
     )
-    context = chromium.new_context(
-        locale=language, viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True
-    )
-    if language == "en-US":
-        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    try:
+    with browser_page(
+        chromium, locale=language, viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True
+    ) as page:
+        if language == "en-US":
+            page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         # when they open the item's guide
         page.goto(f"{live_server.url}/guide/T-XFER/")
         page.locator("#flowchart").scroll_into_view_if_needed()
@@ -81,20 +77,14 @@ def test_the_flowchart_is_readable_on_a_phone(chromium, live_server, catalogue, 
         assert found["shown"] == ["flowchart flowchart-narrow"]
         if language == "en-US":
             assert "New agency check" in page.locator("#flowchart svg.flowchart-narrow").text_content()
-    finally:
-        context.close()
 
 
 def test_the_wide_flowchart_still_shows_on_a_desk(chromium, live_server, catalogue):  # noqa: F811
     # given a visitor at a desk
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
+    with browser_page(chromium) as page:
         # when they open the item's guide
         page.goto(f"{live_server.url}/guide/T-XFER/")
         found = page.evaluate(MEASURE)
         # then the wide drawing is shown, its lines inside their boxes, its text at 12 px or more
         assert found["shown"] == ["flowchart flowchart-wide"]
         assert found["overflows"] == [] and found["smallest"] >= 11.5, found
-    finally:
-        context.close()

@@ -18,12 +18,19 @@ from shebao.cases.services import case_act
 from shebao.contributions.grades import flexible_grade_on
 from shebao.core.models import Notification, SkillGroup
 from shebao.registry.models import Person
+from tests.browser_fixtures import (
+    PHONE,
+    axe_serious,
+    browser_page,
+    chromium,  # noqa: F401 (the browser fixture, found by name)
+    large_text,
+    screenshot,
+    sign_in_citizen,
+    watch_csp,
+)
 from tests.cases.conftest import PDF, verify_uploads
-from tests.factories import PASSWORD
-from tests.pensions.test_retiree_browser import _serious
 from tests.web.support import make_person
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the browser fixture)
-from tests.web.test_engine_browser import open_office, watch_csp  # noqa: F401 (the open office fixture)
+from tests.web.test_engine_browser import open_office  # noqa: F401 (the open office fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,31 +55,23 @@ def test_a_person_applies_online_for_a_grade_change_and_reads_that_it_completed(
     for staff in (clerk, reviewer):
         staff.skill_groups.add(group)
     this_month = timezone.localdate().replace(day=1)
-    csp_errors: list[str] = []
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    watch_csp(page, csp_errors)
-    try:
+    with browser_page(chromium, viewport=PHONE) as page:
+        csp_errors = watch_csp(page)
         # when the person signs in: their home is the online hall
-        page.goto(f"{live_server.url}/login/citizen/")
-        page.fill("#id_id_number", citizen.id_number)
-        page.fill("#id_password", PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in_citizen(page, live_server.url, citizen.id_number)
         assert page.locator("#online-hall a[data-hall]").count() == 9
         # and applies for the grade change from the list of what they can apply for
         page.click('#online-hall a[data-hall="apply"]')
         page.wait_for_url("**/online/apply/")
-        assert _serious(page) == []
+        assert axe_serious(page) == []
         page.click('a[href="/online/apply/JF-001/"]')
         page.wait_for_url("**/online/apply/JF-001/")
         assert "张三" in page.inner_text("#applicant-shown")
-        assert _serious(page) == []
+        assert axe_serious(page) == []
         page.fill("#id_f_start_month", this_month.isoformat())
         page.fill("#id_f_grade_percent", "150")
         page.fill("#id_phone", "13900001111")
-        page.screenshot(path=str(ARTIFACTS / "online-apply-grade.png"), full_page=True)
+        screenshot(page, "online-apply-grade.png")
         page.click("form.apply button.primary")
         page.wait_for_url("**/cases/*/")
         # then the case page: waiting for the ID card, which they upload there
@@ -98,8 +97,8 @@ def test_a_person_applies_online_for_a_grade_change_and_reads_that_it_completed(
         assert case.due_date.isoformat() in main
         row.refresh_from_db()
         assert (row.status, row.verified_by_id) == ("uploaded", clerk.pk)  # the office checked the file
-        assert _serious(page) == []
-        page.screenshot(path=str(ARTIFACTS / "online-case-in-progress.png"), full_page=True)
+        assert axe_serious(page) == []
+        screenshot(page, "online-case-in-progress.png")
 
         # when the district's clerk accepts and the reviewer completes the case
         case = case_act(actor=clerk, case_id=case.pk, version=case.version, action="accept", channel="hall")
@@ -115,12 +114,11 @@ def test_a_person_applies_online_for_a_grade_change_and_reads_that_it_completed(
         page.wait_for_url("**/online/messages/")
         done = Notification.objects.get(account=citizen, key__startswith=f"case:{case.pk}:completed:")
         assert "已办结" in page.inner_text(f"#message-{done.pk}")
-        assert _serious(page) == []
+        assert axe_serious(page) == []
         # in large text too
-        page.click("text=大字版")
-        page.wait_for_selector("body.large-text")
-        assert _serious(page) == []
-        page.screenshot(path=str(ARTIFACTS / "online-messages-large-text.png"), full_page=True)
+        large_text(page)
+        assert axe_serious(page) == []
+        screenshot(page, "online-messages-large-text.png")
         # when they mark it read, the count drops by one
         page.click(f"#message-{done.pk} button")
         page.wait_for_selector(f"#message-{done.pk}:not(.unread)")
@@ -131,6 +129,4 @@ def test_a_person_applies_online_for_a_grade_change_and_reads_that_it_completed(
         # and the completed case can be rated from the hall
         page.goto(f"{live_server.url}/cases/{case.number}/")
         assert page.locator("#rate").count() == 1
-    finally:
-        context.close()
     assert csp_errors == []

@@ -21,10 +21,10 @@ from shebao.catalog.services import catalog_sync
 from shebao.core.calendar import calendar_seed_from_package
 from shebao.core.models import Office, OpeningHours, Role, SkillGroup
 from shebao.registry.models import Person
+from tests.browser_fixtures import browser_page, chromium, screenshot, sign_in_staff  # noqa: F401 (chromium: the fixture)
 from tests.conftest import _staff
-from tests.factories import PASSWORD, new_id_number
-from tests.web.support import confirmed_device, current_code, make_person
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the same launch settings)
+from tests.factories import new_id_number
+from tests.web.support import confirmed_device, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +32,7 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 WORKING_SATURDAY_10 = dt.datetime(2026, 2, 14, 10, 0, tzinfo=SHANGHAI)
 ORDINARY_SATURDAY_10 = dt.datetime(2026, 12, 12, 10, 0, tzinfo=SHANGHAI)
 T = dt.time
+COUNTER = {"width": 1280, "height": 1000}
 
 
 def _open(office: Office) -> None:
@@ -48,15 +49,6 @@ def loaded():
     calendar_seed_from_package(years=range(2026, 2027))
 
 
-def sign_in(page, base: str, username: str, device) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.fill("#id_otp_token", current_code(device))
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
-
-
 def listed_codes(page) -> set[str]:
     hrefs = page.eval_on_selector_all("#receive .item-list a", "links => links.map(a => a.getAttribute('href'))")
     return {m.group(1) for h in hrefs if (m := re.search(r"/workbench/receive/([A-Z]{2}-\d{3})/", h))}
@@ -71,10 +63,8 @@ def test_on_a_working_saturday_a_clerk_receives_a_weekday_item(chromium, live_se
     person = make_person(district=district, name="调休日来办", id_number=new_id_number(district.code))
     with time_machine.travel(WORKING_SATURDAY_10, tick=True):
         device = confirmed_device(clerk)
-        context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-        page = context.new_page()
-        try:
-            sign_in(page, live_server.url, "sat_clerk", device)
+        with browser_page(chromium, viewport=COUNTER) as page:
+            sign_in_staff(page, live_server.url, "sat_clerk", device)
             # then the home page shows the weekday hours, as the counter keeps them
             assert "13:30–17:00" in page.inner_text(".hours")
             assert "09:00–16:00" not in page.inner_text(".hours")
@@ -95,10 +85,7 @@ def test_on_a_working_saturday_a_clerk_receives_a_weekday_item(chromium, live_se
             page.wait_for_url("**/cases/**")
             # then the instant item is completed on that Saturday
             assert "已办结" in page.inner_text("main")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "working-saturday-receive.png"), full_page=True)
-        finally:
-            context.close()
+            screenshot(page, "working-saturday-receive.png")
     person.refresh_from_db()
     assert person.address == "江岸区胜利街1号"
     assert Person.objects.filter(pk=person.pk).exists()
@@ -124,28 +111,19 @@ def test_on_an_ordinary_saturday_the_community_window_offers_only_the_saturday_i
     (flexible,) = [s for s in SATURDAY_SETS if "community_centre" in s.office_kinds]
     with time_machine.travel(ORDINARY_SATURDAY_10, tick=True):
         device = confirmed_device(clerk)
-        context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-        page = context.new_page()
-        try:
-            sign_in(page, live_server.url, "sat_cc", device)
+        with browser_page(chromium, viewport=COUNTER) as page:
+            sign_in_staff(page, live_server.url, "sat_cc", device)
             page.goto(f"{live_server.url}/workbench/")
             # then the receive list is the Saturday set (and the consultation), and says so
             assert listed_codes(page) == set(flexible.codes) | set(SATURDAY_EVERYWHERE)
             assert "周六延时服务" in page.inner_text("#offering-note")
             one_forms = page.eval_on_selector_all("#receive .one-forms a", "links => links.map(a => a.textContent)")
             assert one_forms == ["灵活就业人员参保一表通"]
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "saturday-community-workbench.png"), full_page=True)
-        finally:
-            context.close()
+            screenshot(page, "saturday-community-workbench.png")
     # after the Saturday service's hours nothing is offered, and the page says why
-    with time_machine.travel(ORDINARY_SATURDAY_10.replace(hour=16, minute=5), tick=True):
-        context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-        page = context.new_page()
-        try:
-            sign_in(page, live_server.url, "sat_cc", device)
-            page.goto(f"{live_server.url}/workbench/")
-            assert listed_codes(page) == set()
-            assert "当前不在办公时间" in page.inner_text("#offering-note")
-        finally:
-            context.close()
+    after_hours = ORDINARY_SATURDAY_10.replace(hour=16, minute=5)
+    with time_machine.travel(after_hours, tick=True), browser_page(chromium, viewport=COUNTER) as page:
+        sign_in_staff(page, live_server.url, "sat_cc", device)
+        page.goto(f"{live_server.url}/workbench/")
+        assert listed_codes(page) == set()
+        assert "当前不在办公时间" in page.inner_text("#offering-note")
