@@ -32,16 +32,30 @@ UNIT_TOKEN_DAYS = (30, 90, 180, 365)
 UNIT_TOKENS_LIVE = 20  # a unit's valid tokens at once: one per system and environment is plenty
 
 
-def _unit_code(actor: Account) -> str:
-    if actor.kind != Account.Kind.UNIT or not actor.unit_code or not actor.is_active:
+def unit_operator_of(account: Account, *, unit_code: str) -> bool:
+    """Whether ``account`` is an active operator (单位经办人) of the unit ``unit_code``: the one
+    unit-operator check, for the one who makes a token and for the one a token acts as."""
+    return (
+        account.kind == Account.Kind.UNIT
+        and account.is_active
+        and bool(account.unit_code)
+        and account.unit_code == unit_code
+    )
+
+
+def unit_operator_code(*, actor: Account) -> str:
+    """The code of the unit ``actor`` operates; anyone but an active operator of a unit is
+    refused (403). The apps' own token rules (``contributions.batch_tokens``) start with it."""
+    unit_code = actor.unit_code or ""
+    if not unit_operator_of(actor, unit_code=unit_code):
         raise NotAllowed("仅限单位经办人使用", "For employer operators only")
-    return actor.unit_code
+    return unit_code
 
 
 def unit_tokens_of(*, actor: Account) -> QuerySet[UnitApiToken]:
     """The tokens of the operator's own unit (made by any of its operators), newest first."""
     return (
-        UnitApiToken.objects.filter(unit_code=_unit_code(actor))
+        UnitApiToken.objects.filter(unit_code=unit_operator_code(actor=actor))
         .select_related("account", "revoked_by")
         .order_by("-created_at", "-pk")
     )
@@ -52,7 +66,7 @@ def unit_token_issue(
 ) -> tuple[UnitApiToken, str]:
     """A new token of the operator's unit: the row, and the token itself — shown to the
     operator this once, never stored (only its SHA-256 and its first characters are)."""
-    unit_code = _unit_code(actor)
+    unit_code = unit_operator_code(actor=actor)
     name = (name or "").strip()
     if not 1 <= len(name) <= 64 or not name.isprintable():
         raise InvalidInput("令牌名称应为 1-64 个可见字符", "The name must be 1-64 printable characters", field="name")
@@ -108,7 +122,7 @@ def unit_token_issue(
 def unit_token_revoke(*, actor: Account, token_id: int) -> UnitApiToken:
     """Revoke a token of the operator's own unit (any operator of the unit may); a token of
     another unit is not found. Revoking a revoked token changes nothing."""
-    unit_code = _unit_code(actor)
+    unit_code = unit_operator_code(actor=actor)
     with transaction.atomic():
         row = UnitApiToken.objects.select_for_update().filter(pk=token_id, unit_code=unit_code).first()
         if row is None:
@@ -140,9 +154,7 @@ def unit_token_verify(*, token: str, scope: str) -> tuple[Account, UnitApiToken]
         or row.scope != scope
         or row.revoked_at is not None
         or row.expires_at <= timezone.now()
-        or row.account.kind != Account.Kind.UNIT
-        or row.account.unit_code != row.unit_code
-        or not row.account.is_active
+        or not unit_operator_of(row.account, unit_code=row.unit_code)
     ):
         raise InvalidToken()
     return row.account, row
