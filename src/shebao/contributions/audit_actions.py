@@ -19,6 +19,11 @@ class ContributionAction(AuditActions):
     ACCOUNT_PAYOUT = "account.payout", "个人账户养老金支出 / Account pension paid out of the account"
     MONTH_CORRECT = "contributions.month.correct", "更正缴费记录 / Contribution month corrected"
     DIFFERENCE_REFUND_SETTLE = "contributions.difference.refund_settle", "更正退差已退付 / Correction refund paid"
+    DIFFERENCE_BILL_CANCEL = (
+        "contributions.difference.bill_cancel",
+        "撤销更正补差缴费单 / Correction difference bill cancelled",
+    )
+    DIFFERENCE_REBILL = "contributions.difference.rebill", "重新开具更正补差缴费单 / Correction difference billed again"
     MONTH_RESTORE = "contributions.month.restore", "补记缺失的缴费月份 / Missing contribution month restored"
     HISTORY_LOAD = "contributions.history.load", "历年缴费记录入账 / Annual records loaded into the ledger"
     RULE_ADD = "rule.add", "新增规则 / Rule row added"

@@ -31,6 +31,15 @@ employer and personal part at the month's own rule rows:
 
 A month whose bill is still open (its own monthly bill, or the difference bill of an earlier
 correction) is not corrected: what was paid is not settled yet (:func:`correction_refusal`).
+
+A difference bill cancelled (:func:`difference_bill_cancel`, with who and why) is a demand
+withdrawn, not a debt forgiven: contributions owed are not waived (社会保险法第六十三条), so the
+difference stays open — owed, to be billed again — and an auditor still finds it owed, the
+employer no longer finds a bill (nothing overdue, no △, no late fee running). It is then either
+billed again (:func:`difference_rebill`: a new bill due as a new difference's would be, the late
+fee from then) or, when the correction itself was wrong, taken over by a new correction of the
+month, whose difference is reckoned from what was paid (:func:`as_paid`), not from the figures the
+cancelled bill asked for.
 """
 
 from __future__ import annotations
@@ -51,7 +60,7 @@ from shebao.contributions.rulebook import Rulebook
 from shebao.contributions.rules import ContributionCalc, due_date
 from shebao.core import audit
 from shebao.core.channels import Channel
-from shebao.core.errors import Conflict, InvalidInput, NotAllowed
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shebao.core.models import Account
 from shebao.core.months import month_start
 from shebao.registry.models import Person
@@ -100,6 +109,34 @@ def amounts_of(row: ContributionMonth) -> dict[str, Decimal | None]:
     return {column: getattr(row, column) for column in COLUMNS}
 
 
+def difference_to_bill(row: ContributionMonth) -> BaseDifference | None:
+    """The upward difference of ``row`` still owed whose bill was cancelled (to be billed again),
+    locked for the correcting transaction, or None."""
+    if row.difference_bill_id is None:
+        return None
+    return (
+        BaseDifference.objects.select_for_update(of=("self",))
+        .filter(
+            month=row,
+            kind=BaseDifference.Kind.DUE,
+            status=BaseDifference.Status.OPEN,
+            bill_cancelled_at__isnull=False,
+        )
+        .first()
+    )
+
+
+def as_paid(row: ContributionMonth, owed: BaseDifference) -> tuple[dict[str, Decimal | None], Decimal, Decimal]:
+    """What was paid for ``row`` (its amounts, base and account credit) under a difference
+    ``owed`` and not paid: each column the correction moved back at its figure before, the
+    others as they are."""
+    amounts = amounts_of(row)
+    for column, figures in owed.lines.items():
+        if column in amounts and figures:
+            amounts[column] = None if figures.get("before") is None else Decimal(figures["before"])
+    return amounts, owed.base_before, row.account_credit - owed.account_credit
+
+
 def _sum(values: dict[str, Decimal], columns: tuple[str, ...]) -> Decimal:
     return sum((values[c] for c in columns), ZERO)
 
@@ -115,16 +152,25 @@ def difference_record(
     book: Rulebook,
     case_number: str,
     today: dt.date,
+    replaces: BaseDifference | None = None,
 ) -> BaseDifference | None:
     """The difference of ``row`` (already holding its corrected amounts) against what was paid
     (``before``), written as a ``BaseDifference`` — with its bill when upward, the month (still
     paid) then pointing at that bill too — or None when the month was not paid (nothing moved) or nothing changed.
+    ``replaces``: the month's difference owed whose bill was cancelled (:func:`difference_to_bill`,
+    ``before`` then what was paid under it: :func:`as_paid`), closed as taken over by this one (or
+    by none, when the new base leaves nothing to move); the month then points at no cancelled bill.
     Part of the correcting transaction: an error here leaves nothing written."""
     if row.status != ContributionMonth.Status.PAID or row.unit is None:
         return None
     delta = {c: (getattr(row, c) or ZERO) - (before[c] or ZERO) for c in COLUMNS}
     employer, personal = _sum(delta, EMPLOYER_COLUMNS), _sum(delta, PERSONAL_COLUMNS)
     credit = row.account_credit - credit_before
+    if replaces is not None:
+        # closed before the new row is written: a month has one difference owed at a time
+        _close(replaces, note=f"办件 {case_number} 再次更正，差额按原缴纳数重新计算")
+        row.difference_bill = None
+        row.save(update_fields=["difference_bill"])
     if employer == personal == credit == ZERO:
         return None
     upward = employer >= 0 and personal >= 0 and credit >= 0
@@ -176,7 +222,17 @@ def difference_record(
         row.difference_bill = difference.bill
         row.save(update_fields=["difference_bill"])
     difference.save()
+    if replaces is not None:
+        replaces.replaced_by = difference
+        replaces.save(update_fields=["replaced_by"])
     return difference
+
+
+def _close(difference: BaseDifference, *, note: str) -> None:
+    """A due difference owed, its bill cancelled, closed: billed again or taken over."""
+    difference.status = BaseDifference.Status.CANCELLED
+    difference.closing_note = note[:255]
+    difference.save(update_fields=["status", "closing_note"])
 
 
 def difference_settle(*, bill: Bill) -> int:
@@ -319,6 +375,188 @@ def difference_refund_settle(
             channel=channel,
         )
     return difference
+
+
+def _reason_check(raw: Any) -> str:
+    reason = " ".join(str(raw or "").split())
+    if not 2 <= len(reason) <= 200 or not reason.isprintable():
+        raise InvalidInput(
+            "请填写撤销补差缴费单的原因（2 至 200 个字）",
+            "Give the reason the difference bill is cancelled (2-200 characters)",
+            field="reason",
+        )
+    return reason
+
+
+def _may_handle_bills(actor: Account) -> None:
+    if selectors.refund_settler_district(actor) is False:
+        raise NotAllowed(
+            "仅社保经办机构缴费业务人员可撤销或重新开具更正补差缴费单",
+            "Only the contribution staff of a social-insurance office cancel or re-issue a difference bill",
+        )
+
+
+def difference_bill_cancel(*, actor: Account, bill_id: Any, reason: Any, channel: str = Channel.HALL) -> BaseDifference:
+    """撤销更正补差缴费单: withdraw an open difference bill (补差) — issued wrong (its due date,
+    its figures to be checked), or the correction itself to be corrected again. The bill is
+    cancelled (it can no longer be paid, is in no arrears and runs no late fee); its difference
+    is not: contributions owed are not waived (社会保险法第六十三条), so it stays open, owed and
+    to be billed again (:func:`difference_rebill`) or taken over by a new correction of the
+    month (``services.contribution_month_correct``, reckoned from what was paid). Who, when and
+    why are kept on the difference; one transaction with its audit event.
+
+    Who may: as for a refund (:func:`selectors.refund_settler_district`), the contribution side
+    of the unit's district office (the city centre's, the administrator: every unit) — never for
+    their own record, never someone who did a step of the correction's case (who decided the
+    difference does not also withdraw its collection). A bill paid or already cancelled: 409
+    (payment and cancellation lock the bill, so one of two at once wins, the other is told)."""
+    _may_handle_bills(actor)
+    why = _reason_check(reason)
+    try:
+        pk = int(bill_id)
+    except (TypeError, ValueError):
+        pk = 0
+    with transaction.atomic():
+        found = selectors.differences_for_settler(actor=actor).filter(bill_id=pk).order_by("-pk").first()
+        if found is None:
+            raise NotFound("未找到该更正补差缴费单", "No such correction difference bill")
+        bill = Bill.objects.select_for_update().get(pk=pk)
+        difference = (
+            BaseDifference.objects.select_for_update(of=("self",))
+            .select_related("month", "person", "unit")
+            .get(pk=found.pk)
+        )
+        if bill.status != Bill.Status.OPEN or difference.status != BaseDifference.Status.OPEN:
+            raise Conflict(
+                f"补差缴费单 {bill.number} 已缴费或已撤销，不能撤销",
+                f"The difference bill {bill.number} is already paid or cancelled",
+                field="bill",
+            )
+        _separate(actor, difference, "撤销其补差缴费单", "cancels its difference bill")
+        now = timezone.now()
+        bill.status = Bill.Status.CANCELLED
+        bill.save(update_fields=["status"])
+        difference.bill_cancelled_at = now
+        difference.bill_cancelled_by = actor
+        difference.bill_cancel_reason = why
+        difference.save(update_fields=["bill_cancelled_at", "bill_cancelled_by", "bill_cancel_reason"])
+        audit.record(
+            actor=actor,
+            action="contributions.difference.bill_cancel",
+            subject_type="contributions.Bill",
+            subject_id=bill.pk,
+            subject_person=difference.person.id_number,
+            before={"bill_status": Bill.Status.OPEN},
+            after={
+                "bill_status": Bill.Status.CANCELLED,
+                "bill": bill.number,
+                "difference": difference.pk,
+                "difference_status": difference.status,  # still owed: to be billed again
+                "case": difference.case_number,
+                "period": difference.month.period,
+                "unit": difference.unit.credit_code,
+                "employer": difference.employer_amount,
+                "personal": difference.personal_amount,
+                "reason": why,
+            },
+            channel=channel,
+        )
+    return difference
+
+
+def difference_rebill(*, actor: Account, difference_id: Any, channel: str = Channel.HALL) -> BaseDifference:
+    """重新开具更正补差缴费单: a difference owed whose bill was cancelled billed again, for the
+    same amounts, due on the ordinary due date of the month it is re-issued in (as a new
+    difference's bill: :func:`difference_record`), so the late fee runs from then and not over
+    the time the demand was withdrawn. The old row is closed (``cancelled``, ``replaced_by`` the
+    new one) and a new row carries the new bill, so each bill keeps its own difference line;
+    the month points at the new bill. Who may as :func:`difference_bill_cancel` (not for their
+    own record); one transaction with its audit event. Returns the new row."""
+    from shebao.contributions.rulebook import rulebook_load
+
+    _may_handle_bills(actor)
+    today = timezone.localdate()
+    with transaction.atomic():
+        found = selectors.difference_get_for_settler(actor=actor, difference_id=difference_id)
+        # the month first, as a correction of it locks it before its difference
+        month = ContributionMonth.objects.select_for_update(of=("self",)).get(pk=found.month_id)
+        old = (
+            BaseDifference.objects.select_for_update(of=("self",))
+            .select_related("person", "unit", "bill")
+            .get(pk=found.pk)
+        )
+        if not old.to_bill or old.kind != BaseDifference.Kind.DUE or old.bill is None:
+            raise Conflict(
+                "只有缴费单已撤销、仍未缴的更正补差可以重新开具",
+                "Only a difference still owed whose bill was cancelled is billed again",
+                field="difference",
+            )
+        if actor.id_number and actor.id_number == old.person.id_number:
+            raise NotAllowed("不能为本人的记录开具补差缴费单", "You may not bill a difference on your own record")
+        rule = rulebook_load().late_fee(today)  # no late-fee row in force: a clear 422, nothing written
+        cancelled = old.bill
+        bill = Bill.objects.create(
+            unit=old.unit,
+            period=month.period,
+            kind=Bill.Kind.DIFFERENCE,
+            employer_total=old.employer_amount,
+            personal_total=old.personal_amount,
+            late_fee=ZERO,
+            due_date=due_date(month_start(today), grace_days=rule.grace_days),
+            case_number=old.case_number,
+            carried_forward=cancelled.carried_forward,
+        )
+        _close(old, note=f"缴费单 {cancelled.number} 已撤销，重新开具缴费单 {bill.number}")
+        new = BaseDifference.objects.create(
+            month=month,
+            person=old.person,
+            unit=old.unit,
+            case_number=old.case_number,
+            kind=old.kind,
+            base_before=old.base_before,
+            base_after=old.base_after,
+            employer_amount=old.employer_amount,
+            personal_amount=old.personal_amount,
+            account_credit=old.account_credit,
+            lines=old.lines,
+            bill=bill,
+            original_bill_id=old.original_bill_id,
+        )
+        old.replaced_by = new
+        old.save(update_fields=["replaced_by"])
+        month.difference_bill = bill
+        month.save(update_fields=["difference_bill"])
+        audit.record(
+            actor=actor,
+            action="contributions.difference.rebill",
+            subject_type="contributions.Bill",
+            subject_id=bill.pk,
+            subject_person=old.person.id_number,
+            before={"bill": cancelled.number, "difference": old.pk},
+            after={
+                "bill": bill.number,
+                "difference": new.pk,
+                "due_date": bill.due_date,
+                "case": old.case_number,
+                "period": month.period,
+                "unit": old.unit.credit_code,
+                "employer": old.employer_amount,
+                "personal": old.personal_amount,
+            },
+            channel=channel,
+        )
+    return new
+
+
+def _separate(actor: Account, difference: BaseDifference, zh: str, en: str) -> None:
+    """Never on one's own record, never by who did a step of the correction's case."""
+    if actor.id_number and actor.id_number == difference.person.id_number:
+        raise NotAllowed(f"不能为本人的记录{zh}", f"You may not act on your own record: nobody {en} for themself")
+    if _handled_case(actor, difference.case_number):
+        raise NotAllowed(
+            f"您办理过更正办件 {difference.case_number}，须由其他人员{zh}",
+            f"You handled the correction case {difference.case_number}: someone else {en}",
+        )
 
 
 def _handled_case(actor: Account, case_number: str) -> bool:

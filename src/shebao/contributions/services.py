@@ -22,6 +22,12 @@ from shebao.contributions.accounts import account_credit_rows, account_interest_
 from shebao.contributions.assessment import JOB_KIND, path_resolve, ruleset_for
 from shebao.contributions.differences import Correction, difference_summary
 from shebao.contributions.differences import (
+    difference_bill_cancel as difference_bill_cancel,
+)
+from shebao.contributions.differences import (
+    difference_rebill as difference_rebill,
+)
+from shebao.contributions.differences import (
     difference_refund_settle as difference_refund_settle,  # the refunds page calls it here
 )
 from shebao.contributions.models import Bill, ContributionMonth, DeclaredBase, Payment
@@ -431,10 +437,18 @@ def contribution_month_correct(
     ``rules`` name the case. An employee's month only (a flexible worker's base follows their
     grade: JF-001); a month not on record is a back-payment (JF-002), not a correction; a month
     whose bill is still open (its own, or an earlier correction's difference bill) is refused.
-    One transaction: when the bill cannot be made nothing is written. Returns the corrected
-    month and its difference (None when the month was not paid or nothing changed)."""
+    A month whose earlier difference is owed with its bill cancelled (``differences``: to be
+    billed again) is corrected against what was paid, the earlier difference taken over by the
+    new one. One transaction: when the bill cannot be made nothing is written. Returns the
+    corrected month and its difference (None when the month was not paid or nothing changed)."""
     from shebao.contributions.backpay import _month_calc
-    from shebao.contributions.differences import amounts_of, correction_refusal, difference_record
+    from shebao.contributions.differences import (
+        amounts_of,
+        as_paid,
+        correction_refusal,
+        difference_record,
+        difference_to_bill,
+    )
     from shebao.contributions.models import AccountEntry
     from shebao.contributions.rulebook import rulebook_load
 
@@ -487,6 +501,9 @@ def contribution_month_correct(
         before = {"base": row.base, "account_credit": row.account_credit, "status": row.status}
         before.update({c: getattr(row, c) for c in columns if hasattr(row, c)})
         paid_amounts, base_before, credit_before = amounts_of(row), row.base, row.account_credit
+        to_bill = difference_to_bill(row)
+        if to_bill is not None:  # its bill cancelled, never paid: the new difference is from what was
+            paid_amounts, base_before, credit_before = as_paid(row, to_bill)
         row.base = calc.base.quantize(Decimal("0.01"))  # as stored, so the audit shows what the row holds
         row.account_credit = calc.account_credit
         for line in calc.lines:
@@ -506,6 +523,7 @@ def contribution_month_correct(
             book=book,
             case_number=case_number,
             today=today,
+            replaces=to_bill,
         )
         interest_after: dict[str, Any] = {}
         entry = AccountEntry.objects.filter(source_month=row).first()
@@ -525,6 +543,8 @@ def contribution_month_correct(
             "interest": interest_after,
             "difference": difference_summary(difference),
         }
+        if to_bill is not None:
+            after["replaces"] = {"difference": to_bill.pk, "bill": to_bill.bill.number if to_bill.bill else None}
         after.update({c: getattr(row, c) for c in columns if hasattr(row, c)})
         audit.record(
             actor=actor,

@@ -173,8 +173,11 @@ class ContributionMonth(models.Model):
     # An upward base correction's difference bill (补差, ``differences``) while it is unpaid; the
     # month itself stays paid on its own ``bill`` (it was paid, at the base declared then: it
     # keeps counting as a paid month everywhere) and the record shows it in arrears (△) once this
-    # bill is past due. Cleared when the bill is paid. Not indexed, no trigger, as ``bill``: read
-    # with the month only (the bill's months are its ``BaseDifference`` rows).
+    # bill is past due. Cleared when the bill is paid (or a later correction leaves nothing owed);
+    # a cancelled bill stays here until the difference is billed again: the readers that take this
+    # as the sign of an unpaid difference (the accounts' crediting, the medical months) still see
+    # one, the arrears readers see no open bill. Not indexed, no trigger, as ``bill``: read with
+    # the month only (the bill's months are its ``BaseDifference`` rows).
     difference_bill = models.ForeignKey(
         Bill,
         null=True,
@@ -223,7 +226,16 @@ class BaseDifference(models.Model):
     parts are owed back to the employer (``employer_amount``) and the person
     (``personal_amount``), recorded here for the finance office to pay (no refund transfer is
     made by the platform). Amounts are magnitudes (never negative); ``lines`` keeps every column
-    before and after, as strings."""
+    before and after, as strings.
+
+    A difference bill cancelled (``differences.difference_bill_cancel``: who, when and why kept
+    here) does not cancel the difference: contributions owed are not waived (社会保险法第六十三条),
+    so the row stays open — owed, its bill cancelled, to be billed again — and every reader of an
+    open difference goes on counting it as unpaid (the accounts credit what was paid) while none
+    counts it overdue (no open bill is past due). It is closed (``cancelled``) when it is billed
+    again (``differences.difference_rebill``: a new row with the new bill, ``replaced_by``) or
+    when a later correction of the month takes it over (the new difference is reckoned from what
+    was paid, ``replaced_by`` that row, or none when nothing is left to move)."""
 
     class Kind(models.TextChoices):
         DUE = "due", "补差 / Difference due"
@@ -232,13 +244,15 @@ class BaseDifference(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "待缴或待退 / Open"
         SETTLED = "settled", "已缴或已退 / Settled"
+        # a due difference whose cancelled bill was billed again, or that a later correction took over
+        CANCELLED = "cancelled", "已撤销（重新开具或并入后续更正）/ Replaced"
 
     month = models.ForeignKey(ContributionMonth, on_delete=models.PROTECT, related_name="differences")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("registry.Unit", on_delete=models.PROTECT, related_name="+")
     case_number = models.CharField("办件编号 / Case", max_length=20)
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     base_before = models.DecimalField(max_digits=12, decimal_places=2)
     base_after = models.DecimalField(max_digits=12, decimal_places=2)
     employer_amount = models.DecimalField("单位部分 / Employer part", max_digits=14, decimal_places=2)
@@ -256,6 +270,27 @@ class BaseDifference(models.Model):
     settled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # its difference bill cancelled (``differences.difference_bill_cancel``): when, by whom, why
+    bill_cancelled_at = models.DateTimeField("缴费单撤销时间 / Bill cancelled at", null=True, blank=True)
+    bill_cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="缴费单撤销人 / Bill cancelled by",
+    )
+    bill_cancel_reason = models.CharField("缴费单撤销原因 / Why cancelled", max_length=200, blank=True, default="")
+    # a cancelled row: the row that took its difference over (billed again, or a later correction's)
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="由此记录取代 / Replaced by",
+    )
+    closing_note = models.CharField("撤销说明 / Why closed", max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = "更正差额 / Correction difference"
@@ -269,7 +304,12 @@ class BaseDifference(models.Model):
                 condition=Q(kind="refund", bill__isnull=True) | Q(kind="due", bill__isnull=False),
                 name="base_difference_bill_when_due",
             ),
-            # a month has at most one difference bill open at a time
+            # only a due difference is billed, so only one has a bill to cancel or is replaced
+            models.CheckConstraint(
+                condition=Q(kind="due") | (Q(bill_cancelled_at__isnull=True) & ~Q(status="cancelled")),
+                name="base_difference_cancel_when_due",
+            ),
+            # a month has at most one difference owed at a time (billed, or its bill cancelled)
             models.UniqueConstraint(
                 fields=["month"], condition=Q(kind="due", status="open"), name="base_difference_one_open"
             ),
@@ -278,3 +318,8 @@ class BaseDifference(models.Model):
     @property
     def total(self) -> Decimal:
         return self.employer_amount + self.personal_amount
+
+    @property
+    def to_bill(self) -> bool:
+        """Owed, its bill cancelled: to be billed again (or taken over by a later correction)."""
+        return self.status == self.Status.OPEN and self.bill_cancelled_at is not None
