@@ -66,9 +66,7 @@ def _apply(person: Person, origin: tuple[str, dt.date, dt.date], clerk: Account)
         materials={"id_card": {"state": "uploaded", "file": scan}, "contribution_certificate": "commitment"},
         phone=person.phone if len(person.phone) == 11 else "",
     )
-    return case_material_verify(
-        actor=clerk, case_id=case.pk, version=case.version, code="id_card", decision="verified"
-    )
+    return case_material_verify(actor=clerk, case_id=case.pk, version=case.version, code="id_card", decision="verified")
 
 
 def _fitted(person: Person, origin: tuple[str, dt.date, dt.date]) -> tuple[str, dt.date, dt.date] | None:
@@ -102,10 +100,15 @@ def _act(actor: Account, case: Case, action: str) -> None:
 
 
 def _owed(actor: Account, person: Person, today: dt.date) -> Decimal:
-    from shebao.contributions.selectors import months_of_person
+    """What the transfer out would find owed (第七条), read as ``services.transfer_out_owed``
+    reads it: the months shown in arrears and the overdue differences of base corrections (补差),
+    so the demo's "without arrears" and "refused for its arrears" agree with the service's."""
+    from shebao.contributions.selectors import differences_overdue_of_person, months_of_person
 
     months = months_of_person(actor=actor, person=person, as_of=today)
-    return sum((m.personal + m.employer for m in months if m.shown_status == "arrears"), Decimal("0.00"))
+    in_arrears = sum((m.personal + m.employer for m in months if m.shown_status == "arrears"), Decimal("0.00"))
+    differences = differences_overdue_of_person(actor=actor, person=person, as_of=today)
+    return services.Owed(months=in_arrears, differences=tuple(differences)).total
 
 
 def write_demo_transfers(*, today: dt.date) -> int:
