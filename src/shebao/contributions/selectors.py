@@ -29,6 +29,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from shebao.contributions.assessment import DEFAULT_REGION
 from shebao.contributions.models import BaseDifference, Bill, ContributionMonth, DeclaredBase, LateFeeRule
+from shebao.core.access import PersonGrant, grant_opens
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
 from shebao.core.models import Account, Area, Office, Role
@@ -382,7 +383,9 @@ _PERSONAL = ("pension_personal", "medical_personal", "unemployment_personal")
 _EMPLOYER = ("pension_employer", "medical_employer", "unemployment_employer", "injury_employer", "maternity_employer")
 
 
-def _may_see_months(actor: Account, person: Person) -> None:
+def _may_see_months(actor: Account, person: Person, grant: PersonGrant | None = None) -> None:
+    if grant_opens(grant, actor=actor, person_id=person.pk):  # the one person a grant opens
+        return
     own = person.account_id is not None and person.account_id == actor.pk
     if not own and registry_selectors.acting_for(actor) == person.pk:  # 代办, while it holds
         own = registry_selectors.persons_visible(actor=actor).filter(pk=person.pk).exists()
@@ -391,13 +394,16 @@ def _may_see_months(actor: Account, person: Person) -> None:
         raise NotFound("未找到该参保人", "No such insured person")
 
 
-def months_of_person(*, actor: Account, person: Person, as_of: dt.date, limit: int | None = None) -> list[MonthView]:
+def months_of_person(
+    *, actor: Account, person: Person, as_of: dt.date, limit: int | None = None, grant: PersonGrant | None = None
+) -> list[MonthView]:
     """Every month of ``person``'s ledger (the newest ``limit`` with a limit), newest first: base,
     the amounts per insurance and whether it is paid, in arrears, due or transferred in — the
     months from the annual records of earlier years (``contributions.history``) and the
-    monthly assessment's alike. The person themself, and staff who may see the person's bills;
-    anyone else ``NotFound``. One query."""
-    _may_see_months(actor, person)
+    monthly assessment's alike. The person themself, staff who may see the person's bills, and
+    the holder of a ``grant`` for this person (``core.access``); anyone else ``NotFound``. One
+    query."""
+    _may_see_months(actor, person, grant)
     rows = (
         ContributionMonth.objects.filter(person=person)
         .select_related("bill", "unit", "difference_bill")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from shebao.cases import selectors as case_selectors
 from shebao.contributions.selectors import MedicalMonth
+from shebao.core.access import PersonGrant
 from shebao.core.channels import Channel
 from shebao.core.errors import NotFound
 from shebao.core.http import citizen_id_number
@@ -55,12 +56,12 @@ def hospitals_list() -> QuerySet[Hospital]:
     return Hospital.objects.all()
 
 
-def _may_see_account(*, actor: Account, person: Person) -> bool:
+def _may_see_account(*, actor: Account, person: Person, grant: PersonGrant | None = None) -> bool:
     if actor.kind == Account.Kind.CITIZEN:
         return person_is_self(actor=actor, person=person)  # themselves, or the grantor while acting
     if actor.kind != Account.Kind.STAFF:
         return False  # a unit, a bank agent: not a person's medical account
-    return persons_visible(actor=actor).filter(pk=person.pk).exists()
+    return persons_visible(actor=actor, grant=grant).filter(pk=person.pk).exists()
 
 
 def _may_see_accounts(*, actor: Account, persons: Sequence[Person]) -> bool:
@@ -73,12 +74,15 @@ def _may_see_accounts(*, actor: Account, persons: Sequence[Person]) -> bool:
     return persons_visible(actor=actor).filter(pk__in=ids).count() == len(ids)
 
 
-def medical_account_year(*, person: Person, actor: Account, year: int, as_of: dt.date) -> AccountYear:
+def medical_account_year(
+    *, person: Person, actor: Account, year: int, as_of: dt.date, grant: PersonGrant | None = None
+) -> AccountYear:
     """YB-005 for the annual rights statement: ``person``'s medical personal account over ``year``
     (the balance at the previous year's end, the year's credits and debits, the months credited
     and the balance on ``as_of``, the year's end or a day in it for this year), from the same
-    entries :func:`medical_account_for` lists on that day. Who may: as :func:`medical_account_for`."""
-    if not _may_see_account(actor=actor, person=person):
+    entries :func:`medical_account_for` lists on that day. Who may: as :func:`medical_account_for`,
+    and the holder of a ``grant`` for this person (``core.access``: the window print, 通办)."""
+    if not _may_see_account(actor=actor, person=person, grant=grant):
         raise NotFound("未找到该参保人", "No such insured person")
     return account_year_compute(
         person_id=person.pk,

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from shebao.core import audit
+from shebao.core.access import PersonGrant
 from shebao.core.channels import Channel
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import bank_card_validate, id_number_validate, mask_id_number
@@ -189,13 +190,14 @@ def pension_of_mine(*, actor: Account) -> PensionView:
     return _build(person)
 
 
-def pension_for_staff(*, actor: Account, id_number: str, channel: str) -> PensionView:
+def pension_for_staff(*, actor: Account, id_number: str, channel: str, grant: PersonGrant | None = None) -> PensionView:
     """A person's pension for counter staff, the hotline or a district monitor, within their
-    district; audited. The bank agent and every other actor: ``NotFound``."""
+    district (or the one person of a ``grant``: ``core.access``); audited. The bank agent and
+    every other actor: ``NotFound``."""
     number = id_number_validate(id_number, field="id_number").number
     if actor.kind != Account.Kind.STAFF or actor.role == Role.BANK_AGENT:
         raise _not_found()
-    person = persons_visible(actor=actor).select_related("district").filter(id_number=number).first()
+    person = persons_visible(actor=actor, grant=grant).select_related("district").filter(id_number=number).first()
     if person is None:
         raise _not_found()
     _record(actor, person, channel)

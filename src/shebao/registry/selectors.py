@@ -11,7 +11,10 @@ display. Who may see whom (ARCHITECTURE.md, Security):
 - clerk, reviewer, approver, supervisor, hotline, monitor_district: persons of their office's
   district (``Office.area.district``); an office whose area is the city sees everyone;
 - monitor_city and admin: everyone;
-- bank_agent: nobody (card services only), and any other actor nobody.
+- bank_agent: nobody (card services only), and any other actor nobody;
+- and, past these, the one person of a :class:`~shebao.core.access.PersonGrant` passed as
+  ``grant=`` (the window print of another district's person, 通办), for the account it was
+  issued to only (:func:`~shebao.core.access.grant_opens`).
 
 A person outside the actor's sight raises :class:`~shebao.core.errors.NotFound`, exactly as a
 person who does not exist, so a probe learns nothing. Every successful read appends one audit
@@ -28,6 +31,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shebao.core import audit
+from shebao.core.access import PersonGrant, grant_opens
 from shebao.core.errors import NotAllowed, NotFound
 from shebao.core.identifiers import id_number_validate
 from shebao.core.models import Account, Area, Role
@@ -46,8 +50,16 @@ def _not_found() -> NotFound:
     return NotFound("未找到该参保人", "No such insured person")
 
 
-def persons_visible(*, actor: Account) -> QuerySet[Person]:
-    """The persons ``actor`` may see, as a queryset (empty when they may see none)."""
+def persons_visible(*, actor: Account, grant: PersonGrant | None = None) -> QuerySet[Person]:
+    """The persons ``actor`` may see, as a queryset (empty when they may see none); with a
+    ``grant`` that opens its person to ``actor``, that one person besides."""
+    visible = _persons_in_sight(actor)
+    if grant is not None and grant_opens(grant, actor=actor, person_id=grant.person_id):
+        return visible | Person.objects.filter(pk=grant.person_id)
+    return visible
+
+
+def _persons_in_sight(actor: Account) -> QuerySet[Person]:
     none = Person.objects.none()
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return none
@@ -142,8 +154,7 @@ def person_self(*, actor: Account, channel: str) -> Person:
             "代办授权已过期或已撤销，不能再代为办理",
             "The authorisation has expired or was revoked: you can no longer act",
         )
-    lookup = {"pk": acting} if acting is not None else {"account_id": actor.pk}
-    person = _load(actor=actor, **lookup)
+    person = _load(actor=actor, pk=acting) if acting is not None else _load(actor=actor, account_id=actor.pk)
     _record_view(actor=actor, person=person, channel=channel)
     return person
 
@@ -184,9 +195,9 @@ def _record_view(*, actor: Account, person: Person, channel: str, action: str = 
         )
 
 
-def _load(*, actor: Account, **lookup: object) -> Person:
+def _load(*, actor: Account, grant: PersonGrant | None = None, **lookup: object) -> Person:
     try:
-        return persons_visible(actor=actor).select_related("district", "account").get(**lookup)
+        return persons_visible(actor=actor, grant=grant).select_related("district", "account").get(**lookup)
     except Person.DoesNotExist:
         raise _not_found() from None
 
@@ -198,14 +209,17 @@ def person_get(*, actor: Account, person_id: int, channel: str) -> Person:
     return person
 
 
-def person_find_by_id_number(*, actor: Account, id_number: str, channel: str) -> Person:
-    """Find a person by resident ID number under the rules of :func:`person_get`.
+def person_find_by_id_number(
+    *, actor: Account, id_number: str, channel: str, grant: PersonGrant | None = None
+) -> Person:
+    """Find a person by resident ID number under the rules of :func:`person_get` (and of a
+    ``grant``: :func:`persons_visible`).
 
     The number is validated first (``InvalidIdNumber`` with its clear message); a valid
     number that is not registered, or not visible to ``actor``, is ``NotFound``.
     """
     number = id_number_validate(id_number).number
-    person = _load(actor=actor, id_number=number)
+    person = _load(actor=actor, grant=grant, id_number=number)
     _record_view(actor=actor, person=person, channel=channel)
     return person
 

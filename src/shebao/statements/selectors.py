@@ -7,7 +7,8 @@ Who may read a person's record (人社部令第14号, DOMAIN.md §4):
   ID shown at the window (the page finds the person by ID number; city-level offices see all),
   and the reviewer and approver of the district who complete a correction; for the window
   print alone, a window clerk of any district finds and prints the statement of the person
-  whose ID is shown (通办: :func:`window_person`, :func:`window_reader`);
+  whose ID is shown (通办: :func:`window_person`; the print's service then reads the record
+  with a :class:`~shebao.core.access.PersonGrant` for that one person, ``grant=`` below);
 - an employer: its own employees' contribution months only (:func:`employee_months_for`), never
   their account, address or other employers' months;
 - nobody else: a person outside the actor's sight is ``NotFound``, exactly like one that does
@@ -40,6 +41,7 @@ from shebao.contributions.selectors import (
     months_of_person,
     unit_months_of_person,
 )
+from shebao.core.access import PersonGrant
 from shebao.core.channels import Channel
 from shebao.core.documents import document_verify_content, signature_code
 from shebao.core.errors import InvalidInput, NotFound
@@ -117,8 +119,8 @@ def window_printer(actor: Account) -> bool:
 # The product owner's decision (issue 14's review): printing one's own statement at a window is
 # the person's own query with their ID shown, and the city serves it at any window, so a window
 # printer (above) finds any insured person of the city by the exact ID number presented, for
-# the print only. Every other read stays district-scoped: the stand-in below exists inside the
-# window print alone.
+# the print only. Every other read stays district-scoped: the grant the print's service issues
+# (``services._window_grant``, a ``core.access.PersonGrant``) is passed to its reads alone.
 
 
 def window_person(*, actor: Account, id_number: str) -> Person:
@@ -136,25 +138,6 @@ def window_person(*, actor: Account, id_number: str) -> Person:
             "Nobody is registered in this city's social insurance with this ID number: check the number",
         )
     return person
-
-
-def window_reader(*, actor: Account, person: Person) -> Account:
-    """Who reads ``person``'s record for a window print by ``actor`` (a window printer): the
-    clerk themself when the person is in their district (or they sit at a city-level office);
-    for a person of another district, the same clerk as seen from the person's district — an
-    unsaved copy of the account whose office (same code, kind and id, so every audit event
-    names the real clerk and office) serves the person's district. Only the window print uses
-    it, for that one person; anyone else gets ``actor`` back unchanged."""
-    if not window_printer(actor) or persons_visible(actor=actor).filter(pk=person.pk).exists():
-        return actor
-    assert actor.office is not None  # window_printer checked it
-    office = Office(**{f.attname: getattr(actor.office, f.attname) for f in Office._meta.concrete_fields})
-    office.area = person.district  # a district's own area: its district is itself
-    office._state.adding, office._state.db = False, actor.office._state.db
-    stand_in = Account(**{f.attname: getattr(actor, f.attname) for f in Account._meta.concrete_fields})
-    stand_in.office = office
-    stand_in._state.adding, stand_in._state.db = False, actor._state.db
-    return stand_in
 
 
 def window_districts(*, actor: Account, person: Person) -> dict[str, str]:
@@ -184,8 +167,9 @@ def year_check(year: int, *, today: dt.date | None = None) -> int:
     return year
 
 
-def record_may_see(*, actor: Account, person: Person) -> None:
-    """The person themself, or a window clerk who may see them; anyone else NotFound."""
+def record_may_see(*, actor: Account, person: Person, grant: PersonGrant | None = None) -> None:
+    """The person themself, or a window clerk who may see them (their district's, or holding a
+    ``grant`` for this one person: the window print, 通办); anyone else NotFound."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         raise _not_found()
     own = person_is_self(actor=actor, person=person)  # themselves, or the grantor while acting
@@ -197,7 +181,7 @@ def record_may_see(*, actor: Account, person: Person) -> None:
     )
     if not own and not staff:
         raise _not_found()
-    if not persons_visible(actor=actor).filter(pk=person.pk).exists():
+    if not persons_visible(actor=actor, grant=grant).filter(pk=person.pk).exists():
         raise _not_found()
 
 
@@ -311,7 +295,7 @@ def medical_block(*, account: AccountYear, medical: InsuranceBlock, year: int) -
     return block, notes
 
 
-def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
+def record_for(*, actor: Account, person: Person, year: int, grant: PersonGrant | None = None) -> StatementRecord:
     """社会保险个人权益记录 of ``person`` for ``year``, computed from the ledger and the account.
 
     Registration (name, masked ID, sex, the pension employer at the year's end or last in it,
@@ -321,13 +305,13 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     transferred in, none); the pension account's year from ``account_statement`` (opening,
     principal = every credit but interest and pay-outs, interest and its rate, months credited
     up to the year's end, paid out, closing); the medical account's year (:func:`medical_block`);
-    notes. Who may read it: :func:`record_may_see`.
+    notes. Who may read it: :func:`record_may_see` (a ``grant`` is passed to every read).
     The account read is audited (``account.view``) by contributions.
     """
-    record_may_see(actor=actor, person=person)
+    record_may_see(actor=actor, person=person, grant=grant)
     today = timezone.localdate()
     year_check(year, today=today)
-    views = months_of_person(actor=actor, person=person, as_of=today)
+    views = months_of_person(actor=actor, person=person, as_of=today, grant=grant)
     in_year = [v for v in views if v.row.period.year == year]
     before = [v for v in views if v.row.period.year < year]
     last_december = [v for v in before if v.row.period == dt.date(year - 1, 12, 1)]
@@ -337,7 +321,9 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     # ledger has no month. A transfer is on the record from its completion (its money is
     # credited to the account that month), so an earlier year's statement, even one issued
     # after it, does not show it; the completion year's statement on counts its months.
-    transferred = transferred_months(actor=actor, id_number=person.id_number, completed_by=dt.date(year, 12, 31))
+    transferred = transferred_months(
+        actor=actor, id_number=person.id_number, completed_by=dt.date(year, 12, 31), grant=grant
+    )
     moved_in = transferred.get(year, set())
     insurances = []
     for code, label, columns in INSURANCES:
@@ -364,7 +350,7 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     if due:
         notes.append(f"本年有 {due} 个月已核定、尚未到缴费截止日，基数已列出，缴费情况暂不标注。")
 
-    statement = account_statement(actor=actor, person=person, year=year)
+    statement = account_statement(actor=actor, person=person, year=year, grant=grant)
     figures = statement.summary.year(year)
     paid_out = -sum(
         (line.amount for line in statement.lines if line.kind in ("payout", "transfer_out")), Decimal("0.00")
@@ -395,13 +381,13 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
         notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
     notes += difference_notes_of_persons(person_ids=[person.pk], year=year)[person.pk]
     medical_year = medical_account_year(
-        person=person, actor=actor, year=year, as_of=medical_as_of(year=year, today=today)
+        person=person, actor=actor, year=year, as_of=medical_as_of(year=year, today=today), grant=grant
     )
     medical_months = _medical_of(insurances)
     medical, medical_notes = medical_block(account=medical_year, medical=medical_months, year=year)
     notes += [NOTE_INJURY, *medical_notes]
     if person.category == Person.Category.RETIREE:
-        notes.append(_pension_note(actor=actor, person=person))
+        notes.append(_pension_note(actor=actor, person=person, grant=grant))
 
     return StatementRecord(
         person=_person_block(
@@ -416,14 +402,14 @@ def record_for(*, actor: Account, person: Person, year: int) -> StatementRecord:
     )
 
 
-def _pension_note(*, actor: Account, person: Person) -> str:
+def _pension_note(*, actor: Account, person: Person, grant: PersonGrant | None = None) -> str:
     """A retiree's monthly pension as approved (pensions' selectors, the figure 我的养老金 shows)."""
     own = person_is_self(actor=actor, person=person)  # themselves, or the grantor while acting
     try:
         if own:
             view = pension_of_mine(actor=actor)
         else:
-            view = pension_for_staff(actor=actor, id_number=person.id_number, channel=Channel.HALL)
+            view = pension_for_staff(actor=actor, id_number=person.id_number, channel=Channel.HALL, grant=grant)
     except NotFound:
         view = None
     if view is None or view.monthly is None or view.determination is None:
@@ -497,17 +483,17 @@ def employee_months_for(*, actor: Account, person: Person, year: int) -> Employe
 # --- issued statements ------------------------------------------------------------------------
 
 
-def statement_years(*, actor: Account, person: Person) -> list[int]:
+def statement_years(*, actor: Account, person: Person, grant: PersonGrant | None = None) -> list[int]:
     """This year and every earlier year with something on its statement, newest first: a
     ledger month, an account entry (a year of interest or payouts only, a transfer's money),
     months a completed transfer shows in it (:func:`transferred_statement_years`), or a
-    statement already issued."""
-    record_may_see(actor=actor, person=person)
+    statement already issued. Who may: as :func:`record_for` (a ``grant`` too)."""
+    record_may_see(actor=actor, person=person, grant=grant)
     this_year = timezone.localdate().year
-    views = months_of_person(actor=actor, person=person, as_of=timezone.localdate())
+    views = months_of_person(actor=actor, person=person, as_of=timezone.localdate(), grant=grant)
     years = {v.row.period.year for v in views} | {this_year}
-    years |= {row.year for row in account_summary(actor=actor, person=person).years}
-    years |= transferred_statement_years(actor=actor, id_number=person.id_number)
+    years |= {row.year for row in account_summary(actor=actor, person=person, grant=grant).years}
+    years |= transferred_statement_years(actor=actor, id_number=person.id_number, grant=grant)
     opened = Statement.objects.filter(person=person).values_list("year", flat=True)
     return sorted({y for y in years | set(opened) if FIRST_YEAR <= y <= this_year}, reverse=True)
 

@@ -21,13 +21,14 @@ from shebao.cases.applicants import applicant_for
 from shebao.cases.models import Case
 from shebao.cases.services import case_open
 from shebao.core import audit
+from shebao.core.access import PersonGrant, Purpose, person_grant_issue
 from shebao.core.channels import Channel
 from shebao.core.documents import document_sign, random_symbols
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shebao.core.identifiers import id_number_validate
 from shebao.core.models import Account, AuditEvent
 from shebao.registry.models import Authorisation, Person
-from shebao.registry.selectors import person_find_by_id_number
+from shebao.registry.selectors import person_find_by_id_number, persons_visible
 from shebao.statements.items import CORRECTION_ITEM
 from shebao.statements.models import Statement
 from shebao.statements.record import StatementRecord, record_content, record_from_content
@@ -42,7 +43,6 @@ from shebao.statements.selectors import (
     window_districts,
     window_person,
     window_printer,
-    window_reader,
     year_check,
 )
 
@@ -109,7 +109,15 @@ def statement_verified(*, actor: Account, statement: Statement, channel: str, se
     raise StatementUnverifiable()
 
 
-def statement_issue(*, actor: Account, person: Person, year: int, channel: str, correction_case: str = "") -> Statement:
+def statement_issue(
+    *,
+    actor: Account,
+    person: Person,
+    year: int,
+    channel: str,
+    correction_case: str = "",
+    grant: PersonGrant | None = None,
+) -> Statement:
     """出具个人权益记录单: the current signed statement of ``person`` for ``year``.
 
     The record is computed now (``record_for``, scoped by ``actor``: NotFound for anyone who
@@ -124,14 +132,20 @@ def statement_issue(*, actor: Account, person: Person, year: int, channel: str, 
     A current statement that fails its signature (altered in the database) is never returned:
     the alert is recorded (``statement.unverified``) and a new version is signed from the
     records, superseding it.
+
+    ``grant``: the window print's (:func:`statement_window_print`, 通办), passed to the record's
+    reads; a grant of any other purpose issues nothing (NotAllowed): a grant opens reads, and
+    this write is the window print's own.
     """
+    if grant is not None and grant.purpose != Purpose.STATEMENT_WINDOW_PRINT:
+        raise NotAllowed("无权出具该参保人的权益记录单", "You may not issue this person's statement")
     year_check(year)
-    if year != timezone.localdate().year and year not in statement_years(actor=actor, person=person):
+    if year != timezone.localdate().year and year not in statement_years(actor=actor, person=person, grant=grant):
         raise NotFound(
             f"{year}年度没有社会保险记录，不出具权益记录单",
             f"There are no social insurance records in {year}: no statement",
         )
-    record = record_for(actor=actor, person=person, year=year)
+    record = record_for(actor=actor, person=person, year=year, grant=grant)
     content = record_content(record)
     with transaction.atomic():
         # one issue at a time per person: the person row is the lock
@@ -197,14 +211,16 @@ def statement_pdf(
     printed: bool = False,
     agent: dict[str, Any] | None = None,
     window: dict[str, str] | None = None,
+    grant: PersonGrant | None = None,
 ) -> bytes:
-    """The statement as a PDF for someone who may read the person's record (NotFound otherwise):
-    a download online or in the app (``statement.download``), or a print at a window
-    (``statement.print``: who printed whose, and for whom — the agent of :func:`window_agent`
-    when one came for the person —, and ``window``: the districts of :func:`statement_window_pdf`)."""
+    """The statement as a PDF for someone who may read the person's record (NotFound otherwise;
+    ``grant``: the window print's, :func:`statement_window_pdf`): a download online or in the
+    app (``statement.download``), or a print at a window (``statement.print``: who printed
+    whose, and for whom — the agent of :func:`window_agent` when one came for the person —, and
+    ``window``: the districts of :func:`statement_window_pdf`)."""
     from shebao.statements.document import statement_document
 
-    record_may_see(actor=actor, person=statement.person)
+    record_may_see(actor=actor, person=statement.person, grant=grant)
     statement_verified(actor=actor, statement=statement, channel=channel, served="print" if printed else "pdf")
     pdf = statement_document(statement=statement)
     what: dict[str, Any] = {"year": statement.year, "version": statement.version, "ref": statement.ref}
@@ -269,6 +285,20 @@ def window_agent(*, person: Person, agent_id_number: str, agent_name: str, writt
     return {"id_number": number, "name": name, "basis": basis}
 
 
+def _window_grant(*, actor: Account, person: Person) -> PersonGrant | None:
+    """What lets the window printer ``actor`` read ``person``'s record for this print: nothing
+    more (None) when the person is in their own sight (their district, or a city-level office);
+    for a person of another district (通办) a grant of the window print for that one person
+    (``core.access``), passed to the print's reads and to nothing else. Only the two window
+    print services below call it, after checking :func:`window_printer` and finding the person
+    by the ID shown (:func:`window_person`) or the statement they looked up at their window."""
+    if not window_printer(actor):  # checked by the callers too: a grant is never issued to anyone else
+        raise NotAllowed("只有窗口经办员可以打印权益记录单", "Only a window clerk prints rights statements")
+    if persons_visible(actor=actor).filter(pk=person.pk).exists():
+        return None
+    return person_grant_issue(actor=actor, person_id=person.pk, purpose=Purpose.STATEMENT_WINDOW_PRINT)
+
+
 class WindowPrint(NamedTuple):
     """What the window shows after :func:`statement_window_print`: the statement, the agent
     checked (None: the person came themself) and whether the person is of another district
@@ -304,19 +334,19 @@ def statement_window_print(
         )
     year_check(year)
     found = window_person(actor=actor, id_number=id_number)
-    reader = window_reader(actor=actor, person=found)  # the clerk, as the person's district sees them
-    person = person_find_by_id_number(actor=reader, id_number=found.id_number, channel=channel)
-    record_may_see(actor=reader, person=person)
+    grant = _window_grant(actor=actor, person=found)  # None: the person is in the clerk's own sight
+    person = person_find_by_id_number(actor=actor, id_number=found.id_number, channel=channel, grant=grant)
+    record_may_see(actor=actor, person=person, grant=grant)
     agent = window_agent(person=person, agent_id_number=agent_id_number, agent_name=agent_name, written=agent_written)
-    statement = statement_issue(actor=reader, person=person, year=year, channel=channel)
+    statement = statement_issue(actor=actor, person=person, year=year, channel=channel, grant=grant)
     statement_view_record(
-        actor=reader,
+        actor=actor,
         statement=statement,
         channel=channel,
         agent=agent,
         window=window_districts(actor=actor, person=person),
     )
-    return WindowPrint(statement=statement, agent=agent, other_district=reader is not actor)
+    return WindowPrint(statement=statement, agent=agent, other_district=grant is not None)
 
 
 def statement_window_pdf(
@@ -331,9 +361,9 @@ def statement_window_pdf(
 
     if not window_printer(actor):
         raise NotAllowed("只有窗口经办员可以打印权益记录单", "Only a window clerk prints rights statements")
+    grant: PersonGrant | None = None
     try:
         statement = statement_by_ref(actor=actor, ref=ref)
-        reader = actor
     except NotFound:
         found = Statement.objects.select_related("person__district").filter(ref=ref).first()
         looked_up = found is not None and (
@@ -348,9 +378,11 @@ def statement_window_pdf(
         if found is None or not looked_up:
             raise
         statement = found
-        reader = window_reader(actor=actor, person=statement.person)
+        grant = _window_grant(actor=actor, person=statement.person)
     window = window_districts(actor=actor, person=statement.person)
-    body = statement_pdf(actor=reader, statement=statement, channel=channel, printed=True, agent=agent, window=window)
+    body = statement_pdf(
+        actor=actor, statement=statement, channel=channel, printed=True, agent=agent, window=window, grant=grant
+    )
     return statement, body
 
 

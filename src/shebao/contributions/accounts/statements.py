@@ -14,6 +14,7 @@ from shebao.contributions.accounts.summaries import AccountSummary, _visible_all
 from shebao.contributions.models import AccountEntry
 from shebao.contributions.rules import InterestCalc, account_interest
 from shebao.core import audit
+from shebao.core.access import PersonGrant
 from shebao.core.models import Account
 from shebao.registry.models import Person
 
@@ -59,11 +60,14 @@ def account_lines_of_persons(
     return {pk: tuple(lines) for pk, lines in found.items()}
 
 
-def account_statement(*, actor: Account, person: Person, year: int) -> AccountStatement:
+def account_statement(
+    *, actor: Account, person: Person, year: int, grant: PersonGrant | None = None
+) -> AccountStatement:
     """The year's account lines (month, kind, amount, rate) and the balances (from
     :func:`account_summary`, so the lines add up to the figures shown everywhere), with the
-    interest derivation. Visibility as :func:`account_summary`; the view is an audit event."""
-    summary = account_summary(actor=actor, person=person)
+    interest derivation. Visibility (a ``grant`` too) as :func:`account_summary`; the view is
+    an audit event."""
+    summary = account_summary(actor=actor, person=person, grant=grant)
     entries = list(AccountEntry.objects.filter(person=person, year=year).order_by("credited_month", "kind", "id"))
     figures = summary.year(year)
     lines = tuple(

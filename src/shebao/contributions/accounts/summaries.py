@@ -10,6 +10,7 @@ from django.db.models import Sum
 
 from shebao.contributions.accounts.common import ZERO
 from shebao.contributions.models import AccountEntry
+from shebao.core.access import PersonGrant
 from shebao.core.errors import NotFound
 from shebao.core.models import Account
 from shebao.registry.models import Person
@@ -109,17 +110,17 @@ def _years_from(rows: Iterable[tuple[int, str, Decimal]]) -> tuple[AccountYear, 
     return tuple(years)
 
 
-def _visible(actor: Account, person: Person) -> bool:
+def _visible(actor: Account, person: Person, grant: PersonGrant | None = None) -> bool:
     if actor is None or not actor.is_authenticated or actor.kind == Account.Kind.UNIT:
         return False  # a unit sees its staff's contributions, not their personal accounts
-    return persons_visible(actor=actor).filter(pk=person.pk).exists()
+    return persons_visible(actor=actor, grant=grant).filter(pk=person.pk).exists()
 
 
-def account_summary(*, actor: Account, person: Person) -> AccountSummary:
+def account_summary(*, actor: Account, person: Person, grant: PersonGrant | None = None) -> AccountSummary:
     """The account year by year and its balance: the figures the home page, the account page,
-    the API and the statement show. Seen by the person themselves, staff of their district and
-    city-wide roles; anyone else gets NotFound (a unit sees its staff's contributions, not their
-    personal accounts)."""
-    if not _visible(actor, person):
+    the API and the statement show. Seen by the person themselves, staff of their district,
+    city-wide roles and the holder of a ``grant`` for this person (``core.access``); anyone
+    else gets NotFound (a unit sees its staff's contributions, not their personal accounts)."""
+    if not _visible(actor, person, grant):
         raise NotFound("未找到该参保人", "No such insured person")
     return AccountSummary(person=person, years=_years(person))

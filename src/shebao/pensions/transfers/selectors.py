@@ -23,10 +23,12 @@ from django.utils import timezone
 from shebao.cases.models import Case, CasePhase
 from shebao.contributions.selectors import staff_district_id
 from shebao.core import workdays
+from shebao.core.access import PersonGrant, grant_opens
 from shebao.core.errors import NotFound
 from shebao.core.models import Account
 from shebao.pensions.transfers import rules
 from shebao.pensions.transfers.models import PlatformMessage, Transfer, TransferredPeriod
+from shebao.registry.models import Person
 
 # (direction, phase) -> (name, ours)
 PHASE_NAMES: dict[tuple[str, int], tuple[str, bool]] = {
@@ -130,11 +132,31 @@ def _completed_by(day: dt.date | None) -> Q:
     return done & (Q(transfer__completed_on__lte=day) | Q(transfer__completed_on__isnull=True))
 
 
-def transferred_months(*, actor: Account, id_number: str, completed_by: dt.date | None = None) -> dict[int, set[int]]:
+def _sees_transfers_of(*, actor: Account, id_number: str, grant: PersonGrant | None) -> bool:
+    """Whether ``actor`` sees a transfer of ``id_number``: in their own sight, or, holding a
+    ``grant`` for the person with that number (``core.access``), in the sight of the person's
+    district's staff (those handled in that district), as the record's other reads are."""
+    if transfers_visible(actor=actor).filter(id_number=id_number).exists():
+        return True
+    if grant is None or not grant_opens(grant, actor=actor, person_id=grant.person_id):
+        return False
+    district = (
+        Person.objects.filter(pk=grant.person_id, id_number=id_number).values_list("district_id", flat=True).first()
+    )
+    return (
+        district is not None
+        and Transfer.objects.filter(id_number=id_number, case__office__area__district_id=district).exists()
+    )
+
+
+def transferred_months(
+    *, actor: Account, id_number: str, completed_by: dt.date | None = None, grant: PersonGrant | None = None
+) -> dict[int, set[int]]:
     """The months brought in by completed transfers (year -> months), for the rights statement's
-    ○ marks: one query. The same sight as the transfers themselves. ``completed_by``: only the
-    transfers completed by that day (a year's statement counts those completed by its end)."""
-    if not transfers_visible(actor=actor).filter(id_number=id_number).exists():
+    ○ marks: one query. The same sight as the transfers themselves (a ``grant``'s person's as
+    their district sees them). ``completed_by``: only the transfers completed by that day (a
+    year's statement counts those completed by its end)."""
+    if not _sees_transfers_of(actor=actor, id_number=id_number, grant=grant):
         return {}
     marks: dict[int, set[int]] = {}
     rows = TransferredPeriod.objects.filter(_completed_by(completed_by), id_number=id_number)
@@ -162,12 +184,12 @@ def transferred_months_of_persons(
     return marks
 
 
-def transferred_statement_years(*, actor: Account, id_number: str) -> set[int]:
+def transferred_statement_years(*, actor: Account, id_number: str, grant: PersonGrant | None = None) -> set[int]:
     """The rights-statement years completed transfers show in (one query, the same sight as
-    :func:`transferred_months`): a transferred year's own statement when the transfer was
-    completed by its end (its months ○), else the year of completion, whose statement first
-    counts the months brought in."""
-    if not transfers_visible(actor=actor).filter(id_number=id_number).exists():
+    :func:`transferred_months`, a ``grant`` too): a transferred year's own statement when the
+    transfer was completed by its end (its months ○), else the year of completion, whose
+    statement first counts the months brought in."""
+    if not _sees_transfers_of(actor=actor, id_number=id_number, grant=grant):
         return set()
     rows = TransferredPeriod.objects.filter(_completed_by(None), id_number=id_number)
     return {
