@@ -152,7 +152,7 @@ def test_on_a_phone_in_large_text_the_grid_scrolls_in_its_box_and_every_field_is
         statement = Statement.objects.get(person=paid_year, year=2025)
         page.goto(f"{live_server.url}/statements/s/{statement.ref}/correction/")
         reference = page.locator("#c-what").bounding_box()
-        for field in ("#c-period", "#c-base"):
+        for field in ("#c-period", "#c-period-to", "#c-base"):
             box = page.locator(field).bounding_box()
             assert box["height"] >= reference["height"] - 1, field
             assert box["width"] >= reference["width"] - 1, field

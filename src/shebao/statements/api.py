@@ -5,12 +5,15 @@ it), and an employer's view of its own employee's months."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpResponse
 from ninja import Header, Router, Schema, Status
 from ninja.security import SessionAuth
+from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from shebao.cases import services as case_services
 from shebao.cases.api import ProgressOut
@@ -53,8 +56,45 @@ class StatementYearsOut(Schema):
     issued: list[StatementOut]
 
 
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")
+
+
+def _statement_month(value: object) -> dt.date:
+    """A month as the page gives it (``YYYY-MM``) or a day of it (``YYYY-MM-DD``, the app's
+    contract since the first version), as the month's first day; anything else a 422 with the
+    Chinese message in the error's context (shebao.api's handler shows it first)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.replace(day=1)
+    if isinstance(value, str) and _MONTH.fullmatch(value.strip()):
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01").replace(day=1)
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "month_format",
+        "give the month as YYYY-MM (or a day of it, YYYY-MM-DD), e.g. 2026-03",
+        {"zh": "月份应为 年-月（YYYY-MM，或该月某日 YYYY-MM-DD），如 2026-03"},
+    )
+
+
+StatementMonth = Annotated[
+    dt.date,
+    PlainValidator(_statement_month),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{_MONTH.pattern}$",
+            "description": "月份 YYYY-MM（或该月某日 YYYY-MM-DD，按该月1日计）/ A month, YYYY-MM, or a day of it",
+            "examples": ["2026-03", "2026-03-01"],
+        }
+    ),
+]
+
+
 class CorrectionIn(Schema):
-    period: dt.date
+    period: StatementMonth  # the first month in question
+    period_to: StatementMonth | None = None  # the last, inclusive; absent: one month
     what: str  # base | missing | other
     correct_base: Decimal | None = None
     detail: str
@@ -186,8 +226,9 @@ def my_statement_correction(
     payload: CorrectionIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key", pattern=f"^{case_services.IDEMPOTENCY_KEY.pattern}$"),
 ) -> Status[Any]:
-    """Opens a QY-001 case for the month in question, naming the year's current statement;
-    the employer's evidence is asked for as a material (一次性告知 when not handed in)."""
+    """Opens a QY-001 case for the months in question (``period`` to ``period_to``, inclusive;
+    each ``YYYY-MM`` or ``YYYY-MM-DD``), naming the year's current statement; the employer's
+    evidence is asked for as a material (一次性告知 when not handed in)."""
     user = request.auth
     person = _own_person(user)
     selectors.year_check(year)
@@ -196,6 +237,7 @@ def my_statement_correction(
         actor=user,
         statement=statement,
         period=payload.period,
+        period_to=payload.period_to,
         what=payload.what,
         correct_base=payload.correct_base,
         detail=payload.detail,

@@ -6,6 +6,7 @@ service or selector; the services audit."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -129,7 +130,8 @@ def pdf(request: AccountRequest, ref: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @signed_in
 def correction(request: AccountRequest, ref: str) -> HttpResponse:
-    """更正申请 from a statement: the month in question, what is wrong, the correct base."""
+    """更正申请 from a statement: the months in question (the first, and the last for a run),
+    what is wrong, the correct base."""
     try:
         statement = selectors.statement_by_ref(actor=request.user, ref=ref)
     except ShebaoError as error:
@@ -145,12 +147,15 @@ def correction(request: AccountRequest, ref: str) -> HttpResponse:
     if request.method == "POST":
         try:
             period = _month(request.POST.get("period", ""))
+            raw_to = request.POST.get("period_to", "").strip()
+            period_to = _month(raw_to, field="period_to") if raw_to else None
             raw_base = request.POST.get("correct_base", "").strip()
             base = Decimal(raw_base) if raw_base else None
             case = services.statement_correction_request(
                 actor=request.user,
                 statement=statement,
                 period=period,
+                period_to=period_to,
                 what=request.POST.get("what", ""),
                 correct_base=base,
                 detail=request.POST.get("detail", ""),
@@ -175,11 +180,23 @@ def _handed_in(request: AccountRequest) -> dict[str, str] | None:
     return {code: "received" for code in ("id_card", "employer_evidence") if request.POST.get(f"material_{code}")}
 
 
-def _month(raw: str) -> dt.date:
+MONTH_WRITTEN = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")
+
+
+def _month(raw: str, *, field: str = "period") -> dt.date:
+    """A month as the month input gives it (``YYYY-MM``; a full date is its month), as the
+    month's first day; anything else (``2024-04x``, ``2024-13``) refused, naming the field."""
+    text = raw.strip()
     try:
-        return dt.date.fromisoformat(raw[:7] + "-01")
+        if not MONTH_WRITTEN.fullmatch(text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01").replace(day=1)
     except ValueError:
-        raise InvalidInput("请按 年-月 填写月份", "Give the month as YYYY-MM", field="period") from None
+        raise InvalidInput(
+            f"请按 年-月 填写月份（如 2026-03），“{text[:20]}”不是月份",
+            f"Give the month as YYYY-MM (e.g. 2026-03): '{text[:20]}' is not one",
+            field=field,
+        ) from None
 
 
 @require_http_methods(["GET", "POST"])
