@@ -5,6 +5,9 @@ navigation)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -34,6 +37,19 @@ KIND_LABELS = {
 }
 
 
+# dashes a person may type for the printed hyphen (NFKC leaves these apart from "-")
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
+_SPACES = re.compile(r"\s+")
+
+
+def paper_text(typed: str) -> str:
+    """A number or code as typed from paper, in the form shebao prints it: full-width characters
+    as ASCII (ＡＢ１２ → AB12, NFKC), any dash as "-", no spaces anywhere (inner ones included)
+    and upper case — every document number and code shebao issues is upper case and digits, so
+    ``2025-ac8bgn4yvd5g`` is the statement ``2025-AC8BGN4YVD5G`` and a bank does not call it fake."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", typed).translate(_DASHES)).upper()
+
+
 class VerifyForm(forms.Form):
     ref = forms.CharField(
         label="文件编号 / Document number",
@@ -46,6 +62,12 @@ class VerifyForm(forms.Form):
         help_text="16 位字母和数字，照文件上所印输入 / Sixteen letters and digits, as printed: ABCD-EFGH-JKLM-NPQR.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
+
+    def clean_ref(self) -> str:
+        return paper_text(self.cleaned_data["ref"])
+
+    def clean_code(self) -> str:
+        return paper_text(self.cleaned_data["code"])
 
 
 def _statement_answer(request: HttpRequest, ref: str, code: str, *, form: VerifyForm | None = None) -> HttpResponse:
@@ -103,7 +125,9 @@ def _pension_paper_answer(request: HttpRequest, kind: str, ref: str, code: str, 
 
 @require_GET
 def verify(request: HttpRequest, kind: str, ref: str, code: str) -> HttpResponse:
-    """The page a document's QR code opens: genuine (200) or not (404)."""
+    """The page a document's QR code opens: genuine (200) or not (404). The number and code are
+    read as from paper (:func:`paper_text`): an address typed by hand in lower case still checks."""
+    ref, code = paper_text(ref), paper_text(code)
     if kind == STATEMENT_KIND:
         return _statement_answer(request, ref, code)
     if kind in PENSION_PAPERS:
@@ -122,7 +146,7 @@ def verify_menu(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET)
     if not form.is_valid():
         return render(request, "web/verify.html", {"form": form, "menu": True}, status=422)
-    ref, code = form.cleaned_data["ref"].strip(), form.cleaned_data["code"]
+    ref, code = form.cleaned_data["ref"], form.cleaned_data["code"]
     if statement_verify(ref=ref, code=code).genuine:
         return _statement_answer(request, ref, code, form=form)
     for paper, check in PENSION_PAPERS.items():
