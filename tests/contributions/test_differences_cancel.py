@@ -266,3 +266,20 @@ def test_a_paid_or_unknown_bill_is_not_cancelled(billed, finance, unit_operator)
         services.difference_bill_cancel(actor=finance, bill_id=billed.bill_id, reason=REASON)
     billed.refresh_from_db()
     assert billed.status == "settled" and billed.bill_cancelled_at is None
+
+
+def test_the_statement_note_says_a_cancelled_bill_is_to_be_billed_again_and_lists_a_rebilled_one_once(
+    billed, finance, at
+):
+    from shebao.contributions.selectors import difference_notes_of_persons
+
+    person_id, old_number = billed.person_id, billed.bill.number
+    # when the bill is cancelled, the year's note says so (not "due on …" for a bill that cannot be paid)
+    services.difference_bill_cancel(actor=finance, bill_id=billed.bill.pk, reason=REASON)
+    (note,) = difference_notes_of_persons(person_ids=[person_id], year=APRIL.year)[person_id]
+    assert old_number in note and "缴费单已撤销，待重新开具" in note and "截止" not in note
+    # billed again: one note, the new bill's number and due date; the replaced line is not repeated
+    at(2025, 3, 3, 10, 0)
+    new = services.difference_rebill(actor=finance, difference_id=billed.pk)
+    (note,) = difference_notes_of_persons(person_ids=[person_id], year=APRIL.year)[person_id]
+    assert new.bill.number in note and "截止 2025-04-15" in note and old_number not in note

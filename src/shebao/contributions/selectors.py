@@ -143,6 +143,7 @@ def difference_notes_of_persons(*, person_ids: Sequence[int], year: int) -> dict
     notes: dict[int, list[str]] = {pid: [] for pid in person_ids}
     rows = (
         BaseDifference.objects.filter(person_id__in=list(person_ids), month__period__year=year)
+        .exclude(status=BaseDifference.Status.CANCELLED)  # replaced: its successor carries the note
         .order_by("person_id", "month__period", "pk")
         .values_list(
             "person_id",
@@ -154,13 +155,19 @@ def difference_notes_of_persons(*, person_ids: Sequence[int], year: int) -> dict
             "personal_amount",
             "bill_id",
             "bill__due_date",
+            "bill_cancelled_at",
         )
     )
-    for person_id, period, case, kind, status, employer, personal, bill_id, due in rows:
+    for person_id, period, case, kind, status, employer, personal, bill_id, due, cancelled in rows:
         total = employer + personal
         if kind == BaseDifference.Kind.DUE:
             number = Bill(pk=bill_id, period=period).number  # a difference bill's period is its month's
-            state = "已缴清" if status == BaseDifference.Status.SETTLED else f"待单位缴纳，截止 {due:%Y-%m-%d}"
+            if status == BaseDifference.Status.SETTLED:
+                state = "已缴清"
+            elif cancelled is not None:  # the demand withdrawn, the debt kept (社会保险法第六十三条)
+                state = "缴费单已撤销，待重新开具"
+            else:
+                state = f"待单位缴纳，截止 {due:%Y-%m-%d}"
             notes[person_id].append(
                 f"{period:%Y年%m月}缴费基数经更正（办件 {case}），补差 {total} 元"
                 f"（单位 {employer} 元，个人 {personal} 元），缴费单 {number}，{state}。"
