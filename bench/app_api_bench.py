@@ -40,26 +40,33 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
+from _common import (
+    BENCH,
+    HOST,
+    ROOT,
+    database_create,
+    database_drop,
+    free_port,
+    production_env,
+    scratch_arguments,
+    scratch_name,
+    this_tree_first,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(__file__).resolve().parent
+this_tree_first()
+
 BIN = Path(sys.executable).parent  # the venv's gunicorn and locust (a clone of the tree may have no .venv)
-sys.path.insert(0, str(ROOT / "src"))  # this tree's code, also when run from a clone
-HOST = "127.0.0.1"
 DISTRICTS = (
     ("420102", "江岸区", 30.60, 114.30),
     ("420103", "江汉区", 30.60, 114.27),
@@ -72,18 +79,8 @@ DISTRICTS = (
 OUTLETS = (("community_centre", 1196, "CC"), ("bank_outlet", 600, "BK"), ("kiosk", 300, "KS"))
 
 
-def _admin(server: str) -> psycopg.Connection:
-    return psycopg.connect(f"{server.replace('postgres://', 'postgresql://', 1)}/postgres", autocommit=True)
-
-
 def _uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> int:
@@ -96,36 +93,16 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="gthread threads per gunicorn worker")
     parser.add_argument("--year", type=int, default=2026)
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db", default=f"shebao_app_{uuid.uuid4().hex[:8]}", help="scratch database")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument("--reuse", action="store_true", help="use --db as loaded by a --keep run")
+    scratch_arguments(parser, db=scratch_name("app"), reuse_help="use --db as loaded by a --keep run")
     parser.add_argument("--redis", default="", help="a shared cache (REDIS_URL) for the rate counters; '' for none")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--load-only", action="store_true", help="load --db and keep it (then --reuse it)")
     args = parser.parse_args()
 
-    if not args.reuse:
-        with _admin(args.server) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
+    database_create(args)
     var_dir = Path(tempfile.mkdtemp(prefix="shebao_bench_app_"))
     (var_dir / "static").mkdir()
-    env = {
-        "DATABASE_URL": f"{args.server}/{args.db}",
-        "DJANGO_SETTINGS_MODULE": "_app_bench_settings",
-        "SHEBAO_ENV": "production",
-        "SHEBAO_SECRET_KEY": secrets.token_urlsafe(48),
-        "SHEBAO_AUDIT_KEY": secrets.token_urlsafe(48),
-        "SHEBAO_DOCUMENT_KEY": secrets.token_urlsafe(48),
-        "SHEBAO_PUBLIC_URL": f"http://{HOST}",
-        "SHEBAO_DEBUG": "0",
-        "SHEBAO_SECURE_COOKIES": "0",
-        "SHEBAO_SSL_REDIRECT": "0",
-        "SHEBAO_DB_CONN_MAX_AGE": "60",
-        "SHEBAO_LOG_LEVEL": "WARNING",
-        "SHEBAO_VAR_DIR": str(var_dir),
-        "REDIS_URL": args.redis,
-    }
+    env = {**production_env(args), "DJANGO_SETTINGS_MODULE": "_app_bench_settings", "SHEBAO_VAR_DIR": str(var_dir)}
     os.environ.update(env)
     os.environ["SHEBAO_ALLOWED_HOSTS"] = f"{HOST},testserver"
     sys.path.insert(0, str(BENCH))
@@ -170,13 +147,8 @@ def main() -> int:
     finally:
         if server is not None:
             server.stop()
-        from django.db import connections
-
-        connections.close_all()
         shutil.rmtree(var_dir, ignore_errors=True)
-        if not args.keep and not args.reuse:
-            with _admin(args.server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
+        if database_drop(args):
             print(f"dropped {args.db}")
 
 
@@ -287,7 +259,7 @@ def _phones(args: argparse.Namespace) -> list[dict[str, str]]:
 
 class _Server:
     def __init__(self, args: argparse.Namespace, env: dict[str, str]) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.log = Path(tempfile.gettempdir()) / f"shebao_bench_app_gunicorn_{os.getpid()}.log"
         command = [
             str(BIN / "gunicorn"),

@@ -22,25 +22,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import random
-import sys
 import threading
 import time
-import uuid
-from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from _common import machine_line, scratch_arguments, scratch_database, scratch_name, this_tree_first
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+this_tree_first()
+
 FIVE = ("pension", "medical", "unemployment", "injury", "maternity")
-
-
-def _admin(server: str) -> psycopg.Connection:
-    return psycopg.connect(f"{server.replace('postgres://', 'postgresql://', 1)}/postgres", autocommit=True)
 
 
 def main() -> int:
@@ -52,28 +42,13 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8, help="concurrent payment clients")
     parser.add_argument("--payments", type=int, default=2_000, help="distinct bills paid (each by every client)")
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db", default=f"shebao_assess_{uuid.uuid4().hex[:8]}", help="scratch database name")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument("--reuse", action="store_true", help="use --db as loaded by a --keep run (clears the month)")
+    scratch_arguments(
+        parser, db=scratch_name("assess"), reuse_help="use --db as loaded by a --keep run (clears the month)"
+    )
     args = parser.parse_args()
 
-    if not args.reuse:
-        with _admin(args.server) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
-    os.environ.setdefault("SHEBAO_ENV", "demo")  # unset is production, which refuses the demo secret
-    os.environ["SHEBAO_DEBUG"] = "0"
-    try:
+    with scratch_database(args):
         return _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep and not args.reuse:  # a reused database was kept on purpose
-            with _admin(args.server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
 
 
 def _load(args: argparse.Namespace, period: dt.date) -> None:
@@ -147,11 +122,8 @@ def _run(args: argparse.Namespace) -> int:
     from shebao.core.jobs import LocalExecutor
 
     call_command("migrate", verbosity=0)  # on a reused database: the migrations since it was kept
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server_version = cursor.fetchone()[0]
     period = timezone.localdate().replace(day=1)
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {server_version}")
+    print(machine_line())
     started = time.perf_counter()
     if args.reuse:
         with connection.cursor() as cursor:

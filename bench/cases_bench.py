@@ -30,9 +30,7 @@ import json
 import multiprocessing
 import os
 import platform
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,17 +39,21 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from _common import (
+    BENCH,
+    HOST,
+    ROOT,
+    database_create,
+    database_drop,
+    free_port,
+    production_env,
+    scratch_arguments,
+    this_tree_first,
+)
+from _http_load import RunResult, UserPlan, get_once, run_users
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(BENCH))
+this_tree_first()
 
-from _http_load import RunResult, UserPlan, get_once, run_users  # noqa: E402
-
-HOST = "127.0.0.1"
 QUEUE = "/api/v1/workbench/queue"
 CASE = "/api/v1/cases/"
 PAGE = "/workbench/"
@@ -59,16 +61,6 @@ REFERENCE = "/api/v1/calendar/workday?date=2026-02-14"
 SAMPLE_OPEN, SAMPLE_ANY = 200, 200  # case numbers per user: from the open cases and from all visible
 NAMES = {"queue": "GET /api/v1/workbench/queue", "case": "GET /api/v1/cases/{number}", "page": "GET /workbench/ (HTML)"}
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _admin(server: str) -> psycopg.Connection:
-    return psycopg.connect(f"{server.replace('postgres://', 'postgresql://', 1)}/postgres", autocommit=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def main() -> int:
@@ -89,10 +81,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--batch", type=int, default=50_000, help="cases per COPY transaction")
     parser.add_argument("--seed", type=int, default=20261125)
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db", default="shebao_bench_cases", help="scratch database: must not exist")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
-    parser.add_argument("--reuse", action="store_true", help="run against a database kept by --keep (no load)")
+    scratch_arguments(
+        parser,
+        db="shebao_bench_cases",
+        db_help="scratch database: must not exist",
+        reuse_help="run against a database kept by --keep (no load)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--start-at",
@@ -124,24 +118,8 @@ def main() -> int:
     if not 1 <= args.users <= 16:
         parser.error("--users must be between 1 and 16")
 
-    if not args.reuse:
-        with _admin(args.server) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
-    env = {
-        "DATABASE_URL": f"{args.server}/{args.db}",
-        "DJANGO_SETTINGS_MODULE": "shebao.settings",
-        "SHEBAO_ENV": "production",
-        "SHEBAO_SECRET_KEY": secrets.token_urlsafe(48),
-        "SHEBAO_AUDIT_KEY": secrets.token_urlsafe(48),
-        "SHEBAO_DOCUMENT_KEY": secrets.token_urlsafe(48),  # production refuses to start without it
-        "SHEBAO_PUBLIC_URL": f"http://{HOST}",  # production refuses to start without it
-        "SHEBAO_DEBUG": "0",
-        "SHEBAO_SECURE_COOKIES": "0",
-        "SHEBAO_SSL_REDIRECT": "0",
-        "SHEBAO_DB_CONN_MAX_AGE": "60",
-        "SHEBAO_LOG_LEVEL": "WARNING",
-        "REDIS_URL": args.redis,
-    }
+    database_create(args)
+    env = production_env(args)
     var_dir = Path(tempfile.mkdtemp(prefix="shebao_bench_cases_"))
     (var_dir / "static").mkdir()  # an empty STATIC_ROOT: whitenoise serves from the finders
     env["SHEBAO_VAR_DIR"] = str(var_dir)
@@ -162,13 +140,8 @@ def main() -> int:
     finally:
         if server is not None:
             server.stop()
-        from django.db import connections
-
-        connections.close_all()
         shutil.rmtree(var_dir, ignore_errors=True)
-        if not args.keep and not args.reuse:
-            with _admin(args.server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
+        if database_drop(args):
             print(f"dropped {args.db}")
 
 
@@ -273,7 +246,7 @@ class Server:
     """gunicorn on a free port of 127.0.0.1; ``app`` is the WSGI entry point."""
 
     def __init__(self, args: argparse.Namespace, env: dict[str, str], app: str = "shebao.wsgi:application") -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.log = Path(f"/tmp/shebao_bench_cases_gunicorn_{os.getpid()}_{self.port}.log")
         command = [
             str(ROOT / ".venv/bin/gunicorn"),

@@ -38,7 +38,6 @@ import ctypes
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -50,6 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.append(str(ROOT / "src"))  # after PYTHONPATH: older code put first there is what runs
+
+from _common import SERVER, production_env  # noqa: E402  (after the append: it leaves src/ where it is)
 
 PATHS = {
     "queue": "/api/v1/workbench/queue",
@@ -70,7 +71,7 @@ OPEN = ("in_progress", "awaiting_materials", "suspended", "waiting_outside")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True, help="a database loaded by cases_bench.py --keep")
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--server", default=SERVER)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="sessions' cache; '' for none")
     parser.add_argument("--requests", type=int, default=100, help="counted requests per endpoint")
     parser.add_argument(
@@ -112,21 +113,9 @@ def _environment(args: argparse.Namespace) -> str | None:
     var_dir = os.environ.get("SHEBAO_VAR_DIR") or created or ""
     Path(var_dir, "static").mkdir(parents=True, exist_ok=True)
     defaults = {
-        "DATABASE_URL": f"{args.server}/{args.db}",
-        "DJANGO_SETTINGS_MODULE": "shebao.settings",
-        "SHEBAO_ENV": "production",
-        "SHEBAO_SECRET_KEY": secrets.token_urlsafe(48),
-        "SHEBAO_AUDIT_KEY": secrets.token_urlsafe(48),
-        "SHEBAO_DOCUMENT_KEY": secrets.token_urlsafe(48),
-        "SHEBAO_PUBLIC_URL": "http://127.0.0.1",
-        "SHEBAO_DEBUG": "0",
-        "SHEBAO_SECURE_COOKIES": "0",
-        "SHEBAO_SSL_REDIRECT": "0",
-        "SHEBAO_DB_CONN_MAX_AGE": "60",
-        "SHEBAO_LOG_LEVEL": "WARNING",
+        **production_env(args),
         "SHEBAO_ALLOWED_HOSTS": "testserver",
         "SHEBAO_VAR_DIR": var_dir,
-        "REDIS_URL": args.redis,
         "PYTHONHASHSEED": "0",
     }
     for key, value in defaults.items():

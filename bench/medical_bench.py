@@ -21,16 +21,13 @@ import os
 import platform
 import sys
 import time
-import uuid
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 
-import psycopg
-from psycopg import sql
+from _common import scratch_arguments, scratch_database, scratch_name, this_tree_first
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+this_tree_first()
+
 HOSPITALS = (
     "中山大学附属第一医院",
     "北京协和医院",
@@ -38,10 +35,6 @@ HOSPITALS = (
     "武汉大学人民医院",
     "武汉市江岸区第二人民医院",
 )
-
-
-def _admin(server: str) -> psycopg.Connection:
-    return psycopg.connect(f"{server.replace('postgres://', 'postgresql://', 1)}/postgres", autocommit=True)
 
 
 def _files(n: int, persons: int) -> list[SimpleNamespace]:
@@ -70,25 +63,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--decisions", type=int, default=2_000)
     parser.add_argument("--persons", type=int, default=400)
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db", default=f"shebao_medical_{uuid.uuid4().hex[:8]}", help="scratch database name")
-    parser.add_argument("--keep", action="store_true")
+    scratch_arguments(parser, db=scratch_name("medical"))
     args = parser.parse_args()
-    with _admin(args.server) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
-    os.environ.setdefault("SHEBAO_ENV", "demo")
-    os.environ["SHEBAO_DEBUG"] = "0"
-    try:
+    with scratch_database(args):
         return _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with _admin(args.server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
 
 
 def _run(args: argparse.Namespace) -> int:

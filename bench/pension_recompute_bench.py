@@ -27,24 +27,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
-import sys
 import time
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from _common import machine_line, scratch_arguments, scratch_database, scratch_name, this_tree_first
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+this_tree_first()
+
 FIGURES = ("basic_pension", "account_pension", "transition_pension", "total", "provisional")
-
-
-def _admin(server: str) -> psycopg.Connection:
-    return psycopg.connect(f"{server.replace('postgres://', 'postgresql://', 1)}/postgres", autocommit=True)
 
 
 def main() -> int:
@@ -52,26 +42,11 @@ def main() -> int:
     parser.add_argument("--retirees", type=int, default=1_200_000)
     parser.add_argument("--sample", type=int, default=5_000, help="ORM reference: determinations (default 5,000)")
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db", default=f"shebao_pension_{uuid.uuid4().hex[:8]}", help="scratch database name")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    scratch_arguments(parser, db=scratch_name("pension"))
     args = parser.parse_args()
 
-    with _admin(args.server) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
-    os.environ.setdefault("SHEBAO_ENV", "demo")  # unset is production, which refuses the demo secret
-    os.environ["SHEBAO_DEBUG"] = "0"
-    try:
+    with scratch_database(args):
         return _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with _admin(args.server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
 
 
 def _load(retirees: int, params_json: str) -> None:
@@ -158,10 +133,7 @@ def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrate_seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server_version = cursor.fetchone()[0]
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {server_version}")
+    print(machine_line())
     print(f"migrate: {migrate_seconds:.1f} s")
     before = recompute_params(year=2026)  # 2025's 9112 carried forward: provisional
     assert before.provisional and before.average_wage == Decimal("9112.00"), before

@@ -13,21 +13,12 @@ is bulk rows/s ÷ reference rows/s.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
-from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from _common import machine_line, scratch_arguments, scratch_database, this_tree_first
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-
-
-def _admin(server: str) -> psycopg.Connection:
-    return psycopg.connect(f"{server.replace('postgres://', 'postgresql://', 1)}/postgres", autocommit=True)
+this_tree_first()
 
 
 def main() -> int:
@@ -36,26 +27,11 @@ def main() -> int:
     parser.add_argument("--reference", type=int, default=2_000, help="ORM reference run size (default 2,000)")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--batch", type=int, default=50_000)
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db", default="shebao_bench", help="scratch database: must not exist; dropped afterwards")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    scratch_arguments(parser, db="shebao_bench", db_help="scratch database: must not exist; dropped afterwards")
     args = parser.parse_args()
 
-    with _admin(args.server) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
-    os.environ.setdefault("SHEBAO_ENV", "demo")  # unset is production, which refuses the demo secret
-    os.environ["SHEBAO_DEBUG"] = "0"  # no query log: it would slow the ORM reference down
-    try:
+    with scratch_database(args):
         return _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with _admin(args.server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -63,19 +39,15 @@ def _run(args: argparse.Namespace) -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from shebao.devtools.seed.bulk import seed_bulk
     from shebao.devtools.seed.demo import seed_demo
 
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server_version = cursor.fetchone()[0]
     started = time.perf_counter()
     demo = seed_demo()
     demo_seconds = time.perf_counter() - started
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {server_version}")
+    print(machine_line())
     print(
         f"demo seed: {demo.counts['persons']:,} persons, {demo.counts['contribution_years']:,} records, {demo_seconds:.1f} s"
     )

@@ -37,14 +37,11 @@ import platform
 import resource
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from _common import scratch_arguments, scratch_database, scratch_name, this_tree_first
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+this_tree_first()
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国文志红玉春梅晓东海燕小兵雪"
@@ -70,20 +67,13 @@ DISTRICTS = (
 )
 
 
-def _admin(server: str) -> psycopg.Connection:
-    return psycopg.connect(f"{server.replace('postgres://', 'postgresql://', 1)}/postgres", autocommit=True)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--reference", type=int, default=200, help="statements rendered by WeasyPrint and alone")
     parser.add_argument("--year", type=int, default=2025)
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db", default=f"shebao_statements_{uuid.uuid4().hex[:8]}", help="scratch database")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument("--reuse", action="store_true", help="use --db as loaded by a --keep run")
+    scratch_arguments(parser, db=scratch_name("statements"), reuse_help="use --db as loaded by a --keep run")
     parser.add_argument("--skip-run", action="store_true", help="the renderers only (no whole run)")
     parser.add_argument(
         "--chunk-cpu",
@@ -103,23 +93,8 @@ def main() -> int:
     )
     parser.add_argument("--callgrind-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not args.reuse:
-        with _admin(args.server) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
-    os.environ.setdefault("SHEBAO_ENV", "demo")
-    os.environ["SHEBAO_DEBUG"] = "0"
-    os.environ.setdefault("SHEBAO_VAR_DIR", f"/tmp/{args.db}")
-    try:
+    with scratch_database(args, var_dir=True):
         return _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep and not args.reuse:
-            with _admin(args.server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
 
 
 def _load(args: argparse.Namespace) -> None:

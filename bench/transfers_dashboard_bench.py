@@ -22,20 +22,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import sys
 import time
-import uuid
-from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from _common import scratch_arguments, scratch_database, scratch_name, this_tree_first
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-
-
-def _admin(server: str) -> psycopg.Connection:
-    return psycopg.connect(f"{server.replace('postgres://', 'postgresql://', 1)}/postgres", autocommit=True)
+this_tree_first()
 
 
 def main() -> int:
@@ -43,26 +34,11 @@ def main() -> int:
     parser.add_argument("--per-year", type=int, default=12_000)
     parser.add_argument("--years", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each, the best kept")
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db", default=f"shebao_transfers_{uuid.uuid4().hex[:8]}", help="scratch database")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    scratch_arguments(parser, db=scratch_name("transfers"))
     args = parser.parse_args()
-    with _admin(args.server) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
-    os.environ["SHEBAO_ENV"] = "demo"
-    os.environ["SHEBAO_DEBUG"] = "0"
-    os.environ.setdefault("SHEBAO_VAR_DIR", f"/tmp/{args.db}")
-    try:
+    os.environ["SHEBAO_ENV"] = "demo"  # demo even where another environment is set
+    with scratch_database(args, var_dir=True):
         return _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with _admin(args.server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
 
 
 def _load(per_year: int, years: int, today: dt.date) -> int:

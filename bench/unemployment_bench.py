@@ -21,23 +21,13 @@ Ratio = job claims/s ÷ reference claims/s. Benchmarks never gate CI on a time.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import sys
 import time
-import uuid
-from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from _common import machine_line, scratch_arguments, scratch_database, scratch_name, this_tree_first
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+this_tree_first()
+
 CARD = "6222021234567894"
-
-
-def _admin(server: str) -> psycopg.Connection:
-    return psycopg.connect(f"{server.replace('postgres://', 'postgresql://', 1)}/postgres", autocommit=True)
 
 
 def main() -> int:
@@ -45,26 +35,11 @@ def main() -> int:
     parser.add_argument("--claimants", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2_000, help="ORM reference: claims (default 2,000)")
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db", default=f"shebao_unemployment_{uuid.uuid4().hex[:8]}", help="scratch database name")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    scratch_arguments(parser, db=scratch_name("unemployment"))
     args = parser.parse_args()
 
-    with _admin(args.server) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.db)))
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
-    os.environ.setdefault("SHEBAO_ENV", "demo")  # unset is production, which refuses the demo secret
-    os.environ["SHEBAO_DEBUG"] = "0"
-    try:
+    with scratch_database(args):
         return _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with _admin(args.server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(args.db)))
 
 
 def _load(claimants: int) -> None:
@@ -159,10 +134,7 @@ def _run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server_version = cursor.fetchone()[0]
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {server_version}")
+    print(machine_line())
     print(f"migrate: {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     _load(args.claimants)
