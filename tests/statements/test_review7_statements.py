@@ -121,6 +121,12 @@ def test_the_window_print_names_the_agent_who_came_for_the_person(client, histor
     text = refused.content.decode()
     assert refused.status_code == 422 and text.index("书面委托书") < text.index("written authorisation")
     assert not Statement.objects.exists()
+    # an agent named and the letter ticked but no agent ID: refused, not printed as the person themself
+    for fields in ({"agent_name": "李代办", "agent_written": "1"}, {"agent_name": "李代办"}, {"agent_written": "1"}):
+        nameless = client.post("/statements/window/", {"id_number": history.id_number, "year": str(YEAR), **fields})
+        text = nameless.content.decode()
+        assert nameless.status_code == 422 and text.index("受托人身份证号码") < text.index("ID number (leave")
+    assert not Statement.objects.exists() and not AuditEvent.objects.filter(action="statement.view").exists()
     # with the written authorisation checked: the page names the agent, and so do the view and the print
     page = client.post(
         "/statements/window/",

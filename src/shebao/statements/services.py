@@ -257,6 +257,12 @@ def window_agent(*, person: Person, agent_id_number: str, agent_name: str, writt
     an authorisation on record that holds today, its id). An agent with neither is refused."""
     agent_id_number = (agent_id_number or "").strip()
     if not agent_id_number:
+        if (agent_name or "").strip() or written:  # an agent named or a letter checked, but no ID
+            raise InvalidInput(
+                "代办的请填写受托人身份证号码（本人办理的请不填受托人信息）",
+                "Give the agent's ID number (leave the agent's details empty when the person came themself)",
+                field="agent_id_number",
+            )
         return None
     number = id_number_validate(agent_id_number, field="agent_id_number").number
     if number == person.id_number:
