@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
-from shebao.catalog.definitions import ItemSpec, registered_specs
+from shebao.catalog.definitions import ItemSpec, PhaseSpec, registered_specs
 from shebao.catalog.models import FormGroup, ItemMaterial, ItemPhase, ItemStep, ServiceItem
 from shebao.core import audit
 from shebao.core.models import Account, SkillGroup
@@ -20,6 +21,9 @@ FORM_GROUPS = {
     "unemployment": ("失业保险一表通", "Unemployment filing and claim"),
 }
 
+M = TypeVar("M", bound=models.Model)
+_FOREIGN_KEYS = ("form_group", "skill_group")  # compared by id: no query per item for the related row
+
 
 @dataclass(frozen=True)
 class SyncReport:
@@ -28,25 +32,43 @@ class SyncReport:
     total: int
 
 
-def _build_structure(item: ServiceItem, spec: ItemSpec) -> None:
-    for p_order, phase_spec in enumerate(spec.effective_phases(), start=1):
-        phase = ItemPhase.objects.create(
-            item=item,
-            order=p_order,
-            code=phase_spec.code,
-            name=phase_spec.name,
-            name_en=phase_spec.name_en,
-            party=phase_spec.party,
-            jurisdiction=phase_spec.jurisdiction,
-            promised_days=phase_spec.promised_days,
-            legal_days=phase_spec.legal_days,
+def _insert(objs: list[M]) -> list[M]:
+    """New rows that later rows refer to, with their ids: one multi-row INSERT where the backend
+    returns the ids of one (PostgreSQL, SQLite from 3.35), else one INSERT each."""
+    if objs and connection.features.can_return_rows_from_bulk_insert:
+        return type(objs[0])._default_manager.bulk_create(objs)
+    for obj in objs:
+        obj.save()
+    return objs
+
+
+def _build_structures(pairs: list[tuple[ServiceItem, ItemSpec]]) -> None:
+    """The phases, steps and materials of saved items, a few multi-row INSERTs for all of them
+    (the rows and their order as one item after the other would give)."""
+    phases: list[tuple[ItemPhase, PhaseSpec]] = [
+        (
+            ItemPhase(
+                item=item,
+                order=p_order,
+                code=phase_spec.code,
+                name=phase_spec.name,
+                name_en=phase_spec.name_en,
+                party=phase_spec.party,
+                jurisdiction=phase_spec.jurisdiction,
+                promised_days=phase_spec.promised_days,
+                legal_days=phase_spec.legal_days,
+            ),
+            phase_spec,
         )
-        ItemStep.objects.bulk_create(
-            ItemStep(
-                phase=phase, order=s_order, kind=s.kind, name=s.name, name_en=s.name_en, min_authority=s.min_authority
-            )
-            for s_order, s in enumerate(phase_spec.steps, start=1)
-        )
+        for item, spec in pairs
+        for p_order, phase_spec in enumerate(spec.effective_phases(), start=1)
+    ]
+    _insert([phase for phase, _ in phases])
+    ItemStep.objects.bulk_create(
+        ItemStep(phase=phase, order=s_order, kind=s.kind, name=s.name, name_en=s.name_en, min_authority=s.min_authority)
+        for phase, phase_spec in phases
+        for s_order, s in enumerate(phase_spec.steps, start=1)
+    )
     ItemMaterial.objects.bulk_create(
         ItemMaterial(
             item=item,
@@ -56,8 +78,31 @@ def _build_structure(item: ServiceItem, spec: ItemSpec) -> None:
             required=m.required,
             commitment_allowed=m.commitment_allowed,
         )
+        for item, spec in pairs
         for m in spec.materials
     )
+
+
+def _form_groups_sync() -> dict[str, FormGroup]:
+    """The form groups as ``FORM_GROUPS`` names them: missing ones created, changed names saved."""
+    groups = FormGroup.objects.select_for_update().in_bulk(list(FORM_GROUPS), field_name="code")
+    missing = []
+    for code, (name, name_en) in FORM_GROUPS.items():
+        group = groups.get(code)
+        if group is None:
+            missing.append(FormGroup(code=code, name=name, name_en=name_en))
+        elif (group.name, group.name_en) != (name, name_en):
+            group.name, group.name_en = name, name_en
+            group.save(update_fields=["name", "name_en"])
+    for group in _insert(missing):
+        groups[group.code] = group
+    return groups
+
+
+def _differs(item: ServiceItem, key: str, value: object) -> bool:
+    if key in _FOREIGN_KEYS:
+        return bool(getattr(item, f"{key}_id") != getattr(value, "pk", None))
+    return bool(getattr(item, key) != value)
 
 
 def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncReport:
@@ -67,19 +112,25 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
     basis, form schema, handler, insurance, form group) follow the definition, while what
     administrators adjust (time limits, the return window and the transfer authority, channels,
     office kinds, Saturday service, materials, activation) is kept. ``reset`` rebuilds phases, steps and materials from the definition too.
+    An unchanged item is not saved again; the queries do not grow with the number of items
+    (the items read at once, the new ones and their structure written in multi-row INSERTs).
     """
     created = updated = 0
     specs = registered_specs()
     with transaction.atomic():
-        groups = {}
-        for code, (name, name_en) in FORM_GROUPS.items():
-            groups[code], _ = FormGroup.objects.update_or_create(code=code, defaults={"name": name, "name_en": name_en})
+        groups = _form_groups_sync()
         skills = {s.code: s for s in SkillGroup.objects.all()}
+        new_skills = [
+            SkillGroup(code=code, name=code)
+            for code in dict.fromkeys(spec.skill_group for spec in specs.values())
+            if code not in skills
+        ]
+        for skill in _insert(new_skills):
+            skills[skill.code] = skill
+        existing = ServiceItem.objects.in_bulk(list(specs), field_name="code")
+        new_items: list[ServiceItem] = []
+        to_build: list[tuple[ServiceItem, ItemSpec]] = []
         for spec in specs.values():
-            skill = skills.get(spec.skill_group)
-            if skill is None:
-                skill = SkillGroup.objects.create(code=spec.skill_group, name=spec.skill_group)
-                skills[skill.code] = skill
             code_owned = {
                 "name": spec.name,
                 "name_en": spec.name_en,
@@ -90,14 +141,14 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
                 "handler": spec.handler,
                 "form_group": groups.get(spec.form_group),
                 "risk_level": spec.risk_level,
-                "skill_group": skill,
+                "skill_group": skills[spec.skill_group],
                 "jurisdiction": spec.jurisdiction,
             }
             if spec.withdrawn_for:
                 code_owned["is_active"] = False  # withdrawn in code: no administrator reopens it
-            item = ServiceItem.objects.filter(code=spec.code).first()
+            item = existing.get(spec.code)
             if item is None:
-                item = ServiceItem.objects.create(
+                item = ServiceItem(
                     code=spec.code,
                     channels=list(spec.channels),
                     office_kinds=list(spec.office_kinds),
@@ -109,14 +160,15 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
                     transfer_authority=spec.transfer_authority,
                     **code_owned,
                 )
-                _build_structure(item, spec)
+                new_items.append(item)
+                to_build.append((item, spec))
                 created += 1
                 continue
-            changed = [k for k, v in code_owned.items() if getattr(item, k) != v]
+            changed = [k for k, v in code_owned.items() if _differs(item, k, v)]
             if reset:
                 item.phases.all().delete()
                 item.materials.all().delete()
-                _build_structure(item, spec)
+                to_build.append((item, spec))
                 adjusted: tuple[tuple[str, object], ...] = (
                     ("channels", list(spec.channels)),
                     ("office_kinds", list(spec.office_kinds)),
@@ -136,6 +188,8 @@ def catalog_sync(*, actor: Account | None = None, reset: bool = False) -> SyncRe
                 item.version += 1
                 item.save()
                 updated += 1
+        _insert(new_items)
+        _build_structures(to_build)
         audit.record(
             actor=actor,
             action="catalog.sync",
