@@ -79,6 +79,7 @@ def test_bulk_records_equal_record_for_person_by_person(history, others, medical
     assert (medical.closing_balance, medical.months) == (D("1726.00"), 15)
     retired = bulk[retiree.pk].medical_account
     assert retired is not None and retired.closing_balance == D("1040.00") + 12 * D("70.00")
+    assert bulk[retiree.pk].insurance("medical").status == "已退休"  # insured as a retiree, paying nothing
     assert bulk[others[0].pk].medical_account is None  # no ledger at all
     # and the year of the rule change (2023) the same, person by person
     for person, record in records_for_persons(actor=clerk, persons=persons, year=2023).items():

@@ -213,6 +213,9 @@ def test_a_retirees_record_notes_the_monthly_pension_the_pensions_app_approved(d
     record = record_for(actor=account, person=person, year=2026)
     assert f"基本养老金月标准 {TOTAL} 元" in " ".join(record.notes)  # 2686.02, as 我的养老金 shows
     assert record.insurance("pension").status == "已退休"
+    # insured for medical care as a retiree (the account credited each month), paying nothing: 已退休, not 未参保
+    assert record.medical_account is not None and record.medical_account.principal > 0
+    assert record.insurance("medical").status == "已退休"
 
 
 def test_the_record_takes_a_fixed_number_of_queries(history, citizen, django_assert_max_num_queries):

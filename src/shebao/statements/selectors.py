@@ -28,7 +28,7 @@ import datetime as dt
 import hmac
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -265,6 +265,22 @@ def _medical_of(insurances: Sequence[InsuranceBlock]) -> InsuranceBlock:
     return next(block for block in insurances if block.insurance == "medical")
 
 
+def retiree_medical(
+    insurances: Sequence[InsuranceBlock], *, person: Person, account: AccountYear
+) -> tuple[InsuranceBlock, ...]:
+    """A retiree pays no medical contributions and is still insured (退休人员医保: the account
+    credited a fixed amount each month): their medical status is 已退休, not 未参保 or 中断, when
+    they were ever enrolled or their account moved. Everyone else's blocks unchanged."""
+    if person.category != Person.Category.RETIREE:
+        return tuple(insurances)
+    return tuple(
+        replace(block, status="已退休")
+        if block.insurance == "medical" and (block.enrolled_on is not None or account.entries)
+        else block
+        for block in insurances
+    )
+
+
 def medical_block(*, account: AccountYear, medical: InsuranceBlock, year: int) -> tuple[AccountBlock | None, list[str]]:
     """The record's medical account block and its notes, from the medical app's year of the
     account (``medical.selectors.medical_account_year``, the entries /my/medical/ and
@@ -383,6 +399,7 @@ def record_for(*, actor: Account, person: Person, year: int, grant: PersonGrant 
     medical_year = medical_account_year(
         person=person, actor=actor, year=year, as_of=medical_as_of(year=year, today=today), grant=grant
     )
+    insurances = list(retiree_medical(insurances, person=person, account=medical_year))
     medical_months = _medical_of(insurances)
     medical, medical_notes = medical_block(account=medical_year, medical=medical_months, year=year)
     notes += [NOTE_INJURY, *medical_notes]

@@ -68,6 +68,7 @@ from shebao.statements.selectors import (
     account_notes,
     medical_as_of,
     medical_block,
+    retiree_medical,
     work_start,
     year_check,
 )
@@ -319,6 +320,7 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         if len(units) > 1:
             notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
         notes += difference_notes[person.pk]
+        insurances = list(retiree_medical(insurances, person=person, account=medical_years[person.pk]))
         medical, medical_notes = medical_block(
             account=medical_years[person.pk], medical=_medical_of(insurances), year=year
         )
