@@ -436,7 +436,11 @@ AIMS: dict[tuple[str, str], Callable[[Any, World, int], None]] = {
     ),
     ("POST", "/my/statements/{year}/corrections"): lambda c, w, t: (
         c.path_parameters.update(year=_pick(YEARS, t)),
-        _body(c, {"period": "2025-01-01", "what": "other", "correct_base": None, "detail": "缺少一个月"}, t),
+        _body(
+            c,
+            {"period": "2025-01-01", "period_to": None, "what": "other", "correct_base": None, "detail": "缺少一个月"},
+            t,
+        ),
     ),
     ("GET", "/my/statements/s/{ref}/pdf"): lambda c, w, t: _statement_ref(c, w),
     # a year the world's person has a record of (a year with none is refused a statement: 404)
