@@ -19,7 +19,7 @@ from shebao.statements.models import Statement
 from shebao.statements.selectors import NOTE_INJURY, NOTE_REFERENCE
 from shebao.statements.services import statement_issue, statement_pdf, statement_window_print
 from tests.statements.conftest import YEAR
-from tests.web.support import sign_in
+from tests.web.support import make_person, sign_in
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -162,6 +162,11 @@ def test_the_employer_sees_only_its_own_months_of_its_employee(client, history, 
     # a person the unit never employed is a 404, and nothing is recorded for it
     before = AuditEvent.objects.count()
     assert client.get(f"/api/v1/unit/employees/{history.pk + 999}/months?year={YEAR}").status_code == 404
+    # nor does a bad year tell a person who exists (never employed here) from one who does not
+    stranger = make_person(district=history.district, name="路人")
+    for pk in (stranger.pk, history.pk + 999):
+        assert client.get(f"/api/v1/unit/employees/{pk}/months?year=9999").status_code == 404
+    assert client.get(f"/api/v1/unit/employees/{history.pk}/months?year=9999").status_code == 422
     sign_in(client, other_citizen)
     assert client.get(f"/api/v1/unit/employees/{history.pk}/months?year={YEAR}").status_code == 404
     assert AuditEvent.objects.count() == before

@@ -424,8 +424,10 @@ def statement_view_record(
 def statement_employer_view(*, actor: Account, person_id: int, year: int, channel: str) -> EmployeeMonths:
     """单位查询职工缴费记录: the months of ``year`` the actor's unit paid for its employee; a
     person the unit never employed is NotFound, nothing written. Audited
-    (``statement.employer_view``: which unit looked at whose months)."""
-    person = Person.objects.filter(pk=person_id).first()
+    (``statement.employer_view``: which unit looked at whose months). Who may see the person
+    is settled before the year is read, so no answer (a bad year's 422) tells a unit whether a
+    person it never employed exists."""
+    person = persons_visible(actor=actor).filter(pk=person_id).first()
     if person is None:
         raise NotFound("未找到该参保人", "No such insured person")
     seen = employee_months_for(actor=actor, person=person, year=year)
