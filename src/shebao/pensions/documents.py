@@ -29,8 +29,9 @@ from django.utils import timezone
 from shebao.core.documents import Document, document_sign, verification_menu_url, verification_url
 from shebao.core.errors import NotFound
 from shebao.core.identifiers import mask_id_number
-from shebao.core.money import format_yuan
-from shebao.pensions.models import PensionDetermination, RetirementCertificate
+from shebao.core.money import format_yuan, round_fen
+from shebao.pensions.models import PensionBase, PensionDetermination, RetirementCertificate, TransitionRule
+from shebao.pensions.models.rules import DeemedIndexRule
 from shebao.pensions.selectors import PensionView, card_tail
 from shebao.pensions.services.retirement import RETIRE_TYPES
 from shebao.registry.models import Person
@@ -302,34 +303,64 @@ def statement_pdf(*, view: PensionView) -> bytes:
     doc.heading("月基本养老金 " + format_yuan(det.total), level=2)
     doc.table(
         header=["项目", "计算公式及数值", "金额（元）"],
-        rows=[[c.label_zh, _printable(c.formula), f"{c.amount:,.2f}"] for c in view.components]
+        rows=[[c.label_zh, formula_printed(c.formula), f"{c.amount:,.2f}"] for c in view.components]
         + [["合计（月基本养老金）", " + ".join(f"{c.amount}" for c in view.components), f"{det.total:,.2f}"]],
         widths=[2.2, 6, 1.6],
         align=["left", "left", "right"],
     )
+    params = det.params
+    # every rule row the notice names: the determination's, each line's, and those quoted in a
+    # line's text (a provisional line says which year's row it carries forward)
+    quoted = [
+        match.group(0)
+        for line in view.derivation
+        for text in (line.get("label_zh"), line.get("formula"))
+        for match in RULE_REF.finditer(str(text or ""))
+    ]
+    labels = rule_labels(
+        [
+            *det.rule_refs,
+            *(line["rule_ref"] for line in view.derivation if line.get("rule_ref")),
+            *(params[key] for key in ("average_wage_ref", "transition_ref") if params.get(key)),
+            *quoted,
+        ]
+    )
+
+    def named(text: str) -> str:
+        return RULE_REF.sub(lambda match: labels[match.group(0)], text)
+
     doc.heading("计算过程（逐项）", level=2)
     doc.table(
         header=["步骤", "算式", "结果", "所用规则"],
         rows=[
-            [_printable(line["label_zh"]), _printable(line["formula"]), line["value"], line.get("rule_ref") or ""]
+            [
+                named(_printable(line["label_zh"])),
+                named(formula_printed(line["formula"])),
+                value_printed(line),
+                labels.get(line.get("rule_ref") or "", ""),
+            ]
             for line in view.derivation
         ],
         widths=[3, 5, 1.6, 2.4],
         align=["left", "left", "right", "left"],
         size=8,
     )
-    params = det.params
+    average_ref, transition_ref = params.get("average_wage_ref"), params.get("transition_ref")
     doc.heading("所用规则", level=2)
     doc.key_values(
         [
-            ("计发基数 C", f"{params['average_wage']} 元（{params.get('average_wage_ref') or '—'}）"),
+            (
+                "计发基数 C",
+                f"{round_fen(Decimal(str(params['average_wage']))):,.2f} 元；{labels[average_ref] if average_ref else '—'}",
+            ),
             (
                 "过渡系数 k",
-                f"{params['transition_coefficient']}（{params.get('transition_ref') or '—'}，视同缴费指数规则 "
-                f"{params['deemed_index_rule']}）",
+                f"{_percent(Decimal(str(params['transition_coefficient'])))}"
+                f"；{labels[transition_ref] if transition_ref else '—'}；视同缴费指数："
+                f"{_deemed_rule(str(params['deemed_index_rule']))}",
             ),
             ("计发月数表", "国发〔2005〕38号附件"),
-            ("规则记录", "、".join(det.rule_refs) or "—"),
+            ("规则记录", "、".join(labels[ref] for ref in det.rule_refs) or "—"),
         ],
         columns=1,
     )
@@ -352,6 +383,89 @@ def statement_pdf(*, view: PensionView) -> bytes:
     return _signed_verification(
         doc, kind=STATEMENT_KIND, ref=det.ref, code=statement_code(determination=det, person=person)
     ).render()
+
+
+# a rule row as a calculation names it (PensionRuleRow.ref): never printed as such on paper
+RULE_REF = re.compile(r"pensions\.(PensionBase|TransitionRule)#(\d+)")
+_RULE_TITLES = {"PensionBase": "养老金计发基数", "TransitionRule": "过渡性养老金规则"}
+# the derivation's lines whose value is money (yuan): printed to the fen with thousands separators
+MONEY_KEYS = frozenset(
+    {
+        "account_opening",
+        "account_credited",
+        "account_interest",
+        "account_balance",
+        "average_wage",
+        "indexed_wage",
+        "basic_pension",
+        "account_pension",
+        "transition_pension",
+        "total",
+        "provisional",
+    }
+)
+# in a formula, a figure with six or more decimals is money carried unrounded (C̄×Z̄, the
+# interest before its rounding): rates and indexes have at most five (0.02620, 1.0000)
+_UNROUNDED = re.compile(r"(?<![\d.])(\d+)\.(\d{6,})(?![\d.])")
+
+
+def _date_zh(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def rule_labels(refs: list[str]) -> dict[str, str]:
+    """Each rule row named in ``refs`` as a retiree reads it: its title and the date it took
+    effect (``2025年养老金计发基数（2025年1月1日起执行）``), in at most one query a table. A
+    reference that is not a rule row (the 计发月数表's source) is already plain Chinese; a row
+    no longer there keeps its title only."""
+    wanted: dict[str, set[int]] = {"PensionBase": set(), "TransitionRule": set()}
+    for ref in refs:
+        match = RULE_REF.fullmatch(ref or "")
+        if match:
+            wanted[match.group(1)].add(int(match.group(2)))
+    labels: dict[str, str] = {}
+    for base in PensionBase.objects.filter(pk__in=wanted["PensionBase"]):
+        labels[base.ref] = f"{base.year}年{_RULE_TITLES['PensionBase']}（{_date_zh(base.effective_from)}起执行）"
+    for rule in TransitionRule.objects.filter(pk__in=wanted["TransitionRule"]):
+        labels[rule.ref] = f"{_RULE_TITLES['TransitionRule']}（{_date_zh(rule.effective_from)}起执行）"
+    for ref in refs:
+        match = RULE_REF.fullmatch(ref or "")
+        labels.setdefault(ref, _RULE_TITLES[match.group(1)] if match else _printable(ref))
+    return labels
+
+
+def _fen(match: re.Match[str]) -> str:
+    exact = Decimal(match.group(0))
+    rounded = round_fen(exact)
+    return f"{rounded}" if rounded == exact else f"≈{rounded}"
+
+
+def formula_printed(formula: str) -> str:
+    """A derivation's formula as printed: money carried unrounded in it (six or more decimals)
+    to the fen, marked ≈ when that rounds (``9112.000000`` → ``9112.00``, ``912.9608333…`` →
+    ``≈912.96``); every other figure as the calculation wrote it."""
+    return _UNROUNDED.sub(_fen, _printable(formula)).replace("= ≈", "≈ ")
+
+
+def value_printed(line: dict[str, Any]) -> str:
+    """A derivation line's result as printed: money to the fen with thousands separators (as
+    the amount columns), months, indexes and years as the calculation gives them."""
+    value = str(line.get("value", ""))
+    if line.get("key") in MONEY_KEYS:
+        try:
+            return f"{round_fen(Decimal(value)):,.2f}"
+        except ArithmeticError:  # pragma: no cover - a stored line always has a number
+            return value
+    return formula_printed(value)
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+def _deemed_rule(value: str) -> str:
+    label = dict(DeemedIndexRule.choices).get(value)
+    return _printable(str(label).split(" / ")[0]) if label else value
 
 
 def _signed_verification(doc: Document, *, kind: str, ref: str, code: str) -> Document:
