@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from shebao.core.errors import InvalidInput, NotAllowed, NotFound
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shebao.core.jobs import job_run
 from shebao.core.models import Notification, Office, Role
 from shebao.statements.mailing.models import DeliveryPreference, MailingItem, MailingRun, ReturnedMail
@@ -149,8 +149,9 @@ def test_a_district_and_year_are_mailed_once(staff, people, district):
         lambda: mailing_run_start(actor=admin, year=YEAR),
         lambda: mailing_run_start(actor=admin, year=YEAR, id_numbers=[people[0].id_number]),
     ):
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(Conflict) as refused:
             attempt()
+        assert refused.value.status == 409
         assert f"#{first.pk}" in refused.value.message_zh and f"Run #{first.pk}" in refused.value.message_en
     assert MailingRun.objects.count() == 1
     # another year, and the other kind (the pension notice), are not the same mailing
@@ -167,9 +168,9 @@ def test_a_list_refuses_only_persons_already_in_a_list(staff, people, other_dist
     elsewhere = make_person(district=other_district, name="武昌人", postcode="430060")
     mailing_run_start(actor=admin, year=YEAR, id_numbers=[people[1].id_number])  # no one in common
     mailing_run_start(actor=admin, year=YEAR, district_code="420106")  # 武昌区: no one listed there
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Conflict):
         mailing_run_start(actor=admin, year=YEAR, district_code="420102")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Conflict):
         mailing_run_start(actor=admin, year=YEAR, id_numbers=[elsewhere.id_number])
 
 

@@ -70,6 +70,10 @@ class MailingRun(models.Model):
     # by postcode and route and the printed stacks follow the post's order; False (runs started
     # before the layout): chunks are person-id ranges, each batch in postal order within itself
     postal_order = models.BooleanField("按邮政顺序分批 / Batches in postal order", default=False)
+    # LIST: the listed persons the run does not mail and why, as the start found them (a
+    # pension-notice list's non-retirees, retirees whose pension is not determined), each
+    # {"name", "id_number" (masked), "reason"}; shown on the run's page
+    left_out = models.JSONField("名单中未寄送 / Left out of the list", default=list, blank=True)
 
     class Meta:
         verbose_name = "寄送批次 / Mailing run"
@@ -77,6 +81,23 @@ class MailingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} #{self.pk} {self.scope}"
+
+    # why a listed person is left out (MailingRun.left_out's "reason"), as the pages show it
+    LEFT_OUT_REASONS = {
+        "not_retiree": (
+            "不是退休人员，养老金信息告知只寄退休人员",
+            "not a retiree: the pension notice goes to retirees",
+        ),
+        "not_determined": ("养老待遇尚未核定", "pension not yet determined"),
+    }
+
+    def left_out_shown(self) -> list[dict[str, str]]:
+        """``left_out`` with each reason in Chinese and English."""
+        return [
+            {**entry, "reason_zh": zh, "reason_en": en}
+            for entry in self.left_out
+            for zh, en in [self.LEFT_OUT_REASONS.get(entry.get("reason", ""), (entry.get("reason", ""),) * 2)]
+        ]
 
 
 class MailingSlot(models.Model):

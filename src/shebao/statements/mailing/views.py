@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shebao.core.errors import InvalidInput, NotAllowed, NotFound, ShebaoError
+from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, ShebaoError
 from shebao.core.http import AccountRequest, signed_in
 from shebao.core.models import Account, Area
 from shebao.registry.models import Person
@@ -83,7 +83,7 @@ def runs(request: AccountRequest) -> HttpResponse:
             )
             return redirect("statement_mailing:run", run_id=run.pk)
         listed = list(selectors.runs_visible(actor=actor).order_by("-id")[:50])
-    except InvalidInput as invalid:
+    except (InvalidInput, Conflict) as invalid:  # the form again with the message (422; 409: a run covers it)
         error = invalid
         listed = list(selectors.runs_visible(actor=request.user).order_by("-id")[:50])
     except ShebaoError as refusal:
@@ -102,7 +102,7 @@ def runs(request: AccountRequest) -> HttpResponse:
             "city_wide": starter_area is not None and starter_area.kind == Area.Kind.CITY,
             "districts": run_districts(request.user),
         },
-        status=422 if error else 200,
+        status=error.status if error else 200,
     )
 
 

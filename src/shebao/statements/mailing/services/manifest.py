@@ -37,13 +37,13 @@ class Manifest:
 NEEDS_ADDRESS_COLUMNS = ("序号", "姓名", "邮政编码", "投递道段", "邮寄地址", "记录单编号")
 # a paper letter without a postcode or an address cannot go to the post: it waits for an address
 # (a delivery route only sorts the post: a letter with a postcode and an address goes without one)
-_NO_ADDRESS = Q(postcode="") | Q(address="")
+NO_ADDRESS = Q(postcode="") | Q(address="")
 
 
 def _manifest_rows(run: MailingRun) -> Iterable[tuple[Any, ...]]:
     rows = (
         MailingItem.objects.filter(run=run, delivery=MailingItem.Delivery.PAPER)
-        .exclude(_NO_ADDRESS)
+        .exclude(NO_ADDRESS)
         .order_by("postcode", "route", "person_id")
         .values_list("postcode", "route", "name", "address", "document_ref", "batch__file", "page")
     )
@@ -61,7 +61,7 @@ def _column_widths(run: MailingRun) -> list[float]:
     at Excel's default 8.43 or a fixed 13), read in one aggregate query before the rows stream."""
     longest = (
         MailingItem.objects.filter(run=run, delivery=MailingItem.Delivery.PAPER)
-        .exclude(_NO_ADDRESS)
+        .exclude(NO_ADDRESS)
         .aggregate(
             postcode=Max(Length("postcode")),
             route=Max(Length("route")),
@@ -176,7 +176,7 @@ def mailing_manifest_write(*, run: MailingRun) -> Manifest:
 
 def mailing_unaddressed_count(*, run: MailingRun) -> int:
     """The run's paper letters kept from the post for want of a postcode or an address."""
-    return MailingItem.objects.filter(run=run, delivery=MailingItem.Delivery.PAPER).filter(_NO_ADDRESS).count()
+    return MailingItem.objects.filter(run=run, delivery=MailingItem.Delivery.PAPER).filter(NO_ADDRESS).count()
 
 
 def _needs_address_write(run: MailingRun, directory: Path) -> tuple[Path, int]:
@@ -186,7 +186,7 @@ def _needs_address_write(run: MailingRun, directory: Path) -> tuple[Path, int]:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     rows = (
         MailingItem.objects.filter(run=run, delivery=MailingItem.Delivery.PAPER)
-        .filter(_NO_ADDRESS)
+        .filter(NO_ADDRESS)
         .order_by("person_id")
         .values_list("name", "postcode", "route", "address", "document_ref")
     )

@@ -15,6 +15,8 @@ from shebao.core.models import Account
 from shebao.registry.selectors import persons_visible
 from shebao.statements.mailing.models import MailingItem, MailingRun, ReturnedMail
 from shebao.statements.mailing.services.common import CHUNK_SIZE, _require_mailing_staff, _require_run_starter
+from shebao.statements.mailing.services.manifest import NO_ADDRESS
+from shebao.statements.mailing.services.overlap import resend_overlap_check, run_start_lock
 from shebao.statements.mailing.services.runs import _run_create
 from shebao.statements.selectors import year_check
 
@@ -28,15 +30,33 @@ def ref_normal(ref: str) -> str:
     return (ref or "").strip().upper()
 
 
+class NeverPosted(InvalidInput):
+    """The letter numbered so was kept from the post for want of an address (待补地址): it
+    cannot have come back."""
+
+
 def _item_for_ref(*, actor: Account, ref: str) -> MailingItem:
-    item = (
-        MailingItem.objects.filter(document_ref=ref_normal(ref), delivery=MailingItem.Delivery.PAPER)
+    """The paper letter numbered ``ref`` (any case) that went to the post, of a person ``actor``
+    may see (the latest run's, if printed twice). NotFound: no such letter for them;
+    ``NeverPosted``: the letter was kept back on its run's needs-address list (no postcode or
+    no address: ``manifest``), so the post cannot have returned it (issue 14's review: such a
+    letter was recorded as returned and then listed to re-send)."""
+    normal = ref_normal(ref)
+    letters = (
+        MailingItem.objects.filter(document_ref=normal, delivery=MailingItem.Delivery.PAPER)
+        .filter(person__in=persons_visible(actor=actor))
         .select_related("person", "run", "statement")
         .order_by("-run_id")
-        .first()
     )
-    if item is None or not persons_visible(actor=actor).filter(pk=item.person_id).exists():
-        raise NotFound(f"未找到编号为 {ref} 的已寄出记录单", f"No statement {ref} was mailed")
+    item = letters.exclude(NO_ADDRESS).first()
+    if item is None:
+        if letters.exists():
+            raise NeverPosted(
+                f"编号为 {normal} 的记录单因缺少邮寄地址未寄出（在待补地址清单上），不能登记退信",
+                f"Statement {normal} was never posted (it is on the needs-address list): it cannot be returned mail",
+                field="ref",
+            )
+        raise NotFound(f"未找到编号为 {normal} 的已寄出记录单", f"No statement {normal} was mailed")
     return item
 
 
@@ -103,6 +123,14 @@ def returned_mail_import(
             item = _item_for_ref(actor=actor, ref=ref)
         except NotFound:
             problems.append((f"{at_zh}未找到编号为 {shown} 的已寄出记录单", f"{at_en}no statement {shown} was mailed"))
+            continue
+        except NeverPosted:
+            problems.append(
+                (
+                    f"{at_zh}编号 {shown} 的记录单因缺少地址未寄出（待补地址），不能登记退信",
+                    f"{at_en}{shown} was never posted (needs an address): not returned mail",
+                )
+            )
             continue
         if ReturnedMail.objects.filter(item=item).exists():
             problems.append((f"{at_zh}编号 {shown} 的退信已登记", f"{at_en}{shown} already recorded"))
@@ -171,26 +199,30 @@ def mailing_resend_start(
     letter is marked resent by the chunk that mails it. Who: as a run (``common``)."""
     _require_run_starter(actor)
     year_check(year)
-    returned = [r for r in resend_list(actor=actor, year=year) if r.item.run.variant == variant]
-    persons = sorted({r.item.person_id for r in returned if address_changed(r)})
-    if not persons:
-        if returned:
-            raise InvalidInput(
-                f"{year}年度的退信均未更新地址：请先在参保登记中更正地址，再重寄",
-                f"No returned letter of {year} has a new address: correct the registry's address first",
-                field="year",
-            )
-        raise InvalidInput(f"{year}年度没有待重寄的退信", f"Nothing to re-send for {year}", field="year")
-    return _run_create(
-        actor=actor,
-        year=year,
-        scope=MailingRun.Scope.RESEND,
-        district=None,
-        persons=persons,
-        channel=Channel.HALL,
-        chunk_size=chunk_size,
-        variant=variant,
-    )
+    with transaction.atomic():
+        # under the year's lock, as a run's start: two re-sends at once would post each letter twice
+        run_start_lock(year=year)
+        returned = [r for r in resend_list(actor=actor, year=year) if r.item.run.variant == variant]
+        persons = sorted({r.item.person_id for r in returned if address_changed(r)})
+        if not persons:
+            if returned:
+                raise InvalidInput(
+                    f"{year}年度的退信均未更新地址：请先在参保登记中更正地址，再重寄",
+                    f"No returned letter of {year} has a new address: correct the registry's address first",
+                    field="year",
+                )
+            raise InvalidInput(f"{year}年度没有待重寄的退信", f"Nothing to re-send for {year}", field="year")
+        resend_overlap_check(year=year, variant=variant, persons=persons)
+        return _run_create(
+            actor=actor,
+            year=year,
+            scope=MailingRun.Scope.RESEND,
+            district=None,
+            persons=persons,
+            channel=Channel.HALL,
+            chunk_size=chunk_size,
+            variant=variant,
+        )
 
 
 def scan_rows(data: bytes) -> list[tuple[str, str]]:

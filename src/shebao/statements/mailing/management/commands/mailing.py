@@ -141,6 +141,11 @@ class Command(BaseCommand):
             f"已创建寄送批次 / Created mailing run #{mailing.pk} ({mailing.year}, {mailing.scope}, "
             f"{mailing.job.total_chunks} chunks) → {mailing.directory}"
         )
+        for entry in mailing.left_out_shown():
+            self.console.print(
+                f"未列入 / Left out: {entry['name']} {entry['id_number']}：{entry['reason_zh']} / {entry['reason_en']}",
+                markup=False,
+            )
         if run:
             self._run(run_id=mailing.pk, **options)
 
