@@ -4,7 +4,10 @@ dropped without a word and the run page did not say it was the retirees' notice.
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from shebao.core.errors import InvalidInput
 from shebao.core.identifiers import mask_id_number
@@ -114,3 +117,17 @@ def test_an_annual_run_leaves_no_one_out_and_says_it_is_the_statement(client, su
     sign_in(client, supervisor)
     text = client.get(f"/statements/mailing/{run.pk}/").content.decode()
     assert 'id="mailing-variant">年度个人权益记录单' in text and 'id="mailing-left-out"' not in text
+
+
+def test_the_command_says_whom_the_list_leaves_out(tmp_path, supervisor, listed):
+    determined, worker, _waiting = listed
+    numbers = tmp_path / "ids.txt"
+    numbers.write_text(f"{determined.id_number}\n{worker.id_number}\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command(
+        "mailing", "start", "--year", "2026", "--variant", "pension_notice", "--id-numbers", str(numbers),
+        "--as", "supervisor", stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert f"未列入 / Left out: {worker.name} {mask_id_number(worker.id_number)}" in text
+    assert "不是退休人员" in text and "not a retiree" in text and determined.name not in text
