@@ -207,3 +207,17 @@ def test_bulk_issued_statements_read_back_from_the_database_as_issued(history, o
     # the ids are the rows' own, in the chunk's order, distinct
     assert len({issued[p.pk][0].pk for p in persons}) == len(persons)
     assert issued[history.pk][0].content["person"]["name"] == history.name
+
+
+def test_a_retirees_earlier_year_shows_them_as_they_were_then(medical_people, clerk):
+    _, retiree = medical_people  # pension insurance ended 2022-11: retired from then
+    records = {year: record_for(actor=clerk, person=retiree, year=year) for year in (2021, 2022)}
+    # 2021, before it ended: neither insurance says 已退休 and there is no pension note
+    before = records[2021]
+    assert before.insurance("pension").status != "已退休" and before.insurance("medical").status != "已退休"
+    assert not any("本人已退休" in note or "退休人员的养老金" in note for note in before.notes)
+    # 2022, the year it ended: 已退休 for both, as today
+    assert {records[2022].insurance(code).status for code in ("pension", "medical")} == {"已退休"}
+    # and the mailing run's bulk read says the same, year by year
+    for year, record in records.items():
+        assert records_for_persons(actor=clerk, persons=[retiree], year=year)[retiree.pk] == record

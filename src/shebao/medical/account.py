@@ -274,9 +274,12 @@ class AccountYear:
     months: int
     entries: int
     missing: tuple[str, ...]
+    retired_since: dt.date | None = None  # a retiree's first month as one (their pension insurance's end)
 
 
-def _year_of(events: list[_Event], missing: list[str], *, year: int, as_of: dt.date) -> AccountYear:
+def _year_of(
+    events: list[_Event], missing: list[str], *, year: int, as_of: dt.date, retired_since: dt.date | None
+) -> AccountYear:
     opening = credited = spent = ZERO
     months: set[dt.date] = set()
     for day, _, kind, amount, _ref, _what in events:
@@ -300,6 +303,7 @@ def _year_of(events: list[_Event], missing: list[str], *, year: int, as_of: dt.d
         months=len(months),
         entries=len(events),
         missing=tuple(missing),
+        retired_since=retired_since,
     )
 
 
@@ -307,15 +311,16 @@ def account_year_compute(
     *, person_id: int, id_number: str, retired: bool, year: int, as_of: dt.date, region: str = "wuhan"
 ) -> AccountYear:
     """One person's :class:`AccountYear` (a system computation: callers check who asks)."""
+    retired_since = _retired_since(person_id) if retired else None
     events, missing = _events(
         months=medical_paid_months(person_id=person_id),
         retired=retired,
-        retired_since=_retired_since(person_id) if retired else None,
+        retired_since=retired_since,
         paid=_paid_rows([id_number])[id_number],
         rules=_Rules(region),
         as_of=as_of,
     )
-    return _year_of(events, missing, year=year, as_of=as_of)
+    return _year_of(events, missing, year=year, as_of=as_of, retired_since=retired_since)
 
 
 class Holder(NamedTuple):
@@ -357,5 +362,7 @@ def account_years_compute(
             rules=rules,
             as_of=as_of,
         )
-        found[holder.person_id] = _year_of(events, missing, year=year, as_of=as_of)
+        found[holder.person_id] = _year_of(
+            events, missing, year=year, as_of=as_of, retired_since=since.get(holder.person_id)
+        )
     return found

@@ -210,15 +210,16 @@ def _status(
     insurance: str,
     cells: tuple[MonthCell, ...],
     earlier: bool,
-    person: Person,
+    retired: bool,
     year: int,
     today: dt.date,
     december: MonthCell | None = None,
 ) -> str:
     """The status at the year's last month due: December of an earlier year, last month in
     this one. In January no month of this year is due yet: the previous ``december`` (its
-    cell of this insurance) says, unless January is on record already."""
-    if insurance == "pension" and person.category == Person.Category.RETIREE:
+    cell of this insurance) says, unless January is on record already. A person retired by the
+    year's end (:func:`retired_in`): 已退休 for the pension."""
+    if insurance == "pension" and retired:
         return "已退休"
     if year < today.year:
         cell = cells[11]
@@ -265,13 +266,23 @@ def _medical_of(insurances: Sequence[InsuranceBlock]) -> InsuranceBlock:
     return next(block for block in insurances if block.insurance == "medical")
 
 
+def retired_in(*, person: Person, year: int, account: AccountYear) -> bool:
+    """Whether ``person`` is a retiree by the end of ``year``: retired, and their pension
+    insurance ended (the medical account's ``retired_since``) in or before that year, so an
+    earlier year's statement shows them as they were then. A retiree with no end on record:
+    retired."""
+    if person.category != Person.Category.RETIREE:
+        return False
+    return account.retired_since is None or account.retired_since.year <= year
+
+
 def retiree_medical(
-    insurances: Sequence[InsuranceBlock], *, person: Person, account: AccountYear
+    insurances: Sequence[InsuranceBlock], *, retired: bool, account: AccountYear
 ) -> tuple[InsuranceBlock, ...]:
     """A retiree pays no medical contributions and is still insured (退休人员医保: the account
     credited a fixed amount each month): their medical status is 已退休, not 未参保 or 中断, when
     they were ever enrolled or their account moved. Everyone else's blocks unchanged."""
-    if person.category != Person.Category.RETIREE:
+    if not retired:
         return tuple(insurances)
     return tuple(
         replace(block, status="已退休")
@@ -341,6 +352,10 @@ def record_for(*, actor: Account, person: Person, year: int, grant: PersonGrant 
         actor=actor, id_number=person.id_number, completed_by=dt.date(year, 12, 31), grant=grant
     )
     moved_in = transferred.get(year, set())
+    medical_year = medical_account_year(
+        person=person, actor=actor, year=year, as_of=medical_as_of(year=year, today=today), grant=grant
+    )
+    retired = retired_in(person=person, year=year, account=medical_year)
     insurances = []
     for code, label, columns in INSURANCES:
         pension = code == "pension"
@@ -359,7 +374,7 @@ def record_for(*, actor: Account, person: Person, year: int, grant: PersonGrant 
             earlier = earlier or any(y < year for y in transferred)
         december = _cells(last_december, columns, pension=pension)[11]
         status = _status(
-            insurance=code, cells=cells, earlier=earlier, person=person, year=year, today=today, december=december
+            insurance=code, cells=cells, earlier=earlier, retired=retired, year=year, today=today, december=december
         )
         insurances.append(InsuranceBlock(code, label, first, status, cells))
     due = sum(1 for v in in_year if v.shown_status == "due")
@@ -396,14 +411,11 @@ def record_for(*, actor: Account, person: Person, year: int, grant: PersonGrant 
     if len(units) > 1:
         notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
     notes += difference_notes_of_persons(person_ids=[person.pk], year=year)[person.pk]
-    medical_year = medical_account_year(
-        person=person, actor=actor, year=year, as_of=medical_as_of(year=year, today=today), grant=grant
-    )
-    insurances = list(retiree_medical(insurances, person=person, account=medical_year))
+    insurances = list(retiree_medical(insurances, retired=retired, account=medical_year))
     medical_months = _medical_of(insurances)
     medical, medical_notes = medical_block(account=medical_year, medical=medical_months, year=year)
     notes += [NOTE_INJURY, *medical_notes]
-    if person.category == Person.Category.RETIREE:
+    if retired:
         notes.append(_pension_note(actor=actor, person=person, grant=grant))
 
     return StatementRecord(

@@ -68,6 +68,7 @@ from shebao.statements.selectors import (
     account_notes,
     medical_as_of,
     medical_block,
+    retired_in,
     retiree_medical,
     work_start,
     year_check,
@@ -270,6 +271,7 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         notes: list[str] = [NOTE_REFERENCE]
         transferred = transferred_of[person.id_number]  # years brought in by completed transfers
         moved_in = transferred.get(year, set())
+        retired = retired_in(person=person, year=year, account=medical_years[person.pk])
         insurances = []
         for k, (code, label, _columns) in enumerate(INSURANCES):
             pension = k == 0
@@ -288,7 +290,7 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
                 earlier = earlier or any(y < year for y in transferred)
             december = _cells_of(last_december, k)[11]
             status = _status(
-                insurance=code, cells=cells, earlier=earlier, person=person, year=year, today=today, december=december
+                insurance=code, cells=cells, earlier=earlier, retired=retired, year=year, today=today, december=december
             )
             insurances.append(InsuranceBlock(code, label, first, status, cells))
         due = sum(1 for v in in_year if v.shown_status == "due")
@@ -320,12 +322,12 @@ def records_for_persons(*, actor: Account, persons: Sequence[Person], year: int)
         if len(units) > 1:
             notes.append(f"本年有 {len(units)} 个缴费单位，单位名称栏为养老保险年末（或最后）缴费单位。")
         notes += difference_notes[person.pk]
-        insurances = list(retiree_medical(insurances, person=person, account=medical_years[person.pk]))
+        insurances = list(retiree_medical(insurances, retired=retired, account=medical_years[person.pk]))
         medical, medical_notes = medical_block(
             account=medical_years[person.pk], medical=_medical_of(insurances), year=year
         )
         notes += [NOTE_INJURY, *medical_notes]
-        if person.category == Person.Category.RETIREE:
+        if retired:
             notes.append(_pension_note(actor=actor, person=person))
         records[person.pk] = StatementRecord(
             person=_person_block(
