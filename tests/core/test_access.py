@@ -88,3 +88,14 @@ def test_a_grant_is_rechecked_on_use_its_holders_role_and_its_lifetime(clerk):
         fresh = person_grant_issue(actor=clerk, person_id=PERSON, purpose=PRINT)
         clerk.role = Role.BANK_AGENT
         assert not grant_opens(fresh, actor=clerk, person_id=PERSON)
+
+
+def test_a_grant_of_a_purpose_not_named_for_the_record_reads_opens_none_of_them(clerk, monkeypatch):
+    from shebao.core import access
+
+    # a purpose some later service might issue (say the hotline's): held by clerks, sealed, current
+    monkeypatch.setitem(access.GRANT_ROLES, "hotline.lookup", frozenset({Role.CLERK}))
+    grant = person_grant_issue(actor=clerk, person_id=PERSON, purpose="hotline.lookup")
+    # it does not open the record reads (not in RECORD_READS); a read naming its purpose would
+    assert not grant_opens(grant, actor=clerk, person_id=PERSON)
+    assert grant_opens(grant, actor=clerk, person_id=PERSON, purposes=frozenset({"hotline.lookup"}))

@@ -49,6 +49,9 @@ class Purpose(models.TextChoices):
 GRANT_ROLES: dict[str, frozenset[str]] = {
     Purpose.STATEMENT_WINDOW_PRINT: frozenset({Role.CLERK}),
 }
+# The purposes whose grants open the record reads (registry's, contributions', medical's,
+# pensions'): a new purpose opens them only once it is named here, on purpose.
+RECORD_READS: frozenset[str] = frozenset({Purpose.STATEMENT_WINDOW_PRINT})
 # A grant lives for the request that issued it; this bounds one kept by mistake.
 GRANT_LIFETIME = dt.timedelta(minutes=5)
 
@@ -98,11 +101,14 @@ def person_grant_issue(*, actor: Account, person_id: int, purpose: str) -> Perso
     return PersonGrant(account_id=account_id, person_id=person_id, purpose=purpose, issued_at=issued_at, seal=seal)
 
 
-def grant_opens(grant: PersonGrant | None, *, actor: Account | None, person_id: int) -> bool:
+def grant_opens(
+    grant: PersonGrant | None, *, actor: Account | None, person_id: int, purposes: frozenset[str] = RECORD_READS
+) -> bool:
     """Whether ``grant`` lets ``actor`` read person ``person_id``: issued by
-    :func:`person_grant_issue` to this very account, for this very person, not older than
+    :func:`person_grant_issue` to this very account, for this very person, for one of
+    ``purposes`` (the record reads take :data:`RECORD_READS`), not older than
     :data:`GRANT_LIFETIME`, and the actor still one who may hold it. None opens nothing."""
-    if grant is None or actor is None:
+    if grant is None or actor is None or grant.purpose not in purposes:
         return False
     if grant.account_id != actor.pk or grant.person_id != person_id:
         return False
