@@ -146,6 +146,17 @@ class PromiseOut(Schema):
     kept: bool | None
 
 
+class CaseMaterialOut(Schema):
+    """One material of a case, required as this case requires it (the catalogue's flag unless
+    the item's handler decided otherwise for the case at receipt)."""
+
+    code: str
+    name: str
+    name_en: str = ""
+    required: bool = Field(description="this case requires it; false: optional (可选)")
+    status: str = Field(description="received, uploaded, commitment or missing")
+
+
 class ProgressOut(Schema):
     number: str
     item_code: str
@@ -163,7 +174,8 @@ class ProgressOut(Schema):
     due_provisional: bool
     current_step: str | None
     current_step_en: str | None = None
-    missing_materials: list[str]
+    missing_materials: list[str] = Field(description="the materials this case requires that are missing")
+    materials: list[CaseMaterialOut] = Field(default_factory=list)
     rejection_reasons: list[str]
     version: int
     phases: list[PhaseProgress]

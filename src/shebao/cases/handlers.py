@@ -40,6 +40,14 @@ class ItemHandler(Protocol):
         wrong: whatever completion would refuse is refused here, at the window."""
         ...
 
+    def materials_required(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, bool]:
+        """Which of the item's materials this case requires, by material code, where that
+        depends on the case (the employer's evidence only where the employer declares; an
+        agent's authorisation only when an agent files): asked once at receipt with the cleaned
+        form, the answer kept on the case's materials (``CaseMaterial.required``). A code left
+        out keeps the catalogue's ``required``; a code the item does not list is ignored."""
+        ...
+
     def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         """Apply the effect inside the completing transaction; return a summary for the audit."""
         ...
@@ -47,12 +55,16 @@ class ItemHandler(Protocol):
 
 class FormHandler:
     """The generic handler, and the base of the domain apps' handlers: the form is checked
-    against the item's schema, and completion has no effect beyond the case itself."""
+    against the item's schema, every material is required as the catalogue says, and completion
+    has no effect beyond the case itself."""
 
     unit_files_for_staff_only: bool = True
 
     def clean(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, Any]:
         return clean_form(item.form_schema, form)
+
+    def materials_required(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, bool]:
+        return {}  # the catalogue's required flags, as they are
 
     def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
         return None

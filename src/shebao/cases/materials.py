@@ -163,9 +163,10 @@ def awaiting_check(rows: Iterable[tuple[str, bool, str, str]]) -> list[str]:
 
 
 def material_facts(case: Case) -> list[tuple[str, bool, str, str]]:
-    """The ``(name, required, status, verification)`` of each material of ``case``."""
+    """The ``(name, required, status, verification)`` of each material of ``case``, required as
+    this case requires it (:attr:`CaseMaterial.is_required`)."""
     rows = case.materials.select_related("material").order_by("material_id")
-    return [(m.material.name, m.material.required, m.status, m.verification) for m in rows]
+    return [(m.material.name, m.is_required, m.status, m.verification) for m in rows]
 
 
 def state_shown(row: CaseMaterial) -> str:

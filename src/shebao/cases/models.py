@@ -187,11 +187,23 @@ class CaseUpload(models.Model):
         return self.name
 
 
+class CaseMaterialQuerySet(models.QuerySet["CaseMaterial"]):
+    def required(self) -> CaseMaterialQuerySet:
+        """The materials this case requires (:attr:`CaseMaterial.is_required`), as a filter."""
+        return self.filter(Q(required=True) | Q(required__isnull=True, material__required=True))
+
+
 class CaseMaterial(models.Model):
     """One material of a case. It is supplied when a window verified it (``received``: only
     staff can say the original was seen), when a file uploaded for it was verified by a clerk
     of the case's office (``uploaded`` with ``verification`` verified: until then it does not
-    count, shebao.cases.materials), or by a signed commitment where the catalogue allows one."""
+    count, shebao.cases.materials), or by a signed commitment where the catalogue allows one.
+
+    Whether the case requires it is the catalogue's ``ItemMaterial.required`` unless the item's
+    handler decided otherwise for this case at receipt (``ItemHandler.materials_required``,
+    e.g. the employer's evidence only where the employer declared): ``required`` holds that
+    answer, NULL where the handler said nothing. Read :attr:`is_required` or filter with
+    ``CaseMaterial.objects.required()``, never ``material.required`` alone."""
 
     class Status(models.TextChoices):
         RECEIVED = "received", "已收（核验原件） / Received and verified"
@@ -218,10 +230,19 @@ class CaseMaterial(models.Model):
     )
     verified_at = models.DateTimeField("核验时间 / Verified at", null=True, blank=True)
     rejection_reason = models.CharField("退回原因 / Reason not accepted", max_length=500, blank=True, default="")
+    # the handler's answer for this case at receipt; NULL: the catalogue's flag
+    required = models.BooleanField("本件必需 / Required for this case", null=True, blank=True, default=None)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseMaterialQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "material"], name="case_material_unique")]
+
+    @property
+    def is_required(self) -> bool:
+        """Whether this case requires the material: the handler's answer, else the catalogue's."""
+        return self.material.required if self.required is None else self.required
 
 
 class CaseStepRecord(models.Model):

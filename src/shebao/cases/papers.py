@@ -102,7 +102,7 @@ def _receipt(case: Case) -> Document:
     rows = case.materials.select_related("material").order_by("material_id")
     doc.table(
         header=["材料", "状态"],
-        rows=[[m.material.name, _label(m.get_status_display())] for m in rows],
+        rows=[[_material_named(m), _label(m.get_status_display())] for m in rows],
         widths=[4, 1.5],
     )
     doc.paragraph(
@@ -113,11 +113,16 @@ def _receipt(case: Case) -> Document:
     return doc
 
 
+def _material_named(row: CaseMaterial) -> str:
+    """A material's name, marked optional where this case does not require it."""
+    return row.material.name if row.is_required else f"{row.material.name}（可选）"
+
+
 def _materials_notice(case: Case) -> Document:
-    missing = list(
-        case.materials.filter(status=CaseMaterial.Status.MISSING)
-        .select_related("material")
-        .order_by("-material__required", "material_id")
+    # the required ones first, as this case requires them (CaseMaterial.is_required)
+    missing = sorted(
+        case.materials.filter(status=CaseMaterial.Status.MISSING).select_related("material"),
+        key=lambda m: (not m.is_required, m.material_id),
     )
     doc = Document(title="一次性告知书", issuer=case.office.name)
     doc.heading("一次性告知书")
@@ -134,7 +139,7 @@ def _materials_notice(case: Case) -> Document:
             [
                 i,
                 m.material.name,
-                ("必须提交" if m.material.required else "如有请提交")
+                ("必须提交" if m.is_required else "如有请提交")
                 + ("；可签署告知承诺书代替" if m.material.commitment_allowed else "；须核验原件"),
             ]
             for i, m in enumerate(missing, start=1)

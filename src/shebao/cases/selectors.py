@@ -302,11 +302,10 @@ def case_progress(*, case: Case, today: dt.date | None = None) -> dict[str, Any]
     records = list(case.step_records.select_related("step").order_by("at", "id"))
     done_steps = {r.step_id for r in records if r.step_id and r.action in STEP_RECORD_ACTIONS}
     refused_steps = {r.step_id for r in records if r.step_id and r.action == rules.Action.REJECT}
-    missing = list(
-        case.materials.filter(status=CaseMaterial.Status.MISSING, material__required=True)
-        .order_by("material_id")
-        .values_list("material__name", flat=True)
-    )
+    # required as this case requires them (CaseMaterial.is_required): a material the handler
+    # found not needed here is listed as optional and never missing
+    materials = list(case.materials.select_related("material").order_by("material_id"))
+    missing = [m.material.name for m in materials if m.is_required and m.status == CaseMaterial.Status.MISSING]
     state = rules.State(case.status)
     overdue = rules.overdue_days(case.due_date, today=today, cal=facts.CALENDAR) if state in rules.OPEN else 0
     shown, shown_zh, shown_en = rules.shown_state(state, overdue=overdue)
@@ -365,6 +364,16 @@ def case_progress(*, case: Case, today: dt.date | None = None) -> dict[str, Any]
         "current_step": case.current_step.name if case.current_step else None,
         "current_step_en": case.current_step.name_en if case.current_step else None,
         "missing_materials": missing,
+        "materials": [
+            {
+                "code": m.material.code,
+                "name": m.material.name,
+                "name_en": m.material.name_en,
+                "required": m.is_required,
+                "status": m.status,
+            }
+            for m in materials
+        ],
         "rejection_reasons": case.rejection_reasons,
         "version": case.version,
         "phases": phase_rows,

@@ -182,11 +182,13 @@ def _open_one(
     ]
     CasePhase.objects.bulk_create(phase_rows)
     given = supplies.supplies_parse(materials)
+    # which materials this case requires, where the handler's answer differs by case
+    required = handler.materials_required(item=item, form=cleaned, applicant=applicant)
     rows = []
     for material in item.materials.all():
         supply = given.get(material.code, supplies.Supply(state=CaseMaterial.Status.MISSING))
         upload = supplies.supply_check(actor=actor, material=material, supply=supply)
-        row = CaseMaterial(case=case, material=material)
+        row = CaseMaterial(case=case, material=material, required=required.get(material.code))
         supplies.supply_apply(row, actor=actor, supply=supply, upload=upload)
         rows.append(row)
     CaseMaterial.objects.bulk_create(rows)
