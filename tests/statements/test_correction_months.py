@@ -416,11 +416,6 @@ def test_an_employees_base_correction_waits_for_the_employers_evidence(window, c
     assert case.status == Case.Status.AWAITING_MATERIALS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine decides required materials per item (ItemMaterial.required), not per case: "
-    "it does not ask the handler's materials_required yet (issue 14's note on per-case materials)",
-)
 def test_a_case_without_an_employer_to_declare_does_not_wait_for_the_employers_evidence(window, citizen, clerk):
     statement = statement_issue(actor=citizen, person=window, year=YEAR, channel="online")
     case = _ask(clerk, statement, JULY, SEPTEMBER, what="other", base=None, materials={"id_card": "received"})

@@ -263,8 +263,9 @@ class CorrectionHandler(FormHandler):
     def materials_required(self, *, item: ServiceItem, form: dict[str, Any], applicant: Applicant) -> dict[str, bool]:
         """Which of the item's materials this case requires, by code, where it differs by case:
         the employer's evidence only where the employer must declare (:func:`employer_declares`).
-        The engine does not ask this yet (the catalogue's ``required`` is per item): see
-        issue 14's note on per-case materials."""
+        The engine asks this at receipt and keeps the answer on the case's materials
+        (``ItemHandler.materials_required``): a case that does not require the evidence shows it
+        as optional and does not wait for it."""
         return {EMPLOYER_EVIDENCE.code: employer_declares(form, applicant=applicant)}
 
     def complete(self, *, case: Case, actor: Account | None) -> dict[str, Any] | None:
