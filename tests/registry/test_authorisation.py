@@ -48,6 +48,7 @@ def _grant(elder_account, son, *, scope="handle", valid_to=dt.date(2027, 3, 1)) 
     return services.authorisation_grant(
         actor=elder_account,
         agent_id_number=son.id_number,
+        agent_name=son.name,
         scope=scope,
         valid_from=TODAY,
         valid_to=valid_to,
@@ -134,6 +135,7 @@ def test_an_agent_cannot_pass_it_on_nor_revoke_while_acting(citizen, other_citiz
         services.authorisation_grant(
             actor=agent,
             agent_id_number=third.id_number,
+            agent_name=third.name,
             scope="view",
             valid_from=TODAY,
             valid_to=TODAY,
@@ -159,6 +161,7 @@ def test_bad_periods_are_refused_and_nothing_is_written(other_citizen, elder, so
         services.authorisation_grant(
             actor=other_citizen,
             agent_id_number=son.id_number,
+            agent_name=son.name,
             scope="view",
             valid_from=valid_from,
             valid_to=valid_to,
@@ -205,6 +208,7 @@ def test_nobody_authorises_themselves(other_citizen, elder):
         services.authorisation_grant(
             actor=other_citizen,
             agent_id_number=elder.id_number,
+            agent_name=elder.name,
             scope="view",
             valid_from=TODAY,
             valid_to=TODAY,
@@ -253,14 +257,21 @@ def test_the_grantor_authorises_and_revokes_on_the_page(client, citizen, other_c
     sign_in(client, other_citizen)
     response = client.post(
         reverse("web:acting"),
-        {"action": "grant", "agent_id_number": son.id_number, "scope": "handle", "valid_to": "2026-12-31"},
+        {
+            "action": "grant",
+            "agent_id_number": son.id_number,
+            "agent_name": "张三",
+            "scope": "handle",
+            "valid_to": "2026-12-31",
+        },
     )
     assert response.status_code == 302
     row = Authorisation.objects.get()
     assert (row.grantor, row.agent, row.valid_from, row.source) == (elder, son, TODAY, "online")
-    assert "张三" in client.get(reverse("web:acting")).content.decode()
+    assert "张*" in client.get(reverse("web:acting")).content.decode()  # the agent, masked
     bad = client.post(
-        reverse("web:acting"), {"action": "grant", "agent_id_number": son.id_number, "scope": "x", "valid_to": "soon"}
+        reverse("web:acting"),
+        {"action": "grant", "agent_id_number": son.id_number, "agent_name": "张三", "scope": "x", "valid_to": "soon"},
     )
     assert bad.status_code == 422 and Authorisation.objects.count() == 1
     client.post(reverse("web:acting"), {"action": "revoke", "authorisation": row.pk})

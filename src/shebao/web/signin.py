@@ -60,7 +60,7 @@ from shebao.core.backends import PATH as MODEL_BACKEND
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput, ShebaoError
 from shebao.core.http import ACTING_SESSION_KEY, signed_in
-from shebao.core.identifiers import mask_id_number
+from shebao.core.identifiers import mask_id_number, mask_name
 from shebao.core.models import Account
 from shebao.core.notify import notification_enqueue
 from shebao.core.tokens import (
@@ -411,8 +411,14 @@ def acting(request: HttpRequest) -> HttpResponse:
             label = f"{grantor.name} {mask_id_number(grantor.id_number)}"
             request.session[ACTING_SESSION_KEY] = {"person": grantor.pk, "label": label}
             return redirect("web:my_contributions")  # the home page shows the agent's own record
+    # the grantor sees the agent's registered name masked (王*密): they typed a name, which
+    # matched, but the page must not complete a name the grantor did not know
+    granted = [
+        (row, f"{mask_name(row.agent.name)} {mask_id_number(row.agent.id_number)}")
+        for row in registry_selectors.authorisations_of_grantor(actor=user)
+    ]
     context = {
-        "granted": registry_selectors.authorisations_of_grantor(actor=user),
+        "granted": granted,
         "scopes": Authorisation.Scope.choices,
         "today": timezone.localdate(),
         "held": registry_selectors.authorisations_held(actor=user, on=timezone.localdate()),
@@ -437,6 +443,7 @@ def _window_record(request: HttpRequest, user: Account) -> HttpResponse:
             actor=user,
             grantor_id_number=request.POST.get("grantor_id_number", ""),
             agent_id_number=request.POST.get("agent_id_number", ""),
+            agent_name=request.POST.get("agent_name", ""),
             scope=request.POST.get("scope", ""),
             valid_from=timezone.localdate(),
             valid_to=valid_to,
@@ -447,6 +454,9 @@ def _window_record(request: HttpRequest, user: Account) -> HttpResponse:
         context["error"] = f"{refusal.message_zh} / {refusal.message_en}"
         return render(request, "web/acting.html", context, status=refusal.status)
     context["recorded"] = row
+    # the name the clerk typed; the registered one only when none was typed, which the service
+    # allows only for an agent of the clerk's own district
+    context["agent_label"] = request.POST.get("agent_name", "").strip() or row.agent.name
     return render(request, "web/acting.html", context)
 
 
@@ -467,6 +477,7 @@ def _grant_or_revoke(request: HttpRequest, user: Account) -> None:
     registry_services.authorisation_grant(
         actor=user,
         agent_id_number=request.POST.get("agent_id_number", ""),
+        agent_name=request.POST.get("agent_name", ""),
         scope=request.POST.get("scope", ""),
         valid_from=timezone.localdate(),
         valid_to=valid_to,

@@ -8,6 +8,12 @@ the grantor (:func:`acting_start`); every read and command then goes through the
 records only (``selectors.persons_visible``), and the audit chain labels the agent's events
 "agent for grantor" (``shebao.core.audit``). Once it expires or is revoked, the services refuse
 (``selectors.person_self``, ``selectors.authorisation_holds``), whatever the page still shows.
+
+The agent is named by ID number *and* name, checked after everything else, and a number that
+is not registered gets the same answer as a name that is not the registered one
+(:func:`agent_unmatched`): the form must not tell anyone who is insured, nor under which name.
+Only a clerk who sees the agent's record anyway (their district) may name the agent by number
+alone.
 """
 
 from __future__ import annotations
@@ -20,20 +26,46 @@ from django.utils import timezone
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shebao.core.identifiers import id_number_validate
 from shebao.core.models import Account, Role
-from shebao.registry import selectors
+from shebao.registry import rules, selectors
 from shebao.registry.models import Authorisation, Person
 from shebao.registry.services.common import STAFF_WRITERS, _audit
+from shebao.registry.services.persons import name_mismatch
 
 MAX_YEARS = 5  # an authorisation is renewed at least every five years
 
 
-def _agent(id_number: str) -> Person:
-    number = id_number_validate(id_number).number
-    agent = Person.objects.filter(id_number=number).first()
-    if agent is None:
-        raise NotFound(
-            "代办人尚未参保登记，请先在窗口登记", "The agent has no registry record: register them at a window first"
+def agent_unmatched() -> InvalidInput:
+    """The one refusal for an agent who is not registered and for a name that is not the
+    registered one: which of the two it is, and the registered name, are not said."""
+    return InvalidInput(
+        "代办人姓名与身份证号码不一致或尚未参保登记：请按代办人的居民身份证核对；尚未登记的，请先到窗口登记",
+        "The agent's name and ID number do not match a registration: check them against the agent's ID card; "
+        "an agent who is not registered registers at a window first",
+        field="agent_name",
+    )
+
+
+def _agent(*, actor: Account, grantor: Person, id_number: str, name: str, at_window: bool) -> Person:
+    """The agent named by ``id_number`` and ``name``, once the grantor and the terms are
+    settled. At the window a clerk who sees the agent's record (same district) may leave the
+    name out; everybody else gives it, and an unknown number or a wrong name is one answer."""
+    number = id_number_validate(id_number, field="agent_id_number").number
+    if number == grantor.id_number:
+        raise InvalidInput("不能授权给本人", "A person cannot authorise themselves", field="agent_id_number")
+    given = (name or "").strip()
+    if at_window:
+        seen = selectors.persons_visible(actor=actor).filter(id_number=number).first()
+        if seen is not None:
+            if given and not rules.person_name_matches(given, seen.name):
+                raise name_mismatch("agent_name")  # the clerk may see this record: said plainly
+            return seen
+    if not given:
+        raise InvalidInput(
+            "请填写代办人姓名（与居民身份证一致）", "Give the agent's name as on their ID card", field="agent_name"
         )
+    agent = Person.objects.filter(id_number=number).first()
+    if agent is None or not rules.person_name_matches(given, agent.name):
+        raise agent_unmatched()
     return agent
 
 
@@ -58,6 +90,13 @@ def _check_scope(scope: str) -> None:
         raise InvalidInput("授权范围应为查询或查询和办理", "The scope is view, or view and act", field="scope")
 
 
+def _check_terms(*, scope: str, valid_from: dt.date, valid_to: dt.date) -> None:
+    """Scope and period: checked before the agent is looked up, so that no answer about the
+    agent can be had with terms that would never be granted."""
+    _check_scope(scope)
+    _check_period(valid_from=valid_from, valid_to=valid_to)
+
+
 def _create(
     *,
     actor: Account,
@@ -70,8 +109,7 @@ def _create(
     action: str,
     channel: str,
 ) -> Authorisation:
-    _check_scope(scope)
-    _check_period(valid_from=valid_from, valid_to=valid_to)
+    _check_terms(scope=scope, valid_from=valid_from, valid_to=valid_to)
     if grantor.pk == agent.pk:
         raise InvalidInput("不能授权给本人", "A person cannot authorise themselves", field="agent_id_number")
     with transaction.atomic():
@@ -112,21 +150,26 @@ def authorisation_record(
     valid_to: dt.date,
     id_checked: bool,
     channel: str,
+    agent_name: str = "",
 ) -> Authorisation:
     """A clerk records an authorisation at the window after checking both ID cards (the clerk
-    confirms it: ``id_checked``). The grantor must be within the clerk's sight (their district)."""
+    confirms it: ``id_checked``). The grantor must be within the clerk's sight (their district).
+    An agent of the clerk's district may be named by ID number alone; an agent of another
+    district needs ``agent_name`` too, and an unknown number or a wrong name gets one answer
+    (:func:`agent_unmatched`), as online."""
     if actor.kind != Account.Kind.STAFF or actor.role not in STAFF_WRITERS:
         raise NotAllowed("只有窗口工作人员可以登记代办授权", "Only window staff record an authorisation")
     if not id_checked:
         raise InvalidInput("请先核验授权人和代办人的身份证件", "Check both persons' ID cards first", field="id_checked")
-    number = id_number_validate(grantor_id_number).number
+    _check_terms(scope=scope, valid_from=valid_from, valid_to=valid_to)
+    number = id_number_validate(grantor_id_number, field="grantor_id_number").number
     grantor = selectors.persons_visible(actor=actor).filter(id_number=number).first()
     if grantor is None:
         raise NotFound("未找到该参保人", "No such insured person")
     return _create(
         actor=actor,
         grantor=grantor,
-        agent=_agent(agent_id_number),
+        agent=_agent(actor=actor, grantor=grantor, id_number=agent_id_number, name=agent_name, at_window=True),
         scope=scope,
         valid_from=valid_from,
         valid_to=valid_to,
@@ -148,13 +191,25 @@ def _own_person(actor: Account) -> Person:
 
 
 def authorisation_grant(
-    *, actor: Account, agent_id_number: str, scope: str, valid_from: dt.date, valid_to: dt.date, channel: str
+    *,
+    actor: Account,
+    agent_id_number: str,
+    agent_name: str,
+    scope: str,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    channel: str,
 ) -> Authorisation:
-    """The grantor authorises an agent online, signed in as themselves (not while acting)."""
+    """The grantor authorises an agent online, signed in as themselves (not while acting),
+    naming the agent by ID number and name as on the agent's ID card. The terms are checked
+    first; then a number nobody registered and a name that is not the registered one are
+    refused alike (:func:`agent_unmatched`, 422), so the form finds out nothing about anyone."""
+    grantor = _own_person(actor)
+    _check_terms(scope=scope, valid_from=valid_from, valid_to=valid_to)
     return _create(
         actor=actor,
-        grantor=_own_person(actor),
-        agent=_agent(agent_id_number),
+        grantor=grantor,
+        agent=_agent(actor=actor, grantor=grantor, id_number=agent_id_number, name=agent_name, at_window=False),
         scope=scope,
         valid_from=valid_from,
         valid_to=valid_to,
