@@ -98,9 +98,9 @@ def test_a_start_made_while_another_is_being_made_waits_for_it_and_is_refused(mo
     # the second start either passes its check too (the bug: no lock) or waits for the first
     # (observed in PostgreSQL's own view of the connection, not guessed from elapsed time)
     probe = threading.Event()
-    while not (
-        second_checked.is_set() or not later.is_alive() or ("pid" in second and _blocked_on_a_lock(second["pid"]))
-    ):
+    for _ in range(WAIT * 100):  # a bound for a hung test, not a delay: each turn looks at the state
+        if second_checked.is_set() or not later.is_alive() or ("pid" in second and _blocked_on_a_lock(second["pid"])):
+            break
         probe.wait(0.01)
     go.set()
     first.join(WAIT)
