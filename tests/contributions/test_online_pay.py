@@ -169,6 +169,7 @@ def _authorise(citizen, agent, scope, valid_to=dt.date(2026, 12, 31)):
     return registry_services.authorisation_grant(
         actor=citizen,
         agent_id_number=agent.id_number,
+        agent_name=agent.name,
         scope=scope,
         valid_from=dt.date(2026, 3, 1),
         valid_to=valid_to,

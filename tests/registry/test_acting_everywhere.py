@@ -74,6 +74,7 @@ def _grant(elder, son, *, scope="handle", valid_to=dt.date(2026, 6, 30)):
     return services.authorisation_grant(
         actor=elder.account,
         agent_id_number=son.id_number,
+        agent_name=son.name,
         scope=scope,
         valid_from=TODAY,
         valid_to=valid_to,
