@@ -15,7 +15,8 @@ Chromium per test for want of that). Measured on the PostgreSQL pass over the br
 Below the fixture, the steps the browser tests share, as plain functions: a page in a context of
 its own (``browser_page``), signing in through the staff or the citizen form or with the test
 client's session (``sign_in_staff``, ``sign_in_citizen``, ``sign_in_session``,
-``hand_over_session``), large text (``large_text``, ``large_text_cookie``), the CSP watch
+``hand_over_session``), large text (``large_text``, ``large_text_cookie``), the navigation that
+folds into 菜单 / Menu on a narrow screen (``open_menu``, ``nav_click``), the CSP watch
 (``watch_csp``), axe-core's serious findings (``axe_serious``) and screenshots in
 ``test-artifacts/`` (``screenshot``). Each does what the tests did inline, waits included, so a
 test still fails where a step does not happen."""
@@ -167,6 +168,23 @@ def large_text(page) -> None:
 def large_text_cookie(page, base_url: str) -> None:
     """Large text on from the next page loaded, as a returning visitor has it."""
     page.context.add_cookies([{"name": LARGE_TEXT_COOKIE, "value": "1", "url": base_url}])
+
+
+def open_menu(page) -> None:
+    """Open the 菜单 / Menu disclosure if the page shows its button (a screen up to 48em = 768px, or
+    a browser that cannot style the details' content); on a wide screen the links are in a row
+    already and nothing is clicked. Returns once the menu is open."""
+    toggle = page.locator("summary.nav-toggle")
+    if toggle.is_visible() and not page.locator("details.nav-menu").evaluate("d => d.open"):
+        toggle.click()
+        page.wait_for_selector("details.nav-menu[open]")
+
+
+def nav_click(page, name: str) -> None:
+    """Click the main navigation's link named ``name`` (one link only, matched as Playwright's
+    accessible name: a part of it will do), opening the menu first on a narrow screen."""
+    open_menu(page)
+    page.locator("nav.nav").get_by_role("link", name=name).click()
 
 
 def watch_csp(page, errors: list[str] | None = None) -> list[str]:

@@ -15,23 +15,21 @@ from pypdf import PdfReader
 from shebao.contributions.accounts import account_credit_paid, account_interest_credit
 from shebao.contributions.models import ContributionMonth
 from shebao.statements.models import Statement
-from tests.factories import PASSWORD
+from tests.browser_fixtures import (
+    PHONE,
+    axe_serious,
+    browser_page,
+    chromium,  # noqa: F401 (the browser fixture, found by name)
+    large_text,
+    nav_click,
+    screenshot,
+    sign_in_citizen,
+    watch_csp,
+)
 from tests.web.support import employ, make_person, make_unit
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the same launch settings)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 D = Decimal
-
-
-def _serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def test_the_person_reads_downloads_and_verifies_their_statement(chromium, live_server, citizen, district):  # noqa: F811
@@ -51,28 +49,22 @@ def test_the_person_reads_downloads_and_verifies_their_statement(chromium, live_
         )
     account_credit_paid(person=person)
     account_interest_credit(person=person, year=2025)  # 560 × 78 × 1.50% / 12 = 54.60
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, accept_downloads=True)
-    page = context.new_page()
-    csp_errors: list[str] = []
-    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
-    try:
-        page.goto(f"{live_server.url}/login/citizen/")
-        page.fill("#id_id_number", citizen.id_number)
-        page.fill("#id_password", PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/")
-        page.click("text=大字版")
-        page.wait_for_selector("body.large-text")
-        # when they open the statement from the navigation and pick 2025
-        page.click("text=我的权益记录单")
+    with browser_page(chromium, viewport=PHONE, accept_downloads=True) as page:
+        csp_errors = watch_csp(page)
+        sign_in_citizen(page, live_server.url, citizen.id_number)
+        large_text(page)
+        # when they open the statement from the navigation (behind 菜单 / Menu on a phone) and pick 2025
+        nav_click(page, "我的权益记录单")
         page.click("text=2025 年度")
         # then the account and the months are the ledger's
         assert page.inner_text("#st-closing") == "6774.60"  # 12 × 560 + 54.60
         assert page.inner_text("#st-months") == "12"
         assert page.locator("#statement-grid td[data-flag=paid]").count() == 12
-        assert _serious(page) == []
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "statement-phone.png"), full_page=True)
+        # and the phone shows them as a table per insurance, a row a month
+        assert page.locator("#statement-by-insurance").is_visible()
+        assert page.locator("#statement-by-insurance td[data-flag=paid]").count() == 12
+        assert axe_serious(page) == []
+        screenshot(page, "statement-phone.png")
         # when they download the PDF, it carries the same figures and the code
         statement = Statement.objects.get(person=person, year=2025)
         with page.expect_download() as download:
@@ -84,7 +76,5 @@ def test_the_person_reads_downloads_and_verifies_their_statement(chromium, live_
         # and the verification page the statement names says it is genuine and current
         page.click("text=核验 / Verify")
         assert "真实有效" in page.inner_text("#verify-result")
-        assert _serious(page) == []
+        assert axe_serious(page) == []
         assert csp_errors == []
-    finally:
-        context.close()

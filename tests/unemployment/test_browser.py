@@ -15,6 +15,7 @@ from tests.browser_fixtures import (
     browser_page,
     chromium,  # noqa: F401 (the browser fixture, found by name)
     large_text,
+    nav_click,
     screenshot,
     sign_in_citizen,
     watch_csp,
@@ -36,8 +37,8 @@ def test_a_claimant_reads_their_claim_on_a_phone_in_large_text(chromium, live_se
         csp_errors = watch_csp(page)
         sign_in_citizen(page, live_server.url, citizen.id_number)
         large_text(page)
-        # when they open it from the navigation
-        page.click("text=我的失业保险金 / My unemployment benefit")
+        # when they open it from the navigation (behind 菜单 / Menu on a phone)
+        nav_click(page, "我的失业保险金 / My unemployment benefit")
         page.wait_for_url(f"{live_server.url}/my/unemployment/")
         # then the figures are there and the derivation opens
         assert page.inner_text("#claim-paid") == "2" and page.inner_text("#claim-left") == "10"
