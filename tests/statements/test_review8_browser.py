@@ -1,7 +1,8 @@
 """Issue 14's second review in a real browser (Chromium via Playwright), where layout is the
 point: the window print's form (each label above its own field, on a desktop, a phone and in
-large text), the correction form's month and base fields in large text, and the statement's
-month grid and issued-statements table on a phone."""
+large text), the correction form's month and base fields in large text, and on a phone in large
+text the statement's months (a short table per insurance, read without swiping sideways) and the
+issued-statements table."""
 
 from __future__ import annotations
 
@@ -13,14 +14,22 @@ import pytest
 from shebao.contributions.models import ContributionMonth
 from shebao.core.calendar import calendar_seed_from_package
 from shebao.statements.models import Statement
-from tests.factories import PASSWORD
-from tests.web.support import confirmed_device, current_code, employ, make_person, make_unit
-from tests.web.test_browser import ARTIFACTS, chromium  # noqa: F401 (the same launch settings)
+from tests.browser_fixtures import (
+    DESKTOP,
+    PHONE,
+    browser_page,
+    chromium,  # noqa: F401 (the browser fixture, found by name)
+    large_text,
+    screenshot,
+    sign_in_citizen,
+    sign_in_session,
+    sign_in_staff,
+)
+from tests.web.support import confirmed_device, employ, make_person, make_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 D = Decimal
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+INSURANCES = ("养老保险", "医疗保险", "失业保险", "工伤保险")
 
 
 def _overlap(a: dict, b: dict) -> bool:
@@ -32,32 +41,19 @@ def _overlap(a: dict, b: dict) -> bool:
     )
 
 
-def _large_text(page) -> None:
-    if not page.locator("body.large-text").count():
-        page.click("text=大字版")
-        page.wait_for_selector("body.large-text")
-
-
 def test_the_window_form_puts_each_label_above_its_field(chromium, live_server, clerk):  # noqa: F811
     calendar_seed_from_package(years=range(2026, 2027))
     device = confirmed_device(clerk)
-    context = chromium.new_context(locale="zh-CN", viewport=DESKTOP)
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", "clerk")
-        page.fill("#id_password", PASSWORD)
-        page.fill("#id_otp_token", current_code(device))
-        page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/")
+    with browser_page(chromium, viewport=DESKTOP) as page:
+        sign_in_staff(page, live_server.url, "clerk", device)
         for name, viewport, large in (
             ("desktop", DESKTOP, False),
             ("phone", PHONE, False),
             ("phone-large", PHONE, True),
         ):
             page.set_viewport_size(viewport)
-            if large:
-                _large_text(page)
+            if large:  # the last pass only: the switch is still off here, one click turns it on
+                large_text(page)
             page.goto(f"{live_server.url}/statements/window/")
             form = page.locator("#window-form").bounding_box()
             pairs = [
@@ -84,10 +80,7 @@ def test_the_window_form_puts_each_label_above_its_field(chromium, live_server, 
                     if other != key and not (other == "agent" and key.startswith("w-agent")):
                         assert not _overlap(label, box), (name, key, other)
             assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"statement-window-{name}.png"), full_page=True)
-    finally:
-        context.close()
+            screenshot(page, f"statement-window-{name}.png")
 
 
 @pytest.fixture
@@ -108,42 +101,36 @@ def paid_year(citizen, district):
     return person
 
 
-def test_on_a_phone_in_large_text_the_grid_scrolls_in_its_box_and_every_field_is_styled(
+def test_on_a_phone_in_large_text_the_months_read_down_the_page_and_every_field_is_styled(
     chromium,  # noqa: F811
     live_server,
     citizen,
     paid_year,
 ):
-    context = chromium.new_context(locale="zh-CN", viewport=PHONE)
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/login/citizen/")
-        page.fill("#id_id_number", citizen.id_number)
-        page.fill("#id_password", PASSWORD)
-        page.click("button.primary")
-        page.wait_for_url(f"{live_server.url}/")
-        _large_text(page)
+    with browser_page(chromium, viewport=PHONE) as page:
+        sign_in_citizen(page, live_server.url, citizen.id_number)
+        large_text(page)
         page.goto(f"{live_server.url}/statements/my/2025/")
-        grid = page.evaluate(
-            """() => { const wrap = document.querySelector('#statement-grid').closest('.table-wrap');
-              const card = wrap.closest('.card').getBoundingClientRect();
-              const box = wrap.getBoundingClientRect();
-              return {left: box.left, right: box.right, cardLeft: card.left, cardRight: card.right,
-                      client: wrap.clientWidth, scroll: wrap.scrollWidth,
-                      overflow: getComputedStyle(wrap).overflowX,
-                      page: document.documentElement.scrollWidth}; }"""
-        )
-        # the grid is wider than the phone and scrolls inside its own box, not the page
-        assert grid["scroll"] > grid["client"] and grid["overflow"] == "auto"
-        assert grid["cardLeft"] <= grid["left"] and grid["right"] <= grid["cardRight"] <= PHONE["width"]
-        assert grid["page"] <= PHONE["width"]
-        # with a hint a person can see, and the insurance column kept in view while scrolling
-        assert page.locator("#statement-grid-hint").is_visible()
-        page.locator("#statement-grid").evaluate("t => t.closest('.table-wrap').scrollLeft = 600")
-        first = page.locator("#statement-grid tbody th").first.bounding_box()
-        assert grid["left"] - 1 <= first["x"] <= grid["left"] + 2
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "statement-grid-phone-large.png"), full_page=True)
+        assert page.locator("body.large-text").count() == 1
+        # the page never scrolls sideways: the phone shows a short table per insurance, not the wide grid
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        assert not page.locator("#statement-grid").is_visible()
+        sections = page.locator("#statement-by-insurance section.insurance-months")
+        assert sections.locator("h3").all_inner_texts() == list(INSURANCES)
+        for index, name in enumerate(INSURANCES):
+            table = sections.nth(index).locator("table")
+            # each of the twelve months a row of its own, inside the card and the screen
+            assert table.locator("tbody th[scope=row]").all_inner_texts() == [f"{m}月" for m in range(1, 13)]
+            for row in table.locator("tbody tr").all():
+                row.scroll_into_view_if_needed()
+                box = row.bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, box)
+        # the pension's months: each paid, at its base
+        pension = sections.nth(0).locator("tbody tr")
+        for month in range(12):
+            row = pension.nth(month)
+            assert row.locator("td[data-flag=paid]").count() == 1 and "7000" in row.inner_text(), month
+        screenshot(page, "statement-months-phone-large-review8.png")
         # the issued statements: the PDF link is on the screen
         page.goto(f"{live_server.url}/statements/my/")
         link = page.locator("#statements-issued a.statement-pdf").first.bounding_box()
@@ -160,6 +147,31 @@ def test_on_a_phone_in_large_text_the_grid_scrolls_in_its_box_and_every_field_is
                 "#c-what"
             ).evaluate("e => getComputedStyle(e).borderTopWidth"), field
         assert page.locator("#c-base").get_attribute("inputmode") == "decimal"
-        page.screenshot(path=str(ARTIFACTS / "statement-correction-phone-large.png"), full_page=True)
-    finally:
-        context.close()
+        screenshot(page, "statement-correction-phone-large.png")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="a4f4de2's .month-rows td { white-space: nowrap }: in large text on a 390px phone the month "
+    "table of an insurance without contributions (– 无缴费计划 in every row) is 334px in a 316px card, "
+    "its base column over the card's right edge; the four-insurance data of test_record_layout_browser.py "
+    "does not show it. Drop this marker once the CSS lets the table fit.",
+)
+def test_on_a_phone_in_large_text_every_month_table_fits_its_card(
+    chromium,  # noqa: F811
+    live_server,
+    client,
+    citizen,
+    paid_year,
+):
+    # given the pension paid every month and the other three insurances with no contributions at all
+    with browser_page(chromium, viewport=PHONE) as page:
+        sign_in_session(page, client, live_server.url, citizen, large_text=True)
+        page.goto(f"{live_server.url}/statements/my/2025/")
+        tables = page.locator("#statement-by-insurance section.insurance-months table")
+        assert tables.count() == len(INSURANCES)
+        # then no table is wider than its card: nothing over the edge or hidden to the right
+        for index, name in enumerate(INSURANCES):
+            sizes = tables.nth(index).evaluate("t => ({table: t.scrollWidth, box: t.parentElement.clientWidth})")
+            assert sizes["table"] <= sizes["box"], (name, sizes)
