@@ -282,7 +282,7 @@ def receive(request: AccountRequest, code: str) -> HttpResponse:
     channel = channel_for(user)
     try:
         with transaction.atomic():  # 收件 and 受理 together, or neither
-            applicant = applicant_for(**form.applicant_kwargs())
+            applicant = applicant_for(**form.applicant_kwargs(), filed_by=user)
             case = services.case_open(
                 actor=user,
                 item_code=item.code,
@@ -351,7 +351,7 @@ def one_form(request: AccountRequest, group_code: str) -> HttpResponse:
     if not form.is_valid():
         return _receive_page(request, "web/cases/one_form.html", form, group=group, items=items, status=422)
     try:
-        applicant = applicant_for(**form.applicant_kwargs())
+        applicant = applicant_for(**form.applicant_kwargs(), filed_by=user)
         cases = services.case_open_group(
             actor=user,
             group_code=group.code,
