@@ -53,6 +53,12 @@ REASON = "缴费截止日开具有误"
 
 
 @pytest.fixture
+def cashier(office, skills):
+    """A third clerk of 江岸区's office on the contribution side: bills again what ``finance`` cancelled."""
+    return _contribution(_staff("cashier", Role.CLERK, office, 1, full_name="孙出纳"))
+
+
+@pytest.fixture
 def billed(window, at, citizen, clerk, reviewer) -> BaseDifference:
     """April corrected 6000 → 7000: its difference (359.00) billed, due 15 Mar 2025; on 13 Feb."""
     _correct(window, clerk, reviewer, citizen, "7000")
@@ -113,12 +119,12 @@ def test_a_cancelled_bill_leaves_the_difference_owed_but_nothing_overdue(billed,
     assert again.value.status == 409 and AuditEvent.objects.filter(action=CANCEL).count() == 1
 
 
-def test_billed_again_the_difference_is_due_from_then_and_paid_as_before(billed, finance, unit_operator, at):
+def test_billed_again_the_difference_is_due_from_then_and_paid_as_before(billed, finance, cashier, unit_operator, at):
     old_bill = billed.bill
     services.difference_bill_cancel(actor=finance, bill_id=old_bill.pk, reason=REASON)
     at(2025, 3, 3, 10, 0)
-    # when the clerk bills it again on Mon 3 Mar 2025
-    new = services.difference_rebill(actor=finance, difference_id=billed.pk)
+    # when another clerk bills it again on Mon 3 Mar 2025
+    new = services.difference_rebill(actor=cashier, difference_id=billed.pk)
     # then a new bill for the same 359.00, due on March's due date (15 Apr), no late fee over the gap
     bill = new.bill
     assert (bill.kind, bill.employer_total, bill.personal_total, bill.case_number) == (
@@ -140,7 +146,7 @@ def test_billed_again_the_difference_is_due_from_then_and_paid_as_before(billed,
     # it is billed once: a second attempt, or one on the new open bill, is a 409
     for difference in (billed, new):
         with pytest.raises(Conflict):
-            services.difference_rebill(actor=finance, difference_id=difference.pk)
+            services.difference_rebill(actor=cashier, difference_id=difference.pk)
     assert Bill.objects.filter(kind="difference").count() == 2
     # once 江岸甲公司 pays it, the difference is settled and credited, the month at its corrected base
     services.payment_record(actor=unit_operator, bill=bill, amount=D("359.00"), key="WEB-RB-1", channel="online")
@@ -269,7 +275,7 @@ def test_a_paid_or_unknown_bill_is_not_cancelled(billed, finance, unit_operator)
 
 
 def test_the_statement_note_says_a_cancelled_bill_is_to_be_billed_again_and_lists_a_rebilled_one_once(
-    billed, finance, at
+    billed, finance, cashier, at
 ):
     from shebao.contributions.selectors import difference_notes_of_persons
 
@@ -280,6 +286,143 @@ def test_the_statement_note_says_a_cancelled_bill_is_to_be_billed_again_and_list
     assert old_number in note and "缴费单已撤销，待重新开具" in note and "截止" not in note
     # billed again: one note, the new bill's number and due date; the replaced line is not repeated
     at(2025, 3, 3, 10, 0)
-    new = services.difference_rebill(actor=finance, difference_id=billed.pk)
+    new = services.difference_rebill(actor=cashier, difference_id=billed.pk)
     (note,) = difference_notes_of_persons(person_ids=[person_id], year=APRIL.year)[person_id]
     assert new.bill.number in note and "截止 2025-04-15" in note and old_number not in note
+
+
+# --- the late fee already accrued is kept (review finding: cancel + re-bill wiped 14.18) ---------
+
+
+def test_the_late_fee_accrued_when_cancelled_is_frozen_and_carried_into_the_new_bill(
+    billed, finance, cashier, unit_operator, at
+):
+    old_bill = billed.bill
+    # given the bill due 15 Mar 2025 unpaid on Mon 2 Jun: 79 days × 0.05% a day × 359.00 = 14.18
+    at(2025, 6, 2, 10, 0)
+    assert late_fee_for(bill=old_bill, as_of=dt.date(2025, 6, 2)).amount == D("14.18")
+    # when the finance clerk cancels it
+    services.difference_bill_cancel(actor=finance, bill_id=old_bill.pk, reason=REASON)
+    # then the cancelled bill keeps the fee accrued to that day, and the audit event says how
+    old_bill.refresh_from_db()
+    assert (old_bill.status, old_bill.late_fee) == ("cancelled", D("14.18"))
+    assert late_fee_for(bill=old_bill, as_of=dt.date(2025, 8, 1)).amount == D("14.18")
+    event = AuditEvent.objects.get(action=CANCEL)
+    assert (event.before["late_fee"], event.after["late_fee"], event.after["late_fee_days"]) == ("0.00", "14.18", 79)
+    assert D(event.after["late_fee_daily_rate"]) == D("0.0005")
+    # and when another clerk bills it again on Tue 3 Jun, the new bill (due 15 Jul) carries it, apart
+    at(2025, 6, 3, 10, 0)
+    new = services.difference_rebill(actor=cashier, difference_id=billed.pk)
+    bill = new.bill
+    assert (bill.due_date, bill.employer_total, bill.personal_total, bill.late_fee) == (
+        dt.date(2025, 7, 15),
+        D("256.00"),
+        D("103.00"),
+        D("14.18"),
+    )
+    assert late_fee_for(bill=bill, as_of=dt.date(2025, 7, 1)).amount == D("14.18")  # was 0.00
+    # a new fee only from the new due date: 5 days × 0.05% × 359.00 = 0.8975 → 0.90 on top
+    assert late_fee_for(bill=bill, as_of=dt.date(2025, 7, 20)).amount == D("15.08")
+    assert AuditEvent.objects.get(action=REBILL).after["late_fee_carried"] == "14.18"
+    billed.refresh_from_db()
+    assert "滞纳金 14.18 元计入新缴费单" in billed.closing_note
+    # the employer pays the difference and the fee owed: 373.18
+    with pytest.raises(InvalidInput):
+        services.payment_record(actor=unit_operator, bill=bill, amount=D("359.00"), key="WEB-LF-0", channel="online")
+    services.payment_record(actor=unit_operator, bill=bill, amount=D("373.18"), key="WEB-LF-1", channel="online")
+    bill.refresh_from_db()
+    assert (bill.status, bill.late_fee) == ("paid", D("14.18"))
+
+
+def test_a_bill_cancelled_before_its_due_date_carries_no_fee(billed, finance, cashier, at):
+    services.difference_bill_cancel(actor=finance, bill_id=billed.bill_id, reason=REASON)
+    at(2025, 6, 2, 10, 0)
+    new = services.difference_rebill(actor=cashier, difference_id=billed.pk)
+    billed.bill.refresh_from_db()
+    assert (billed.bill.late_fee, new.bill.late_fee) == (D("0.00"), D("0.00"))
+    assert late_fee_for(bill=new.bill, as_of=dt.date(2025, 7, 15)).amount == D("0.00")
+
+
+@pytest.mark.parametrize(
+    ("base", "carried", "note"),
+    [
+        ("7500", D("14.18"), "14.18 元计入缴费单"),  # more owed now: the fee on what was asked, all of it
+        ("6500", D("7.09"), "7.09 元计入缴费单"),  # half owed: 14.18 × 179.50 / 359.00
+        ("5000", None, "不再计收"),  # nothing owed (a refund): no fee was ever owed
+    ],
+)
+def test_a_new_correction_carries_the_frozen_fee_for_what_is_still_owed(
+    billed, finance, reviewer, at, base, carried, note
+):
+    at(2025, 6, 2, 10, 0)
+    services.difference_bill_cancel(actor=finance, bill_id=billed.bill_id, reason="更正基数有误，需重新更正")
+    corrected = services.contribution_month_correct(
+        actor=reviewer, person=billed.person, period=APRIL, base=D(base), case_number="QY-2", reason=""
+    )
+    billed.refresh_from_db()
+    assert "撤销时滞纳金 14.18 元" in billed.closing_note and note in billed.closing_note
+    if carried is None:
+        assert corrected.difference.bill is None
+    else:
+        assert corrected.difference.bill.late_fee == carried
+        assert late_fee_for(bill=corrected.difference.bill, as_of=dt.date(2025, 6, 2)).amount == carried
+
+
+# --- re-billing: the separation of duties (review finding) --------------------------------------
+
+
+def _still_to_bill(billed: BaseDifference) -> bool:
+    billed.refresh_from_db()
+    return (
+        billed.to_bill
+        and billed.replaced_by_id is None
+        and Bill.objects.filter(kind="difference").count() == 1
+        and _april().difference_bill_id == billed.bill_id
+        and not AuditEvent.objects.filter(action=REBILL).exists()
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "error"),
+    [
+        ("finance", NotAllowed),  # cancelled the bill: a second pair of eyes bills it again
+        ("clerk", NotAllowed),  # accepted the correction
+        ("reviewer", NotAllowed),  # completed it
+        ("self", NotAllowed),
+        ("other_district_finance", NotFound),
+        ("no_contribution_skill", NotAllowed),
+        ("citizen", NotAllowed),
+        ("unit_operator", NotAllowed),
+        ("bank_agent", NotAllowed),
+    ],
+)
+def test_those_who_may_not_bill_again_change_nothing(billed, finance, request, who, error):
+    services.difference_bill_cancel(actor=finance, bill_id=billed.bill_id, reason=REASON)
+    actor = _outsider(request, who)
+    with pytest.raises(error) as refused:
+        services.difference_rebill(actor=actor, difference_id=billed.pk)
+    assert refused.value.message_zh and refused.value.message_en
+    assert _still_to_bill(billed)
+
+
+def test_a_clerk_who_handled_the_case_and_has_the_skill_still_may_not_bill_again(billed, finance, clerk):
+    # the window clerk who accepted the correction also has the contribution skill (the window fixture)
+    services.difference_bill_cancel(actor=finance, bill_id=billed.bill_id, reason=REASON)
+    with pytest.raises(NotAllowed, match="办理过更正办件"):
+        services.difference_rebill(actor=clerk, difference_id=billed.pk)
+    assert _still_to_bill(billed)
+
+
+# --- migration 0014 goes back only while no bill was cancelled ----------------------------------
+
+
+def test_migration_0014_refuses_to_go_back_once_a_bill_was_cancelled(billed, finance):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shebao.contributions.migrations.0014_difference_bill_cancel")
+    migration.refuse_reverse_with_cancellations(apps, None)  # nothing cancelled yet: it may go back
+    services.difference_bill_cancel(actor=finance, bill_id=billed.bill_id, reason=REASON)
+    with pytest.raises(RuntimeError, match="Cannot reverse contributions 0014: 1 correction difference"):
+        migration.refuse_reverse_with_cancellations(apps, None)

@@ -35,11 +35,17 @@ correction) is not corrected: what was paid is not settled yet (:func:`correctio
 A difference bill cancelled (:func:`difference_bill_cancel`, with who and why) is a demand
 withdrawn, not a debt forgiven: contributions owed are not waived (社会保险法第六十三条), so the
 difference stays open — owed, to be billed again — and an auditor still finds it owed, the
-employer no longer finds a bill (nothing overdue, no △, no late fee running). It is then either
-billed again (:func:`difference_rebill`: a new bill due as a new difference's would be, the late
-fee from then) or, when the correction itself was wrong, taken over by a new correction of the
+employer no longer finds a bill (nothing overdue, no △, no late fee running). The late fee
+already accrued by then is not forgiven either (第八十六条: it runs from the day the payment
+was due until it is paid; withdrawing a demand is not the waiver a late fee needs): it is frozen
+on the cancelled bill (its ``late_fee``, with the days and the daily rate in the audit event) and
+carried into the next bill as that bill's late fee assessed at issue, beside the principal, as a
+back-payment's charge is. The difference is then either billed again (:func:`difference_rebill`:
+a new bill due as a new difference's would be, carrying the frozen fee, a new fee only from its
+own due date) or, when the correction itself was wrong, taken over by a new correction of the
 month, whose difference is reckoned from what was paid (:func:`as_paid`), not from the figures the
-cancelled bill asked for.
+cancelled bill asked for — and the frozen fee carried for the part still owed only
+(:func:`late_fee_carried`).
 """
 
 from __future__ import annotations
@@ -62,6 +68,7 @@ from shebao.core import audit
 from shebao.core.channels import Channel
 from shebao.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shebao.core.models import Account
+from shebao.core.money import round_fen
 from shebao.core.months import month_start
 from shebao.registry.models import Person
 
@@ -166,12 +173,16 @@ def difference_record(
     delta = {c: (getattr(row, c) or ZERO) - (before[c] or ZERO) for c in COLUMNS}
     employer, personal = _sum(delta, EMPLOYER_COLUMNS), _sum(delta, PERSONAL_COLUMNS)
     credit = row.account_credit - credit_before
+    frozen = ZERO
     if replaces is not None:
         # closed before the new row is written: a month has one difference owed at a time
         _close(replaces, note=f"办件 {case_number} 再次更正，差额按原缴纳数重新计算")
         row.difference_bill = None
         row.save(update_fields=["difference_bill"])
+        frozen = replaces.bill.late_fee if replaces.bill is not None else ZERO
     if employer == personal == credit == ZERO:
+        if replaces is not None:
+            _late_fee_note(replaces, frozen, ZERO, None)
         return None
     upward = employer >= 0 and personal >= 0 and credit >= 0
     downward = employer <= 0 and personal <= 0 and credit <= 0
@@ -206,6 +217,9 @@ def difference_record(
         lines=lines,
         original_bill=row.bill,
     )
+    carried = ZERO
+    if replaces is not None and upward:
+        carried = late_fee_carried(frozen, owed_before=replaces.total, owed_now=employer + personal)
     if upward:
         rule = book.late_fee(today)  # no late-fee row in force: a clear 422, nothing written
         difference.bill = Bill.objects.create(
@@ -214,7 +228,7 @@ def difference_record(
             kind=Bill.Kind.DIFFERENCE,
             employer_total=employer,
             personal_total=personal,
-            late_fee=ZERO,
+            late_fee=carried,
             due_date=due_date(month_start(today), grace_days=rule.grace_days),
             case_number=case_number,
             carried_forward=[ref.as_dict() for ref in calc.carried_forward],
@@ -225,7 +239,36 @@ def difference_record(
     if replaces is not None:
         replaces.replaced_by = difference
         replaces.save(update_fields=["replaced_by"])
+        _late_fee_note(replaces, frozen, carried, difference.bill)
     return difference
+
+
+def late_fee_carried(frozen: Decimal, *, owed_before: Decimal, owed_now: Decimal) -> Decimal:
+    """The part of the late fee ``frozen`` on a cancelled difference bill (for ``owed_before``)
+    that a new correction of the month, owing ``owed_now`` from what was paid, carries into its
+    bill: the fee on what was owed all along — all of it when the new difference is as large or
+    larger (the part above was never asked for, so it ran no fee), in proportion when smaller
+    (the late fee is principal × rate × days: the part the first correction asked for wrongly
+    was never owed, so neither was its fee), to the fen; nothing when nothing is owed now."""
+    if frozen <= ZERO or owed_now <= ZERO or owed_before <= ZERO:
+        return ZERO
+    if owed_now >= owed_before:
+        return frozen
+    return round_fen(frozen * owed_now / owed_before)
+
+
+def _late_fee_note(replaced: BaseDifference, frozen: Decimal, carried: Decimal, bill: Bill | None) -> None:
+    """What became of the late fee frozen on a taken-over difference's cancelled bill, on its row
+    (the correction's audit event names it too: :func:`difference_summary`)."""
+    if frozen <= ZERO:
+        return
+    if bill is not None and carried:
+        note = f"；撤销时滞纳金 {frozen} 元，{carried} 元计入缴费单 {bill.number}"
+    else:
+        note = f"；撤销时滞纳金 {frozen} 元，再次更正后无补差，不再计收"
+    if carried and carried != frozen:
+        note += "（按仍欠差额折算）"
+    _close(replaced, note=replaced.closing_note + note)
 
 
 def _close(difference: BaseDifference, *, note: str) -> None:
@@ -405,6 +448,18 @@ def difference_bill_cancel(*, actor: Account, bill_id: Any, reason: Any, channel
     month (``services.contribution_month_correct``, reckoned from what was paid). Who, when and
     why are kept on the difference; one transaction with its audit event.
 
+    The late fee accrued to the day of cancelling (``selectors.late_fee_for``: what was assessed
+    at issue plus the days past due at the day's rate) is frozen on the cancelled bill — its
+    ``late_fee``, what the bill shows from then on — with the days and the rate in the audit
+    event, and carried into the next bill (:func:`difference_rebill`). Chosen over refusing to
+    cancel an overdue bill: a bill may need withdrawing late for good reason (its figures to be
+    checked, the correction to be corrected again), and the fee owed for the time the demand
+    stood is owed whatever the reason — 社会保险法第八十六条 runs it from the due date until paid,
+    and only a decision to reduce or waive it (a case of its own) may take it away, not the
+    withdrawal of a bill. So the employer sees the fee it had already incurred, no more (no fee
+    over the time no bill stood) and no less, and an auditor finds every fen from the first
+    bill's due date on one bill or the next.
+
     Who may: as for a refund (:func:`selectors.refund_settler_district`), the contribution side
     of the unit's district office (the city centre's, the administrator: every unit) — never for
     their own record, never someone who did a step of the correction's case (who decided the
@@ -434,8 +489,11 @@ def difference_bill_cancel(*, actor: Account, bill_id: Any, reason: Any, channel
             )
         _separate(actor, difference, "撤销其补差缴费单", "cancels its difference bill")
         now = timezone.now()
+        assessed = bill.late_fee
+        fee = selectors.late_fee_for(bill=bill, as_of=timezone.localdate())  # while it is still open
         bill.status = Bill.Status.CANCELLED
-        bill.save(update_fields=["status"])
+        bill.late_fee = fee.amount  # frozen: owed, carried into the next bill
+        bill.save(update_fields=["status", "late_fee"])
         difference.bill_cancelled_at = now
         difference.bill_cancelled_by = actor
         difference.bill_cancel_reason = why
@@ -446,10 +504,14 @@ def difference_bill_cancel(*, actor: Account, bill_id: Any, reason: Any, channel
             subject_type="contributions.Bill",
             subject_id=bill.pk,
             subject_person=difference.person.id_number,
-            before={"bill_status": Bill.Status.OPEN},
+            before={"bill_status": Bill.Status.OPEN, "late_fee": assessed},
             after={
                 "bill_status": Bill.Status.CANCELLED,
                 "bill": bill.number,
+                # the late fee to the day cancelled, frozen on the bill and carried into the next
+                "late_fee": fee.amount,
+                "late_fee_days": fee.days,
+                "late_fee_daily_rate": fee.daily_rate,
                 "difference": difference.pk,
                 "difference_status": difference.status,  # still owed: to be billed again
                 "case": difference.case_number,
@@ -467,11 +529,17 @@ def difference_bill_cancel(*, actor: Account, bill_id: Any, reason: Any, channel
 def difference_rebill(*, actor: Account, difference_id: Any, channel: str = Channel.HALL) -> BaseDifference:
     """重新开具更正补差缴费单: a difference owed whose bill was cancelled billed again, for the
     same amounts, due on the ordinary due date of the month it is re-issued in (as a new
-    difference's bill: :func:`difference_record`), so the late fee runs from then and not over
-    the time the demand was withdrawn. The old row is closed (``cancelled``, ``replaced_by`` the
-    new one) and a new row carries the new bill, so each bill keeps its own difference line;
-    the month points at the new bill. Who may as :func:`difference_bill_cancel` (not for their
-    own record); one transaction with its audit event. Returns the new row."""
+    difference's bill: :func:`difference_record`), so a new late fee runs from then and not
+    over the time the demand was withdrawn; the late fee frozen when the old bill was cancelled
+    is carried as the new bill's late fee assessed at issue (``Bill.late_fee``, shown apart from
+    the principal; ``selectors.late_fee_for`` adds any new fee on top), so nothing accrued is
+    lost. The old row is closed (``cancelled``, ``replaced_by`` the new one) and a new row carries
+    the new bill, so each bill keeps its own difference line; the month points at the new bill.
+
+    Who may as :func:`difference_bill_cancel` — never on their own record, never who did a step
+    of the correction's case — and never who cancelled the bill: a second pair of eyes between
+    withdrawing a demand and raising it again. One transaction with its audit event. Returns the
+    new row."""
     from shebao.contributions.rulebook import rulebook_load
 
     _may_handle_bills(actor)
@@ -491,22 +559,28 @@ def difference_rebill(*, actor: Account, difference_id: Any, channel: str = Chan
                 "Only a difference still owed whose bill was cancelled is billed again",
                 field="difference",
             )
-        if actor.id_number and actor.id_number == old.person.id_number:
-            raise NotAllowed("不能为本人的记录开具补差缴费单", "You may not bill a difference on your own record")
+        _separate(actor, old, "重新开具其补差缴费单", "bills it again")
+        if old.bill_cancelled_by_id == actor.pk:
+            raise NotAllowed(
+                "您撤销了该补差缴费单，须由其他人员重新开具",
+                "You cancelled this difference bill: someone else bills it again",
+            )
         rule = rulebook_load().late_fee(today)  # no late-fee row in force: a clear 422, nothing written
         cancelled = old.bill
+        carried = cancelled.late_fee  # frozen when it was cancelled
         bill = Bill.objects.create(
             unit=old.unit,
             period=month.period,
             kind=Bill.Kind.DIFFERENCE,
             employer_total=old.employer_amount,
             personal_total=old.personal_amount,
-            late_fee=ZERO,
+            late_fee=carried,
             due_date=due_date(month_start(today), grace_days=rule.grace_days),
             case_number=old.case_number,
             carried_forward=cancelled.carried_forward,
         )
-        _close(old, note=f"缴费单 {cancelled.number} 已撤销，重新开具缴费单 {bill.number}")
+        carried_note = f"，原缴费单滞纳金 {carried} 元计入新缴费单" if carried else ""
+        _close(old, note=f"缴费单 {cancelled.number} 已撤销，重新开具缴费单 {bill.number}{carried_note}")
         new = BaseDifference.objects.create(
             month=month,
             person=old.person,
@@ -537,6 +611,7 @@ def difference_rebill(*, actor: Account, difference_id: Any, channel: str = Chan
                 "bill": bill.number,
                 "difference": new.pk,
                 "due_date": bill.due_date,
+                "late_fee_carried": carried,  # from the cancelled bill, assessed on the new one
                 "case": old.case_number,
                 "period": month.period,
                 "unit": old.unit.credit_code,
@@ -581,6 +656,47 @@ def difference_summary(difference: BaseDifference | None) -> dict[str, Any] | No
     }
     if difference.bill is not None:
         summary.update(bill=difference.bill.number, bill_id=difference.bill.pk, due_date=str(difference.bill.due_date))
+        if difference.bill.late_fee:  # carried from a cancelled bill it took over
+            summary["late_fee_carried"] = str(difference.bill.late_fee)
     else:
         summary["refund_by"] = "finance_office"
     return summary
+
+
+@dataclass(frozen=True)
+class BilledDifference:
+    """A difference due (补差) of the worklist with its bill open, and the late fee on it today."""
+
+    difference: BaseDifference
+    late_fee: Decimal
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class DifferencesWorklist:
+    """The page ``/window/differences/``: what the actor may cancel and what to bill again."""
+
+    billed: list[BilledDifference]
+    to_bill: list[BaseDifference]
+
+
+def differences_worklist(*, actor: Account, as_of: dt.date, limit: int = 200) -> DifferencesWorklist:
+    """The differences due (补差) of the units whose difference bills ``actor`` may cancel or
+    raise again (:func:`selectors.differences_for_settler`: the contribution side of the unit's
+    district office; empty for anyone else), oldest first: those whose bill is open (to cancel,
+    with the late fee on ``as_of``) and those whose bill was cancelled (to bill again, the fee
+    frozen on the cancelled bill). Two queries and the late-fee rule."""
+    rows = (
+        selectors.differences_for_settler(actor=actor)
+        .filter(kind=BaseDifference.Kind.DUE, status=BaseDifference.Status.OPEN)
+        .select_related("month", "person", "unit", "bill", "bill_cancelled_by")
+        .order_by("created_at", "pk")
+    )
+    rule = selectors.late_fee_rule(on=as_of)
+    billed = []
+    for difference in rows.filter(bill_cancelled_at__isnull=True, bill__status=Bill.Status.OPEN)[:limit]:
+        if difference.bill is None:  # a difference due always has its bill (a check constraint)
+            continue
+        fee = selectors.late_fee_for(bill=difference.bill, as_of=as_of, rule=rule)
+        billed.append(BilledDifference(difference=difference, late_fee=fee.amount, days_overdue=fee.days))
+    return DifferencesWorklist(billed=billed, to_bill=list(rows.filter(bill_cancelled_at__isnull=False)[:limit]))

@@ -5,6 +5,26 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def refuse_reverse_with_cancellations(apps, schema_editor):
+    """Going back to 0013 drops who cancelled a difference bill, when and why, and shrinks
+    ``status`` to 8 characters, which "cancelled" (9) does not fit: with any difference whose
+    bill was cancelled, or closed as replaced, it would fail half-way or lose the record of a
+    debt still owed. Refused with a message saying what to do; an empty table goes back."""
+    BaseDifference = apps.get_model("contributions", "BaseDifference")
+    touched = BaseDifference.objects.filter(
+        models.Q(bill_cancelled_at__isnull=False) | models.Q(status="cancelled")
+    ).count()
+    if touched:
+        raise RuntimeError(
+            f"无法回退 contributions 0014：{touched} 条更正差额记录的缴费单已撤销或已被取代，"
+            "回退将丢失撤销记录（仍欠的差额）且状态 cancelled 超出原字段长度。"
+            f" Cannot reverse contributions 0014: {touched} correction difference(s) have a cancelled bill"
+            " or were replaced; going back would lose the record of a difference still owed, and the"
+            " status 'cancelled' does not fit the old column (max_length 8). Restore from a backup taken"
+            " before 0014, or keep 0014."
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("contributions", "0013_difference_refund_settlement"),
@@ -78,4 +98,6 @@ class Migration(migrations.Migration):
                 name="base_difference_cancel_when_due",
             ),
         ),
+        # last, so that going back checks first, before any column is dropped or shrunk
+        migrations.RunPython(migrations.RunPython.noop, refuse_reverse_with_cancellations, elidable=False),
     ]
