@@ -1,4 +1,5 @@
-"""The registry's answers to the engine's questions: who is this applicant, and does this unit employ them."""
+"""The registry's answers to the engine's questions: who is this applicant, does this unit employ
+them, and may this filer see them at all (:func:`visible_to`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shebao.catalog.definitions import Applicant
+from shebao.core.models import Account
 from shebao.registry.models import Employment, Person
+from shebao.registry.selectors import persons_visible
 
 
 def resolve(id_number: str) -> Applicant | None:
@@ -23,3 +26,10 @@ def unit_employs(unit_code: str, id_number: str, current: bool = False) -> bool:
     if current:
         employments = employments.filter(Q(end__isnull=True) | Q(end__gte=timezone.localdate()))
     return employments.exists()
+
+
+def visible_to(actor: Account, id_number: str) -> bool:
+    """May ``actor`` see the person with this ID number (``persons_visible``: a clerk their
+    district's, a city-level office everyone)? The engine asks before it tells a filer anything
+    the registry holds of an applicant."""
+    return persons_visible(actor=actor).filter(id_number=id_number).exists()

@@ -7,12 +7,13 @@ class RegistryConfig(AppConfig):
     verbose_name = "参保登记 / Registry"
 
     def ready(self) -> None:
-        from shebao.cases.applicants import register_resolver, register_unit_tie
-        from shebao.registry import applicants, items
+        from shebao.cases.applicants import register_person_checks, register_resolver, register_unit_tie
+        from shebao.registry import applicants, items, rules
 
         items.register_items()
         register_resolver(applicants.resolve)
         register_unit_tie(applicants.unit_employs)
+        register_person_checks(sight=applicants.visible_to, name_match=rules.person_name_matches)
 
         from shebao.cases.eligibility import register_check, register_person_reader
         from shebao.registry import eligibility
