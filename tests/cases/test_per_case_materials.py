@@ -291,3 +291,20 @@ def test_a_flexible_workers_own_month_does_not_wait_for_an_employers_evidence(
     missing = _correction(clerk, statement, what="missing", first=dt.date(YEAR, 5, 1))
     assert _evidence(missing).required is False and missing.status == Case.Status.IN_PROGRESS
     assert _act(clerk, missing, "accept").current_step.kind == "review"
+
+
+def test_the_case_page_marks_optional_and_missing_as_this_case_requires(client, agent_engine, clerk, applicant):
+    # given two cases of the same item: one filed by the person, one by an agent without the authorisation
+    own, by_agent = _open(clerk, applicant), _open(clerk, applicant, agent="李代办")
+    staff_client(client, clerk)
+
+    def material(case: Case) -> str:
+        page = client.get(f"/cases/{case.number}/")
+        assert page.status_code == 200
+        text = page.content.decode()
+        start = text.index('id="material-agent_authorisation"')
+        return text[start : text.index("</li>", start)]
+
+    # then the person's own case shows the authorisation as optional, the agent's as required
+    assert "(选交)" in material(own)  # translated "optional"
+    assert "(选交)" not in material(by_agent)

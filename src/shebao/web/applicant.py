@@ -68,9 +68,11 @@ def my_cases(request: AccountRequest) -> HttpResponse:
     cases = list(selectors.cases_of_applicant(actor=request.user, limit=MY_CASES_LIMIT))
     missing: dict[int, list[str]] = {}
     # One query for the whole page: the missing required materials of the cases just loaded.
-    rows = CaseMaterial.objects.filter(
-        case_id__in=[c.pk for c in cases], status=CaseMaterial.Status.MISSING, material__required=True
-    ).select_related("material")
+    rows = (
+        CaseMaterial.objects.required()  # the case's own answer (per case), else the catalogue's
+        .filter(case_id__in=[c.pk for c in cases], status=CaseMaterial.Status.MISSING)
+        .select_related("material")
+    )
     for row in rows.order_by("case_id", "material_id"):
         missing.setdefault(row.case_id, []).append(row.material.name)
     return render(

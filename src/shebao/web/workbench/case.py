@@ -138,7 +138,7 @@ def case_context(user: Account, case: Case, *, compact: bool = False, **extra: A
         "materials": materials,
         # the supplement form offers every missing material; the warning names the required ones
         "missing_materials": [m for m in materials if m.status == CaseMaterial.Status.MISSING],
-        "missing_required": [m for m in materials if m.status == CaseMaterial.Status.MISSING and m.material.required],
+        "missing_required": [m for m in materials if m.status == CaseMaterial.Status.MISSING and m.is_required],
         "compact": compact,
         "channel_label": label_of(case.channel),
     }
