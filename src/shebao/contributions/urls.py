@@ -8,7 +8,7 @@ ones they had before the pages moved here from ``web``.
 
 from django.urls import path
 
-from shebao.contributions.views import citizen, refunds, tokens, unit, window
+from shebao.contributions.views import citizen, differences, refunds, tokens, unit, window
 
 urlpatterns = [
     path("unit/bills/", unit.unit_bills, name="unit_bills"),
@@ -25,6 +25,13 @@ urlpatterns = [
     path("window/arrears/<int:pk>/collect/", window.window_collect, name="window_collect"),
     path("window/refunds/", refunds.window_refunds, name="window_refunds"),
     path("window/refunds/<int:pk>/settle/", refunds.window_refund_settle, name="window_refund_settle"),
+    path("window/differences/", differences.window_differences, name="window_differences"),
+    path(
+        "window/differences/bills/<int:pk>/cancel/",
+        differences.window_difference_bill_cancel,
+        name="window_difference_bill_cancel",
+    ),
+    path("window/differences/<int:pk>/rebill/", differences.window_difference_rebill, name="window_difference_rebill"),
     path("my/contributions/", citizen.my_contributions, name="my_contributions"),
     path("my/account/", citizen.my_account, name="my_account"),
     path("my/bills/", citizen.my_bills, name="my_bills"),
