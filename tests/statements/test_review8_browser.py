@@ -150,14 +150,6 @@ def test_on_a_phone_in_large_text_the_months_read_down_the_page_and_every_field_
         screenshot(page, "statement-correction-phone-large.png")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a4f4de2's .month-rows td { white-space: nowrap }: in large text on a 390px phone the month "
-    "table of an insurance without contributions (– 无缴费计划 in every row) is 334px in a 316px card, "
-    "its base column over the card's right edge; the four-insurance data of test_record_layout_browser.py "
-    "does not show it. Drop this marker once the CSS lets the table fit.",
-)
 def test_on_a_phone_in_large_text_every_month_table_fits_its_card(
     chromium,  # noqa: F811
     live_server,
