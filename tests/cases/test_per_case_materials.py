@@ -28,7 +28,7 @@ from shebao.catalog.definitions import Applicant, FieldSpec, MaterialSpec, item_
 from shebao.catalog.models import ServiceItem
 from shebao.catalog.services import catalog_sync
 from shebao.contributions.models import ContributionMonth
-from shebao.core.errors import Conflict
+from shebao.core.errors import Conflict, InvalidInput
 from shebao.core.models import SkillGroup
 from shebao.statements.services import statement_correction_request, statement_issue
 from tests.cases.conftest import ALL, _item
@@ -287,10 +287,11 @@ def test_a_flexible_workers_own_month_does_not_wait_for_an_employers_evidence(
     assert case.status == Case.Status.IN_PROGRESS
     _act(clerk, case, "accept")
     assert _act(reviewer, case, "review").status == Case.Status.COMPLETED
-    # and a missing month of theirs (no employer to declare it) is accepted without it too
-    missing = _correction(clerk, statement, what="missing", first=dt.date(YEAR, 5, 1))
-    assert _evidence(missing).required is False and missing.status == Case.Status.IN_PROGRESS
-    assert _act(clerk, missing, "accept").current_step.kind == "review"
+    # and a missing month of theirs (no employer to declare it) is a back-payment, refused when filed
+    with pytest.raises(InvalidInput) as refused:
+        _correction(clerk, statement, what="missing", first=dt.date(YEAR, 5, 1))
+    assert "JF-002" in refused.value.message_zh
+    assert Case.objects.filter(item__code="QY-001").count() == 1
 
 
 def test_the_case_page_marks_optional_and_missing_as_this_case_requires(client, agent_engine, clerk, applicant):

@@ -92,10 +92,17 @@ def test_a_missing_month_is_put_back_credited_and_a_new_statement_supersedes_the
 
 def test_a_missing_month_without_an_employer_is_refused_and_nothing_is_written(window, citizen, clerk, reviewer):
     history = window
-    # given May is the interruption: no employer on record for it
+    # given May is the interruption: no employer on record for it, so filing is refused at once
     old = statement_issue(actor=citizen, person=history, year=YEAR, channel="online")
+    with pytest.raises(InvalidInput) as refused:
+        _ask_for_may(clerk=clerk, statement=old, base=D("8000"))
+    assert "JF-002" in refused.value.message_zh and not Case.objects.exists()
+    # and if the registry loses the employment between filing and completion
+    employment = Employment.objects.get(person=history, start=dt.date(YEAR, 6, 1))
+    Employment.objects.filter(pk=employment.pk).update(start=dt.date(YEAR, 5, 1))
     case = _ask_for_may(clerk=clerk, statement=old, base=D("8000"))
     case = case_act(actor=clerk, case_id=case.pk, version=case.version, action="accept")
+    Employment.objects.filter(pk=employment.pk).update(start=dt.date(YEAR, 6, 1))
     # when the reviewer tries to complete it: refused, naming the back-payment item
     with pytest.raises(InvalidInput) as refused:
         case_act(actor=reviewer, case_id=case.pk, version=case.version, action="review")

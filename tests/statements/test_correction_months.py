@@ -219,7 +219,7 @@ def test_every_month_of_a_run_must_fit_what_is_asked(window, clerk, citizen):
     assert "2024-12" in refused.value.message_zh
     # a missing run over months on record
     with pytest.raises(InvalidInput) as refused:
-        _ask(clerk, statement, dt.date(YEAR, 5, 1), dt.date(YEAR, 6, 1), what="missing", base=None)
+        _ask(clerk, statement, dt.date(YEAR, 6, 1), dt.date(YEAR, 7, 1), what="missing", base=None)
     assert "2024-06" in refused.value.message_zh and refused.value.field == "what"
     assert not Case.objects.exists()
 
@@ -420,3 +420,46 @@ def test_a_case_without_an_employer_to_declare_does_not_wait_for_the_employers_e
     statement = statement_issue(actor=citizen, person=window, year=YEAR, channel="online")
     case = _ask(clerk, statement, JULY, SEPTEMBER, what="other", base=None, materials={"id_card": "received"})
     assert EVIDENCE not in case_progress(case=case)["missing_materials"]
+
+
+def test_a_missing_month_without_an_employer_is_a_back_payment_refused_at_filing(window, clerk, citizen):
+    statement = statement_issue(actor=citizen, person=window, year=YEAR, channel="online")
+    # May, the interruption: nobody employed him, so nothing can be put back through an employer
+    with pytest.raises(InvalidInput) as refused:
+        _ask(clerk, statement, dt.date(YEAR, 5, 1), dt.date(YEAR, 5, 1), what="missing", base=None)
+    assert "2024-05" in refused.value.message_zh and "JF-002" in refused.value.message_zh
+    assert refused.value.field == "period"
+    _nothing_written(statement)
+    # once the registry has 乙 employing him from May, the same month is a correction to file
+    Employment.objects.filter(person=window, start=dt.date(YEAR, 6, 1)).update(start=dt.date(YEAR, 5, 1))
+    case = _ask(clerk, statement, dt.date(YEAR, 5, 1), dt.date(YEAR, 5, 1), what="missing", base=None)
+    assert case.form_data["period"] == "2024-05-01"
+
+
+def test_a_base_correction_of_a_month_transferred_in_is_sent_to_the_sending_place(window, clerk, citizen):
+    statement = statement_issue(actor=citizen, person=window, year=YEAR, channel="online")
+    ContributionMonth.objects.filter(person=window, period=JULY).update(status="transferred_in", unit=None)
+    with pytest.raises(InvalidInput) as refused:
+        _ask(clerk, statement, JULY, SEPTEMBER)
+    # not "paid as a flexible worker": a transferred month's base is the sending place's record
+    assert "2024-07" in refused.value.message_zh and "转入" in refused.value.message_zh
+    assert "灵活就业" not in refused.value.message_zh and "transferred in" in refused.value.message_en
+    _nothing_written(statement)
+
+
+def test_the_statement_number_is_read_in_any_case(window, citizen):
+    from shebao.catalog.models import ServiceItem
+
+    statement = statement_issue(actor=citizen, person=window, year=YEAR, channel="online")
+    applicant = Applicant(id_number=window.id_number, name=window.name)
+    form = {
+        "id_number": window.id_number,
+        "name": window.name,
+        "statement_ref": f"  {statement.ref.lower()} ",
+        "period": JULY.isoformat(),
+        "what": "other",
+        "detail": "核对",
+    }
+    item = ServiceItem.objects.get(code="QY-001")
+    cleaned = CorrectionHandler().clean(item=item, form=form, applicant=applicant)
+    assert cleaned["statement_ref"] == statement.ref

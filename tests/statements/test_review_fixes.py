@@ -29,14 +29,18 @@ MATERIALS = correction.MATERIALS
 
 
 @pytest.mark.parametrize(
-    ("month", "what", "base", "zh", "en"),
+    ("month", "what", "base", "field", "zh", "en"),
     [
-        (4, "missing", None, "已有缴费记录", "is on record"),  # April paid at 甲: not missing
-        (5, "base", D("7000"), "无缴费记录", "not on record"),  # May: the interruption, no base to correct
-        (1, "base", D("7000"), "档次", "grade"),  # January: transferred in, no employer's base
+        (4, "missing", None, "what", "已有缴费记录", "is on record"),  # April paid at 甲: not missing
+        (5, "base", D("7000"), "what", "无缴费记录", "not on record"),  # May: the interruption, no base to correct
+        # January: transferred in, its base the sending place's record (not a flexible worker's grade)
+        (1, "base", D("7000"), "period", "转出地", "sending place"),
+        (5, "missing", D("7000"), "period", "JF-002", "back-payment"),  # May: no employer to put it back through
     ],
 )
-def test_a_correction_completion_would_refuse_is_refused_when_filed(window, clerk, citizen, month, what, base, zh, en):
+def test_a_correction_completion_would_refuse_is_refused_when_filed(
+    window, clerk, citizen, month, what, base, field, zh, en
+):
     statement = statement_issue(actor=citizen, person=window, year=YEAR, channel="online")
     with pytest.raises(InvalidInput) as refused:
         statement_correction_request(
@@ -49,7 +53,7 @@ def test_a_correction_completion_would_refuse_is_refused_when_filed(window, cler
             channel="hall",
             materials=MATERIALS,
         )
-    assert refused.value.field == "what"
+    assert refused.value.field == field
     assert zh in refused.value.message_zh and en in refused.value.message_en
     assert not Case.objects.exists()
 
@@ -83,7 +87,11 @@ def test_a_missing_month_that_is_paid_is_refused_on_the_page_and_in_the_api(clie
     assert not Case.objects.exists()
 
 
-def test_a_missing_month_not_on_record_is_still_accepted(window, clerk, citizen):
+def test_a_missing_month_not_on_record_while_employed_is_still_accepted(window, clerk, citizen):
+    from shebao.registry.models import Employment
+
+    # May, once the registry has 乙 employing him from then
+    Employment.objects.filter(person=window, start=dt.date(YEAR, 6, 1)).update(start=dt.date(YEAR, 5, 1))
     statement = statement_issue(actor=citizen, person=window, year=YEAR, channel="online")
     case = statement_correction_request(
         actor=clerk,

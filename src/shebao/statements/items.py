@@ -159,7 +159,8 @@ class CorrectionHandler(FormHandler):
                 f"The month cannot be before January {FIRST_YEAR}, when personal accounts begin",
                 field="period",
             )
-        ref = str(cleaned.get("statement_ref") or "").strip()
+        ref = str(cleaned.get("statement_ref") or "").strip().upper()  # refs are upper case; paper is read aloud
+        cleaned["statement_ref"] = ref
         if ref:
             id_number = str(cleaned.get("id_number") or applicant.id_number or "").upper()
             statement = Statement.objects.filter(ref=ref, person__id_number=id_number).only("year").first()
@@ -235,8 +236,16 @@ class CorrectionHandler(FormHandler):
             if id_number
             else {}
         )
+        employed = _months_employed(id_number, months) if what == "missing" else set()
         for month in months:
             row = rows.get(month)
+            if what == "missing" and row is None and month not in employed:
+                raise InvalidInput(
+                    f"{month:%Y-%m} 无在职参保单位记录，不是可更正的缺失月份；灵活就业或中断期间请办理补缴（JF-002）",
+                    f"{month:%Y-%m} has no employer on record: a month without one is a back-payment (JF-002), "
+                    "not a correction",
+                    field="period",
+                )
             if what == "missing" and row is not None:
                 raise InvalidInput(
                     f"{month:%Y-%m} 已有缴费记录，不是缺失月份；基数有误的请选择“缴费基数有误”",
@@ -248,6 +257,13 @@ class CorrectionHandler(FormHandler):
                     f"{month:%Y-%m} 无缴费记录，无基数可更正；缺失月份请选择“月份缺失”",
                     f"{month:%Y-%m} is not on record, so it has no base to correct: choose 'a month is missing'",
                     field="what",
+                )
+            if what == "base" and row is not None and row.status == ContributionMonth.Status.TRANSFERRED_IN:
+                raise InvalidInput(
+                    f"{month:%Y-%m} 为转入月份，缴费基数以转出地记录为准，请向转出地社会保险经办机构申请更正",
+                    f"{month:%Y-%m} was transferred in: its base is the sending place's record, "
+                    "so ask the office there to correct it",
+                    field="period",
                 )
             if what == "base" and row is not None and row.unit_id is None:
                 raise InvalidInput(
@@ -352,6 +368,28 @@ def _month_correct(
     zh, en = OUTCOMES[outcome["outcome"]]
     outcome["label"] = f"{zh} / {en}"
     return outcome
+
+
+def _months_employed(id_number: str, months: list[dt.date]) -> set[dt.date]:
+    """Which of ``months`` the registry has the person employed in (an employment covering some
+    day of the month), in one query: a missing month can be put back only through its employer
+    (``contribution_month_restore``)."""
+    from shebao.registry.models import Employment
+
+    if not id_number or not months:
+        return set()
+    last_day = dt.date(months[-1].year + months[-1].month // 12, months[-1].month % 12 + 1, 1) - dt.timedelta(days=1)
+    spans = list(
+        Employment.objects.filter(person__id_number=id_number, start__lte=last_day)
+        .filter(Q(end__isnull=True) | Q(end__gte=months[0]))
+        .values_list("start", "end")
+    )
+    found = set()
+    for month in months:
+        month_end = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1) - dt.timedelta(days=1)
+        if any(start <= month_end and (end is None or end >= month) for start, end in spans):
+            found.add(month)
+    return found
 
 
 def employer_declares(form: dict[str, Any], *, applicant: Applicant | None = None) -> bool:
