@@ -202,6 +202,8 @@ def test_the_page_lists_the_refunds_and_records_one(client, refund, finance, dja
         page = client.get("/window/refunds/")
     html = page.content.decode()
     assert page.status_code == 200 and "退差退付登记" in html
+    menu = html[html.index("<nav") : html.index("</nav>")]
+    assert 'href="/window/differences/"' in menu  # the menu offers the difference bills' page beside it
     assert refund.case_number in html and "256.00" in html and "103.00" in html
     assert refund.person.id_number not in html and refund.person.id_number[-4:] in html
     # a bad day is shown on the page (422), nothing written
@@ -228,5 +230,6 @@ def test_the_page_refuses_others_and_changes_nothing(client, request, refund, sk
     listing = client.get("/window/refunds/")
     if status == 403:
         assert listing.status_code == 403 and "退差退付登记 / Refunds" not in listing.content.decode()
+        assert "/window/differences/" not in listing.content.decode()
     else:
         assert listing.status_code == 200 and refund.case_number not in listing.content.decode()

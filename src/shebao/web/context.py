@@ -56,6 +56,7 @@ def _nav(user: Account, *, unread: int = 0) -> list[tuple[str, str]]:
             items.append(("权益记录单打印 / Print rights statements", reverse("statements:window")))
     if refund_settling_offered(user):  # the contribution side of a social-insurance office
         items.append(("退差退付登记 / Refunds to record as paid", reverse("web:window_refunds")))
+        items.append(("更正补差缴费单 / Correction difference bills", reverse("web:window_differences")))
     if run_watcher_area(user) is not None:  # who starts runs, and the monitors
         items.append(("权益记录单寄送 / Statement mailing", reverse("statement_mailing:runs")))
     elif is_window_staff(user):  # the post room: returned mail and the re-send list
