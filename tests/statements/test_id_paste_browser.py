@@ -28,8 +28,12 @@ def insured(district):
 
 
 def test_the_window_keeps_a_pasted_number_with_a_leading_space_and_prints(
-    chromium, live_server, client, clerk, insured
-):  # noqa: F811
+    chromium,  # noqa: F811
+    live_server,
+    client,
+    clerk,
+    insured,
+):
     pasted = f" {insured.id_number} "
     with browser_page(chromium) as page:
         sign_in_session(page, client, live_server.url, clerk)
