@@ -79,3 +79,26 @@ def test_normalising_does_not_make_a_wrong_number_genuine(client, statement):
     response = client.get("/verify/", {"ref": other.lower(), "code": statement.code})
     assert response.status_code == 404
     assert "真实有效" not in response.content.decode()
+
+
+def test_a_statements_number_typed_with_a_space_or_nothing_for_its_dash_verifies(client, statement):
+    year, symbols = statement.ref.split("-")
+    for typed in (f"{year} {symbols}", f"{year}{symbols.lower()}", f"{year} {symbols[:6]} {symbols[6:]}"):
+        response = client.get("/verify/", {"ref": typed, "code": statement.code})
+        assert response.status_code == 200, typed
+        assert statement.ref in response.content.decode()  # shown as printed, with its dash
+    # the dash is put back for a statement's shape only: a wrong number is still not genuine
+    wrong = client.get("/verify/", {"ref": f"{year}{symbols[::-1]}", "code": statement.code})
+    assert wrong.status_code == 404
+    page = wrong.content.decode()
+    assert page.index("核验未通过") < page.index("Not verified")  # both languages, Chinese first
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("2025SH8PVVVRMTQV", "2025-SH8PVVVRMTQV"), ("JF202602-00000042", "JF202602-00000042"), ("2025SH8", "2025SH8")],
+)
+def test_statement_ref_typed_puts_back_only_a_statements_dash(typed, read):
+    from shebao.web.verify import statement_ref_typed
+
+    assert statement_ref_typed(typed) == read

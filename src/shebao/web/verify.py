@@ -50,6 +50,18 @@ def paper_text(typed: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", typed).translate(_DASHES)).upper()
 
 
+# A rights statement's number as printed is the year, a dash and twelve symbols; typed with a
+# space for the dash (which paper_text drops) or without it, it is still that number.
+_STATEMENT_REF_UNDASHED = re.compile(r"((?:19|20)[0-9]{2})([0-9A-Z]{12})")
+
+
+def statement_ref_typed(ref: str) -> str:
+    """``ref`` (already :func:`paper_text`) with a statement number's dash put back where it was
+    left out: ``2025SH8PVVVRMTQV`` is ``2025-SH8PVVVRMTQV``; anything else unchanged."""
+    undashed = _STATEMENT_REF_UNDASHED.fullmatch(ref)
+    return f"{undashed[1]}-{undashed[2]}" if undashed else ref
+
+
 class VerifyForm(forms.Form):
     ref = forms.CharField(
         label="文件编号 / Document number",
@@ -147,8 +159,9 @@ def verify_menu(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "web/verify.html", {"form": form, "menu": True}, status=422)
     ref, code = form.cleaned_data["ref"], form.cleaned_data["code"]
-    if statement_verify(ref=ref, code=code).genuine:
-        return _statement_answer(request, ref, code, form=form)
+    statement_ref = statement_ref_typed(ref)
+    if statement_verify(ref=statement_ref, code=code).genuine:
+        return _statement_answer(request, statement_ref, code, form=form)
     for paper, check in PENSION_PAPERS.items():
         checked = check(ref=ref, code=code)
         if checked.genuine:
