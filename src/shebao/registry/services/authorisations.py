@@ -97,6 +97,34 @@ def _check_terms(*, scope: str, valid_from: dt.date, valid_to: dt.date) -> None:
     _check_period(valid_from=valid_from, valid_to=valid_to)
 
 
+def _check_not_duplicate(*, grantor: Person, agent: Person, scope: str, valid_from: dt.date, valid_to: dt.date) -> None:
+    """A grant the same as one already made is refused (409), not recorded twice: the same
+    agent, the same scope, not revoked, not yet expired and overlapping the new period. The
+    existing row is not extended either: it was granted (perhaps at a window, both ID cards
+    checked) for its own period, and a form sent twice must change nothing. To change the end
+    date the grantor revokes it and grants again; a renewal starting after it ends is allowed,
+    and so is another scope."""
+    held = (
+        Authorisation.objects.filter(
+            grantor=grantor,
+            agent=agent,
+            scope=scope,
+            revoked_at__isnull=True,
+            valid_from__lte=valid_to,
+            valid_to__gte=max(valid_from, timezone.localdate()),  # not ended, and overlapping
+        )
+        .order_by("-valid_to", "-id")
+        .first()
+    )
+    if held is not None:
+        until = held.valid_to.isoformat()
+        raise Conflict(
+            f"已有有效的代办授权（{held.valid_from.isoformat()} 至 {until}，范围相同），如需更改期限请先撤销再重新授权",
+            f"An authorisation of this agent with this scope already holds ({held.valid_from.isoformat()} to "
+            f"{until}): to change its period, revoke it first and grant again",
+        )
+
+
 def _create(
     *,
     actor: Account,
@@ -113,6 +141,10 @@ def _create(
     if grantor.pk == agent.pk:
         raise InvalidInput("不能授权给本人", "A person cannot authorise themselves", field="agent_id_number")
     with transaction.atomic():
+        # the grantor's row locked: two grants sent at once (a double submit, two windows) are
+        # taken in turn, and the second finds the first
+        Person.objects.select_for_update().filter(pk=grantor.pk).first()
+        _check_not_duplicate(grantor=grantor, agent=agent, scope=scope, valid_from=valid_from, valid_to=valid_to)
         row = Authorisation.objects.create(
             grantor=grantor,
             agent=agent,
