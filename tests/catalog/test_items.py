@@ -17,7 +17,16 @@ from shebao.core.errors import InvalidInput
 from shebao.core.models import Office
 
 SKILL_GROUPS = {"register", "contribution", "benefit", "medical", "unemployment", "card", "consult"}
-APP_PREFIXES = ("registry.", "contributions.", "pensions.", "medical.", "unemployment.", "cards.", "hotline.", "statements.")
+APP_PREFIXES = (
+    "registry.",
+    "contributions.",
+    "pensions.",
+    "medical.",
+    "unemployment.",
+    "cards.",
+    "hotline.",
+    "statements.",
+)
 # Channels on which no receiving office exists, so the item's jurisdiction cannot be "the receiving office".
 REMOTE_CHANNELS = {"online", "app"}
 COUNTER_CHANNELS = {"hall", "community", "bank"}
@@ -355,9 +364,9 @@ def _registry_for_staff_changes() -> dict[str, dict[str, str]]:
         district=area,
     )
     Employment.objects.create(person=staff, unit=unit, start=dt.date(2020, 1, 1))
-    # QY-001's sample month has no record here: a wrong base of it is refused at filing (f293611),
-    # a missing month is the complaint that fits it
-    return {"DJ-011": {"id_number": VALID_IDS[1]}, "DJ-012": {"id_number": VALID_IDS[2]}, "QY-001": {"what": "missing"}}
+    # QY-001's sample month has no record and no employer here: a wrong base of it is refused at
+    # filing (f293611), and so is a missing one (a back-payment, JF-002): "other" fits any month
+    return {"DJ-011": {"id_number": VALID_IDS[1]}, "DJ-012": {"id_number": VALID_IDS[2]}, "QY-001": {"what": "other"}}
 
 
 # Optional fields a sample cannot make up: QY-001 names an issued statement by its number (a

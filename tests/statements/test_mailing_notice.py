@@ -86,9 +86,13 @@ def test_retirees_get_the_pension_notice_in_a_zip_listed_in_the_manifest(
     from shebao.statements.mailing.bulk import records_for_persons
     from shebao.statements.selectors import record_for
 
-    bulk = records_for_persons(actor=city_clerk, persons=[determined], year=2025)[determined.pk]
-    assert bulk == record_for(actor=city_clerk, person=determined, year=2025)
+    # (from the year he retired, 2026: his 2025 statement shows him working, with no pension note)
+    bulk = records_for_persons(actor=city_clerk, persons=[determined], year=2026)[determined.pk]
+    assert bulk == record_for(actor=city_clerk, person=determined, year=2026)
     assert any(str(TOTAL) in note for note in bulk.notes)
+    before = records_for_persons(actor=city_clerk, persons=[determined], year=2025)[determined.pk]
+    assert before == record_for(actor=city_clerk, person=determined, year=2025)
+    assert not any(str(TOTAL) in note for note in before.notes)
     # and the manifest lists it with its number
     with manifest.csv.open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))

@@ -160,8 +160,8 @@ class CorrectionHandler(FormHandler):
                 field="period",
             )
         ref = str(cleaned.get("statement_ref") or "").strip().upper()  # refs are upper case; paper is read aloud
-        cleaned["statement_ref"] = ref
         if ref:
+            cleaned["statement_ref"] = ref
             id_number = str(cleaned.get("id_number") or applicant.id_number or "").upper()
             statement = Statement.objects.filter(ref=ref, person__id_number=id_number).only("year").first()
             if statement is None:
