@@ -19,8 +19,14 @@ from shebao.registry.selectors import person_find_by_id_number
 from shebao.registry.views import channel_for, error_page
 from shebao.statements.mailing import selectors, services
 from shebao.statements.mailing.models import DeliveryPreference, MailingRun, ReturnedMail
-from shebao.statements.mailing.services.common import run_districts, run_starter_area, run_watcher_area
+from shebao.statements.mailing.services.common import (
+    last_annual_year,
+    run_districts,
+    run_starter_area,
+    run_watcher_area,
+)
 from shebao.statements.mailing.services.manifest import mailing_unaddressed_count
+from shebao.statements.selectors import FIRST_YEAR
 
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a scan file of returned mail: 50,000 short lines at most
 
@@ -90,6 +96,7 @@ def runs(request: AccountRequest) -> HttpResponse:
         return error_page(request, refusal)
     progress = {run.pk: selectors.run_progress(run=run) for run in listed}
     starter_area = run_starter_area(request.user)
+    last = last_annual_year()
     return render(
         request,
         "statement_mailing/runs.html",
@@ -101,6 +108,11 @@ def runs(request: AccountRequest) -> HttpResponse:
             "may_start": starter_area is not None,
             "city_wide": starter_area is not None and starter_area.kind == Area.Kind.CITY,
             "districts": run_districts(request.user),
+            # the annual statement: finished years only (the service refuses this one); this
+            # year is offered, marked, for the pension notice alone
+            "years": list(range(last, FIRST_YEAR - 1, -1)),
+            "this_year": last + 1,
+            "year_chosen": str(request.POST.get("year", "")).strip() or str(last),
         },
         status=error.status if error else 200,
     )

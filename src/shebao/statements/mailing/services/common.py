@@ -16,10 +16,17 @@ Who (ARCHITECTURE.md's roles, issue 14's review):
 
 from __future__ import annotations
 
-from shebao.core.errors import NotAllowed
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from shebao.core.errors import InvalidInput, NotAllowed
 from shebao.core.models import Account, Area, Office, Role
+from shebao.statements.mailing.models import MailingRun
 from shebao.statements.selectors import RECORD_READING_ROLES, record_office_staff
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHUNK_SIZE = 500  # persons per chunk: one PDF batch of at most this many pages
 # the window clerks who read and print a person's statement, and the offices they sit in (the
 # record's own rule: statements.selectors)
@@ -99,3 +106,26 @@ def _require_mailing_staff(actor: Account) -> Area:
     if area is None or not (is_window_staff(actor) or run_starter_area(actor) is not None):
         raise NotAllowed("只有经办人员可以寄送权益记录单", "Only agency staff send rights statements")
     return area
+
+
+def last_annual_year(*, today: dt.date | None = None) -> int:
+    """The last year whose annual statement may be mailed: the year before this one in
+    Asia/Shanghai (the statement records a finished year; this year's has months to come)."""
+    return (today or timezone.localdate(timezone=SHANGHAI)).year - 1
+
+
+def mailing_year_check(*, year: int, variant: str, today: dt.date | None = None) -> None:
+    """The annual statement (权益记录单) of a year not yet ended is refused (422): mailed now it
+    would show the months to come as missing, and since a person and year are mailed once a
+    variant, the real mailing after the year's end would be refused as a second run. The
+    pension notice (养老金信息告知) shows the pension as determined now: its year is only the
+    mailing's year (the once-a-year key), so this year is allowed."""
+    if variant != MailingRun.Variant.ANNUAL:
+        return
+    last = last_annual_year(today=today)
+    if year > last:
+        raise InvalidInput(
+            f"{year}年度尚未结束，不能寄送该年度的权益记录单；最晚可寄送{last}年度",
+            f"The year {year} has not ended: the annual statement can be mailed for {last} at the latest",
+            field="year",
+        )

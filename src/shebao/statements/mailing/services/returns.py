@@ -14,7 +14,12 @@ from shebao.core.errors import InvalidInput, NotFound
 from shebao.core.models import Account
 from shebao.registry.selectors import persons_visible
 from shebao.statements.mailing.models import MailingItem, MailingRun, ReturnedMail
-from shebao.statements.mailing.services.common import CHUNK_SIZE, _require_mailing_staff, _require_run_starter
+from shebao.statements.mailing.services.common import (
+    CHUNK_SIZE,
+    _require_mailing_staff,
+    _require_run_starter,
+    mailing_year_check,
+)
 from shebao.statements.mailing.services.manifest import NO_ADDRESS
 from shebao.statements.mailing.services.overlap import resend_overlap_check, run_start_lock
 from shebao.statements.mailing.services.runs import _run_create
@@ -199,6 +204,7 @@ def mailing_resend_start(
     letter is marked resent by the chunk that mails it. Who: as a run (``common``)."""
     _require_run_starter(actor)
     year_check(year)
+    mailing_year_check(year=year, variant=variant)  # as a run's start: the annual statement of a finished year
     with transaction.atomic():
         # under the year's lock, as a run's start: two re-sends at once would post each letter twice
         run_start_lock(year=year)

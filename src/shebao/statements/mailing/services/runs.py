@@ -38,7 +38,7 @@ from shebao.statements.mailing.models import (
     MailingSlot,
     ReturnedMail,
 )
-from shebao.statements.mailing.services.common import CHUNK_SIZE, _require_run_starter
+from shebao.statements.mailing.services.common import CHUNK_SIZE, _require_run_starter, mailing_year_check
 from shebao.statements.mailing.services.overlap import run_overlap_check, run_start_lock
 from shebao.statements.models import Statement
 from shebao.statements.render import StatementBook
@@ -64,7 +64,8 @@ def mailing_run_start(
 ) -> MailingRun:
     """Plan the year's mailing as a job: everyone insured, one district, or a list of ID numbers.
     ``variant`` ``pension_notice``: the retirees among them get the pension information notice
-    (养老待遇明细表, from the pensions app) instead of the annual statement.
+    (养老待遇明细表, from the pensions app) instead of the annual statement. The annual
+    statement is of a year that has ended (``common.mailing_year_check``: this year, 422).
 
     Who (``common``): the city administrator (everyone, a district, a list) or a district office's
     supervisor (their district, a list of its persons); a list: the persons the actor may see
@@ -79,6 +80,7 @@ def mailing_run_start(
     year_check(year)
     if variant not in MailingRun.Variant.values:
         raise InvalidInput("寄送内容不正确", "Unknown variant", field="variant")
+    mailing_year_check(year=year, variant=variant)  # the annual statement: a finished year only
     city_wide = area.kind == Area.Kind.CITY
     district: Area | None = None
     persons: list[int] = []
