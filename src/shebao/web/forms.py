@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shebao.core.errors import ShebaoError
@@ -23,8 +22,9 @@ if TYPE_CHECKING:
 
 
 def error_text(error: ShebaoError) -> str:
-    """A domain error's message in the language of the page."""
-    return error.message_zh if (get_language() or "zh").lower().startswith("zh") else error.message_en
+    """A domain error's message as the pages say everything: Chinese first, then English,
+    whatever the browser's language (a clerk's English browser still shows the Chinese)."""
+    return f"{error.message_zh} / {error.message_en}"
 
 
 def _text(label: StrOrPromise, *, max_length: int, autocomplete: str, **attrs: str) -> forms.CharField:

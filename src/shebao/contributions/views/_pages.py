@@ -8,8 +8,6 @@ there instead of swapping a sign-in form into a panel.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
-
 from shebao.core.errors import ShebaoError
 from shebao.core.http import signed_in
 from shebao.registry.views import channel_for, error_page
@@ -18,5 +16,6 @@ __all__ = ["channel_for", "error_page", "error_text", "signed_in"]
 
 
 def error_text(error: ShebaoError) -> str:
-    """A domain error's message in the language of the page."""
-    return error.message_zh if (get_language() or "zh").lower().startswith("zh") else error.message_en
+    """A domain error's message as the pages say everything: Chinese first, then English,
+    whatever the browser's language (a clerk's English browser still shows the Chinese)."""
+    return f"{error.message_zh} / {error.message_en}"
