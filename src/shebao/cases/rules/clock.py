@@ -108,19 +108,25 @@ def _working_day_before(start: dt.date, workdays: int, cal: Calendar) -> dt.date
             return day
 
 
+def last_day(*, start: dt.date, left: int, cal: Calendar) -> Due:
+    """The last day of a time limit with ``left`` working days still to run from ``start``
+    (the day ``start`` is not counted: day 1 is the working day after it); the one computation
+    behind a phase's due date and the promise's, so the two never disagree."""
+    due = cal.due_date(start=start, workdays=max(0, left))
+    if left > 0:
+        return due
+    if left == 0:
+        # nothing left (an instant item): due that day, or on the next working day when the
+        # clock starts on a rest day — a time limit never ends on a rest day
+        return _Due(cal.next_workday(start), due.provisional)
+    return _Due(_working_day_before(start, -left, cal), due.provisional)
+
+
 def _due(clock: Clock, *, start: dt.date, left: int, cal: Calendar) -> Clock:
     if clock.limit_days is None:
         return replace(clock, due_date=None, provisional=False)
-    due = cal.due_date(start=start, workdays=max(0, left))
-    if left > 0:
-        day = due.due_date
-    elif left == 0:
-        # nothing left (an instant item): due that day, or on the next working day when the
-        # clock starts on a rest day — a time limit never ends on a rest day
-        day = cal.next_workday(start)
-    else:
-        day = _working_day_before(start, -left, cal)
-    return replace(clock, due_date=day, provisional=due.provisional)
+    due = last_day(start=start, left=left, cal=cal)
+    return replace(clock, due_date=due.due_date, provisional=due.provisional)
 
 
 def _running_days(clock: Clock, *, on: dt.date, cal: Calendar) -> int:
@@ -264,5 +270,16 @@ def promise_measure(
     used = max(0, used)
     days = promised_days + extension_days
     left = days - used
-    due = cal.due_date(start=today, workdays=left).due_date if running and end is None and left >= 0 else None
+    due = None
+    if running and end is None and left >= 0:
+        # counted on from today, never from before the day the clock counts from (an online
+        # application sent after hours is received the next working day: its promise, like its
+        # phase's clock, counts from the day after that)
+        if left == 0 and used > 0:
+            # used up by today: the last working day counted (a Friday seen on Saturday)
+            due = until
+            while not cal.is_workday(due):
+                due -= dt.timedelta(days=1)
+        else:
+            due = last_day(start=max(today, start), left=left, cal=cal).due_date
     return Promise(days=days, used=used, left=left, due_date=due, kept=used <= days)
