@@ -292,7 +292,7 @@ def test_the_api_schema_takes_a_month_or_a_day_of_it_as_the_months_first_day(wri
     assert (payload.period, payload.period_to) == (dt.date(2026, 3, 1), None)
 
 
-@pytest.mark.parametrize("written", ["2026-13", "2026-00", "2026-3", "03-2026", "202603", "2026-02-30", "", 202603])
+@pytest.mark.parametrize("written", ["2026-13", "2026-00", "2026-3", "03-2026", "202603", "2026-02-30", 202603])
 def test_the_api_schema_refuses_anything_else(written):
     with pytest.raises(ValidationError) as refused:
         CorrectionIn.model_validate({"period": "2026-01", "period_to": written, "what": "other", "detail": "x"})
@@ -463,3 +463,13 @@ def test_the_statement_number_is_read_in_any_case(window, citizen):
     item = ServiceItem.objects.get(code="QY-001")
     cleaned = CorrectionHandler().clean(item=item, form=form, applicant=applicant)
     assert cleaned["statement_ref"] == statement.ref
+
+
+@pytest.mark.parametrize("blank", ["", "  ", None])
+def test_the_api_schema_takes_an_empty_to_month_as_one_month(blank):
+    payload = CorrectionIn(period="2024-07", period_to=blank, what="other", detail="核对")
+    assert (payload.period, payload.period_to) == (JULY, None)
+    # the first month itself is never blank
+    with pytest.raises(ValidationError) as refused:
+        CorrectionIn.model_validate({"period": blank, "what": "other", "detail": "x"})
+    assert refused.value.errors()[0]["loc"] == ("period",)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from django.http import HttpResponse
 from ninja import Header, Router, Schema, Status
 from ninja.security import SessionAuth
-from pydantic import PlainValidator, WithJsonSchema
+from pydantic import PlainValidator, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from shebao.cases import services as case_services
@@ -94,10 +94,16 @@ StatementMonth = Annotated[
 
 class CorrectionIn(Schema):
     period: StatementMonth  # the first month in question
-    period_to: StatementMonth | None = None  # the last, inclusive; absent: one month
+    period_to: StatementMonth | None = None  # the last, inclusive; absent (null or ""): one month
     what: str  # base | missing | other
     correct_base: Decimal | None = None
     detail: str
+
+    @field_validator("period_to", mode="before")
+    @classmethod
+    def _blank_is_one_month(cls, value: object) -> object:
+        """An empty "to" month, as the web form sends it, is no run: one month."""
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class MonthOut(Schema):
