@@ -605,6 +605,12 @@ def test_the_case_page_masks_id_numbers_and_phones_in_the_form():
     assert rows["联系电话"] != "13900000000" and "*" in rows["联系电话"]
     assert rows["new_value"] == "江汉路1号"  # what the change is about stays readable for the reviewer
     assert rows["变更事项"] == "居住地址"  # a choice by its label, not its code
+    # and so in an English browser too (the labels are Chinese: a clerk reads the code nowhere)
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = dict(form_rows(schema, {"change_item": "address"}, {"change_item": "变更事项"}))
+    assert english["变更事项"] == "居住地址"
 
 
 def test_an_htmx_action_after_the_session_expired_takes_the_page_to_sign_in_and_back(client, engine, clerk, applicant):

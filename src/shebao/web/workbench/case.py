@@ -174,8 +174,8 @@ def form_rows(schema: list[dict[str, Any]], data: dict[str, Any], labels: dict[s
         mask = _MASKS.get(kinds.get(name, ""))
         if mask and value:
             value = mask(str(value))
-        elif kinds.get(name) == "choice" and chinese():
-            value = choices[name].get(value, value)  # the choice's label (Chinese only), not its code
+        elif kinds.get(name) == "choice":
+            value = choices[name].get(value, value)  # the choice's label (Chinese first), never its code
         rows.append((labels.get(name, name), value))
     return rows
 
