@@ -34,6 +34,7 @@ from shebao.catalog.models import ServiceItem
 from shebao.core.channels import Channel
 from shebao.core.errors import InvalidInput
 from shebao.core.models import Account
+from shebao.core.months import month_end
 
 if TYPE_CHECKING:
     from shebao.registry.models import Person
@@ -378,7 +379,7 @@ def _months_employed(id_number: str, months: list[dt.date]) -> set[dt.date]:
 
     if not id_number or not months:
         return set()
-    last_day = dt.date(months[-1].year + months[-1].month // 12, months[-1].month % 12 + 1, 1) - dt.timedelta(days=1)
+    last_day = month_end(months[-1])
     spans = list(
         Employment.objects.filter(person__id_number=id_number, start__lte=last_day)
         .filter(Q(end__isnull=True) | Q(end__gte=months[0]))
@@ -386,8 +387,8 @@ def _months_employed(id_number: str, months: list[dt.date]) -> set[dt.date]:
     )
     found = set()
     for month in months:
-        month_end = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1) - dt.timedelta(days=1)
-        if any(start <= month_end and (end is None or end >= month) for start, end in spans):
+        last = month_end(month)
+        if any(start <= last and (end is None or end >= month) for start, end in spans):
             found.add(month)
     return found
 
@@ -407,7 +408,7 @@ def employer_declares(form: dict[str, Any], *, applicant: Applicant | None = Non
         return False
     months = correction_months(form)
     id_number = str(form.get("id_number") or (applicant.id_number if applicant else "") or "").upper()
-    last_day = dt.date(months[-1].year + months[-1].month // 12, months[-1].month % 12 + 1, 1) - dt.timedelta(days=1)
+    last_day = month_end(months[-1])
     return (
         Employment.objects.filter(person__id_number=id_number, start__lte=last_day)
         .filter(Q(end__isnull=True) | Q(end__gte=months[0]))
